@@ -1,0 +1,99 @@
+import path from 'node:path';
+import { z } from 'zod';
+import type { ProviderName } from './domain/provider';
+
+/**
+ * Prices used to report what an attempt cost (research/providers.md). Video is priced per
+ * second, images per image; fal's flux is per megapixel, folded to a 1 MP image here.
+ */
+export const DEFAULT_GENERATION_PRICES: Readonly<Record<ProviderName, { perSecondUsd?: number; perItemUsd?: number }>> = {
+  kling: { perSecondUsd: 0.1 },
+  runway: { perSecondUsd: 0.05 }, // gen4_turbo: 5 credits/s at $0.01 a credit
+  luma: { perSecondUsd: 0.04 },
+  hailuo: { perItemUsd: 0.2 }, // per video, charged only on success
+  flux: { perItemUsd: 0.0015 }, // Qubico/flux1-schnell
+  falai: { perItemUsd: 0.003 }, // fal-ai/flux/schnell at $0.003 per megapixel
+};
+
+/** Claude's price per million tokens (input, output); cache writes cost 1.25x input, reads 0.1x. */
+export const DEFAULT_MODEL_PRICES: Readonly<Record<string, { inputPerMTok: number; outputPerMTok: number }>> = {
+  'claude-sonnet-4-6': { inputPerMTok: 3, outputPerMTok: 15 },
+  'claude-sonnet-4-5': { inputPerMTok: 3, outputPerMTok: 15 },
+  'claude-sonnet-5': { inputPerMTok: 2, outputPerMTok: 10 },
+  'claude-opus-4-7': { inputPerMTok: 5, outputPerMTok: 25 },
+  'claude-haiku-4-5': { inputPerMTok: 1, outputPerMTok: 5 },
+};
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
+
+const EnvSchema = z.object({
+  TEMPORAL_ADDRESS: z.string().default('localhost:7233'),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().default('scene-regeneration'),
+  DATABASE_URL: optionalString,
+  DATA_DIR: z.string().default('./data'),
+  ANTHROPIC_API_KEY: optionalString,
+  ANTHROPIC_MODEL: z.string().default('claude-sonnet-4-6'),
+  PIAPI_API_KEY: optionalString,
+  RUNWAYML_API_SECRET: optionalString,
+  FAL_KEY: optionalString,
+  SIM_URL: optionalString,
+  SIM_PORT: z.coerce.number().int().min(0).max(65535).default(7070),
+  REVIEW_API_TOKEN: optionalString,
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_URL: optionalString,
+  MAX_ASSET_BYTES: z.coerce.number().int().positive().default(512 * 1024 * 1024),
+  ANALYSIS_VIDEO_FRAMES: z.coerce.number().int().min(1).max(20).default(4),
+  LOG_LEVEL: z.string().default('info'),
+});
+
+export interface AppConfig {
+  temporal: { address: string; namespace: string; taskQueue: string };
+  databaseUrl?: string;
+  dataDir: string;
+  assetsDir: string;
+  simUrl?: string;
+  simPort: number;
+  keys: { anthropic?: string; piapi?: string; runway?: string; fal?: string };
+  anthropicModel: string;
+  reviewApiToken?: string;
+  port: number;
+  publicUrl: string;
+  maxAssetBytes: number;
+  analysisVideoFrames: number;
+  logLevel: string;
+  generationPrices: typeof DEFAULT_GENERATION_PRICES;
+  modelPrices: typeof DEFAULT_MODEL_PRICES;
+}
+
+/** Reads the environment once at start; a bad value stops the process with a clear message. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    throw new Error(`Invalid environment: ${problems}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  return {
+    temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE },
+    databaseUrl: e.DATABASE_URL,
+    dataDir,
+    assetsDir: path.join(dataDir, 'assets'),
+    simUrl: e.SIM_URL?.replace(/\/+$/, ''),
+    simPort: e.SIM_PORT,
+    keys: { anthropic: e.ANTHROPIC_API_KEY, piapi: e.PIAPI_API_KEY, runway: e.RUNWAYML_API_SECRET, fal: e.FAL_KEY },
+    anthropicModel: e.ANTHROPIC_MODEL,
+    reviewApiToken: e.REVIEW_API_TOKEN,
+    port: e.PORT,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    maxAssetBytes: e.MAX_ASSET_BYTES,
+    analysisVideoFrames: e.ANALYSIS_VIDEO_FRAMES,
+    logLevel: e.LOG_LEVEL,
+    generationPrices: DEFAULT_GENERATION_PRICES,
+    modelPrices: DEFAULT_MODEL_PRICES,
+  };
+}

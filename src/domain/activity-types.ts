@@ -1,0 +1,159 @@
+/**
+ * The signatures of every activity the workflows call. Workflows `import type` these, the
+ * worker wires real implementations (activities/), and workflow tests pass mocks of the same
+ * shape. Inputs and outputs are small JSON: references, never bytes, never secrets.
+ */
+import type { ProviderName } from './provider';
+import type { SceneAnalysisResult } from './analysis';
+import type { BrandProfile } from './brand';
+import type { AssetRef } from './asset';
+import type { PipelineScene } from './scene';
+import type {
+  RegenerationAttempt,
+  RegenerationOutcome,
+  UserDecision,
+} from './regeneration';
+
+export type SceneKind = 'video' | 'image';
+
+export interface GenerationRequest {
+  provider: ProviderName;
+  prompt: string;
+  kind: SceneKind;
+  /** Seconds of video wanted; 0 for an image. */
+  durationSeconds: number;
+  aspectRatio: string;
+  /** workflowId/round/attempt: the same key never pays a provider twice. */
+  idempotencyKey: string;
+}
+
+export interface GenerationTask {
+  provider: ProviderName;
+  taskId: string;
+  kind: SceneKind;
+  durationSeconds: number;
+}
+
+export interface GenerationOutput {
+  provider: ProviderName;
+  taskId: string;
+  outputUrl: string;
+  costUsd: number;
+}
+
+export interface StoreAssetRequest {
+  url: string;
+  sceneId: number;
+  expectedKind: SceneKind;
+}
+
+export interface SceneForAnalysis {
+  id: number;
+  sceneType: string;
+  contentType: string;
+  narration: string;
+  visualDirection: string;
+  duration: number;
+  aspectRatio: string;
+}
+
+export interface AnalyzeAssetRequest {
+  asset: AssetRef;
+  scene: SceneForAnalysis;
+  /** The prompt the asset was generated from, for the judge's improved prompt. */
+  prompt: string;
+  brandProfile?: BrandProfile;
+  minScoreToPass: number;
+}
+
+export interface AnalysisUsage {
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreationInputTokens: number;
+  cacheReadInputTokens: number;
+  imagesSent: number;
+}
+
+export interface AnalyzeAssetResult {
+  analysis: SceneAnalysisResult;
+  costUsd: number;
+  /** Absent when technical checks failed the asset without asking the model. */
+  usage?: AnalysisUsage;
+  modelSkipped: boolean;
+}
+
+export interface RecordAttemptRequest {
+  workflowId: string;
+  sceneId: number;
+  projectId: number;
+  attempt: RegenerationAttempt;
+}
+
+export interface EscalateToReviewRequest {
+  workflowId: string;
+  round: number;
+  sceneId: number;
+  projectId: number;
+  sceneIndex: number;
+  reason: 'auto_regeneration_failed';
+  bestScore: number;
+  bestAttemptNumber?: number;
+  attempts: RegenerationAttempt[];
+  escalatedAt: string;
+}
+
+export interface CloseReviewEntryRequest {
+  workflowId: string;
+  round: number;
+  decision: UserDecision;
+  decidedAt: string;
+}
+
+export interface SaveSceneOutcomeRequest {
+  workflowId: string;
+  sceneId: number;
+  outcome: RegenerationOutcome;
+  finalScore: number;
+  needsUserReview: boolean;
+  /** Absent when the scene keeps no generated asset (rejected) or nothing changed. */
+  asset?: { url: string; provider?: ProviderName };
+  analysis?: SceneAnalysisResult;
+}
+
+export interface SaveSceneRequest {
+  scene: PipelineScene;
+  project?: { id: number; name?: string; brandProfile?: BrandProfile };
+}
+
+export interface SaveSceneAnalysisRequest {
+  sceneId: number;
+  workflowId: string;
+  asset: AssetRef;
+  provider: ProviderName;
+  analysis: SceneAnalysisResult;
+  costUsd: number;
+}
+
+export interface GenerationActivities {
+  submitGeneration(request: GenerationRequest): Promise<GenerationTask>;
+  awaitGeneration(task: GenerationTask): Promise<GenerationOutput>;
+}
+
+export interface FetchActivities {
+  storeAsset(request: StoreAssetRequest): Promise<AssetRef>;
+}
+
+export interface AnalysisActivities {
+  analyzeAsset(request: AnalyzeAssetRequest): Promise<AnalyzeAssetResult>;
+}
+
+export interface DatabaseActivities {
+  recordAttempt(request: RecordAttemptRequest): Promise<void>;
+  escalateToReview(request: EscalateToReviewRequest): Promise<{ entryId: number }>;
+  closeReviewEntry(request: CloseReviewEntryRequest): Promise<void>;
+  saveSceneOutcome(request: SaveSceneOutcomeRequest): Promise<void>;
+  saveScene(request: SaveSceneRequest): Promise<void>;
+  saveSceneAnalysis(request: SaveSceneAnalysisRequest): Promise<void>;
+}
+
+export type SceneActivities = GenerationActivities & FetchActivities & AnalysisActivities & DatabaseActivities;

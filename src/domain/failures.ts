@@ -1,0 +1,27 @@
+/**
+ * The one small list of failure types every activity speaks (ARCHITECTURE.md "One retry layer").
+ * Activities throw ApplicationFailure with one of these as `type`; retry policies name the
+ * non-retryable ones, and the workflow turns any of them into a failed attempt with its reason.
+ */
+export const FailureType = {
+  /** The provider's moderation refused the prompt or the output. Paying again changes nothing. */
+  contentRefused: 'content_refused',
+  /** The request itself was wrong (validation). */
+  badRequest: 'bad_request',
+  /** A key is missing, wrong or out of credit. */
+  auth: 'auth',
+  /** 429, 5xx, timeouts and connection errors: worth retrying, after the delay the service asked for. */
+  unavailable: 'unavailable',
+  /** The provider ran the task and it failed for a reason of its own. */
+  generationFailed: 'generation_failed',
+  /** The provider's output URL has expired (403/404/410). */
+  assetGone: 'asset_gone',
+  /** The download is larger than the store accepts. */
+  assetTooLarge: 'asset_too_large',
+  /** Not https, or resolves to a private address. */
+  unsafeUrl: 'unsafe_url',
+  /** The judge's answer could not be used even after one corrective retry. */
+  analysisUnusable: 'analysis_unusable',
+} as const;
+
+export type FailureTypeName = (typeof FailureType)[keyof typeof FailureType];
