@@ -7,3 +7,4 @@ export * from './regeneration';
 export * from './failures';
 export * from './asset';
 export * from './activity-types';
+export * from './judge';

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { IssueCategorySchema, IssueSeveritySchema, RecommendationSchema } from './analysis';
+
+/**
+ * What Claude is forced to answer with (a tool called with `tool_choice`), and what the
+ * simulator's judge answers. One definition so the two can never drift apart.
+ */
+export const JUDGE_TOOL_NAME = 'record_scene_analysis';
+
+export const JudgeVerdictSchema = z.object({
+  overallScore: z.number().min(0).max(100),
+  categoryScores: z.object({
+    ai_artifacts: z.number().min(0).max(100),
+    content_match: z.number().min(0).max(100),
+    brand_compliance: z.number().min(0).max(100),
+    technical: z.number().min(0).max(100),
+    composition: z.number().min(0).max(100),
+  }),
+  issues: z.array(
+    z.object({ category: IssueCategorySchema, severity: IssueSeveritySchema, description: z.string().min(1) }),
+  ),
+  recommendation: RecommendationSchema,
+  improvedPrompt: z.string().min(1),
+});
+export type JudgeVerdict = z.infer<typeof JudgeVerdictSchema>;
+
+/** The JSON schema handed to the model as the tool's input_schema. */
+export const judgeInputJsonSchema = z.toJSONSchema(JudgeVerdictSchema, { target: 'draft-7' });
