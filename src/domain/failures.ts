@@ -18,6 +18,8 @@ export const FailureType = {
   assetGone: 'asset_gone',
   /** The download is larger than the store accepts. */
   assetTooLarge: 'asset_too_large',
+  /** The download is not an image or video we can decode. */
+  assetInvalid: 'asset_invalid',
   /** Not https, or resolves to a private address. */
   unsafeUrl: 'unsafe_url',
   /** The judge's answer could not be used even after one corrective retry. */

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { ProviderNameSchema } from './provider';
 
+// The forms Temporal's duration parser (ms) accepts that people actually write.
+const DURATION_PATTERN = /^\d+(\.\d+)?\s*(ms|milliseconds?|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|weeks?)$/i;
+
 export const ReviewTimeoutActionSchema = z.enum(['approve_best', 'reject']);
 
 export const RegenerationPolicySchema = z.object({
@@ -12,7 +15,10 @@ export const RegenerationPolicySchema = z.object({
     image: z.array(ProviderNameSchema).min(1),
   }),
   /** A Temporal duration string such as "72h"; absent means wait for a person indefinitely. */
-  reviewTimeout: z.string().optional(),
+  reviewTimeout: z
+    .string()
+    .regex(DURATION_PATTERN, 'a duration such as "72h", "30 minutes" or "10s"')
+    .optional(),
   onReviewTimeout: ReviewTimeoutActionSchema.optional(),
 });
 export type RegenerationPolicy = z.infer<typeof RegenerationPolicySchema>;

@@ -1,0 +1,21 @@
+import { proxyActivities } from '@temporalio/workflow';
+import type {
+  AnalysisActivities,
+  DatabaseActivities,
+  FetchActivities,
+  GenerationActivities,
+} from '../src/domain/activity-types';
+import {
+  analyzeAssetOptions,
+  awaitGenerationOptions,
+  databaseOptions,
+  storeAssetOptions,
+  submitGenerationOptions,
+} from './activity-options';
+
+/** One proxy per options group, so each kind of I/O keeps its own timeouts and retries. */
+export const { submitGeneration } = proxyActivities<GenerationActivities>(submitGenerationOptions);
+export const { awaitGeneration } = proxyActivities<GenerationActivities>(awaitGenerationOptions);
+export const { storeAsset } = proxyActivities<FetchActivities>(storeAssetOptions);
+export const { analyzeAsset } = proxyActivities<AnalysisActivities>(analyzeAssetOptions);
+export const db = proxyActivities<DatabaseActivities>(databaseOptions);

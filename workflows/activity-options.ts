@@ -1,0 +1,83 @@
+import type { ActivityOptions } from '@temporalio/workflow';
+import { FailureType } from '../src/domain/failures';
+
+/**
+ * Each kind of I/O gets its own timeouts and retry policy (ARCHITECTURE.md "One retry layer").
+ * Types named in nonRetryableErrorTypes fail at once: retrying them pays again or cannot help.
+ */
+
+// Submitting is one short HTTP call. A few spaced retries ride out rate limits and brief outages;
+// a refusal or a bad request is final, and so is a missing key.
+export const submitGenerationOptions: ActivityOptions = {
+  startToCloseTimeout: '1 minute',
+  retry: {
+    initialInterval: '5 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    maximumAttempts: 5,
+    nonRetryableErrorTypes: [FailureType.contentRefused, FailureType.badRequest, FailureType.auth],
+  },
+};
+
+// Video providers take minutes (PiAPI's own tools wait up to 15). The activity polls and
+// heartbeats every few seconds, so a dead worker is noticed within the heartbeat timeout and
+// the retry resumes the same provider task instead of paying for a new one.
+export const awaitGenerationOptions: ActivityOptions = {
+  startToCloseTimeout: '20 minutes',
+  heartbeatTimeout: '1 minute',
+  retry: {
+    initialInterval: '5 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    maximumAttempts: 5,
+    nonRetryableErrorTypes: [
+      FailureType.contentRefused,
+      FailureType.generationFailed,
+      FailureType.badRequest,
+      FailureType.auth,
+    ],
+  },
+};
+
+// A download of up to 512 MB: long enough for a slow link, heartbeats carry progress. An expired
+// or unsafe URL, or an oversized file, will not get better on retry.
+export const storeAssetOptions: ActivityOptions = {
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '1 minute',
+  retry: {
+    initialInterval: '2 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '30 seconds',
+    maximumAttempts: 5,
+    nonRetryableErrorTypes: [
+      FailureType.assetGone,
+      FailureType.assetTooLarge,
+      FailureType.unsafeUrl,
+      FailureType.assetInvalid,
+    ],
+  },
+};
+
+// One Claude request (plus one corrective retry inside the activity) with frame extraction.
+// 429/529 carry their own retry delay; an unusable answer has already had its second chance.
+export const analyzeAssetOptions: ActivityOptions = {
+  startToCloseTimeout: '5 minutes',
+  retry: {
+    initialInterval: '10 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '2 minutes',
+    maximumAttempts: 4,
+    nonRetryableErrorTypes: [FailureType.analysisUnusable, FailureType.auth, FailureType.badRequest],
+  },
+};
+
+// Our own database: every write is idempotent, so retrying forever is safe, and giving up would
+// lose a record. A long outage stalls the round rather than dropping it.
+export const databaseOptions: ActivityOptions = {
+  startToCloseTimeout: '30 seconds',
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '30 seconds',
+  },
+};

@@ -1,0 +1,2 @@
+// The bundle entry: every workflow the worker runs, and nothing else.
+export { regenerateSceneWorkflow } from './regenerate-scene';
