@@ -1,0 +1,113 @@
+import { ApplicationFailure } from '@temporalio/common';
+import type { SceneActivities, GenerationRequest, AnalyzeAssetRequest } from '../../src/domain/activity-types';
+import type { SceneAnalysisResult, SceneIssue } from '../../src/domain/analysis';
+import type { AssetRef } from '../../src/domain/asset';
+
+/** What a scripted fake world should do; the n-th call of each kind reads the n-th entry. */
+export interface FakeScript {
+  /** Scores the n-th analysis returns; the last repeats. */
+  scores: number[];
+  /** Issues every analysis reports (the prompt rules read them). */
+  issues?: SceneIssue[];
+  /** Throw on the n-th submission (0-based), e.g. a refusal. */
+  submitFailures?: Record<number, () => Error>;
+  /** Throw on the n-th analysis (0-based). */
+  analysisFailures?: Record<number, () => Error>;
+  /** Milliseconds each generation takes, so a test can observe a round in flight. */
+  generationDelayMs?: number;
+}
+
+/** Every call the workflow made, in order, for assertions. */
+export interface FakeCalls {
+  submissions: GenerationRequest[];
+  analyses: AnalyzeAssetRequest[];
+  recordedAttempts: Parameters<SceneActivities['recordAttempt']>[0][];
+  escalations: Parameters<SceneActivities['escalateToReview']>[0][];
+  closedEntries: Parameters<SceneActivities['closeReviewEntry']>[0][];
+  outcomes: Parameters<SceneActivities['saveSceneOutcome']>[0][];
+  savedScenes: Parameters<SceneActivities['saveScene']>[0][];
+  savedAnalyses: Parameters<SceneActivities['saveSceneAnalysis']>[0][];
+}
+
+export function fakeActivities(script: FakeScript): { activities: SceneActivities; calls: FakeCalls } {
+  const calls: FakeCalls = {
+    submissions: [],
+    analyses: [],
+    recordedAttempts: [],
+    escalations: [],
+    closedEntries: [],
+    outcomes: [],
+    savedScenes: [],
+    savedAnalyses: [],
+  };
+  let submitCount = 0;
+  let analysisCount = 0;
+  const activities: SceneActivities = {
+    async submitGeneration(request) {
+      const index = submitCount++;
+      calls.submissions.push(request);
+      const failure = script.submitFailures?.[index];
+      if (failure) throw failure();
+      return { provider: request.provider, taskId: `task-${index}`, kind: request.kind, durationSeconds: request.durationSeconds };
+    },
+    async awaitGeneration(task) {
+      if (script.generationDelayMs) await new Promise((r) => setTimeout(r, script.generationDelayMs));
+      return { provider: task.provider, taskId: task.taskId, outputUrl: `https://provider.test/${task.taskId}`, costUsd: 0.5 };
+    },
+    async storeAsset(request): Promise<AssetRef> {
+      const name = request.url.split('/').pop()!;
+      return {
+        url: `http://assets.test/assets/${name}.png`,
+        key: `${name}.png`,
+        sha256: name,
+        sizeBytes: 100,
+        mediaType: 'image/png',
+        width: 64,
+        height: 36,
+      };
+    },
+    async analyzeAsset(request): Promise<{ analysis: SceneAnalysisResult; costUsd: number; modelSkipped: boolean }> {
+      const index = analysisCount++;
+      calls.analyses.push(request);
+      const failure = script.analysisFailures?.[index];
+      if (failure) throw failure();
+      const score = script.scores[Math.min(index, script.scores.length - 1)];
+      return {
+        analysis: {
+          overallScore: score,
+          recommendation: score >= request.minScoreToPass ? 'approve' : 'regenerate',
+          issues: script.issues ?? [],
+        },
+        costUsd: 0.01,
+        modelSkipped: false,
+      };
+    },
+    async recordAttempt(request) {
+      calls.recordedAttempts.push(request);
+    },
+    async escalateToReview(request) {
+      calls.escalations.push(request);
+      return { entryId: calls.escalations.length };
+    },
+    async closeReviewEntry(request) {
+      calls.closedEntries.push(request);
+    },
+    async saveSceneOutcome(request) {
+      calls.outcomes.push(request);
+    },
+    async saveScene(request) {
+      calls.savedScenes.push(request);
+    },
+    async saveSceneAnalysis(request) {
+      calls.savedAnalyses.push(request);
+    },
+  };
+  return { activities, calls };
+}
+
+export const refused = (): Error =>
+  ApplicationFailure.nonRetryable('The provider refused the prompt', 'content_refused');
+export const unusable = (): Error =>
+  ApplicationFailure.nonRetryable('The judge answered twice with no usable verdict', 'analysis_unusable');
+export const unavailable = (): Error =>
+  ApplicationFailure.retryable('Provider answered 503', 'unavailable');
