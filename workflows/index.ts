@@ -1,2 +1,3 @@
 // The bundle entry: every workflow the worker runs, and nothing else.
 export { regenerateSceneWorkflow } from './regenerate-scene';
+export { sceneAssetWorkflow } from './scene-asset';

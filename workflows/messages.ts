@@ -7,6 +7,12 @@ export const userDecisionSignal = defineSignal<[UserDecision]>('userDecision');
 /** Where a round stands, at any moment. */
 export const getRegenerationStateQuery = defineQuery<RegenerationState>('getRegenerationState');
 
+/**
+ * Sent by a regeneration round to the pipeline step that started it, once the scene is in the
+ * review queue: the pipeline's work for that scene is done while the round waits for a person.
+ */
+export const regenerationEscalatedSignal = defineSignal<[RegenerationState]>('regenerationEscalated');
+
 export {
   RegenStatusKey,
   SceneIdKey,

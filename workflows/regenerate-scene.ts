@@ -1,6 +1,7 @@
 import {
   ApplicationFailure,
   condition,
+  getExternalWorkflowHandle,
   log,
   setHandler,
   upsertSearchAttributes,
@@ -24,6 +25,7 @@ import {
   BestScoreKey,
   getRegenerationStateQuery,
   ProjectIdKey,
+  regenerationEscalatedSignal,
   RegenStatusKey,
   SceneIdKey,
   userDecisionSignal,
@@ -113,6 +115,7 @@ export async function regenerateSceneWorkflow(rawInput: RegenerateSceneInput): P
       attempts: roundAttempts(),
       escalatedAt: state.awaitingReviewSince,
     });
+    await tellParentOnce();
 
     const decided = policy.reviewTimeout
       ? await condition(() => pendingDecision !== undefined, policy.reviewTimeout as Duration)
@@ -148,6 +151,18 @@ export async function regenerateSceneWorkflow(rawInput: RegenerateSceneInput): P
     setStatus('regenerating');
   }
 
+  /** The pipeline step that started this round stops waiting once the scene is in the queue. */
+  async function tellParentOnce(): Promise<void> {
+    const parent = workflowInfo().parent;
+    if (!parent || state.round > 1) return;
+    try {
+      await getExternalWorkflowHandle(parent.workflowId, parent.runId).signal(regenerationEscalatedSignal, state);
+    } catch (error) {
+      // A parent that is gone (terminated by an operator) has nobody left to tell.
+      log.warn('could not tell the pipeline step about the escalation', { error: String(error) });
+    }
+  }
+
   /** Runs up to maxAttempts attempts; true as soon as one passes. */
   async function runRound(): Promise<boolean> {
     const kind = sceneKind(scene.duration, roundProvider);
@@ -174,6 +189,7 @@ export async function regenerateSceneWorkflow(rawInput: RegenerateSceneInput): P
         kind,
         scene,
         brandProfile,
+        minScoreToPass: policy.minScoreToPass,
         policy,
         current,
       });

@@ -88,5 +88,7 @@ export const SceneAssetResultSchema = z.object({
   qualityScore: z.number().optional(),
   regeneration: RegenerationResultSchema.optional(),
   needsUserReview: z.boolean(),
+  /** Added field: the round waiting for a reviewer, when the scene is in the review queue. */
+  reviewWorkflowId: z.string().optional(),
 });
 export type SceneAssetResult = z.infer<typeof SceneAssetResultSchema>;

@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import type { SceneAssetInput } from '../../src/domain/scene';
+import { sceneAssetWorkflow } from '../../workflows';
+import { userDecisionSignal } from '../../workflows/messages';
+import { fakeActivities, refused } from '../helpers/fake-activities';
+import { uniqueSceneId } from '../helpers/scenes';
+import { testEnv } from '../helpers/temporal';
+import { workflowBundle } from '../helpers/workflow-bundle';
+import { waitForStatus, withWorker, type RunContext } from '../helpers/workflow-runner';
+
+function pipelineInput(overrides: Partial<SceneAssetInput['scene']> = {}): SceneAssetInput {
+  return {
+    scene: {
+      id: uniqueSceneId(),
+      projectId: 11,
+      sceneIndex: 0,
+      sceneType: 'hero',
+      contentType: 'product',
+      narration: 'Meet the new kettle.',
+      visualDirection: 'A copper kettle on a wooden counter',
+      duration: 5,
+      provider: 'kling',
+      ...overrides,
+    },
+    project: { id: 11, name: 'Kettle launch' },
+  };
+}
+
+function startPipeline(ctx: RunContext, input: SceneAssetInput) {
+  return ctx.client.workflow.start(sceneAssetWorkflow, {
+    taskQueue: ctx.taskQueue,
+    workflowId: `scene-asset-${input.scene.id}`,
+    args: [input],
+  });
+}
+
+describe('sceneAssetWorkflow: the pipeline step for one scene', function () {
+  this.timeout(120_000);
+  before(async function () {
+    this.timeout(240_000);
+    await Promise.all([testEnv(), workflowBundle()]);
+  });
+
+  it('stores the scene, makes and judges its first asset, and needs no round at 70', async () => {
+    const { activities, calls } = fakeActivities({ scores: [70] });
+    await withWorker(activities, async (ctx) => {
+      const input = pipelineInput();
+      const result = await (await startPipeline(ctx, input)).result();
+      assert.equal(result.needsUserReview, false);
+      assert.equal(result.qualityScore, 70);
+      assert.equal(result.regeneration, undefined);
+      assert.equal(result.assetUrl, 'http://assets.test/assets/task-0.png');
+      assert.equal(calls.savedScenes.length, 1);
+      assert.equal(calls.savedScenes[0].scene.id, input.scene.id);
+      assert.equal(calls.savedAnalyses.length, 1);
+      assert.equal(calls.savedAnalyses[0].analysis.overallScore, 70);
+      assert.equal(calls.submissions.length, 1);
+      assert.equal(calls.submissions[0].provider, 'kling');
+      assert.equal(calls.submissions[0].prompt, input.scene.visualDirection);
+    });
+  });
+
+  it('triggers regeneration on a score below 70, and the round passing updates the result', async () => {
+    const { activities, calls } = fakeActivities({ scores: [69, 85] });
+    await withWorker(activities, async (ctx) => {
+      const result = await (await startPipeline(ctx, pipelineInput())).result();
+      assert.equal(result.needsUserReview, false);
+      assert.equal(result.regeneration?.outcome, 'passed');
+      assert.equal(result.qualityScore, 85);
+      assert.equal(result.assetUrl, 'http://assets.test/assets/task-1.png');
+      assert.equal(calls.submissions.length, 2);
+      assert.equal(calls.outcomes[0].outcome, 'passed');
+    });
+  });
+
+  it('ends with needsUserReview while the escalated round keeps waiting for a person', async () => {
+    const { activities, calls } = fakeActivities({ scores: [40, 45, 48, 50] });
+    await withWorker(activities, async (ctx) => {
+      const input = pipelineInput();
+      const result = await (await startPipeline(ctx, input)).result();
+      assert.equal(result.needsUserReview, true);
+      assert.equal(result.reviewWorkflowId, `regenerate-scene-${input.scene.id}`);
+      assert.equal(result.qualityScore, 50);
+      assert.equal(calls.escalations.length, 1);
+
+      const round = ctx.client.workflow.getHandle(result.reviewWorkflowId!);
+      await waitForStatus(round, 'awaiting_review');
+      await round.signal(userDecisionSignal, { action: 'approve', reviewer: 'ana' });
+      const decided = await round.result();
+      assert.equal(decided.outcome, 'approved');
+    });
+  });
+
+  it('a first asset the provider refuses still gets a round that tries other providers', async () => {
+    const { activities, calls } = fakeActivities({ scores: [80], submitFailures: { 0: refused } });
+    await withWorker(activities, async (ctx) => {
+      const result = await (await startPipeline(ctx, pipelineInput())).result();
+      assert.equal(calls.savedAnalyses.length, 0);
+      assert.equal(result.regeneration?.outcome, 'passed');
+      assert.equal(result.regeneration?.attempts[0].scoreBefore, 0);
+      assert.deepEqual(calls.submissions.map((s) => s.provider), ['kling', 'kling']);
+    });
+  });
+});

@@ -1,0 +1,162 @@
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  condition,
+  isCancellation,
+  ParentClosePolicy,
+  setHandler,
+  startChild,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type { SceneAnalysisResult } from '../src/domain/analysis';
+import type { RegenerationResult, RegenerationState, SceneAssetResult } from '../src/domain/regeneration';
+import { SceneAssetInputSchema, type SceneAssetInput } from '../src/domain/scene';
+import { db } from './activities';
+import { describeFailure } from './attempt';
+import { generateAndJudge, roundUsd, type JudgedAsset, type Receipt } from './generate-and-judge';
+import { regenerationEscalatedSignal } from './messages';
+import { regenerateSceneWorkflow } from './regenerate-scene';
+import { needsRegeneration, resolvePolicy, sceneKind } from './strategy';
+
+/**
+ * The pipeline's step for one scene: store it, make its first asset with the scene's provider,
+ * judge it, and start a regeneration round when SPEC.md says so. Ends when the scene is good,
+ * decided, or waiting in the review queue (the round itself goes on waiting for a person).
+ */
+export async function sceneAssetWorkflow(rawInput: SceneAssetInput): Promise<SceneAssetResult> {
+  const parsed = SceneAssetInputSchema.safeParse(rawInput);
+  if (!parsed.success) {
+    throw ApplicationFailure.nonRetryable(`Invalid input: ${parsed.error.message}`, 'bad_request');
+  }
+  const { scene, project, policy: partialPolicy } = parsed.data;
+  const policy = resolvePolicy(partialPolicy);
+  const { workflowId, runId } = workflowInfo();
+
+  let escalation: RegenerationState | undefined;
+  setHandler(regenerationEscalatedSignal, (state) => {
+    escalation = state;
+  });
+
+  await db.saveScene({ scene, project });
+  const first = await firstAsset();
+  if (!needsRegeneration(first.analysis, policy)) {
+    return {
+      sceneId: scene.id,
+      assetUrl: first.assetUrl,
+      analysis: first.analysis,
+      qualityScore: first.analysis.overallScore,
+      needsUserReview: false,
+    };
+  }
+
+  const round = await startRound(first);
+  const ended = await Promise.race([
+    round.result(),
+    condition(() => escalation !== undefined).then(() => undefined),
+  ]);
+  if (ended === undefined) {
+    return {
+      sceneId: scene.id,
+      assetUrl: first.assetUrl,
+      analysis: first.analysis,
+      qualityScore: escalation!.currentScore,
+      needsUserReview: true,
+      reviewWorkflowId: round.workflowId,
+    };
+  }
+  return roundResult(ended, first);
+
+  /** The first asset, or, when it cannot be made, a failing verdict so that a round tries others. */
+  async function firstAsset(): Promise<{ assetUrl?: string; analysis: SceneAnalysisResult }> {
+    const kind = sceneKind(scene.duration, scene.provider);
+    const receipt: Receipt = { costUsd: 0 };
+    let judged: JudgedAsset;
+    try {
+      judged = await generateAndJudge(
+        {
+          idempotencyKey: `${workflowId}/${runId}/first`,
+          provider: scene.provider,
+          prompt: scene.visualDirection,
+          kind,
+          scene,
+          brandProfile: project?.brandProfile,
+          minScoreToPass: policy.minScoreToPass,
+        },
+        receipt,
+      );
+    } catch (error) {
+      if (isCancellation(error) || !(error instanceof ActivityFailure)) throw error;
+      const failure = describeFailure(error);
+      return {
+        analysis: {
+          overallScore: 0,
+          recommendation: 'critical_fail',
+          issues: [
+            { category: 'technical', severity: 'critical', description: `First asset failed: ${failure.type}: ${failure.message}` },
+          ],
+        },
+      };
+    }
+    await db.saveSceneAnalysis({
+      sceneId: scene.id,
+      workflowId,
+      asset: judged.asset,
+      provider: scene.provider,
+      analysis: judged.analysis,
+      costUsd: roundUsd(receipt.costUsd),
+    });
+    return { assetUrl: judged.asset.url, analysis: judged.analysis };
+  }
+
+  async function startRound(first: { assetUrl?: string; analysis: SceneAnalysisResult }) {
+    try {
+      return await startChild(regenerateSceneWorkflow, {
+        workflowId: `regenerate-scene-${scene.id}`,
+        // The round outlives this step while it waits for a reviewer.
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        args: [
+          {
+            scene: {
+              id: scene.id,
+              projectId: scene.projectId,
+              sceneIndex: scene.sceneIndex,
+              sceneType: scene.sceneType,
+              contentType: scene.contentType,
+              narration: scene.narration,
+              visualDirection: scene.visualDirection,
+              duration: scene.duration,
+              aspectRatio: scene.aspectRatio,
+              currentProvider: scene.provider,
+              currentAssetUrl: first.assetUrl,
+              analysisResult: first.analysis,
+            },
+            project,
+            policy: partialPolicy,
+            trigger: 'auto',
+          },
+        ],
+      });
+    } catch (error) {
+      if (error instanceof WorkflowExecutionAlreadyStartedError) {
+        throw ApplicationFailure.nonRetryable(
+          `A regeneration round is already running for scene ${scene.id} (regenerate-scene-${scene.id})`,
+          'round_already_running',
+        );
+      }
+      throw error;
+    }
+  }
+
+  function roundResult(result: RegenerationResult, first: { assetUrl?: string; analysis: SceneAnalysisResult }): SceneAssetResult {
+    const keeps = result.success;
+    return {
+      sceneId: scene.id,
+      assetUrl: keeps ? result.newAssetUrl : result.outcome === 'rejected' ? undefined : first.assetUrl,
+      analysis: keeps ? result.newAnalysis : first.analysis,
+      qualityScore: result.finalScore,
+      regeneration: result,
+      needsUserReview: result.outcome === 'review_timed_out',
+    };
+  }
+}
