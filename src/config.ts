@@ -8,7 +8,7 @@ import type { ProviderName } from './domain/provider';
  */
 export const DEFAULT_GENERATION_PRICES: Readonly<Record<ProviderName, { perSecondUsd?: number; perItemUsd?: number }>> = {
   kling: { perSecondUsd: 0.1 },
-  runway: { perSecondUsd: 0.05 }, // gen4_turbo: 5 credits/s at $0.01 a credit
+  runway: { perSecondUsd: 0.12, perItemUsd: 0.05 }, // gen4.5 video 12 credits/s; gen4_image 720p 5 credits; $0.01 a credit
   luma: { perSecondUsd: 0.04 },
   hailuo: { perItemUsd: 0.2 }, // per video, charged only on success
   flux: { perItemUsd: 0.0015 }, // Qubico/flux1-schnell
@@ -43,12 +43,19 @@ const EnvSchema = z.object({
   SIM_URL: optionalString,
   SIM_PORT: z.coerce.number().int().min(0).max(65535).default(7070),
   REVIEW_API_TOKEN: optionalString,
+  REVIEW_API_TOKENS: optionalString,
+  HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   PUBLIC_URL: optionalString,
   MAX_ASSET_BYTES: z.coerce.number().int().positive().default(512 * 1024 * 1024),
   ANALYSIS_VIDEO_FRAMES: z.coerce.number().int().min(1).max(20).default(4),
   LOG_LEVEL: z.string().default('info'),
 });
+
+export interface ReviewerToken {
+  reviewer: string;
+  token: string;
+}
 
 export interface AppConfig {
   temporal: { address: string; namespace: string; taskQueue: string };
@@ -60,6 +67,10 @@ export interface AppConfig {
   keys: { anthropic?: string; piapi?: string; runway?: string; fal?: string };
   anthropicModel: string;
   reviewApiToken?: string;
+  /** Named reviewers from REVIEW_API_TOKENS="ana:token1,bo:token2", each acting under their name. */
+  reviewerTokens: ReviewerToken[];
+  /** Interface the web server listens on: loopback unless HOST says otherwise. */
+  host: string;
   port: number;
   publicUrl: string;
   maxAssetBytes: number;
@@ -88,6 +99,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     keys: { anthropic: e.ANTHROPIC_API_KEY, piapi: e.PIAPI_API_KEY, runway: e.RUNWAYML_API_SECRET, fal: e.FAL_KEY },
     anthropicModel: e.ANTHROPIC_MODEL,
     reviewApiToken: e.REVIEW_API_TOKEN,
+    reviewerTokens: parseReviewerTokens(e.REVIEW_API_TOKENS),
+    host: e.HOST,
     port: e.PORT,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     maxAssetBytes: e.MAX_ASSET_BYTES,
@@ -96,4 +109,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     generationPrices: DEFAULT_GENERATION_PRICES,
     modelPrices: DEFAULT_MODEL_PRICES,
   };
+}
+
+/** "ana:token1,bo:token2" → one entry per reviewer; a malformed list stops the start. */
+export function parseReviewerTokens(list: string | undefined): ReviewerToken[] {
+  if (list === undefined) return [];
+  return list
+    .split(',')
+    .map((pair) => pair.trim())
+    .filter((pair) => pair !== '')
+    .map((pair) => {
+      const separator = pair.indexOf(':');
+      const reviewer = pair.slice(0, separator).trim();
+      const token = pair.slice(separator + 1).trim();
+      if (separator < 1 || reviewer === '' || token === '') {
+        throw new Error('Invalid environment: REVIEW_API_TOKENS must look like "name:token,name:token"');
+      }
+      return { reviewer, token };
+    });
 }

@@ -1,5 +1,6 @@
 import { ActivityFailure, ApplicationFailure, isCancellation } from '@temporalio/workflow';
 import type { SceneAnalysisResult } from '../src/domain/analysis';
+import type { AssetRef } from '../src/domain/asset';
 import type { RegenerationPolicy } from '../src/domain/policy';
 import type { ProviderName } from '../src/domain/provider';
 import type { AttemptFailure, RegenerationAttempt } from '../src/domain/regeneration';
@@ -11,6 +12,8 @@ export interface CurrentAsset {
   score: number;
   analysis: SceneAnalysisResult;
   assetUrl?: string;
+  /** The stored copy's details, when this asset was stored during the round. */
+  assetRef?: AssetRef;
   provider: ProviderName;
   /** The attempt that produced it, within its round; absent for the asset the round started from. */
   attemptNumber?: number;
@@ -46,6 +49,7 @@ export async function runAttempt(plan: AttemptPlan): Promise<RegenerationAttempt
       scoreAfter: analysis.overallScore,
       analysisResult: analysis,
       assetUrl: asset.url,
+      asset,
       costUsd: roundUsd(receipt.costUsd),
       providerTaskId: receipt.providerTaskId,
     };

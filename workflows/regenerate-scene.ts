@@ -91,6 +91,25 @@ export async function regenerateSceneWorkflow(rawInput: RegenerateSceneInput): P
   ]);
   setStatus('regenerating');
 
+  // Attempts and queue entries belong to the scene's record, and a round started directly (by an
+  // operator or the API) may be the first to know the scene and its starting point.
+  await db.saveScene({
+    scene: {
+      id: scene.id,
+      projectId: scene.projectId,
+      sceneIndex: scene.sceneIndex,
+      sceneType: scene.sceneType,
+      contentType: scene.contentType,
+      narration: scene.narration,
+      visualDirection: scene.visualDirection,
+      duration: scene.duration,
+      provider: scene.currentProvider,
+      aspectRatio: scene.aspectRatio,
+    },
+    project: input.project,
+    current: { assetUrl: scene.currentAssetUrl, analysis: scene.analysisResult },
+  });
+
   let personPrompt = input.customPrompt;
   let roundProvider: ProviderName = scene.currentProvider;
 
@@ -199,6 +218,7 @@ export async function regenerateSceneWorkflow(rawInput: RegenerateSceneInput): P
           score: attempt.scoreAfter,
           analysis: attempt.analysisResult!,
           assetUrl: attempt.assetUrl,
+          assetRef: attempt.asset,
           provider: attempt.provider,
           attemptNumber,
         };
@@ -220,6 +240,7 @@ export async function regenerateSceneWorkflow(rawInput: RegenerateSceneInput): P
       score: attempt.scoreAfter,
       analysis: attempt.analysisResult!,
       assetUrl: attempt.assetUrl,
+      assetRef: attempt.asset,
       provider: attempt.provider,
       attemptNumber,
     };
@@ -242,7 +263,8 @@ export async function regenerateSceneWorkflow(rawInput: RegenerateSceneInput): P
       outcome,
       finalScore: final.score,
       needsUserReview,
-      asset: keepsAsset && final.assetUrl ? { url: final.assetUrl, provider: final.provider } : undefined,
+      asset:
+        keepsAsset && final.assetUrl ? { url: final.assetUrl, provider: final.provider, ref: final.assetRef } : undefined,
       analysis: keepsAsset ? final.analysis : undefined,
     });
     return {

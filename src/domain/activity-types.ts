@@ -84,6 +84,11 @@ export interface AnalyzeAssetResult {
 
 export interface RecordAttemptRequest {
   workflowId: string;
+  /**
+   * The workflow run, because `regenerate-scene-<id>` is reused by later runs. Optional: the
+   * database activities read it from their activity context when absent.
+   */
+  runId?: string;
   sceneId: number;
   projectId: number;
   attempt: RegenerationAttempt;
@@ -91,6 +96,8 @@ export interface RecordAttemptRequest {
 
 export interface EscalateToReviewRequest {
   workflowId: string;
+  /** See RecordAttemptRequest.runId. */
+  runId?: string;
   round: number;
   sceneId: number;
   projectId: number;
@@ -104,6 +111,8 @@ export interface EscalateToReviewRequest {
 
 export interface CloseReviewEntryRequest {
   workflowId: string;
+  /** See RecordAttemptRequest.runId. */
+  runId?: string;
   round: number;
   decision: UserDecision;
   decidedAt: string;
@@ -111,18 +120,28 @@ export interface CloseReviewEntryRequest {
 
 export interface SaveSceneOutcomeRequest {
   workflowId: string;
+  /** See RecordAttemptRequest.runId. */
+  runId?: string;
   sceneId: number;
   outcome: RegenerationOutcome;
   finalScore: number;
   needsUserReview: boolean;
-  /** Absent when the scene keeps no generated asset (rejected) or nothing changed. */
-  asset?: { url: string; provider?: ProviderName };
+  /**
+   * Absent when the scene keeps no generated asset (rejected) or nothing changed. `ref`, when
+   * known, keeps the scene's stored asset details (media type, size) current.
+   */
+  asset?: { url: string; provider?: ProviderName; ref?: AssetRef };
   analysis?: SceneAnalysisResult;
 }
 
 export interface SaveSceneRequest {
   scene: PipelineScene;
   project?: { id: number; name?: string; brandProfile?: BrandProfile };
+  /**
+   * The scene's asset and analysis as the caller knows them: a regeneration started directly
+   * (not after sceneAssetWorkflow) registers its starting point so reviewers can compare.
+   */
+  current?: { assetUrl?: string; analysis: SceneAnalysisResult };
 }
 
 export interface SaveSceneAnalysisRequest {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ProviderNameSchema } from './provider';
 import { SceneAnalysisResultSchema } from './analysis';
+import { AssetRefSchema } from './asset';
 
 export const AttemptResultSchema = z.enum(['success', 'failed', 'improved']);
 export type AttemptResult = z.infer<typeof AttemptResultSchema>;
@@ -23,6 +24,8 @@ export const RegenerationAttemptSchema = z.object({
   costUsd: z.number().optional(),
   /** Added field: the provider's task id, so an attempt can be traced to its bill. */
   providerTaskId: z.string().optional(),
+  /** Added field: the stored copy's details (hash, media type, dimensions) behind assetUrl. */
+  asset: AssetRefSchema.optional(),
 });
 export type RegenerationAttempt = z.infer<typeof RegenerationAttemptSchema>;
 

@@ -43,12 +43,13 @@ export async function waitForStatus(
   handle: WorkflowHandle,
   status: RegenerationStatus,
   timeoutMs = 20_000,
+  also: (state: RegenerationState) => boolean = () => true,
 ): Promise<RegenerationState> {
   const deadline = Date.now() + timeoutMs;
   let last: RegenerationState | undefined;
   while (Date.now() < deadline) {
     last = await handle.query(getRegenerationStateQuery);
-    if (last.status === status) return last;
+    if (last.status === status && also(last)) return last;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`round did not reach ${status}; last state: ${JSON.stringify(last)}`);

@@ -190,7 +190,7 @@ describe('regenerateSceneWorkflow on a real Temporal server', function () {
       await withWorker(activities, async ({ start, client }) => {
         const input = sceneInput();
         const handle = await start(input);
-        const during = await waitForStatus(handle, 'regenerating');
+        const during = await waitForStatus(handle, 'regenerating', 20_000, (s) => s.attempt > 0);
         assert.equal(during.sceneId, input.scene.id);
         assert.equal(during.round, 1);
         assert.ok(during.attempt >= 1 && during.attempt <= 3, `attempt in progress: ${during.attempt}`);

@@ -1,0 +1,55 @@
+import { asyncLocalStorage } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { DatabaseActivities } from '../src/domain/activity-types';
+import { FailureType } from '../src/domain/failures';
+import type { Db } from '../src/db/database';
+import { isPermanentDataError, RequestRejectedError } from '../src/db/errors';
+import * as regeneration from '../src/db/regeneration-writes';
+import * as scenes from '../src/db/scene-writes';
+
+/**
+ * The only writers of the database. Temporal retries an activity whose completion it never
+ * heard of, so each write is idempotent (see the write modules); what would never succeed on
+ * retry fails at once as `bad_request`, and everything else is left to the retry policy.
+ */
+export function createDatabaseActivities(db: Db): DatabaseActivities {
+  const { kysely } = db;
+  return {
+    recordAttempt: (request) => guard(() => regeneration.recordAttempt(kysely, withRunId(request))),
+    escalateToReview: (request) => guard(() => regeneration.escalateToReview(kysely, withRunId(request))),
+    closeReviewEntry: (request) => guard(() => regeneration.closeReviewEntry(kysely, withRunId(request))),
+    saveSceneOutcome: (request) => guard(() => scenes.saveSceneOutcome(kysely, request)),
+    saveScene: (request) => guard(() => scenes.saveScene(kysely, request)),
+    saveSceneAnalysis: (request) => guard(() => scenes.saveSceneAnalysis(kysely, request)),
+  };
+}
+
+/**
+ * The caller's run id, else the run that scheduled this activity, else '' (called outside
+ * Temporal). Workflow ids repeat across runs, so the run is part of every idempotency key.
+ */
+function withRunId<T extends { runId?: string }>(request: T): regeneration.Resolved<T> {
+  const runId = request.runId ?? asyncLocalStorage.getStore()?.info.workflowExecution?.runId ?? '';
+  return { ...request, runId };
+}
+
+async function guard<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (error instanceof RequestRejectedError) throw badRequest(error.message, error);
+    if (isPermanentDataError(error)) {
+      throw badRequest(`Database refused the write: ${error instanceof Error ? error.message : String(error)}`, error);
+    }
+    throw error;
+  }
+}
+
+function badRequest(message: string, cause: unknown): ApplicationFailure {
+  return ApplicationFailure.create({
+    message,
+    type: FailureType.badRequest,
+    nonRetryable: true,
+    cause: cause instanceof Error ? cause : undefined,
+  });
+}

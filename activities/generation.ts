@@ -1,0 +1,176 @@
+import { activityInfo, cancellationDetails, CancelledFailure, heartbeat, log, sleep } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type {
+  GenerationActivities,
+  GenerationOutput,
+  GenerationRequest,
+  GenerationTask,
+} from '../src/domain/activity-types';
+import { FailureType } from '../src/domain/failures';
+import type { ProviderName } from '../src/domain/provider';
+import { classifyProviderError, taskFailure } from '../src/providers/classify-failure';
+import type { ProviderClient } from '../src/providers/provider-client';
+import type { SubmissionLedger } from '../src/providers/submission-ledger';
+
+export interface GenerationActivityDeps {
+  providers: Record<ProviderName, ProviderClient>;
+  ledger: SubmissionLedger;
+  /** Wait between polls: starts at `initial`, grows ×1.5 up to `max`. */
+  pollIntervalMs?: { initial: number; max: number };
+  /**
+   * Failed polls in a row (429, 5xx, timeouts) ridden out inside the activity before it fails
+   * and Temporal retries it; polling is free, so a blip should not spend a retry attempt.
+   */
+  maxConsecutivePollFailures?: number;
+}
+
+/** What awaitGeneration heartbeats, and reads back when Temporal retries it. */
+export interface GenerationHeartbeat {
+  taskId: string;
+  progress?: number;
+  polls: number;
+}
+
+const DEFAULT_POLL_INTERVAL_MS = { initial: 1_000, max: 10_000 };
+const BACKOFF = 1.5;
+
+export function createGenerationActivities(deps: GenerationActivityDeps): GenerationActivities {
+  const interval = deps.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
+  const maxPollFailures = deps.maxConsecutivePollFailures ?? 3;
+
+  async function submitGeneration(request: GenerationRequest): Promise<GenerationTask> {
+    const recorded = await deps.ledger.find(request.idempotencyKey);
+    if (recorded && recorded.provider === request.provider) {
+      log.info('Generation already submitted for this attempt; reusing its task', {
+        provider: recorded.provider,
+        taskId: recorded.taskId,
+      });
+      return recorded;
+    }
+    const provider = deps.providers[request.provider];
+    let taskId: string;
+    try {
+      ({ taskId } = await provider.submit({
+        prompt: request.prompt,
+        kind: request.kind,
+        durationSeconds: request.durationSeconds,
+        aspectRatio: request.aspectRatio,
+      }));
+    } catch (error) {
+      throw classifyProviderError(request.provider, 'submit', error);
+    }
+    const task: GenerationTask = {
+      provider: request.provider,
+      taskId,
+      kind: request.kind,
+      durationSeconds: request.durationSeconds,
+    };
+    await deps.ledger.record(request.idempotencyKey, task);
+    log.info('Generation submitted', { provider: task.provider, taskId });
+    return task;
+  }
+
+  async function awaitGeneration(task: GenerationTask): Promise<GenerationOutput> {
+    const provider = deps.providers[task.provider];
+    // The task id is this activity's input, so a retry (worker crash, timeout) polls the same
+    // task; the heartbeat only carries progress across.
+    const previous = readHeartbeat(task.taskId);
+    const state: GenerationHeartbeat = { taskId: task.taskId, progress: previous?.progress, polls: previous?.polls ?? 0 };
+    if (previous) log.info('Resuming a generation already in progress', { ...state });
+
+    try {
+      let delay = interval.initial;
+      let failuresInRow = 0;
+      for (;;) {
+        const result = await pollOnce(provider, task);
+        state.polls += 1;
+        if (result instanceof ApplicationFailure) {
+          failuresInRow += 1;
+          const wait = retryDelayOf(result) ?? delay;
+          // A long retry-after would outlast the heartbeat timeout: leave that wait to Temporal,
+          // which honours it as the failure's nextRetryDelay.
+          if (failuresInRow > maxPollFailures || wait > interval.max) throw result;
+          heartbeat({ ...state });
+          await sleep(wait);
+        } else if (result.state === 'done') {
+          return {
+            provider: task.provider,
+            taskId: task.taskId,
+            outputUrl: result.outputUrl,
+            costUsd: provider.costUsd(task.kind, task.durationSeconds),
+          };
+        } else if (result.state === 'failed') {
+          throw taskFailure(task.provider, result.reason, result.refused);
+        } else {
+          failuresInRow = 0;
+          if (result.progress !== undefined) state.progress = result.progress;
+          heartbeat({ ...state });
+          await sleep(delay);
+        }
+        delay = Math.min(interval.max, Math.round(delay * BACKOFF));
+      }
+    } catch (error) {
+      if (wasCancelledByWorkflow(error)) await cancelQuietly(provider, task);
+      throw error;
+    }
+  }
+
+  return { submitGeneration, awaitGeneration };
+}
+
+/** A transient failure comes back as a value, to be ridden out; anything else is thrown. */
+async function pollOnce(
+  provider: ProviderClient,
+  task: GenerationTask,
+): Promise<Awaited<ReturnType<ProviderClient['poll']>> | ApplicationFailure> {
+  try {
+    return await provider.poll(task.taskId);
+  } catch (error) {
+    const failure = classifyProviderError(task.provider, 'poll', error);
+    if (failure.type === FailureType.unavailable) {
+      log.warn('Polling the provider failed; trying again', { provider: task.provider, reason: failure.message });
+      return failure;
+    }
+    throw failure;
+  }
+}
+
+function readHeartbeat(taskId: string): GenerationHeartbeat | undefined {
+  const details: unknown = activityInfo().heartbeatDetails;
+  if (!details || typeof details !== 'object') return undefined;
+  const candidate = details as Partial<GenerationHeartbeat>;
+  if (candidate.taskId !== taskId) return undefined;
+  return {
+    taskId,
+    progress: typeof candidate.progress === 'number' ? candidate.progress : undefined,
+    polls: typeof candidate.polls === 'number' ? candidate.polls : 0,
+  };
+}
+
+function retryDelayOf(failure: ApplicationFailure): number | undefined {
+  const delay = failure.nextRetryDelay;
+  return typeof delay === 'number' ? delay : undefined;
+}
+
+// Only a cancellation the workflow asked for stops the provider's task. A timeout, a worker
+// shutdown or a pause also cancel the activity, but then Temporal retries it and the retry
+// must find the task still running.
+function wasCancelledByWorkflow(error: unknown): boolean {
+  if (!(error instanceof CancelledFailure)) return false;
+  const details = cancellationDetails();
+  return details ? details.cancelRequested : error.message === 'CANCELLED';
+}
+
+async function cancelQuietly(provider: ProviderClient, task: GenerationTask): Promise<void> {
+  try {
+    await provider.cancel(task.taskId);
+    log.info('Cancelled the provider task', { provider: task.provider, taskId: task.taskId });
+  } catch (error) {
+    // Some APIs only cancel queued tasks; the workflow's cancellation goes ahead regardless.
+    log.warn('Could not cancel the provider task', {
+      provider: task.provider,
+      taskId: task.taskId,
+      reason: error instanceof Error ? error.message : String(error),
+    });
+  }
+}

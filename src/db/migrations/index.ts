@@ -1,0 +1,14 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import { initialMigration } from './0001-initial';
+
+/**
+ * Every migration, listed in code rather than found by scanning a folder, so the same list
+ * works under ts-node, compiled output and a bundle. Names sort in the order they must run.
+ */
+export const migrations: Readonly<Record<string, Migration>> = {
+  '0001-initial': initialMigration,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: () => Promise.resolve({ ...migrations }),
+};

@@ -1,0 +1,147 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { CloseReviewEntryRequest, EscalateToReviewRequest, RecordAttemptRequest } from '../domain/activity-types';
+import { RequestRejectedError } from './errors';
+import { toJson, type DatabaseSchema } from './schema';
+
+/** A request whose run id is settled: '' when the caller ran outside any workflow run. */
+export type Resolved<T extends { runId?: string }> = T & { runId: string };
+
+/*
+ * What a regeneration round writes. Rows are keyed by (workflow id, run id, round[, attempt]):
+ * a repeated write finds its key taken and adds nothing, and a decided entry stays decided.
+ */
+
+export async function recordAttempt(
+  kysely: Kysely<DatabaseSchema>,
+  request: Resolved<RecordAttemptRequest>,
+): Promise<void> {
+  const { attempt, runId } = request;
+  await kysely.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('regeneration_attempts')
+      .values({
+        workflow_id: request.workflowId,
+        run_id: runId,
+        round: attempt.round,
+        attempt_number: attempt.attemptNumber,
+        scene_id: request.sceneId,
+        project_id: request.projectId,
+        provider: attempt.provider,
+        prompt: attempt.prompt,
+        result: attempt.result,
+        score_before: attempt.scoreBefore,
+        score_after: attempt.scoreAfter,
+        analysis: attempt.analysisResult ? toJson(attempt.analysisResult) : null,
+        asset_url: attempt.assetUrl ?? null,
+        failure: attempt.failure ? toJson(attempt.failure) : null,
+        cost_usd: attempt.costUsd ?? null,
+        provider_task_id: attempt.providerTaskId ?? null,
+        attempted_at: attempt.timestamp,
+      })
+      .onConflict((conflict) => conflict.columns(['workflow_id', 'run_id', 'round', 'attempt_number']).doNothing())
+      .execute();
+    await markRegenerating(trx, request.sceneId, request.workflowId, runId);
+  });
+}
+
+export async function escalateToReview(
+  kysely: Kysely<DatabaseSchema>,
+  request: Resolved<EscalateToReviewRequest>,
+): Promise<{ entryId: number }> {
+  const { runId } = request;
+  return kysely.transaction().execute(async (trx) => {
+    const inserted = await trx
+      .insertInto('review_queue')
+      .values({
+        scene_id: request.sceneId,
+        project_id: request.projectId,
+        scene_index: request.sceneIndex,
+        workflow_id: request.workflowId,
+        run_id: runId,
+        round: request.round,
+        reason: request.reason,
+        best_score: request.bestScore,
+        best_attempt_number: request.bestAttemptNumber ?? null,
+        attempts: toJson(request.attempts),
+        created_at: request.escalatedAt,
+      })
+      .onConflict((conflict) => conflict.columns(['workflow_id', 'run_id', 'round']).doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    // A retry finds the entry its first try made and answers with the same id.
+    const entry =
+      inserted ??
+      (await trx
+        .selectFrom('review_queue')
+        .select('id')
+        .where('workflow_id', '=', request.workflowId)
+        .where('run_id', '=', runId)
+        .where('round', '=', request.round)
+        .executeTakeFirstOrThrow());
+    await trx
+      .updateTable('scenes')
+      .set({
+        status: 'awaiting_review',
+        needs_user_review: true,
+        latest_workflow_id: request.workflowId,
+        latest_run_id: runId,
+        updated_at: sql`now()`,
+      })
+      .where('id', '=', request.sceneId)
+      .execute();
+    return { entryId: entry.id };
+  });
+}
+
+export async function closeReviewEntry(
+  kysely: Kysely<DatabaseSchema>,
+  request: Resolved<CloseReviewEntryRequest>,
+): Promise<void> {
+  const { runId } = request;
+  await kysely.transaction().execute(async (trx) => {
+    const closed = await trx
+      .updateTable('review_queue')
+      .set({
+        status: 'decided',
+        decision: toJson(request.decision),
+        decided_by: request.decision.reviewer,
+        decided_at: request.decidedAt,
+      })
+      .where('workflow_id', '=', request.workflowId)
+      .where('run_id', '=', runId)
+      .where('round', '=', request.round)
+      // The first decision stands: a retry, or a late duplicate, changes nothing.
+      .where('status', '=', 'pending')
+      .returning('scene_id')
+      .executeTakeFirst();
+    if (closed === undefined) {
+      const existing = await trx
+        .selectFrom('review_queue')
+        .select('id')
+        .where('workflow_id', '=', request.workflowId)
+        .where('run_id', '=', runId)
+        .where('round', '=', request.round)
+        .executeTakeFirst();
+      if (existing === undefined) {
+        throw new RequestRejectedError(`No review entry for workflow ${request.workflowId} round ${request.round}`);
+      }
+      return;
+    }
+    if (request.decision.action === 'regenerate') {
+      await markRegenerating(trx, closed.scene_id, request.workflowId, runId);
+    }
+  });
+}
+
+function markRegenerating(
+  executor: Kysely<DatabaseSchema> | Transaction<DatabaseSchema>,
+  sceneId: number,
+  workflowId: string,
+  runId: string,
+) {
+  return executor
+    .updateTable('scenes')
+    .set({ status: 'regenerating', latest_workflow_id: workflowId, latest_run_id: runId, updated_at: sql`now()` })
+    .where('id', '=', sceneId)
+    .execute();
+}

@@ -1,0 +1,143 @@
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { SaveSceneAnalysisRequest, SaveSceneOutcomeRequest, SaveSceneRequest } from '../domain/activity-types';
+import { RequestRejectedError } from './errors';
+import { toJson, type DatabaseSchema } from './schema';
+
+/*
+ * What the pipeline step and the end of a round write to a scene: upserts and absolute values,
+ * so writing the same request twice leaves the same row.
+ */
+
+export async function saveSceneOutcome(
+  kysely: Kysely<DatabaseSchema>,
+  request: SaveSceneOutcomeRequest,
+): Promise<void> {
+  const { asset } = request;
+  const assetColumns = asset
+    ? {
+        asset_url: asset.url,
+        // Keep the stored details only while they still describe the kept asset.
+        asset: asset.ref
+          ? sql<string>`${toJson(asset.ref)}::jsonb`
+          : keepAssetWhileUrlIs(sql`${asset.url}`),
+        ...(asset.provider ? { provider: asset.provider } : {}),
+      }
+    : request.outcome === 'rejected'
+      ? { asset_url: null, asset: null }
+      : {};
+  const updated = await kysely
+    .updateTable('scenes')
+    .set({
+      ...assetColumns,
+      ...(request.analysis ? { analysis: toJson(request.analysis) } : {}),
+      quality_score: request.finalScore,
+      needs_user_review: request.needsUserReview,
+      status: request.outcome,
+      updated_at: sql`now()`,
+    })
+    .where('id', '=', request.sceneId)
+    .executeTakeFirst();
+  if (updated.numUpdatedRows === 0n) {
+    throw new RequestRejectedError(`Scene ${request.sceneId} is not stored: saveScene must run before its outcome`);
+  }
+}
+
+export async function saveScene(kysely: Kysely<DatabaseSchema>, request: SaveSceneRequest): Promise<void> {
+  const { scene, project, current } = request;
+  if (project && project.id !== scene.projectId) {
+    throw new RequestRejectedError(`Scene ${scene.id} belongs to project ${scene.projectId}, not ${project.id}`);
+  }
+  await kysely.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('projects')
+      .values({
+        id: scene.projectId,
+        name: project?.name ?? null,
+        brand_profile: project?.brandProfile ? toJson(project.brandProfile) : null,
+      })
+      .onConflict((conflict) =>
+        // A scene saved without its project must not erase what an earlier save stored.
+        conflict.column('id').doUpdateSet((eb) => ({
+          name: eb.fn.coalesce('excluded.name', 'projects.name'),
+          brand_profile: eb.fn.coalesce('excluded.brand_profile', 'projects.brand_profile'),
+          updated_at: sql`now()`,
+        })),
+      )
+      .execute();
+    await trx
+      .insertInto('scenes')
+      .values({
+        id: scene.id,
+        project_id: scene.projectId,
+        scene_index: scene.sceneIndex,
+        scene_type: scene.sceneType,
+        content_type: scene.contentType,
+        narration: scene.narration,
+        visual_direction: scene.visualDirection,
+        duration: scene.duration,
+        aspect_ratio: scene.aspectRatio ?? null,
+        provider: scene.provider,
+        ...(current
+          ? {
+              asset_url: current.assetUrl ?? null,
+              analysis: toJson(current.analysis),
+              quality_score: current.analysis.overallScore,
+              status: 'analyzed' as const,
+            }
+          : {}),
+      })
+      .onConflict((conflict) =>
+        conflict.column('id').doUpdateSet((eb) => ({
+          project_id: eb.ref('excluded.project_id'),
+          scene_index: eb.ref('excluded.scene_index'),
+          scene_type: eb.ref('excluded.scene_type'),
+          content_type: eb.ref('excluded.content_type'),
+          narration: eb.ref('excluded.narration'),
+          visual_direction: eb.ref('excluded.visual_direction'),
+          duration: eb.ref('excluded.duration'),
+          aspect_ratio: eb.fn.coalesce('excluded.aspect_ratio', 'scenes.aspect_ratio'),
+          provider: eb.ref('excluded.provider'),
+          ...(current
+            ? {
+                asset_url: eb.fn.coalesce('excluded.asset_url', 'scenes.asset_url'),
+                asset: keepAssetWhileUrlIs(sql`coalesce(excluded.asset_url, scenes.asset_url)`),
+                analysis: eb.ref('excluded.analysis'),
+                quality_score: eb.ref('excluded.quality_score'),
+              }
+            : {}),
+          updated_at: sql`now()`,
+        })),
+      )
+      .execute();
+  });
+}
+
+export async function saveSceneAnalysis(
+  kysely: Kysely<DatabaseSchema>,
+  request: SaveSceneAnalysisRequest,
+): Promise<void> {
+  const updated = await kysely
+    .updateTable('scenes')
+    .set({
+      asset_url: request.asset.url,
+      asset: toJson(request.asset),
+      provider: request.provider,
+      analysis: toJson(request.analysis),
+      quality_score: request.analysis.overallScore,
+      needs_user_review: false,
+      status: 'analyzed',
+      asset_workflow_id: request.workflowId,
+      initial_cost_usd: request.costUsd,
+      updated_at: sql`now()`,
+    })
+    .where('id', '=', request.sceneId)
+    .executeTakeFirst();
+  if (updated.numUpdatedRows === 0n) {
+    throw new RequestRejectedError(`Scene ${request.sceneId} is not stored: saveScene must run before its analysis`);
+  }
+}
+
+/** The stored asset details, while they still describe the scene's asset; null once it changed. */
+function keepAssetWhileUrlIs(url: RawBuilder<unknown>): RawBuilder<string | null> {
+  return sql<string | null>`case when scenes.asset->>'url' = ${url} then scenes.asset else null end`;
+}

@@ -1,0 +1,123 @@
+import type { ColumnType, Generated } from 'kysely';
+import type { AssetRef } from '../domain/asset';
+import type { BrandProfile } from '../domain/brand';
+import type { SceneAnalysisResult } from '../domain/analysis';
+import type { AttemptFailure, RegenerationAttempt, UserDecision } from '../domain/regeneration';
+
+/**
+ * JSON columns are written as JSON text: `pg` would send a JS array as a PostgreSQL array
+ * literal, not JSON, so every jsonb value goes through `toJson` and the types enforce it.
+ */
+export type JsonColumn<T> = ColumnType<T, string, string>;
+export type NullableJsonColumn<T> = ColumnType<T | null, string | null | undefined, string | null>;
+export type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+export type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+
+export function toJson(value: unknown): string {
+  return JSON.stringify(value);
+}
+
+/** Where a scene stands, from the pipeline's first save to the end of its latest round. */
+export const SCENE_STATUSES = [
+  'new',
+  'analyzed',
+  'regenerating',
+  'awaiting_review',
+  'passed',
+  'approved',
+  'rejected',
+  'review_timed_out',
+] as const;
+export type SceneStatus = (typeof SCENE_STATUSES)[number];
+
+export const REVIEW_ENTRY_STATUSES = ['pending', 'decided'] as const;
+export type ReviewEntryStatus = (typeof REVIEW_ENTRY_STATUSES)[number];
+
+export interface ProjectsTable {
+  /** Supplied by the pipeline, which owns project identity. */
+  id: number;
+  name: string | null;
+  brand_profile: NullableJsonColumn<BrandProfile>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ScenesTable {
+  /** Supplied by the pipeline, which owns scene identity. */
+  id: number;
+  project_id: number;
+  scene_index: number;
+  scene_type: string;
+  content_type: string;
+  narration: string;
+  visual_direction: string;
+  duration: number;
+  aspect_ratio: string | null;
+  /** The scene's current provider: the pipeline's choice, or the one whose asset was kept. */
+  provider: string;
+  asset_url: string | null;
+  asset: NullableJsonColumn<AssetRef>;
+  analysis: NullableJsonColumn<SceneAnalysisResult>;
+  quality_score: number | null;
+  needs_user_review: ColumnType<boolean, boolean | undefined, boolean>;
+  status: ColumnType<SceneStatus, SceneStatus | undefined, SceneStatus>;
+  /** The regeneration workflow (and run) that last touched the scene. */
+  latest_workflow_id: string | null;
+  latest_run_id: string | null;
+  /** The scene-asset workflow that made the first asset, and what that asset and its analysis cost. */
+  asset_workflow_id: string | null;
+  initial_cost_usd: number | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface RegenerationAttemptsTable {
+  id: Generated<number>;
+  workflow_id: string;
+  /** '' when the caller did not know its run; part of the unique key because workflow ids repeat. */
+  run_id: ColumnType<string, string | undefined, string>;
+  round: number;
+  attempt_number: number;
+  scene_id: number;
+  project_id: number;
+  provider: string;
+  prompt: string;
+  result: RegenerationAttempt['result'];
+  score_before: number;
+  score_after: number;
+  analysis: NullableJsonColumn<SceneAnalysisResult>;
+  asset_url: string | null;
+  failure: NullableJsonColumn<AttemptFailure>;
+  cost_usd: number | null;
+  provider_task_id: string | null;
+  attempted_at: Timestamp;
+  recorded_at: Timestamp;
+}
+
+export interface ReviewQueueTable {
+  id: Generated<number>;
+  scene_id: number;
+  project_id: number;
+  scene_index: number;
+  workflow_id: string;
+  run_id: ColumnType<string, string | undefined, string>;
+  round: number;
+  reason: string;
+  best_score: number;
+  best_attempt_number: number | null;
+  attempts: JsonColumn<RegenerationAttempt[]>;
+  status: ColumnType<ReviewEntryStatus, ReviewEntryStatus | undefined, ReviewEntryStatus>;
+  decision: NullableJsonColumn<UserDecision>;
+  decided_by: string | null;
+  decided_at: NullableTimestamp;
+  created_at: Timestamp;
+}
+
+export interface DatabaseSchema {
+  projects: ProjectsTable;
+  scenes: ScenesTable;
+  regeneration_attempts: RegenerationAttemptsTable;
+  review_queue: ReviewQueueTable;
+}
+
+export type TableName = keyof DatabaseSchema;

@@ -1,0 +1,30 @@
+import type { SceneKind } from '../domain/activity-types';
+
+/** What every provider is asked for; the adapter maps it onto its own models and parameters. */
+export interface ProviderSubmitRequest {
+  prompt: string;
+  kind: SceneKind;
+  /** Seconds of video wanted; 0 for an image. Adapters snap it to what their model accepts. */
+  durationSeconds: number;
+  /** "16:9", "9:16", "1:1", ...; adapters pick the nearest shape their model offers. */
+  aspectRatio: string;
+}
+
+export type ProviderPollResult =
+  | { state: 'pending'; /** 0..1 when the provider reports it */ progress?: number }
+  | { state: 'done'; outputUrl: string }
+  | { state: 'failed'; reason: string; /** true when moderation refused the input or output */ refused: boolean };
+
+/**
+ * One generative API behind the shape the generation activities need. Transport and HTTP
+ * errors are thrown as ApplicationFailures (classify-failure.ts); a task the provider ran and
+ * failed is a `failed` poll result, because whether to retry it is the activity's decision.
+ */
+export interface ProviderClient {
+  submit(request: ProviderSubmitRequest): Promise<{ taskId: string }>;
+  poll(taskId: string): Promise<ProviderPollResult>;
+  /** Best effort: some APIs only cancel tasks that have not started. */
+  cancel(taskId: string): Promise<void>;
+  /** What one successful generation of this shape costs, from the configured price table. */
+  costUsd(kind: SceneKind, durationSeconds: number): number;
+}

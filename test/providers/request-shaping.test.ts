@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { closestAspect, dimensionsForAspect, parseAspectRatio } from '../../src/providers/aspect-ratio';
+import { PIAPI_MODELS } from '../../src/providers/piapi-models';
+import { limitPrompt } from '../../src/providers/prompt-limit';
+
+describe('request shaping', () => {
+  it('picks the nearest aspect a model offers', () => {
+    assert.equal(closestAspect('16:9', ['16:9', '9:16', '1:1']), '16:9');
+    assert.equal(closestAspect('1080:1920', ['1280:720', '720:1280']), '720:1280');
+    assert.equal(closestAspect('4:3', ['16:9', '9:16', '1:1']), '1:1');
+    assert.equal(closestAspect('nonsense', ['1:1', '16:9']), '16:9');
+    assert.equal(parseAspectRatio('21x9'), 21 / 9);
+  });
+
+  it('sizes Flux images to the shape within a megapixel, in multiples of 16', () => {
+    for (const aspect of ['16:9', '9:16', '1:1', '4:3']) {
+      const { width, height } = dimensionsForAspect(aspect);
+      assert.ok(width * height <= 1024 * 1024, aspect);
+      assert.equal(width % 16, 0);
+      assert.equal(height % 16, 0);
+      assert.ok(Math.abs(width / height - parseAspectRatio(aspect)) < 0.03, aspect);
+    }
+  });
+
+  it('cuts an over-long prompt at a word', () => {
+    const prompt = 'word '.repeat(300).trim();
+    const cut = limitPrompt(prompt, 1000);
+    assert.ok(cut.length <= 1000);
+    assert.ok(cut.endsWith('word'));
+    assert.equal(limitPrompt('short', 1000), 'short');
+  });
+
+  it('asks Kling for 5 or 10 seconds, enough to cover the scene', () => {
+    const body = (seconds: number) =>
+      PIAPI_MODELS.kling.createBody({ prompt: 'p', kind: 'video', durationSeconds: seconds, aspectRatio: '9:16' }) as {
+        model: string;
+        task_type: string;
+        input: { duration: number; aspect_ratio: string; mode: string };
+      };
+    assert.equal(body(4).input.duration, 5);
+    assert.equal(body(5).input.duration, 5);
+    assert.equal(body(6).input.duration, 10);
+    assert.deepEqual(
+      { model: body(4).model, task_type: body(4).task_type, aspect: body(4).input.aspect_ratio, mode: body(4).input.mode },
+      { model: 'kling', task_type: 'video_generation', aspect: '9:16', mode: 'std' },
+    );
+  });
+
+  it('asks Hailuo for t2v-01 and Flux for schnell txt2img with a size', () => {
+    const hailuo = PIAPI_MODELS.hailuo.createBody({ prompt: 'p', kind: 'video', durationSeconds: 6, aspectRatio: '16:9' });
+    assert.deepEqual((hailuo as { input: { model: string } }).input.model, 't2v-01');
+    const flux = PIAPI_MODELS.flux.createBody({ prompt: 'p', kind: 'image', durationSeconds: 0, aspectRatio: '1:1' }) as {
+      model: string;
+      task_type: string;
+      input: { width: number; height: number };
+    };
+    assert.equal(flux.model, 'Qubico/flux1-schnell');
+    assert.equal(flux.task_type, 'txt2img');
+    assert.deepEqual([flux.input.width, flux.input.height], [1024, 1024]);
+  });
+});
