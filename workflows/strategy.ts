@@ -72,7 +72,7 @@ export const DEFAULT_BRAND_FIXES = {
   avoid: 'garbled text, fake UI, distorted features, cold clinical lighting, blue/gray tones',
 } as const;
 
-const CATEGORY_FIXES: Readonly<Record<Exclude<IssueCategory, 'brand_compliance'>, string>> = {
+export const CATEGORY_FIXES: Readonly<Record<Exclude<IssueCategory, 'brand_compliance'>, string>> = {
   ai_artifacts: 'photorealistic, no text overlays, no UI elements, clean image',
   content_match: 'focus on the main subject clearly visible',
   technical: 'high resolution, sharp focus, professional quality',

@@ -1,0 +1,56 @@
+import { ProviderNameSchema, type ProviderName } from '../domain/provider';
+import type { RuleUsage } from './scenario-book';
+
+export interface ProviderCalls {
+  /** Generation requests that passed auth and validation, faulted ones included. */
+  submissions: number;
+  /** Task status reads (PiAPI and Runway task GETs, fal status and result GETs). */
+  polls: number;
+  /** Output file downloads, expired ones included. */
+  downloads: number;
+  cancels: number;
+  /** Submissions answered with a scripted fault. */
+  faults: number;
+}
+
+export interface SimCalls {
+  providers: Record<ProviderName, ProviderCalls>;
+  /** Messages API requests that passed auth and validation, faulted ones included. */
+  analyses: number;
+  analysisFaults: number;
+  rules: Record<string, RuleUsage>;
+}
+
+export class CallCounts {
+  private providers = emptyProviders();
+  private analyses = 0;
+  private analysisFaults = 0;
+
+  count(provider: ProviderName, what: keyof ProviderCalls): void {
+    this.providers[provider][what] += 1;
+  }
+
+  countAnalysis(faulted: boolean): void {
+    this.analyses += 1;
+    if (faulted) this.analysisFaults += 1;
+  }
+
+  reset(): void {
+    this.providers = emptyProviders();
+    this.analyses = 0;
+    this.analysisFaults = 0;
+  }
+
+  snapshot(rules: Record<string, RuleUsage>): SimCalls {
+    const providers = Object.fromEntries(
+      Object.entries(this.providers).map(([name, calls]) => [name, { ...calls }]),
+    ) as Record<ProviderName, ProviderCalls>;
+    return { providers, analyses: this.analyses, analysisFaults: this.analysisFaults, rules };
+  }
+}
+
+function emptyProviders(): Record<ProviderName, ProviderCalls> {
+  return Object.fromEntries(
+    ProviderNameSchema.options.map((name) => [name, { submissions: 0, polls: 0, downloads: 0, cancels: 0, faults: 0 }]),
+  ) as Record<ProviderName, ProviderCalls>;
+}

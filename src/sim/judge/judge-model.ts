@@ -1,0 +1,221 @@
+import type { IssueCategory, SceneIssue } from '../../domain/analysis';
+import type { JudgeVerdict } from '../../domain/judge';
+import { clamp, promptLook, seedOf, stripAvoidClauses } from '../media/prompt-look';
+import { phrasePresence, withoutFixPhrases, FIX_PHRASES, type PhrasePresence } from './fix-phrases';
+import type { ImageMetrics } from './image-metrics';
+import { findScenePrompt } from './scene-text';
+
+/**
+ * The simulator's own judge, used when no scenario rule scripts the score. It looks at the
+ * pixels it is sent (warmth, detail, exposure) and the words of the request (SPEC.md's fix
+ * phrases, cold or artificial looks), so a plain first prompt lands around 45-65, each attempt's
+ * added fix phrases lift it by about ten, and cold blue/gray or neon scenes stay low.
+ */
+
+export interface JudgeInput {
+  /** Text of the user turns: the scene's data and prompt. Instructions in `system` are not read. */
+  userText: string;
+  images: ImageMetrics[];
+  /** A scripted score (scenario rule) that replaces the judge's own overall score. */
+  scriptedScore?: number;
+  /** Scripted issues that replace the judge's own. */
+  scriptedIssues?: SceneIssue[];
+}
+
+/** What the pixels say, normalised; read from the prompt's look when no image was sent. */
+interface Signals {
+  warm: number;
+  crisp: number;
+  luma: number;
+}
+
+type CategoryScores = JudgeVerdict['categoryScores'];
+
+const CATEGORY_WEIGHTS: Record<IssueCategory, number> = {
+  brand_compliance: 0.25,
+  technical: 0.2,
+  ai_artifacts: 0.15,
+  content_match: 0.2,
+  composition: 0.2,
+};
+
+/** A category below this still gets a (low) issue, so its fix phrase stays in the next prompt. */
+const ISSUE_BELOW = 85;
+
+/** Scenes that ask for a cold or artificial look never pass on the judge's own model. */
+const OFF_BRAND_CEILING = 60;
+
+const COOL_CUES = /\b(blue\/gr[ae]y|blue|gr[ae]y|cold|clinical|sterile|neon|fluorescent|icy)\b/;
+const ARTIFICIAL_CUES = /\b(neon|hologram|holographic|signage|lettering|dashboard|interface|infographic|text overlays?)\b/;
+
+export function judge(input: JudgeInput): JudgeVerdict {
+  const scene = findScenePrompt(input.userText);
+  const cueText = stripAvoidClauses(input.userText);
+  const phrases = phrasePresence(cueText);
+  const plainWords = withoutFixPhrases(cueText);
+  const signals = input.images.length > 0 ? pixelSignals(input.images) : lookSignals(cueText);
+  const offsets = sceneOffsets(scene.key);
+
+  const coolWords = COOL_CUES.test(plainWords);
+  const artificialWords = ARTIFICIAL_CUES.test(plainWords);
+  let scores = categoryScores(signals, phrases, coolWords, artificialWords, offsets);
+  let overall = weightedScore(scores);
+  if (coolWords || artificialWords) {
+    overall = Math.min(overall, OFF_BRAND_CEILING);
+  }
+  if (input.scriptedScore !== undefined) {
+    scores = shiftScores(scores, input.scriptedScore - overall);
+    overall = input.scriptedScore;
+  }
+
+  const issues = input.scriptedIssues ?? issuesFor(scores, signals, coolWords);
+  return {
+    overallScore: overall,
+    categoryScores: scores,
+    issues,
+    recommendation: overall >= 70 ? 'approve' : overall < 30 ? 'critical_fail' : 'regenerate',
+    improvedPrompt: improvedPrompt(scene.prompt, scores, cueText),
+  };
+}
+
+function categoryScores(
+  signals: Signals,
+  phrases: PhrasePresence,
+  coolWords: boolean,
+  artificialWords: boolean,
+  offsets: { overall: number; perCategory: CategoryScores },
+): CategoryScores {
+  const underexposure = Math.max(0, 0.38 - signals.luma) / 0.38;
+  const raw: CategoryScores = {
+    brand_compliance:
+      46 + 14 * signals.warm + 3 * phrases.lighting + 3 * phrases.color + 6 * phrases.corporate - (coolWords ? 20 : 0),
+    technical: 45 + 14 * signals.crisp + 4 * phrases.technical - 22 * underexposure,
+    ai_artifacts: 58 + 8 * phrases.aiArtifacts + 6 * phrases.minimalist - (artificialWords ? 16 : 0),
+    content_match: 60 + 8 * phrases.contentMatch + 18 * phrases.simplify + 4 * phrases.minimalist,
+    composition: 52 + 8 * phrases.composition + 20 * phrases.simplify + 10 * phrases.minimalist,
+  };
+  const scores = mapScores(raw, (category, value) => value + offsets.overall + offsets.perCategory[category]);
+  // Asking for a cold or artificial look breaks the brand however well the rest is done.
+  if (coolWords) scores.brand_compliance = Math.min(scores.brand_compliance, 35);
+  return scores;
+}
+
+function weightedScore(scores: CategoryScores): number {
+  let total = 0;
+  for (const [category, weight] of Object.entries(CATEGORY_WEIGHTS) as [IssueCategory, number][]) {
+    total += scores[category] * weight;
+  }
+  return Math.round(clamp(total, 0, 100));
+}
+
+function shiftScores(scores: CategoryScores, by: number): CategoryScores {
+  return mapScores(scores, (_, value) => value + by);
+}
+
+function mapScores(scores: CategoryScores, change: (category: IssueCategory, value: number) => number): CategoryScores {
+  const entries = (Object.keys(scores) as IssueCategory[]).map((category) => [
+    category,
+    Math.round(clamp(change(category, scores[category]), 0, 100)),
+  ]);
+  return Object.fromEntries(entries) as CategoryScores;
+}
+
+/** Same scene, same offsets: the scene's own difficulty, stable across its attempts. */
+function sceneOffsets(key: string): { overall: number; perCategory: CategoryScores } {
+  const seed = seedOf(`judge:${key}`);
+  const unit = (shift: number) => ((seed >>> shift) & 0xff) / 255;
+  return {
+    overall: Math.round(unit(0) * 14 - 7),
+    perCategory: {
+      brand_compliance: Math.round(unit(8) * 6 - 3),
+      technical: Math.round(unit(12) * 6 - 3),
+      ai_artifacts: Math.round(unit(16) * 6 - 3),
+      content_match: Math.round(unit(20) * 6 - 3),
+      composition: Math.round(unit(24) * 6 - 3),
+    },
+  };
+}
+
+function pixelSignals(images: ImageMetrics[]): Signals {
+  const mean = (pick: (metrics: ImageMetrics) => number) =>
+    images.reduce((sum, metrics) => sum + pick(metrics), 0) / images.length;
+  const edgeEnergy = mean((metrics) => metrics.edgeEnergy);
+  return {
+    // Neutral renders measure about +0.02 (+0.05 once through H.264), the warmest +0.25 to +0.42,
+    // cold ones below -0.2.
+    warm: clamp((mean((metrics) => metrics.warmth) - 0.02) / 0.25, -1, 1),
+    // Blurred frames measure about 1, crisp ones 15 and more; the scale in between is logarithmic.
+    crisp: clamp(Math.log(Math.max(edgeEnergy, 1e-3) / 1.5) / Math.log(10), 0, 1),
+    luma: mean((metrics) => metrics.brightness),
+  };
+}
+
+function lookSignals(text: string): Signals {
+  const look = promptLook(text);
+  return { warm: look.warmth, crisp: Math.max(0, (look.sharpness - 0.15) / 0.85), luma: 0.53 + 0.4 * Math.min(0, look.brightness) };
+}
+
+function issuesFor(scores: CategoryScores, signals: Signals, coolWords: boolean): SceneIssue[] {
+  const issues: SceneIssue[] = [];
+  for (const category of Object.keys(scores) as IssueCategory[]) {
+    const score = scores[category];
+    if (score >= ISSUE_BELOW) continue;
+    issues.push({ category, severity: severityOf(score), description: describe(category, score, signals, coolWords) });
+  }
+  return issues.sort((a, b) => scores[a.category] - scores[b.category]);
+}
+
+function severityOf(score: number): SceneIssue['severity'] {
+  if (score < 30) return 'critical';
+  if (score < 50) return 'high';
+  if (score < 70) return 'medium';
+  return 'low';
+}
+
+/** Brand descriptions always name lighting and color, the words the workflow's prompt rules key on. */
+function describe(category: IssueCategory, score: number, signals: Signals, coolWords: boolean): string {
+  switch (category) {
+    case 'brand_compliance':
+      if (coolWords || signals.warm < -0.2) {
+        return 'Cold, clinical lighting and a blue/gray color palette clash with the warm, natural brand look';
+      }
+      if (signals.warm < 0.5) return 'Flat, neutral lighting and a muted color palette; the brand calls for warm, natural tones';
+      return 'Lighting is warm, but the color palette could lean further into natural earth tones';
+    case 'technical':
+      if (signals.luma < 0.3) return 'Underexposed: shadows are crushed and detail is lost in the dark areas';
+      if (signals.crisp < 0.5) return 'The image is soft: focus is not sharp and fine detail is missing';
+      return 'Minor softness in the finest detail';
+    case 'ai_artifacts':
+      return score < 55
+        ? 'Glowing signage and garbled lettering typical of AI generation'
+        : 'Surfaces look slightly waxy and synthetic, a common AI artifact';
+    case 'content_match':
+      return score < 70
+        ? 'The main subject does not stand out clearly from its surroundings'
+        : 'The main subject could be more prominent in the frame';
+    case 'composition':
+      return score < 70
+        ? 'Busy frame without a clear focal point; the background competes with the subject'
+        : 'Composition is acceptable but the framing could be cleaner';
+  }
+}
+
+const SUGGESTION: Record<IssueCategory, string> = {
+  brand_compliance: FIX_PHRASES.lighting,
+  technical: FIX_PHRASES.technical,
+  ai_artifacts: FIX_PHRASES.aiArtifacts,
+  content_match: FIX_PHRASES.contentMatch,
+  composition: FIX_PHRASES.composition,
+};
+
+/** The judged prompt plus the fix for its two weakest categories, without its Avoid clause. */
+function improvedPrompt(scenePrompt: string | undefined, scores: CategoryScores, cueText: string): string {
+  const base = (scenePrompt ? stripAvoidClauses(scenePrompt) : '').trim().replace(/[\s.,;]+$/, '') || 'The scene';
+  const weakest = (Object.keys(scores) as IssueCategory[])
+    .filter((category) => scores[category] < ISSUE_BELOW)
+    .sort((a, b) => scores[a] - scores[b])
+    .slice(0, 2)
+    .map((category) => SUGGESTION[category])
+    .filter((suggestion) => !cueText.toLowerCase().includes(suggestion.toLowerCase()));
+  return weakest.length > 0 ? `${base}, ${weakest.join(', ')}` : base;
+}

@@ -1,0 +1,94 @@
+import { randomBytes } from 'node:crypto';
+import { JUDGE_TOOL_NAME, type JudgeVerdict } from '../../domain/judge';
+import type { ClaudeFault } from '../scenario-rules';
+import { jsonOutputRequested, type MessagesRequest } from './messages-request';
+import { textTokens, type CacheUsage } from './prompt-cache';
+
+/** How the request asked to be answered. */
+export type AnswerMode = { kind: 'tool'; toolName: string } | { kind: 'json' } | { kind: 'text' };
+
+export function answerMode(request: MessagesRequest): AnswerMode {
+  const choice = request.tool_choice;
+  const tools = request.tools ?? [];
+  if (choice?.type === 'tool' && choice.name) return { kind: 'tool', toolName: choice.name };
+  if (choice?.type !== 'none') {
+    if (tools.some((tool) => tool.name === JUDGE_TOOL_NAME)) return { kind: 'tool', toolName: JUDGE_TOOL_NAME };
+    if (choice?.type === 'any' && tools.length > 0) return { kind: 'tool', toolName: tools[0].name };
+  }
+  return jsonOutputRequested(request) ? { kind: 'json' } : { kind: 'text' };
+}
+
+type ContentOut =
+  | { type: 'text'; text: string }
+  | { type: 'tool_use'; id: string; name: string; input: Record<string, unknown> };
+
+export type StopReason = 'end_turn' | 'tool_use' | 'max_tokens' | 'refusal';
+
+/** The faults answered with HTTP 200 and a message that cannot be used. */
+export type UnusableAnswer = Extract<ClaudeFault, 'malformed' | 'refuse' | 'truncated'>;
+
+export function verdictContent(mode: AnswerMode, verdict: JudgeVerdict): { content: ContentOut[]; stopReason: StopReason } {
+  if (mode.kind === 'tool') {
+    return { content: [toolUse(mode.toolName, verdict)], stopReason: 'tool_use' };
+  }
+  const json = JSON.stringify(verdict);
+  const text = mode.kind === 'json' ? json : `Here is my assessment of the scene.\n${json}`;
+  return { content: [{ type: 'text', text }], stopReason: 'end_turn' };
+}
+
+export function unusableContent(
+  mode: AnswerMode,
+  kind: UnusableAnswer,
+  verdict: JudgeVerdict,
+): { content: ContentOut[]; stopReason: StopReason } {
+  if (kind === 'refuse') {
+    return { content: [{ type: 'text', text: 'I am not able to help with evaluating this content.' }], stopReason: 'refusal' };
+  }
+  if (kind === 'malformed') {
+    // A score in words instead of a number: valid JSON that fails the verdict schema.
+    const broken = { ...verdict, overallScore: 'high' };
+    if (mode.kind === 'tool') return { content: [toolUse(mode.toolName, broken)], stopReason: 'tool_use' };
+    return { content: [{ type: 'text', text: JSON.stringify(broken) }], stopReason: 'end_turn' };
+  }
+  // Cut off mid-answer: the tool input stops after the first fields, text mid-string.
+  if (mode.kind === 'tool') {
+    const partial = { overallScore: verdict.overallScore, categoryScores: { ai_artifacts: verdict.categoryScores.ai_artifacts } };
+    return { content: [toolUse(mode.toolName, partial)], stopReason: 'max_tokens' };
+  }
+  const json = JSON.stringify(verdict);
+  return { content: [{ type: 'text', text: json.slice(0, Math.floor(json.length / 2)) }], stopReason: 'max_tokens' };
+}
+
+export function outputTokens(content: ContentOut[]): number {
+  return textTokens(JSON.stringify(content));
+}
+
+export function messageBody(
+  request: MessagesRequest,
+  content: ContentOut[],
+  stopReason: StopReason,
+  usage: CacheUsage,
+): Record<string, unknown> {
+  return {
+    id: `msg_sim${randomBytes(12).toString('hex')}`,
+    type: 'message',
+    role: 'assistant',
+    model: request.model,
+    content,
+    stop_reason: stopReason,
+    stop_sequence: null,
+    usage: { ...usage, output_tokens: outputTokens(content), service_tier: 'standard' },
+  };
+}
+
+export function requestId(): string {
+  return `req_sim${randomBytes(12).toString('hex')}`;
+}
+
+export function errorEnvelope(type: string, message: string, id: string) {
+  return { type: 'error', error: { type, message }, request_id: id };
+}
+
+function toolUse(name: string, input: Record<string, unknown>): ContentOut {
+  return { type: 'tool_use', id: `toolu_sim${randomBytes(10).toString('hex')}`, name, input };
+}

@@ -1,0 +1,66 @@
+import { createHash } from 'node:crypto';
+
+/** One piece of a request in cache order: tools, then system blocks, then message blocks. */
+export interface PromptSegment {
+  tokens: number;
+  /** Identifies the segment's exact content. */
+  fingerprint: string;
+  /** The segment carries `cache_control`: the prefix ending here may be cached. */
+  breakpoint: boolean;
+}
+
+export interface CacheUsage {
+  input_tokens: number;
+  cache_creation_input_tokens: number;
+  cache_read_input_tokens: number;
+}
+
+/**
+ * Prompt caching as Anthropic bills it: the prefix up to a `cache_control` breakpoint is written
+ * the first time that exact prefix is seen (cache_creation) and read on later requests
+ * (cache_read); whatever follows the last cached breakpoint is ordinary input. Entries never
+ * expire here; a reset of the simulator forgets them.
+ */
+export class PromptCache {
+  private readonly seen = new Set<string>();
+
+  account(segments: PromptSegment[]): CacheUsage {
+    const prefixKeys: string[] = [];
+    const hash = createHash('sha256');
+    for (const segment of segments) {
+      hash.update(segment.fingerprint).update('\u0000');
+      prefixKeys.push(hash.copy().digest('hex'));
+    }
+    const breakpoints = segments.flatMap((segment, index) => (segment.breakpoint ? [index] : []));
+    const readUpTo = [...breakpoints].reverse().find((index) => this.seen.has(prefixKeys[index]));
+    const writeUpTo = breakpoints.length > 0 ? breakpoints[breakpoints.length - 1] : undefined;
+
+    const tokensThrough = (end: number | undefined) =>
+      end === undefined ? 0 : segments.slice(0, end + 1).reduce((sum, segment) => sum + segment.tokens, 0);
+    const total = tokensThrough(segments.length - 1);
+    const read = tokensThrough(readUpTo);
+    const creation = writeUpTo !== undefined && writeUpTo !== readUpTo ? tokensThrough(writeUpTo) - read : 0;
+
+    for (const index of breakpoints) this.seen.add(prefixKeys[index]);
+    return { input_tokens: total - read - creation, cache_creation_input_tokens: creation, cache_read_input_tokens: read };
+  }
+
+  clear(): void {
+    this.seen.clear();
+  }
+}
+
+/** About four characters a token, the usual rule of thumb for English text. */
+export function textTokens(text: string): number {
+  return Math.ceil(text.length / 4);
+}
+
+/** Anthropic's published estimate: width × height / 750, after shrinking to 1568 px on the long edge. */
+export function imageTokens(width: number, height: number): number {
+  const scale = Math.min(1, 1568 / Math.max(width, height));
+  return Math.max(1, Math.ceil((width * scale * height * scale) / 750));
+}
+
+export function fingerprint(value: unknown): string {
+  return createHash('sha256').update(JSON.stringify(value)).digest('hex');
+}

@@ -1,0 +1,101 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promptLook } from './prompt-look';
+import { renderStillPng } from './render-image';
+import { VideoRenderer } from './render-video';
+
+/** Bump when the renderer changes, so old cached files are not served as new looks. */
+const RENDER_VERSION = 'v1';
+
+export interface MediaSpec {
+  prompt: string;
+  kind: 'image' | 'video';
+  width: number;
+  height: number;
+  /** Seconds; ignored for images. */
+  durationSeconds: number;
+}
+
+export interface MediaFile {
+  path: string;
+  contentType: 'image/png' | 'video/mp4';
+  sizeBytes: number;
+  width: number;
+  height: number;
+  durationSeconds?: number;
+}
+
+/**
+ * Renders each distinct (prompt, kind, size, duration) once and keeps the file on disk, so a demo
+ * with many attempts stays fast. Concurrent requests for the same spec share one render, and a
+ * file appears under its final name only when complete.
+ */
+export class MediaCache {
+  private readonly inFlight = new Map<string, Promise<MediaFile>>();
+  private readonly videos = new VideoRenderer();
+
+  constructor(private readonly directory: string) {}
+
+  ensure(spec: MediaSpec): Promise<MediaFile> {
+    const key = cacheKey(spec);
+    const pending = this.inFlight.get(key);
+    if (pending) return pending;
+    const work = this.renderIfMissing(key, spec).finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, work);
+    return work;
+  }
+
+  /** Kills running ffmpeg processes; their half-written scratch files are never served. */
+  stop(): void {
+    this.videos.stopAll();
+  }
+
+  private async renderIfMissing(key: string, spec: MediaSpec): Promise<MediaFile> {
+    const extension = spec.kind === 'video' ? 'mp4' : 'png';
+    const finalPath = path.join(this.directory, `${key}.${extension}`);
+    const described = (sizeBytes: number): MediaFile => ({
+      path: finalPath,
+      contentType: spec.kind === 'video' ? 'video/mp4' : 'image/png',
+      sizeBytes,
+      width: spec.width,
+      height: spec.height,
+      durationSeconds: spec.kind === 'video' ? spec.durationSeconds : undefined,
+    });
+
+    const existing = await stat(finalPath).catch(() => undefined);
+    if (existing && existing.size > 0) return described(existing.size);
+
+    await mkdir(this.directory, { recursive: true });
+    const scratch = path.join(this.directory, `${key}.${randomUUID()}.partial`);
+    const look = promptLook(spec.prompt);
+    try {
+      if (spec.kind === 'video') {
+        await this.videos.render({
+          look,
+          width: spec.width,
+          height: spec.height,
+          durationSeconds: spec.durationSeconds,
+          stillPath: `${scratch}.png`,
+          outputPath: scratch,
+        });
+      } else {
+        await writeFile(scratch, await renderStillPng(look, spec.width, spec.height));
+      }
+      await rename(scratch, finalPath);
+    } catch (error) {
+      await rm(scratch, { force: true });
+      throw error;
+    }
+    const written = await stat(finalPath);
+    return described(written.size);
+  }
+}
+
+function cacheKey(spec: MediaSpec): string {
+  const duration = spec.kind === 'video' ? spec.durationSeconds : 0;
+  return createHash('sha256')
+    .update(JSON.stringify([RENDER_VERSION, spec.kind, spec.width, spec.height, duration, spec.prompt]))
+    .digest('hex')
+    .slice(0, 40);
+}

@@ -1,0 +1,99 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFile, rm } from 'node:fs/promises';
+import { ffmpegPath } from '../../media/ffmpeg';
+import type { PromptLook } from './prompt-look';
+import { renderStillPng } from './render-image';
+
+export const VIDEO_FPS = 8;
+/** The still is larger than the frame so the camera can pan across it: real motion, no frozen frames. */
+const PAN_MARGIN = 1.25;
+
+export interface VideoJob {
+  look: PromptLook;
+  width: number;
+  height: number;
+  durationSeconds: number;
+  /** Scratch file for the still the clip pans across. */
+  stillPath: string;
+  outputPath: string;
+}
+
+/** Runs ffmpeg children and can stop them all, so a stopping simulator leaves no process behind. */
+export class VideoRenderer {
+  private readonly running = new Set<ChildProcess>();
+
+  async render(job: VideoJob): Promise<void> {
+    const stillWidth = even(job.width * PAN_MARGIN);
+    const stillHeight = even(job.height * PAN_MARGIN);
+    await writeFile(job.stillPath, await renderStillPng(job.look, stillWidth, stillHeight));
+    try {
+      await this.runFfmpeg(ffmpegArguments(job));
+    } finally {
+      await rm(job.stillPath, { force: true });
+    }
+  }
+
+  stopAll(): void {
+    for (const child of this.running) child.kill('SIGKILL');
+    this.running.clear();
+  }
+
+  private runFfmpeg(args: string[]): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(ffmpegPath(), args, { stdio: ['ignore', 'ignore', 'pipe'] });
+      this.running.add(child);
+      let stderr = '';
+      child.stderr?.on('data', (chunk: Buffer) => {
+        stderr = (stderr + chunk.toString()).slice(-2000);
+      });
+      child.on('error', (error) => {
+        this.running.delete(child);
+        reject(new Error(`ffmpeg could not start: ${error.message}`));
+      });
+      child.on('close', (code, signal) => {
+        this.running.delete(child);
+        if (code === 0) resolve();
+        else reject(new Error(`ffmpeg failed (${signal ?? `exit ${code}`}): ${stderr.trim()}`));
+      });
+    });
+  }
+}
+
+function ffmpegArguments(job: VideoJob): string[] {
+  const seconds = job.durationSeconds;
+  // Pan diagonally from one corner of the still to the other over the whole clip.
+  const crop = `crop=${job.width}:${job.height}:'(iw-ow)*t/${seconds}':'(ih-oh)*t/${seconds}'`;
+  return [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-loop',
+    '1',
+    '-framerate',
+    String(VIDEO_FPS),
+    '-i',
+    job.stillPath,
+    '-t',
+    String(seconds),
+    '-vf',
+    `${crop},format=yuv420p`,
+    '-r',
+    String(VIDEO_FPS),
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-pix_fmt',
+    'yuv420p',
+    '-movflags',
+    '+faststart',
+    '-f',
+    'mp4',
+    job.outputPath,
+  ];
+}
+
+function even(value: number): number {
+  return Math.round(value / 2) * 2;
+}

@@ -1,0 +1,162 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { measureImage, UnreadableImageError, type ImageMetrics } from '../judge/image-metrics';
+import { judge } from '../judge/judge-model';
+import {
+  MessagesRequestSchema,
+  systemText,
+  userImages,
+  userText,
+  type ContentBlock,
+  type ImageBlock,
+  type MessagesRequest,
+} from '../judge/messages-request';
+import {
+  answerMode,
+  errorEnvelope,
+  messageBody,
+  outputTokens,
+  requestId,
+  unusableContent,
+  verdictContent,
+} from '../judge/messages-response';
+import { fingerprint, imageTokens, textTokens, type PromptSegment } from '../judge/prompt-cache';
+import type { SimContext } from '../sim-context';
+import { describeIssues } from './zod-issues';
+
+/** Anthropic's Messages API (research/providers.md §4), answered by the simulated judge. */
+
+/** Tokens counted for an image we cannot look at (URL or file sources). */
+const UNSEEN_IMAGE_TOKENS = 1600;
+
+export function registerAnthropicRoutes(app: FastifyInstance, context: SimContext): void {
+  app.post('/v1/messages', async (httpRequest, reply) => {
+    const id = requestId();
+    reply.header('request-id', id);
+    const fail = (status: number, type: string, message: string) =>
+      reply.code(status).send(errorEnvelope(type, message, id));
+
+    if (!hasKey(httpRequest)) return fail(401, 'authentication_error', 'x-api-key header is required');
+    if (!headerValue(httpRequest, 'anthropic-version')) {
+      return fail(400, 'invalid_request_error', 'anthropic-version: header is required');
+    }
+    const parsed = MessagesRequestSchema.safeParse(httpRequest.body);
+    if (!parsed.success) return fail(400, 'invalid_request_error', describeIssues(parsed.error));
+    const request = parsed.data;
+    if (request.stream === true) {
+      return fail(400, 'invalid_request_error', 'stream: the simulator answers non-streaming requests only');
+    }
+    const forced = request.tool_choice?.type === 'tool' ? request.tool_choice.name : undefined;
+    if (forced !== undefined && !(request.tools ?? []).some((tool) => tool.name === forced)) {
+      return fail(400, 'invalid_request_error', `tool_choice names tool '${forced}', which is not in tools`);
+    }
+
+    let seen: SeenImage[];
+    try {
+      seen = await Promise.all(userImages(request).map(lookAt));
+    } catch (error) {
+      if (error instanceof UnreadableImageError) return fail(400, 'invalid_request_error', error.message);
+      throw error;
+    }
+
+    const text = userText(request);
+    const { ruleIndex, fault } = context.book.takeAnalysisFault(`${systemText(request)}\n${text}`);
+    context.counts.countAnalysis(fault !== undefined);
+    if (fault === 'http429') {
+      reply.header('retry-after', '1');
+      return fail(429, 'rate_limit_error', 'Number of requests has exceeded your rate limit; retry after 1 second');
+    }
+    if (fault === 'http529') return fail(529, 'overloaded_error', 'Overloaded');
+    if (fault === 'http500') return fail(500, 'api_error', 'Internal server error');
+    if (fault === 'timeout') {
+      await context.holds.hold(context.timeoutFaultMs);
+      return fail(504, 'timeout_error', 'Request timed out');
+    }
+
+    const images = seen.flatMap((image) => (image.metrics ? [image.metrics] : []));
+    const mode = answerMode(request);
+    const usage = context.promptCache.account(segments(request, seen));
+    const ownVerdict = judge({ userText: text, images });
+    if (fault !== undefined) {
+      const { content, stopReason } = unusableContent(mode, fault, ownVerdict);
+      return messageBody(request, content, stopReason, usage);
+    }
+    if (outputTokens(verdictContent(mode, ownVerdict).content) > request.max_tokens) {
+      // The answer does not fit: the real API stops mid-answer the same way.
+      const { content, stopReason } = unusableContent(mode, 'truncated', ownVerdict);
+      return messageBody(request, content, stopReason, usage);
+    }
+    const scripted = ruleIndex === undefined ? {} : context.book.takeScriptedVerdict(ruleIndex);
+    const verdict =
+      scripted.score === undefined && scripted.issues === undefined
+        ? ownVerdict
+        : judge({ userText: text, images, scriptedScore: scripted.score, scriptedIssues: scripted.issues });
+    const { content, stopReason } = verdictContent(mode, verdict);
+    return messageBody(request, content, stopReason, usage);
+  });
+}
+
+interface SeenImage {
+  block: ImageBlock;
+  metrics?: ImageMetrics;
+}
+
+async function lookAt(block: ImageBlock): Promise<SeenImage> {
+  if (block.source.type !== 'base64') return { block };
+  const bytes = Buffer.from(block.source.data, 'base64');
+  if (bytes.length === 0) throw new UnreadableImageError('Could not process image: empty base64 data');
+  const metrics = await measureImage(bytes);
+  if (metrics.width > 8000 || metrics.height > 8000) {
+    throw new UnreadableImageError(`Image dimensions ${metrics.width}x${metrics.height} exceed the 8000 px limit`);
+  }
+  return { block, metrics };
+}
+
+/** The request in cache order (tools, system, messages), each piece with its token estimate. */
+function segments(request: MessagesRequest, seen: SeenImage[]): PromptSegment[] {
+  const imageTokensOf = new Map(
+    seen.map((image) => [
+      image.block,
+      image.metrics ? imageTokens(image.metrics.width, image.metrics.height) : UNSEEN_IMAGE_TOKENS,
+    ]),
+  );
+  const list: PromptSegment[] = [];
+  for (const tool of request.tools ?? []) {
+    list.push({ tokens: textTokens(JSON.stringify(tool)), fingerprint: fingerprint(tool), breakpoint: !!tool.cache_control });
+  }
+  if (typeof request.system === 'string') {
+    list.push({ tokens: textTokens(request.system), fingerprint: fingerprint(request.system), breakpoint: false });
+  } else {
+    for (const block of request.system ?? []) {
+      list.push({ tokens: textTokens(block.text), fingerprint: fingerprint(block.text), breakpoint: !!block.cache_control });
+    }
+  }
+  for (const message of request.messages) {
+    const blocks = typeof message.content === 'string' ? [{ type: 'text' as const, text: message.content }] : message.content;
+    for (const block of blocks) {
+      const tokens = blockTokens(block, imageTokensOf);
+      const breakpoint = 'cache_control' in block && !!block.cache_control;
+      list.push({ tokens, fingerprint: fingerprint([message.role, block]), breakpoint });
+    }
+  }
+  return list;
+}
+
+function blockTokens(block: ContentBlock, imageTokensOf: Map<ImageBlock, number>): number {
+  if (block.type === 'image') return imageTokensOf.get(block) ?? UNSEEN_IMAGE_TOKENS;
+  if (block.type === 'text') return textTokens(block.text);
+  if (block.type === 'tool_result' && Array.isArray(block.content)) {
+    return block.content.reduce((sum, inner) => sum + blockTokens(inner, imageTokensOf), textTokens(block.tool_use_id));
+  }
+  return textTokens(JSON.stringify(block));
+}
+
+function hasKey(request: FastifyRequest): boolean {
+  const key = headerValue(request, 'x-api-key');
+  const authorization = headerValue(request, 'authorization');
+  return key !== undefined || (authorization !== undefined && /^Bearer\s+\S+/.test(authorization));
+}
+
+function headerValue(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return typeof value === 'string' && value.trim() !== '' ? value : undefined;
+}

@@ -1,0 +1,26 @@
+import type { CallCounts } from './call-counts';
+import type { RequestHolds } from './hold';
+import type { MediaCache } from './media/media-cache';
+import type { ScenarioBook } from './scenario-book';
+import type { TaskStore } from './task-store';
+import type { PromptCache } from './judge/prompt-cache';
+
+/** Everything the route handlers share; one per running simulator. */
+export interface SimContext {
+  book: ScenarioBook;
+  counts: CallCounts;
+  tasks: TaskStore;
+  media: MediaCache;
+  holds: RequestHolds;
+  promptCache: PromptCache;
+  /** Default time from submission to a finished task, when no rule sets its own. */
+  latencyMs: number;
+  /** How long a "timeout" fault keeps the request open before answering 504. */
+  timeoutFaultMs: number;
+  /** The simulator's own base URL, known once it listens; output URLs point here. */
+  baseUrl(): string;
+}
+
+export function fileUrl(context: SimContext, name: string): string {
+  return `${context.baseUrl()}/_sim/files/${name}`;
+}

@@ -1,0 +1,172 @@
+import assert from 'node:assert/strict';
+import Anthropic from '@anthropic-ai/sdk';
+import { JUDGE_TOOL_NAME, JudgeVerdictSchema } from '../../src/domain/judge';
+import type { Simulator } from '../../src/sim/server';
+import { ANTHROPIC_HEADERS, analysisRequest, frameFor, JUDGE_SYSTEM } from './judge-helpers';
+import { call, startTestSimulator } from './sim-test-helpers';
+
+const TIMEOUT_FAULT_MS = 120;
+
+describe('simulator: Anthropic Messages API (the judge)', function () {
+  this.timeout(30_000);
+  let sim: Simulator;
+  let frame: string;
+
+  before(async () => {
+    sim = await startTestSimulator({ timeoutFaultMs: TIMEOUT_FAULT_MS });
+    frame = await frameFor('A quiet library');
+  });
+  after(() => sim.stop());
+  beforeEach(() => sim.reset());
+
+  const analyse = (body: Record<string, unknown>, headers: Record<string, string> = ANTHROPIC_HEADERS) =>
+    call(`${sim.url}/v1/messages`, { headers, json: body });
+  const toolInput = (body: { content: { type: string; input?: unknown }[] }) =>
+    body.content.find((block) => block.type === 'tool_use')?.input;
+
+  it('answers a forced tool call with a tool_use whose input is a valid verdict', async () => {
+    const response = await analyse(analysisRequest({ visualDirection: 'A quiet library', prompt: 'A quiet library', frames: [frame] }));
+    assert.equal(response.status, 200);
+    assert.match(response.headers.get('request-id') ?? '', /^req_/);
+    assert.equal(response.body.type, 'message');
+    assert.equal(response.body.stop_reason, 'tool_use');
+    assert.equal(response.body.content[0].name, JUDGE_TOOL_NAME);
+    const verdict = JudgeVerdictSchema.parse(toolInput(response.body));
+    assert.equal(verdict.recommendation, verdict.overallScore >= 70 ? 'approve' : verdict.overallScore < 30 ? 'critical_fail' : 'regenerate');
+    for (const key of ['input_tokens', 'output_tokens', 'cache_creation_input_tokens', 'cache_read_input_tokens']) {
+      assert.equal(typeof response.body.usage[key], 'number', key);
+    }
+    assert.equal(sim.calls().analyses, 1);
+  });
+
+  it('answers output_config json_schema with the verdict as JSON text', async () => {
+    const response = await analyse(analysisRequest({ visualDirection: 'A quiet library', prompt: 'A quiet library', frames: [frame], mode: 'json' }));
+    assert.equal(response.body.stop_reason, 'end_turn');
+    assert.equal(response.body.content[0].type, 'text');
+    JudgeVerdictSchema.parse(JSON.parse(response.body.content[0].text));
+  });
+
+  it('plays a rule\'s scores in order, repeating the last, with its issues', async () => {
+    const issues = [{ category: 'brand_compliance' as const, severity: 'medium' as const, description: 'cold lighting' }];
+    sim.setScenarios([{ match: 'red bicycle', scores: [45, 58, 72], issues }]);
+    const scores: number[] = [];
+    for (let n = 0; n < 4; n++) {
+      const response = await analyse(analysisRequest({ visualDirection: 'A red bicycle by a wall', prompt: 'A red bicycle', frames: [frame] }));
+      const verdict = JudgeVerdictSchema.parse(toolInput(response.body));
+      scores.push(verdict.overallScore);
+      assert.deepEqual(verdict.issues, issues);
+      assert.equal(verdict.recommendation, verdict.overallScore >= 70 ? 'approve' : 'regenerate');
+    }
+    assert.deepEqual(scores, [45, 58, 72, 72]);
+    assert.deepEqual(sim.calls().rules['red bicycle'], { generations: 0, analyses: 4 });
+  });
+
+  describe('claude faults', () => {
+    const request = () => analysisRequest({ visualDirection: 'A flaky scene', prompt: 'A flaky scene', frames: [frame] });
+
+    it('answers http429, http529, http500 and timeout with Anthropic error envelopes, then the first scripted score', async () => {
+      sim.setScenarios([{ match: 'flaky', scores: [41, 77], faults: { claude: ['http429', 'http529', 'http500', 'timeout'] } }]);
+      const limited = await analyse(request());
+      assert.equal(limited.status, 429);
+      assert.equal(limited.headers.get('retry-after'), '1');
+      assert.equal(limited.body.type, 'error');
+      assert.equal(limited.body.error.type, 'rate_limit_error');
+      assert.match(limited.body.request_id, /^req_/);
+
+      const overloaded = await analyse(request());
+      assert.equal(overloaded.status, 529);
+      assert.equal(overloaded.body.error.type, 'overloaded_error');
+
+      const broken = await analyse(request());
+      assert.equal(broken.status, 500);
+      assert.equal(broken.body.error.type, 'api_error');
+
+      const started = Date.now();
+      const timedOut = await analyse(request());
+      assert.equal(timedOut.status, 504);
+      assert.equal(timedOut.body.error.type, 'timeout_error');
+      assert.ok(Date.now() - started >= TIMEOUT_FAULT_MS - 10);
+
+      const answered = await analyse(request());
+      assert.equal(JudgeVerdictSchema.parse(toolInput(answered.body)).overallScore, 41, 'faults do not use up scores');
+      assert.equal(sim.calls().analysisFaults, 4);
+    });
+
+    it('answers malformed, refuse and truncated with a 200 that cannot be used', async () => {
+      sim.setScenarios([{ match: 'flaky', scores: [52], faults: { claude: ['malformed', 'refuse', 'truncated'] } }]);
+      const malformed = await analyse(request());
+      assert.equal(malformed.status, 200);
+      assert.equal(malformed.body.stop_reason, 'tool_use');
+      assert.equal(JudgeVerdictSchema.safeParse(toolInput(malformed.body)).success, false);
+
+      const refused = await analyse(request());
+      assert.equal(refused.body.stop_reason, 'refusal');
+      assert.equal(toolInput(refused.body), undefined);
+
+      const truncated = await analyse(request());
+      assert.equal(truncated.body.stop_reason, 'max_tokens');
+      assert.equal(JudgeVerdictSchema.safeParse(toolInput(truncated.body)).success, false);
+
+      const answered = await analyse(request());
+      assert.equal(JudgeVerdictSchema.parse(toolInput(answered.body)).overallScore, 52);
+    });
+  });
+
+  it('stops at max_tokens when the answer does not fit', async () => {
+    const response = await analyse(analysisRequest({ visualDirection: 'A quiet library', prompt: 'A quiet library', frames: [frame], maxTokens: 20 }));
+    assert.equal(response.body.stop_reason, 'max_tokens');
+  });
+
+  it('rejects a missing key (401), a missing version (400), a bad image and an unknown forced tool', async () => {
+    const body = analysisRequest({ visualDirection: 'A quiet library', prompt: 'A quiet library', frames: [frame] });
+    const noKey = await analyse(body, { 'anthropic-version': '2023-06-01' });
+    assert.equal(noKey.status, 401);
+    assert.deepEqual(Object.keys(noKey.body).sort(), ['error', 'request_id', 'type']);
+    assert.equal(noKey.body.error.type, 'authentication_error');
+    assert.equal((await analyse(body, { 'x-api-key': 'k' })).status, 400);
+
+    const badImage = await analyse(analysisRequest({ visualDirection: 'x', prompt: 'x', frames: [Buffer.from('not an image').toString('base64')] }));
+    assert.equal(badImage.status, 400);
+    assert.equal(badImage.body.error.type, 'invalid_request_error');
+
+    const unknownTool = await analyse({ ...body, tool_choice: { type: 'tool', name: 'something_else' } });
+    assert.equal(unknownTool.status, 400);
+    assert.match(unknownTool.body.error.message, /something_else/);
+
+    const noMessages = await analyse({ model: 'claude-sonnet-4-6', max_tokens: 10, messages: [] });
+    assert.equal(noMessages.status, 400);
+    assert.equal(sim.calls().analyses, 0, 'rejected requests are not analyses');
+  });
+
+  it('bills a cached system block as cache creation first, then as a cache read', async () => {
+    const first = await analyse(analysisRequest({ visualDirection: 'A quiet library', prompt: 'A quiet library', frames: [frame] }));
+    const second = await analyse(analysisRequest({ visualDirection: 'A busy market', prompt: 'A busy market', frames: [frame] }));
+    const systemTokens = Math.ceil(JUDGE_SYSTEM.length / 4);
+    assert.ok(first.body.usage.cache_creation_input_tokens >= systemTokens);
+    assert.equal(first.body.usage.cache_read_input_tokens, 0);
+    assert.equal(second.body.usage.cache_creation_input_tokens, 0);
+    assert.equal(second.body.usage.cache_read_input_tokens, first.body.usage.cache_creation_input_tokens);
+    // 640x360 is about 308 tokens by width*height/750, on top of the text.
+    assert.ok(second.body.usage.input_tokens >= 308, `input tokens ${second.body.usage.input_tokens}`);
+
+    const changed = await analyse({ ...analysisRequest({ visualDirection: 'A busy market', prompt: 'A busy market', frames: [frame] }), system: [{ type: 'text', text: `${JUDGE_SYSTEM} Be brief.`, cache_control: { type: 'ephemeral' } }] });
+    assert.ok(changed.body.usage.cache_creation_input_tokens > 0, 'a different system text is a new cache entry');
+
+    sim.reset();
+    const afterReset = await analyse(analysisRequest({ visualDirection: 'A quiet library', prompt: 'A quiet library', frames: [frame] }));
+    assert.equal(afterReset.body.usage.cache_read_input_tokens, 0);
+  });
+
+  it('gives the official @anthropic-ai/sdk a parsed tool_use', async () => {
+    const client = new Anthropic({ apiKey: 'test-key', baseURL: sim.url, maxRetries: 0 });
+    const message = await client.messages.create(
+      analysisRequest({ visualDirection: 'A quiet library', prompt: 'A quiet library', frames: [frame] }) as unknown as Anthropic.MessageCreateParamsNonStreaming,
+    );
+    assert.equal(message.stop_reason, 'tool_use');
+    const block = message.content.find((content) => content.type === 'tool_use');
+    assert.ok(block && block.type === 'tool_use');
+    assert.equal(block.name, JUDGE_TOOL_NAME);
+    JudgeVerdictSchema.parse(block.input);
+    assert.ok(message.usage.input_tokens > 0);
+  });
+});

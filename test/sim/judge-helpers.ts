@@ -1,0 +1,51 @@
+import { promptLook } from '../../src/sim/media/prompt-look';
+import { renderStillPng } from '../../src/sim/media/render-image';
+import { JUDGE_TOOL_NAME, judgeInputJsonSchema } from '../../src/domain/judge';
+
+export const ANTHROPIC_HEADERS = { 'x-api-key': 'test-key', 'anthropic-version': '2023-06-01' };
+
+export const JUDGE_SYSTEM = 'You are a strict reviewer of generated video scenes. Score each category from 0 to 100.';
+
+/** A frame that looks the way the simulator renders this prompt, as a base64 PNG. */
+export async function frameFor(prompt: string, width = 640, height = 360): Promise<string> {
+  return (await renderStillPng(promptLook(prompt), width, height)).toString('base64');
+}
+
+export interface AnalysisRequestOptions {
+  visualDirection: string;
+  prompt: string;
+  narration?: string;
+  frames?: string[];
+  mode?: 'tool' | 'json';
+  maxTokens?: number;
+}
+
+/** A request shaped like the analysis activity's: cached system, frames, then the scene data. */
+export function analysisRequest(options: AnalysisRequestOptions): Record<string, unknown> {
+  const sceneText = [
+    'Judge this scene against its direction.',
+    '<scene>',
+    `visual direction: ${options.visualDirection}`,
+    `narration: ${options.narration ?? 'A short line of narration.'}`,
+    `prompt: ${options.prompt}`,
+    '</scene>',
+  ].join('\n');
+  const images = (options.frames ?? []).map((data) => ({
+    type: 'image',
+    source: { type: 'base64', media_type: 'image/png', data },
+  }));
+  const base = {
+    model: 'claude-sonnet-4-6',
+    max_tokens: options.maxTokens ?? 2048,
+    system: [{ type: 'text', text: JUDGE_SYSTEM, cache_control: { type: 'ephemeral' } }],
+    messages: [{ role: 'user', content: [...images, { type: 'text', text: sceneText }] }],
+  };
+  if (options.mode === 'json') {
+    return { ...base, output_config: { format: { type: 'json_schema', schema: judgeInputJsonSchema } } };
+  }
+  return {
+    ...base,
+    tools: [{ name: JUDGE_TOOL_NAME, description: 'Record the analysis', input_schema: judgeInputJsonSchema }],
+    tool_choice: { type: 'tool', name: JUDGE_TOOL_NAME },
+  };
+}
