@@ -1,0 +1,39 @@
+import type { AppConfig } from '../src/config';
+import type { SceneActivities } from '../src/domain/activity-types';
+import type { Db } from '../src/db/database';
+import type { AssetStore } from '../src/storage/asset-store';
+import { createProviderClients } from '../src/providers/registry';
+import { createFileSubmissionLedger } from '../src/providers/submission-ledger';
+import { createAnalysisActivities } from './analysis';
+import { createDatabaseActivities } from './database';
+import { createFetchActivities } from './fetch';
+import { createGenerationActivities } from './generation';
+
+export interface ActivityDeps {
+  config: AppConfig;
+  db: Db;
+  store: AssetStore;
+}
+
+/** Every real activity, wired for the worker: one factory per kind of I/O. */
+export function createActivities({ config, db, store }: ActivityDeps): SceneActivities {
+  return {
+    ...createGenerationActivities({
+      providers: createProviderClients(config),
+      ledger: createFileSubmissionLedger(config.dataDir),
+    }),
+    ...createFetchActivities({
+      store,
+      maxAssetBytes: config.maxAssetBytes,
+      // The simulator serves its files over plain http on loopback; nothing else may.
+      allowLoopback: config.simUrl !== undefined,
+    }),
+    ...createAnalysisActivities({ config, readAsset: (asset) => localAssetPath(store, asset.key) }),
+    ...createDatabaseActivities(db),
+  };
+}
+
+async function localAssetPath(store: AssetStore, key: string): Promise<string> {
+  if (!store.localPath) throw new Error('The analysis needs an asset store that keeps files on this machine');
+  return store.localPath(key);
+}

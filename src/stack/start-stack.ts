@@ -1,0 +1,147 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import type { Logger } from 'pino';
+import { createActivities } from '../../activities';
+import { loadConfig, type AppConfig } from '../config';
+import { openDatabase, type Db } from '../db/database';
+import { startSimulator, type Simulator, type SimulatorOptions } from '../sim/server';
+import { LocalAssetStore } from '../storage/local-asset-store';
+import { freePort, startDevServer, type DevServer } from '../temporal/dev-server';
+import { buildWebServer } from '../web/server';
+import { createSceneWorker } from '../worker/create-worker';
+
+export interface StackOptions {
+  /** The environment settings come from (CONTRACT.md); process.env when absent. */
+  env?: NodeJS.ProcessEnv;
+  /** Overrides DATA_DIR. */
+  dataDir?: string;
+  /** Use this Temporal server instead of starting a dev server. */
+  temporalAddress?: string;
+  /** Dev server only: serve the Web UI on this port. */
+  temporalUiPort?: number;
+  /** Dev server only: keep history in DATA_DIR so a restart loses nothing. */
+  persistTemporal?: boolean;
+  /** 'auto' simulates when no provider or Claude key is set and SIM_URL is not given. */
+  simulator?: 'auto' | 'always' | 'never';
+  simulatorOptions?: SimulatorOptions;
+  /** The web server's port; 0 picks a free one. Defaults to PORT. */
+  webPort?: number;
+  taskQueue?: string;
+  logger?: Logger;
+}
+
+export interface Stack {
+  config: AppConfig;
+  webUrl: string;
+  token: string;
+  temporalAddress: string;
+  temporalUiUrl?: string;
+  simulator?: Simulator;
+  client: Client;
+  db: Db;
+  worker: Worker;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole product in one process: Temporal (given or a dev server), the simulator when no keys
+ * are set, the database, the worker with every real activity, and the web server. One process,
+ * because the embedded database belongs to a single process.
+ */
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const env = { ...(options.env ?? process.env) };
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async (): Promise<void> => {
+    for (const step of stops.reverse()) await step().catch(() => undefined);
+  };
+  try {
+    const webPort = options.webPort ?? Number(env.PORT ?? 3000);
+    const port = webPort === 0 ? await freePort() : webPort;
+    const dataDir = path.resolve(options.dataDir ?? env.DATA_DIR ?? './data');
+    mkdirSync(dataDir, { recursive: true });
+
+    let devServer: DevServer | undefined;
+    if (!options.temporalAddress) {
+      devServer = await startDevServer({
+        port: env.TEMPORAL_ADDRESS ? undefined : 7233,
+        uiPort: options.temporalUiPort,
+        dbFilename: options.persistTemporal ? path.join(dataDir, 'temporal.sqlite') : undefined,
+      });
+      stops.push(() => devServer!.stop());
+    }
+    const temporalAddress = options.temporalAddress ?? devServer!.address;
+
+    const hasKeys = ['ANTHROPIC_API_KEY', 'PIAPI_API_KEY', 'RUNWAYML_API_SECRET', 'FAL_KEY'].some((k) => env[k]);
+    const simulate =
+      options.simulator === 'always' || (options.simulator !== 'never' && !env.SIM_URL && !hasKeys);
+    let simulator: Simulator | undefined;
+    if (simulate) {
+      simulator = await startSimulator({ dataDir: path.join(dataDir, 'sim-cache'), ...options.simulatorOptions });
+      stops.push(() => simulator!.stop());
+    }
+
+    const token = env.REVIEW_API_TOKEN || randomBytes(18).toString('base64url');
+    const config = loadConfig({
+      ...env,
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      PUBLIC_URL: env.PUBLIC_URL ?? `http://127.0.0.1:${port}`,
+      TEMPORAL_ADDRESS: temporalAddress,
+      TEMPORAL_TASK_QUEUE: options.taskQueue ?? env.TEMPORAL_TASK_QUEUE,
+      SIM_URL: simulator?.url ?? env.SIM_URL,
+      REVIEW_API_TOKEN: token,
+    });
+
+    const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+    stops.push(() => db.close());
+    const store = new LocalAssetStore({ rootDir: config.assetsDir, publicUrl: config.publicUrl });
+
+    const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
+    stops.push(() => nativeConnection.close());
+    const worker = await createSceneWorker({
+      connection: nativeConnection,
+      namespace: config.temporal.namespace,
+      taskQueue: config.temporal.taskQueue,
+      activities: createActivities({ config, db, store }),
+    });
+    const running = worker.run();
+    stops.push(async () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+    });
+
+    const connection = await Connection.connect({ address: temporalAddress });
+    stops.push(() => connection.close());
+    const client = new Client({ connection, namespace: config.temporal.namespace });
+
+    const web = buildWebServer({
+      db,
+      temporal: client,
+      taskQueue: config.temporal.taskQueue,
+      assetsDir: config.assetsDir,
+      reviewers: [{ reviewer: 'reviewer', token }, ...config.reviewerTokens],
+      logger: options.logger ? { level: options.logger.level } : false,
+    });
+    await web.listen({ port, host: '127.0.0.1' });
+    stops.push(() => web.close());
+
+    return {
+      config,
+      webUrl: `http://127.0.0.1:${port}`,
+      token,
+      temporalAddress,
+      temporalUiUrl: devServer?.uiUrl,
+      simulator,
+      client,
+      db,
+      worker,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
