@@ -19,12 +19,12 @@ export const submitGenerationOptions: ActivityOptions = {
   },
 };
 
-// Video providers take minutes (PiAPI's own tools wait up to 15). The activity polls and
-// heartbeats every few seconds, so a dead worker is noticed within the heartbeat timeout and
-// the retry resumes the same provider task instead of paying for a new one.
+// Video providers take minutes (PiAPI's own tools wait up to 15). The activity polls at most
+// every 10 s and heartbeats on each poll, so a dead worker is noticed within 30 s and the retry
+// resumes the same provider task instead of paying for a new one.
 export const awaitGenerationOptions: ActivityOptions = {
   startToCloseTimeout: '20 minutes',
-  heartbeatTimeout: '1 minute',
+  heartbeatTimeout: '30 seconds',
   retry: {
     initialInterval: '5 seconds',
     backoffCoefficient: 2,
