@@ -1,0 +1,98 @@
+import { asyncLocalStorage, type Context } from '@temporalio/activity';
+import type { FetchActivities, StoreAssetRequest } from '../src/domain/activity-types';
+import type { AssetRef } from '../src/domain/asset';
+import { probeMedia, MediaProbeError } from '../src/media/probe';
+import { AssetTooLargeError, type AssetStore, type StagedFile } from '../src/storage/asset-store';
+import { classifyFetchFailure } from '../src/storage/classify-fetch-failure';
+import { IncompleteDownloadError, openDownload } from '../src/storage/download';
+import type { ResolveAll } from '../src/storage/safe-url';
+
+export interface FetchActivityDeps {
+  store: AssetStore;
+  /** config.maxAssetBytes */
+  maxAssetBytes: number;
+  /** True when SIM_URL is configured: the simulator serves over plain http on loopback. */
+  allowLoopback: boolean;
+  /** DNS override; node:dns when absent. */
+  resolve?: ResolveAll;
+  idleTimeoutMs?: number;
+  /** Least time between progress heartbeats. */
+  heartbeatEveryMs?: number;
+}
+
+/** What storeAsset heartbeats while the body streams in. */
+export interface StoreAssetHeartbeat {
+  bytes: number;
+}
+
+const DEFAULT_HEARTBEAT_EVERY_MS = 1_000;
+
+export function createFetchActivities(deps: FetchActivityDeps): FetchActivities {
+  async function storeAsset(request: StoreAssetRequest): Promise<AssetRef> {
+    // Undefined when called outside a worker (tests, scripts): then nothing heartbeats or cancels.
+    const context = asyncLocalStorage.getStore();
+    const signal = context?.cancellationSignal;
+    let staged: StagedFile | undefined;
+    try {
+      const download = await openDownload(request.url, {
+        allowLoopback: deps.allowLoopback,
+        resolve: deps.resolve,
+        signal,
+        idleTimeoutMs: deps.idleTimeoutMs,
+      });
+      if (download.contentLength !== undefined && download.contentLength > deps.maxAssetBytes) {
+        download.response.destroy();
+        throw new AssetTooLargeError(deps.maxAssetBytes, download.contentLength);
+      }
+      staged = await deps.store.stage(download.response, {
+        maxBytes: deps.maxAssetBytes,
+        onProgress: progressHeartbeat(context, deps.heartbeatEveryMs ?? DEFAULT_HEARTBEAT_EVERY_MS),
+        signal,
+      });
+      if (download.contentLength !== undefined && staged.sizeBytes !== download.contentLength) {
+        throw new IncompleteDownloadError(`Received ${staged.sizeBytes} of ${download.contentLength} bytes`);
+      }
+      const media = await probeMedia(staged.path);
+      if (media.kind !== request.expectedKind) {
+        throw new MediaProbeError(`Expected ${article(request.expectedKind)} ${request.expectedKind}, got ${media.mediaType}`);
+      }
+      const stored = await deps.store.commit(staged, media.extension);
+      staged = undefined;
+      context?.log.info('Asset stored', { sceneId: request.sceneId, key: stored.key, sizeBytes: stored.sizeBytes });
+      return {
+        url: stored.url,
+        key: stored.key,
+        sha256: stored.sha256,
+        sizeBytes: stored.sizeBytes,
+        mediaType: media.mediaType,
+        width: media.width,
+        height: media.height,
+        durationSeconds: media.durationSeconds,
+      };
+    } catch (error) {
+      if (staged) await deps.store.discard(staged);
+      // Temporal reports a cancellation only when the activity throws its CancelledFailure (or
+      // an AbortError) while the signal is aborted; dressing it up as a failure would hide it.
+      if (signal?.aborted) throw signal.reason ?? error;
+      throw classifyFetchFailure(error, request.url);
+    }
+  }
+
+  return { storeAsset };
+}
+
+function progressHeartbeat(context: Context | undefined, everyMs: number): ((bytes: number) => void) | undefined {
+  if (!context) return undefined;
+  let last = 0;
+  return (bytes) => {
+    const now = Date.now();
+    if (now - last < everyMs) return;
+    last = now;
+    const details: StoreAssetHeartbeat = { bytes };
+    context.heartbeat(details);
+  };
+}
+
+function article(kind: string): string {
+  return /^[aeiou]/.test(kind) ? 'an' : 'a';
+}

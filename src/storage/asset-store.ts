@@ -1,0 +1,62 @@
+import type { Readable } from 'node:stream';
+
+/**
+ * Where stored assets live. Writing is two steps, stage then commit, because the caller has to
+ * look at the bytes (probe the media type) before it knows the extension that completes the
+ * key, and because nothing must become visible under a key until it is whole. A local
+ * implementation stages next to the store and renames; an object store would stage to local
+ * disk and upload on commit.
+ */
+export interface AssetStore {
+  /**
+   * Streams `source` into a private staging file while hashing and counting it. The staging
+   * file is removed again if anything fails (source error, size cap, abort).
+   */
+  stage(source: Readable, options?: StageOptions): Promise<StagedFile>;
+  /** Moves a staged file in under `<sha256>.<extension>`; identical content is kept once. */
+  commit(staged: StagedFile, extension: string): Promise<StoredAsset>;
+  /** Removes a staged file that will not be committed. Safe to call twice. */
+  discard(staged: StagedFile): Promise<void>;
+  /** stage + commit, for callers that already know the extension. */
+  put(source: Readable, extension: string, options?: StageOptions): Promise<StoredAsset>;
+  has(key: string): Promise<boolean>;
+  /** Rejects with an error whose `code` is 'ENOENT' when the key is not stored. */
+  openRead(key: string): Promise<Readable>;
+  /** The file behind a key, for stores that keep files on this machine (ffmpeg wants a path). */
+  localPath?(key: string): string;
+  /** The stable URL the web server serves the asset at. */
+  urlFor(key: string): string;
+}
+
+export interface StageOptions {
+  /** Refuse (AssetTooLargeError) as soon as more than this many bytes have arrived. */
+  maxBytes?: number;
+  /** Called with the running byte count as data arrives. */
+  onProgress?: (bytesSoFar: number) => void;
+  signal?: AbortSignal;
+}
+
+/** A complete file in staging; `path` is on local disk, so it can be probed before commit. */
+export interface StagedFile {
+  path: string;
+  sha256: string;
+  sizeBytes: number;
+}
+
+export interface StoredAsset {
+  key: string;
+  url: string;
+  sha256: string;
+  sizeBytes: number;
+}
+
+export class AssetTooLargeError extends Error {
+  override readonly name = 'AssetTooLargeError';
+  constructor(
+    readonly limitBytes: number,
+    /** How many bytes were seen (or announced by Content-Length) when the cap was hit. */
+    readonly seenBytes: number,
+  ) {
+    super(`Asset is larger than the ${limitBytes}-byte limit (at least ${seenBytes} bytes)`);
+  }
+}

@@ -1,0 +1,116 @@
+import { chmod, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { assetKey, shardedRelativePath } from './asset-key';
+import type { AssetStore, StagedFile, StageOptions, StoredAsset } from './asset-store';
+import { STAGING_SUFFIX, writeStagingFile } from './staging-writer';
+
+export interface LocalAssetStoreOptions {
+  /** Usually config.assetsDir (`<DATA_DIR>/assets`). */
+  rootDir: string;
+  /** The web server's base URL (config.publicUrl); assets are served under `/assets/<key>`. */
+  publicUrl: string;
+}
+
+const STAGING_DIR_NAME = '.staging';
+
+/**
+ * Content-addressed files under `<rootDir>/<aa>/<bb>/<sha256>.<ext>`. Staging lives inside the
+ * root, on the same filesystem, so commit is a rename: a reader sees the whole file or none.
+ */
+export class LocalAssetStore implements AssetStore {
+  readonly rootDir: string;
+  readonly stagingDir: string;
+  private readonly publicUrl: string;
+
+  constructor(options: LocalAssetStoreOptions) {
+    this.rootDir = path.resolve(options.rootDir);
+    this.stagingDir = path.join(this.rootDir, STAGING_DIR_NAME);
+    this.publicUrl = options.publicUrl.replace(/\/+$/, '');
+  }
+
+  async stage(source: Readable, options?: StageOptions): Promise<StagedFile> {
+    await mkdir(this.stagingDir, { recursive: true });
+    return writeStagingFile(source, this.stagingDir, options);
+  }
+
+  async commit(staged: StagedFile, extension: string): Promise<StoredAsset> {
+    const key = assetKey(staged.sha256, extension);
+    const target = this.localPath(key);
+    if (await isFile(target)) {
+      await this.discard(staged);
+    } else {
+      await mkdir(path.dirname(target), { recursive: true });
+      // Stored content never changes; read-only files make an accidental rewrite fail loudly.
+      await chmod(staged.path, 0o444);
+      // Two workers committing the same content race harmlessly: both files hold the same bytes.
+      await rename(staged.path, target);
+    }
+    return { key, url: this.urlFor(key), sha256: staged.sha256, sizeBytes: staged.sizeBytes };
+  }
+
+  async discard(staged: StagedFile): Promise<void> {
+    await rm(staged.path, { force: true });
+  }
+
+  async put(source: Readable, extension: string, options?: StageOptions): Promise<StoredAsset> {
+    const staged = await this.stage(source, options);
+    try {
+      return await this.commit(staged, extension);
+    } catch (error) {
+      await this.discard(staged);
+      throw error;
+    }
+  }
+
+  async has(key: string): Promise<boolean> {
+    return isFile(this.localPath(key));
+  }
+
+  async openRead(key: string): Promise<Readable> {
+    // Opening first turns a missing key into a rejected promise instead of a stream error later.
+    const handle = await open(this.localPath(key), 'r');
+    return handle.createReadStream();
+  }
+
+  localPath(key: string): string {
+    return path.join(this.rootDir, shardedRelativePath(key));
+  }
+
+  urlFor(key: string): string {
+    return `${this.publicUrl}/assets/${key}`;
+  }
+
+  /**
+   * Deletes staging files older than `olderThanMs`: what a worker killed mid-download leaves.
+   * Meant for worker start-up; the age guard spares downloads still running in other workers.
+   */
+  async sweepStaging(olderThanMs: number, now = Date.now()): Promise<number> {
+    let names: string[];
+    try {
+      names = await readdir(this.stagingDir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+      throw error;
+    }
+    let removed = 0;
+    for (const name of names.filter((entry) => entry.endsWith(STAGING_SUFFIX))) {
+      const filePath = path.join(this.stagingDir, name);
+      const info = await stat(filePath).catch(() => undefined);
+      if (info && now - info.mtimeMs >= olderThanMs) {
+        await rm(filePath, { force: true });
+        removed += 1;
+      }
+    }
+    return removed;
+  }
+}
+
+async function isFile(filePath: string): Promise<boolean> {
+  try {
+    return (await stat(filePath)).isFile();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
+  }
+}
