@@ -1,0 +1,115 @@
+import { access, constants } from 'node:fs/promises';
+import type Anthropic from '@anthropic-ai/sdk';
+import { log } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { AppConfig } from '../src/config';
+import type { AnalysisActivities, AnalyzeAssetRequest, AnalyzeAssetResult } from '../src/domain/activity-types';
+import type { AssetRef } from '../src/domain/asset';
+import { FailureType } from '../src/domain/failures';
+import type { AssetStore } from '../src/storage/asset-store';
+import { countAnalysis, countSpend } from '../src/analysis/analysis-metrics';
+import { createClaudeClient } from '../src/analysis/claude-client';
+import { judgeWithClaude } from '../src/analysis/claude-judge';
+import { findModelPrice } from '../src/analysis/cost';
+import { inspectAsset } from '../src/analysis/inspect-asset';
+import { technicalFailureAnalysis, type TechnicalExpectation } from '../src/analysis/technical-checks';
+import { verdictToAnalysis } from '../src/analysis/verdict-to-analysis';
+
+export type AnalysisConfig = Pick<AppConfig, 'anthropicModel' | 'modelPrices' | 'keys' | 'simUrl' | 'analysisVideoFrames'>;
+
+export interface AnalysisActivityDeps {
+  config: AnalysisConfig;
+  /** Made from the config (key or simulator) on first use when not given. */
+  anthropic?: Anthropic;
+  /** A local path to the stored asset's bytes; keeps this activity independent of the store. */
+  readAsset: (asset: AssetRef) => Promise<string>;
+}
+
+/**
+ * analyzeAsset: technical checks on the stored file first, and Claude only for assets that
+ * pass them. Returns the analysis with what it cost; throws ApplicationFailures whose types the
+ * analysis retry policy understands.
+ */
+export function createAnalysisActivities(deps: AnalysisActivityDeps): AnalysisActivities {
+  const { config } = deps;
+  let client = deps.anthropic;
+  const price = findModelPrice(config.anthropicModel, config.modelPrices);
+
+  async function analyzeAsset(request: AnalyzeAssetRequest): Promise<AnalyzeAssetResult> {
+    const path = await localCopy(request.asset);
+    const expected: TechnicalExpectation = {
+      kind: request.scene.duration > 0 ? 'video' : 'image',
+      aspectRatio: request.scene.aspectRatio,
+      durationSeconds: request.scene.duration,
+    };
+    const inspection = await inspectAsset(path, expected, config.analysisVideoFrames);
+    if (inspection.findings.length > 0 || inspection.media === undefined) {
+      countAnalysis('technical_fail');
+      log.info('Technical checks failed the asset; Claude not asked', {
+        sceneId: request.scene.id,
+        findings: inspection.findings.map((finding) => finding.check),
+      });
+      return { analysis: technicalFailureAnalysis(inspection.findings), costUsd: 0, modelSkipped: true };
+    }
+
+    client ??= createClaudeClient(config);
+    if (price === undefined) log.warn('No price for the analysis model; its cost is reported as 0', { model: config.anthropicModel });
+    let outcome;
+    try {
+      outcome = await judgeWithClaude(
+        { client, model: config.anthropicModel, price },
+        {
+          scene: request.scene,
+          prompt: request.prompt,
+          brandProfile: request.brandProfile,
+          minScoreToPass: request.minScoreToPass,
+          media: inspection.media,
+          images: inspection.images,
+        },
+      );
+    } catch (error) {
+      if (error instanceof ApplicationFailure && error.type === FailureType.analysisUnusable) countAnalysis('unusable');
+      throw error;
+    }
+    if (outcome.firstProblem !== undefined) {
+      log.warn('First analysis answer was unusable; the corrective retry fixed it', { problem: outcome.firstProblem });
+    }
+    const usage = { ...outcome.usage, imagesSent: inspection.images.length };
+    countAnalysis('judged');
+    countSpend(usage, outcome.costUsd);
+    return {
+      analysis: verdictToAnalysis(outcome.verdict, request.minScoreToPass),
+      costUsd: outcome.costUsd,
+      usage,
+      modelSkipped: false,
+    };
+  }
+
+  async function localCopy(asset: AssetRef): Promise<string> {
+    try {
+      const path = await deps.readAsset(asset);
+      // A store that only maps keys to paths would otherwise let a lost file read as corrupt.
+      await access(path, constants.R_OK);
+      return path;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        // Our own store lost the file: no retry brings it back, and the attempt must say so.
+        throw ApplicationFailure.create({
+          message: `The stored asset ${asset.key} is missing from the asset store`,
+          type: FailureType.assetGone,
+          nonRetryable: true,
+        });
+      }
+      throw error;
+    }
+  }
+
+  return { analyzeAsset };
+}
+
+/** `readAsset` for a store that keeps its files on this machine, as ffmpeg needs a path. */
+export function readFromLocalStore(store: Pick<AssetStore, 'localPath'>): (asset: AssetRef) => Promise<string> {
+  const localPath = store.localPath?.bind(store);
+  if (localPath === undefined) throw new Error('analysis needs an asset store with local files (localPath)');
+  return async (asset) => localPath(asset.key);
+}

@@ -1,0 +1,112 @@
+import type Anthropic from '@anthropic-ai/sdk';
+import { JUDGE_TOOL_NAME, JudgeVerdictSchema, type JudgeVerdict } from '../domain/judge';
+import { addUsage, analysisCostUsd, NO_USAGE, type ModelPrice, type TokenUsage } from './cost';
+import { judgeSystemBlocks, judgeTool, judgeUserContent, type JudgeRequestInput } from './judge-prompt';
+import { classifyJudgeError, unusableAnswerFailure } from './judge-failures';
+
+export interface ClaudeJudgeOptions {
+  /** Created with maxRetries: 0 (see claude-client.ts): Temporal is the one retry layer. */
+  client: Anthropic;
+  model: string;
+  /** Unknown prices (a model not in the table) report a cost of 0. */
+  price?: ModelPrice;
+  /** A verdict runs to a few hundred tokens; this leaves room for long issue lists. */
+  maxTokens?: number;
+  requestTimeoutMs?: number;
+}
+
+export interface JudgeOutcome {
+  verdict: JudgeVerdict;
+  /** Summed over both requests when a corrective retry was needed: both were paid for. */
+  usage: TokenUsage;
+  costUsd: number;
+  requests: 1 | 2;
+  /** What was wrong with the first answer, when it needed the corrective retry. */
+  firstProblem?: string;
+}
+
+const DEFAULT_MAX_TOKENS = 2048;
+const DEFAULT_REQUEST_TIMEOUT_MS = 120_000;
+
+/**
+ * One forced tool call; an answer that cannot be used (refused, cut off, not fitting the
+ * schema) gets exactly one more request that tells the model what was wrong. HTTP failures are
+ * not retried here: they become ApplicationFailures for Temporal to retry with its own delays.
+ */
+export async function judgeWithClaude(options: ClaudeJudgeOptions, input: JudgeRequestInput): Promise<JudgeOutcome> {
+  const maxTokens = options.maxTokens ?? DEFAULT_MAX_TOKENS;
+  const costOf = (usage: TokenUsage) => (options.price ? analysisCostUsd(usage, options.price) : 0);
+
+  const first = await ask(options, input, maxTokens);
+  let usage = first.usage;
+  if ('verdict' in first.answer) {
+    return { verdict: first.answer.verdict, usage, costUsd: costOf(usage), requests: 1 };
+  }
+  const firstProblem = first.answer.problem;
+  // A cut-off answer gets room to finish; any other problem gets the same budget again.
+  const retryTokens = first.answer.truncated ? maxTokens * 2 : maxTokens;
+  const second = await ask(options, input, retryTokens, firstProblem);
+  usage = addUsage(usage, second.usage);
+  if ('verdict' in second.answer) {
+    return { verdict: second.answer.verdict, usage, costUsd: costOf(usage), requests: 2, firstProblem };
+  }
+  throw unusableAnswerFailure([firstProblem, second.answer.problem], usage, costOf(usage));
+}
+
+type Answer = { verdict: JudgeVerdict } | { problem: string; truncated: boolean };
+
+async function ask(
+  options: ClaudeJudgeOptions,
+  input: JudgeRequestInput,
+  maxTokens: number,
+  correction?: string,
+): Promise<{ answer: Answer; usage: TokenUsage }> {
+  let message: Anthropic.Message;
+  try {
+    message = await options.client.messages.create(
+      {
+        model: options.model,
+        max_tokens: maxTokens,
+        system: judgeSystemBlocks(),
+        tools: [judgeTool()],
+        tool_choice: { type: 'tool', name: JUDGE_TOOL_NAME, disable_parallel_tool_use: true },
+        messages: [{ role: 'user', content: judgeUserContent(input, correction) }],
+      },
+      { timeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, maxRetries: 0 },
+    );
+  } catch (error) {
+    throw classifyJudgeError(error);
+  }
+  return { answer: readAnswer(message), usage: usageOf(message.usage) };
+}
+
+/** The verdict in a message, or a one-line account of why there is none (fed back to the model). */
+export function readAnswer(message: Pick<Anthropic.Message, 'content' | 'stop_reason'>): Answer {
+  if (message.stop_reason === 'refusal') return { problem: 'you declined to answer (stop_reason refusal)', truncated: false };
+  if (message.stop_reason === 'max_tokens') {
+    return { problem: 'the answer was cut off at the max_tokens limit; keep descriptions short', truncated: true };
+  }
+  const call = message.content.find(
+    (block): block is Anthropic.ToolUseBlock => block.type === 'tool_use' && block.name === JUDGE_TOOL_NAME,
+  );
+  if (call === undefined) return { problem: `the answer did not call the ${JUDGE_TOOL_NAME} tool`, truncated: false };
+  const parsed = JudgeVerdictSchema.safeParse(call.input);
+  if (!parsed.success) {
+    const issues = parsed.error.issues
+      .slice(0, 8)
+      .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(input)'}: ${issue.message}`)
+      .join('; ');
+    return { problem: `the tool input did not match its schema (${issues})`, truncated: false };
+  }
+  return { verdict: parsed.data };
+}
+
+function usageOf(usage: Anthropic.Usage | undefined): TokenUsage {
+  if (usage === undefined) return NO_USAGE;
+  return {
+    inputTokens: usage.input_tokens ?? 0,
+    outputTokens: usage.output_tokens ?? 0,
+    cacheCreationInputTokens: usage.cache_creation_input_tokens ?? 0,
+    cacheReadInputTokens: usage.cache_read_input_tokens ?? 0,
+  };
+}

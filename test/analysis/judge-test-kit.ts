@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { ApplicationFailure } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { DefaultLogger } from '@temporalio/worker';
+import type { SceneForAnalysis } from '../../src/domain/activity-types';
+
+/** What the SDK sent: the parsed JSON bodies of every Messages request, in order. */
+export interface RecordedRequest {
+  system: { type: string; text: string; cache_control?: { type: string } }[];
+  tool_choice: { type: string; name?: string };
+  tools: { name: string }[];
+  max_tokens: number;
+  messages: { role: string; content: ContentBlock[] }[];
+}
+
+export type ContentBlock =
+  | { type: 'text'; text: string }
+  | { type: 'image'; source: { type: string; media_type: string; data: string } };
+
+/** A fetch that records each request body and then makes the real call. */
+export function recordingFetch(): { fetch: typeof fetch; requests: RecordedRequest[] } {
+  const requests: RecordedRequest[] = [];
+  const recorder: typeof fetch = async (input, init) => {
+    if (typeof init?.body === 'string') requests.push(JSON.parse(init.body) as RecordedRequest);
+    return fetch(input, init);
+  };
+  return { fetch: recorder, requests };
+}
+
+export function imageBlocks(request: RecordedRequest) {
+  return request.messages.flatMap((message) => message.content.filter((block) => block.type === 'image'));
+}
+
+export function userText(request: RecordedRequest): string {
+  return request.messages
+    .flatMap((message) => message.content.flatMap((block) => (block.type === 'text' ? [block.text] : [])))
+    .join('\n');
+}
+
+export function scene(overrides: Partial<SceneForAnalysis> = {}): SceneForAnalysis {
+  return {
+    id: 7,
+    sceneType: 'establishing',
+    contentType: 'lifestyle',
+    narration: 'Mornings start slowly here.',
+    visualDirection: 'A sunlit farmhouse kitchen with a kettle on the stove',
+    duration: 0,
+    aspectRatio: '16:9',
+    ...overrides,
+  };
+}
+
+export async function expectFailure(promise: Promise<unknown>, type: string): Promise<ApplicationFailure> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(error instanceof ApplicationFailure, `expected ApplicationFailure, got ${String(error)}`);
+    assert.equal(error.type, type, error.message);
+    return error;
+  }
+  assert.fail(`expected a ${type} failure`);
+}
+
+/** Activities log through their context; tests only want to hear about errors. */
+export function quietActivityEnvironment(): MockActivityEnvironment {
+  return new MockActivityEnvironment(undefined, { logger: new DefaultLogger('ERROR') });
+}
