@@ -44,6 +44,8 @@ export interface SceneView {
   asset?: AssetRef;
   analysis?: SceneAnalysisResult;
   qualityScore?: number;
+  /** What the first asset and its analysis cost, before any regeneration. */
+  initialCostUsd?: number;
   needsUserReview: boolean;
   status: SceneStatus;
   latestWorkflowId?: string;
@@ -99,6 +101,7 @@ export function toSceneView(row: Selectable<ScenesTable>, attempts: StoredAttemp
     asset: row.asset ?? undefined,
     analysis: row.analysis ?? undefined,
     qualityScore: row.quality_score ?? undefined,
+    initialCostUsd: row.initial_cost_usd ?? undefined,
     needsUserReview: row.needs_user_review,
     status: row.status,
     latestWorkflowId: row.latest_workflow_id ?? undefined,

@@ -20,6 +20,8 @@ export interface StackOptions {
   dataDir?: string;
   /** Use this Temporal server instead of starting a dev server. */
   temporalAddress?: string;
+  /** Dev server only: its gRPC port (7233, the CLI's default, when absent). */
+  temporalPort?: number;
   /** Dev server only: serve the Web UI on this port. */
   temporalUiPort?: number;
   /** Dev server only: keep history in DATA_DIR so a restart loses nothing. */
@@ -66,7 +68,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     let devServer: DevServer | undefined;
     if (!options.temporalAddress) {
       devServer = await startDevServer({
-        port: env.TEMPORAL_ADDRESS ? undefined : 7233,
+        port: options.temporalPort ?? 7233,
         uiPort: options.temporalUiPort,
         dbFilename: options.persistTemporal ? path.join(dataDir, 'temporal.sqlite') : undefined,
       });
