@@ -50,7 +50,14 @@ const EnvSchema = z.object({
   MAX_ASSET_BYTES: z.coerce.number().int().positive().default(512 * 1024 * 1024),
   ANALYSIS_VIDEO_FRAMES: z.coerce.number().int().min(1).max(20).default(4),
   LOG_LEVEL: z.string().default('info'),
+  // The worker's Prometheus endpoint; 0 picks a free port (tests, several workers on one host).
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  // Temporal's own exporter, on loopback only: the METRICS_PORT endpoint serves its metrics too.
+  TEMPORAL_METRICS_PORT: z.coerce.number().int().min(1).max(65535).default(9465),
 });
+
+/** Every environment variable loadConfig reads: the deployment files are checked against it. */
+export const CONFIG_ENV_KEYS: readonly string[] = Object.keys(EnvSchema.shape);
 
 export interface ReviewerToken {
   reviewer: string;
@@ -69,13 +76,15 @@ export interface AppConfig {
   reviewApiToken?: string;
   /** Named reviewers from REVIEW_API_TOKENS="ana:token1,bo:token2", each acting under their name. */
   reviewerTokens: ReviewerToken[];
-  /** Interface the web server listens on: loopback unless HOST says otherwise. */
+  /** Interface this process's listeners bind (web server, worker metrics): loopback unless HOST says otherwise. */
   host: string;
   port: number;
   publicUrl: string;
   maxAssetBytes: number;
   analysisVideoFrames: number;
   logLevel: string;
+  /** Where the worker serves /metrics, and the loopback port of Temporal's exporter behind it. */
+  metrics: { port: number; temporalPort: number };
   generationPrices: typeof DEFAULT_GENERATION_PRICES;
   modelPrices: typeof DEFAULT_MODEL_PRICES;
 }
@@ -106,6 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     maxAssetBytes: e.MAX_ASSET_BYTES,
     analysisVideoFrames: e.ANALYSIS_VIDEO_FRAMES,
     logLevel: e.LOG_LEVEL,
+    metrics: { port: e.METRICS_PORT, temporalPort: e.TEMPORAL_METRICS_PORT },
     generationPrices: DEFAULT_GENERATION_PRICES,
     modelPrices: DEFAULT_MODEL_PRICES,
   };

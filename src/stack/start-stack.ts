@@ -8,6 +8,7 @@ import { createActivities } from '../../activities';
 import { loadConfig, type AppConfig } from '../config';
 import { openDatabase, type Db } from '../db/database';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../sim/server';
+import { startMetricsServer } from '../observability/metrics-server';
 import { LocalAssetStore } from '../storage/local-asset-store';
 import { freePort, startDevServer, type DevServer } from '../temporal/dev-server';
 import { buildWebServer } from '../web/server';
@@ -33,6 +34,13 @@ export interface StackOptions {
   webPort?: number;
   taskQueue?: string;
   logger?: Logger;
+  /**
+   * The product metrics' port (/metrics, on loopback). Defaults to METRICS_PORT when the
+   * environment sets it, else a free port, so tests and a second stack never collide.
+   */
+  metricsPort?: number;
+  /** Temporal's exporter, when the caller's Runtime has one (installTemporalRuntime): served on too. */
+  temporalMetricsUrl?: string;
 }
 
 export interface Stack {
@@ -41,6 +49,8 @@ export interface Stack {
   token: string;
   temporalAddress: string;
   temporalUiUrl?: string;
+  /** Prometheus endpoint with the product's metrics. */
+  metricsUrl: string;
   simulator?: Simulator;
   client: Client;
   db: Db;
@@ -97,6 +107,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       REVIEW_API_TOKEN: token,
     });
 
+    const metrics = await startMetricsServer({
+      host: '127.0.0.1',
+      port: options.metricsPort ?? (env.METRICS_PORT ? config.metrics.port : 0),
+      temporalMetricsUrl: options.temporalMetricsUrl,
+      logger: options.logger,
+    });
+    stops.push(() => metrics.close());
+
     const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
     stops.push(() => db.close());
     const store = new LocalAssetStore({ rootDir: config.assetsDir, publicUrl: config.publicUrl });
@@ -128,7 +146,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       logger: options.logger ? { level: options.logger.level } : false,
     });
     await web.listen({ port, host: '127.0.0.1' });
-    stops.push(() => web.close());
+    stops.push(async () => {
+      // In-flight requests get a moment to finish; a client that never reads its response
+      // (a stalled video download) must not hold the whole product open.
+      const force = setTimeout(() => web.server.closeAllConnections(), 5_000);
+      await web.close();
+      clearTimeout(force);
+    });
 
     return {
       config,
@@ -136,6 +160,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       token,
       temporalAddress,
       temporalUiUrl: devServer?.uiUrl,
+      metricsUrl: metrics.url,
       simulator,
       client,
       db,

@@ -12,7 +12,6 @@ import { getRegenerationStateQuery } from '../../workflows/messages';
 import { testDatabase } from '../db/test-databases';
 import { uniqueSceneId } from '../helpers/scenes';
 import { testServer } from '../helpers/temporal';
-import { waitUntil } from '../helpers/workflow-runner';
 
 describe('a storyboard end to end: real activities, simulator, PostgreSQL, Temporal', function () {
   this.timeout(240_000);
@@ -101,7 +100,6 @@ describe('a storyboard end to end: real activities, simulator, PostgreSQL, Tempo
     assert.deepEqual(waiting.attempts.map((a) => a.provider), ['luma', 'kling', 'luma']);
 
     // The database holds exactly what the workflows report.
-    await waitUntil(() => true);
     const stored = await Promise.all(scenes.map((s) => getScene(stack.db, s.id)));
     assert.equal(stored[0]?.regenerationAttempts.length, 0);
     assert.equal(stored[0]?.qualityScore, 82);
@@ -137,6 +135,8 @@ describe('a storyboard end to end: real activities, simulator, PostgreSQL, Tempo
       const response = await fetch(url);
       assert.equal(response.status, 200);
       assert.equal(response.headers.get('content-type'), type);
+      const bytes = Buffer.from(await response.arrayBuffer());
+      assert.equal(bytes.subarray(type === 'image/png' ? 1 : 4, type === 'image/png' ? 4 : 8).toString('latin1'), type === 'image/png' ? 'PNG' : 'ftyp');
     }
   });
 });

@@ -1,0 +1,32 @@
+import { Client, Connection } from '@temporalio/client';
+import { loadConfig } from './src/config';
+import { runCli } from './src/client/cli';
+
+/** The operator and pipeline CLI: `ts-node client.ts <command>` (see src/client/cli.ts). */
+async function main(): Promise<number> {
+  const config = loadConfig();
+  let connection: Connection | undefined;
+  try {
+    return await runCli(process.argv.slice(2), {
+      taskQueue: config.temporal.taskQueue,
+      print: (text) => process.stdout.write(`${text}\n`),
+      printError: (text) => process.stderr.write(`${text}\n`),
+      client: async () => {
+        connection ??= await Connection.connect({ address: config.temporal.address });
+        return new Client({ connection, namespace: config.temporal.namespace });
+      },
+    });
+  } finally {
+    await connection?.close();
+  }
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,163 @@
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import type { Client } from '@temporalio/client';
+import type { z } from 'zod';
+import { ProviderNameSchema } from '../domain/provider';
+import { SceneAssetInputSchema } from '../domain/scene';
+import { CommandError, decide, showRegenerationState } from './operator-commands';
+import { startSceneAsset, startStoryboard, StoryboardSchema } from './scene-pipeline';
+
+export const USAGE = `Usage: client <command>
+
+  start-scene <scene.json>             start the pipeline step for one scene (a SceneAssetInput)
+  start-storyboard <storyboard.json>   start one pipeline step per scene of { project, policy?, scenes }
+  state <sceneId>                      print where the scene's latest regeneration round stands
+  decide <sceneId> approve [--attempt N] --reviewer NAME [--note TEXT]
+  decide <sceneId> reject --reviewer NAME [--note TEXT]
+  decide <sceneId> regenerate [--prompt TEXT] [--provider NAME] --reviewer NAME [--note TEXT]
+
+Connects with TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE and TEMPORAL_TASK_QUEUE.`;
+
+export interface CliDeps {
+  /** Called only by commands that need Temporal, so usage errors never wait on a connection. */
+  client: () => Promise<Client>;
+  taskQueue: string;
+  print: (text: string) => void;
+  /** Where refusals go, apart from results a script may parse. */
+  printError: (text: string) => void;
+}
+
+/** Runs one command; resolves to the process exit code. */
+export async function runCli(argv: readonly string[], deps: CliDeps): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'start-scene': {
+        const [file] = positionals(rest, 1, 'start-scene <scene.json>');
+        const input = await readJsonFile(file, SceneAssetInputSchema);
+        printJson(deps, await startSceneAsset(await deps.client(), deps.taskQueue, input));
+        return 0;
+      }
+      case 'start-storyboard': {
+        const [file] = positionals(rest, 1, 'start-storyboard <storyboard.json>');
+        const storyboard = await readJsonFile(file, StoryboardSchema);
+        printJson(deps, await startStoryboard(await deps.client(), deps.taskQueue, storyboard));
+        return 0;
+      }
+      case 'state': {
+        const [id] = positionals(rest, 1, 'state <sceneId>');
+        const sceneId = sceneIdArgument(id);
+        printJson(deps, await showRegenerationState(await deps.client(), sceneId));
+        return 0;
+      }
+      case 'decide': {
+        const { sceneId, decision } = decisionArguments(rest);
+        printJson(deps, await decide(await deps.client(), sceneId, decision));
+        return 0;
+      }
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        if (command === undefined) {
+          deps.printError(USAGE);
+          return 2;
+        }
+        deps.print(USAGE);
+        return 0;
+      default:
+        throw new CommandError(`Unknown command "${command}"`);
+    }
+  } catch (error) {
+    if (error instanceof CommandError || isArgumentError(error)) {
+      deps.printError(`error: ${(error as Error).message}`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+function decisionArguments(args: string[]): { sceneId: number; decision: Record<string, unknown> } {
+  const { values, positionals: given } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      attempt: { type: 'string' },
+      prompt: { type: 'string' },
+      provider: { type: 'string' },
+      note: { type: 'string' },
+      reviewer: { type: 'string' },
+    },
+  });
+  if (given.length !== 2) throw new CommandError('Usage: decide <sceneId> approve|reject|regenerate --reviewer NAME');
+  const [id, action] = given;
+  if (!['approve', 'reject', 'regenerate'].includes(action)) {
+    throw new CommandError(`Unknown decision "${action}": approve, reject or regenerate`);
+  }
+  if (!values.reviewer) throw new CommandError('--reviewer NAME is required: every decision records who made it');
+  const onlyFor = (option: string, allowed: string): void => {
+    if (values[option as keyof typeof values] !== undefined && action !== allowed) {
+      throw new CommandError(`--${option} only goes with ${allowed}`);
+    }
+  };
+  onlyFor('attempt', 'approve');
+  onlyFor('prompt', 'regenerate');
+  onlyFor('provider', 'regenerate');
+  const decision: Record<string, unknown> = { action, reviewer: values.reviewer };
+  if (values.note !== undefined) decision.note = values.note;
+  if (values.attempt !== undefined) {
+    if (!/^\d{1,3}$/.test(values.attempt)) throw new CommandError('--attempt must be an attempt number (0 = the asset from before the round)');
+    decision.attemptNumber = Number(values.attempt);
+  }
+  if (values.prompt !== undefined) decision.customPrompt = values.prompt;
+  if (values.provider !== undefined) {
+    if (!ProviderNameSchema.safeParse(values.provider).success) {
+      throw new CommandError(`--provider must be one of ${ProviderNameSchema.options.join(', ')}`);
+    }
+    decision.provider = values.provider;
+  }
+  return { sceneId: sceneIdArgument(id), decision };
+}
+
+function positionals(args: string[], count: number, usage: string): string[] {
+  const { positionals: given } = parseArgs({ args, allowPositionals: true, options: {} });
+  if (given.length !== count) throw new CommandError(`Usage: ${usage}`);
+  return given;
+}
+
+function sceneIdArgument(text: string): number {
+  const id = Number(text);
+  if (!/^[1-9]\d{0,9}$/.test(text) || id > 2_147_483_647) throw new CommandError(`"${text}" is not a scene id`);
+  return id;
+}
+
+async function readJsonFile<T>(file: string, schema: z.ZodType<T>): Promise<T> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new CommandError(`Cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new CommandError(`${file} is not JSON: ${(error as Error).message}`);
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(file)'}: ${issue.message}`);
+    throw new CommandError(`${file} does not fit: ${problems.join('; ')}`);
+  }
+  return parsed.data;
+}
+
+function printJson(deps: CliDeps, value: unknown): void {
+  deps.print(JSON.stringify(value, null, 2));
+}
+
+/** parseArgs reports unknown options and missing values with these codes. */
+function isArgumentError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_');
+}

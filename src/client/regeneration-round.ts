@@ -1,0 +1,99 @@
+import {
+  QueryNotRegisteredError,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  type Client,
+} from '@temporalio/client';
+import type { RegenerationState, UserDecision } from '../domain/regeneration';
+import type { RegenerateSceneInput } from '../domain/scene';
+import { REGENERATE_SCENE_WORKFLOW, regenerationWorkflowId } from '../domain/workflow-ids';
+import type { regenerateSceneWorkflow } from '../../workflows/regenerate-scene';
+import { getRegenerationStateQuery, userDecisionSignal } from '../../workflows/messages';
+
+/*
+ * Everything a program outside the worker does to a regeneration round: start it, ask where it
+ * stands, send a reviewer's decision. Shared by the HTTP API and the operator CLI.
+ */
+
+export interface WorkflowRef {
+  workflowId: string;
+  runId: string;
+}
+
+/** The start found a round for this scene still running: CONTRACT.md's "already started". */
+export class RoundAlreadyRunningError extends Error {
+  override readonly name = 'RoundAlreadyRunningError';
+  constructor(
+    readonly sceneId: number,
+    readonly workflowId: string,
+  ) {
+    super(`A regeneration round is already running for scene ${sceneId} (${workflowId})`);
+  }
+}
+
+/** The round a signal was meant for is gone: never started, finished, or terminated. */
+export class RoundNotRunningError extends Error {
+  override readonly name = 'RoundNotRunningError';
+  constructor(readonly workflowId: string) {
+    super(`The regeneration round ${workflowId} is not running`);
+  }
+}
+
+/** How long a query may wait for a worker to answer before the caller is told it did not. */
+const QUERY_DEADLINE_MS = 10_000;
+
+export async function startRegenerationRound(
+  client: Client,
+  taskQueue: string,
+  input: RegenerateSceneInput,
+): Promise<WorkflowRef> {
+  const workflowId = regenerationWorkflowId(input.scene.id);
+  try {
+    // By name, so callers need not load the workflow code itself.
+    const handle = await client.workflow.start<typeof regenerateSceneWorkflow>(REGENERATE_SCENE_WORKFLOW, {
+      taskQueue,
+      workflowId,
+      args: [input],
+    });
+    return { workflowId, runId: handle.firstExecutionRunId };
+  } catch (error) {
+    if (error instanceof WorkflowExecutionAlreadyStartedError) throw new RoundAlreadyRunningError(input.scene.id, workflowId);
+    throw error;
+  }
+}
+
+/**
+ * The state of the scene's latest round (or of the given run); undefined when there never was
+ * one, or it ended before it could answer (input it refused).
+ */
+export async function queryRegenerationState(
+  client: Client,
+  sceneId: number,
+  runId?: string,
+): Promise<RegenerationState | undefined> {
+  const handle = client.workflow.getHandle(regenerationWorkflowId(sceneId), runId);
+  try {
+    return await client.withDeadline(Date.now() + QUERY_DEADLINE_MS, () => handle.query(getRegenerationStateQuery));
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError || error instanceof QueryNotRegisteredError) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Signals a decision. It is durable once this returns; whether the round carries it out is the
+ * round's own check (CONTRACT.md: a decision that does not fit changes nothing).
+ */
+export async function signalDecision(
+  client: Client,
+  target: { workflowId: string; runId?: string },
+  decision: UserDecision,
+): Promise<void> {
+  const handle = client.workflow.getHandle(target.workflowId, target.runId);
+  try {
+    await handle.signal(userDecisionSignal, decision);
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) throw new RoundNotRunningError(target.workflowId);
+    throw error;
+  }
+}

@@ -1,0 +1,40 @@
+import type { ProjectView, SceneView } from '../db/views';
+import type { SceneAnalysisResult } from '../domain/analysis';
+import type { RegenerateSceneInput } from '../domain/scene';
+import type { RegenerateBody } from './request-schemas';
+
+/**
+ * A manual round starts from the scene as stored: its latest asset and analysis, its project's
+ * brand profile; the person's provider and prompt take the place of the scene's own.
+ */
+export function manualRegenerationInput(
+  scene: SceneView & { analysis: SceneAnalysisResult },
+  project: ProjectView | undefined,
+  body: RegenerateBody,
+  reviewer: string,
+): RegenerateSceneInput {
+  return {
+    scene: {
+      id: scene.id,
+      projectId: scene.projectId,
+      sceneIndex: scene.sceneIndex,
+      sceneType: scene.sceneType,
+      contentType: scene.contentType,
+      narration: scene.narration,
+      visualDirection: scene.visualDirection,
+      duration: scene.duration,
+      currentProvider: body.provider ?? scene.provider,
+      analysisResult: scene.analysis,
+      ...(scene.assetUrl ? { currentAssetUrl: scene.assetUrl } : {}),
+      ...(scene.aspectRatio ? { aspectRatio: scene.aspectRatio } : {}),
+    },
+    project: {
+      id: scene.projectId,
+      ...(project?.name ? { name: project.name } : {}),
+      ...(project?.brandProfile ? { brandProfile: project.brandProfile } : {}),
+    },
+    trigger: 'manual',
+    requestedBy: reviewer,
+    ...(body.customPrompt ? { customPrompt: body.customPrompt } : {}),
+  };
+}

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { ProviderNameSchema } from '../domain/provider';
+import { UserDecisionSchema } from '../domain/regeneration';
+import { badRequest } from './http-error';
+
+/** What every route accepts, checked before anything reads the database or Temporal. */
+
+const MAX_INT32 = 2_147_483_647;
+export const MAX_CUSTOM_PROMPT_LENGTH = 4000;
+
+/** Database ids are int4: a positive decimal integer that fits, written without sign or padding. */
+const IdText = z
+  .string()
+  .regex(/^[1-9][0-9]{0,9}$/, 'must be a positive integer')
+  .transform(Number)
+  .refine((id) => id <= MAX_INT32, `must be at most ${MAX_INT32}`);
+
+export const SceneParamsSchema = z.object({ id: IdText });
+export const ReviewEntryParamsSchema = z.object({ entryId: IdText });
+
+export const RegenerateBodySchema = z
+  .object({
+    provider: ProviderNameSchema.optional(),
+    customPrompt: z.string().trim().min(1, 'must not be empty').max(MAX_CUSTOM_PROMPT_LENGTH).optional(),
+  })
+  .strict();
+export type RegenerateBody = z.infer<typeof RegenerateBodySchema>;
+
+// The reviewer is whoever the token belongs to, never what the body claims.
+const [approve, reject, regenerate] = UserDecisionSchema.options;
+export const DecisionBodySchema = z.discriminatedUnion('action', [
+  approve.omit({ reviewer: true }).strict(),
+  reject.omit({ reviewer: true }).strict(),
+  regenerate.omit({ reviewer: true }).strict(),
+]);
+export type DecisionBody = z.infer<typeof DecisionBodySchema>;
+
+export const ReviewQueueQuerySchema = z.object({
+  status: z.enum(['pending', 'decided', 'all']).default('pending'),
+  projectId: IdText.optional(),
+  limit: z
+    .string()
+    .regex(/^[0-9]{1,3}$/, 'must be a number from 1 to 500')
+    .transform(Number)
+    .refine((limit) => limit >= 1 && limit <= 500, 'must be a number from 1 to 500')
+    .optional(),
+});
+
+/** Parses or answers 400 naming every problem, e.g. "body.provider: Invalid option …". */
+export function parseRequest<T>(schema: z.ZodType<T>, value: unknown, part: 'params' | 'body' | 'query'): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => `${[part, ...issue.path.map(String)].join('.')}: ${issue.message}`);
+  throw badRequest(problems.join('; '));
+}

@@ -1,0 +1,41 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import { HttpError } from './http-error';
+
+export interface ReviewerCredential {
+  reviewer: string;
+  token: string;
+}
+
+/**
+ * Finds the reviewer a bearer token belongs to. Both sides are hashed first so every comparison
+ * is over equal lengths, and every credential is compared, so neither the token's length nor
+ * which reviewer matched shows in the time taken.
+ */
+export function createReviewerAuthenticator(credentials: readonly ReviewerCredential[]): (request: FastifyRequest) => string {
+  if (credentials.length === 0) throw new Error('The web server needs at least one reviewer token');
+  const known = credentials.map(({ reviewer, token }) => {
+    if (token.length === 0) throw new Error(`Reviewer ${reviewer} has an empty token`);
+    return { reviewer, digest: sha256(token) };
+  });
+  return (request) => {
+    const presented = bearerToken(request.headers.authorization);
+    if (presented === undefined) throw new HttpError(401, 'Missing bearer token: send Authorization: Bearer <token>');
+    const digest = sha256(presented);
+    let reviewer: string | undefined;
+    for (const candidate of known) {
+      if (timingSafeEqual(candidate.digest, digest) && reviewer === undefined) reviewer = candidate.reviewer;
+    }
+    if (reviewer === undefined) throw new HttpError(401, 'Invalid bearer token');
+    return reviewer;
+  };
+}
+
+function bearerToken(header: string | undefined): string | undefined {
+  const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header ?? '');
+  return match?.[1];
+}
+
+function sha256(text: string): Buffer {
+  return createHash('sha256').update(text, 'utf8').digest();
+}

@@ -1,0 +1,55 @@
+import type { FastifyInstance } from 'fastify';
+import { getProject, getScene } from '../db/queries';
+import { queryRegenerationState, RoundAlreadyRunningError, startRegenerationRound } from '../client/regeneration-round';
+import { regenerationWorkflowId } from '../domain/workflow-ids';
+import { badRequest, conflict, notFound } from './http-error';
+import { manualRegenerationInput } from './regeneration-request';
+import { parseRequest, RegenerateBodySchema, SceneParamsSchema } from './request-schemas';
+import { translateTemporalFailure } from './temporal-failures';
+import type { WebDeps } from './web-deps';
+
+export function registerSceneRoutes(api: FastifyInstance, deps: WebDeps): void {
+  /**
+   * Starts a round and answers at once: the round takes minutes, and the scene record is
+   * updated by the round's own activities when it ends.
+   */
+  api.post('/scenes/:id/regenerate', async (request, reply) => {
+    const { id } = parseRequest(SceneParamsSchema, request.params, 'params');
+    // No body at all means no overrides; a JSON `null` is a body of the wrong shape.
+    const body = parseRequest(RegenerateBodySchema, request.body === undefined ? {} : request.body, 'body');
+    const scene = await getScene(deps.db, id);
+    if (scene === undefined) throw notFound(`Scene ${id} not found`);
+    const { analysis } = scene;
+    if (analysis === undefined) throw badRequest('Scene has not been analyzed yet');
+    const project = await getProject(deps.db, scene.projectId);
+    const input = manualRegenerationInput({ ...scene, analysis }, project, body, request.reviewer);
+    try {
+      const started = await startRegenerationRound(deps.temporal, deps.taskQueue, input);
+      request.log.info({ sceneId: id, ...started, reviewer: request.reviewer }, 'manual regeneration started');
+      return await reply.code(202).send(started);
+    } catch (error) {
+      if (error instanceof RoundAlreadyRunningError) throw conflict(error.message);
+      throw translateTemporalFailure(error);
+    }
+  });
+
+  api.get('/scenes/:id', async (request) => {
+    const { id } = parseRequest(SceneParamsSchema, request.params, 'params');
+    const scene = await getScene(deps.db, id);
+    if (scene === undefined) throw notFound(`Scene ${id} not found`);
+    return scene;
+  });
+
+  /** Asks the round itself: its state is exact even between the database writes. */
+  api.get('/scenes/:id/regeneration', async (request) => {
+    const { id } = parseRequest(SceneParamsSchema, request.params, 'params');
+    let state;
+    try {
+      state = await queryRegenerationState(deps.temporal, id);
+    } catch (error) {
+      throw translateTemporalFailure(error);
+    }
+    if (state === undefined) throw notFound(`Scene ${id} has no regeneration round (${regenerationWorkflowId(id)})`);
+    return state;
+  });
+}

@@ -1,0 +1,57 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { registerAssetRoute } from './asset-route';
+import { answerFrameworkError, answerNotFound, installErrorHandling } from './error-handling';
+import { registerHealthRoute } from './health-route';
+import { registerReviewQueueRoutes } from './review-queue-routes';
+import { createReviewerAuthenticator, type ReviewerCredential } from './reviewer-auth';
+import { registerSceneRoutes } from './scene-routes';
+import type { WebDeps } from './web-deps';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The reviewer the bearer token belongs to; set on every /api request. */
+    reviewer: string;
+  }
+}
+
+export interface WebServerDeps extends WebDeps {
+  /** Where the asset store keeps its files, served under /assets/<key>. */
+  assetsDir: string;
+  /** Every token the API accepts and the reviewer each one acts as. */
+  reviewers: readonly ReviewerCredential[];
+  /** fastify's logger option: false (the default) for none, or pino options. */
+  logger?: FastifyServerOptions['logger'];
+  /** Largest request body accepted; the API's bodies are a few kilobytes at most. */
+  bodyLimitBytes?: number;
+}
+
+export const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
+
+/** The HTTP API of CONTRACT.md, stored assets and a health check. Does not listen: the caller does. */
+export function buildWebServer(deps: WebServerDeps): FastifyInstance {
+  const authenticate = createReviewerAuthenticator(deps.reviewers);
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    bodyLimit: deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
+    frameworkErrors: (error, request, reply) => answerFrameworkError(error, request, reply),
+  });
+  installErrorHandling(app);
+  registerHealthRoute(app, deps.db);
+  registerAssetRoute(app, deps.assetsDir);
+
+  void app.register(
+    async (api) => {
+      api.decorateRequest('reviewer', '');
+      // onRequest runs before the body is read, so an unauthenticated caller cannot make us parse it.
+      api.addHook('onRequest', async (request) => {
+        request.reviewer = authenticate(request);
+      });
+      registerSceneRoutes(api, deps);
+      registerReviewQueueRoutes(api, deps);
+      // Declared here too so unknown /api paths pass the token check before answering 404.
+      api.setNotFoundHandler(answerNotFound);
+    },
+    { prefix: '/api' },
+  );
+  return app;
+}

@@ -1,0 +1,74 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { Client, Connection } from '@temporalio/client';
+import type { FastifyInstance } from 'fastify';
+import type { AppConfig } from '../config';
+import { openDatabase, type Db } from '../db/database';
+import type { ReviewerCredential } from './reviewer-auth';
+import { buildWebServer } from './server';
+
+export interface RunningWebServer {
+  app: FastifyInstance;
+  url: string;
+  /** Set when no token was configured and one was made for this run. */
+  generatedToken?: string;
+  /** Stops listening, then closes what this start opened (not what the caller passed in). */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens what the caller did not pass (database, Temporal connection), builds the server and
+ * listens. A process that also runs the worker passes its own database: the embedded one
+ * admits a single process.
+ */
+export async function startWebServer(config: AppConfig, shared: { db?: Db; temporal?: Client } = {}): Promise<RunningWebServer> {
+  const { reviewers, generatedToken } = reviewerCredentials(config);
+  const closers: (() => Promise<void>)[] = [];
+  try {
+    let db = shared.db;
+    if (db === undefined) {
+      db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+      closers.unshift(db.close);
+    }
+    let temporal = shared.temporal;
+    if (temporal === undefined) {
+      const connection = await Connection.connect({ address: config.temporal.address });
+      closers.unshift(() => connection.close());
+      temporal = new Client({ connection, namespace: config.temporal.namespace });
+    }
+    mkdirSync(config.assetsDir, { recursive: true });
+    const app = buildWebServer({
+      db,
+      temporal,
+      taskQueue: config.temporal.taskQueue,
+      assetsDir: config.assetsDir,
+      reviewers,
+      logger: { level: config.logLevel, redact: ['req.headers.authorization'] },
+    });
+    closers.unshift(() => app.close());
+    const url = await app.listen({ host: config.host, port: config.port });
+    return { app, url, generatedToken, close: () => closeAll(closers) };
+  } catch (error) {
+    await closeAll(closers);
+    throw error;
+  }
+}
+
+/** REVIEW_API_TOKEN acts as "reviewer", REVIEW_API_TOKENS as named reviewers; neither: a fresh token. */
+function reviewerCredentials(config: AppConfig): { reviewers: ReviewerCredential[]; generatedToken?: string } {
+  const reviewers: ReviewerCredential[] = config.reviewerTokens.map(({ reviewer, token }) => ({ reviewer, token }));
+  if (config.reviewApiToken) reviewers.push({ reviewer: 'reviewer', token: config.reviewApiToken });
+  if (reviewers.length > 0) return { reviewers };
+  const generatedToken = randomBytes(24).toString('base64url');
+  return { reviewers: [{ reviewer: 'reviewer', token: generatedToken }], generatedToken };
+}
+
+async function closeAll(closers: (() => Promise<void>)[]): Promise<void> {
+  for (const close of closers.splice(0)) {
+    try {
+      await close();
+    } catch (error) {
+      process.stderr.write(`web: while closing: ${error instanceof Error ? error.message : String(error)}\n`);
+    }
+  }
+}
