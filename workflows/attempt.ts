@@ -19,6 +19,18 @@ export interface CurrentAsset {
   attemptNumber?: number;
 }
 
+/** An attempt that produced a judged asset, as the asset the scene now stands on. */
+export function currentFrom(attempt: RegenerationAttempt): CurrentAsset {
+  return {
+    score: attempt.scoreAfter,
+    analysis: attempt.analysisResult!,
+    assetUrl: attempt.assetUrl,
+    assetRef: attempt.asset,
+    provider: attempt.provider,
+    attemptNumber: attempt.attemptNumber,
+  };
+}
+
 export interface AttemptPlan extends GenerationPlan {
   round: number;
   attemptNumber: number;

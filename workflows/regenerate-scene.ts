@@ -9,7 +9,7 @@ import {
 } from '@temporalio/workflow';
 import type { Duration } from '@temporalio/common';
 import type { ProviderName } from '../src/domain/provider';
-import { RegenerateSceneInputSchema, type RegenerateSceneInput } from '../src/domain/scene';
+import { pipelineSceneOf, RegenerateSceneInputSchema, type RegenerateSceneInput } from '../src/domain/scene';
 import type {
   RegenerationAttempt,
   RegenerationOutcome,
@@ -19,7 +19,7 @@ import type {
   UserDecision,
 } from '../src/domain/regeneration';
 import { db } from './activities';
-import { runAttempt, type CurrentAsset } from './attempt';
+import { currentFrom, runAttempt, type CurrentAsset } from './attempt';
 import { checkDecision } from './decision';
 import {
   BestScoreKey,
@@ -94,18 +94,7 @@ export async function regenerateSceneWorkflow(rawInput: RegenerateSceneInput): P
   // Attempts and queue entries belong to the scene's record, and a round started directly (by an
   // operator or the API) may be the first to know the scene and its starting point.
   await db.saveScene({
-    scene: {
-      id: scene.id,
-      projectId: scene.projectId,
-      sceneIndex: scene.sceneIndex,
-      sceneType: scene.sceneType,
-      contentType: scene.contentType,
-      narration: scene.narration,
-      visualDirection: scene.visualDirection,
-      duration: scene.duration,
-      provider: scene.currentProvider,
-      aspectRatio: scene.aspectRatio,
-    },
+    scene: pipelineSceneOf(scene),
     project: input.project,
     current: { assetUrl: scene.currentAssetUrl, analysis: scene.analysisResult },
   });
@@ -148,10 +137,13 @@ export async function regenerateSceneWorkflow(rawInput: RegenerateSceneInput): P
           : { action: 'reject', reviewer: 'review-timeout', note: `No decision within ${policy.reviewTimeout}` };
     }
     const decision = pendingDecision!;
-    pendingDecision = undefined;
     const decidedAt = new Date().toISOString();
     state.decision = decision;
     await db.closeReviewEntry({ workflowId, round: state.round, decision, decidedAt });
+    // Cleared only now, in the same step that leaves awaiting_review: while the entry was being
+    // closed, a duplicate signal (a double click) had to find a decision already taken, or it
+    // would have stayed pending and decided the next round's review without a person.
+    pendingDecision = undefined;
     const review = { decision, decidedAt };
 
     if (decision.action === 'approve') {
@@ -214,14 +206,7 @@ export async function regenerateSceneWorkflow(rawInput: RegenerateSceneInput): P
       });
       state.attempts.push(attempt);
       if (attempt.result !== 'failed') {
-        current = {
-          score: attempt.scoreAfter,
-          analysis: attempt.analysisResult!,
-          assetUrl: attempt.assetUrl,
-          assetRef: attempt.asset,
-          provider: attempt.provider,
-          attemptNumber,
-        };
+        current = currentFrom(attempt);
         state.currentScore = current.score;
         state.bestAttemptNumber = attemptNumber;
         upsertSearchAttributes([{ key: BestScoreKey, value: current.score }]);
@@ -235,15 +220,7 @@ export async function regenerateSceneWorkflow(rawInput: RegenerateSceneInput): P
   function approvedAsset(attemptNumber: number | undefined, roundStart: CurrentAsset): CurrentAsset {
     if (attemptNumber === undefined) return current;
     if (attemptNumber === 0) return roundStart;
-    const attempt = roundAttempts().find((a) => a.attemptNumber === attemptNumber)!;
-    return {
-      score: attempt.scoreAfter,
-      analysis: attempt.analysisResult!,
-      assetUrl: attempt.assetUrl,
-      assetRef: attempt.asset,
-      provider: attempt.provider,
-      attemptNumber,
-    };
+    return currentFrom(roundAttempts().find((a) => a.attemptNumber === attemptNumber)!);
   }
 
   async function finish(

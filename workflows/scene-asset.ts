@@ -11,7 +11,7 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { SceneAnalysisResult } from '../src/domain/analysis';
 import type { RegenerationResult, RegenerationState, SceneAssetResult } from '../src/domain/regeneration';
-import { SceneAssetInputSchema, type SceneAssetInput } from '../src/domain/scene';
+import { SceneAssetInputSchema, sceneForRegeneration, type SceneAssetInput } from '../src/domain/scene';
 import { db } from './activities';
 import { describeFailure } from './attempt';
 import { generateAndJudge, roundUsd, type JudgedAsset, type Receipt } from './generate-and-judge';
@@ -117,20 +117,7 @@ export async function sceneAssetWorkflow(rawInput: SceneAssetInput): Promise<Sce
         parentClosePolicy: ParentClosePolicy.ABANDON,
         args: [
           {
-            scene: {
-              id: scene.id,
-              projectId: scene.projectId,
-              sceneIndex: scene.sceneIndex,
-              sceneType: scene.sceneType,
-              contentType: scene.contentType,
-              narration: scene.narration,
-              visualDirection: scene.visualDirection,
-              duration: scene.duration,
-              aspectRatio: scene.aspectRatio,
-              currentProvider: scene.provider,
-              currentAssetUrl: first.assetUrl,
-              analysisResult: first.analysis,
-            },
+            scene: sceneForRegeneration(scene, { assetUrl: first.assetUrl, analysis: first.analysis }),
             project,
             policy: partialPolicy,
             trigger: 'auto',

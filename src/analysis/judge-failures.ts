@@ -1,6 +1,6 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { ApplicationFailure } from '@temporalio/common';
-import { FailureType, type FailureTypeName } from '../domain/failures';
+import { activityFailure, FailureType, type FailureTypeName } from '../domain/failures';
 import { parseRetryAfter } from '../providers/http-errors';
 import type { TokenUsage } from './cost';
 
@@ -70,14 +70,7 @@ export function missingKeyFailure(): ApplicationFailure {
 }
 
 export function judgeFailure(type: FailureTypeName, message: string, details: JudgeFailureDetails): ApplicationFailure {
-  const retryable = type === FailureType.unavailable;
-  return ApplicationFailure.create({
-    message,
-    type,
-    nonRetryable: !retryable,
-    details: [details],
-    nextRetryDelay: retryable ? details.retryAfterMs : undefined,
-  });
+  return activityFailure(type, message, details);
 }
 
 // Error messages can echo request headers; a key must never reach history or logs.

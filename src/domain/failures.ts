@@ -1,3 +1,5 @@
+import { ApplicationFailure } from '@temporalio/common';
+
 /**
  * The one small list of failure types every activity speaks (ARCHITECTURE.md "One retry layer").
  * Activities throw ApplicationFailure with one of these as `type`; retry policies name the
@@ -27,3 +29,22 @@ export const FailureType = {
 } as const;
 
 export type FailureTypeName = (typeof FailureType)[keyof typeof FailureType];
+
+/**
+ * The one way an activity fails: only `unavailable` is retried, after the delay the service
+ * asked for (retry-after); every other type is final for that activity.
+ */
+export function activityFailure(
+  type: FailureTypeName,
+  message: string,
+  details: { retryAfterMs?: number },
+): ApplicationFailure {
+  const retryable = type === FailureType.unavailable;
+  return ApplicationFailure.create({
+    message,
+    type,
+    nonRetryable: !retryable,
+    details: [details],
+    nextRetryDelay: retryable ? details.retryAfterMs : undefined,
+  });
+}

@@ -53,3 +53,40 @@ export const SceneAssetInputSchema = z.object({
   policy: PartialPolicySchema.optional(),
 });
 export type SceneAssetInput = z.infer<typeof SceneAssetInputSchema>;
+
+/** The scene as the pipeline knows it, from the scene a round works on. */
+export function pipelineSceneOf(scene: SceneForRegeneration): PipelineScene {
+  return {
+    id: scene.id,
+    projectId: scene.projectId,
+    sceneIndex: scene.sceneIndex,
+    sceneType: scene.sceneType,
+    contentType: scene.contentType,
+    narration: scene.narration,
+    visualDirection: scene.visualDirection,
+    duration: scene.duration,
+    provider: scene.currentProvider,
+    ...(scene.aspectRatio ? { aspectRatio: scene.aspectRatio } : {}),
+  };
+}
+
+/** The scene a round starts from: the pipeline's scene with its current provider, asset and analysis. */
+export function sceneForRegeneration(
+  scene: PipelineScene,
+  current: { provider?: SceneForRegeneration['currentProvider']; assetUrl?: string; analysis: SceneForRegeneration['analysisResult'] },
+): SceneForRegeneration {
+  return {
+    id: scene.id,
+    projectId: scene.projectId,
+    sceneIndex: scene.sceneIndex,
+    sceneType: scene.sceneType,
+    contentType: scene.contentType,
+    narration: scene.narration,
+    visualDirection: scene.visualDirection,
+    duration: scene.duration,
+    currentProvider: current.provider ?? scene.provider,
+    analysisResult: current.analysis,
+    ...(current.assetUrl ? { currentAssetUrl: current.assetUrl } : {}),
+    ...(scene.aspectRatio ? { aspectRatio: scene.aspectRatio } : {}),
+  };
+}

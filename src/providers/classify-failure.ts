@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { FailureType, type FailureTypeName } from '../domain/failures';
+import { activityFailure, FailureType, type FailureTypeName } from '../domain/failures';
 import type { SceneKind } from '../domain/activity-types';
 import type { ProviderName } from '../domain/provider';
 import { ProviderHttpError, ProviderNetworkError, ProviderResponseError, parseRetryAfter } from './http-errors';
@@ -178,13 +178,7 @@ function safeStringify(value: unknown): string {
   }
 }
 
+/** Typed so every failure carries this module's details. */
 function failure(type: FailureTypeName, message: string, details: ProviderFailureDetails): ApplicationFailure {
-  const retryable = type === FailureType.unavailable;
-  return ApplicationFailure.create({
-    message,
-    type,
-    nonRetryable: !retryable,
-    details: [details],
-    nextRetryDelay: retryable ? details.retryAfterMs : undefined,
-  });
+  return activityFailure(type, message, details);
 }

@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { FailureType, type FailureTypeName } from '../domain/failures';
+import { activityFailure, FailureType, type FailureTypeName } from '../domain/failures';
 import { MediaProbeError } from '../media/probe';
 import { AssetTooLargeError } from './asset-store';
 import { DownloadHttpError, DownloadTimeoutError, IncompleteDownloadError } from './download';
@@ -54,16 +54,6 @@ function classifyStatus(error: DownloadHttpError, url: string): ApplicationFailu
   return failure(FailureType.assetGone, `${url} answered HTTP ${status}: the asset is no longer there`, details);
 }
 
-function failure(type: FailureTypeName, message: string, details: FetchFailureDetails): ApplicationFailure {
-  const retryable = type === FailureType.unavailable;
-  return ApplicationFailure.create({
-    message,
-    type,
-    nonRetryable: !retryable,
-    details: [details],
-    nextRetryDelay: retryable ? details.retryAfterMs : undefined,
-  });
-}
 
 function isNetworkError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
@@ -94,4 +84,9 @@ function describe(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const code = (error as NodeJS.ErrnoException).code;
   return code && !error.message.includes(code) ? `${error.message} (${code})` : error.message;
+}
+
+/** Typed so every failure carries this module's details. */
+function failure(type: FailureTypeName, message: string, details: FetchFailureDetails): ApplicationFailure {
+  return activityFailure(type, message, details);
 }

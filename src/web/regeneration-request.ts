@@ -1,6 +1,6 @@
 import type { ProjectView, SceneView } from '../db/views';
 import type { SceneAnalysisResult } from '../domain/analysis';
-import type { RegenerateSceneInput } from '../domain/scene';
+import { sceneForRegeneration, type RegenerateSceneInput } from '../domain/scene';
 import type { RegenerateBody } from './request-schemas';
 
 /**
@@ -14,20 +14,7 @@ export function manualRegenerationInput(
   reviewer: string,
 ): RegenerateSceneInput {
   return {
-    scene: {
-      id: scene.id,
-      projectId: scene.projectId,
-      sceneIndex: scene.sceneIndex,
-      sceneType: scene.sceneType,
-      contentType: scene.contentType,
-      narration: scene.narration,
-      visualDirection: scene.visualDirection,
-      duration: scene.duration,
-      currentProvider: body.provider ?? scene.provider,
-      analysisResult: scene.analysis,
-      ...(scene.assetUrl ? { currentAssetUrl: scene.assetUrl } : {}),
-      ...(scene.aspectRatio ? { aspectRatio: scene.aspectRatio } : {}),
-    },
+    scene: sceneForRegeneration(scene, { provider: body.provider, assetUrl: scene.assetUrl, analysis: scene.analysis }),
     project: {
       id: scene.projectId,
       ...(project?.name ? { name: project.name } : {}),
