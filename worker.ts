@@ -1,20 +1,41 @@
 /**
  * `npm run worker`: runs regenerateSceneWorkflow, sceneAssetWorkflow and every activity on the
  * task queue, with all settings from the environment (CONTRACT.md). On SIGTERM it stops polling
- * and lets in-flight activities finish before it exits.
+ * and lets in-flight activities finish before it exits. Serves Prometheus metrics on METRICS_PORT.
  */
-import { NativeConnection, Runtime } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import { createActivities } from './activities';
 import { loadConfig } from './src/config';
 import { openDatabase } from './src/db/database';
-import { createLogger, temporalLoggerFor } from './src/observability/logger';
+import { createLogger } from './src/observability/logger';
+import { startMetricsServer, type MetricsServer } from './src/observability/metrics-server';
+import { installTemporalRuntime } from './src/observability/temporal-runtime';
 import { LocalAssetStore } from './src/storage/local-asset-store';
 import { createSceneWorker } from './src/worker/create-worker';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel, 'worker');
-  Runtime.install({ logger: temporalLoggerFor(logger), shutdownSignals: ['SIGINT', 'SIGTERM'] });
+  const { temporalMetricsUrl } = installTemporalRuntime({
+    logger,
+    metricsPort: config.metrics.temporalPort,
+    shutdownSignals: ['SIGINT', 'SIGTERM'],
+  });
+  // The Runtime drains the worker on these signals; this only says so in the log.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => logger.info({ signal }, 'shutting down: no new tasks, waiting for running activities'));
+  }
+
+  // Metrics matter less than the work: a taken port is logged and the worker runs on without them.
+  const metrics: MetricsServer | undefined = await startMetricsServer({
+    host: config.host,
+    port: config.metrics.port,
+    temporalMetricsUrl,
+    logger,
+  }).catch((error: unknown) => {
+    logger.error({ err: error, port: config.metrics.port }, 'metrics endpoint could not start; running without it');
+    return undefined;
+  });
 
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const store = new LocalAssetStore({ rootDir: config.assetsDir, publicUrl: config.publicUrl });
@@ -27,18 +48,25 @@ async function main(): Promise<void> {
       activities: createActivities({ config, db, store }),
     });
     logger.info(
-      { taskQueue: config.temporal.taskQueue, temporal: config.temporal.address, simulator: config.simUrl ?? null },
+      {
+        taskQueue: config.temporal.taskQueue,
+        temporal: config.temporal.address,
+        simulator: config.simUrl ?? null,
+        metrics: metrics?.url ?? null,
+      },
       'worker started',
     );
     await worker.run();
   } finally {
     await connection.close();
     await db.close();
+    await metrics?.close();
     logger.info('worker stopped');
   }
 }
 
 main().catch((error: unknown) => {
-  console.error(error);
+  // Also for a bad environment, before the configured logger exists: one JSON line, then exit.
+  createLogger('info', 'worker').fatal({ err: error }, 'worker failed');
   process.exit(1);
 });

@@ -6,6 +6,7 @@ import type { Db } from '../src/db/database';
 import { isPermanentDataError, RequestRejectedError } from '../src/db/errors';
 import * as regeneration from '../src/db/regeneration-writes';
 import * as scenes from '../src/db/scene-writes';
+import { countAttempt, countDecision, countEscalation } from '../src/observability/metrics';
 
 /**
  * The only writers of the database. Temporal retries an activity whose completion it never
@@ -15,9 +16,20 @@ import * as scenes from '../src/db/scene-writes';
 export function createDatabaseActivities(db: Db): DatabaseActivities {
   const { kysely } = db;
   return {
-    recordAttempt: (request) => guard(() => regeneration.recordAttempt(kysely, withRunId(request))),
-    escalateToReview: (request) => guard(() => regeneration.escalateToReview(kysely, withRunId(request))),
-    closeReviewEntry: (request) => guard(() => regeneration.closeReviewEntry(kysely, withRunId(request))),
+    // Metrics count what a write added, not what a retry found already there.
+    recordAttempt: async (request) => {
+      const { inserted } = await guard(() => regeneration.recordAttempt(kysely, withRunId(request)));
+      if (inserted) countAttempt(request.attempt);
+    },
+    escalateToReview: async (request) => {
+      const { entryId, inserted } = await guard(() => regeneration.escalateToReview(kysely, withRunId(request)));
+      if (inserted) countEscalation();
+      return { entryId };
+    },
+    closeReviewEntry: async (request) => {
+      const { closed } = await guard(() => regeneration.closeReviewEntry(kysely, withRunId(request)));
+      if (closed) countDecision(request.decision.action);
+    },
     saveSceneOutcome: (request) => guard(() => scenes.saveSceneOutcome(kysely, request)),
     saveScene: (request) => guard(() => scenes.saveScene(kysely, request)),
     saveSceneAnalysis: (request) => guard(() => scenes.saveSceneAnalysis(kysely, request)),

@@ -8,6 +8,7 @@ import type {
 } from '../src/domain/activity-types';
 import { FailureType } from '../src/domain/failures';
 import type { ProviderName } from '../src/domain/provider';
+import { countGenerationCost } from '../src/observability/metrics';
 import { classifyProviderError, taskFailure } from '../src/providers/classify-failure';
 import type { ProviderClient } from '../src/providers/provider-client';
 import type { SubmissionLedger } from '../src/providers/submission-ledger';
@@ -93,12 +94,9 @@ export function createGenerationActivities(deps: GenerationActivityDeps): Genera
           heartbeat({ ...state });
           await sleep(wait);
         } else if (result.state === 'done') {
-          return {
-            provider: task.provider,
-            taskId: task.taskId,
-            outputUrl: result.outputUrl,
-            costUsd: provider.costUsd(task.kind, task.durationSeconds),
-          };
+          const costUsd = provider.costUsd(task.kind, task.durationSeconds);
+          countGenerationCost(task.provider, task.taskId, costUsd);
+          return { provider: task.provider, taskId: task.taskId, outputUrl: result.outputUrl, costUsd };
         } else if (result.state === 'failed') {
           throw taskFailure(task.provider, result.reason, result.refused);
         } else {

@@ -111,7 +111,7 @@ export async function regenerateSceneWorkflow(rawInput: RegenerateSceneInput): P
     state.attempt = 0;
     state.awaitingReviewSince = new Date().toISOString();
     setStatus('awaiting_review');
-    await db.escalateToReview({
+    const { entryId } = await db.escalateToReview({
       workflowId,
       round: state.round,
       sceneId: scene.id,
@@ -139,7 +139,7 @@ export async function regenerateSceneWorkflow(rawInput: RegenerateSceneInput): P
     const decision = pendingDecision!;
     const decidedAt = new Date().toISOString();
     state.decision = decision;
-    await db.closeReviewEntry({ workflowId, round: state.round, decision, decidedAt });
+    await db.closeReviewEntry({ entryId, workflowId, round: state.round, decision, decidedAt });
     // Cleared only now, in the same step that leaves awaiting_review: while the entry was being
     // closed, a duplicate signal (a double click) had to find a decision already taken, or it
     // would have stayed pending and decided the next round's review without a person.

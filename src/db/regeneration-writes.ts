@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely, type Transaction } from 'kysely';
 import type { CloseReviewEntryRequest, EscalateToReviewRequest, RecordAttemptRequest } from '../domain/activity-types';
 import { RequestRejectedError } from './errors';
 import { toJson, type DatabaseSchema } from './schema';
@@ -11,13 +11,14 @@ export type Resolved<T extends { runId?: string }> = T & { runId: string };
  * a repeated write finds its key taken and adds nothing, and a decided entry stays decided.
  */
 
+/** `inserted` is false when a retry found the row its first try wrote: metrics count it once. */
 export async function recordAttempt(
   kysely: Kysely<DatabaseSchema>,
   request: Resolved<RecordAttemptRequest>,
-): Promise<void> {
+): Promise<{ inserted: boolean }> {
   const { attempt, runId } = request;
-  await kysely.transaction().execute(async (trx) => {
-    await trx
+  return kysely.transaction().execute(async (trx) => {
+    const inserted = await trx
       .insertInto('regeneration_attempts')
       .values({
         workflow_id: request.workflowId,
@@ -39,15 +40,17 @@ export async function recordAttempt(
         attempted_at: attempt.timestamp,
       })
       .onConflict((conflict) => conflict.columns(['workflow_id', 'run_id', 'round', 'attempt_number']).doNothing())
-      .execute();
+      .returning('attempt_number')
+      .executeTakeFirst();
     await markRegenerating(trx, request.sceneId, request.workflowId, runId);
+    return { inserted: inserted !== undefined };
   });
 }
 
 export async function escalateToReview(
   kysely: Kysely<DatabaseSchema>,
   request: Resolved<EscalateToReviewRequest>,
-): Promise<{ entryId: number }> {
+): Promise<{ entryId: number; inserted: boolean }> {
   const { runId } = request;
   return kysely.transaction().execute(async (trx) => {
     const inserted = await trx
@@ -89,16 +92,28 @@ export async function escalateToReview(
       })
       .where('id', '=', request.sceneId)
       .execute();
-    return { entryId: entry.id };
+    return { entryId: entry.id, inserted: inserted !== undefined };
   });
+}
+
+/**
+ * The entry a decision closes. By its id when the round knows it: a run made by `temporal
+ * workflow reset` inside the review wait carries the old run's entry id in its copied history,
+ * while its own run id finds no entry. By workflow, run and round otherwise.
+ */
+function entryOf(request: Resolved<CloseReviewEntryRequest>) {
+  return (eb: ExpressionBuilder<DatabaseSchema, 'review_queue'>) =>
+    request.entryId !== undefined
+      ? eb('id', '=', request.entryId)
+      : eb.and([eb('workflow_id', '=', request.workflowId), eb('run_id', '=', request.runId), eb('round', '=', request.round)]);
 }
 
 export async function closeReviewEntry(
   kysely: Kysely<DatabaseSchema>,
   request: Resolved<CloseReviewEntryRequest>,
-): Promise<void> {
+): Promise<{ closed: boolean }> {
   const { runId } = request;
-  await kysely.transaction().execute(async (trx) => {
+  return kysely.transaction().execute(async (trx) => {
     const closed = await trx
       .updateTable('review_queue')
       .set({
@@ -107,29 +122,22 @@ export async function closeReviewEntry(
         decided_by: request.decision.reviewer,
         decided_at: request.decidedAt,
       })
-      .where('workflow_id', '=', request.workflowId)
-      .where('run_id', '=', runId)
-      .where('round', '=', request.round)
+      .where(entryOf(request))
       // The first decision stands: a retry, or a late duplicate, changes nothing.
       .where('status', '=', 'pending')
       .returning('scene_id')
       .executeTakeFirst();
     if (closed === undefined) {
-      const existing = await trx
-        .selectFrom('review_queue')
-        .select('id')
-        .where('workflow_id', '=', request.workflowId)
-        .where('run_id', '=', runId)
-        .where('round', '=', request.round)
-        .executeTakeFirst();
+      const existing = await trx.selectFrom('review_queue').select('id').where(entryOf(request)).executeTakeFirst();
       if (existing === undefined) {
         throw new RequestRejectedError(`No review entry for workflow ${request.workflowId} round ${request.round}`);
       }
-      return;
+      return { closed: false };
     }
     if (request.decision.action === 'regenerate') {
       await markRegenerating(trx, closed.scene_id, request.workflowId, runId);
     }
+    return { closed: true };
   });
 }
 

@@ -110,6 +110,8 @@ export interface EscalateToReviewRequest {
 }
 
 export interface CloseReviewEntryRequest {
+  /** What escalateToReview returned; it survives a reset of the run, unlike the run id. */
+  entryId?: number;
   workflowId: string;
   /** See RecordAttemptRequest.runId. */
   runId?: string;

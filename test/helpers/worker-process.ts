@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { freePort } from '../../src/temporal/dev-server';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -8,9 +9,11 @@ const ROOT = path.resolve(__dirname, '../..');
  * machine would. Resolves once the worker says it started polling.
  */
 export async function startWorkerProcess(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+  // Metrics on free ports: the defaults (9464, 9465) may be taken by another worker on this machine.
+  const metricsPorts = { METRICS_PORT: '0', TEMPORAL_METRICS_PORT: String(await freePort()) };
   const child = spawn(process.execPath, [require.resolve('ts-node/dist/bin.js'), 'worker.ts'], {
     cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, LOG_LEVEL: 'info', ...metricsPorts, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

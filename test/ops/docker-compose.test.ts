@@ -1,0 +1,229 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { CONFIG_ENV_KEYS, loadConfig } from '../../src/config';
+import { SEARCH_ATTRIBUTE_FLAGS } from '../../src/temporal/search-attributes';
+import {
+  environmentOf,
+  interpolate,
+  mounts,
+  publishedContainerPorts,
+  readComposeFile,
+  ROOT,
+  words,
+  type ComposeFile,
+  type ComposeService,
+} from './compose-file';
+import { execForm, finalStage, readDockerfile } from './dockerfile';
+
+/*
+ * No Docker engine runs here, so `docker compose config` and `up` cannot check the stack. This
+ * checks its wiring against the code instead: what each service runs, which variables it gets
+ * (only ones src/config.ts reads, and all the product needs), and that the services point at
+ * each other the way the code expects.
+ */
+
+const APP_SERVICES = ['worker', 'web'] as const;
+const PROVIDER_KEYS = ['ANTHROPIC_API_KEY', 'PIAPI_API_KEY', 'RUNWAYML_API_SECRET', 'FAL_KEY'];
+
+describe('docker-compose.yml', () => {
+  let compose: ComposeFile;
+  const service = (name: string): ComposeService => {
+    const found = compose.services[name];
+    assert.ok(found, `service ${name} is missing`);
+    return found;
+  };
+  const env = (name: string): Record<string, string> => environmentOf(service(name));
+
+  before(() => {
+    compose = readComposeFile();
+  });
+
+  it('has the whole stack: Temporal on PostgreSQL, its UI and setup, the product database, worker and web', () => {
+    for (const name of ['postgresql', 'temporal-schema', 'temporal', 'temporal-setup', 'temporal-ui', 'app-db', ...APP_SERVICES]) {
+      service(name);
+    }
+    assert.equal(env('temporal').DB, 'postgres12');
+    assert.equal(env('temporal').POSTGRES_SEEDS, 'postgresql');
+    assert.equal(env('temporal-schema').POSTGRES_SEEDS, 'postgresql');
+    assert.match(service('temporal-ui').image ?? '', /^temporalio\/ui:/);
+    assert.match(service('app-db').image ?? '', /^postgres:/);
+    for (const [name, svc] of Object.entries(compose.services)) {
+      // Built services name their own image; pulled ones must name a release.
+      if (svc.image === undefined || svc.build !== undefined) continue;
+      // A moving tag would change the stack under a deployment that did not change.
+      assert.doesNotMatch(svc.image, /:latest$|^[^:]+$/, `${name} pins no version`);
+    }
+    for (const svc of Object.values(compose.services)) {
+      assert.ok(!('<<' in (svc.environment ?? {})), 'a YAML merge key was not applied');
+    }
+  });
+
+  it('builds worker and web from the repository Dockerfile and runs npm run worker / npm run web', () => {
+    const scripts = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> })
+      .scripts;
+    for (const name of APP_SERVICES) {
+      const build = service(name).build;
+      const { context, dockerfile } = typeof build === 'string' ? { context: build, dockerfile: undefined } : (build ?? {});
+      assert.equal(path.resolve(ROOT, context ?? ''), ROOT, `${name} builds from the repository root`);
+      assert.ok(existsSync(path.join(ROOT, context ?? '.', dockerfile ?? 'Dockerfile')), `${name}'s Dockerfile exists`);
+      const command = words(service(name).command);
+      assert.deepEqual(
+        command.filter((word) => !word.startsWith('-')),
+        ['npm', 'run', name],
+        `${name} runs: ${command.join(' ')}`,
+      );
+      assert.ok(scripts[name], `package.json has no "${name}" script`);
+    }
+  });
+
+  it('sets on worker and web only variables src/config.ts reads, and every one the product needs', () => {
+    for (const name of APP_SERVICES) {
+      for (const key of Object.keys(env(name))) {
+        assert.ok(CONFIG_ENV_KEYS.includes(key), `${name} sets ${key}, which loadConfig never reads`);
+      }
+      for (const key of ['TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_TASK_QUEUE', 'DATABASE_URL', 'DATA_DIR', 'PUBLIC_URL', 'HOST']) {
+        assert.ok(interpolate(env(name)[key] ?? '') !== '', `${name} needs ${key}`);
+      }
+    }
+    assert.ok(env('web').PORT, 'web needs PORT');
+    assert.ok(env('worker').METRICS_PORT, 'worker needs METRICS_PORT');
+    // Required, not defaulted: an unset token must stop `docker compose up`, not start an open API.
+    assert.match(env('web').REVIEW_API_TOKEN ?? '', /^\$\{REVIEW_API_TOKEN:\?[^}]+\}$/);
+    for (const key of PROVIDER_KEYS) {
+      // Taken from the host's environment under the same name, never written into the file.
+      assert.match(env('worker')[key] ?? '', new RegExp(`^\\$\\{${key}(:-)?\\}$`), `worker's ${key}`);
+      assert.equal(env('web')[key], undefined, `the web server has no use for ${key}`);
+    }
+  });
+
+  it('gives worker and web settings that load, and the same Temporal, task queue, database and files', () => {
+    const worker = env('worker');
+    const web = env('web');
+    for (const key of ['TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_TASK_QUEUE', 'DATABASE_URL', 'DATA_DIR', 'PUBLIC_URL']) {
+      assert.equal(worker[key], web[key], `worker and web disagree on ${key}`);
+    }
+    for (const name of APP_SERVICES) {
+      const resolved = Object.fromEntries(Object.entries(env(name)).map(([key, value]) => [key, interpolate(value)]));
+      assert.doesNotThrow(() => loadConfig(resolved), `${name}'s settings do not load`);
+    }
+  });
+
+  it('points DATABASE_URL at the app-db service, with its user, password and database', () => {
+    const db = env('app-db');
+    const url = new URL(interpolate(env('worker').DATABASE_URL));
+    assert.equal(url.hostname, 'app-db');
+    assert.equal(url.port || '5432', '5432');
+    assert.equal(url.username, db.POSTGRES_USER);
+    assert.equal(url.password, interpolate(db.POSTGRES_PASSWORD));
+    assert.equal(url.pathname, `/${db.POSTGRES_DB}`);
+    for (const name of APP_SERVICES) {
+      assert.equal(service(name).depends_on?.['app-db']?.condition, 'service_healthy', `${name} waits for app-db`);
+    }
+    assert.ok(service('app-db').healthcheck, 'app-db has a healthcheck');
+  });
+
+  it('points TEMPORAL_ADDRESS of worker, web, UI and setup at the temporal service’s frontend port', () => {
+    const address = env('worker').TEMPORAL_ADDRESS;
+    const [host, port] = address.split(':');
+    assert.equal(host, 'temporal');
+    assert.ok(publishedContainerPorts(service('temporal')).includes(Number(port)), `temporal serves ${port}`);
+    for (const name of ['web', 'temporal-ui', 'temporal-setup']) assert.equal(env(name).TEMPORAL_ADDRESS, address, name);
+    assert.equal(env('temporal-setup').TEMPORAL_NAMESPACE, env('worker').TEMPORAL_NAMESPACE);
+    for (const name of APP_SERVICES) {
+      assert.equal(service(name).depends_on?.temporal?.condition, 'service_healthy', `${name} waits for temporal`);
+      assert.equal(
+        service(name).depends_on?.['temporal-setup']?.condition,
+        'service_completed_successfully',
+        `${name} waits for the namespace and search attributes`,
+      );
+    }
+    assert.equal(service('temporal').depends_on?.['temporal-schema']?.condition, 'service_completed_successfully');
+    assert.equal(service('temporal-schema').depends_on?.postgresql?.condition, 'service_healthy');
+  });
+
+  it('mounts one volume at DATA_DIR in both worker and web: the web server serves what the worker stored', () => {
+    const dataDir = env('worker').DATA_DIR;
+    const at = (name: string) => mounts(service(name)).find((mount) => mount.target === dataDir);
+    const workerMount = at('worker');
+    const webMount = at('web');
+    assert.ok(workerMount && webMount, `both mount something at ${dataDir}`);
+    assert.equal(workerMount.source, webMount.source);
+    assert.ok(compose.volumes && workerMount.source in compose.volumes, `${workerMount.source} is a named volume`);
+  });
+
+  it('registers the four search attributes of CONTRACT.md with their types', () => {
+    const setup = service('temporal-setup');
+    assert.match(setup.image ?? '', /^temporalio\/admin-tools:/);
+    const declared = words(env('temporal-setup').SEARCH_ATTRIBUTES);
+    assert.deepEqual([...declared].sort(), [...SEARCH_ATTRIBUTE_FLAGS].sort());
+
+    // The script the job runs is this repository's, mounted where the command expects it.
+    const script = words(setup.command).find((word) => word.endsWith('.sh'));
+    const mount = mounts(setup).find((candidate) => script?.startsWith(`${candidate.target}/`));
+    assert.ok(script && mount, 'the setup script is mounted from the repository');
+    const text = readFileSync(path.join(ROOT, mount.source, script.slice(mount.target.length + 1)), 'utf8');
+    assert.match(text, /\$SEARCH_ATTRIBUTES/);
+    assert.match(text, /temporal operator search-attribute create/);
+    assert.match(text, /temporal operator namespace create/);
+  });
+
+  it('checks health where it can and gives the worker longer than its shutdown grace time to drain', () => {
+    for (const name of ['postgresql', 'temporal', 'app-db', ...APP_SERVICES]) {
+      assert.ok(service(name).healthcheck?.test, `${name} has a healthcheck`);
+    }
+    const metricsPort = Number(env('worker').METRICS_PORT);
+    assert.ok(publishedContainerPorts(service('worker')).includes(metricsPort), 'the worker publishes METRICS_PORT');
+    assert.match(words(service('worker').healthcheck?.test).join(' '), new RegExp(`:${metricsPort}/metrics`));
+    const webPort = Number(env('web').PORT);
+    assert.ok(publishedContainerPorts(service('web')).includes(webPort), 'the web server publishes PORT');
+    assert.match(words(service('web').healthcheck?.test).join(' '), new RegExp(`:${webPort}/healthz`));
+    assert.equal(new URL(interpolate(env('web').PUBLIC_URL)).port, String(webPort), 'PUBLIC_URL reaches the web port');
+
+    const source = readFileSync(path.join(ROOT, 'src/worker/create-worker.ts'), 'utf8');
+    const grace = /shutdownGraceTime:\s*'(\d+) seconds'/.exec(source);
+    assert.ok(grace, 'create-worker.ts sets shutdownGraceTime in seconds');
+    const stopGrace = /^(\d+)s$/.exec(service('worker').stop_grace_period ?? '');
+    assert.ok(stopGrace, 'the worker sets stop_grace_period in seconds');
+    assert.ok(Number(stopGrace[1]) > Number(grace[1]), 'docker stop must outwait the worker’s drain');
+  });
+});
+
+describe('Dockerfile', () => {
+  const instructions = readDockerfile();
+  const stage = finalStage(instructions);
+
+  it('installs with npm ci from the lock file in a stage of its own, on Node 20 with glibc', () => {
+    const froms = instructions.filter((instruction) => instruction.keyword === 'FROM');
+    assert.ok(froms.length >= 2, 'multi-stage');
+    const nodeImage = instructions.find((instruction) => instruction.keyword === 'ARG' && instruction.args.startsWith('NODE_IMAGE='));
+    assert.match(nodeImage?.args ?? '', /^NODE_IMAGE=node:20-(bookworm|bullseye)/);
+    assert.ok(instructions.some((instruction) => instruction.keyword === 'RUN' && /\bnpm ci\b/.test(instruction.args)));
+    assert.ok(instructions.some((instruction) => instruction.keyword === 'COPY' && instruction.args.includes('package-lock.json')));
+  });
+
+  it('runs npm run worker by default, as a non-root user, with a script shell that passes SIGTERM on', () => {
+    const cmd = stage.filter((instruction) => instruction.keyword === 'CMD').at(-1);
+    assert.ok(cmd, 'the image has a CMD');
+    assert.deepEqual(
+      execForm(cmd.args).filter((word) => !word.startsWith('-')),
+      ['npm', 'run', 'worker'],
+    );
+    assert.ok(!stage.some((instruction) => instruction.keyword === 'ENTRYPOINT'), 'compose commands replace CMD only');
+    assert.ok(stage.some((instruction) => instruction.keyword === 'USER' && instruction.args !== 'root'));
+    assert.ok(
+      stage.some((instruction) => instruction.keyword === 'ENV' && /NPM_CONFIG_SCRIPT_SHELL=\/bin\/bash\b/.test(instruction.args)),
+      'npm must run scripts with bash so node replaces the shell and receives SIGTERM',
+    );
+  });
+
+  it('keeps the host’s node_modules and local data out of the build context', () => {
+    const ignored = readFileSync(path.join(ROOT, '.dockerignore'), 'utf8')
+      .split('\n')
+      .map((line) => line.trim());
+    for (const entry of ['node_modules', 'data', '.git']) assert.ok(ignored.includes(entry), entry);
+    for (const needed of ['package.json', 'package-lock.json', 'worker.ts', 'src', 'workflows', 'activities']) {
+      assert.ok(!ignored.includes(needed), `${needed} must reach the image`);
+    }
+  });
+});
