@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import type { Browser } from 'playwright-core';
+import { freePort, startDevServer, type DevServer } from '../../src/temporal/dev-server';
+import { regenerateSceneWorkflow } from '../../workflows';
+import { userDecisionSignal } from '../../workflows/messages';
+import { fakeActivities } from '../helpers/fake-activities';
+import { sceneInput } from '../helpers/scenes';
+import { workflowBundle } from '../helpers/workflow-bundle';
+import { waitForStatus } from '../helpers/workflow-runner';
+import { launchChromium } from './headless-chromium';
+
+/** Where the README's picture of the Web UI lives; this test is what makes it. */
+const SCREENSHOT = path.resolve(__dirname, '../../docs/screenshots/temporal-web-ui.png');
+
+describe('the Temporal Web UI shows a round’s attempt history (README screenshot)', function () {
+  this.timeout(180_000);
+  // A server of its own: the shared test server is headless, and the picture should show only
+  // the one round it is about.
+  let server: DevServer | undefined;
+  let browser: Browser | undefined;
+
+  after(async function () {
+    this.timeout(60_000);
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('runs an escalated round to a decision and photographs its event history', async () => {
+    const uiPort = await freePort();
+    [server] = await Promise.all([startDevServer({ uiPort, startTimeoutMs: 120_000 }), workflowBundle()]);
+    const connection = await Connection.connect({ address: server.address });
+    const client = new Client({ connection });
+    const nativeConnection = await NativeConnection.connect({ address: server.address });
+    const taskQueue = `web-ui-${randomUUID()}`;
+    // Generations that take a moment spread the three attempts apart on the UI's timeline.
+    const { activities } = fakeActivities({ scores: [45, 58, 50], generationDelayMs: 600 });
+    const worker = await Worker.create({
+      connection: nativeConnection,
+      taskQueue,
+      workflowBundle: await workflowBundle(),
+      activities,
+    });
+
+    const input = sceneInput();
+    const workflowId = `regenerate-scene-${input.scene.id}`;
+    await worker.runUntil(async () => {
+      const handle = await client.workflow.start(regenerateSceneWorkflow, { taskQueue, workflowId, args: [input] });
+      await waitForStatus(handle, 'awaiting_review', 60_000);
+      // A visible gap on the timeline: the round waiting for a person.
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      await handle.signal(userDecisionSignal, { action: 'approve', attemptNumber: 2, reviewer: 'ops' });
+      const result = await handle.result();
+      assert.equal(result.outcome, 'approved');
+    });
+    await nativeConnection.close();
+    await connection.close();
+
+    browser = await launchChromium();
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(`${server.uiUrl}/namespaces/default/workflows/${workflowId}`, { waitUntil: 'domcontentloaded' });
+    // The UI is a single-page app: the history arrives after the shell, so wait for its content.
+    await page.getByText('submitGeneration').first().waitFor({ state: 'visible', timeout: 60_000 });
+    await page.getByText(workflowId).first().waitFor({ state: 'visible', timeout: 10_000 });
+
+    const text = await page.locator('body').innerText();
+    assert.ok(text.includes(workflowId), 'the page names the workflow');
+    for (const activity of ['submitGeneration', 'analyzeAsset', 'recordAttempt']) {
+      assert.ok(text.includes(activity), `the history shows ${activity}`);
+    }
+
+    // The compact view lists one row per activity and signal, oldest first: the three attempts,
+    // then the escalation and the decision. The minimized timeline leaves the table the room.
+    await page.getByRole('button', { name: 'Minimized' }).click();
+    await page.getByText('Compact', { exact: true }).click();
+    await page.getByRole('button', { name: 'Descending' }).click();
+    const table = page.getByRole('table').filter({ hasText: 'submitGeneration' });
+    assert.equal(await table.getByText('submitGeneration', { exact: true }).count(), 3, 'three attempts');
+    assert.equal(await table.getByText('escalateToReview', { exact: true }).count(), 1);
+    assert.equal(await table.getByText('userDecision', { exact: true }).count(), 1);
+
+    await page.getByRole('columnheader', { name: 'Event ID' }).evaluate((header) => header.scrollIntoView({ block: 'start' }));
+    // The history's toolbar stays pinned at the top: leave room for it above the table.
+    await page.mouse.move(700, 500);
+    await page.mouse.wheel(0, -150);
+    for (const name of ['saveScene', 'saveSceneOutcome']) {
+      const box = await table.getByText(name, { exact: true }).boundingBox();
+      assert.ok(box && box.y > 0 && box.y + box.height <= 900, `${name} is in the picture`);
+    }
+    mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
+    await page.screenshot({ path: SCREENSHOT });
+    assert.ok(statSync(SCREENSHOT).size > 20_000, 'the screenshot has content');
+  });
+});
