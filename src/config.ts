@@ -47,6 +47,8 @@ const EnvSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   PUBLIC_URL: optionalString,
+  /** Where people open the Temporal Web UI; the review page links each round there. */
+  TEMPORAL_UI_URL: z.string().default('http://localhost:8233'),
   MAX_ASSET_BYTES: z.coerce.number().int().positive().default(512 * 1024 * 1024),
   ANALYSIS_VIDEO_FRAMES: z.coerce.number().int().min(1).max(20).default(4),
   LOG_LEVEL: z.string().default('info'),
@@ -80,6 +82,7 @@ export interface AppConfig {
   host: string;
   port: number;
   publicUrl: string;
+  temporalUiUrl: string;
   maxAssetBytes: number;
   analysisVideoFrames: number;
   logLevel: string;
@@ -112,6 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     host: e.HOST,
     port: e.PORT,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    temporalUiUrl: e.TEMPORAL_UI_URL.replace(/\/+$/, ''),
     maxAssetBytes: e.MAX_ASSET_BYTES,
     analysisVideoFrames: e.ANALYSIS_VIDEO_FRAMES,
     logLevel: e.LOG_LEVEL,

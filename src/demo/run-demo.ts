@@ -1,12 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { Runtime } from '@temporalio/worker';
 import pino from 'pino';
 import { startStoryboard } from '../client/scene-pipeline';
 import { getScene } from '../db/queries';
 import type { SceneAssetResult } from '../domain/regeneration';
-import { temporalLoggerFor } from '../observability/logger';
+import { installTemporalRuntime } from '../observability/temporal-runtime';
 import { startStack } from '../stack/start-stack';
 import { temporalCliPath } from '../temporal/temporal-cli';
 import { watchProgress } from './progress';
@@ -31,7 +30,12 @@ export async function runDemo(argv: string[]): Promise<number> {
   // The console is for the story; everything the worker and server log goes to a file.
   const logFile = path.join(dataDir, 'logs', 'demo.log');
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' }, pino.destination({ dest: logFile, sync: false }));
-  Runtime.install({ logger: temporalLoggerFor(logger) });
+  const runtime = installTemporalRuntime({
+    logger,
+    metricsPort: Number(process.env.TEMPORAL_METRICS_PORT ?? 9465),
+    // The demo stops everything itself, in order, on Ctrl-C.
+    shutdownSignals: [],
+  });
 
   console.log('Preparing the Temporal CLI (built once from the Go module proxy if missing)...');
   temporalCliPath();
@@ -43,6 +47,7 @@ export async function runDemo(argv: string[]): Promise<number> {
     temporalAddress: process.env.TEMPORAL_ADDRESS,
     webPort: Number(process.env.PORT ?? 3000),
     simulatorOptions: { latencyMs: Number(process.env.SIM_LATENCY_MS ?? 1500) },
+    temporalMetricsUrl: runtime.temporalMetricsUrl,
     logger,
   });
   const banner = stack.simulator
@@ -83,6 +88,7 @@ export async function runDemo(argv: string[]): Promise<number> {
     const waiting = results.filter((r) => r?.needsUserReview).length;
     console.log(`Review page:     ${stack.webUrl}/   (API token: ${stack.token})`);
     if (stack.temporalUiUrl) console.log(`Temporal Web UI: ${stack.temporalUiUrl}/namespaces/default/workflows`);
+    console.log(`Metrics:         ${stack.metricsUrl}`);
     console.log(`${waiting} scene(s) are waiting for a reviewer. Logs: ${logFile}`);
 
     if (!values.once) {

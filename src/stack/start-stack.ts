@@ -144,6 +144,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       assetsDir: config.assetsDir,
       reviewers: [{ reviewer: 'reviewer', token }, ...config.reviewerTokens],
       logger: options.logger ? { level: options.logger.level } : false,
+      reviewUi: {
+        temporalUiUrl: devServer?.uiUrl ?? config.temporalUiUrl,
+        temporalNamespace: config.temporal.namespace,
+      },
     });
     await web.listen({ port, host: '127.0.0.1' });
     stops.push(async () => {

@@ -6,6 +6,7 @@ import { registerReviewQueueRoutes } from './review-queue-routes';
 import { createReviewerAuthenticator, type ReviewerCredential } from './reviewer-auth';
 import { registerSceneRoutes } from './scene-routes';
 import type { WebDeps } from './web-deps';
+import { registerReviewUi, type ReviewUiOptions } from '../ui/serve-ui';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -23,6 +24,8 @@ export interface WebServerDeps extends WebDeps {
   logger?: FastifyServerOptions['logger'];
   /** Largest request body accepted; the API's bodies are a few kilobytes at most. */
   bodyLimitBytes?: number;
+  /** Serve the review page at / and /ui/ (src/ui). */
+  reviewUi?: ReviewUiOptions;
 }
 
 export const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
@@ -38,6 +41,7 @@ export function buildWebServer(deps: WebServerDeps): FastifyInstance {
   installErrorHandling(app);
   registerHealthRoute(app, deps.db);
   registerAssetRoute(app, deps.assetsDir);
+  if (deps.reviewUi) registerReviewUi(app, deps.reviewUi);
 
   void app.register(
     async (api) => {

@@ -44,6 +44,7 @@ export async function startWebServer(config: AppConfig, shared: { db?: Db; tempo
       assetsDir: config.assetsDir,
       reviewers,
       logger: { level: config.logLevel, redact: ['req.headers.authorization'] },
+      reviewUi: { temporalUiUrl: config.temporalUiUrl, temporalNamespace: config.temporal.namespace },
     });
     closers.unshift(() => app.close());
     const url = await app.listen({ host: config.host, port: config.port });

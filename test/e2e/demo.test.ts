@@ -14,7 +14,7 @@ describe('npm run demo -- --once', function () {
   it('runs the sample storyboard on embedded defaults and exits 0 with the final table', async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'demo-once-'));
     try {
-      const [port, temporalPort, uiPort] = [await freePort(), await freePort(), await freePort()];
+      const [port, temporalPort, uiPort, temporalMetricsPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
       const { stdout } = await run('npm', ['run', '--silent', 'demo', '--', '--once'], {
         cwd: path.resolve(__dirname, '../..'),
         env: {
@@ -23,6 +23,8 @@ describe('npm run demo -- --once', function () {
           PORT: String(port),
           TEMPORAL_PORT: String(temporalPort),
           TEMPORAL_UI_PORT: String(uiPort),
+          TEMPORAL_METRICS_PORT: String(temporalMetricsPort),
+          METRICS_PORT: '0',
           SIM_LATENCY_MS: '200',
           DATABASE_URL: '',
           ANTHROPIC_API_KEY: '',
@@ -44,6 +46,7 @@ describe('npm run demo -- --once', function () {
       assert.ok(rows.some((row) => /passed/.test(row)), 'scenes improve and pass');
       assert.match(stdout, new RegExp(`Review page: +http://127\\.0\\.0\\.1:${port}/`));
       assert.match(stdout, new RegExp(`Temporal Web UI: http://127\\.0\\.0\\.1:${uiPort}/`));
+      assert.match(stdout, /Metrics: +http:\/\/127\.0\.0\.1:\d+\/metrics/);
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }

@@ -1,0 +1,83 @@
+import type { Scene } from '../api/types';
+import { formatCost, formatDateTime } from '../model/format';
+import { aspectRatioOf, type Candidate } from '../model/round-view';
+import { AnalysisDetails } from './analysis-details';
+import { MediaBox } from './media-box';
+import { PromptChanges } from './prompt-changes';
+import { ScoreBadge } from './score-badge';
+
+interface CandidateCardProps {
+  candidate: Candidate;
+  scene: Scene;
+  /** Present while the reviewer can pick a candidate to approve. */
+  selection?: { selected: boolean; onSelect(): void; groupName: string };
+}
+
+const RESULT_TEXT = { success: 'passed', improved: 'improved', failed: 'failed' } as const;
+
+/** One column of the comparison: the media, then everything the judge and the provider said. */
+export function CandidateCard({ candidate, scene, selection }: CandidateCardProps) {
+  return (
+    <article
+      className={`candidate${candidate.isBest ? ' is-best' : ''}${selection?.selected ? ' is-selected' : ''}`}
+      data-candidate={candidate.key}
+      aria-label={`${candidate.label}${candidate.isBest ? ' (best)' : ''}`}
+    >
+      <header className="candidate-head">
+        <h3>{candidate.label}</h3>
+        <div className="tags">
+          {candidate.isBest && <span className="tag tag-best">Best</span>}
+          {candidate.isKept && <span className="tag tag-kept">Kept</span>}
+          {candidate.result && <span className={`tag tag-${candidate.result}`}>{RESULT_TEXT[candidate.result]}</span>}
+        </div>
+      </header>
+      <MediaBox
+        url={candidate.assetUrl}
+        asset={candidate.asset}
+        aspectRatio={aspectRatioOf(candidate.asset, scene)}
+        label={`${candidate.label} by ${candidate.provider}`}
+        emptyText={candidate.failure ? 'Generation produced no asset' : 'No asset'}
+      />
+      <div className="candidate-facts">
+        <span className="provider">{candidate.provider}</span>
+        <ScoreBadge score={candidate.score} />
+        {candidate.scoreBefore !== undefined && candidate.score !== undefined && (
+          <span className="delta" title="Against the score this attempt had to beat">
+            {signed(candidate.score - candidate.scoreBefore)} vs {Math.round(candidate.scoreBefore)}
+          </span>
+        )}
+        {candidate.costUsd !== undefined && <span className="cost">{formatCost(candidate.costUsd)}</span>}
+      </div>
+      {candidate.origin && <p className="muted small">From the {candidate.origin}.</p>}
+      {candidate.failure && (
+        <p className="failure" role="note">
+          <strong>Failed ({candidate.failure.type}):</strong> {candidate.failure.message}
+        </p>
+      )}
+      <AnalysisDetails analysis={candidate.analysis} />
+      <h4 className="prompt-title">
+        {candidate.promptLabel}
+        {candidate.previousPrompt !== undefined && <span className="muted small"> (changes against the previous prompt marked)</span>}
+      </h4>
+      <PromptChanges prompt={candidate.prompt} previous={candidate.previousPrompt} />
+      {candidate.timestamp && <p className="muted small">{formatDateTime(candidate.timestamp)}</p>}
+      {selection && (
+        <label className={`choose${candidate.approvable ? '' : ' disabled'}`}>
+          <input
+            type="radio"
+            name={selection.groupName}
+            checked={selection.selected}
+            disabled={!candidate.approvable}
+            onChange={selection.onSelect}
+          />
+          {candidate.approvable ? `Choose ${candidate.attemptNumber === 0 ? 'this asset' : candidate.label.toLowerCase()}` : 'Nothing to approve'}
+        </label>
+      )}
+    </article>
+  );
+}
+
+function signed(value: number): string {
+  const rounded = Math.round(value);
+  return rounded > 0 ? `+${rounded}` : String(rounded);
+}

@@ -1,0 +1,199 @@
+import type {
+  AssetRef,
+  ProviderName,
+  RegenerationAttempt,
+  RegenerationState,
+  ReviewEntry,
+  Scene,
+  SceneAnalysisResult,
+} from '../api/types';
+
+/** One column of the side-by-side comparison: the round's starting asset or one attempt. */
+export interface Candidate {
+  key: string;
+  /** 0 for the starting asset, as the approve decision names it. */
+  attemptNumber: number;
+  round: number;
+  label: string;
+  /** The scene's own asset was made from its visual direction; an attempt's from its prompt. */
+  promptLabel: 'Prompt' | 'Visual direction';
+  /** Where the starting asset came from, e.g. "best of round 1 (attempt 2)". */
+  origin?: string;
+  provider: ProviderName;
+  prompt: string;
+  /** What the prompt is compared with to highlight its changes; absent for the scene's own prompt. */
+  previousPrompt?: string;
+  assetUrl?: string;
+  asset?: AssetRef;
+  score?: number;
+  scoreBefore?: number;
+  analysis?: SceneAnalysisResult;
+  result?: RegenerationAttempt['result'];
+  failure?: RegenerationAttempt['failure'];
+  costUsd?: number;
+  timestamp?: string;
+  /** Whether the workflow would accept approving it: it has an asset and an analysis. */
+  approvable: boolean;
+  isBest: boolean;
+  /** The scene's asset now is this one (after a decision or a passing attempt). */
+  isKept: boolean;
+}
+
+export interface RoundView {
+  round: number;
+  /** The run's round is still open: the scene record still holds the asset it started from. */
+  runOpen: boolean;
+  candidates: Candidate[];
+  /** undefined: the starting asset is the best. */
+  bestAttemptNumber?: number;
+  bestPrompt: string;
+  /** Earlier rounds of the same run, oldest first. */
+  earlierRounds: { round: number; attempts: Candidate[] }[];
+}
+
+const OPEN_SCENE_STATUSES = new Set(['regenerating', 'awaiting_review']);
+
+/**
+ * What the scene view compares: the latest round of the scene's latest run, from the round's
+ * live state when the workflow answered, else from what the database recorded.
+ */
+export function buildRoundView(scene: Scene, entry: ReviewEntry | undefined, state: RegenerationState | undefined): RoundView {
+  const runAttempts = attemptsOfLatestRun(scene, entry, state);
+  const round = state?.round ?? entry?.round ?? Math.max(1, ...runAttempts.map((a) => a.round));
+  const runOpen = state
+    ? state.status === 'regenerating' || state.status === 'awaiting_review'
+    : OPEN_SCENE_STATUSES.has(scene.status);
+
+  const inRound = (r: number): RegenerationAttempt[] => runAttempts.filter((a) => a.round === r);
+  const roundAttempts = inRound(round);
+  const start = startingCandidate(scene, runAttempts, round, runOpen);
+
+  const pendingEntry = entry?.status === 'pending' && entry.round === round ? entry : undefined;
+  const stateBest = state && state.round === round ? state.bestAttemptNumber : undefined;
+  const bestAttemptNumber = pendingEntry ? pendingEntry.bestAttemptNumber : (stateBest ?? lastImproving(roundAttempts)?.attemptNumber);
+
+  const attemptCandidates = roundAttempts.map((attempt) =>
+    attemptCandidate(attempt, previousPrompt(scene, runAttempts, attempt), bestAttemptNumber, scene),
+  );
+  const startCandidate = { ...start, isBest: bestAttemptNumber === undefined };
+  const best = attemptCandidates.find((c) => c.isBest) ?? startCandidate;
+
+  const earlierRounds: RoundView['earlierRounds'] = [];
+  for (let r = 1; r < round; r++) {
+    const attempts = inRound(r);
+    const bestOfRound = lastImproving(attempts)?.attemptNumber;
+    earlierRounds.push({
+      round: r,
+      attempts: attempts.map((a) => attemptCandidate(a, previousPrompt(scene, runAttempts, a), bestOfRound, scene)),
+    });
+  }
+  return {
+    round,
+    runOpen,
+    candidates: [startCandidate, ...attemptCandidates],
+    bestAttemptNumber,
+    bestPrompt: best.prompt,
+    earlierRounds,
+  };
+}
+
+function attemptsOfLatestRun(scene: Scene, entry: ReviewEntry | undefined, state: RegenerationState | undefined): RegenerationAttempt[] {
+  if (state && state.sceneId === scene.id && state.attempts.length > 0) return state.attempts;
+  const runId = scene.latestRunId ?? entry?.runId ?? scene.regenerationAttempts.at(-1)?.runId;
+  const stored = scene.regenerationAttempts.filter((a) => runId === undefined || a.runId === runId);
+  if (stored.length > 0) return stored;
+  return entry?.attempts ?? [];
+}
+
+/** The asset that was current when the round began; "approve attempt 0" keeps it. */
+function startingCandidate(scene: Scene, runAttempts: RegenerationAttempt[], round: number, runOpen: boolean): Candidate {
+  const original: Candidate = {
+    key: 'start',
+    attemptNumber: 0,
+    round,
+    label: runOpen ? 'Before the round' : 'Scene now',
+    promptLabel: 'Visual direction',
+    provider: scene.provider,
+    prompt: scene.visualDirection,
+    assetUrl: scene.assetUrl,
+    asset: scene.asset,
+    score: scene.qualityScore ?? scene.analysis?.overallScore,
+    analysis: scene.analysis,
+    costUsd: scene.initialCostUsd,
+    approvable: Boolean(scene.assetUrl),
+    isBest: false,
+    isKept: false,
+  };
+  if (!runOpen) return original;
+  // Each round starts from the best of the round before it (or what that round started from).
+  for (let r = round - 1; r >= 1; r--) {
+    const carried = lastImproving(runAttempts.filter((a) => a.round === r));
+    if (carried) {
+      return {
+        ...attemptCandidate(carried, undefined, undefined, scene),
+        key: 'start',
+        attemptNumber: 0,
+        round,
+        label: `Start of round ${round}`,
+        origin: `best of round ${r} (attempt ${carried.attemptNumber})`,
+        isKept: false,
+      };
+    }
+  }
+  return original;
+}
+
+function attemptCandidate(
+  attempt: RegenerationAttempt,
+  previous: string | undefined,
+  bestAttemptNumber: number | undefined,
+  scene: Scene,
+): Candidate {
+  return {
+    key: `attempt-${attempt.round}-${attempt.attemptNumber}`,
+    attemptNumber: attempt.attemptNumber,
+    round: attempt.round,
+    label: `Attempt ${attempt.attemptNumber}`,
+    promptLabel: 'Prompt',
+    provider: attempt.provider,
+    prompt: attempt.prompt,
+    previousPrompt: previous,
+    assetUrl: attempt.assetUrl,
+    asset: attempt.asset,
+    score: attempt.analysisResult ? attempt.scoreAfter : undefined,
+    scoreBefore: attempt.scoreBefore,
+    analysis: attempt.analysisResult,
+    result: attempt.result,
+    failure: attempt.failure,
+    costUsd: attempt.costUsd,
+    timestamp: attempt.timestamp,
+    approvable: Boolean(attempt.assetUrl && attempt.analysisResult),
+    isBest: bestAttemptNumber === attempt.attemptNumber,
+    isKept: Boolean(attempt.assetUrl) && attempt.assetUrl === scene.assetUrl && !OPEN_SCENE_STATUSES.has(scene.status),
+  };
+}
+
+/** The prompt tried just before this attempt in the run, or the scene's own visual direction. */
+function previousPrompt(scene: Scene, runAttempts: RegenerationAttempt[], attempt: RegenerationAttempt): string {
+  const index = runAttempts.findIndex((a) => a.round === attempt.round && a.attemptNumber === attempt.attemptNumber);
+  return index > 0 ? runAttempts[index - 1].prompt : scene.visualDirection;
+}
+
+/** The round's current asset at its end: the last attempt that was not a failure. */
+function lastImproving(attempts: RegenerationAttempt[]): RegenerationAttempt | undefined {
+  return attempts.filter((a) => a.result !== 'failed').at(-1);
+}
+
+/** Width over height for a media box, so it holds its place before the media arrive. */
+export function aspectRatioOf(asset: AssetRef | undefined, scene: Scene): number {
+  if (asset?.width && asset.height) return asset.width / asset.height;
+  if (scene.asset?.width && scene.asset.height) return scene.asset.width / scene.asset.height;
+  const match = /^(\d+(?:\.\d+)?):(\d+(?:\.\d+)?)$/.exec(scene.aspectRatio ?? '');
+  if (match && Number(match[2]) > 0) return Number(match[1]) / Number(match[2]);
+  return 16 / 9;
+}
+
+export function isVideo(asset: AssetRef | undefined, url: string | undefined): boolean {
+  if (asset) return asset.mediaType.startsWith('video/');
+  return /\.(mp4|webm|mov)(\?|$)/i.test(url ?? '');
+}

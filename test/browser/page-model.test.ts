@@ -1,0 +1,217 @@
+import assert from 'node:assert/strict';
+import type { ReviewEntryView, SceneView, StoredAttempt } from '../../src/db/views';
+import { IMAGE_PROVIDERS as DOMAIN_IMAGE, VIDEO_PROVIDERS as DOMAIN_VIDEO } from '../../src/domain/provider';
+import type { RegenerationAttempt, RegenerationState } from '../../src/domain/regeneration';
+import { parseRoute, routeHref } from '../../src/ui/page/hooks/use-hash-route';
+import { describeDecision } from '../../src/ui/page/model/decision-text';
+import { formatCost, formatWaited, scoreBand } from '../../src/ui/page/model/format';
+import { diffPrompts } from '../../src/ui/page/model/prompt-diff';
+import { withoutAvoidList } from '../../src/ui/page/model/prompt-text';
+import { IMAGE_PROVIDERS, VIDEO_PROVIDERS } from '../../src/ui/page/model/providers';
+import { aspectRatioOf, buildRoundView } from '../../src/ui/page/model/round-view';
+
+const AVOID = '. Avoid: garbled text, fake UI, distorted features, cold clinical lighting, blue/gray tones';
+
+describe('review page: prompt changes', () => {
+  it('marks only the phrases an attempt added', () => {
+    const previous = `A red bicycle${AVOID}`;
+    const current = `A red bicycle. warm golden natural lighting, soft shadows${AVOID}`;
+    const segments = diffPrompts(previous, current);
+    const added = segments.filter((s) => s.change === 'added').map((s) => s.text);
+    assert.equal(added.length, 1);
+    // Either full stop may pair with the old one; what counts is that only the phrase is new.
+    assert.equal(added[0].replace(/^[.\s]+|[.\s]+$/g, ''), 'warm golden natural lighting, soft shadows');
+    assert.equal(segments.filter((s) => s.change === 'removed').length, 0);
+  });
+
+  it('rebuilds both prompts exactly from its pieces', () => {
+    const cases = [
+      ['A misty valley at sunrise', 'A misty valley at dawn, sharp focus'],
+      ['', 'Everything is new'],
+      ['Everything goes', ''],
+      ['same words', 'same words'],
+      ['Ünïcode café — “quotes”', 'Ünïcode bistro — “quotes”!'],
+    ];
+    for (const [previous, current] of cases) {
+      const segments = diffPrompts(previous, current);
+      const join = (kind: 'added' | 'removed') => segments.filter((s) => s.change !== kind).map((s) => s.text).join('');
+      assert.equal(join('removed'), current, `current of ${JSON.stringify([previous, current])}`);
+      assert.equal(join('added'), previous, `previous of ${JSON.stringify([previous, current])}`);
+    }
+    assert.deepEqual(diffPrompts('same words', 'same words'), [{ text: 'same words', change: 'same' }]);
+  });
+
+  it('gives up word matching on enormous prompts instead of stalling the page', () => {
+    const long = (word: string) => Array.from({ length: 1500 }, (_, i) => `${word}${i}`).join(' ');
+    const started = Date.now();
+    const segments = diffPrompts(long('a'), long('b'));
+    assert.ok(Date.now() - started < 1000);
+    assert.deepEqual(segments.map((s) => s.change), ['removed', 'added']);
+  });
+
+  it('offers the best prompt for editing without the avoid list the workflow appends', () => {
+    assert.equal(withoutAvoidList(`A bowl of ramen. balanced composition${AVOID}`), 'A bowl of ramen. balanced composition');
+    assert.equal(withoutAvoidList('A bowl of ramen'), 'A bowl of ramen');
+  });
+});
+
+describe('review page: what the scene view compares', () => {
+  it('round 1 awaiting review: the scene as it was, then each attempt, the named best marked', () => {
+    const attempts = [attempt(1, 1, 'improved', 55), attempt(1, 2, 'failed', 50), attempt(1, 3, 'failed', 60)];
+    const view = buildRoundView(scene({ status: 'awaiting_review', attempts }), entry({ round: 1, bestAttemptNumber: 1, attempts }), undefined);
+    assert.equal(view.round, 1);
+    assert.equal(view.runOpen, true);
+    assert.deepEqual(view.candidates.map((c) => [c.key, c.attemptNumber, c.isBest]), [
+      ['start', 0, false],
+      ['attempt-1-1', 1, true],
+      ['attempt-1-2', 2, false],
+      ['attempt-1-3', 3, false],
+    ]);
+    assert.equal(view.candidates[0].assetUrl, 'http://web.test/assets/original.png');
+    assert.equal(view.candidates[0].score, 40);
+    // Attempt 1 is compared with the visual direction, later ones with the attempt before them.
+    assert.equal(view.candidates[1].previousPrompt, 'A red bicycle');
+    assert.equal(view.candidates[2].previousPrompt, attempts[0].prompt);
+    assert.equal(view.bestPrompt, attempts[0].prompt);
+  });
+
+  it('with no improvement the starting asset is the best, and an attempt without an asset cannot be approved', () => {
+    const attempts = [attempt(1, 1, 'failed', 41), { ...attempt(1, 2, 'failed', 0), assetUrl: undefined, analysisResult: undefined, failure: { type: 'provider_refused', message: 'refused' } }];
+    const view = buildRoundView(scene({ status: 'awaiting_review', attempts }), entry({ round: 1, attempts }), undefined);
+    assert.equal(view.bestAttemptNumber, undefined);
+    assert.equal(view.candidates[0].isBest, true);
+    assert.equal(view.bestPrompt, 'A red bicycle');
+    assert.deepEqual(view.candidates.map((c) => c.approvable), [true, true, false]);
+    assert.equal(view.candidates[2].score, undefined);
+  });
+
+  it('a second round starts from the best of the first, which "approve 0" would keep', () => {
+    const attempts = [attempt(1, 1, 'failed', 45), attempt(1, 2, 'improved', 52), attempt(1, 3, 'failed', 50), attempt(2, 1, 'failed', 55)];
+    const state = regenerationState({ round: 2, status: 'regenerating', attempt: 2, attempts });
+    const view = buildRoundView(scene({ status: 'regenerating', attempts }), undefined, state);
+    assert.equal(view.round, 2);
+    assert.deepEqual(view.candidates.map((c) => c.key), ['start', 'attempt-2-1']);
+    assert.equal(view.candidates[0].assetUrl, attempts[1].assetUrl);
+    assert.equal(view.candidates[0].origin, 'best of round 1 (attempt 2)');
+    assert.equal(view.candidates[1].previousPrompt, attempts[2].prompt);
+    assert.deepEqual(view.earlierRounds.map((r) => [r.round, r.attempts.length, r.attempts.find((a) => a.isBest)?.attemptNumber]), [[1, 3, 2]]);
+  });
+
+  it('once the run is over, the first column is the scene as it is now and the kept attempt is marked', () => {
+    const attempts = [attempt(1, 1, 'improved', 55), attempt(1, 2, 'failed', 50)];
+    const approved = scene({ status: 'approved', attempts, assetUrl: attempts[1].assetUrl });
+    const view = buildRoundView(approved, entry({ round: 1, status: 'decided', bestAttemptNumber: 1, attempts }), undefined);
+    assert.equal(view.runOpen, false);
+    assert.equal(view.candidates[0].label, 'Scene now');
+    assert.deepEqual(view.candidates.map((c) => c.isKept), [false, false, true]);
+  });
+
+  it('reserves each media box in its asset shape, falling back to the scene aspect ratio', () => {
+    const s = scene({ status: 'analyzed', attempts: [] });
+    assert.equal(aspectRatioOf({ url: 'u', key: 'k', sha256: 's', sizeBytes: 1, mediaType: 'image/png', width: 1080, height: 1920 }, s), 1080 / 1920);
+    assert.equal(aspectRatioOf(undefined, { ...s, asset: undefined, aspectRatio: '4:3' }), 4 / 3);
+    assert.equal(aspectRatioOf(undefined, { ...s, asset: undefined }), 16 / 9);
+  });
+});
+
+describe('review page: words, routes and lists', () => {
+  it('keeps the provider picker in step with the domain', () => {
+    assert.deepEqual([...VIDEO_PROVIDERS], [...DOMAIN_VIDEO]);
+    assert.deepEqual([...IMAGE_PROVIDERS], [...DOMAIN_IMAGE]);
+  });
+
+  it('round-trips routes through the URL hash and ignores junk', () => {
+    for (const route of [
+      { view: 'queue', status: 'pending', projectId: undefined },
+      { view: 'queue', status: 'decided', projectId: 7 },
+      { view: 'scene', sceneId: 42 },
+    ] as const) {
+      assert.deepEqual(parseRoute(routeHref(route)), route);
+    }
+    assert.deepEqual(parseRoute('#/queue?status=bogus&project=-1'), { view: 'queue', status: 'pending', projectId: undefined });
+    assert.deepEqual(parseRoute('#/scenes/0'), { view: 'queue', status: 'pending', projectId: undefined });
+  });
+
+  it('says how long an entry waited and what things cost in readable units', () => {
+    assert.equal(formatWaited(12_000), '12 s');
+    assert.equal(formatWaited(5 * 60_000), '5 min');
+    assert.equal(formatWaited((3 * 60 + 5) * 60_000), '3 h 5 min');
+    assert.equal(formatWaited(50 * 3600_000), '2 d 2 h');
+    assert.equal(formatCost(0.5123), '$0.51');
+    assert.equal(formatCost(0.0015), '$0.0015');
+    assert.deepEqual([69, 70, 49, 50].map((s) => scoreBand(s)), ['near', 'pass', 'poor', 'near']);
+  });
+
+  it('describes each decision the way the queue shows it', () => {
+    assert.equal(describeDecision({ action: 'approve' }, 2), 'Approved the best (attempt 2)');
+    assert.equal(describeDecision({ action: 'approve', attemptNumber: 0 }), 'Approved the starting asset');
+    assert.equal(describeDecision({ action: 'approve', attemptNumber: 3, reviewer: 'ana' }), 'Approved attempt 3');
+    assert.equal(describeDecision({ action: 'reject', note: 'no' }), 'Rejected');
+    assert.equal(describeDecision({ action: 'regenerate', provider: 'luma', customPrompt: 'x' }), 'Asked for another round (with luma, a new prompt)');
+  });
+});
+
+function attempt(round: number, attemptNumber: number, result: RegenerationAttempt['result'], scoreAfter: number): StoredAttempt {
+  return {
+    id: round * 10 + attemptNumber,
+    workflowId: 'regenerate-scene-5',
+    runId: 'run-1',
+    round,
+    attemptNumber,
+    timestamp: '2026-01-01T10:00:00.000Z',
+    provider: 'falai',
+    prompt: `A red bicycle, round ${round} attempt ${attemptNumber}${AVOID}`,
+    result,
+    scoreBefore: 40,
+    scoreAfter,
+    analysisResult: { overallScore: scoreAfter, recommendation: 'regenerate', issues: [] },
+    assetUrl: `http://web.test/assets/r${round}a${attemptNumber}.png`,
+  };
+}
+
+function scene(options: { status: SceneView['status']; attempts: StoredAttempt[]; assetUrl?: string }): SceneView {
+  return {
+    id: 5,
+    projectId: 3,
+    sceneIndex: 1,
+    sceneType: 'b-roll',
+    contentType: 'object',
+    narration: 'A ride through town.',
+    visualDirection: 'A red bicycle',
+    duration: 0,
+    provider: 'falai',
+    assetUrl: options.assetUrl ?? 'http://web.test/assets/original.png',
+    asset: { url: 'http://web.test/assets/original.png', key: 'k', sha256: 's', sizeBytes: 10, mediaType: 'image/png', width: 1280, height: 720 },
+    analysis: { overallScore: 40, recommendation: 'regenerate', issues: [] },
+    qualityScore: 40,
+    needsUserReview: options.status === 'awaiting_review',
+    status: options.status,
+    latestWorkflowId: 'regenerate-scene-5',
+    latestRunId: 'run-1',
+    createdAt: '2026-01-01T09:00:00.000Z',
+    updatedAt: '2026-01-01T10:00:00.000Z',
+    regenerationAttempts: options.attempts,
+  };
+}
+
+function entry(options: { round: number; attempts: RegenerationAttempt[]; bestAttemptNumber?: number; status?: ReviewEntryView['status'] }): ReviewEntryView {
+  return {
+    id: 9,
+    sceneId: 5,
+    projectId: 3,
+    sceneIndex: 1,
+    workflowId: 'regenerate-scene-5',
+    runId: 'run-1',
+    round: options.round,
+    reason: 'auto_regeneration_failed',
+    bestScore: 55,
+    bestAttemptNumber: options.bestAttemptNumber,
+    attempts: options.attempts,
+    status: options.status ?? 'pending',
+    createdAt: '2026-01-01T10:05:00.000Z',
+  };
+}
+
+function regenerationState(options: Pick<RegenerationState, 'round' | 'status' | 'attempt' | 'attempts'>): RegenerationState {
+  return { sceneId: 5, maxAttempts: 3, currentScore: 52, ...options };
+}

@@ -1,0 +1,376 @@
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { getScene, listReviewQueue } from '../../src/db/queries';
+import type { SceneView } from '../../src/db/views';
+import type { SceneAssetResult } from '../../src/domain/regeneration';
+import type { RegenerationResult } from '../../src/domain/regeneration';
+import type { PipelineScene } from '../../src/domain/scene';
+import { sceneAssetWorkflow } from '../../workflows';
+import { uniqueSceneId } from '../helpers/scenes';
+import { launchChromium } from './chromium';
+import { startReviewStack, TEMPORAL_UI_URL, TOKEN, type ReviewStack } from './review-stack';
+
+const SCREENSHOTS = path.resolve(__dirname, '../../docs/screenshots');
+const LAPTOP = { width: 1366, height: 900 };
+const TABLET = { width: 820, height: 1180 };
+/** How long the page may take to notice what the workflow did: it polls every 2 s meanwhile. */
+const CARRIED_OUT_MS = 45_000;
+
+describe('the review page in Chromium, on the real web server, worker, Temporal and simulator', function () {
+  this.timeout(300_000);
+  const projectId = uniqueSceneId();
+  let review: ReviewStack;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+
+  // Three scenes that all escalate: a video scene whose best attempt is 1 (attempt 2 is approved
+  // instead), and two image scenes, one for another round and one to reject.
+  const kettle = scene(0, 'A copper kettle on a gas stove', 'The copper kettle starts the morning.', 'luma', 5, 'product');
+  const ramen = scene(1, 'A bowl of ramen on a wooden counter', 'Ramen, the way grandmother made it.', 'falai', 0, 'food');
+  const forest = scene(2, 'A pine forest in the fog', 'The pine forest keeps its secrets.', 'falai', 0, 'nature');
+  const escalations = new Map<number, SceneAssetResult>();
+
+  function scene(
+    sceneIndex: number,
+    visualDirection: string,
+    narration: string,
+    provider: PipelineScene['provider'],
+    duration: number,
+    contentType: string,
+  ): PipelineScene {
+    return { id: uniqueSceneId(), projectId, sceneIndex, sceneType: 'b-roll', contentType, narration, visualDirection, duration, provider };
+  }
+
+  before(async function () {
+    this.timeout(300_000);
+    const [started, launched] = await Promise.all([startReviewStack(), launchChromium()]);
+    review = started;
+    browser = launched;
+    const coldLight = [{ category: 'brand_compliance', severity: 'medium', description: 'cold clinical lighting' }] as const;
+    review.stack.simulator!.setScenarios([
+      // Original 40; attempt 1 improves to 55 (the best); 2 and 3 do not gain 10 points.
+      { match: 'copper kettle', scores: [40, 55, 50, 60], issues: [...coldLight] },
+      // Nothing beats the original in round 1; the reviewer's round passes at once.
+      { match: 'ramen', scores: [42, 45, 47, 49, 88], issues: [{ category: 'composition', severity: 'low', description: 'cluttered counter' }] },
+      { match: 'pine forest', scores: [30, 35, 38, 41], issues: [{ category: 'technical', severity: 'high', description: 'soft focus' }] },
+    ]);
+    const project = { id: projectId, name: 'Morning film' };
+    const results = await Promise.all(
+      [kettle, ramen, forest].map((s) =>
+        review.stack.client.workflow.execute(sceneAssetWorkflow, {
+          taskQueue: review.stack.config.temporal.taskQueue,
+          workflowId: `scene-asset-${s.id}`,
+          args: [{ scene: s, project }],
+        }),
+      ),
+    );
+    results.forEach((result) => escalations.set(result.sceneId, result));
+    context = await browser.newContext({ viewport: LAPTOP });
+    page = await context.newPage();
+  });
+
+  after(async function () {
+    this.timeout(60_000);
+    await browser?.close();
+    await review?.stop();
+  });
+
+  it('escalates all three scenes (the setup the page is tested on)', () => {
+    for (const s of [kettle, ramen, forest]) {
+      const result = escalations.get(s.id);
+      assert.equal(result?.needsUserReview, true, `scene ${s.visualDirection} did not escalate`);
+    }
+  });
+
+  it('refuses a wrong token and says so, then keeps a right one for the tab', async () => {
+    const fresh = await browser.newContext({ viewport: LAPTOP });
+    try {
+      const tab = await fresh.newPage();
+      await tab.goto(review.pageUrl);
+      await tab.getByLabel('API token').fill('not-the-token');
+      await tab.getByRole('button', { name: 'Continue' }).click();
+      const alert = tab.getByRole('alert');
+      await alert.waitFor();
+      assert.match(await alert.innerText(), /refused this token/);
+      assert.equal(await tab.evaluate(() => sessionStorage.length), 0);
+
+      await tab.getByLabel('API token').fill(TOKEN);
+      await tab.getByRole('button', { name: 'Continue' }).click();
+      await tab.getByRole('heading', { name: /Waiting for review/ }).waitFor();
+      // A reload keeps the token: it is asked once per tab.
+      await tab.reload();
+      await tab.getByRole('heading', { name: /Waiting for review/ }).waitFor();
+      assert.equal(await tab.getByLabel('API token').count(), 0);
+
+      // A token the server stops accepting sends the tab back to the question, saying why.
+      await tab.evaluate(() => sessionStorage.setItem('review-api-token', 'revoked-token'));
+      await tab.reload();
+      await tab.getByLabel('API token').waitFor();
+      assert.match(await tab.getByRole('status').first().innerText(), /refused the token this tab had/);
+      assert.equal(await tab.evaluate(() => sessionStorage.length), 0);
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('lists the pending entries of a project newest first with scene, best score, wait and count', async () => {
+    await signIn(page);
+    await page.goto(`${review.pageUrl}/#/queue?project=${projectId}`);
+    const cards = page.locator('li.queue-entry');
+    await waitForCount(cards, 3);
+
+    const expected = await listReviewQueue(review.stack.db, { status: 'pending', projectId });
+    const shownSceneIds = await cards.evaluateAll((items) => items.map((item) => Number(item.getAttribute('data-scene-id'))));
+    assert.deepEqual(shownSceneIds, expected.map((e) => e.sceneId), 'newest first, as the API orders them');
+    assert.equal((await page.locator('h1 .count-badge').innerText()).trim(), '3');
+
+    const kettleCard = page.locator(`li.queue-entry[data-scene-id="${kettle.id}"]`);
+    await kettleCard.getByText(kettle.narration).waitFor();
+    const text = await kettleCard.innerText();
+    assert.match(text, new RegExp(`Project ${projectId} · Scene 0`));
+    assert.match(text, /A copper kettle on a gas stove/);
+    assert.match(text, /Best\s*55/);
+    assert.match(text, /3 attempts/);
+    assert.match(text, /waiting \d+ (s|min)/);
+    const workflowLink = await kettleCard.getByRole('link', { name: /Workflow in Temporal/ }).getAttribute('href');
+    assert.equal(workflowLink, `${TEMPORAL_UI_URL}/namespaces/default/workflows/regenerate-scene-${kettle.id}`);
+
+    await waitForMedia(page);
+    await page.screenshot({ path: screenshotPath('queue.png'), fullPage: true });
+  });
+
+  it('shows every attempt beside the original, with media that load in boxes of their own shape', async () => {
+    await page.locator(`li.queue-entry[data-scene-id="${kettle.id}"] h2 a`).click();
+    await page.getByRole('heading', { name: `Project ${projectId} · Scene 0` }).waitFor();
+    const candidates = page.locator('article.candidate');
+    await waitForCount(candidates, 4);
+    const keys = await candidates.evaluateAll((items) => items.map((item) => item.getAttribute('data-candidate')));
+    assert.deepEqual(keys, ['start', 'attempt-1-1', 'attempt-1-2', 'attempt-1-3']);
+
+    const best = page.locator('article.candidate.is-best');
+    assert.equal(await best.count(), 1);
+    assert.equal(await best.getAttribute('data-candidate'), 'attempt-1-1');
+
+    const stored = (await getScene(review.stack.db, kettle.id))!;
+    const attempts = stored.regenerationAttempts;
+    assert.deepEqual(attempts.map((a) => a.provider), ['luma', 'kling', 'luma']);
+    for (const attempt of attempts) {
+      const card = page.locator(`article[data-candidate="attempt-1-${attempt.attemptNumber}"]`);
+      const cardText = await card.innerText();
+      assert.ok(cardText.includes(attempt.provider), `attempt ${attempt.attemptNumber} names its provider`);
+      assert.match(cardText, new RegExp(`Score\\s*${Math.round(attempt.scoreAfter)}`));
+      assert.match(cardText, /cold clinical lighting/, 'lists the issues');
+      if (attempt.costUsd !== undefined) assert.match(cardText, /\$\d/, 'shows what it cost');
+      // The fix phrase this attempt added to the prompt is marked as a change.
+      const added = await card.locator('.prompt ins').allInnerTexts();
+      assert.ok(added.join(' ').length > 0, `attempt ${attempt.attemptNumber} highlights its prompt changes`);
+      const video = card.locator('video');
+      assert.equal(await video.count(), 1, 'a video scene shows playable clips');
+      assert.equal(await video.getAttribute('controls'), '');
+    }
+    assert.match(await page.locator('article[data-candidate="attempt-1-1"] .prompt ins').first().innerText(), /warm golden natural lighting/);
+
+    await waitForMedia(page);
+    const boxes = await page.locator('article.candidate .media-box').evaluateAll((items) =>
+      items.map((item) => {
+        const rect = item.getBoundingClientRect();
+        const media = item.querySelector('video, img') as HTMLVideoElement | HTMLImageElement | null;
+        const loaded =
+          media instanceof HTMLVideoElement ? media.readyState >= 1 && media.duration > 0 : media instanceof HTMLImageElement && media.naturalWidth > 0;
+        return { ratio: rect.width / rect.height, loaded };
+      }),
+    );
+    assert.equal(boxes.length, 4);
+    const shapes = [stored.asset, ...attempts.map((a) => a.asset)];
+    boxes.forEach((box, index) => {
+      assert.ok(box.loaded, `media ${index} loaded`);
+      const shape = shapes[index];
+      if (shape?.width && shape.height) {
+        assert.ok(Math.abs(box.ratio - shape.width / shape.height) < 0.02, `box ${index} has its asset's shape`);
+      }
+    });
+    // Cosmetic only: the players' loading spinners fade out a moment after the clips are ready.
+    await page.waitForTimeout(1_500);
+    await page.screenshot({ path: screenshotPath('scene.png'), fullPage: true });
+  });
+
+  it('approving attempt 2 closes the entry; the workflow result and the scene record show attempt 2', async () => {
+    const attempt2 = (await getScene(review.stack.db, kettle.id))!.regenerationAttempts.find((a) => a.attemptNumber === 2)!;
+    assert.ok(attempt2.assetUrl);
+    await page.locator('article[data-candidate="attempt-1-2"]').getByRole('radio').check();
+    await page.getByRole('button', { name: 'Approve attempt 2' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    assert.match(await dialog.innerText(), /attempt 2 by kling/);
+    await dialog.getByLabel('Note (optional)').fill('warmer than the best');
+    await dialog.getByRole('button', { name: 'Approve attempt 2' }).click();
+
+    await page.locator('.banner-done', { hasText: 'Done: Approved attempt 2' }).waitFor({ timeout: CARRIED_OUT_MS });
+    const result: RegenerationResult = await review.stack.client.workflow.getHandle(`regenerate-scene-${kettle.id}`).result();
+    assert.equal(result.outcome, 'approved');
+    assert.deepEqual(result.review?.decision, { action: 'approve', attemptNumber: 2, note: 'warmer than the best', reviewer: 'ana' });
+    assert.equal(result.newAssetUrl, attempt2.assetUrl);
+    await waitForScene(kettle.id, (s) => s.status === 'approved');
+    const after = (await getScene(review.stack.db, kettle.id))!;
+    assert.equal(after.assetUrl, attempt2.assetUrl);
+    assert.equal(after.qualityScore, attempt2.scoreAfter);
+    // The page keeps looking until the scene record settles, then marks what the scene kept.
+    await page.locator('article[data-candidate="attempt-1-2"] .tag-kept').waitFor({ timeout: 15_000 });
+    assert.equal(await page.locator('.tag-kept').count(), 1);
+
+    // Back in the queue (no reload), the entry is gone and the decided list has it.
+    await page.evaluate((hash) => (window.location.hash = hash), `#/queue?project=${projectId}`);
+    await waitForCount(page.locator('li.queue-entry'), 2);
+    assert.equal(await page.locator(`li.queue-entry[data-scene-id="${kettle.id}"]`).count(), 0);
+    await page.getByText('Decided', { exact: true }).click();
+    const decided = page.locator(`li.queue-entry[data-scene-id="${kettle.id}"]`);
+    await decided.waitFor();
+    assert.match(await decided.innerText(), /Approved attempt 2 by ana/);
+  });
+
+  it('regenerate with an edited prompt starts a new round whose first attempt uses that prompt', async () => {
+    await page.goto(`${review.pageUrl}/#/scenes/${ramen.id}`);
+    await waitForCount(page.locator('article.candidate'), 4);
+    // Nothing improved on the original, so it is the best and its prompt fills the form.
+    assert.equal(await page.locator('article.candidate.is-best').getAttribute('data-candidate'), 'start');
+    await page.getByRole('button', { name: 'Regenerate…' }).click();
+    const prompt = page.getByLabel('Prompt for the next round');
+    assert.equal(await prompt.inputValue(), ramen.visualDirection);
+    const edited = 'A steaming bowl of ramen seen from above on a dark slate counter';
+    await prompt.fill(edited);
+    await page.getByLabel('Provider').selectOption('flux');
+    await page.getByRole('button', { name: 'Start another round' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Start the round' }).click();
+
+    const firstOfRound2 = page.locator('article[data-candidate="attempt-2-1"]');
+    await firstOfRound2.waitFor({ timeout: CARRIED_OUT_MS });
+    // The prompt as sent: the card also shows, struck through, what the previous prompt had.
+    const shownPrompt = await firstOfRound2.locator('.prompt').evaluate((element) => {
+      const copy = element.cloneNode(true) as HTMLElement;
+      copy.querySelectorAll('del').forEach((removed) => removed.remove());
+      return copy.textContent ?? '';
+    });
+    assert.ok(shownPrompt.startsWith(edited), shownPrompt);
+    await waitForScene(ramen.id, (s) => s.status === 'passed');
+    const stored = (await getScene(review.stack.db, ramen.id))!;
+    const round2 = stored.regenerationAttempts.filter((a) => a.round === 2);
+    assert.equal(round2[0]?.attemptNumber, 1);
+    assert.equal(round2[0].provider, 'flux');
+    assert.ok(round2[0].prompt.startsWith(edited), round2[0].prompt);
+    const entries = (await listReviewQueue(review.stack.db, { status: 'all', projectId })).filter((e) => e.sceneId === ramen.id);
+    assert.deepEqual(entries.map((e) => [e.round, e.status, e.decision?.action]), [[1, 'decided', 'regenerate']]);
+  });
+
+  it('rejects with a note from the keyboard alone and the entry closes', async () => {
+    await page.goto(`${review.pageUrl}/#/scenes/${forest.id}`);
+    await waitForCount(page.locator('article.candidate'), 4);
+    await tabTo(page, 'button', 'Reject…');
+    await page.keyboard.press('Enter');
+    await tabTo(page, '#reject-note');
+    await page.keyboard.type('Out of focus on every try');
+    await tabTo(page, 'button', 'Reject the scene');
+    await page.keyboard.press('Enter');
+    await page.getByRole('dialog').waitFor();
+    // The dialog's own confirm button has the focus.
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Reject the scene');
+    await page.keyboard.press('Enter');
+
+    await page.locator('.banner-done', { hasText: 'Done: Rejected' }).waitFor({ timeout: CARRIED_OUT_MS });
+    const result: RegenerationResult = await review.stack.client.workflow.getHandle(`regenerate-scene-${forest.id}`).result();
+    assert.equal(result.outcome, 'rejected');
+    await waitForScene(forest.id, (s) => s.status === 'rejected');
+    const stored = (await getScene(review.stack.db, forest.id))!;
+    assert.equal(stored.assetUrl, undefined);
+    const [entry] = (await listReviewQueue(review.stack.db, { status: 'all', projectId })).filter((e) => e.sceneId === forest.id);
+    assert.equal(entry.status, 'decided');
+    assert.equal(entry.decidedBy, 'ana');
+    assert.deepEqual(entry.decision, { action: 'reject', note: 'Out of focus on every try', reviewer: 'ana' });
+    assert.equal((await page.locator('.app-header .count-badge').innerText()).trim(), String(await pendingCount()));
+  });
+
+  it('fits a tablet screen without sideways scrolling', async () => {
+    const tablet = await browser.newContext({ viewport: TABLET, hasTouch: true });
+    try {
+      const tab = await tablet.newPage();
+      await signIn(tab);
+      for (const hash of [`#/queue?project=${projectId}&status=all`, `#/scenes/${kettle.id}`]) {
+        await tab.goto(`${review.pageUrl}/${hash}`);
+        await tab.locator('li.queue-entry, article.candidate').first().waitFor();
+        const overflow = await tab.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        assert.equal(overflow, 0, `${hash} scrolls sideways by ${overflow}px`);
+      }
+    } finally {
+      await tablet.close();
+    }
+  });
+
+  async function signIn(tab: Page): Promise<void> {
+    await tab.goto(review.pageUrl);
+    await tab.evaluate((token) => sessionStorage.setItem('review-api-token', token), TOKEN);
+    await tab.reload();
+    await tab.getByRole('heading', { name: /Waiting for review/ }).waitFor();
+  }
+
+  async function pendingCount(): Promise<number> {
+    return (await listReviewQueue(review.stack.db, { status: 'pending' })).length;
+  }
+
+  async function waitForScene(sceneId: number, done: (scene: SceneView) => boolean): Promise<void> {
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const current = await getScene(review.stack.db, sceneId);
+      if (current && done(current)) return;
+      if (Date.now() > deadline) throw new Error(`scene ${sceneId} did not get there: ${JSON.stringify(current?.status)}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+});
+
+function screenshotPath(name: string): string {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  return path.join(SCREENSHOTS, name);
+}
+
+async function waitForCount(locator: ReturnType<Page['locator']>, count: number, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await locator.count()) !== count) {
+    if (Date.now() > deadline) throw new Error(`expected ${count} of ${String(locator)}, found ${await locator.count()}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/**
+ * Until every image has decoded and every clip has its first frame, or has its metadata and
+ * stopped loading (preload="metadata"), when the player no longer shows its loading spinner.
+ */
+async function waitForMedia(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () =>
+      Array.from(document.querySelectorAll('.media-box img, .media-box video')).every((media) =>
+        media instanceof HTMLVideoElement
+          ? media.readyState >= 2 || (media.readyState >= 1 && media.networkState === HTMLMediaElement.NETWORK_IDLE)
+          : (media as HTMLImageElement).complete && (media as HTMLImageElement).naturalWidth > 0,
+      ),
+    undefined,
+    { timeout: 20_000 },
+  );
+}
+
+/** Presses Tab until a control matching `selector` (and `text`) has the focus: proof it is reachable. */
+async function tabTo(page: Page, selector: string, text?: string, maxPresses = 80): Promise<void> {
+  for (let press = 0; press < maxPresses; press++) {
+    await page.keyboard.press('Tab');
+    const reached = await page.evaluate(
+      ([wanted, wantedText]) => {
+        const focused = document.activeElement;
+        return Boolean(focused?.matches(wanted) && (wantedText === null || focused.textContent?.trim() === wantedText));
+      },
+      [selector, text ?? null] as const,
+    );
+    if (reached) return;
+  }
+  throw new Error(`${selector}${text ? ` "${text}"` : ''} cannot be reached with Tab`);
+}
