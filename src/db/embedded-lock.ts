@@ -1,24 +1,24 @@
 import fs from 'node:fs';
 
+export type EmbeddedLock =
+  | { acquired: true; release: () => void }
+  /** `holder`: the live process that owns the embedded database. */
+  | { acquired: false; holder: number };
+
 /**
  * The embedded database is one process's memory over files: a second process opening the same
- * directory would corrupt it. A pid file turns that into a clear error at start; a file left by
- * a process that died is taken over.
+ * directory would corrupt it. A pid file names the one process that opens it (the others reach
+ * it through that process); a file left by a process that died is taken over.
  */
-export function acquireEmbeddedLock(lockPath: string): () => void {
+export function tryAcquireEmbeddedLock(lockPath: string): EmbeddedLock {
   for (let tries = 0; tries < 2; tries += 1) {
     try {
       fs.writeFileSync(lockPath, String(process.pid), { flag: 'wx' });
-      return () => releaseLock(lockPath);
+      return { acquired: true, release: () => releaseLock(lockPath) };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = readHolder(lockPath);
-      if (holder !== undefined && isAlive(holder)) {
-        throw new Error(
-          `The embedded database at ${lockPath.replace(/\.lock$/, '')} is in use by process ${holder}. ` +
-            'Run the worker and web server in one process, or set DATABASE_URL to share a PostgreSQL server.',
-        );
-      }
+      if (holder !== undefined && isAlive(holder)) return { acquired: false, holder };
       fs.rmSync(lockPath, { force: true });
     }
   }
@@ -39,7 +39,7 @@ function readHolder(lockPath: string): number | undefined {
   }
 }
 
-function isAlive(pid: number): boolean {
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

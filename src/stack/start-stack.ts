@@ -60,8 +60,8 @@ export interface Stack {
 
 /**
  * The whole product in one process: Temporal (given or a dev server), the simulator when no keys
- * are set, the database, the worker with every real activity, and the web server. One process,
- * because the embedded database belongs to a single process.
+ * are set, the database, the worker with every real activity, and the web server, sharing one
+ * database handle and one Temporal client, so one command (the demo) runs everything.
  */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const env = { ...(options.env ?? process.env) };

@@ -18,8 +18,8 @@ export interface RunningWebServer {
 
 /**
  * Opens what the caller did not pass (database, Temporal connection), builds the server and
- * listens. A process that also runs the worker passes its own database: the embedded one
- * admits a single process.
+ * listens. A process that also runs the worker passes its own database and client rather than
+ * opening a second connection to each.
  */
 export async function startWebServer(config: AppConfig, shared: { db?: Db; temporal?: Client } = {}): Promise<RunningWebServer> {
   const { reviewers, generatedToken } = reviewerCredentials(config);

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { openDatabase } from '../../src/db/database';
+import { readAddress } from '../../src/db/embedded-address';
 import { migrateToLatest } from '../../src/db/migrate';
 import { migrations } from '../../src/db/migrations';
 import { countRows, getScene } from '../../src/db/queries';
@@ -77,14 +78,23 @@ describe('embedded database on disk', function () {
     try {
       assert.equal(first.dialect, 'pglite');
       assert.deepEqual(first.appliedMigrations, Object.keys(migrations));
+      assert.equal(first.embedded?.role, 'owner');
       await createDatabaseActivities(first).saveScene(sceneRequest());
-      // A second process on the same directory would corrupt it: refused while the first is open.
-      await assert.rejects(openDatabase({ dataDir }), /in use by process/);
+      // Opening PGlite twice would corrupt it: a second open goes through the first instead.
+      const second = await openDatabase({ dataDir });
+      try {
+        assert.equal(second.embedded?.role, 'client');
+        assert.deepEqual(second.appliedMigrations, []);
+        assert.equal((await getScene(second, SCENE_ID))?.narration, sceneRequest().scene.narration);
+      } finally {
+        await second.close();
+      }
     } finally {
       await first.close();
     }
     assert.ok(fs.existsSync(path.join(dataDir, 'pglite', 'PG_VERSION')));
     assert.ok(!fs.existsSync(path.join(dataDir, 'pglite.lock')), 'close releases the lock');
+    assert.ok(!fs.existsSync(path.join(dataDir, 'pglite.server.json')), 'close withdraws the address');
 
     const reopened = await openDatabase({ dataDir });
     try {
@@ -99,9 +109,12 @@ describe('embedded database on disk', function () {
     fs.mkdirSync(path.join(dataDir, 'pglite'), { recursive: true });
     // Linux pids stop at 2^22, so no live process has this one.
     fs.writeFileSync(path.join(dataDir, 'pglite.lock'), String(4_194_305));
+    fs.writeFileSync(path.join(dataDir, 'pglite.server.json'), JSON.stringify({ pid: 4_194_305, port: 1 }));
     const db = await openDatabase({ dataDir });
     try {
+      assert.equal(db.embedded?.role, 'owner');
       assert.equal(fs.readFileSync(path.join(dataDir, 'pglite.lock'), 'utf8'), String(process.pid));
+      assert.equal(readAddress(path.join(dataDir, 'pglite.server.json'))?.pid, process.pid, 'its address replaces the dead one');
     } finally {
       await db.close();
     }
