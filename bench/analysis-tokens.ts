@@ -11,6 +11,10 @@ import { runProcess } from '../src/analysis/run-process';
 import { estimateImageTokens, resizeForModel, type ModelImage } from '../src/analysis/resize-for-model';
 import { loadConfig } from '../src/config';
 import { ffmpegPath } from '../src/media/ffmpeg';
+import { report } from './support/result';
+
+/** Claude shrinks anything larger (about 1.15 MP): tokens beyond this per picture buy no detail. */
+const MAX_TOKENS_PER_IMAGE = 1600;
 
 interface Row {
   asset: string;
@@ -52,6 +56,19 @@ async function main(): Promise<void> {
         'payload KiB': r.sentKiB,
       })),
     );
+    for (const r of rows) {
+      report({
+        bench: 'tokens',
+        name: `image tokens per analysis, ${r.asset}`,
+        value: r.sentTokens,
+        unit: 'tokens',
+        reference: { name: 'sent as the original', value: r.originalTokens, unit: 'tokens' },
+        ratio: r.sentTokens / r.originalTokens,
+        target: `≤ ${MAX_TOKENS_PER_IMAGE * r.images} (${MAX_TOKENS_PER_IMAGE} a picture, Claude's own limit)`,
+        met: r.sentTokens <= MAX_TOKENS_PER_IMAGE * r.images,
+        limitedBy: 'images sent larger than Claude uses',
+      });
+    }
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

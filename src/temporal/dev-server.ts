@@ -16,6 +16,8 @@ export interface DevServerOptions {
   startTimeoutMs?: number;
   /** Where the server's own log lines go. */
   logStream?: NodeJS.WritableStream;
+  /** Extra dynamic config, e.g. { 'system.enableActivityEagerExecution': true }. */
+  dynamicConfig?: Record<string, string | number | boolean>;
 }
 
 export interface DevServer {
@@ -40,6 +42,9 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   else args.push('--headless');
   for (const attribute of SEARCH_ATTRIBUTE_FLAGS) args.push('--search-attribute', attribute);
   args.push('--dynamic-config-value', 'frontend.enableServerVersionCheck=false');
+  for (const [key, value] of Object.entries(options.dynamicConfig ?? {})) {
+    args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
+  }
 
   const child = spawn(temporalCliPath(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
   if (options.logStream) {

@@ -1,0 +1,154 @@
+/**
+ * 1. Orchestration cost: the same regeneration rounds through regenerateSceneWorkflow (durable,
+ * on Temporal) and through a plain in-process loop over the same activity functions (the
+ * original design's shape), simulator at zero latency so orchestration is all that differs.
+ * Each round takes three image attempts (scores 40 → 55 → 75: improved, improved, success):
+ * 17 activity calls. Rounds run one at a time; the modes alternate so drift hits both.
+ * Measured twice: on the dev server as the product starts it, and with eager activity execution
+ * (a server setting). Target: durable ≤ 1.3× plain. Run: npx ts-node bench/orchestration-cost.ts
+ * BENCH_ROUNDS (default 8 per batch), BENCH_REPEATS (default 5 batches per mode).
+ */
+import type { WorkflowHandle } from '@temporalio/client';
+import type { RegenerateSceneInput } from '../src/domain/scene';
+import { regenerationWorkflowId } from '../src/domain/workflow-ids';
+import { regenerateSceneWorkflow } from '../workflows';
+import { startBenchStack, type BenchStack } from './support/bench-stack';
+import { describeBreakdown, historyBreakdown } from './support/history-breakdown';
+import { plainRound } from './support/plain-round';
+import { loadAverage } from './support/proc-stats';
+import { median, report, runBench, type Figure } from './support/result';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
+const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
+const TARGET_RATIO = 1.3;
+const MARKER = 'orchestration-bench';
+const DIRECTIONS = [
+  'A ceramic teapot on a windowsill',
+  'A bicycle leaning on a brick wall',
+  'A bowl of ripe pears on linen',
+  'A wooden rowing boat on a calm lake',
+];
+
+let nextSceneId = 1;
+let lastHandle: WorkflowHandle | undefined;
+
+function roundInput(index: number): RegenerateSceneInput {
+  return {
+    scene: {
+      id: nextSceneId++,
+      projectId: 1,
+      sceneIndex: index,
+      sceneType: 'b-roll',
+      contentType: 'object',
+      narration: `A quiet moment (${MARKER}).`,
+      visualDirection: DIRECTIONS[index % DIRECTIONS.length],
+      duration: 0,
+      currentProvider: 'falai',
+      analysisResult: {
+        overallScore: 30,
+        recommendation: 'regenerate',
+        issues: [{ category: 'technical', severity: 'medium', description: 'soft focus' }],
+      },
+    },
+    trigger: 'auto',
+  };
+}
+
+/** Scores restart for every round, so each one takes the same three attempts. */
+function script(stack: BenchStack): void {
+  stack.simulator.setScenarios([{ match: MARKER, scores: [40, 55, 75] }]);
+}
+
+async function durableBatch(stack: BenchStack): Promise<number> {
+  const started = process.hrtime.bigint();
+  for (let index = 0; index < ROUNDS; index++) {
+    const input = roundInput(index);
+    script(stack);
+    const handle = await stack.client.workflow.start(regenerateSceneWorkflow, {
+      taskQueue: stack.taskQueue,
+      workflowId: regenerationWorkflowId(input.scene.id),
+      args: [input],
+    });
+    const result = await handle.result();
+    lastHandle = handle;
+    if (result.outcome !== 'passed' || result.attempts.length !== 3) {
+      throw new Error(`durable round ended ${result.outcome} after ${result.attempts.length} attempts, expected passed after 3`);
+    }
+  }
+  return Number(process.hrtime.bigint() - started) / 1e6;
+}
+
+async function plainBatch(stack: BenchStack): Promise<{ ms: number; activityCalls: number }> {
+  const started = process.hrtime.bigint();
+  let activityCalls = 0;
+  for (let index = 0; index < ROUNDS; index++) {
+    const input = roundInput(index);
+    script(stack);
+    activityCalls += await plainRound(stack.activities!, input, regenerationWorkflowId(input.scene.id));
+  }
+  return { ms: Number(process.hrtime.bigint() - started) / 1e6, activityCalls };
+}
+
+/** Server settings compared: the dev server as the product starts it, and with eager activities. */
+const SETUPS: { label: string; dynamicConfig?: Record<string, boolean> }[] = [
+  { label: 'dev server defaults' },
+  // The server hands the next activity back in its answer to the workflow task, saving a dispatch.
+  { label: 'eager activity execution on', dynamicConfig: { 'system.enableActivityEagerExecution': true } },
+];
+
+async function measure(setup: (typeof SETUPS)[number]): Promise<Figure> {
+  const stack = await startBenchStack({ simLatencyMs: 0, worker: 'in-process', dynamicConfig: setup.dynamicConfig });
+  try {
+    console.log(`Orchestration cost, ${setup.label}: ${ROUNDS} rounds per batch, ${REPEATS} batches per mode, load ${loadAverage()}`);
+    // Warm-up: renders every prompt once, loads the workflow bundle, fills connection pools.
+    await plainBatch(stack);
+    await durableBatch(stack);
+
+    const plain: number[] = [];
+    const durable: number[] = [];
+    const ratios: number[] = [];
+    let activitiesPerBatch = 0;
+    for (let repeat = 0; repeat < REPEATS; repeat++) {
+      const p = await plainBatch(stack);
+      const d = await durableBatch(stack);
+      activitiesPerBatch = p.activityCalls;
+      plain.push(p.ms);
+      durable.push(d);
+      ratios.push(d / p.ms);
+      console.log(`  batch ${repeat + 1}: plain ${p.ms.toFixed(0)} ms, durable ${d.toFixed(0)} ms, ratio ${(d / p.ms).toFixed(2)}`);
+    }
+    const plainRoundMs = median(plain) / ROUNDS;
+    const durableRoundMs = median(durable) / ROUNDS;
+    const activitiesPerRound = activitiesPerBatch / ROUNDS;
+    const addedPerActivityMs = (durableRoundMs - plainRoundMs) / activitiesPerRound;
+    const ratio = median(ratios);
+    const figure: Figure = {
+      bench: 'orchestration',
+      name: `durable round, ${setup.label} (regenerateSceneWorkflow, ${activitiesPerRound} activities), median`,
+      value: durableRoundMs,
+      unit: 'ms',
+      reference: { name: 'plain in-process loop, same activities', value: plainRoundMs, unit: 'ms' },
+      ratio,
+      target: `≤ ${TARGET_RATIO}× the plain loop`,
+      met: ratio <= TARGET_RATIO,
+      limitedBy: 'Temporal round trips per activity (dispatch, completion, workflow task) on the dev server',
+      notes: [
+        `added time per activity: ${addedPerActivityMs.toFixed(1)} ms`,
+        `last durable round's ${describeBreakdown(await historyBreakdown(lastHandle!))}`,
+        `load average at the end: ${loadAverage()}`,
+      ],
+    };
+    report(figure);
+    return figure;
+  } finally {
+    await stack.stop();
+  }
+}
+
+async function main(): Promise<Figure[]> {
+  const figures: Figure[] = [];
+  for (const setup of SETUPS) figures.push(await measure(setup));
+  return figures;
+}
+
+runBench(main);

@@ -1,0 +1,93 @@
+/**
+ * `npm run bench [-- name ...]`: runs the benchmarks one after another, each in a process of
+ * its own (so one's memory or Temporal runtime cannot colour the next), streams their output,
+ * and ends with a summary table. Exits 1 when a target is not met or a benchmark fails.
+ * Names: orchestration, throughput, waiting, makespan, large-asset, tokens, cache.
+ */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { loadAverage } from './support/proc-stats';
+import { fmt, RESULT_PREFIX, type Figure } from './support/result';
+
+const BENCHES: { name: string; file: string; what: string }[] = [
+  { name: 'orchestration', file: 'orchestration-cost.ts', what: '1. orchestration cost' },
+  { name: 'throughput', file: 'throughput.ts', what: '2. throughput' },
+  { name: 'waiting', file: 'waiting-is-free.ts', what: '3. waiting is free' },
+  { name: 'makespan', file: 'storyboard-makespan.ts', what: '4. storyboard makespan' },
+  { name: 'large-asset', file: 'store-large-asset.ts', what: '5. memory under large assets' },
+  { name: 'tokens', file: 'analysis-tokens.ts', what: '6. image tokens per analysis' },
+  { name: 'cache', file: 'prompt-cache.ts', what: '6. prompt-cache hit rate' },
+];
+
+interface Outcome {
+  bench: (typeof BENCHES)[number];
+  figures: Figure[];
+  exitCode: number | null;
+  seconds: number;
+}
+
+function run(bench: (typeof BENCHES)[number]): Promise<Outcome> {
+  console.log(`\n=== ${bench.what} (bench/${bench.file}), load average ${loadAverage()} ===`);
+  const started = Date.now();
+  const child = spawn(process.execPath, ['-r', 'ts-node/register', path.join(__dirname, bench.file)], {
+    cwd: path.resolve(__dirname, '..'),
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const figures: Figure[] = [];
+  let pending = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    pending += chunk.toString();
+    const lines = pending.split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) {
+      if (line.startsWith(RESULT_PREFIX)) figures.push(JSON.parse(line.slice(RESULT_PREFIX.length)) as Figure);
+      else console.log(line);
+    }
+  });
+  return new Promise((resolve) => {
+    child.once('close', (exitCode) => resolve({ bench, figures, exitCode, seconds: (Date.now() - started) / 1000 }));
+  });
+}
+
+function summary(outcomes: Outcome[]): string {
+  const rows = [['benchmark', 'figure', 'reference', 'ratio', 'target', 'result']];
+  for (const { bench, figures, exitCode } of outcomes) {
+    if (figures.length === 0) rows.push([bench.what, `failed (exit ${exitCode})`, '', '', '', 'FAILED']);
+    for (const f of figures) {
+      rows.push([
+        bench.what,
+        `${fmt(f.value)} ${f.unit}`,
+        f.reference ? `${fmt(f.reference.value)} ${f.reference.unit}` : '',
+        f.ratio !== undefined ? `${f.ratio.toFixed(2)}×` : '',
+        f.target ?? '',
+        f.target === undefined ? '' : f.met ? 'MET' : 'NOT MET',
+      ]);
+    }
+  }
+  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
+  const line = (row: string[]) => row.map((cell, column) => cell.padEnd(widths[column])).join(' | ');
+  return [line(rows[0]), widths.map((w) => '-'.repeat(w)).join('-|-'), ...rows.slice(1).map(line)].join('\n');
+}
+
+async function main(): Promise<number> {
+  const wanted = process.argv.slice(2);
+  const unknown = wanted.filter((name) => !BENCHES.some((bench) => bench.name === name));
+  if (unknown.length > 0) {
+    console.error(`Unknown benchmark ${unknown.join(', ')}; choose from ${BENCHES.map((b) => b.name).join(', ')}`);
+    return 2;
+  }
+  const chosen = wanted.length === 0 ? BENCHES : BENCHES.filter((bench) => wanted.includes(bench.name));
+  const outcomes: Outcome[] = [];
+  for (const bench of chosen) outcomes.push(await run(bench));
+  console.log(`\n=== Summary (load average ${loadAverage()}, ${new Date().toISOString()}) ===\n${summary(outcomes)}`);
+  const failed = outcomes.some((o) => o.figures.length === 0 || o.figures.some((f) => f.target !== undefined && !f.met));
+  return failed ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(2);
+  },
+);

@@ -1,0 +1,205 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { register } from 'prom-client';
+import { createActivities } from '../../activities';
+import { loadConfig, type AppConfig } from '../../src/config';
+import { openDatabase, type Db } from '../../src/db/database';
+import type { SceneActivities } from '../../src/domain/activity-types';
+import { startSimulator, type Simulator } from '../../src/sim/server';
+import { LocalAssetStore } from '../../src/storage/local-asset-store';
+import { startDevServer, type DevServer } from '../../src/temporal/dev-server';
+import { createSceneWorker, type WorkerTuning } from '../../src/worker/create-worker';
+import { createBenchDatabase } from './postgres';
+import type { ChildMessage, ParentMessage } from './worker-child';
+
+export interface BenchStackOptions {
+  /** Simulated provider latency (submission to finished task). */
+  simLatencyMs: number;
+  /**
+   * 'child' runs the worker in a process of its own so its CPU and memory can be read apart;
+   * 'in-process' keeps everything here, and exposes the activities for a plain loop.
+   */
+  worker: 'in-process' | 'child';
+  tuning?: Partial<WorkerTuning>;
+  /** Extra `--dynamic-config-value` settings for the dev server, e.g. eager activity execution. */
+  dynamicConfig?: Record<string, string | number | boolean>;
+}
+
+export interface BenchStack {
+  client: Client;
+  taskQueue: string;
+  simulator: Simulator;
+  devServer: DevServer;
+  /** The driver's own connection, for checks against what the worker wrote. */
+  db: Db;
+  config: AppConfig;
+  /** The same functions the worker runs; in-process only. */
+  activities?: SceneActivities;
+  workerPid: number;
+  devServerPid: number;
+  /** prom-client metrics of the worker process (analysis tokens, cost). */
+  workerMetrics(): Promise<Awaited<ReturnType<typeof register.getMetricsAsJSON>>>;
+  /** The worker's own process ('child' mode). */
+  workerProcess?: ChildProcess;
+  stop(): Promise<void>;
+}
+
+let runtimeInstalled = false;
+
+/**
+ * What the product runs, minus the web server: a Temporal dev server, the simulator, a fresh
+ * PostgreSQL database, the real activities and the product's worker. Data lives in a temporary
+ * directory removed on stop.
+ */
+export async function startBenchStack(options: BenchStackOptions): Promise<BenchStack> {
+  if (!runtimeInstalled) {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+    runtimeInstalled = true;
+  }
+  const stops: (() => Promise<unknown>)[] = [];
+  const stop = async (): Promise<void> => {
+    for (const step of stops.reverse()) await step().catch((error: unknown) => console.error('bench stop:', error));
+  };
+  try {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'bench-stack-'));
+    stops.push(() => rm(dataDir, { recursive: true, force: true }));
+    const [devServer, database] = await Promise.all([
+      startDevServer({ startTimeoutMs: 120_000, dynamicConfig: options.dynamicConfig }),
+      createBenchDatabase(),
+    ]);
+    stops.push(() => devServer.stop());
+    stops.push(() => database.drop());
+    const simulator = await startSimulator({ latencyMs: options.simLatencyMs, dataDir: path.join(dataDir, 'sim-cache') });
+    stops.push(() => simulator.stop());
+
+    const taskQueue = `bench-${randomUUID()}`;
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      DATABASE_URL: database.url,
+      DATA_DIR: dataDir,
+      SIM_URL: simulator.url,
+      TEMPORAL_ADDRESS: devServer.address,
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      LOG_LEVEL: 'warn',
+      // Keys must be absent so every call goes to the simulator.
+      ANTHROPIC_API_KEY: '',
+      PIAPI_API_KEY: '',
+      RUNWAYML_API_SECRET: '',
+      FAL_KEY: '',
+    };
+    const config = loadConfig(env);
+    const db = await openDatabase({ databaseUrl: database.url, dataDir });
+    stops.push(() => db.close());
+
+    const worker =
+      options.worker === 'child'
+        ? await startChildWorker(env, options.tuning, stops)
+        : await startInProcessWorker(config, db, options.tuning, stops);
+
+    const connection = await Connection.connect({ address: devServer.address });
+    stops.push(() => connection.close());
+    const client = new Client({ connection });
+
+    return {
+      client,
+      taskQueue,
+      simulator,
+      devServer,
+      db,
+      config,
+      activities: worker.activities,
+      workerPid: worker.pid,
+      devServerPid: devServer.process.pid!,
+      workerMetrics: worker.metrics,
+      workerProcess: worker.child,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+interface StartedWorker {
+  pid: number;
+  /** The worker's process, when it has one of its own. */
+  child?: ChildProcess;
+  activities?: SceneActivities;
+  metrics: BenchStack['workerMetrics'];
+}
+
+async function startInProcessWorker(
+  config: AppConfig,
+  db: Db,
+  tuning: Partial<WorkerTuning> | undefined,
+  stops: (() => Promise<unknown>)[],
+): Promise<StartedWorker> {
+  const store = new LocalAssetStore({ rootDir: config.assetsDir, publicUrl: config.publicUrl });
+  const activities = createActivities({ config, db, store });
+  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  stops.push(() => connection.close());
+  const worker: Worker = await createSceneWorker({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    activities,
+    tuning,
+  });
+  const running = worker.run();
+  stops.push(async () => {
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+    await running;
+  });
+  return { pid: process.pid, activities, metrics: () => register.getMetricsAsJSON() };
+}
+
+async function startChildWorker(
+  env: NodeJS.ProcessEnv,
+  tuning: Partial<WorkerTuning> | undefined,
+  stops: (() => Promise<unknown>)[],
+): Promise<StartedWorker> {
+  // BENCH_WORKER_COMPILED=1 runs the worker from JavaScript compiled into dist/ (npx tsc --outDir
+  // dist), to compare with ts-node, which is how `npm run worker` runs it today.
+  const compiled = process.env.BENCH_WORKER_COMPILED === '1';
+  const script = compiled
+    ? path.resolve(__dirname, '../../dist/bench/support/worker-child.js')
+    : path.join(__dirname, 'worker-child.ts');
+  const nodeOptions = (process.env.BENCH_WORKER_NODE_OPTIONS ?? '').split(' ').filter(Boolean);
+  const child: ChildProcess = fork(script, [], {
+    env: { ...env, BENCH_WORKER_TUNING: JSON.stringify(tuning ?? {}) },
+    execArgv: [...(compiled ? [] : ['-r', 'ts-node/register']), ...nodeOptions],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  stops.push(async () => {
+    if (child.connected) child.send({ type: 'stop' } satisfies ParentMessage);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 40_000);
+    await exited;
+    clearTimeout(timer);
+  });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the worker did not start within 180 s')), 180_000);
+    child.on('message', (message: ChildMessage) => {
+      if (message.type === 'ready') {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`the worker exited with ${code} before it started`)));
+  });
+  const metrics = () =>
+    new Promise<Awaited<ReturnType<typeof register.getMetricsAsJSON>>>((resolve) => {
+      const onMessage = (message: ChildMessage) => {
+        if (message.type !== 'metrics') return;
+        child.off('message', onMessage);
+        resolve(message.metrics);
+      };
+      child.on('message', onMessage);
+      child.send({ type: 'metrics' } satisfies ParentMessage);
+    });
+  return { pid: child.pid!, metrics, child };
+}

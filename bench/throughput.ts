@@ -1,0 +1,123 @@
+/**
+ * 2. Throughput: 1,000 image scenes through sceneAssetWorkflow on one worker (its own process),
+ * simulator at zero latency serving cached images, a third of them escalating (three failed
+ * attempts, then the review queue). Measures the time until every scene is done or awaiting
+ * review, with the dev server's and the worker's CPU and memory. The reference is one scene of
+ * each kind run alone in the same run, scaled to 1,000 (the sequential time).
+ * Target: ≤ 90 s on a 2-core machine. Run: npx ts-node bench/throughput.ts
+ * BENCH_SCENES (default 1000); BENCH_WORKER_TUNING='{"maxCachedWorkflows":...}' to compare options.
+ */
+import type { SceneAssetResult } from '../src/domain/regeneration';
+import { SCENE_ASSET_WORKFLOW, sceneAssetWorkflowId } from '../src/domain/workflow-ids';
+import type { SceneAssetInput } from '../src/domain/scene';
+import { WORKER_TUNING, type WorkerTuning } from '../src/worker/create-worker';
+import { startBenchStack, type BenchStack } from './support/bench-stack';
+import { MemorySampler } from './support/memory-sampler';
+import { CpuMeter, loadAverage } from './support/proc-stats';
+import { fmt, median, report, runBench, type Figure } from './support/result';
+import { IMAGE_DIRECTIONS, LOAD_RULES, imageScene, mapLimit } from './support/scenes';
+
+const SCENES = Number(process.env.BENCH_SCENES ?? 1000);
+const TARGET_SECONDS = 90;
+/** Starting 1,000 workflows one by one would itself take seconds; the client multiplexes. */
+const START_CONCURRENCY = 50;
+const tuning = JSON.parse(process.env.BENCH_WORKER_TUNING ?? '{}') as Partial<WorkerTuning>;
+
+let nextId = 1;
+
+async function runScenes(stack: BenchStack, inputs: SceneAssetInput[]): Promise<SceneAssetResult[]> {
+  const handles = await mapLimit(inputs, START_CONCURRENCY, (input) =>
+    stack.client.workflow.start(SCENE_ASSET_WORKFLOW, {
+      taskQueue: stack.taskQueue,
+      workflowId: sceneAssetWorkflowId(input.scene.id),
+      args: [input],
+    }),
+  );
+  return Promise.all(handles.map((handle) => handle.result() as Promise<SceneAssetResult>));
+}
+
+function batch(count: number, projectId: number, escalates: (index: number) => boolean): SceneAssetInput[] {
+  return Array.from({ length: count }, (_, index) => imageScene(nextId++, projectId, index, escalates(index)));
+}
+
+/** Seconds for one scene alone; the median of a few. */
+async function aloneSeconds(stack: BenchStack, escalates: boolean): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const started = process.hrtime.bigint();
+    await runScenes(stack, batch(1, 2, () => escalates));
+    times.push(Number(process.hrtime.bigint() - started) / 1e9);
+  }
+  return median(times);
+}
+
+async function main(): Promise<Figure[]> {
+  const options = { ...WORKER_TUNING, ...tuning };
+  console.log(`Throughput: ${SCENES} image scenes, a third escalating; worker options ${JSON.stringify(options)}; load ${loadAverage()}`);
+  const stack = await startBenchStack({ simLatencyMs: 0, worker: 'child', tuning });
+  try {
+    stack.simulator.setScenarios(LOAD_RULES);
+    // Warm-up: every direction once per kind renders every prompt the run will ask for.
+    await runScenes(stack, batch(IMAGE_DIRECTIONS.length * 2, 1, (index) => index >= IMAGE_DIRECTIONS.length));
+    const passAlone = await aloneSeconds(stack, false);
+    const escalateAlone = await aloneSeconds(stack, true);
+
+    const escalates = (index: number) => index % 3 === 0;
+    const inputs = batch(SCENES, 3, escalates);
+    const expectedEscalations = inputs.filter((_, index) => escalates(index)).length;
+    const sequentialSeconds = (SCENES - expectedEscalations) * passAlone + expectedEscalations * escalateAlone;
+
+    const pids = { worker: stack.workerPid, 'dev server': stack.devServerPid, 'driver + simulator': process.pid };
+    const cpu = new CpuMeter(pids);
+    const memory = new MemorySampler(pids);
+    const callsBefore = stack.simulator.calls();
+    const started = process.hrtime.bigint();
+    const results = await runScenes(stack, inputs);
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const usage = cpu.read();
+    const mem = memory.stop();
+    const callsAfter = stack.simulator.calls();
+
+    const waiting = results.filter((result) => result.needsUserReview).length;
+    if (waiting !== expectedEscalations) throw new Error(`${waiting} scenes await review, expected ${expectedEscalations}`);
+    const analyses = callsAfter.analyses - callsBefore.analyses;
+
+    const figures: Figure[] = [
+      {
+        bench: 'throughput',
+        name: `${SCENES} image scenes done (${SCENES - waiting}) or awaiting review (${waiting})`,
+        value: seconds,
+        unit: 's',
+        reference: {
+          name: `sequential: one scene alone (pass ${fmt(passAlone * 1000)} ms, escalating ${fmt(escalateAlone * 1000)} ms) × ${SCENES}`,
+          value: sequentialSeconds,
+          unit: 's',
+        },
+        ratio: seconds / sequentialSeconds,
+        target: `≤ ${TARGET_SECONDS} s`,
+        met: seconds <= TARGET_SECONDS,
+        limitedBy:
+          `CPU: machine ${fmt(usage.machineBusyPercent)} % busy; per generate-and-judge cycle the worker used ` +
+          `${fmt((usage.perProcess.worker.cpuSeconds * 1000) / analyses)} ms, the dev server ` +
+          `${fmt((usage.perProcess['dev server'].cpuSeconds * 1000) / analyses)} ms, driver + simulator ` +
+          `${fmt((usage.perProcess['driver + simulator'].cpuSeconds * 1000) / analyses)} ms (PostgreSQL not counted); ` +
+          `${TARGET_SECONDS} s on 2 cores allows ${fmt((TARGET_SECONDS * 2 * 1000) / analyses)} ms for everything`,
+        notes: [
+          `${fmt(SCENES / seconds)} scenes/s, ${fmt(analyses / seconds)} analyses/s (${analyses} analyses)`,
+          ...Object.entries(usage.perProcess).map(
+            ([name, p]) =>
+              `${name}: CPU ${fmt(p.cpuSeconds)} s (${fmt(p.percentOfCore)} % of a core), RSS peak ${fmt(mem[name].peakMb)} MB, now ${fmt(mem[name].nowMb)} MB`,
+          ),
+          `machine CPU busy: ${fmt(usage.machineBusyPercent)} % of 2 cores; load average at the end: ${loadAverage()}`,
+          `worker options: ${JSON.stringify(options)}`,
+        ],
+      },
+    ];
+    figures.forEach(report);
+    return figures;
+  } finally {
+    await stack.stop();
+  }
+}
+
+runBench(main);

@@ -1,0 +1,170 @@
+/**
+ * 3. Waiting is free: 5,000 regeneration rounds awaiting review on one worker (its own
+ * process). Measures the worker's CPU and resident memory while they wait, and the dev
+ * server's for context. The reference is the worker's CPU while it drove the same rounds to
+ * the review queue. Then a reviewer approves a few rounds the worker no longer holds in its
+ * cache, to show that a wait costs nothing and still resumes.
+ *
+ * To reach 5,000 escalations quickly each round has one attempt (policy maxAttempts 1) whose
+ * provider refuses the prompt: five activities, no media. What is measured is the wait.
+ * Targets: worker CPU ≈ 0 (≤ 2 % of a core) and RSS ≤ 400 MB while waiting.
+ * Run: npx ts-node bench/waiting-is-free.ts   BENCH_ROUNDS (default 5000)
+ */
+import type { WorkflowHandle } from '@temporalio/client';
+import type { RegenerateSceneInput } from '../src/domain/scene';
+import { regenerationWorkflowId } from '../src/domain/workflow-ids';
+import { WORKER_TUNING, type WorkerTuning } from '../src/worker/create-worker';
+import { regenerateSceneWorkflow } from '../workflows';
+import { userDecisionSignal } from '../workflows/messages';
+import { startBenchStack, type BenchStack } from './support/bench-stack';
+import { CpuMeter, loadAverage, memoryMb } from './support/proc-stats';
+import { fmt, median, report, runBench, type Figure } from './support/result';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5000);
+/** Rounds in flight at once while filling: enough to keep the worker busy, few enough to stay in its cache. */
+const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 200);
+const MEASURE_SECONDS = Number(process.env.BENCH_MEASURE_SECONDS ?? 30);
+const DECISIONS = 20;
+const TARGET_CPU_PERCENT = 2;
+const TARGET_RSS_MB = 400;
+const MARKER = 'refused-by-moderation';
+const tuning = JSON.parse(process.env.BENCH_WORKER_TUNING ?? '{}') as Partial<WorkerTuning>;
+
+function roundInput(id: number): RegenerateSceneInput {
+  return {
+    scene: {
+      id,
+      projectId: 1,
+      sceneIndex: id,
+      sceneType: 'b-roll',
+      contentType: 'food',
+      narration: 'Breakfast on the porch.',
+      visualDirection: `A breakfast table on a porch, ${MARKER}`,
+      duration: 0,
+      currentProvider: 'flux',
+      currentAssetUrl: 'http://127.0.0.1:1/assets/original.png',
+      analysisResult: { overallScore: 40, recommendation: 'regenerate', issues: [] },
+    },
+    policy: { maxAttempts: 1 },
+    trigger: 'auto',
+  };
+}
+
+/** Rounds in the review queue, from the search attribute each round keeps current. */
+function countWaiting(stack: BenchStack): Promise<number> {
+  return stack.client.workflow
+    .count(`WorkflowType = 'regenerateSceneWorkflow' AND RegenStatus = 'awaiting_review'`)
+    .then((result) => result.count);
+}
+
+/** Starts rounds while keeping at most IN_FLIGHT of them short of the review queue. */
+async function fill(stack: BenchStack): Promise<WorkflowHandle<typeof regenerateSceneWorkflow>[]> {
+  const handles: WorkflowHandle<typeof regenerateSceneWorkflow>[] = [];
+  let waiting = 0;
+  let lastReport = Date.now();
+  while (waiting < ROUNDS) {
+    const room = Math.min(ROUNDS - handles.length, IN_FLIGHT - (handles.length - waiting));
+    const starts = Array.from({ length: Math.max(0, room) }, (_, index) => {
+      const input = roundInput(handles.length + index + 1);
+      return stack.client.workflow.start(regenerateSceneWorkflow, {
+        taskQueue: stack.taskQueue,
+        workflowId: regenerationWorkflowId(input.scene.id),
+        args: [input],
+      });
+    });
+    handles.push(...(await Promise.all(starts)));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    waiting = await countWaiting(stack);
+    if (Date.now() - lastReport > 10_000) {
+      console.log(`  ${waiting} of ${ROUNDS} rounds awaiting review`);
+      lastReport = Date.now();
+    }
+  }
+  return handles;
+}
+
+async function main(): Promise<Figure[]> {
+  const options = { ...WORKER_TUNING, ...tuning };
+  console.log(`Waiting is free: ${ROUNDS} rounds awaiting review; worker options ${JSON.stringify(options)}; load ${loadAverage()}`);
+  const stack = await startBenchStack({ simLatencyMs: 0, worker: 'child', tuning });
+  try {
+    stack.simulator.setScenarios([{ match: MARKER, faults: { flux: Array(ROUNDS + DECISIONS).fill('refuse') } }]);
+    const pids = { worker: stack.workerPid, 'dev server': stack.devServerPid };
+    const idleRss = memoryMb(stack.workerPid).rss;
+
+    const fillCpu = new CpuMeter(pids);
+    const handles = await fill(stack);
+    const filling = fillCpu.read();
+    console.log(`  ${ROUNDS} rounds reached the review queue in ${fmt(filling.wallSeconds)} s`);
+
+    // Let the last workflow tasks and the worker's own housekeeping settle before measuring.
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    const idleCpu = new CpuMeter(pids);
+    const rssSamples: number[] = [];
+    for (let second = 0; second < MEASURE_SECONDS; second++) {
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      rssSamples.push(memoryMb(stack.workerPid).rss);
+    }
+    const idle = idleCpu.read();
+    const workerIdle = idle.perProcess.worker;
+    const rss = Math.max(...rssSamples);
+    const serverMemory = memoryMb(stack.devServerPid);
+
+    // Decisions on the first rounds, long since evicted from the worker's cache: replayed, then done.
+    const decisionMs: number[] = [];
+    for (const handle of handles.slice(0, DECISIONS)) {
+      const started = process.hrtime.bigint();
+      await handle.signal(userDecisionSignal, { action: 'approve', reviewer: 'bench' });
+      const result = await handle.result();
+      if (result.outcome !== 'approved') throw new Error(`round ${handle.workflowId} ended ${result.outcome}`);
+      decisionMs.push(Number(process.hrtime.bigint() - started) / 1e6);
+    }
+
+    const cpuMet = workerIdle.percentOfCore <= TARGET_CPU_PERCENT;
+    const figures: Figure[] = [
+      {
+        bench: 'waiting',
+        name: `worker CPU while ${ROUNDS} rounds await review (${MEASURE_SECONDS} s)`,
+        value: workerIdle.percentOfCore,
+        unit: '% of a core',
+        reference: {
+          name: `worker CPU while it drove them there (${fmt(filling.wallSeconds)} s)`,
+          value: filling.perProcess.worker.percentOfCore,
+          unit: '% of a core',
+        },
+        ratio: workerIdle.percentOfCore / filling.perProcess.worker.percentOfCore,
+        target: `≈ 0 (≤ ${TARGET_CPU_PERCENT} % of a core)`,
+        met: cpuMet,
+        limitedBy: 'the worker is not idle while rounds wait',
+        notes: [
+          `dev server while waiting: CPU ${fmt(idle.perProcess['dev server'].percentOfCore)} % of a core, RSS ${fmt(serverMemory.rss)} MB`,
+          `a decision on an evicted round: median ${fmt(median(decisionMs))} ms from signal to result (${DECISIONS} rounds)`,
+        ],
+      },
+      {
+        bench: 'waiting',
+        name: `worker resident memory while ${ROUNDS} rounds await review (max of ${MEASURE_SECONDS} samples)`,
+        value: rss,
+        unit: 'MB',
+        reference: { name: 'its peak while filling, start-up included (VmHWM)', value: memoryMb(stack.workerPid).peak, unit: 'MB' },
+        ratio: rss / memoryMb(stack.workerPid).peak,
+        target: `≤ ${TARGET_RSS_MB} MB`,
+        met: rss <= TARGET_RSS_MB,
+        limitedBy:
+          `the worker's own size: ${fmt(idleRss)} MB before any workflow ran (ts-node, libraries, Temporal core), ` +
+          `the workflow sandbox's heap, and about 1 MB per cached workflow (maxCachedWorkflows ${options.maxCachedWorkflows})`,
+        notes: [
+          `worker RSS before any workflow ran: ${fmt(idleRss)} MB`,
+          `worker options: ${JSON.stringify(options)}`,
+          `load average at the end: ${loadAverage()}`,
+        ],
+      },
+    ];
+    figures.forEach(report);
+    return figures;
+  } finally {
+    await stack.stop();
+  }
+}
+
+runBench(main);

@@ -1,0 +1,57 @@
+import type { WorkflowHandle } from '@temporalio/client';
+
+type History = Awaited<ReturnType<WorkflowHandle['fetchHistory']>>;
+type HistoryEvent = NonNullable<History['events']>[number];
+
+/** Every event of the handle's run, read from the server (not from a worker's cache). */
+export async function historyEvents(handle: WorkflowHandle): Promise<HistoryEvent[]> {
+  const history = await handle.fetchHistory();
+  return history.events ?? [];
+}
+
+/**
+ * Workflow tasks that failed: a bug or non-determinism in workflow code. A fault in the world
+ * must end as a retried activity or a failed attempt, never as one of these.
+ */
+export function workflowTaskFailures(events: readonly HistoryEvent[]): string[] {
+  return events
+    .filter((event) => event.workflowTaskFailedEventAttributes)
+    .map((event) => {
+      const attributes = event.workflowTaskFailedEventAttributes!;
+      return `${String(attributes.cause)}: ${attributes.failure?.message ?? ''}`;
+    });
+}
+
+/** How many times the workflow scheduled an activity of this type (retries are not new schedules). */
+export function scheduledCount(events: readonly HistoryEvent[], activityType: string): number {
+  return events.filter((event) => event.activityTaskScheduledEventAttributes?.activityType?.name === activityType).length;
+}
+
+/** When each timer was started, in milliseconds since the epoch. */
+export function timerStartTimes(events: readonly HistoryEvent[]): number[] {
+  return events.filter((event) => event.timerStartedEventAttributes).map((event) => eventTimeMs(event));
+}
+
+export function eventTimeMs(event: HistoryEvent): number {
+  const time = event.eventTime;
+  if (!time) return 0;
+  return Number(time.seconds ?? 0) * 1000 + Math.floor((time.nanos ?? 0) / 1e6);
+}
+
+/**
+ * For each run of an activity of this type, the attempt it was started on last (history keeps
+ * only the final start of a retried activity): 1 means it never needed Temporal's retry.
+ */
+export function startedAttempts(events: readonly HistoryEvent[], activityType: string): number[] {
+  const scheduledIds = new Set(
+    events
+      .filter((event) => event.activityTaskScheduledEventAttributes?.activityType?.name === activityType)
+      .map((event) => String(event.eventId)),
+  );
+  return events
+    .filter((event) => {
+      const started = event.activityTaskStartedEventAttributes;
+      return started && scheduledIds.has(String(started.scheduledEventId));
+    })
+    .map((event) => event.activityTaskStartedEventAttributes!.attempt ?? 1);
+}
