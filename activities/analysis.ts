@@ -14,6 +14,7 @@ import { findModelPrice } from '../src/analysis/cost';
 import { inspectAsset } from '../src/analysis/inspect-asset';
 import { technicalFailureAnalysis, type TechnicalExpectation } from '../src/analysis/technical-checks';
 import { verdictToAnalysis } from '../src/analysis/verdict-to-analysis';
+import { heartbeatWhile } from './heartbeat-while';
 
 export type AnalysisConfig = Pick<AppConfig, 'anthropicModel' | 'modelPrices' | 'keys' | 'simUrl' | 'analysisVideoFrames'>;
 
@@ -35,7 +36,11 @@ export function createAnalysisActivities(deps: AnalysisActivityDeps): AnalysisAc
   let client = deps.anthropic;
   const price = findModelPrice(config.anthropicModel, config.modelPrices);
 
-  async function analyzeAsset(request: AnalyzeAssetRequest): Promise<AnalyzeAssetResult> {
+  // Frame extraction and the Claude call take tens of seconds; the heartbeat lets a dead worker's
+  // analysis be retried within the heartbeat timeout rather than after the whole 5 minutes.
+  const analyzeAsset = (request: AnalyzeAssetRequest) => heartbeatWhile(() => analyze(request));
+
+  async function analyze(request: AnalyzeAssetRequest): Promise<AnalyzeAssetResult> {
     const path = await localCopy(request.asset);
     const expected: TechnicalExpectation = {
       kind: request.scene.duration > 0 ? 'video' : 'image',

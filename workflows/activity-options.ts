@@ -60,8 +60,10 @@ export const storeAssetOptions: ActivityOptions = {
 
 // One Claude request (plus one corrective retry inside the activity) with frame extraction.
 // 429/529 carry their own retry delay; an unusable answer has already had its second chance.
+// The activity heartbeats every 5 s while it works, so a dead worker costs 30 s, not 5 minutes.
 export const analyzeAssetOptions: ActivityOptions = {
   startToCloseTimeout: '5 minutes',
+  heartbeatTimeout: '30 seconds',
   retry: {
     initialInterval: '10 seconds',
     backoffCoefficient: 2,
