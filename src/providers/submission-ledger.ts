@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import type { GenerationTask } from '../domain/activity-types';
@@ -11,8 +12,8 @@ import { ProviderNameSchema } from '../domain/provider';
  *
  * One window cannot be closed: none of these providers takes an idempotency key, so if the
  * worker dies after the provider accepted a task and before the entry is written, the retry
- * submits again. The entry is written immediately after the provider answers to keep that
- * window to one local file write.
+ * submits again. The entry is written immediately after the provider answers, synchronously,
+ * to keep that window to the provider's answer and one local file write.
  */
 export interface SubmissionLedger {
   find(idempotencyKey: string): Promise<GenerationTask | undefined>;
@@ -52,16 +53,20 @@ export function createFileSubmissionLedger(dataDir: string): SubmissionLedger {
     },
 
     async record(idempotencyKey, task) {
-      await mkdir(directory, { recursive: true });
       const target = fileFor(idempotencyKey);
       const entry = { idempotencyKey, task, recordedAt: new Date().toISOString() };
+      // Synchronous on purpose: this write is what stands between a crash and paying twice. The
+      // async fs calls queue in libuv's thread pool behind image resizing and media probes,
+      // which under load held the entry back for seconds; a blocking write and fsync take
+      // milliseconds, and nothing else runs until the task id is on disk.
       // Write then rename: a reader sees the old state or the whole new file, never half of one.
       const temporary = `${target}.${randomUUID()}.tmp`;
       try {
-        await writeFile(temporary, JSON.stringify(entry), { encoding: 'utf8', flush: true });
-        await rename(temporary, target);
+        mkdirSync(directory, { recursive: true });
+        writeFileSync(temporary, JSON.stringify(entry), { encoding: 'utf8', flush: true });
+        renameSync(temporary, target);
       } catch (error) {
-        await rm(temporary, { force: true });
+        rmSync(temporary, { force: true });
         throw error;
       }
     },

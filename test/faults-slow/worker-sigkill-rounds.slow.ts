@@ -6,15 +6,16 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { RegenerationResult } from '../../src/domain/regeneration';
-import { startSimulator, type Simulator } from '../../src/sim/server';
 import { regenerateSceneWorkflow } from '../../workflows';
 import { testDatabase } from '../db/test-databases';
 import { checkRound } from '../helpers/check-round';
+import { historyEvents } from '../helpers/history';
 import { startLoggedWorker, type LoggedProcess } from '../helpers/logged-process';
 import { startRecordingProxy, type RecordingProxy } from '../helpers/recording-proxy';
 import { startReviewDecider } from '../helpers/review-decider';
 import { ROUND_PLANS, scriptedRound, type ScriptedRound } from '../helpers/scripted-rounds';
 import { seededRandom, seedFromEnv } from '../helpers/seeded-random';
+import { startSimulatorProcess, type SimulatorProcess } from '../helpers/simulator-process';
 import { testEnv, testServer } from '../helpers/temporal';
 import { watchedResult } from '../helpers/watched-result';
 import { killHard } from '../helpers/worker-process';
@@ -25,9 +26,9 @@ import { killHard } from '../helpers/worker-process';
  * as planned, no provider task may be paid twice and no database row may be written twice.
  *
  * Cost: an activity the kill interrupts is retried only when Temporal gives up on it: within
- * 30 s for awaitGeneration (heartbeats), but after its start-to-close timeout for the others
- * (analyzeAsset: 5 minutes). The kills therefore all happen in the first minutes, so that
- * their waits overlap.
+ * 30 s for the ones that heartbeat (awaitGeneration, storeAsset, analyzeAsset), after their
+ * start-to-close timeout for the short ones (submitGeneration 1 minute, database 30 s). The
+ * kills therefore all happen in the first minutes, so that their waits overlap.
  *
  * SEED replays a run; ROUNDS and KILLS change its size.
  */
@@ -39,7 +40,7 @@ describe('faults (slow): a worker killed with SIGKILL at random moments across 1
   /** Rounds start spread over this window, so kills land on rounds in every phase. */
   const START_WINDOW_MS = 60_000;
 
-  let simulator: Simulator;
+  let simulator: SimulatorProcess;
   let proxy: RecordingProxy;
   let dataDir: string;
   let worker: LoggedProcess | undefined;
@@ -47,10 +48,12 @@ describe('faults (slow): a worker killed with SIGKILL at random moments across 1
 
   before(async () => {
     console.log(`      seed ${seed} (replay with SEED=${seed}), ${ROUNDS} rounds, ${KILLS} kills`);
-    simulator = await startSimulator({ port: 0 });
-    // The worker reaches the simulator through a proxy that notes when each submission arrived.
-    proxy = await startRecordingProxy(simulator.url);
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'sigkill-rounds-'));
+    // The simulator runs in its own process: a hundred rounds of rendering and judging would
+    // otherwise slow this process down enough to make submissions time out (see the report).
+    simulator = await startSimulatorProcess(path.join(dataDir, 'sim'));
+    // The worker reaches it through a proxy that notes when each submission arrived.
+    proxy = await startRecordingProxy(simulator.url);
   });
   after(async function () {
     this.timeout(60_000);
@@ -82,7 +85,7 @@ describe('faults (slow): a worker killed with SIGKILL at random moments across 1
       }),
       startAtMs: Math.floor(random() * START_WINDOW_MS),
     }));
-    simulator.setScenarios(rounds.flatMap((round) => round.rules));
+    await simulator.setScenarios(rounds.flatMap((round) => round.rules));
 
     worker = await startLoggedWorker(workerEnv);
     const began = Date.now();
@@ -111,7 +114,7 @@ describe('faults (slow): a worker killed with SIGKILL at random moments across 1
             args: [round.input],
           });
           handles.set(round, handle);
-          return watchedResult(handle, () => handle.result());
+          return watchedResult(handle, () => handle.result(), 30_000);
         }),
       );
       await killer;
@@ -120,7 +123,7 @@ describe('faults (slow): a worker killed with SIGKILL at random moments across 1
     }
     const elapsed = Date.now() - began;
 
-    const calls = simulator.calls();
+    const calls = await simulator.calls();
     const problems: string[] = [];
     const explained: string[] = [];
     for (const [index, round] of rounds.entries()) {
@@ -129,9 +132,11 @@ describe('faults (slow): a worker killed with SIGKILL at random moments across 1
       problems.push(...check.problems.map((problem) => `${round.workflowId} (${round.plan}): ${problem}`));
       for (const duplicate of check.duplicates) {
         const prompt = results[index].attempts[duplicate.attemptNumber - 1]?.prompt ?? '';
-        const cause = killBetweenSubmissions(submissionTimes(proxy, prompt), duplicate.submissions, kills);
-        const line = `${round.workflowId} attempt ${duplicate.attemptNumber}: ${duplicate.submissions} submissions`;
-        if (cause) explained.push(`${line} (${cause})`);
+        const killed = killBetweenSubmissions(submissionTimes(proxy, prompt), duplicate.submissions, kills);
+        const retry = await submissionRetry(handle, duplicate.attemptNumber);
+        const line = `${round.workflowId} attempt ${duplicate.attemptNumber}: ${duplicate.submissions} submissions, ${retry.description}`;
+        // A crash, not a failure the worker lived to report: Temporal timed the execution out.
+        if (killed && retry.timedOut) explained.push(`${line} (${killed})`);
         else problems.push(`${line}, not each separated by a kill`);
       }
     }
@@ -153,6 +158,39 @@ describe('faults (slow): a worker killed with SIGKILL at random moments across 1
   });
 });
 
+/** How the attempt's submitGeneration was retried, from history: its last attempt and failure. */
+async function submissionRetry(
+  handle: WorkflowHandle,
+  attemptNumber: number,
+): Promise<{ description: string; timedOut: boolean }> {
+  const events = await historyEvents(handle);
+  // A submission the provider's concurrency limit turned away ("busy") is asked again as a new
+  // activity; only the ones that went through belong to an attempt, one each.
+  const submitted = events.filter(
+    (event) =>
+      event.activityTaskScheduledEventAttributes?.activityType?.name === 'submitGeneration' &&
+      !answeredBusy(events, String(event.eventId)),
+  );
+  const id = String(submitted[attemptNumber - 1]?.eventId);
+  const started = events.find((event) => String(event.activityTaskStartedEventAttributes?.scheduledEventId) === id)
+    ?.activityTaskStartedEventAttributes;
+  if (!started) return { description: 'submitGeneration never started', timedOut: false };
+  return {
+    description: `submitGeneration ran ${started.attempt ?? 1} times (last failure: ${started.lastFailure?.message ?? 'none'})`,
+    timedOut: Boolean(started.lastFailure?.timeoutFailureInfo),
+  };
+}
+
+function answeredBusy(events: Awaited<ReturnType<typeof historyEvents>>, scheduledEventId: string): boolean {
+  const completed = events.find(
+    (event) => String(event.activityTaskCompletedEventAttributes?.scheduledEventId) === scheduledEventId,
+  )?.activityTaskCompletedEventAttributes;
+  const data = completed?.result?.payloads?.[0]?.data;
+  if (!data) return false;
+  const answer = JSON.parse(Buffer.from(data).toString('utf8')) as { busy?: boolean };
+  return answer.busy === true;
+}
+
 /** When the provider submissions carrying exactly this prompt arrived (analyses excluded). */
 function submissionTimes(proxy: RecordingProxy, prompt: string): number[] {
   const needle = JSON.stringify(prompt).slice(1, -1);
@@ -167,17 +205,23 @@ function submissionTimes(proxy: RecordingProxy, prompt: string): number[] {
  * Why an attempt's provider saw more than one submission, if a crash explains it. The
  * submission ledger (src/providers/submission-ledger.ts) cannot close the window between a
  * provider accepting a task and the ledger entry being written, because no provider takes an
- * idempotency key: a worker killed inside it submits again when the activity is retried. Each
- * repeat is explained when a kill falls between it and the submission before it; otherwise the
- * worker paid twice with no crash to excuse it, and that is a bug.
+ * idempotency key: a worker killed inside it submits again when the activity is retried. A
+ * repeat is explained when a kill falls between it and the submission before it (and the caller
+ * checks that Temporal timed that execution out rather than hearing a failure from it);
+ * otherwise the worker paid twice with no crash to excuse it, and that is a bug.
  */
 function killBetweenSubmissions(times: number[], submissions: number, kills: number[]): string | undefined {
   if (times.length !== submissions) return undefined;
   const gaps: number[] = [];
   for (let i = 1; i < times.length; i++) {
-    const kill = kills.find((time) => time >= times[i - 1] && time <= times[i]);
+    // A request the worker wrote just before it died still reaches the provider: the kernel sends
+    // what the socket held. So a kill shortly before the earlier arrival counts as well.
+    const kill = kills.find((time) => time >= times[i - 1] - IN_FLIGHT_MS && time <= times[i]);
     if (kill === undefined) return undefined;
     gaps.push(kill - times[i - 1]);
   }
-  return `worker killed ${gaps.join(', ')} ms after the provider got the request`;
+  return `worker killed ${gaps.map((gap) => (gap < 0 ? `${-gap} ms before` : `${gap} ms after`)).join(', ')} the provider got the request`;
 }
+
+/** How long a request already written to the socket may take to reach the proxy. */
+const IN_FLIGHT_MS = 1_000;
