@@ -4,6 +4,7 @@
  * two or three regeneration attempts (the last kind ends in the review queue). The scenes run
  * one at a time first (each scene's time alone, and the sequential total), then all at once.
  * Target: the parallel project finishes within 1.25× the slowest single scene's time.
+ * Scenes wait for their provider within PROVIDER_CONCURRENCY (set it to see a tighter limit).
  * Run: npx ts-node bench/storyboard-makespan.ts   BENCH_SCENES (20), BENCH_REPEATS (3)
  */
 import path from 'node:path';
@@ -95,6 +96,9 @@ async function main(): Promise<Figure[]> {
       console.log(`  parallel run ${repeat + 1}: ${fmt(makespans[repeat])} s`);
     }
     const usage = cpu.read();
+    const calls = stack.simulator.calls().providers;
+    const limits = stack.config.providerConcurrency;
+    const used = Object.entries(calls).filter(([, provider]) => provider.submissions > 0);
     const makespan = median(makespans);
     const ratio = makespan / slowest;
     const figures: Figure[] = [
@@ -110,7 +114,9 @@ async function main(): Promise<Figure[]> {
         limitedBy: `CPU for media checks and frames on 2 cores (machine ${fmt(usage.machineBusyPercent)} % busy in the parallel runs)`,
         notes: [
           `sequential (one scene at a time): ${fmt(sequential)} s, ${fmt(sequential / makespan)}× the parallel makespan`,
-          'concurrency limit: the worker\'s activity slots (100); no per-provider limit was needed',
+          `per-provider limits (PROVIDER_CONCURRENCY) against the most in flight at the simulator: ${used
+            .map(([name, provider]) => `${name} ${provider.peakInFlight}/${limits[name as keyof typeof limits]}`)
+            .join(', ')}`,
           `CPU in the parallel runs: ${Object.entries(usage.perProcess)
             .map(([name, p]) => `${name} ${fmt(p.percentOfCore)} % of a core`)
             .join(', ')}; machine ${fmt(usage.machineBusyPercent)} % busy`,

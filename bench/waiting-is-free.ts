@@ -86,7 +86,8 @@ async function fill(stack: BenchStack): Promise<WorkflowHandle<typeof regenerate
 async function main(): Promise<Figure[]> {
   const options = { ...WORKER_TUNING, ...tuning };
   console.log(`Waiting is free: ${ROUNDS} rounds awaiting review; worker options ${JSON.stringify(options)}; load ${loadAverage()}`);
-  const stack = await startBenchStack({ simLatencyMs: 0, worker: 'child', tuning });
+  // Every round's generation is refused on purpose: the worker's warning per refusal is noise here.
+  const stack = await startBenchStack({ simLatencyMs: 0, worker: 'child', tuning, workerLogLevel: 'ERROR' });
   try {
     stack.simulator.setScenarios([{ match: MARKER, faults: { flux: Array(ROUNDS + DECISIONS).fill('refuse') } }]);
     const pids = { worker: stack.workerPid, 'dev server': stack.devServerPid };

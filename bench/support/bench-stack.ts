@@ -26,6 +26,8 @@ export interface BenchStackOptions {
    */
   worker: 'in-process' | 'child';
   tuning?: Partial<WorkerTuning>;
+  /** The child worker's log level: ERROR for benchmarks whose activities fail on purpose. */
+  workerLogLevel?: 'WARN' | 'ERROR';
   /** Extra `--dynamic-config-value` settings for the dev server, e.g. eager activity execution. */
   dynamicConfig?: Record<string, string | number | boolean>;
 }
@@ -98,7 +100,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
 
     const worker =
       options.worker === 'child'
-        ? await startChildWorker(env, options.tuning, stops)
+        ? await startChildWorker({ ...env, BENCH_WORKER_LOG_LEVEL: options.workerLogLevel ?? 'WARN' }, options.tuning, stops)
         : await startInProcessWorker(config, db, options.tuning, stops);
 
     const connection = await Connection.connect({ address: devServer.address });

@@ -47,6 +47,8 @@ export async function plainRound(activities: SceneActivities, input: RegenerateS
       aspectRatio: scene.aspectRatio ?? '16:9',
       idempotencyKey: `${workflowId}/plain/1/${attemptNumber}`,
     });
+    // One round at a time never meets a provider's concurrency limit.
+    if ('busy' in task) throw new Error(`${provider} was busy in a benchmark that runs one round at a time`);
     const output = await call(activities.awaitGeneration, task);
     const asset = await call(activities.storeAsset, { url: output.outputUrl, sceneId: scene.id, expectedKind: kind });
     const judged = await call(activities.analyzeAsset, {

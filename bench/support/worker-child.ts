@@ -20,7 +20,7 @@ export type ParentMessage = { type: 'metrics' } | { type: 'memory'; gc?: boolean
 
 async function main(): Promise<void> {
   // Activity info lines (one per activity) would cost CPU and flood the bench's output.
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  Runtime.install({ logger: new DefaultLogger(process.env.BENCH_WORKER_LOG_LEVEL === 'ERROR' ? 'ERROR' : 'WARN') });
   const config = loadConfig();
   const tuning = JSON.parse(process.env.BENCH_WORKER_TUNING ?? '{}') as Partial<WorkerTuning>;
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });

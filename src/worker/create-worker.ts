@@ -11,9 +11,21 @@ export interface WorkerTuning {
   maxConcurrentActivityTaskPolls: number;
 }
 
-// Provisional: the SDK's defaults, until the benchmarks have spoken.
+/**
+ * Measured on a 2-core machine (bench/waiting-is-free.ts, bench/throughput.ts; README "Performance").
+ * - maxCachedWorkflows 100: each cached workflow costs about 1 MB here (every workflow evaluates its
+ *   own copy of the zod domain schemas under reuseV8Context), and the SDK's default grows with the
+ *   heap limit (about 2,300 on a 24 GB machine: gigabytes held by rounds that only wait for a
+ *   reviewer). An evicted round costs nothing while it waits and replays its short history when a
+ *   decision arrives (about 250 ms from signal to result, measured).
+ * - 100 activity slots (the SDK default): awaitGeneration holds a slot for the whole generation,
+ *   minutes with real providers, so the slots bound how many generations run at once; fewer would
+ *   throttle a storyboard, more buys nothing on a machine the analyses already fill.
+ * - 40 workflow-task slots and 10 pollers each (the SDK defaults): workflow tasks take milliseconds;
+ *   the CPU, not the slots, limits throughput here.
+ */
 export const WORKER_TUNING: Readonly<WorkerTuning> = {
-  maxCachedWorkflows: 600,
+  maxCachedWorkflows: 100,
   maxConcurrentWorkflowTaskExecutions: 40,
   maxConcurrentWorkflowTaskPolls: 10,
   maxConcurrentActivityTaskExecutions: 100,
