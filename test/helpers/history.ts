@@ -1,4 +1,5 @@
 import type { WorkflowHandle } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 
 type History = Awaited<ReturnType<WorkflowHandle['fetchHistory']>>;
 type HistoryEvent = NonNullable<History['events']>[number];
@@ -9,13 +10,20 @@ export async function historyEvents(handle: WorkflowHandle): Promise<HistoryEven
   return history.events ?? [];
 }
 
+const { WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND } = temporal.api.enums.v1.WorkflowTaskFailedCause;
+
 /**
  * Workflow tasks that failed: a bug or non-determinism in workflow code. A fault in the world
  * must end as a retried activity or a failed attempt, never as one of these.
+ *
+ * UnhandledCommand is left out: the server answers that way when a signal arrives while the
+ * workflow is completing, so the workflow sees the signal before it ends. It is the server's
+ * ordering protocol, not a fault in the workflow code.
  */
 export function workflowTaskFailures(events: readonly HistoryEvent[]): string[] {
   return events
     .filter((event) => event.workflowTaskFailedEventAttributes)
+    .filter((event) => event.workflowTaskFailedEventAttributes!.cause !== WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND)
     .map((event) => {
       const attributes = event.workflowTaskFailedEventAttributes!;
       return `${String(attributes.cause)}: ${attributes.failure?.message ?? ''}`;
