@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { getScene, listReviewQueue } from '../../src/db/queries';
 import type { SceneView } from '../../src/db/views';
@@ -9,10 +7,10 @@ import type { RegenerationResult } from '../../src/domain/regeneration';
 import type { PipelineScene } from '../../src/domain/scene';
 import { sceneAssetWorkflow } from '../../workflows';
 import { uniqueSceneId } from '../helpers/scenes';
+import { screenshotPath } from '../helpers/screenshot-path';
 import { launchChromium } from './chromium';
 import { startReviewStack, TEMPORAL_UI_URL, TOKEN, type ReviewStack } from './review-stack';
 
-const SCREENSHOTS = path.resolve(__dirname, '../../docs/screenshots');
 const LAPTOP = { width: 1366, height: 900 };
 const TABLET = { width: 820, height: 1180 };
 /** How long the page may take to notice what the workflow did: it polls every 2 s meanwhile. */
@@ -328,11 +326,6 @@ describe('the review page in Chromium, on the real web server, worker, Temporal 
     }
   }
 });
-
-function screenshotPath(name: string): string {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  return path.join(SCREENSHOTS, name);
-}
 
 async function waitForCount(locator: ReturnType<Page['locator']>, count: number, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
@@ -10,12 +10,12 @@ import { regenerateSceneWorkflow } from '../../workflows';
 import { userDecisionSignal } from '../../workflows/messages';
 import { fakeActivities } from '../helpers/fake-activities';
 import { sceneInput } from '../helpers/scenes';
+import { screenshotPath } from '../helpers/screenshot-path';
 import { workflowBundle } from '../helpers/workflow-bundle';
 import { waitForStatus } from '../helpers/workflow-runner';
 import { launchChromium } from './headless-chromium';
+import { SCREENSHOT_PATH } from './runbook-section';
 
-/** Where the README's picture of the Web UI lives; this test is what makes it. */
-const SCREENSHOT = path.resolve(__dirname, '../../docs/screenshots/temporal-web-ui.png');
 
 describe('the Temporal Web UI shows a round’s attempt history (README screenshot)', function () {
   this.timeout(180_000);
@@ -91,8 +91,9 @@ describe('the Temporal Web UI shows a round’s attempt history (README screensh
       const box = await table.getByText(name, { exact: true }).boundingBox();
       assert.ok(box && box.y > 0 && box.y + box.height <= 900, `${name} is in the picture`);
     }
-    mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
-    await page.screenshot({ path: SCREENSHOT });
-    assert.ok(statSync(SCREENSHOT).size > 20_000, 'the screenshot has content');
+    // The README's picture of the Web UI (UPDATE_SCREENSHOTS=1 refreshes it): this test makes it.
+    const screenshot = screenshotPath(path.basename(SCREENSHOT_PATH));
+    await page.screenshot({ path: screenshot });
+    assert.ok(statSync(screenshot).size > 20_000, 'the screenshot has content');
   });
 });
