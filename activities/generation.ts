@@ -5,17 +5,22 @@ import type {
   GenerationOutput,
   GenerationRequest,
   GenerationTask,
+  ProviderBusy,
 } from '../src/domain/activity-types';
 import { FailureType } from '../src/domain/failures';
 import type { ProviderName } from '../src/domain/provider';
 import { countGenerationCost } from '../src/observability/metrics';
 import { classifyProviderError, taskFailure } from '../src/providers/classify-failure';
+import type { ConcurrencyGate } from '../src/providers/concurrency-gate';
 import type { ProviderClient } from '../src/providers/provider-client';
 import type { SubmissionLedger } from '../src/providers/submission-ledger';
+import { awaitGenerationOptions } from '../workflows/activity-options';
 
 export interface GenerationActivityDeps {
   providers: Record<ProviderName, ProviderClient>;
   ledger: SubmissionLedger;
+  /** Per-provider limits on generations in flight (PROVIDER_CONCURRENCY). */
+  gate: ConcurrencyGate;
   /** Wait between polls: starts at `initial`, grows ×1.5 up to `max`. */
   pollIntervalMs?: { initial: number; max: number };
   /**
@@ -39,14 +44,24 @@ export function createGenerationActivities(deps: GenerationActivityDeps): Genera
   const interval = deps.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
   const maxPollFailures = deps.maxConsecutivePollFailures ?? 3;
 
-  async function submitGeneration(request: GenerationRequest): Promise<GenerationTask> {
+  async function submitGeneration(request: GenerationRequest): Promise<GenerationTask | ProviderBusy> {
     const recorded = await deps.ledger.find(request.idempotencyKey);
     if (recorded && recorded.provider === request.provider) {
       log.info('Generation already submitted for this attempt; reusing its task', {
         provider: recorded.provider,
         taskId: recorded.taskId,
       });
+      // Already at the provider: it counts against the limit whatever the limit says now.
+      deps.gate.hold(recorded.provider, recorded.taskId);
       return recorded;
+    }
+    const place = deps.gate.tryTake(request.provider);
+    if (!place.granted) {
+      log.info('Provider at its concurrency limit; the workflow will ask again', {
+        provider: request.provider,
+        inFlight: deps.gate.inFlight(request.provider),
+      });
+      return { busy: true, provider: request.provider, retryAfterMs: place.retryAfterMs };
     }
     const provider = deps.providers[request.provider];
     let taskId: string;
@@ -58,8 +73,10 @@ export function createGenerationActivities(deps: GenerationActivityDeps): Genera
         aspectRatio: request.aspectRatio,
       }));
     } catch (error) {
+      place.lease.cancel();
       throw classifyProviderError(request.provider, 'submit', error);
     }
+    place.lease.bind(taskId);
     const task: GenerationTask = {
       provider: request.provider,
       taskId,
@@ -83,6 +100,7 @@ export function createGenerationActivities(deps: GenerationActivityDeps): Genera
       let delay = interval.initial;
       let failuresInRow = 0;
       for (;;) {
+        deps.gate.hold(task.provider, task.taskId);
         const result = await pollOnce(provider, task);
         state.polls += 1;
         if (result instanceof ApplicationFailure) {
@@ -94,6 +112,7 @@ export function createGenerationActivities(deps: GenerationActivityDeps): Genera
           heartbeat({ ...state });
           await sleep(wait);
         } else if (result.state === 'done') {
+          deps.gate.release(task.provider, task.taskId);
           const costUsd = provider.costUsd(task.kind, task.durationSeconds);
           countGenerationCost(task.provider, task.taskId, costUsd);
           return { provider: task.provider, taskId: task.taskId, outputUrl: result.outputUrl, costUsd };
@@ -109,6 +128,9 @@ export function createGenerationActivities(deps: GenerationActivityDeps): Genera
       }
     } catch (error) {
       if (wasCancelledByWorkflow(error)) await cancelQuietly(provider, task);
+      // A failure Temporal retries polls the same task again, so its place stays taken (and
+      // lapses if no retry comes); after a cancellation or a final failure nothing will.
+      if (wasCancelledByWorkflow(error) || isFinal(error)) deps.gate.release(task.provider, task.taskId);
       throw error;
     }
   }
@@ -143,6 +165,12 @@ function readHeartbeat(taskId: string): GenerationHeartbeat | undefined {
     progress: typeof candidate.progress === 'number' ? candidate.progress : undefined,
     polls: typeof candidate.polls === 'number' ? candidate.polls : 0,
   };
+}
+
+const FINAL_FAILURE_TYPES: readonly string[] = awaitGenerationOptions.retry?.nonRetryableErrorTypes ?? [];
+
+function isFinal(error: unknown): boolean {
+  return error instanceof ApplicationFailure && (error.nonRetryable || FINAL_FAILURE_TYPES.includes(error.type ?? ''));
 }
 
 function retryDelayOf(failure: ApplicationFailure): number | undefined {

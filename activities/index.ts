@@ -2,6 +2,7 @@ import type { AppConfig } from '../src/config';
 import type { SceneActivities } from '../src/domain/activity-types';
 import type { Db } from '../src/db/database';
 import type { AssetStore } from '../src/storage/asset-store';
+import { createConcurrencyGate } from '../src/providers/concurrency-gate';
 import { createProviderClients } from '../src/providers/registry';
 import { createFileSubmissionLedger } from '../src/providers/submission-ledger';
 import { createAnalysisActivities } from './analysis';
@@ -21,6 +22,7 @@ export function createActivities({ config, db, store }: ActivityDeps): SceneActi
     ...createGenerationActivities({
       providers: createProviderClients(config),
       ledger: createFileSubmissionLedger(config.dataDir),
+      gate: createConcurrencyGate({ limits: config.providerConcurrency }),
     }),
     ...createFetchActivities({
       store,

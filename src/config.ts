@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import type { ProviderName } from './domain/provider';
+import { ProviderNameSchema, type ProviderName } from './domain/provider';
 
 /**
  * Prices used to report what an attempt cost (research/providers.md). Video is priced per
@@ -51,6 +51,8 @@ const EnvSchema = z.object({
   TEMPORAL_UI_URL: z.string().default('http://localhost:8233'),
   MAX_ASSET_BYTES: z.coerce.number().int().positive().default(512 * 1024 * 1024),
   ANALYSIS_VIDEO_FRAMES: z.coerce.number().int().min(1).max(20).default(4),
+  /** Generations in flight per provider from one worker, e.g. "kling=3,runway=2"; the rest keep the default. */
+  PROVIDER_CONCURRENCY: optionalString,
   LOG_LEVEL: z.string().default('info'),
   // The worker's Prometheus endpoint; 0 picks a free port (tests, several workers on one host).
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
@@ -85,6 +87,8 @@ export interface AppConfig {
   temporalUiUrl: string;
   maxAssetBytes: number;
   analysisVideoFrames: number;
+  /** Generations each provider may have in flight from one worker process. */
+  providerConcurrency: Record<ProviderName, number>;
   logLevel: string;
   /** Where the worker serves /metrics, and the loopback port of Temporal's exporter behind it. */
   metrics: { port: number; temporalPort: number };
@@ -118,11 +122,40 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     temporalUiUrl: e.TEMPORAL_UI_URL.replace(/\/+$/, ''),
     maxAssetBytes: e.MAX_ASSET_BYTES,
     analysisVideoFrames: e.ANALYSIS_VIDEO_FRAMES,
+    providerConcurrency: parseProviderConcurrency(e.PROVIDER_CONCURRENCY),
     logLevel: e.LOG_LEVEL,
     metrics: { port: e.METRICS_PORT, temporalPort: e.TEMPORAL_METRICS_PORT },
     generationPrices: DEFAULT_GENERATION_PRICES,
     modelPrices: DEFAULT_MODEL_PRICES,
   };
+}
+
+/**
+ * Providers cap concurrent tasks per account (plans differ), so the default only keeps a large
+ * storyboard from flooding one provider; set the plan's figure per provider.
+ */
+export const DEFAULT_PROVIDER_CONCURRENCY = 10;
+
+/** "kling=3,runway=2" → a limit for every provider, the ones not named at the default. */
+export function parseProviderConcurrency(list: string | undefined): Record<ProviderName, number> {
+  const limits = Object.fromEntries(ProviderNameSchema.options.map((name) => [name, DEFAULT_PROVIDER_CONCURRENCY])) as Record<
+    ProviderName,
+    number
+  >;
+  for (const pair of (list ?? '').split(',').map((item) => item.trim())) {
+    if (pair === '') continue;
+    const match = /^([a-z]+)\s*=\s*(\d+)$/.exec(pair);
+    const provider = ProviderNameSchema.safeParse(match?.[1]);
+    const limit = Number(match?.[2]);
+    if (!match || !provider.success || !Number.isSafeInteger(limit) || limit < 1) {
+      throw new Error(
+        `Invalid environment: PROVIDER_CONCURRENCY must look like "kling=3,runway=2" with providers among ` +
+          `${ProviderNameSchema.options.join(', ')} and limits of at least 1; "${pair}" is not`,
+      );
+    }
+    limits[provider.data] = limit;
+  }
+  return limits;
 }
 
 /** "ana:token1,bo:token2" → one entry per reviewer; a malformed list stops the start. */

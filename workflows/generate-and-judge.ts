@@ -3,7 +3,8 @@ import type { SceneAnalysisResult } from '../src/domain/analysis';
 import type { BrandProfile } from '../src/domain/brand';
 import type { ProviderName } from '../src/domain/provider';
 import type { SceneKind } from '../src/domain/activity-types';
-import { analyzeAsset, awaitGeneration, storeAsset, submitGeneration } from './activities';
+import { analyzeAsset, awaitGeneration, storeAsset } from './activities';
+import { submitWhenProviderHasRoom } from './submit-when-free';
 
 export interface SceneFacts {
   id: number;
@@ -41,7 +42,7 @@ export async function generateAndJudge(plan: GenerationPlan, receipt: Receipt): 
   const { scene, kind } = plan;
   const aspectRatio = scene.aspectRatio ?? '16:9';
   const durationSeconds = kind === 'video' ? scene.duration : 0;
-  const task = await submitGeneration({
+  const task = await submitWhenProviderHasRoom({
     provider: plan.provider,
     prompt: plan.prompt,
     kind,

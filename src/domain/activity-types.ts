@@ -34,6 +34,16 @@ export interface GenerationTask {
   durationSeconds: number;
 }
 
+/**
+ * The provider already runs as many of our generations as its limit allows (PROVIDER_CONCURRENCY):
+ * nothing was submitted, and the workflow asks again after `retryAfterMs` on a durable timer.
+ */
+export interface ProviderBusy {
+  busy: true;
+  provider: ProviderName;
+  retryAfterMs: number;
+}
+
 export interface GenerationOutput {
   provider: ProviderName;
   taskId: string;
@@ -156,7 +166,7 @@ export interface SaveSceneAnalysisRequest {
 }
 
 export interface GenerationActivities {
-  submitGeneration(request: GenerationRequest): Promise<GenerationTask>;
+  submitGeneration(request: GenerationRequest): Promise<GenerationTask | ProviderBusy>;
   awaitGeneration(task: GenerationTask): Promise<GenerationOutput>;
 }
 

@@ -11,6 +11,8 @@ export interface ProviderCalls {
   cancels: number;
   /** Submissions answered with a scripted fault. */
   faults: number;
+  /** Most tasks of this provider running at once: what a provider's concurrency cap would see. */
+  peakInFlight: number;
 }
 
 export interface SimCalls {
@@ -26,8 +28,14 @@ export class CallCounts {
   private analyses = 0;
   private analysisFaults = 0;
 
-  count(provider: ProviderName, what: keyof ProviderCalls): void {
+  count(provider: ProviderName, what: Exclude<keyof ProviderCalls, 'peakInFlight'>): void {
     this.providers[provider][what] += 1;
+  }
+
+  /** Called at each new task: the number running can only reach a new peak then. */
+  noteInFlight(provider: ProviderName, running: number): void {
+    const calls = this.providers[provider];
+    calls.peakInFlight = Math.max(calls.peakInFlight, running);
   }
 
   countAnalysis(faulted: boolean): void {
@@ -51,6 +59,6 @@ export class CallCounts {
 
 function emptyProviders(): Record<ProviderName, ProviderCalls> {
   return Object.fromEntries(
-    ProviderNameSchema.options.map((name) => [name, { submissions: 0, polls: 0, downloads: 0, cancels: 0, faults: 0 }]),
+    ProviderNameSchema.options.map((name) => [name, { submissions: 0, polls: 0, downloads: 0, cancels: 0, faults: 0, peakInFlight: 0 }]),
   ) as Record<ProviderName, ProviderCalls>;
 }

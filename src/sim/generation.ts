@@ -33,6 +33,7 @@ export function submitGeneration(context: SimContext, submission: GenerationSubm
     latencyMs: latencyMs ?? context.latencyMs,
     fault,
   });
+  context.counts.noteInFlight(provider, context.tasks.running(provider));
   return { kind: 'task', task };
 }
 

@@ -57,6 +57,15 @@ export class TaskStore {
     return task === undefined || task.deleted || task.api !== api ? undefined : task;
   }
 
+  /** Tasks of the provider still queued or running: neither finished nor cancelled. */
+  running(provider: ProviderName, now = Date.now()): number {
+    let count = 0;
+    for (const task of this.tasks.values()) {
+      if (task.provider === provider && !task.cancelled && !task.deleted && this.phase(task, now) !== 'done') count += 1;
+    }
+    return count;
+  }
+
   phase(task: SimTask, now = Date.now()): TaskPhase {
     const elapsed = now - task.createdAt.getTime();
     if (elapsed >= task.latencyMs) return 'done';

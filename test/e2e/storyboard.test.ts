@@ -1,36 +1,23 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { SceneAssetInput } from '../../src/domain/scene';
 import type { SceneAssetResult } from '../../src/domain/regeneration';
 import { countRows, getScene, listReviewQueue } from '../../src/db/queries';
-import { startStack, type Stack } from '../../src/stack/start-stack';
+import type { Stack } from '../../src/stack/start-stack';
 import { sceneAssetWorkflow } from '../../workflows';
 import { getRegenerationStateQuery } from '../../workflows/messages';
-import { testDatabase } from '../db/test-databases';
+import { startE2eStack, type E2eStack } from '../helpers/e2e-stack';
 import { uniqueSceneId } from '../helpers/scenes';
-import { testServer } from '../helpers/temporal';
 
 describe('a storyboard end to end: real activities, simulator, PostgreSQL, Temporal', function () {
   this.timeout(240_000);
+  let e2e: E2eStack | undefined;
   let stack: Stack;
-  let dataDir: string;
   const projectId = uniqueSceneId();
 
   before(async function () {
     this.timeout(240_000);
-    const [server, database] = await Promise.all([testServer(), testDatabase('postgres')]);
-    dataDir = mkdtempSync(path.join(os.tmpdir(), 'storyboard-e2e-'));
-    stack = await startStack({
-      env: { ...process.env, DATABASE_URL: database.databaseUrl, REVIEW_API_TOKEN: 'e2e-token' },
-      dataDir,
-      temporalAddress: server.address,
-      simulator: 'always',
-      webPort: 0,
-      taskQueue: `e2e-${randomUUID()}`,
-    });
+    e2e = await startE2eStack({ name: 'storyboard-e2e', env: { REVIEW_API_TOKEN: 'e2e-token' } });
+    stack = e2e.stack;
     stack.simulator!.setScenarios([
       { match: 'ceramic mug', scores: [82] },
       { match: 'mountain lake', scores: [50, 75] },
@@ -44,8 +31,7 @@ describe('a storyboard end to end: real activities, simulator, PostgreSQL, Tempo
 
   after(async function () {
     this.timeout(60_000);
-    await stack?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await e2e?.stop();
   });
 
   function scene(sceneIndex: number, visualDirection: string, provider: 'falai' | 'kling' | 'luma', duration: number) {

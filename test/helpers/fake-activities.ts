@@ -11,6 +11,8 @@ export interface FakeScript {
   issues?: SceneIssue[];
   /** Throw on the n-th submission (0-based), e.g. a refusal. */
   submitFailures?: Record<number, () => Error>;
+  /** Answer "provider busy" (waiting this many ms) to the n-th submission (0-based). */
+  busySubmissions?: Record<number, number>;
   /** Throw on the n-th analysis (0-based). */
   analysisFailures?: Record<number, () => Error>;
   /** Milliseconds each generation takes, so a test can observe a round in flight. */
@@ -48,6 +50,8 @@ export function fakeActivities(script: FakeScript): { activities: SceneActivitie
       calls.submissions.push(request);
       const failure = script.submitFailures?.[index];
       if (failure) throw failure();
+      const busyFor = script.busySubmissions?.[index];
+      if (busyFor !== undefined) return { busy: true, provider: request.provider, retryAfterMs: busyFor };
       return { provider: request.provider, taskId: `task-${index}`, kind: request.kind, durationSeconds: request.durationSeconds };
     },
     async awaitGeneration(task) {

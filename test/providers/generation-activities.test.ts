@@ -5,9 +5,12 @@ import { DefaultLogger } from '@temporalio/worker';
 import { createGenerationActivities, type GenerationHeartbeat } from '../../activities/generation';
 import type { GenerationOutput, GenerationRequest, GenerationTask } from '../../src/domain/activity-types';
 import type { ProviderName } from '../../src/domain/provider';
+import { parseProviderConcurrency } from '../../src/config';
+import { createConcurrencyGate, type ConcurrencyGate } from '../../src/providers/concurrency-gate';
 import { ProviderHttpError } from '../../src/providers/http-errors';
 import type { ProviderClient, ProviderPollResult } from '../../src/providers/provider-client';
 import { createMemorySubmissionLedger } from '../../src/providers/submission-ledger';
+import { submittedTask } from '../helpers/submitted-task';
 
 /** A provider that answers polls from a script and counts what it was asked. */
 class ScriptedProvider implements ProviderClient {
@@ -33,11 +36,11 @@ class ScriptedProvider implements ProviderClient {
   }
 }
 
-function activitiesWith(provider: ProviderClient) {
+function activitiesWith(provider: ProviderClient, gate: ConcurrencyGate = createConcurrencyGate({ limits: parseProviderConcurrency(undefined) })) {
   const providers = Object.fromEntries(
     (['kling', 'runway', 'luma', 'hailuo', 'falai', 'flux'] as ProviderName[]).map((name) => [name, provider]),
   ) as Record<ProviderName, ProviderClient>;
-  return createGenerationActivities({ providers, ledger: createMemorySubmissionLedger(), pollIntervalMs: { initial: 5, max: 20 } });
+  return createGenerationActivities({ providers, ledger: createMemorySubmissionLedger(), gate, pollIntervalMs: { initial: 5, max: 20 } });
 }
 
 // The activities log every submission and retry; tests only want to hear about errors.
@@ -93,8 +96,79 @@ describe('generation activities', () => {
       const env = quietEnvironment();
       const failure = await expectFailure(env.run(activities.submitGeneration, request), 'unavailable');
       assert.equal(failure.nextRetryDelay, 2000);
-      const retried = (await env.run(activities.submitGeneration, request)) as GenerationTask;
+      const retried = submittedTask(await env.run(activities.submitGeneration, request));
       assert.equal(retried.taskId, 'task-after-outage');
+    });
+  });
+
+  describe('the per-provider concurrency limit', () => {
+    const gateOfOne = () => createConcurrencyGate({ limits: { ...parseProviderConcurrency(undefined), kling: 1 }, retryAfterMs: 700 });
+    const second = { ...request, idempotencyKey: 'regenerate-scene-2/1/1' };
+
+    it('answers busy without calling the provider while its limit is in flight, and submits once the task ends', async () => {
+      const provider = new ScriptedProvider([{ state: 'done', outputUrl: 'https://cdn.test/1.mp4' }]);
+      const gate = gateOfOne();
+      const activities = activitiesWith(provider, gate);
+      const first = submittedTask(await quietEnvironment().run(activities.submitGeneration, request));
+      assert.deepEqual(await quietEnvironment().run(activities.submitGeneration, second), {
+        busy: true,
+        provider: 'kling',
+        retryAfterMs: 700,
+      });
+      assert.equal(provider.submissions, 1);
+      // Another provider has its own limit.
+      submittedTask(await quietEnvironment().run(activities.submitGeneration, { ...second, provider: 'luma' as const }));
+
+      await quietEnvironment().run(activities.awaitGeneration, first);
+      assert.equal(gate.inFlight('kling'), 0);
+      submittedTask(await quietEnvironment().run(activities.submitGeneration, second));
+    });
+
+    it('a refused submission takes no place', async () => {
+      const provider = new ScriptedProvider();
+      provider.submit = async () => {
+        throw new ProviderHttpError(400, 'bad prompt', undefined);
+      };
+      const gate = gateOfOne();
+      await expectFailure(quietEnvironment().run(activitiesWith(provider, gate).submitGeneration, request), 'bad_request');
+      assert.equal(gate.inFlight('kling'), 0);
+    });
+
+    it('a final failure gives the place back; one Temporal retries keeps it for the retry', async () => {
+      const refusedGate = gateOfOne();
+      const refused = new ScriptedProvider([{ state: 'failed', reason: 'SAFETY', refused: true }]);
+      const refusedTask = submittedTask(await quietEnvironment().run(activitiesWith(refused, refusedGate).submitGeneration, request));
+      await expectFailure(quietEnvironment().run(activitiesWith(refused, refusedGate).awaitGeneration, refusedTask), 'content_refused');
+      assert.equal(refusedGate.inFlight('kling'), 0);
+
+      const outageGate = gateOfOne();
+      const outage = new ScriptedProvider([new ProviderHttpError(500, 'down', undefined)]);
+      const outageTask = submittedTask(await quietEnvironment().run(activitiesWith(outage, outageGate).submitGeneration, request));
+      await expectFailure(quietEnvironment().run(activitiesWith(outage, outageGate).awaitGeneration, outageTask), 'unavailable');
+      assert.equal(outageGate.inFlight('kling'), 1);
+    });
+
+    it('a workflow cancellation gives the place back', async () => {
+      const provider = new ScriptedProvider([{ state: 'pending' }]);
+      const gate = gateOfOne();
+      const activities = activitiesWith(provider, gate);
+      const submitted = submittedTask(await quietEnvironment().run(activities.submitGeneration, request));
+      const env = quietEnvironment();
+      env.once('heartbeat', () => env.cancel());
+      await assert.rejects(env.run(activities.awaitGeneration, submitted), CancelledFailure);
+      assert.equal(gate.inFlight('kling'), 0);
+    });
+
+    it('a retried submission the ledger knows keeps its task, even when the limit is taken', async () => {
+      const provider = new ScriptedProvider();
+      const gate = gateOfOne();
+      const activities = activitiesWith(provider, gate);
+      const first = submittedTask(await quietEnvironment().run(activities.submitGeneration, request));
+      gate.release('kling', first.taskId);
+      gate.hold('kling', 'someone-else');
+      assert.deepEqual(await quietEnvironment().run(activities.submitGeneration, request), first);
+      assert.equal(provider.submissions, 1);
+      assert.equal(gate.inFlight('kling'), 2);
     });
   });
 

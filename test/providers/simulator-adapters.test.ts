@@ -6,13 +6,15 @@ import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import { createGenerationActivities } from '../../activities/generation';
-import { loadConfig } from '../../src/config';
-import type { GenerationOutput, GenerationRequest, GenerationTask, SceneKind } from '../../src/domain/activity-types';
+import { loadConfig, parseProviderConcurrency } from '../../src/config';
+import type { GenerationOutput, GenerationRequest, SceneKind } from '../../src/domain/activity-types';
 import type { ProviderName } from '../../src/domain/provider';
 import type { ProviderClient, ProviderPollResult } from '../../src/providers/provider-client';
+import { createConcurrencyGate } from '../../src/providers/concurrency-gate';
 import { createProviderClients } from '../../src/providers/registry';
 import { createFileSubmissionLedger } from '../../src/providers/submission-ledger';
 import { startSimulator } from '../../src/sim/server';
+import { submittedTask } from '../helpers/submitted-task';
 
 /**
  * Every adapter against the simulator through its real client: our fetch for PiAPI, the
@@ -159,6 +161,7 @@ describe('provider adapters against the simulator', function () {
       createGenerationActivities({
         providers,
         ledger: createFileSubmissionLedger(dataDir),
+        gate: createConcurrencyGate({ limits: parseProviderConcurrency(undefined) }),
         pollIntervalMs: { initial: 20, max: 100 },
       });
 
@@ -168,8 +171,8 @@ describe('provider adapters against the simulator', function () {
         ...request('video', 'idempotent kling harbour'),
         idempotencyKey: 'regenerate-scene-7/1/1',
       };
-      const first = (await quietEnvironment().run(activities().submitGeneration, generation)) as GenerationTask;
-      const second = (await quietEnvironment().run(activities().submitGeneration, generation)) as GenerationTask;
+      const first = submittedTask(await quietEnvironment().run(activities().submitGeneration, generation));
+      const second = submittedTask(await quietEnvironment().run(activities().submitGeneration, generation));
       assert.deepEqual(second, first);
       assert.equal(sim.calls().providers.kling.submissions, 1);
     });
@@ -181,7 +184,7 @@ describe('provider adapters against the simulator', function () {
         ...request('video', 'await runway meadow'),
         idempotencyKey: 'regenerate-scene-8/1/1',
       };
-      const task = (await quietEnvironment().run(activities().submitGeneration, generation)) as GenerationTask;
+      const task = submittedTask(await quietEnvironment().run(activities().submitGeneration, generation));
       const env = quietEnvironment();
       const beats: Array<{ taskId: string }> = [];
       env.on('heartbeat', (details: { taskId: string }) => beats.push(details));
@@ -202,7 +205,7 @@ describe('provider adapters against the simulator', function () {
           ...request(kind, prompt),
           idempotencyKey: `regenerate-scene-9/1/${provider}`,
         };
-        const task = (await quietEnvironment().run(activities().submitGeneration, generation)) as GenerationTask;
+        const task = submittedTask(await quietEnvironment().run(activities().submitGeneration, generation));
         const env = quietEnvironment();
         env.once('heartbeat', () => env.cancel());
         await assert.rejects(env.run(activities().awaitGeneration, task), CancelledFailure);

@@ -492,6 +492,25 @@ describe('regenerateSceneWorkflow on a real Temporal server', function () {
       });
     });
 
+    it('a busy provider is asked again after a durable timer, and the attempt goes on unchanged', async () => {
+      const { activities, calls } = fakeActivities({ scores: [75], busySubmissions: { 0: 200, 1: 200 } });
+      await withWorker(activities, async ({ start }) => {
+        const handle = await start(sceneInput());
+        const result = await handle.result();
+        assert.equal(result.attempts.length, 1);
+        assert.equal(result.attempts[0].result, 'success');
+        assert.equal(result.attempts[0].providerTaskId, 'task-2');
+        assert.equal(calls.submissions.length, 3);
+        assert.equal(new Set(calls.submissions.map((s) => s.idempotencyKey)).size, 1);
+        const timers = (await handle.fetchHistory()).events!.filter((e) => e.timerStartedEventAttributes);
+        // The second wait is longer than the first: a long queue asks less and less often.
+        assert.deepEqual(
+          timers.map((e) => Number(e.timerStartedEventAttributes!.startToFireTimeout!.nanos) / 1e6),
+          [200, 250],
+        );
+      });
+    });
+
     it('a transient failure is retried by Temporal and the attempt succeeds', async () => {
       const { activities, calls } = fakeActivities({ scores: [75], submitFailures: { 0: unavailable } });
       await withWorker(activities, async ({ start }) => {
