@@ -12,7 +12,7 @@ import { startFaultStack, type FaultStack } from '../helpers/fault-stack';
 import { historyEvents, scheduledCount, timerStartTimes, workflowTaskFailures } from '../helpers/history';
 import { sceneInput } from '../helpers/scenes';
 import { waitUntilAsync } from '../helpers/wait-async';
-import { waitForStatus } from '../helpers/workflow-runner';
+import { waitForReviewEntry, waitForStatus } from '../helpers/workflow-runner';
 
 /**
  * Review decisions that arrive twice, early, together or against the review timeout, with the
@@ -114,7 +114,7 @@ describe('faults: review decisions out of order and duplicated (real activities,
     await waitForStatus(handle, 'regenerating');
     await handle.signal(userDecisionSignal, { action: 'approve', reviewer: 'early' });
 
-    const waiting = await waitForStatus(handle, 'awaiting_review', 60_000);
+    const waiting = await waitForReviewEntry(handle);
     assert.equal(waiting.attempts.length, 3);
     assert.equal(waiting.decision, undefined);
     await handle.signal(userDecisionSignal, { action: 'approve', attemptNumber: 9, reviewer: 'wrong-attempt' });
@@ -138,13 +138,8 @@ describe('faults: review decisions out of order and duplicated (real activities,
 
   it('a duplicate "regenerate" arriving while the first is being carried out starts no extra round', async () => {
     const handle = await round('duplicated regenerate', [30]);
-    await waitForStatus(handle, 'awaiting_review', 60_000);
-    // The status turns awaiting_review just before the activity that writes the queue row.
-    let entry: Awaited<ReturnType<typeof queueRows>>[number] | undefined;
-    await waitUntilAsync(async () => {
-      [entry] = await queueRows(faults.db, handle.workflowId);
-      return entry !== undefined;
-    });
+    await waitForReviewEntry(handle);
+    const [entry] = await queueRows(faults.db, handle.workflowId);
 
     // Hold the queue row so closeReviewEntry blocks: the workflow has taken the first decision
     // and is carrying it out when the duplicate arrives, the window a double click hits.
@@ -152,7 +147,7 @@ describe('faults: review decisions out of order and duplicated (real activities,
     await lock.connect();
     try {
       await lock.query('begin');
-      await lock.query('select id from review_queue where id = $1 for update', [entry!.id]);
+      await lock.query('select id from review_queue where id = $1 for update', [entry.id]);
       const decision: UserDecision = { action: 'regenerate', reviewer: 'ana' };
       await handle.signal(userDecisionSignal, decision);
       await waitForStatus(handle, 'awaiting_review', 20_000, (state) => state.decision !== undefined);

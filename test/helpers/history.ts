@@ -35,6 +35,19 @@ export function scheduledCount(events: readonly HistoryEvent[], activityType: st
   return events.filter((event) => event.activityTaskScheduledEventAttributes?.activityType?.name === activityType).length;
 }
 
+/** How many of those scheduled activities have completed (successfully). */
+export function completedCount(events: readonly HistoryEvent[], activityType: string): number {
+  const scheduledIds = new Set(
+    events
+      .filter((event) => event.activityTaskScheduledEventAttributes?.activityType?.name === activityType)
+      .map((event) => String(event.eventId)),
+  );
+  return events.filter((event) => {
+    const completed = event.activityTaskCompletedEventAttributes;
+    return completed && scheduledIds.has(String(completed.scheduledEventId));
+  }).length;
+}
+
 /** When each timer was started, in milliseconds since the epoch. */
 export function timerStartTimes(events: readonly HistoryEvent[]): number[] {
   return events.filter((event) => event.timerStartedEventAttributes).map((event) => eventTimeMs(event));

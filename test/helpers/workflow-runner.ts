@@ -6,7 +6,9 @@ import type { RegenerateSceneInput } from '../../src/domain/scene';
 import type { RegenerationState, RegenerationStatus } from '../../src/domain/regeneration';
 import { getRegenerationStateQuery } from '../../workflows/messages';
 import { regenerateSceneWorkflow } from '../../workflows';
+import { completedCount, historyEvents, scheduledCount } from './history';
 import { testEnv } from './temporal';
+import { waitUntilAsync } from './wait-async';
 import { workflowBundle } from './workflow-bundle';
 
 export interface RunContext {
@@ -53,6 +55,22 @@ export async function waitForStatus(
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`round did not reach ${status}; last state: ${JSON.stringify(last)}`);
+}
+
+/**
+ * Waits until the round awaits review and its queue entry is written: the status turns
+ * awaiting_review in the workflow task that schedules escalateToReview, so a reader of the
+ * database can look between the two. A query is answered only between workflow tasks, so once
+ * it shows the status, the escalation is in the history to wait for.
+ */
+export async function waitForReviewEntry(handle: WorkflowHandle, timeoutMs = 60_000): Promise<RegenerationState> {
+  const state = await waitForStatus(handle, 'awaiting_review', timeoutMs);
+  await waitUntilAsync(async () => {
+    const events = await historyEvents(handle);
+    const scheduled = scheduledCount(events, 'escalateToReview');
+    return scheduled > 0 && completedCount(events, 'escalateToReview') === scheduled;
+  }, timeoutMs, 'the review queue entry');
+  return state;
 }
 
 /** Waits for something an activity does after the workflow state already shows it. */

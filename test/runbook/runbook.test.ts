@@ -12,7 +12,7 @@ import { regenerateSceneWorkflow } from '../../workflows';
 import { testDatabase } from '../db/test-databases';
 import { uniqueSceneId } from '../helpers/scenes';
 import { testServer } from '../helpers/temporal';
-import { waitForStatus } from '../helpers/workflow-runner';
+import { waitForReviewEntry } from '../helpers/workflow-runner';
 import { runbook } from './runbook-commands';
 import { BEGIN_MARKER, END_MARKER, runbookSection } from './runbook-section';
 import { runInShell, runJson } from './run-in-shell';
@@ -75,7 +75,7 @@ describe('the operator runbook, run with the real temporal CLI', function () {
         rounds.set(marker, { sceneId: input.scene.id, workflowId, handle });
       }),
     );
-    await Promise.all([...rounds.values()].map(({ handle }) => waitForStatus(handle, 'awaiting_review', 120_000)));
+    await Promise.all([...rounds.values()].map(({ handle }) => waitForReviewEntry(handle, 120_000)));
   });
 
   after(async function () {
@@ -125,7 +125,7 @@ describe('the operator runbook, run with the real temporal CLI', function () {
     const { runId } = await stack.client.workflow.getHandle(workflowId).describe();
     assert.notEqual(runId, oldRunId, 'a reset starts a new run');
     const handle = stack.client.workflow.getHandle(workflowId, runId);
-    await waitForStatus(handle, 'awaiting_review', 60_000);
+    await waitForReviewEntry(handle);
     return handle;
   }
 
