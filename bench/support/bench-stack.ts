@@ -48,6 +48,11 @@ export interface BenchStack {
   workerMetrics(): Promise<Awaited<ReturnType<typeof register.getMetricsAsJSON>>>;
   /** The worker's own process ('child' mode). */
   workerProcess?: ChildProcess;
+  /**
+   * The worker process's main-thread memory ('child' mode), after a full collection when it runs
+   * with --expose-gc (BENCH_WORKER_NODE_OPTIONS): what its heap really holds, apart from RSS.
+   */
+  workerMemory(options?: { gc?: boolean }): Promise<NodeJS.MemoryUsage | undefined>;
   stop(): Promise<void>;
 }
 
@@ -119,6 +124,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
       devServerPid: devServer.process.pid!,
       workerMetrics: worker.metrics,
       workerProcess: worker.child,
+      workerMemory: (options) => worker.memory?.(options) ?? Promise.resolve(undefined),
       stop,
     };
   } catch (error) {
@@ -133,6 +139,7 @@ interface StartedWorker {
   child?: ChildProcess;
   activities?: SceneActivities;
   metrics: BenchStack['workerMetrics'];
+  memory?: BenchStack['workerMemory'];
 }
 
 async function startInProcessWorker(
@@ -203,5 +210,15 @@ async function startChildWorker(
       child.on('message', onMessage);
       child.send({ type: 'metrics' } satisfies ParentMessage);
     });
-  return { pid: child.pid!, metrics, child };
+  const memory = (options?: { gc?: boolean }) =>
+    new Promise<NodeJS.MemoryUsage>((resolve) => {
+      const onMessage = (message: ChildMessage) => {
+        if (message.type !== 'memory') return;
+        child.off('message', onMessage);
+        resolve(message.usage);
+      };
+      child.on('message', onMessage);
+      child.send({ type: 'memory', gc: options?.gc } satisfies ParentMessage);
+    });
+  return { pid: child.pid!, metrics, memory, child };
 }
