@@ -98,9 +98,14 @@ async function main(): Promise<Figure[]> {
   const options = { ...WORKER_TUNING, ...tuning };
   console.log(`Waiting is free: ${ROUNDS} rounds awaiting review; worker options ${JSON.stringify(options)}; load ${loadAverage()}`);
   // Every round's generation is refused on purpose: the worker's warning per refusal is noise here.
-  // A full collection before the breakdown tells memory held from garbage not yet collected.
-  process.env.BENCH_WORKER_NODE_OPTIONS = `${process.env.BENCH_WORKER_NODE_OPTIONS ?? ''} --expose-gc`.trim();
-  const stack = await startBenchStack({ simLatencyMs: 0, worker: 'child', tuning, workerLogLevel: 'ERROR' });
+  // --expose-gc: a full collection before the breakdown tells memory held from garbage not yet collected.
+  const stack = await startBenchStack({
+    simLatencyMs: 0,
+    worker: 'child',
+    tuning,
+    workerLogLevel: 'ERROR',
+    workerNodeOptions: ['--expose-gc'],
+  });
   try {
     stack.simulator.setScenarios([{ match: MARKER, faults: { flux: Array(ROUNDS + DECISIONS).fill('refuse') } }]);
     const pids = { worker: stack.workerPid, 'dev server': stack.devServerPid };

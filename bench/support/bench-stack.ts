@@ -28,6 +28,8 @@ export interface BenchStackOptions {
   tuning?: Partial<WorkerTuning>;
   /** The child worker's log level: ERROR for benchmarks whose activities fail on purpose. */
   workerLogLevel?: 'WARN' | 'ERROR';
+  /** Node options for the child worker, on top of BENCH_WORKER_NODE_OPTIONS, e.g. --expose-gc. */
+  workerNodeOptions?: string[];
   /** Extra `--dynamic-config-value` settings for the dev server, e.g. eager activity execution. */
   dynamicConfig?: Record<string, string | number | boolean>;
 }
@@ -50,7 +52,7 @@ export interface BenchStack {
   workerProcess?: ChildProcess;
   /**
    * The worker process's main-thread memory ('child' mode), after a full collection when it runs
-   * with --expose-gc (BENCH_WORKER_NODE_OPTIONS): what its heap really holds, apart from RSS.
+   * with --expose-gc (workerNodeOptions): what its heap really holds, apart from RSS.
    */
   workerMemory(options?: { gc?: boolean }): Promise<NodeJS.MemoryUsage | undefined>;
   stop(): Promise<void>;
@@ -105,7 +107,12 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
 
     const worker =
       options.worker === 'child'
-        ? await startChildWorker({ ...env, BENCH_WORKER_LOG_LEVEL: options.workerLogLevel ?? 'WARN' }, options.tuning, stops)
+        ? await startChildWorker(
+            { ...env, BENCH_WORKER_LOG_LEVEL: options.workerLogLevel ?? 'WARN' },
+            options.tuning,
+            options.workerNodeOptions ?? [],
+            stops,
+          )
         : await startInProcessWorker(config, db, options.tuning, stops);
 
     const connection = await Connection.connect({ address: devServer.address });
@@ -170,6 +177,7 @@ async function startInProcessWorker(
 async function startChildWorker(
   env: NodeJS.ProcessEnv,
   tuning: Partial<WorkerTuning> | undefined,
+  extraNodeOptions: string[],
   stops: (() => Promise<unknown>)[],
 ): Promise<StartedWorker> {
   // BENCH_WORKER_COMPILED=1 runs the worker from JavaScript compiled into dist/ (npx tsc --outDir
@@ -178,7 +186,7 @@ async function startChildWorker(
   const script = compiled
     ? path.resolve(__dirname, '../../dist/bench/support/worker-child.js')
     : path.join(__dirname, 'worker-child.ts');
-  const nodeOptions = (process.env.BENCH_WORKER_NODE_OPTIONS ?? '').split(' ').filter(Boolean);
+  const nodeOptions = [...(process.env.BENCH_WORKER_NODE_OPTIONS ?? '').split(' ').filter(Boolean), ...extraNodeOptions];
   const child: ChildProcess = fork(script, [], {
     env: { ...env, BENCH_WORKER_TUNING: JSON.stringify(tuning ?? {}) },
     execArgv: [...(compiled ? [] : ['-r', 'ts-node/register']), ...nodeOptions],
@@ -200,25 +208,18 @@ async function startChildWorker(
     });
     child.once('exit', (code) => reject(new Error(`the worker exited with ${code} before it started`)));
   });
-  const metrics = () =>
-    new Promise<Awaited<ReturnType<typeof register.getMetricsAsJSON>>>((resolve) => {
+  /** Sends the child a request and resolves with its first answer of the matching type. */
+  const ask = <T extends ChildMessage['type']>(request: ParentMessage & { type: T }) =>
+    new Promise<Extract<ChildMessage, { type: T }>>((resolve) => {
       const onMessage = (message: ChildMessage) => {
-        if (message.type !== 'metrics') return;
+        if (message.type !== request.type) return;
         child.off('message', onMessage);
-        resolve(message.metrics);
+        resolve(message as Extract<ChildMessage, { type: T }>);
       };
       child.on('message', onMessage);
-      child.send({ type: 'metrics' } satisfies ParentMessage);
+      child.send(request);
     });
-  const memory = (options?: { gc?: boolean }) =>
-    new Promise<NodeJS.MemoryUsage>((resolve) => {
-      const onMessage = (message: ChildMessage) => {
-        if (message.type !== 'memory') return;
-        child.off('message', onMessage);
-        resolve(message.usage);
-      };
-      child.on('message', onMessage);
-      child.send({ type: 'memory', gc: options?.gc } satisfies ParentMessage);
-    });
+  const metrics = () => ask({ type: 'metrics' }).then((answer) => answer.metrics);
+  const memory = (options?: { gc?: boolean }) => ask({ type: 'memory', gc: options?.gc }).then((answer) => answer.usage);
   return { pid: child.pid!, metrics, memory, child };
 }

@@ -16,8 +16,9 @@ export interface WorkerTuning {
  * - maxCachedWorkflows 100: each cached workflow costs about 4 MB here (945 MB of worker RSS with 100
  *   cached, 573 MB with 10; every workflow evaluates its own copy of zod and the domain schemas
  *   under reuseV8Context), and the SDK's default grows with the heap limit (about 2,300 on a
- *   24 GB machine: gigabytes held by rounds that only wait for a reviewer). An evicted round costs nothing while it waits and replays its short history when a
- *   decision arrives (about 250 ms from signal to result, measured).
+ *   24 GB machine: gigabytes held by rounds that only wait for a reviewer). An evicted round
+ *   costs nothing while it waits and replays its short history when a decision arrives (about
+ *   250 ms from signal to result, measured).
  * - 100 activity slots (the SDK default): awaitGeneration holds a slot for the whole generation,
  *   minutes with real providers, so the slots bound how many generations run at once; fewer would
  *   throttle a storyboard, more buys nothing on a machine the analyses already fill.
