@@ -33,7 +33,7 @@ describe('Claude HTTP errors the simulator does not script', function () {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    client = new Anthropic({ apiKey: 'sk-ant-test-not-real', baseURL: `http://127.0.0.1:${port}`, maxRetries: 0 });
+    client = new Anthropic({ apiKey: 'test-api-key', baseURL: `http://127.0.0.1:${port}`, maxRetries: 0 });
   });
   after(() => new Promise<void>((resolve) => server.close(() => resolve())));
   beforeEach(() => {
