@@ -10,7 +10,7 @@ import { openDatabase, type Db } from '../db/database';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../sim/server';
 import { startMetricsServer } from '../observability/metrics-server';
 import { LocalAssetStore } from '../storage/local-asset-store';
-import { freePort, startDevServer, type DevServer } from '../temporal/dev-server';
+import { reservePort, startDevServer, type DevServer } from '../temporal/dev-server';
 import { buildWebServer } from '../web/server';
 import { createSceneWorker } from '../worker/create-worker';
 
@@ -71,7 +71,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   };
   try {
     const webPort = options.webPort ?? Number(env.PORT ?? 3000);
-    const port = webPort === 0 ? await freePort() : webPort;
+    // The port must be known now (asset URLs name it) but is listened on last: hold it till then.
+    const reserved = webPort === 0 ? await reservePort() : undefined;
+    if (reserved) stops.push(() => reserved.release());
+    const port = reserved?.port ?? webPort;
     const dataDir = path.resolve(options.dataDir ?? env.DATA_DIR ?? './data');
     mkdirSync(dataDir, { recursive: true });
 
@@ -149,6 +152,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         temporalNamespace: config.temporal.namespace,
       },
     });
+    await reserved?.release();
     await web.listen({ port, host: '127.0.0.1' });
     stops.push(async () => {
       // In-flight requests get a moment to finish; a client that never reads its response

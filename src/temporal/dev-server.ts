@@ -114,14 +114,34 @@ async function waitForFrontend(
   throw new Error(`Temporal dev server at ${address} did not answer within ${timeoutMs} ms: ${String(lastError)}`);
 }
 
-export function freePort(): Promise<number> {
+export interface ReservedPort {
+  port: number;
+  /** Frees the port for its real listener; safe to call more than once. */
+  release(): Promise<void>;
+}
+
+/**
+ * A free loopback port, held by a listening socket until `release`. Between choosing a port and
+ * listening on it a process opens other sockets, and the kernel may give the same number to one of
+ * them (an outgoing connection's local port); holding it until just before the listen prevents that.
+ */
+export function reservePort(): Promise<ReservedPort> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.unref();
     server.on('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
+      let released: Promise<void> | undefined;
+      const release = () => (released ??= new Promise<void>((done) => server.close(() => done())));
+      resolve({ port, release });
     });
   });
+}
+
+/** A loopback port free right now, for a listener that binds it at once (a child process's). */
+export async function freePort(): Promise<number> {
+  const reserved = await reservePort();
+  await reserved.release();
+  return reserved.port;
 }
