@@ -9,7 +9,7 @@
  * BENCH_ROUNDS (default 8 per batch), BENCH_REPEATS (default 5 batches per mode).
  */
 import type { WorkflowHandle } from '@temporalio/client';
-import type { RegenerateSceneInput } from '../src/domain/scene';
+import type { RegenerateSceneInput } from '../src/domain/inputs';
 import { regenerationWorkflowId } from '../src/domain/workflow-ids';
 import { DEV_SERVER_DYNAMIC_CONFIG } from '../src/temporal/dev-server';
 import { regenerateSceneWorkflow } from '../workflows';

@@ -10,7 +10,7 @@
 import path from 'node:path';
 import { readDemoStoryboard } from '../src/demo/storyboard';
 import type { SceneAssetResult } from '../src/domain/regeneration';
-import type { SceneAssetInput } from '../src/domain/scene';
+import type { SceneAssetInput } from '../src/domain/inputs';
 import { SCENE_ASSET_WORKFLOW, sceneAssetWorkflowId } from '../src/domain/workflow-ids';
 import type { ScenarioRule } from '../src/sim/server';
 import { startBenchStack, type BenchStack } from './support/bench-stack';

@@ -9,7 +9,7 @@
  */
 import type { SceneAssetResult } from '../src/domain/regeneration';
 import { SCENE_ASSET_WORKFLOW, sceneAssetWorkflowId } from '../src/domain/workflow-ids';
-import type { SceneAssetInput } from '../src/domain/scene';
+import type { SceneAssetInput } from '../src/domain/inputs';
 import { WORKER_TUNING, type WorkerTuning } from '../src/worker/create-worker';
 import { startBenchStack, type BenchStack } from './support/bench-stack';
 import { MemorySampler } from './support/memory-sampler';

@@ -11,7 +11,7 @@
  * Run: npx ts-node bench/waiting-is-free.ts   BENCH_ROUNDS (default 5000)
  */
 import type { WorkflowHandle } from '@temporalio/client';
-import type { RegenerateSceneInput } from '../src/domain/scene';
+import type { RegenerateSceneInput } from '../src/domain/inputs';
 import { regenerationWorkflowId } from '../src/domain/workflow-ids';
 import { WORKER_TUNING, type WorkerTuning } from '../src/worker/create-worker';
 import { regenerateSceneWorkflow } from '../workflows';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { ProviderNameSchema, type ProviderName } from './domain/provider';
+import { isProviderName, PROVIDER_NAMES, type ProviderName } from './domain/provider';
 
 /**
  * Prices used to report what an attempt cost (research/providers.md). Video is priced per
@@ -138,22 +138,22 @@ export const DEFAULT_PROVIDER_CONCURRENCY = 10;
 
 /** "kling=3,runway=2" → a limit for every provider, the ones not named at the default. */
 export function parseProviderConcurrency(list: string | undefined): Record<ProviderName, number> {
-  const limits = Object.fromEntries(ProviderNameSchema.options.map((name) => [name, DEFAULT_PROVIDER_CONCURRENCY])) as Record<
+  const limits = Object.fromEntries(PROVIDER_NAMES.map((name) => [name, DEFAULT_PROVIDER_CONCURRENCY])) as Record<
     ProviderName,
     number
   >;
   for (const pair of (list ?? '').split(',').map((item) => item.trim())) {
     if (pair === '') continue;
     const match = /^([a-z]+)\s*=\s*(\d+)$/.exec(pair);
-    const provider = ProviderNameSchema.safeParse(match?.[1]);
+    const provider = match?.[1];
     const limit = Number(match?.[2]);
-    if (!match || !provider.success || !Number.isSafeInteger(limit) || limit < 1) {
+    if (!match || !isProviderName(provider) || !Number.isSafeInteger(limit) || limit < 1) {
       throw new Error(
         `Invalid environment: PROVIDER_CONCURRENCY must look like "kling=3,runway=2" with providers among ` +
-          `${ProviderNameSchema.options.join(', ')} and limits of at least 1; "${pair}" is not`,
+          `${PROVIDER_NAMES.join(', ')} and limits of at least 1; "${pair}" is not`,
       );
     }
-    limits[provider.data] = limit;
+    limits[provider] = limit;
   }
   return limits;
 }

@@ -5,7 +5,7 @@ import type { RegenerationPolicy } from '../src/domain/policy';
 import type { ProviderName } from '../src/domain/provider';
 import type { AttemptFailure, RegenerationAttempt } from '../src/domain/regeneration';
 import { generateAndJudge, roundUsd, type GenerationPlan, type Receipt } from './generate-and-judge';
-import { attemptOutcome } from './strategy';
+import { attemptOutcome } from './rules/outcome';
 
 /** What the scene stands on now: its own asset before the round, or the last attempt that beat it. */
 export interface CurrentAsset {
@@ -39,8 +39,9 @@ export interface AttemptPlan extends GenerationPlan {
 }
 
 /**
- * One attempt. Any activity failure (after its own retries) makes a failed attempt with its
- * reason and the round goes on; only cancellation and bugs propagate.
+ * One attempt, generated, stored and judged, as the record SPEC.md keeps of it. Any activity
+ * failure (after its own retries) makes a failed attempt with its reason and the round goes on;
+ * only cancellation and bugs propagate.
  */
 export async function runAttempt(plan: AttemptPlan): Promise<RegenerationAttempt> {
   const { current, policy } = plan;

@@ -1,27 +1,18 @@
+import { sleep } from '@temporalio/workflow';
 import type { AssetRef } from '../src/domain/asset';
 import type { SceneAnalysisResult } from '../src/domain/analysis';
 import type { BrandProfile } from '../src/domain/brand';
 import type { ProviderName } from '../src/domain/provider';
-import type { SceneKind } from '../src/domain/activity-types';
-import { analyzeAsset, awaitGeneration, storeAsset } from './activities';
-import { submitWhenProviderHasRoom } from './submit-when-free';
-
-export interface SceneFacts {
-  id: number;
-  sceneType: string;
-  contentType: string;
-  narration: string;
-  visualDirection: string;
-  duration: number;
-  aspectRatio?: string;
-}
+import { DEFAULT_ASPECT_RATIO, type Scene } from '../src/domain/scene';
+import type { GenerationRequest, GenerationTask, ProviderBusy, SceneKind } from '../src/domain/activity-types';
+import { analyzeAsset, awaitGeneration, storeAsset, submitGeneration } from './activities';
 
 export interface GenerationPlan {
   idempotencyKey: string;
   provider: ProviderName;
   prompt: string;
   kind: SceneKind;
-  scene: SceneFacts;
+  scene: Scene;
   brandProfile?: BrandProfile;
   minScoreToPass: number;
 }
@@ -37,10 +28,14 @@ export interface JudgedAsset {
   analysis: SceneAnalysisResult;
 }
 
-/** Generate (submit, then await so the task id is in history), copy into our store, judge. */
+/**
+ * The work of one attempt: submit once the provider has room, await the provider's task (its id
+ * is in history, so a retry resumes it rather than paying again), copy the output into our
+ * store, judge it.
+ */
 export async function generateAndJudge(plan: GenerationPlan, receipt: Receipt): Promise<JudgedAsset> {
   const { scene, kind } = plan;
-  const aspectRatio = scene.aspectRatio ?? '16:9';
+  const aspectRatio = scene.aspectRatio ?? DEFAULT_ASPECT_RATIO;
   const durationSeconds = kind === 'video' ? scene.duration : 0;
   const task = await submitWhenProviderHasRoom({
     provider: plan.provider,
@@ -76,4 +71,26 @@ export async function generateAndJudge(plan: GenerationPlan, receipt: Receipt): 
 /** Costs are fractions of a cent per image; six decimals keep sums exact enough. */
 export function roundUsd(usd: number): number {
   return Math.round(usd * 1e6) / 1e6;
+}
+
+// Each ask costs about ten history events. Waits grow gently (×1.25) so a place freed by a
+// seconds-long image is taken soon, and stop at 15 s so a queue behind minutes-long videos
+// adds about forty events a minute, far from Temporal's history limits.
+const BUSY_WAIT_GROWTH = 1.25;
+const LONGEST_BUSY_WAIT_MS = 15_000;
+
+/**
+ * Submits once the provider has room under its concurrency limit. The wait between asks is a
+ * durable timer: it holds no worker slot, survives restarts and shows in the history.
+ */
+async function submitWhenProviderHasRoom(request: GenerationRequest): Promise<GenerationTask> {
+  for (let waits = 0; ; waits++) {
+    const answer = await submitGeneration(request);
+    if (!isBusy(answer)) return answer;
+    await sleep(Math.round(Math.min(LONGEST_BUSY_WAIT_MS, answer.retryAfterMs * BUSY_WAIT_GROWTH ** waits)));
+  }
+}
+
+function isBusy(answer: GenerationTask | ProviderBusy): answer is ProviderBusy {
+  return 'busy' in answer && answer.busy;
 }

@@ -11,13 +11,18 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { SceneAnalysisResult } from '../src/domain/analysis';
 import type { RegenerationResult, RegenerationState, SceneAssetResult } from '../src/domain/regeneration';
-import { SceneAssetInputSchema, sceneForRegeneration, type SceneAssetInput } from '../src/domain/scene';
+import { checkSceneAssetInput } from '../src/domain/input-checks';
+import type { SceneAssetInput } from '../src/domain/inputs';
+import { sceneForRegeneration } from '../src/domain/scene';
+import { regenerationWorkflowId } from '../src/domain/workflow-ids';
 import { db } from './activities';
 import { describeFailure } from './attempt';
 import { generateAndJudge, roundUsd, type JudgedAsset, type Receipt } from './generate-and-judge';
 import { regenerationEscalatedSignal } from './messages';
 import { regenerateSceneWorkflow } from './regenerate-scene';
-import { needsRegeneration, resolvePolicy, sceneKind } from './strategy';
+import { needsRegeneration } from './rules/outcome';
+import { resolvePolicy } from './rules/policy';
+import { sceneKind } from './rules/provider-choice';
 
 /**
  * The pipeline's step for one scene: store it, make its first asset with the scene's provider,
@@ -25,11 +30,11 @@ import { needsRegeneration, resolvePolicy, sceneKind } from './strategy';
  * decided, or waiting in the review queue (the round itself goes on waiting for a person).
  */
 export async function sceneAssetWorkflow(rawInput: SceneAssetInput): Promise<SceneAssetResult> {
-  const parsed = SceneAssetInputSchema.safeParse(rawInput);
-  if (!parsed.success) {
-    throw ApplicationFailure.nonRetryable(`Invalid input: ${parsed.error.message}`, 'bad_request');
+  const checked = checkSceneAssetInput(rawInput);
+  if (!checked.ok) {
+    throw ApplicationFailure.nonRetryable(`Invalid input: ${checked.problems.join('; ')}`, 'bad_request');
   }
-  const { scene, project, policy: partialPolicy } = parsed.data;
+  const { scene, project, policy: partialPolicy } = checked.value;
   const policy = resolvePolicy(partialPolicy);
   const { workflowId, runId } = workflowInfo();
 
@@ -112,7 +117,7 @@ export async function sceneAssetWorkflow(rawInput: SceneAssetInput): Promise<Sce
   async function startRound(first: { assetUrl?: string; analysis: SceneAnalysisResult }) {
     try {
       return await startChild(regenerateSceneWorkflow, {
-        workflowId: `regenerate-scene-${scene.id}`,
+        workflowId: regenerationWorkflowId(scene.id),
         // The round outlives this step while it waits for a reviewer.
         parentClosePolicy: ParentClosePolicy.ABANDON,
         args: [
@@ -127,7 +132,7 @@ export async function sceneAssetWorkflow(rawInput: SceneAssetInput): Promise<Sce
     } catch (error) {
       if (error instanceof WorkflowExecutionAlreadyStartedError) {
         throw ApplicationFailure.nonRetryable(
-          `A regeneration round is already running for scene ${scene.id} (regenerate-scene-${scene.id})`,
+          `A regeneration round is already running for scene ${scene.id} (${regenerationWorkflowId(scene.id)})`,
           'round_already_running',
         );
       }

@@ -2,8 +2,11 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import type { SceneActivities } from '../../src/domain/activity-types';
 import type { RegenerationAttempt } from '../../src/domain/regeneration';
-import type { RegenerateSceneInput } from '../../src/domain/scene';
-import { attemptOutcome, improvedPrompt, providerForAttempt, resolvePolicy, sceneKind } from '../../workflows/strategy';
+import type { RegenerateSceneInput } from '../../src/domain/inputs';
+import { attemptOutcome } from '../../workflows/rules/outcome';
+import { resolvePolicy } from '../../workflows/rules/policy';
+import { improvedPrompt } from '../../workflows/rules/prompt';
+import { providerForAttempt, sceneKind } from '../../workflows/rules/provider-choice';
 
 // The worker logs at WARN in these benchmarks; the plain loop must not pay for more.
 const QUIET = new DefaultLogger('WARN');

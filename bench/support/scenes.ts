@@ -1,4 +1,4 @@
-import type { SceneAssetInput } from '../../src/domain/scene';
+import type { SceneAssetInput } from '../../src/domain/inputs';
 
 /**
  * Image scenes for the load benchmarks. A few visual directions only, so the simulator renders

@@ -2,7 +2,7 @@ import type Anthropic from '@anthropic-ai/sdk';
 import type { SceneForAnalysis } from '../domain/activity-types';
 import type { BrandProfile } from '../domain/brand';
 import { JUDGE_TOOL_NAME, judgeInputJsonSchema } from '../domain/judge';
-import { DEFAULT_BRAND_FIXES } from '../../workflows/strategy';
+import { DEFAULT_BRAND_FIXES } from '../domain/fix-phrases';
 import type { JudgeImage } from './inspect-asset';
 import type { MediaFacts } from './media-facts';
 

@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { Client } from '@temporalio/client';
-import type { z } from 'zod';
-import { ProviderNameSchema } from '../domain/provider';
-import { SceneAssetInputSchema } from '../domain/scene';
+import { checkSceneAssetInput, checkStoryboard } from '../domain/input-checks';
+import { isProviderName, PROVIDER_NAMES } from '../domain/provider';
+import type { Checked } from '../domain/shape-check';
 import { CommandError, decide, showRegenerationState } from './operator-commands';
-import { startSceneAsset, startStoryboard, StoryboardSchema } from './scene-pipeline';
+import { startSceneAsset, startStoryboard } from './scene-pipeline';
 
 export const USAGE = `Usage: client <command>
 
@@ -34,13 +34,13 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
     switch (command) {
       case 'start-scene': {
         const [file] = positionals(rest, 1, 'start-scene <scene.json>');
-        const input = await readJsonFile(file, SceneAssetInputSchema);
+        const input = await readJsonFile(file, checkSceneAssetInput);
         printJson(deps, await startSceneAsset(await deps.client(), deps.taskQueue, input));
         return 0;
       }
       case 'start-storyboard': {
         const [file] = positionals(rest, 1, 'start-storyboard <storyboard.json>');
-        const storyboard = await readJsonFile(file, StoryboardSchema);
+        const storyboard = await readJsonFile(file, checkStoryboard);
         printJson(deps, await startStoryboard(await deps.client(), deps.taskQueue, storyboard));
         return 0;
       }
@@ -111,8 +111,8 @@ function decisionArguments(args: string[]): { sceneId: number; decision: Record<
   }
   if (values.prompt !== undefined) decision.customPrompt = values.prompt;
   if (values.provider !== undefined) {
-    if (!ProviderNameSchema.safeParse(values.provider).success) {
-      throw new CommandError(`--provider must be one of ${ProviderNameSchema.options.join(', ')}`);
+    if (!isProviderName(values.provider)) {
+      throw new CommandError(`--provider must be one of ${PROVIDER_NAMES.join(', ')}`);
     }
     decision.provider = values.provider;
   }
@@ -131,7 +131,7 @@ function sceneIdArgument(text: string): number {
   return id;
 }
 
-async function readJsonFile<T>(file: string, schema: z.ZodType<T>): Promise<T> {
+async function readJsonFile<T>(file: string, check: (raw: unknown) => Checked<T>): Promise<T> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -144,12 +144,9 @@ async function readJsonFile<T>(file: string, schema: z.ZodType<T>): Promise<T> {
   } catch (error) {
     throw new CommandError(`${file} is not JSON: ${(error as Error).message}`);
   }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(file)'}: ${issue.message}`);
-    throw new CommandError(`${file} does not fit: ${problems.join('; ')}`);
-  }
-  return parsed.data;
+  const checked = check(json);
+  if (!checked.ok) throw new CommandError(`${file} does not fit: ${checked.problems.join('; ')}`);
+  return checked.value;
 }
 
 function printJson(deps: CliDeps, value: unknown): void {

@@ -1,5 +1,7 @@
 import type { Client } from '@temporalio/client';
-import { UserDecisionSchema, type RegenerationState, type UserDecision } from '../domain/regeneration';
+import { checkUserDecision } from '../domain/input-checks';
+import type { RegenerationState, UserDecision } from '../domain/regeneration';
+import { decisionProblem } from '../../workflows/rules/decision';
 import { regenerationWorkflowId } from '../domain/workflow-ids';
 import { queryRegenerationState, signalDecision } from './regeneration-round';
 
@@ -23,22 +25,18 @@ export async function decide(
   sceneId: number,
   rawDecision: unknown,
 ): Promise<{ workflowId: string; decision: UserDecision }> {
-  const parsed = UserDecisionSchema.safeParse(rawDecision);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'decision'}: ${issue.message}`);
-    throw new CommandError(`Invalid decision: ${problems.join('; ')}`);
-  }
-  const decision = parsed.data;
+  const checked = checkUserDecision(rawDecision);
+  if (!checked.ok) throw new CommandError(`Invalid decision: ${checked.problems.join('; ')}`);
+  const decision = checked.value;
   const state = await showRegenerationState(client, sceneId);
   if (state.status !== 'awaiting_review') {
     throw new CommandError(`The round for scene ${sceneId} is ${state.status}, not awaiting review`);
   }
-  if (decision.action === 'approve' && decision.attemptNumber !== undefined && decision.attemptNumber > 0) {
-    const attempt = state.attempts.find((a) => a.round === state.round && a.attemptNumber === decision.attemptNumber);
-    if (!attempt?.assetUrl) {
-      throw new CommandError(`Round ${state.round} has no attempt ${decision.attemptNumber} with an asset to approve`);
-    }
-  }
+  const problem = decisionProblem(
+    decision,
+    state.attempts.filter((a) => a.round === state.round),
+  );
+  if (problem !== undefined) throw new CommandError(`Round ${state.round}: ${problem}`);
   const workflowId = regenerationWorkflowId(sceneId);
   await signalDecision(client, { workflowId }, decision);
   return { workflowId, decision };

@@ -5,7 +5,7 @@ import {
   type Client,
 } from '@temporalio/client';
 import type { RegenerationState, UserDecision } from '../domain/regeneration';
-import type { RegenerateSceneInput } from '../domain/scene';
+import type { RegenerateSceneInput } from '../domain/inputs';
 import { REGENERATE_SCENE_WORKFLOW, regenerationWorkflowId } from '../domain/workflow-ids';
 import type { regenerateSceneWorkflow } from '../../workflows/regenerate-scene';
 import { getRegenerationStateQuery, userDecisionSignal } from '../../workflows/messages';

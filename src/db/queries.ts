@@ -1,16 +1,8 @@
 import { sql } from 'kysely';
 import type { Db } from './database';
 import type { ReviewEntryStatus, TableName } from './schema';
-import {
-  toProjectView,
-  toReviewEntryView,
-  toSceneView,
-  toStoredAttempt,
-  type ProjectView,
-  type ReviewEntryView,
-  type SceneView,
-  type StoredAttempt,
-} from './views';
+import type { ProjectView, ReviewEntryView, SceneView, StoredAttempt } from '../web/api-types';
+import { toProjectView, toReviewEntryView, toSceneView, toStoredAttempt } from './views';
 
 /** The read side, for the HTTP API and tests; every write goes through the database activities. */
 

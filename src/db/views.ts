@@ -1,79 +1,9 @@
 import type { Selectable } from 'kysely';
-import type { AssetRef } from '../domain/asset';
-import type { BrandProfile } from '../domain/brand';
-import type { SceneAnalysisResult } from '../domain/analysis';
 import type { ProviderName } from '../domain/provider';
-import type { RegenerationAttempt, UserDecision } from '../domain/regeneration';
-import type {
-  ProjectsTable,
-  RegenerationAttemptsTable,
-  ReviewEntryStatus,
-  ReviewQueueTable,
-  ScenesTable,
-  SceneStatus,
-} from './schema';
+import type { ProjectView, ReviewEntryView, SceneView, StoredAttempt } from '../web/api-types';
+import type { ProjectsTable, RegenerationAttemptsTable, ReviewQueueTable, ScenesTable } from './schema';
 
 /** Rows as the HTTP API serves them: camelCase, ISO timestamps, absent rather than null. */
-
-export interface ProjectView {
-  id: number;
-  name?: string;
-  brandProfile?: BrandProfile;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface StoredAttempt extends RegenerationAttempt {
-  id: number;
-  workflowId: string;
-  runId?: string;
-}
-
-export interface SceneView {
-  id: number;
-  projectId: number;
-  sceneIndex: number;
-  sceneType: string;
-  contentType: string;
-  narration: string;
-  visualDirection: string;
-  duration: number;
-  aspectRatio?: string;
-  provider: ProviderName;
-  assetUrl?: string;
-  asset?: AssetRef;
-  analysis?: SceneAnalysisResult;
-  qualityScore?: number;
-  /** What the first asset and its analysis cost, before any regeneration. */
-  initialCostUsd?: number;
-  needsUserReview: boolean;
-  status: SceneStatus;
-  latestWorkflowId?: string;
-  latestRunId?: string;
-  createdAt: string;
-  updatedAt: string;
-  /** Oldest run first; within a run by round, then attempt number. */
-  regenerationAttempts: StoredAttempt[];
-}
-
-export interface ReviewEntryView {
-  id: number;
-  sceneId: number;
-  projectId: number;
-  sceneIndex: number;
-  workflowId: string;
-  runId?: string;
-  round: number;
-  reason: string;
-  bestScore: number;
-  bestAttemptNumber?: number;
-  attempts: RegenerationAttempt[];
-  status: ReviewEntryStatus;
-  decision?: UserDecision;
-  decidedBy?: string;
-  decidedAt?: string;
-  createdAt: string;
-}
 
 export function toProjectView(row: Selectable<ProjectsTable>): ProjectView {
   return compact({

@@ -1,6 +1,6 @@
 import type { Db } from '../db/database';
 import { getScene } from '../db/queries';
-import type { SceneView } from '../db/views';
+import type { SceneView } from '../web/api-types';
 
 /** One line per change in a scene's life: first asset judged, each attempt, the outcome. */
 export function progressLines(scene: SceneView, seen: Set<string>): string[] {

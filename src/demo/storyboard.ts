@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
-import { StoryboardSchema, type Storyboard } from '../client/scene-pipeline';
+import { checkStoryboard, type Storyboard } from '../domain/input-checks';
 
 /**
  * Reads a storyboard file for a demo run. Ids the file leaves out are derived from `projectId`,
@@ -16,7 +15,7 @@ export function readDemoStoryboard(file: string, projectId: number): Storyboard 
     project: { id: projectId, ...raw.project },
     scenes: (raw.scenes ?? []).map((scene, index) => ({ id: projectId * 100 + index + 1, ...scene })),
   };
-  const parsed = StoryboardSchema.safeParse(withIds);
-  if (!parsed.success) throw new Error(`${file} is not a storyboard: ${z.prettifyError(parsed.error)}`);
-  return parsed.data;
+  const checked = checkStoryboard(withIds);
+  if (!checked.ok) throw new Error(`${file} is not a storyboard: ${checked.problems.join('; ')}`);
+  return checked.value;
 }

@@ -1,5 +1,5 @@
 import type { SceneAssetResult } from '../domain/regeneration';
-import type { SceneView } from '../db/views';
+import type { SceneView } from '../web/api-types';
 
 export interface SummaryRow {
   scene: number;

@@ -7,7 +7,7 @@ import type { ProviderName } from './provider';
 import type { SceneAnalysisResult } from './analysis';
 import type { BrandProfile } from './brand';
 import type { AssetRef } from './asset';
-import type { PipelineScene } from './scene';
+import type { PipelineScene, Scene } from './scene';
 import type {
   RegenerationAttempt,
   RegenerationOutcome,
@@ -57,15 +57,10 @@ export interface StoreAssetRequest {
   expectedKind: SceneKind;
 }
 
-export interface SceneForAnalysis {
-  id: number;
-  sceneType: string;
-  contentType: string;
-  narration: string;
-  visualDirection: string;
-  duration: number;
+/** What the judge is told of the scene; the aspect ratio is the one the provider was asked for. */
+export type SceneForAnalysis = Pick<Scene, 'id' | 'sceneType' | 'contentType' | 'narration' | 'visualDirection' | 'duration'> & {
   aspectRatio: string;
-}
+};
 
 export interface AnalyzeAssetRequest {
   asset: AssetRef;

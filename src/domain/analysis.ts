@@ -1,31 +1,24 @@
-import { z } from 'zod';
+export const ISSUE_CATEGORIES = ['ai_artifacts', 'content_match', 'brand_compliance', 'technical', 'composition'] as const;
+export type IssueCategory = (typeof ISSUE_CATEGORIES)[number];
 
-export const IssueCategorySchema = z.enum([
-  'ai_artifacts',
-  'content_match',
-  'brand_compliance',
-  'technical',
-  'composition',
-]);
-export type IssueCategory = z.infer<typeof IssueCategorySchema>;
+export const ISSUE_SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
+export type IssueSeverity = (typeof ISSUE_SEVERITIES)[number];
 
-export const IssueSeveritySchema = z.enum(['low', 'medium', 'high', 'critical']);
+export const RECOMMENDATIONS = ['approve', 'regenerate', 'critical_fail'] as const;
+export type Recommendation = (typeof RECOMMENDATIONS)[number];
 
-export const SceneIssueSchema = z.object({
-  category: IssueCategorySchema,
-  severity: IssueSeveritySchema,
-  description: z.string(),
-});
-export type SceneIssue = z.infer<typeof SceneIssueSchema>;
+export interface SceneIssue {
+  category: IssueCategory;
+  severity: IssueSeverity;
+  description: string;
+}
 
-export const RecommendationSchema = z.enum(['approve', 'regenerate', 'critical_fail']);
-
-export const SceneAnalysisResultSchema = z.object({
-  overallScore: z.number().min(0).max(100),
-  recommendation: RecommendationSchema,
-  issues: z.array(SceneIssueSchema),
-  improvedPrompt: z.string().optional(),
-  // Added fields (CONTRACT allows additions): per-category scores from the judge.
-  categoryScores: z.partialRecord(IssueCategorySchema, z.number().min(0).max(100)).optional(),
-});
-export type SceneAnalysisResult = z.infer<typeof SceneAnalysisResultSchema>;
+export interface SceneAnalysisResult {
+  /** 0..100 */
+  overallScore: number;
+  recommendation: Recommendation;
+  issues: SceneIssue[];
+  improvedPrompt?: string;
+  /** Added field (CONTRACT allows additions): the judge's score per category, 0..100. */
+  categoryScores?: Partial<Record<IssueCategory, number>>;
+}

@@ -1,18 +1,15 @@
-import { z } from 'zod';
-
 /** Replaces the default brand phrases of SPEC.md for one project. */
-export const BrandProfileSchema = z.object({
-  guidelines: z.string().optional(),
-  lightingFix: z.string().optional(),
-  colorFix: z.string().optional(),
-  corporateFix: z.string().optional(),
-  avoid: z.string().optional(),
-});
-export type BrandProfile = z.infer<typeof BrandProfileSchema>;
+export interface BrandProfile {
+  /** Given to Claude when it judges brand compliance. */
+  guidelines?: string;
+  lightingFix?: string;
+  colorFix?: string;
+  corporateFix?: string;
+  avoid?: string;
+}
 
-export const ProjectRefSchema = z.object({
-  id: z.number().int(),
-  name: z.string().optional(),
-  brandProfile: BrandProfileSchema.optional(),
-});
-export type ProjectRef = z.infer<typeof ProjectRefSchema>;
+export interface ProjectRef {
+  id: number;
+  name?: string;
+  brandProfile?: BrandProfile;
+}

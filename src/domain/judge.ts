@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IssueCategorySchema, IssueSeveritySchema, RecommendationSchema } from './analysis';
+import { ISSUE_CATEGORIES, ISSUE_SEVERITIES, RECOMMENDATIONS } from './analysis';
 
 /**
  * What Claude is forced to answer with (a tool called with `tool_choice`), and what the
@@ -17,9 +17,9 @@ export const JudgeVerdictSchema = z.object({
     composition: z.number().min(0).max(100),
   }),
   issues: z.array(
-    z.object({ category: IssueCategorySchema, severity: IssueSeveritySchema, description: z.string().min(1) }),
+    z.object({ category: z.enum(ISSUE_CATEGORIES), severity: z.enum(ISSUE_SEVERITIES), description: z.string().min(1) }),
   ),
-  recommendation: RecommendationSchema,
+  recommendation: z.enum(RECOMMENDATIONS),
   improvedPrompt: z.string().min(1),
 });
 export type JudgeVerdict = z.infer<typeof JudgeVerdictSchema>;

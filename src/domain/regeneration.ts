@@ -1,97 +1,96 @@
-import { z } from 'zod';
-import { ProviderNameSchema } from './provider';
-import { SceneAnalysisResultSchema } from './analysis';
-import { AssetRefSchema } from './asset';
+import type { SceneAnalysisResult } from './analysis';
+import type { AssetRef } from './asset';
+import type { ProviderName } from './provider';
 
-export const AttemptResultSchema = z.enum(['success', 'failed', 'improved']);
-export type AttemptResult = z.infer<typeof AttemptResultSchema>;
+export const ATTEMPT_RESULTS = ['success', 'failed', 'improved'] as const;
+export type AttemptResult = (typeof ATTEMPT_RESULTS)[number];
 
-export const AttemptFailureSchema = z.object({ type: z.string(), message: z.string() });
-export type AttemptFailure = z.infer<typeof AttemptFailureSchema>;
+export interface AttemptFailure {
+  type: string;
+  message: string;
+}
 
-export const RegenerationAttemptSchema = z.object({
-  attemptNumber: z.number().int().min(1),
-  round: z.number().int().min(1),
-  timestamp: z.string(),
-  provider: ProviderNameSchema,
-  prompt: z.string(),
-  result: AttemptResultSchema,
-  scoreBefore: z.number(),
-  scoreAfter: z.number(),
-  analysisResult: SceneAnalysisResultSchema.optional(),
-  assetUrl: z.string().optional(),
-  failure: AttemptFailureSchema.optional(),
-  costUsd: z.number().optional(),
+export interface RegenerationAttempt {
+  /** 1.. within its round */
+  attemptNumber: number;
+  /** 1 for the automatic round, +1 per reviewer "regenerate" */
+  round: number;
+  /** ISO 8601 */
+  timestamp: string;
+  provider: ProviderName;
+  prompt: string;
+  result: AttemptResult;
+  scoreBefore: number;
+  scoreAfter: number;
+  analysisResult?: SceneAnalysisResult;
+  /** Where the stored copy is served, never an expiring provider URL. */
+  assetUrl?: string;
+  failure?: AttemptFailure;
+  costUsd?: number;
   /** Added field: the provider's task id, so an attempt can be traced to its bill. */
-  providerTaskId: z.string().optional(),
+  providerTaskId?: string;
   /** Added field: the stored copy's details (hash, media type, dimensions) behind assetUrl. */
-  asset: AssetRefSchema.optional(),
-});
-export type RegenerationAttempt = z.infer<typeof RegenerationAttemptSchema>;
+  asset?: AssetRef;
+}
 
-const reviewer = z.string().min(1).max(200);
-const note = z.string().max(2000).optional();
+export const DECISION_ACTIONS = ['approve', 'reject', 'regenerate'] as const;
+export type DecisionAction = (typeof DECISION_ACTIONS)[number];
 
-export const UserDecisionSchema = z.discriminatedUnion('action', [
-  z.object({ action: z.literal('approve'), attemptNumber: z.number().int().min(0).optional(), reviewer, note }),
-  z.object({ action: z.literal('reject'), reviewer, note }),
-  z.object({
-    action: z.literal('regenerate'),
-    customPrompt: z.string().min(1).max(4000).optional(),
-    provider: ProviderNameSchema.optional(),
-    reviewer,
-    note,
-  }),
-]);
-export type UserDecision = z.infer<typeof UserDecisionSchema>;
+/** Limits of a decision's free text, shared by the workflow, the API and the page. */
+export const DECISION_LIMITS = { reviewer: 200, note: 2000, customPrompt: 4000 } as const;
 
-export const RegenerationStatusSchema = z.enum([
+export type UserDecision =
+  /** No attemptNumber: the current best; 0: the scene's asset from before the round. */
+  | { action: 'approve'; attemptNumber?: number; reviewer: string; note?: string }
+  | { action: 'reject'; reviewer: string; note?: string }
+  | { action: 'regenerate'; customPrompt?: string; provider?: ProviderName; reviewer: string; note?: string };
+
+export const REGENERATION_STATUSES = [
   'regenerating',
   'awaiting_review',
   'passed',
   'approved',
   'rejected',
   'review_timed_out',
-]);
-export type RegenerationStatus = z.infer<typeof RegenerationStatusSchema>;
+] as const;
+export type RegenerationStatus = (typeof REGENERATION_STATUSES)[number];
 
-export const RegenerationStateSchema = z.object({
-  sceneId: z.number(),
-  status: RegenerationStatusSchema,
-  round: z.number(),
-  attempt: z.number(),
-  maxAttempts: z.number(),
-  currentScore: z.number(),
-  bestAttemptNumber: z.number().optional(),
-  attempts: z.array(RegenerationAttemptSchema),
-  awaitingReviewSince: z.string().optional(),
-  decision: UserDecisionSchema.optional(),
-});
-export type RegenerationState = z.infer<typeof RegenerationStateSchema>;
+export interface RegenerationState {
+  sceneId: number;
+  status: RegenerationStatus;
+  round: number;
+  /** The attempt in progress, 0 when none. */
+  attempt: number;
+  maxAttempts: number;
+  currentScore: number;
+  bestAttemptNumber?: number;
+  attempts: RegenerationAttempt[];
+  awaitingReviewSince?: string;
+  decision?: UserDecision;
+}
 
-export const RegenerationOutcomeSchema = z.enum(['passed', 'approved', 'rejected', 'review_timed_out']);
-export type RegenerationOutcome = z.infer<typeof RegenerationOutcomeSchema>;
+export const REGENERATION_OUTCOMES = ['passed', 'approved', 'rejected', 'review_timed_out'] as const;
+export type RegenerationOutcome = (typeof REGENERATION_OUTCOMES)[number];
 
-export const RegenerationResultSchema = z.object({
-  success: z.boolean(),
-  outcome: RegenerationOutcomeSchema,
-  finalScore: z.number(),
-  attempts: z.array(RegenerationAttemptSchema),
-  escalatedToUser: z.boolean(),
-  newAssetUrl: z.string().optional(),
-  newAnalysis: SceneAnalysisResultSchema.optional(),
-  review: z.object({ decision: UserDecisionSchema, decidedAt: z.string() }).optional(),
-});
-export type RegenerationResult = z.infer<typeof RegenerationResultSchema>;
+export interface RegenerationResult {
+  /** true when the outcome is "passed" or "approved" */
+  success: boolean;
+  outcome: RegenerationOutcome;
+  finalScore: number;
+  attempts: RegenerationAttempt[];
+  escalatedToUser: boolean;
+  newAssetUrl?: string;
+  newAnalysis?: SceneAnalysisResult;
+  review?: { decision: UserDecision; decidedAt: string };
+}
 
-export const SceneAssetResultSchema = z.object({
-  sceneId: z.number(),
-  assetUrl: z.string().optional(),
-  analysis: SceneAnalysisResultSchema.optional(),
-  qualityScore: z.number().optional(),
-  regeneration: RegenerationResultSchema.optional(),
-  needsUserReview: z.boolean(),
+export interface SceneAssetResult {
+  sceneId: number;
+  assetUrl?: string;
+  analysis?: SceneAnalysisResult;
+  qualityScore?: number;
+  regeneration?: RegenerationResult;
+  needsUserReview: boolean;
   /** Added field: the round waiting for a reviewer, when the scene is in the review queue. */
-  reviewWorkflowId: z.string().optional(),
-});
-export type SceneAssetResult = z.infer<typeof SceneAssetResultSchema>;
+  reviewWorkflowId?: string;
+}

@@ -1,61 +1,41 @@
-import { z } from 'zod';
-import { ProviderNameSchema } from './provider';
-import { SceneAnalysisResultSchema } from './analysis';
-import { ProjectRefSchema } from './brand';
-import { PartialPolicySchema } from './policy';
+import type { SceneAnalysisResult } from './analysis';
+import type { ProviderName } from './provider';
 
-export const SceneForRegenerationSchema = z.object({
-  id: z.number().int().positive(),
-  projectId: z.number().int().positive(),
-  sceneIndex: z.number().int().min(0),
-  sceneType: z.string(),
-  contentType: z.string(),
-  narration: z.string(),
-  visualDirection: z.string().min(1),
+/**
+ * What a scene is, whoever holds it (the pipeline, a round, the judge, the database): the one
+ * definition of its fields. CONTRACT.md's two scene shapes add the provider in their own words.
+ */
+export interface Scene {
+  id: number;
+  projectId: number;
+  sceneIndex: number;
+  sceneType: string;
+  contentType: string;
+  narration: string;
+  visualDirection: string;
   /** Seconds; 0 means a still image. */
-  duration: z.number().min(0),
-  currentProvider: ProviderNameSchema,
-  currentAssetUrl: z.string().optional(),
-  analysisResult: SceneAnalysisResultSchema,
+  duration: number;
   /** Added field: the frame shape the scene needs, such as "16:9". */
-  aspectRatio: z.string().optional(),
-});
-export type SceneForRegeneration = z.infer<typeof SceneForRegenerationSchema>;
+  aspectRatio?: string;
+}
 
-export const RegenerateSceneInputSchema = z.object({
-  scene: SceneForRegenerationSchema,
-  project: ProjectRefSchema.optional(),
-  policy: PartialPolicySchema.optional(),
-  trigger: z.enum(['auto', 'manual']).optional(),
-  requestedBy: z.string().optional(),
-  /** Added field: a person's prompt for the first round (manual regeneration). */
-  customPrompt: z.string().optional(),
-});
-export type RegenerateSceneInput = z.infer<typeof RegenerateSceneInputSchema>;
+/** CONTRACT.md's `SceneAssetInput.scene`: the scene as the pipeline sends it. */
+export interface PipelineScene extends Scene {
+  provider: ProviderName;
+}
 
-export const PipelineSceneSchema = z.object({
-  id: z.number().int().positive(),
-  projectId: z.number().int().positive(),
-  sceneIndex: z.number().int().min(0),
-  sceneType: z.string(),
-  contentType: z.string(),
-  narration: z.string(),
-  visualDirection: z.string().min(1),
-  duration: z.number().min(0),
-  provider: ProviderNameSchema,
-  aspectRatio: z.string().optional(),
-});
-export type PipelineScene = z.infer<typeof PipelineSceneSchema>;
+/** CONTRACT.md's `SceneForRegeneration`: the scene a round starts from. */
+export interface SceneForRegeneration extends Scene {
+  currentProvider: ProviderName;
+  currentAssetUrl?: string;
+  analysisResult: SceneAnalysisResult;
+}
 
-export const SceneAssetInputSchema = z.object({
-  scene: PipelineSceneSchema,
-  project: ProjectRefSchema.optional(),
-  policy: PartialPolicySchema.optional(),
-});
-export type SceneAssetInput = z.infer<typeof SceneAssetInputSchema>;
+/** The frame shape asked of providers and checked by the judge when a scene names none. */
+export const DEFAULT_ASPECT_RATIO = '16:9';
 
-/** The scene as the pipeline knows it, from the scene a round works on. */
-export function pipelineSceneOf(scene: SceneForRegeneration): PipelineScene {
+/** The scene's own fields, whatever shape carries them. */
+export function sceneOf(scene: Scene): Scene {
   return {
     id: scene.id,
     projectId: scene.projectId,
@@ -65,28 +45,24 @@ export function pipelineSceneOf(scene: SceneForRegeneration): PipelineScene {
     narration: scene.narration,
     visualDirection: scene.visualDirection,
     duration: scene.duration,
-    provider: scene.currentProvider,
     ...(scene.aspectRatio ? { aspectRatio: scene.aspectRatio } : {}),
   };
+}
+
+/** The scene as the pipeline knows it, from the scene a round works on. */
+export function pipelineSceneOf(scene: SceneForRegeneration): PipelineScene {
+  return { ...sceneOf(scene), provider: scene.currentProvider };
 }
 
 /** The scene a round starts from: the pipeline's scene with its current provider, asset and analysis. */
 export function sceneForRegeneration(
   scene: PipelineScene,
-  current: { provider?: SceneForRegeneration['currentProvider']; assetUrl?: string; analysis: SceneForRegeneration['analysisResult'] },
+  current: { provider?: ProviderName; assetUrl?: string; analysis: SceneAnalysisResult },
 ): SceneForRegeneration {
   return {
-    id: scene.id,
-    projectId: scene.projectId,
-    sceneIndex: scene.sceneIndex,
-    sceneType: scene.sceneType,
-    contentType: scene.contentType,
-    narration: scene.narration,
-    visualDirection: scene.visualDirection,
-    duration: scene.duration,
+    ...sceneOf(scene),
     currentProvider: current.provider ?? scene.provider,
     analysisResult: current.analysis,
     ...(current.assetUrl ? { currentAssetUrl: current.assetUrl } : {}),
-    ...(scene.aspectRatio ? { aspectRatio: scene.aspectRatio } : {}),
   };
 }

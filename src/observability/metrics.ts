@@ -1,6 +1,6 @@
 import { Counter, Histogram, register, type Registry } from 'prom-client';
-import { ProviderNameSchema, type ProviderName } from '../domain/provider';
-import { AttemptResultSchema, type RegenerationAttempt, type UserDecision } from '../domain/regeneration';
+import { PROVIDER_NAMES, type ProviderName } from '../domain/provider';
+import { ATTEMPT_RESULTS, type RegenerationAttempt, type UserDecision } from '../domain/regeneration';
 
 /**
  * The product's own metrics, all on prom-client's default registry: the one registry every
@@ -76,13 +76,13 @@ export const analysisMetrics = {
 
 // Series that exist from the start read as 0 instead of being absent, so rate() and ratios work
 // before the first attempt of each kind.
-for (const provider of ProviderNameSchema.options) {
-  for (const result of AttemptResultSchema.options) attempts.inc({ provider, result }, 0);
+for (const provider of PROVIDER_NAMES) {
+  for (const result of ATTEMPT_RESULTS) attempts.inc({ provider, result }, 0);
   attemptCost.inc({ provider }, 0);
   generationCost.inc({ provider }, 0);
 }
 for (const attemptNumber of [1, 2, 3]) {
-  for (const result of AttemptResultSchema.options) attemptResults.inc({ attempt_number: String(attemptNumber), result }, 0);
+  for (const result of ATTEMPT_RESULTS) attemptResults.inc({ attempt_number: String(attemptNumber), result }, 0);
 }
 for (const action of ['approve', 'reject', 'regenerate'] satisfies UserDecision['action'][]) decisions.inc({ action }, 0);
 escalations.inc(0);

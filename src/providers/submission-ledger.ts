@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import type { GenerationTask } from '../domain/activity-types';
-import { ProviderNameSchema } from '../domain/provider';
+import { PROVIDER_NAMES } from '../domain/provider';
 
 /**
  * Remembers which provider task each idempotency key (workflowId/round/attempt) started, so
@@ -23,7 +23,7 @@ export interface SubmissionLedger {
 const EntrySchema = z.object({
   idempotencyKey: z.string(),
   task: z.object({
-    provider: ProviderNameSchema,
+    provider: z.enum(PROVIDER_NAMES),
     taskId: z.string().min(1),
     kind: z.enum(['video', 'image']),
     durationSeconds: z.number(),

@@ -1,4 +1,4 @@
-import { ProviderNameSchema, type ProviderName } from '../domain/provider';
+import { PROVIDER_NAMES, type ProviderName } from '../domain/provider';
 import type { RuleUsage } from './scenario-book';
 
 export interface ProviderCalls {
@@ -59,6 +59,6 @@ export class CallCounts {
 
 function emptyProviders(): Record<ProviderName, ProviderCalls> {
   return Object.fromEntries(
-    ProviderNameSchema.options.map((name) => [name, { submissions: 0, polls: 0, downloads: 0, cancels: 0, faults: 0, peakInFlight: 0 }]),
+    PROVIDER_NAMES.map((name) => [name, { submissions: 0, polls: 0, downloads: 0, cancels: 0, faults: 0, peakInFlight: 0 }]),
   ) as Record<ProviderName, ProviderCalls>;
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ProviderName } from '../domain/provider';
-import { SceneIssueSchema } from '../domain/analysis';
+import { ISSUE_CATEGORIES, ISSUE_SEVERITIES } from '../domain/analysis';
 
 /** What a generation provider can be told to do wrong (CONTRACT.md "The simulator"). */
 export const ProviderFaultSchema = z.enum(['http429', 'http500', 'timeout', 'refuse', 'expired_url']);
@@ -30,7 +30,9 @@ export const ScenarioRuleSchema = z
   .object({
     match: z.string().trim().min(1, 'match must be a non-empty string'),
     scores: z.array(z.number().min(0).max(100)).min(1).optional(),
-    issues: z.array(SceneIssueSchema).optional(),
+    issues: z
+      .array(z.object({ category: z.enum(ISSUE_CATEGORIES), severity: z.enum(ISSUE_SEVERITIES), description: z.string() }))
+      .optional(),
     faults: FaultsSchema.optional(),
     latencyMs: z.number().int().min(0).max(600_000).optional(),
   })

@@ -1,6 +1,7 @@
-import type { ProjectView, SceneView } from '../db/views';
+import type { ProjectView, SceneView } from './api-types';
 import type { SceneAnalysisResult } from '../domain/analysis';
-import { sceneForRegeneration, type RegenerateSceneInput } from '../domain/scene';
+import { sceneForRegeneration } from '../domain/scene';
+import type { RegenerateSceneInput } from '../domain/inputs';
 import type { RegenerateBody } from './request-schemas';
 
 /**

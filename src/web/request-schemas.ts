@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { ProviderNameSchema } from '../domain/provider';
-import { UserDecisionSchema } from '../domain/regeneration';
+import { checkUserDecision } from '../domain/input-checks';
+import { PROVIDER_NAMES } from '../domain/provider';
+import { DECISION_LIMITS, type UserDecision } from '../domain/regeneration';
 import { badRequest } from './http-error';
 
 /** What every route accepts, checked before anything reads the database or Temporal. */
 
 const MAX_INT32 = 2_147_483_647;
-export const MAX_CUSTOM_PROMPT_LENGTH = 4000;
 
 /** Database ids are int4: a positive decimal integer that fits, written without sign or padding. */
 const IdText = z
@@ -20,20 +20,18 @@ export const ReviewEntryParamsSchema = z.object({ entryId: IdText });
 
 export const RegenerateBodySchema = z
   .object({
-    provider: ProviderNameSchema.optional(),
-    customPrompt: z.string().trim().min(1, 'must not be empty').max(MAX_CUSTOM_PROMPT_LENGTH).optional(),
+    provider: z.enum(PROVIDER_NAMES).optional(),
+    customPrompt: z.string().trim().min(1, 'must not be empty').max(DECISION_LIMITS.customPrompt).optional(),
   })
   .strict();
 export type RegenerateBody = z.infer<typeof RegenerateBodySchema>;
 
-// The reviewer is whoever the token belongs to, never what the body claims.
-const [approve, reject, regenerate] = UserDecisionSchema.options;
-export const DecisionBodySchema = z.discriminatedUnion('action', [
-  approve.omit({ reviewer: true }).strict(),
-  reject.omit({ reviewer: true }).strict(),
-  regenerate.omit({ reviewer: true }).strict(),
-]);
-export type DecisionBody = z.infer<typeof DecisionBodySchema>;
+/** The reviewer is whoever the token belongs to, never what the body claims. */
+export function parseDecisionBody(body: unknown, reviewer: string): UserDecision {
+  const checked = checkUserDecision(body, { path: 'body', reviewer });
+  if (!checked.ok) throw badRequest(checked.problems.join('; '));
+  return checked.value;
+}
 
 export const ReviewQueueQuerySchema = z.object({
   status: z.enum(['pending', 'decided', 'all']).default('pending'),

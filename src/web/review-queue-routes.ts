@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { getReviewEntry, listReviewQueue } from '../db/queries';
 import { RoundNotRunningError, signalDecision } from '../client/regeneration-round';
-import type { UserDecision } from '../domain/regeneration';
+import { decisionProblem } from '../../workflows/rules/decision';
 import { DecisionsInFlight } from './decisions-in-flight';
 import { badRequest, conflict, notFound } from './http-error';
-import { DecisionBodySchema, parseRequest, ReviewEntryParamsSchema, ReviewQueueQuerySchema } from './request-schemas';
+import { parseDecisionBody, parseRequest, ReviewEntryParamsSchema, ReviewQueueQuerySchema } from './request-schemas';
 import { translateTemporalFailure } from './temporal-failures';
 import type { WebDeps } from './web-deps';
 
@@ -22,21 +22,15 @@ export function registerReviewQueueRoutes(api: FastifyInstance, deps: WebDeps): 
    */
   api.post('/review-queue/:entryId/decision', async (request, reply) => {
     const { entryId } = parseRequest(ReviewEntryParamsSchema, request.params, 'params');
-    const body = parseRequest(DecisionBodySchema, request.body, 'body');
+    const decision = parseDecisionBody(request.body, request.reviewer);
     const entry = await getReviewEntry(deps.db, entryId);
     if (entry === undefined) throw notFound(`Review entry ${entryId} not found`);
     if (entry.status !== 'pending') {
       const by = entry.decidedBy ? ` by ${entry.decidedBy}` : '';
       throw conflict(`Review entry ${entryId} was already decided${by}`);
     }
-    if (body.action === 'approve' && body.attemptNumber !== undefined && body.attemptNumber > 0) {
-      const attempt = entry.attempts.find((a) => a.attemptNumber === body.attemptNumber);
-      if (attempt === undefined) throw badRequest(`Review entry ${entryId} has no attempt ${body.attemptNumber}`);
-      if (!attempt.assetUrl || !attempt.analysisResult) {
-        throw badRequest(`Attempt ${body.attemptNumber} produced no asset to approve`);
-      }
-    }
-    const decision: UserDecision = { ...body, reviewer: request.reviewer };
+    const problem = decisionProblem(decision, entry.attempts);
+    if (problem !== undefined) throw badRequest(`Review entry ${entryId}: ${problem}`);
     if (!inFlight.claim(entryId)) {
       throw conflict(`A decision for review entry ${entryId} was already sent and is being carried out`);
     }

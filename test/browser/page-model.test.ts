@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { ReviewEntryView, SceneView, StoredAttempt } from '../../src/db/views';
+import type { ReviewEntryView, SceneView, StoredAttempt } from '../../src/web/api-types';
 import { IMAGE_PROVIDERS as DOMAIN_IMAGE, VIDEO_PROVIDERS as DOMAIN_VIDEO } from '../../src/domain/provider';
 import type { RegenerationAttempt, RegenerationState } from '../../src/domain/regeneration';
 import { parseRoute, routeHref } from '../../src/ui/page/hooks/use-hash-route';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { getScene, listReviewQueue } from '../../src/db/queries';
-import type { SceneView } from '../../src/db/views';
+import type { SceneView } from '../../src/web/api-types';
 import type { SceneAssetResult } from '../../src/domain/regeneration';
 import type { RegenerationResult } from '../../src/domain/regeneration';
 import type { PipelineScene } from '../../src/domain/scene';

@@ -1,4 +1,5 @@
-import type { RegenerationAttempt, SceneAnalysisResult } from '../../src/domain';
+import type { SceneAnalysisResult } from '../../src/domain/analysis';
+import type { RegenerationAttempt } from '../../src/domain/regeneration';
 import type { AssetRef } from '../../src/domain/asset';
 import type { SaveSceneRequest } from '../../src/domain/activity-types';
 

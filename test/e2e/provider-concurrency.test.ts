@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { SceneAssetInput } from '../../src/domain/scene';
+import type { SceneAssetInput } from '../../src/domain/inputs';
 import type { Stack } from '../../src/stack/start-stack';
 import { sceneAssetWorkflow } from '../../workflows';
 import { historyEvents } from '../helpers/history';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { SceneAssetInput } from '../../src/domain/scene';
+import type { SceneAssetInput } from '../../src/domain/inputs';
 import type { SceneAssetResult } from '../../src/domain/regeneration';
 import { countRows, getScene, listReviewQueue } from '../../src/db/queries';
 import type { Stack } from '../../src/stack/start-stack';

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import type { Db } from '../../src/db/database';
-import type { SceneAssetInput } from '../../src/domain/scene';
+import type { SceneAssetInput } from '../../src/domain/inputs';
 import { startSimulator, type Simulator } from '../../src/sim/server';
 import { freePort } from '../../src/temporal/dev-server';
 import { regenerateSceneWorkflow, sceneAssetWorkflow } from '../../workflows';

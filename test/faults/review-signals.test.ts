@@ -5,7 +5,7 @@ import { Client as PgClient } from 'pg';
 import type { Db } from '../../src/db/database';
 import { getScene } from '../../src/db/queries';
 import type { UserDecision } from '../../src/domain/regeneration';
-import type { RegenerateSceneInput } from '../../src/domain/scene';
+import type { RegenerateSceneInput } from '../../src/domain/inputs';
 import type { ScenarioRule } from '../../src/sim/server';
 import { userDecisionSignal } from '../../workflows/messages';
 import { startFaultStack, type FaultStack } from '../helpers/fault-stack';

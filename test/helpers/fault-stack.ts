@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { Db } from '../../src/db/database';
-import type { RegenerateSceneInput } from '../../src/domain/scene';
+import type { RegenerateSceneInput } from '../../src/domain/inputs';
 import type { Simulator, SimulatorOptions } from '../../src/sim/server';
 import { startStack, type Stack } from '../../src/stack/start-stack';
 import { regenerateSceneWorkflow } from '../../workflows';

@@ -1,4 +1,5 @@
-import type { RegenerateSceneInput, SceneForRegeneration } from '../../src/domain/scene';
+import type { SceneForRegeneration } from '../../src/domain/scene';
+import type { RegenerateSceneInput } from '../../src/domain/inputs';
 
 let nextSceneId = Math.floor(Date.now() % 1_000_000) * 100;
 

@@ -1,6 +1,6 @@
 import type { ProviderName } from '../../src/domain/provider';
 import type { RegenerationOutcome, UserDecision } from '../../src/domain/regeneration';
-import type { RegenerateSceneInput } from '../../src/domain/scene';
+import type { RegenerateSceneInput } from '../../src/domain/inputs';
 import type { ScenarioRule } from '../../src/sim/server';
 import { sceneInput } from './scenes';
 

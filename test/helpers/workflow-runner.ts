@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import type { SceneActivities } from '../../src/domain/activity-types';
-import type { RegenerateSceneInput } from '../../src/domain/scene';
+import type { RegenerateSceneInput } from '../../src/domain/inputs';
 import type { RegenerationState, RegenerationStatus } from '../../src/domain/regeneration';
 import { getRegenerationStateQuery } from '../../workflows/messages';
 import { regenerateSceneWorkflow } from '../../workflows';

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import { getScene, listReviewQueue } from '../../src/db/queries';
 import type { RegenerationResult, RegenerationState } from '../../src/domain/regeneration';
-import type { RegenerateSceneInput } from '../../src/domain/scene';
+import type { RegenerateSceneInput } from '../../src/domain/inputs';
 import { startStack, type Stack } from '../../src/stack/start-stack';
 import { regenerateSceneWorkflow } from '../../workflows';
 import { testDatabase } from '../db/test-databases';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { SceneAssetInput } from '../../src/domain/scene';
+import type { SceneAssetInput } from '../../src/domain/inputs';
 import { sceneAssetWorkflow } from '../../workflows';
 import { userDecisionSignal } from '../../workflows/messages';
 import { fakeActivities, refused } from '../helpers/fake-activities';

@@ -1,17 +1,11 @@
 import assert from 'node:assert/strict';
 import type { SceneAnalysisResult, SceneIssue } from '../../src/domain/analysis';
 import type { ProviderName } from '../../src/domain/provider';
-import {
-  attemptOutcome,
-  DEFAULT_POLICY,
-  improvedPrompt,
-  MINIMALIST_PHRASE,
-  needsRegeneration,
-  providerForAttempt,
-  resolvePolicy,
-  sceneKind,
-  SIMPLIFY_PHRASE,
-} from '../../workflows/strategy';
+import { MINIMALIST_PHRASE, SIMPLIFY_PHRASE } from '../../src/domain/fix-phrases';
+import { attemptOutcome, needsRegeneration } from '../../workflows/rules/outcome';
+import { DEFAULT_POLICY, resolvePolicy } from '../../workflows/rules/policy';
+import { improvedPrompt } from '../../workflows/rules/prompt';
+import { providerForAttempt, sceneKind } from '../../workflows/rules/provider-choice';
 
 const AVOID =
   '. Avoid: garbled text, fake UI, distorted features, cold clinical lighting, blue/gray tones';
@@ -25,7 +19,7 @@ const issue = (category: SceneIssue['category'], description = 'x'): SceneIssue 
   description,
 });
 
-describe('strategy: policy defaults', () => {
+describe('rules: policy defaults', () => {
   it('uses SPEC.md defaults when nothing is given', () => {
     assert.deepEqual(resolvePolicy(undefined), {
       maxAttempts: 3,
@@ -47,7 +41,7 @@ describe('strategy: policy defaults', () => {
   });
 });
 
-describe('strategy: video or image scene', () => {
+describe('rules: video or image scene', () => {
   const cases: [number, ProviderName, 'video' | 'image'][] = [
     [5, 'kling', 'video'],
     [5, 'runway', 'video'],
@@ -62,7 +56,7 @@ describe('strategy: video or image scene', () => {
   }
 });
 
-describe('strategy: provider for each attempt', () => {
+describe('rules: provider for each attempt', () => {
   const video = DEFAULT_POLICY.providerFallbackOrder.video;
   const image = DEFAULT_POLICY.providerFallbackOrder.image;
   const cases: [string, number, ProviderName, string, readonly ProviderName[], ProviderName][] = [
@@ -93,7 +87,7 @@ describe('strategy: provider for each attempt', () => {
   }
 });
 
-describe('strategy: improved prompt', () => {
+describe('rules: improved prompt', () => {
   const base = 'A family cooking dinner in a sunny kitchen';
 
   it('attempt 1 with no issues: base and the avoid list', () => {
@@ -210,7 +204,7 @@ describe('strategy: improved prompt', () => {
   });
 });
 
-describe('strategy: outcome of an attempt', () => {
+describe('rules: outcome of an attempt', () => {
   const cases: [string, number, number, Partial<typeof DEFAULT_POLICY>, string][] = [
     ['reaching the passing score exactly is success', 70, 40, {}, 'success'],
     ['above the passing score is success', 95, 69, {}, 'success'],
@@ -227,7 +221,7 @@ describe('strategy: outcome of an attempt', () => {
   }
 });
 
-describe('strategy: when regeneration starts', () => {
+describe('rules: when regeneration starts', () => {
   const policy = resolvePolicy(undefined);
   it('starts on a score below 70', () => assert.equal(needsRegeneration(analysis([], { overallScore: 69, recommendation: 'approve' }), policy), true));
   it('does not start at 70 with approve', () => assert.equal(needsRegeneration(analysis([], { overallScore: 70, recommendation: 'approve' }), policy), false));

@@ -1,0 +1,256 @@
+/**
+ * The checks of everything a workflow accepts from outside (CONTRACT.md's inputs and the
+ * reviewer's decision). The workflows, the HTTP API and the CLI all use these, so a shape has one
+ * definition and one set of messages.
+ */
+import { ISSUE_CATEGORIES, ISSUE_SEVERITIES, RECOMMENDATIONS, type IssueCategory, type SceneAnalysisResult, type SceneIssue } from './analysis';
+import type { BrandProfile, ProjectRef } from './brand';
+import type { RegenerateSceneInput, SceneAssetInput } from './inputs';
+import { DURATION_PATTERN, REVIEW_TIMEOUT_ACTIONS, type PartialPolicy, type RegenerationPolicy } from './policy';
+import { PROVIDER_NAMES, type ProviderName } from './provider';
+import { DECISION_ACTIONS, DECISION_LIMITS, type UserDecision } from './regeneration';
+import type { PipelineScene, Scene, SceneForRegeneration } from './scene';
+import { defined, join, ShapeCheck, type Checked } from './shape-check';
+
+export function checkRegenerateSceneInput(raw: unknown): Checked<RegenerateSceneInput> {
+  const check = new ShapeCheck();
+  const input = check.object(raw, 'input');
+  if (input === undefined) return check.failed();
+  const scene = sceneForRegeneration(check, input.scene, 'scene');
+  const value = defined({
+    scene,
+    project: check.optional(input.project, (v) => projectRef(check, v, 'project')),
+    policy: check.optional(input.policy, (v) => partialPolicy(check, v, 'policy')),
+    trigger: check.optional(input.trigger, (v) => check.oneOf(v, 'trigger', ['auto', 'manual'] as const)),
+    requestedBy: check.optional(input.requestedBy, (v) => check.string(v, 'requestedBy')),
+    customPrompt: check.optional(input.customPrompt, (v) => personPrompt(check, v, 'customPrompt')),
+  }) as RegenerateSceneInput;
+  return check.result(scene && value);
+}
+
+export function checkSceneAssetInput(raw: unknown): Checked<SceneAssetInput> {
+  const check = new ShapeCheck();
+  const input = check.object(raw, 'input');
+  if (input === undefined) return check.failed();
+  const scene = pipelineScene(check, input.scene, 'scene');
+  const value = defined({
+    scene,
+    project: check.optional(input.project, (v) => projectRef(check, v, 'project')),
+    policy: check.optional(input.policy, (v) => partialPolicy(check, v, 'policy')),
+  }) as SceneAssetInput;
+  return check.result(scene && value);
+}
+
+export interface DecisionCheckOptions {
+  /** Where the decision sits in the message, e.g. "body"; default "decision". */
+  path?: string;
+  /**
+   * The reviewer the caller vouches for (an API token's owner): the decision must not name one
+   * itself, and any field it does not know is refused rather than dropped.
+   */
+  reviewer?: string;
+}
+
+export function checkUserDecision(raw: unknown, options: DecisionCheckOptions = {}): Checked<UserDecision> {
+  const check = new ShapeCheck();
+  const path = options.path ?? 'decision';
+  const exact = options.reviewer !== undefined;
+  const loose = check.object(raw, path);
+  if (loose === undefined) return check.failed();
+  const action = check.oneOf(loose.action, join(path, 'action'), DECISION_ACTIONS);
+  if (action === undefined) return check.failed();
+  const fields: Record<(typeof DECISION_ACTIONS)[number], string[]> = {
+    approve: ['attemptNumber'],
+    reject: [],
+    regenerate: ['customPrompt', 'provider'],
+  };
+  const allowed = ['action', 'note', ...fields[action], ...(exact ? [] : ['reviewer'])];
+  const decision = check.object(raw, path, exact ? allowed : undefined)!;
+  const reviewer = options.reviewer ?? check.string(decision.reviewer, join(path, 'reviewer'), { min: 1, max: DECISION_LIMITS.reviewer });
+  const note = check.optional(decision.note, (v) => check.string(v, join(path, 'note'), { max: DECISION_LIMITS.note }));
+  let value: UserDecision | undefined;
+  if (action === 'approve') {
+    const attemptNumber = check.optional(decision.attemptNumber, (v) =>
+      check.number(v, join(path, 'attemptNumber'), { integer: true, min: 0 }),
+    );
+    value = defined({ action, attemptNumber, reviewer: reviewer!, note });
+  } else if (action === 'reject') {
+    value = defined({ action, reviewer: reviewer!, note });
+  } else {
+    const customPrompt = check.optional(decision.customPrompt, (v) => personPrompt(check, v, join(path, 'customPrompt')));
+    const provider = check.optional(decision.provider, (v) => providerName(check, v, join(path, 'provider')));
+    value = defined({ action, customPrompt, provider, reviewer: reviewer!, note });
+  }
+  return check.result(value);
+}
+
+/** What the pipeline hands over for a whole video: the project once, then its scenes in order. */
+export interface Storyboard {
+  project: ProjectRef;
+  policy?: PartialPolicy;
+  scenes: PipelineScene[];
+}
+
+/** Inside a storyboard a scene's project and place are implied by the file, so both may be left out. */
+export function checkStoryboard(raw: unknown): Checked<Storyboard> {
+  const check = new ShapeCheck();
+  const storyboard = check.object(raw, '(file)');
+  if (storyboard === undefined) return check.failed();
+  const project = projectRef(check, storyboard.project, 'project');
+  const policy = check.optional(storyboard.policy, (v) => partialPolicy(check, v, 'policy'));
+  if (project === undefined) return check.failed();
+  const seen = new Set<number>();
+  const scenes = check.array(
+    storyboard.scenes,
+    'scenes',
+    (v, path) => {
+      const given = check.object(v, path);
+      if (given === undefined) return undefined;
+      if (given.projectId !== undefined && given.projectId !== project.id) {
+        return check.problem(join(path, 'projectId'), `scene ${String(given.id)} names project ${String(given.projectId)}, the storyboard is project ${project.id}`);
+      }
+      const index = Number(path.slice(path.lastIndexOf('.') + 1));
+      const scene = pipelineScene(check, { ...given, projectId: project.id, sceneIndex: given.sceneIndex ?? index }, path);
+      if (scene && seen.has(scene.id)) return check.problem(join(path, 'id'), `scene id ${scene.id} appears twice`);
+      if (scene) seen.add(scene.id);
+      return scene;
+    },
+    { min: 1, max: 1000 },
+  );
+  return check.result(scenes && defined({ project, policy, scenes }));
+}
+
+function sceneFields(check: ShapeCheck, scene: Record<string, unknown>, path: string): Scene | undefined {
+  const before = check.problems.length;
+  const value = defined({
+    id: check.number(scene.id, join(path, 'id'), { integer: true, min: 1 }),
+    projectId: check.number(scene.projectId, join(path, 'projectId'), { integer: true, min: 1 }),
+    sceneIndex: check.number(scene.sceneIndex, join(path, 'sceneIndex'), { integer: true, min: 0 }),
+    sceneType: check.string(scene.sceneType, join(path, 'sceneType')),
+    contentType: check.string(scene.contentType, join(path, 'contentType')),
+    narration: check.string(scene.narration, join(path, 'narration')),
+    visualDirection: check.string(scene.visualDirection, join(path, 'visualDirection'), { min: 1 }),
+    duration: check.number(scene.duration, join(path, 'duration'), { min: 0 }),
+    aspectRatio: check.optional(scene.aspectRatio, (v) => check.string(v, join(path, 'aspectRatio'))),
+  }) as Scene;
+  return check.problems.length === before ? value : undefined;
+}
+
+function pipelineScene(check: ShapeCheck, raw: unknown, path: string): PipelineScene | undefined {
+  const scene = check.object(raw, path);
+  if (scene === undefined) return undefined;
+  const fields = sceneFields(check, scene, path);
+  const provider = providerName(check, scene.provider, join(path, 'provider'));
+  return fields && provider && { ...fields, provider };
+}
+
+function sceneForRegeneration(check: ShapeCheck, raw: unknown, path: string): SceneForRegeneration | undefined {
+  const scene = check.object(raw, path);
+  if (scene === undefined) return undefined;
+  const fields = sceneFields(check, scene, path);
+  const currentProvider = providerName(check, scene.currentProvider, join(path, 'currentProvider'));
+  const currentAssetUrl = check.optional(scene.currentAssetUrl, (v) => check.string(v, join(path, 'currentAssetUrl')));
+  const analysisResult = analysis(check, scene.analysisResult, join(path, 'analysisResult'));
+  if (!fields || !currentProvider || !analysisResult) return undefined;
+  return defined({ ...fields, currentProvider, currentAssetUrl, analysisResult });
+}
+
+export function checkAnalysis(raw: unknown, path = 'analysis'): Checked<SceneAnalysisResult> {
+  const check = new ShapeCheck();
+  return check.result(analysis(check, raw, path));
+}
+
+function analysis(check: ShapeCheck, raw: unknown, path: string): SceneAnalysisResult | undefined {
+  const result = check.object(raw, path);
+  if (result === undefined) return undefined;
+  const before = check.problems.length;
+  const score = (v: unknown, p: string) => check.number(v, p, { min: 0, max: 100 });
+  const value = defined({
+    overallScore: score(result.overallScore, join(path, 'overallScore')),
+    recommendation: check.oneOf(result.recommendation, join(path, 'recommendation'), RECOMMENDATIONS),
+    issues: check.array(result.issues, join(path, 'issues'), (v, p) => issue(check, v, p)),
+    improvedPrompt: check.optional(result.improvedPrompt, (v) => check.string(v, join(path, 'improvedPrompt'))),
+    categoryScores: check.optional(result.categoryScores, (v) => {
+      const scores = check.object(v, join(path, 'categoryScores'), ISSUE_CATEGORIES);
+      if (scores === undefined) return undefined;
+      for (const [category, value] of Object.entries(scores)) score(value, join(path, `categoryScores.${category}`));
+      return scores as Partial<Record<IssueCategory, number>>;
+    }),
+  }) as SceneAnalysisResult;
+  return check.problems.length === before ? value : undefined;
+}
+
+function issue(check: ShapeCheck, raw: unknown, path: string): SceneIssue | undefined {
+  const value = check.object(raw, path);
+  if (value === undefined) return undefined;
+  const category = check.oneOf(value.category, join(path, 'category'), ISSUE_CATEGORIES);
+  const severity = check.oneOf(value.severity, join(path, 'severity'), ISSUE_SEVERITIES);
+  const description = check.string(value.description, join(path, 'description'));
+  return category && severity && description !== undefined ? { category, severity, description } : undefined;
+}
+
+function projectRef(check: ShapeCheck, raw: unknown, path: string): ProjectRef | undefined {
+  const project = check.object(raw, path);
+  if (project === undefined) return undefined;
+  const before = check.problems.length;
+  const value = defined({
+    id: check.number(project.id, join(path, 'id'), { integer: true }),
+    name: check.optional(project.name, (v) => check.string(v, join(path, 'name'))),
+    brandProfile: check.optional(project.brandProfile, (v) => brandProfile(check, v, join(path, 'brandProfile'))),
+  }) as ProjectRef;
+  return check.problems.length === before ? value : undefined;
+}
+
+const BRAND_FIELDS = ['guidelines', 'lightingFix', 'colorFix', 'corporateFix', 'avoid'] as const;
+
+function brandProfile(check: ShapeCheck, raw: unknown, path: string): BrandProfile | undefined {
+  const profile = check.object(raw, path);
+  if (profile === undefined) return undefined;
+  const before = check.problems.length;
+  const value = defined(
+    Object.fromEntries(
+      BRAND_FIELDS.map((field) => [field, check.optional(profile[field], (v) => check.string(v, join(path, field)))]),
+    ),
+  ) as BrandProfile;
+  return check.problems.length === before ? value : undefined;
+}
+
+function partialPolicy(check: ShapeCheck, raw: unknown, path: string): PartialPolicy | undefined {
+  const policy = check.object(raw, path);
+  if (policy === undefined) return undefined;
+  const before = check.problems.length;
+  const percent = (field: keyof RegenerationPolicy) => (v: unknown) => check.number(v, join(path, field), { min: 0, max: 100 });
+  const providers = (field: string) => (v: unknown) =>
+    check.array(v, join(path, `providerFallbackOrder.${field}`), (p, at) => providerName(check, p, at), { min: 1 });
+  const value = defined({
+    maxAttempts: check.optional(policy.maxAttempts, (v) => check.number(v, join(path, 'maxAttempts'), { integer: true, min: 1, max: 10 })),
+    minScoreToPass: check.optional(policy.minScoreToPass, percent('minScoreToPass')),
+    scoreImprovementThreshold: check.optional(policy.scoreImprovementThreshold, percent('scoreImprovementThreshold')),
+    providerFallbackOrder: check.optional(policy.providerFallbackOrder, (v) => {
+      const order = check.object(v, join(path, 'providerFallbackOrder'));
+      if (order === undefined) return undefined;
+      const video = providers('video')(order.video);
+      const image = providers('image')(order.image);
+      return video && image ? { video, image } : undefined;
+    }),
+    reviewTimeout: check.optional(policy.reviewTimeout, (v) =>
+      check.string(v, join(path, 'reviewTimeout'), {
+        pattern: DURATION_PATTERN,
+        patternMessage: 'a duration such as "72h", "30 minutes" or "10s"',
+      }),
+    ),
+    onReviewTimeout: check.optional(policy.onReviewTimeout, (v) => check.oneOf(v, join(path, 'onReviewTimeout'), REVIEW_TIMEOUT_ACTIONS)),
+  }) as PartialPolicy;
+  return check.problems.length === before ? value : undefined;
+}
+
+function providerName(check: ShapeCheck, raw: unknown, path: string): ProviderName | undefined {
+  return check.oneOf(raw, path, PROVIDER_NAMES);
+}
+
+/** A person's prompt: whitespace alone says nothing, so it is refused rather than sent. */
+function personPrompt(check: ShapeCheck, raw: unknown, path: string): string | undefined {
+  const prompt = check.string(raw, path, { max: DECISION_LIMITS.customPrompt });
+  if (prompt === undefined) return undefined;
+  return prompt.trim() === '' ? check.problem(path, 'must not be empty') : prompt;
+}

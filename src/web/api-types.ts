@@ -1,0 +1,71 @@
+/**
+ * The shapes the HTTP API answers with and takes, shared with the review page (type-only there,
+ * so no server code reaches the browser).
+ */
+import type { AssetRef } from '../domain/asset';
+import type { BrandProfile } from '../domain/brand';
+import type { SceneAnalysisResult } from '../domain/analysis';
+import type { RegenerationAttempt, UserDecision } from '../domain/regeneration';
+import type { PipelineScene } from '../domain/scene';
+import type { ReviewEntryStatus, SceneStatus } from '../db/schema';
+
+export interface ProjectView {
+  id: number;
+  name?: string;
+  brandProfile?: BrandProfile;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface StoredAttempt extends RegenerationAttempt {
+  id: number;
+  workflowId: string;
+  runId?: string;
+}
+
+export interface SceneView extends PipelineScene {
+  assetUrl?: string;
+  asset?: AssetRef;
+  analysis?: SceneAnalysisResult;
+  qualityScore?: number;
+  /** What the first asset and its analysis cost, before any regeneration. */
+  initialCostUsd?: number;
+  needsUserReview: boolean;
+  status: SceneStatus;
+  latestWorkflowId?: string;
+  latestRunId?: string;
+  createdAt: string;
+  updatedAt: string;
+  /** Oldest run first; within a run by round, then attempt number. */
+  regenerationAttempts: StoredAttempt[];
+}
+
+export interface ReviewEntryView {
+  id: number;
+  sceneId: number;
+  projectId: number;
+  sceneIndex: number;
+  workflowId: string;
+  runId?: string;
+  round: number;
+  reason: string;
+  bestScore: number;
+  bestAttemptNumber?: number;
+  attempts: RegenerationAttempt[];
+  status: ReviewEntryStatus;
+  decision?: UserDecision;
+  decidedBy?: string;
+  decidedAt?: string;
+  createdAt: string;
+}
+
+/** A decision as the API takes it: the reviewer is whoever the token belongs to. */
+export type DecisionBody = UserDecision extends infer D ? (D extends UserDecision ? Omit<D, 'reviewer'> : never) : never;
+
+/** What GET /ui/config.json tells the page about its surroundings. */
+export interface UiConfig {
+  temporalUiUrl: string;
+  temporalNamespace: string;
+}
+
+export type ReviewStatusFilter = 'pending' | 'decided' | 'all';

@@ -1,0 +1,116 @@
+import assert from 'node:assert/strict';
+import { checkRegenerateSceneInput, checkSceneAssetInput, checkStoryboard, checkUserDecision } from '../../src/domain/input-checks';
+
+const analysis = { overallScore: 55, recommendation: 'regenerate', issues: [{ category: 'technical', severity: 'medium', description: 'soft' }] };
+const scene = {
+  id: 7,
+  projectId: 3,
+  sceneIndex: 0,
+  sceneType: 'broll',
+  contentType: 'product',
+  narration: 'n',
+  visualDirection: 'a kettle',
+  duration: 5,
+  currentProvider: 'kling',
+  analysisResult: analysis,
+};
+
+function problems(result: { ok: boolean; problems?: string[] }): string[] {
+  assert.equal(result.ok, false, 'expected a refusal');
+  return result.problems!;
+}
+
+describe('input checks: regenerateSceneWorkflow input', () => {
+  it('accepts the contract shape and drops fields it does not know', () => {
+    const checked = checkRegenerateSceneInput({ scene: { ...scene, extra: 1 }, policy: { maxAttempts: 4 }, trigger: 'manual' });
+    assert.ok(checked.ok);
+    assert.deepEqual(checked.value, { scene, policy: { maxAttempts: 4 }, trigger: 'manual' });
+  });
+
+  it('names every problem by its path', () => {
+    const found = problems(
+      checkRegenerateSceneInput({
+        scene: { ...scene, id: -1, currentProvider: 'dalle', analysisResult: { ...analysis, overallScore: 140 } },
+        policy: { reviewTimeout: 'soon', providerFallbackOrder: { video: [], image: ['flux'] } },
+      }),
+    );
+    assert.deepEqual(found, [
+      'scene.id: must be at least 1',
+      'scene.currentProvider: must be one of kling, runway, luma, hailuo, falai, flux',
+      'scene.analysisResult.overallScore: must be at most 100',
+      'policy.providerFallbackOrder.video: must have at least 1 item(s)',
+      'policy.reviewTimeout: a duration such as "72h", "30 minutes" or "10s"',
+    ]);
+  });
+
+  it('refuses what is not an object at all, and a whitespace-only prompt', () => {
+    assert.deepEqual(problems(checkRegenerateSceneInput('scene')), ['input: expected an object']);
+    assert.deepEqual(problems(checkRegenerateSceneInput({ scene, customPrompt: '   ' })), ['customPrompt: must not be empty']);
+  });
+});
+
+describe('input checks: sceneAssetWorkflow input and storyboards', () => {
+  const pipelineScene = { ...scene, provider: 'falai', currentProvider: undefined, analysisResult: undefined };
+
+  it('accepts a pipeline scene', () => {
+    const checked = checkSceneAssetInput({ scene: pipelineScene, project: { id: 3, name: 'Kettles' } });
+    assert.ok(checked.ok);
+    assert.equal(checked.value.scene.provider, 'falai');
+    assert.deepEqual(checked.value.project, { id: 3, name: 'Kettles' });
+  });
+
+  it('fills a storyboard scene\'s project and place, and refuses duplicates and other projects', () => {
+    const { id: _id, projectId: _p, sceneIndex: _i, ...rest } = pipelineScene;
+    const checked = checkStoryboard({ project: { id: 3 }, scenes: [{ ...rest, id: 1 }, { ...rest, id: 2 }] });
+    assert.ok(checked.ok);
+    assert.deepEqual(
+      checked.value.scenes.map((s) => [s.id, s.projectId, s.sceneIndex]),
+      [
+        [1, 3, 0],
+        [2, 3, 1],
+      ],
+    );
+    assert.match(problems(checkStoryboard({ project: { id: 3 }, scenes: [{ ...rest, id: 1 }, { ...rest, id: 1 }] }))[0], /scenes\.1\.id: scene id 1 appears twice/);
+    assert.match(problems(checkStoryboard({ project: { id: 3 }, scenes: [{ ...rest, id: 1, projectId: 4 }] }))[0], /names project 4/);
+  });
+});
+
+describe('input checks: a reviewer\'s decision', () => {
+  it('accepts each action and drops unknown fields from a signal', () => {
+    for (const decision of [
+      { action: 'approve', reviewer: 'ana' },
+      { action: 'approve', attemptNumber: 0, reviewer: 'ana', note: 'fine' },
+      { action: 'reject', reviewer: 'bo', note: 'off brand' },
+      { action: 'regenerate', reviewer: 'bo', customPrompt: 'a red kettle', provider: 'luma' },
+    ]) {
+      const checked = checkUserDecision({ ...decision, clickedAt: 3 });
+      assert.ok(checked.ok, JSON.stringify(decision));
+      assert.deepEqual(checked.value, decision);
+    }
+  });
+
+  it('refuses what does not fit, with the reasons', () => {
+    assert.deepEqual(problems(checkUserDecision({ action: 'maybe', reviewer: 'ana' })), ['decision.action: must be one of approve, reject, regenerate']);
+    assert.deepEqual(problems(checkUserDecision({ action: 'approve', attemptNumber: 1.5, reviewer: '' })), [
+      'decision.reviewer: must not be empty',
+      'decision.attemptNumber: must be an integer',
+    ]);
+    assert.deepEqual(problems(checkUserDecision({ action: 'regenerate', provider: 'dalle', reviewer: 'ana', note: 'x'.repeat(2001) })), [
+      'decision.note: must be at most 2000 characters',
+      'decision.provider: must be one of kling, runway, luma, hailuo, falai, flux',
+    ]);
+    assert.deepEqual(problems(checkUserDecision(null)), ['decision: expected an object']);
+  });
+
+  it('from the API, the reviewer comes from the token and unknown fields are refused', () => {
+    const checked = checkUserDecision({ action: 'approve', attemptNumber: 2 }, { path: 'body', reviewer: 'ana' });
+    assert.ok(checked.ok);
+    assert.deepEqual(checked.value, { action: 'approve', attemptNumber: 2, reviewer: 'ana' });
+    assert.deepEqual(problems(checkUserDecision({ action: 'reject', reviewer: 'mallory' }, { path: 'body', reviewer: 'ana' })), [
+      'body.reviewer: is not a known field',
+    ]);
+    assert.deepEqual(problems(checkUserDecision({ action: 'reject', attemptNumber: 1 }, { path: 'body', reviewer: 'ana' })), [
+      'body.attemptNumber: is not a known field',
+    ]);
+  });
+});

@@ -1,0 +1,29 @@
+import type { RegenerationPolicy } from '../../src/domain/policy';
+import type { RegenerationAttempt, UserDecision } from '../../src/domain/regeneration';
+
+/** An attempt a reviewer can approve: it produced a stored, judged asset. */
+export function isApprovable(attempt: Pick<RegenerationAttempt, 'assetUrl' | 'analysisResult'>): boolean {
+  return attempt.assetUrl !== undefined && attempt.analysisResult !== undefined;
+}
+
+/**
+ * Why a well-formed decision cannot be carried out against the round's attempts, or undefined
+ * when it can. The round checks it before acting; the API and the CLI check it first so that a
+ * person hears why at once instead of finding it in the worker's log.
+ */
+export function decisionProblem(decision: UserDecision, roundAttempts: readonly RegenerationAttempt[]): string | undefined {
+  if (decision.action !== 'approve' || decision.attemptNumber === undefined || decision.attemptNumber === 0) return undefined;
+  const attempt = roundAttempts.find((a) => a.attemptNumber === decision.attemptNumber);
+  if (attempt === undefined) return `attempt ${decision.attemptNumber} does not exist in this round`;
+  if (!isApprovable(attempt)) return `attempt ${decision.attemptNumber} produced no asset to approve`;
+  return undefined;
+}
+
+/** SPEC.md: with `onReviewTimeout` set, the policy decides in the person's place once the time is up. */
+export function reviewTimeoutDecision(policy: RegenerationPolicy): UserDecision | undefined {
+  if (!policy.onReviewTimeout) return undefined;
+  const note = `No decision within ${policy.reviewTimeout}`;
+  return policy.onReviewTimeout === 'approve_best'
+    ? { action: 'approve', reviewer: 'review-timeout', note }
+    : { action: 'reject', reviewer: 'review-timeout', note };
+}

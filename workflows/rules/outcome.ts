@@ -1,0 +1,20 @@
+import type { SceneAnalysisResult } from '../../src/domain/analysis';
+import type { RegenerationPolicy } from '../../src/domain/policy';
+import type { AttemptResult } from '../../src/domain/regeneration';
+
+/** SPEC.md "When regeneration starts": whether a freshly analysed scene needs a round at all. */
+export function needsRegeneration(analysis: SceneAnalysisResult, policy: RegenerationPolicy): boolean {
+  return (
+    analysis.recommendation === 'regenerate' ||
+    analysis.recommendation === 'critical_fail' ||
+    analysis.overallScore < policy.minScoreToPass
+  );
+}
+
+/** SPEC.md: success ends the round; improved becomes current; failed leaves current as it was. */
+export function attemptOutcome(scoreAfter: number, currentScore: number, policy: RegenerationPolicy): AttemptResult {
+  if (scoreAfter >= policy.minScoreToPass) return 'success';
+  const gain = scoreAfter - currentScore;
+  if (gain > 0 && gain >= policy.scoreImprovementThreshold) return 'improved';
+  return 'failed';
+}

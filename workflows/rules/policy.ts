@@ -1,0 +1,24 @@
+import type { PartialPolicy, RegenerationPolicy } from '../../src/domain/policy';
+
+/** SPEC.md "Defaults". */
+export const DEFAULT_POLICY: RegenerationPolicy = {
+  maxAttempts: 3,
+  minScoreToPass: 70,
+  scoreImprovementThreshold: 10,
+  providerFallbackOrder: {
+    video: ['kling', 'runway', 'luma', 'hailuo'],
+    image: ['falai', 'flux'],
+  },
+};
+
+export function resolvePolicy(partial: PartialPolicy | undefined): RegenerationPolicy {
+  const given = Object.fromEntries(Object.entries(partial ?? {}).filter(([, v]) => v !== undefined)) as PartialPolicy;
+  return {
+    ...DEFAULT_POLICY,
+    ...given,
+    providerFallbackOrder: {
+      video: partial?.providerFallbackOrder?.video ?? DEFAULT_POLICY.providerFallbackOrder.video,
+      image: partial?.providerFallbackOrder?.image ?? DEFAULT_POLICY.providerFallbackOrder.image,
+    },
+  };
+}
