@@ -26,7 +26,13 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: nodeBuiltins.map((name) => ({ name, message: 'Workflow code may not import Node built-ins.' })) },
+        {
+          paths: [
+            ...nodeBuiltins.map((name) => ({ name, message: 'Workflow code may not import Node built-ins.' })),
+            // Every cached workflow evaluates its own copy of what the bundle imports.
+            { name: 'zod', message: 'Workflow code checks its input with src/domain/input-checks, not zod.' },
+          ],
+        },
       ],
     },
   },

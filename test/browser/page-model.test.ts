@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
 import type { ReviewEntryView, SceneView, StoredAttempt } from '../../src/web/api-types';
-import { IMAGE_PROVIDERS as DOMAIN_IMAGE, VIDEO_PROVIDERS as DOMAIN_VIDEO } from '../../src/domain/provider';
 import type { RegenerationAttempt, RegenerationState } from '../../src/domain/regeneration';
 import { parseRoute, routeHref } from '../../src/ui/page/hooks/use-hash-route';
 import { describeDecision } from '../../src/ui/page/model/decision-text';
 import { formatCost, formatWaited, scoreBand } from '../../src/ui/page/model/format';
 import { diffPrompts } from '../../src/ui/page/model/prompt-diff';
 import { withoutAvoidList } from '../../src/ui/page/model/prompt-text';
-import { IMAGE_PROVIDERS, VIDEO_PROVIDERS } from '../../src/ui/page/model/providers';
 import { aspectRatioOf, buildRoundView } from '../../src/ui/page/model/round-view';
 
 const AVOID = '. Avoid: garbled text, fake UI, distorted features, cold clinical lighting, blue/gray tones';
@@ -115,11 +113,6 @@ describe('review page: what the scene view compares', () => {
 });
 
 describe('review page: words, routes and lists', () => {
-  it('keeps the provider picker in step with the domain', () => {
-    assert.deepEqual([...VIDEO_PROVIDERS], [...DOMAIN_VIDEO]);
-    assert.deepEqual([...IMAGE_PROVIDERS], [...DOMAIN_IMAGE]);
-  });
-
   it('round-trips routes through the URL hash and ignores junk', () => {
     for (const route of [
       { view: 'queue', status: 'pending', projectId: undefined },

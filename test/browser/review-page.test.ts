@@ -10,6 +10,7 @@ import { uniqueSceneId } from '../helpers/scenes';
 import { screenshotPath } from '../helpers/screenshot-path';
 import { launchChromium } from './chromium';
 import { startReviewStack, TEMPORAL_UI_URL, TOKEN, type ReviewStack } from './review-stack';
+import { regenerationWorkflowId } from '../../src/domain/workflow-ids';
 
 const LAPTOP = { width: 1366, height: 900 };
 const TABLET = { width: 820, height: 1180 };
@@ -134,7 +135,7 @@ describe('the review page in Chromium, on the real web server, worker, Temporal 
     assert.match(text, /3 attempts/);
     assert.match(text, /waiting \d+ (s|min)/);
     const workflowLink = await kettleCard.getByRole('link', { name: /Workflow in Temporal/ }).getAttribute('href');
-    assert.equal(workflowLink, `${TEMPORAL_UI_URL}/namespaces/default/workflows/regenerate-scene-${kettle.id}`);
+    assert.equal(workflowLink, `${TEMPORAL_UI_URL}/namespaces/default/workflows/${regenerationWorkflowId(kettle.id)}`);
 
     await waitForMedia(page);
     await page.screenshot({ path: screenshotPath('queue.png'), fullPage: true });
@@ -207,7 +208,7 @@ describe('the review page in Chromium, on the real web server, worker, Temporal 
     await dialog.getByRole('button', { name: 'Approve attempt 2' }).click();
 
     await page.locator('.banner-done', { hasText: 'Done: Approved attempt 2' }).waitFor({ timeout: CARRIED_OUT_MS });
-    const result: RegenerationResult = await review.stack.client.workflow.getHandle(`regenerate-scene-${kettle.id}`).result();
+    const result: RegenerationResult = await review.stack.client.workflow.getHandle(regenerationWorkflowId(kettle.id)).result();
     assert.equal(result.outcome, 'approved');
     assert.deepEqual(result.review?.decision, { action: 'approve', attemptNumber: 2, note: 'warmer than the best', reviewer: 'ana' });
     assert.equal(result.newAssetUrl, attempt2.assetUrl);
@@ -277,7 +278,7 @@ describe('the review page in Chromium, on the real web server, worker, Temporal 
     await page.keyboard.press('Enter');
 
     await page.locator('.banner-done', { hasText: 'Done: Rejected' }).waitFor({ timeout: CARRIED_OUT_MS });
-    const result: RegenerationResult = await review.stack.client.workflow.getHandle(`regenerate-scene-${forest.id}`).result();
+    const result: RegenerationResult = await review.stack.client.workflow.getHandle(regenerationWorkflowId(forest.id)).result();
     assert.equal(result.outcome, 'rejected');
     await waitForScene(forest.id, (s) => s.status === 'rejected');
     const stored = (await getScene(review.stack.db, forest.id))!;

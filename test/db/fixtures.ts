@@ -2,10 +2,11 @@ import type { SceneAnalysisResult } from '../../src/domain/analysis';
 import type { RegenerationAttempt } from '../../src/domain/regeneration';
 import type { AssetRef } from '../../src/domain/asset';
 import type { SaveSceneRequest } from '../../src/domain/activity-types';
+import { regenerationWorkflowId } from '../../src/domain/workflow-ids';
 
 export const PROJECT_ID = 7;
 export const SCENE_ID = 42;
-export const WORKFLOW_ID = `regenerate-scene-${SCENE_ID}`;
+export const WORKFLOW_ID = regenerationWorkflowId(SCENE_ID);
 
 export function analysis(overallScore: number, description = 'cold clinical lighting'): SceneAnalysisResult {
   return {

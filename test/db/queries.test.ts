@@ -10,6 +10,7 @@ import {
 import type { DatabaseActivities } from '../../src/domain/activity-types';
 import { describeEachDatabase } from './test-databases';
 import { attempt, PROJECT_ID, SCENE_ID, sceneRequest, WORKFLOW_ID } from './fixtures';
+import { regenerationWorkflowId } from '../../src/domain/workflow-ids';
 
 describeEachDatabase('queries', ({ db }) => {
   let activities: DatabaseActivities;
@@ -20,7 +21,7 @@ describeEachDatabase('queries', ({ db }) => {
 
   async function escalate(sceneId: number, projectId: number, runId: string, escalatedAt: string) {
     return activities.escalateToReview({
-      workflowId: `regenerate-scene-${sceneId}`,
+      workflowId: regenerationWorkflowId(sceneId),
       runId,
       round: 1,
       sceneId,

@@ -18,6 +18,7 @@ import { temporalCli } from '../helpers/temporal-cli';
 import { testEnv, testServer } from '../helpers/temporal';
 import { waitUntilAsync } from '../helpers/wait-async';
 import { killHard } from '../helpers/worker-process';
+import { regenerationWorkflowId } from '../../src/domain/workflow-ids';
 
 /**
  * ARCHITECTURE.md: "Secrets never enter workflow inputs, results, history, logs or the database."
@@ -110,7 +111,7 @@ describe('faults: no secret in history, logs, the database or the data directory
     const api = apiClient(`http://127.0.0.1:${port}`, markers.REVIEW_API_TOKEN);
     await decide(api, sceneId, { action: 'regenerate', provider: 'falai', customPrompt: `Pine trees in fog, ${tag}` });
     await decide(api, sceneId, { action: 'approve' });
-    const round = env.client.workflow.getHandle<typeof regenerateSceneWorkflow>(`regenerate-scene-${sceneId}`);
+    const round = env.client.workflow.getHandle<typeof regenerateSceneWorkflow>(regenerationWorkflowId(sceneId));
     const result = await round.result();
     assert.equal(result.outcome, 'approved');
     assert.deepEqual(

@@ -12,6 +12,7 @@ import { sceneInput } from '../helpers/scenes';
 import { testEnv, testServer } from '../helpers/temporal';
 import { waitUntil } from '../helpers/workflow-runner';
 import { killHard, startWorkerProcess } from '../helpers/worker-process';
+import { regenerationWorkflowId } from '../../src/domain/workflow-ids';
 
 describe('a worker killed with SIGKILL mid-round', function () {
   this.timeout(300_000);
@@ -46,7 +47,7 @@ describe('a worker killed with SIGKILL mid-round', function () {
     const input = sceneInput({ visualDirection: 'A slow harbor at dusk', currentProvider: 'kling' });
     const handle = await env.client.workflow.start(regenerateSceneWorkflow, {
       taskQueue,
-      workflowId: `regenerate-scene-${input.scene.id}`,
+      workflowId: regenerationWorkflowId(input.scene.id),
       args: [input],
     });
 

@@ -7,6 +7,7 @@ import { startFaultStack, type FaultStack } from './fault-stack';
 import { historyEvents, startedAttempts, workflowTaskFailures } from './history';
 import { sceneInput } from './scenes';
 import { watchedResult } from './watched-result';
+import { regenerationWorkflowId } from '../../src/domain/workflow-ids';
 
 /**
  * Fault kinds of the simulator, each played in a round of its own on the real activities.
@@ -167,7 +168,7 @@ export function describeFaultCases(title: string, cases: FaultCase[]): void {
             duration: video ? VIDEO_SECONDS : 0,
             contentType: video ? 'nature' : 'food',
           });
-          const outcome: Outcome = { workflowId: `regenerate-scene-${input.scene.id}`, sceneId: input.scene.id, match: rules[index].match };
+          const outcome: Outcome = { workflowId: regenerationWorkflowId(input.scene.id), sceneId: input.scene.id, match: rules[index].match };
           outcomes.set(c, outcome);
           const roundStart = Date.now();
           try {

@@ -10,6 +10,7 @@ import { startStack, type Stack } from '../../src/stack/start-stack';
 import { regenerateSceneWorkflow } from '../../workflows';
 import { testDatabase } from '../db/test-databases';
 import { testServer } from './temporal';
+import { regenerationWorkflowId } from '../../src/domain/workflow-ids';
 
 export interface FaultStack {
   stack: Stack;
@@ -53,7 +54,7 @@ export async function startFaultStack(simulatorOptions: SimulatorOptions = {}): 
     start: (input) =>
       stack.client.workflow.start(regenerateSceneWorkflow, {
         taskQueue: stack.config.temporal.taskQueue,
-        workflowId: `regenerate-scene-${input.scene.id}`,
+        workflowId: regenerationWorkflowId(input.scene.id),
         args: [input],
       }),
     async stop() {

@@ -3,6 +3,7 @@ import type { RegenerationOutcome, UserDecision } from '../../src/domain/regener
 import type { RegenerateSceneInput } from '../../src/domain/inputs';
 import type { ScenarioRule } from '../../src/sim/server';
 import { sceneInput } from './scenes';
+import { regenerationWorkflowId } from '../../src/domain/workflow-ids';
 
 /**
  * Rounds whose end is known in advance, for tests that disturb them (kill the worker, stop the
@@ -94,7 +95,7 @@ export function scriptedRound(plan: RoundPlan, options: ScriptedRoundOptions): S
   return {
     plan,
     input,
-    workflowId: `regenerate-scene-${input.scene.id}`,
+    workflowId: regenerationWorkflowId(input.scene.id),
     rules,
     attemptMatches: attemptMatches.slice(0, shape.scores.length),
     decision,

@@ -10,6 +10,7 @@ import { completedCount, historyEvents, scheduledCount } from './history';
 import { testEnv } from './temporal';
 import { waitUntilAsync } from './wait-async';
 import { workflowBundle } from './workflow-bundle';
+import { regenerationWorkflowId } from '../../src/domain/workflow-ids';
 
 export interface RunContext {
   client: Client;
@@ -33,7 +34,7 @@ export async function withWorker<T>(activities: SceneActivities, body: (ctx: Run
     start: (input) =>
       env.client.workflow.start(regenerateSceneWorkflow, {
         taskQueue,
-        workflowId: `regenerate-scene-${input.scene.id}`,
+        workflowId: regenerationWorkflowId(input.scene.id),
         args: [input],
       }),
   };

@@ -13,6 +13,7 @@ import { testEnv, testServer } from '../helpers/temporal';
 import { waitUntil } from '../helpers/workflow-runner';
 import { parseExposition } from './metric-values';
 import { jsonLogMessages, startNpmScript, type NpmProcess } from './npm-process';
+import { regenerationWorkflowId } from '../../src/domain/workflow-ids';
 
 /** create-worker.ts's shutdownGraceTime: SIGTERM must end the process well within it. */
 const SHUTDOWN_GRACE_MS = 30_000;
@@ -74,7 +75,7 @@ describe('the worker process (npm run worker)', function () {
     const input = sceneInput({ visualDirection: 'A lantern parade at night', currentProvider: 'kling' });
     handle = await env.client.workflow.start(regenerateSceneWorkflow, {
       taskQueue,
-      workflowId: `regenerate-scene-${input.scene.id}`,
+      workflowId: regenerationWorkflowId(input.scene.id),
       args: [input],
     });
 

@@ -16,6 +16,7 @@ import { waitForReviewEntry } from '../helpers/workflow-runner';
 import { runbook } from './runbook-commands';
 import { BEGIN_MARKER, END_MARKER, runbookSection } from './runbook-section';
 import { runInShell, runJson } from './run-in-shell';
+import { regenerationWorkflowId } from '../../src/domain/workflow-ids';
 
 /*
  * The README's runbook, tried: every command runs as printed, through bash and the real CLI,
@@ -66,7 +67,7 @@ describe('the operator runbook, run with the real temporal CLI', function () {
     await Promise.all(
       [APPROVE, REJECT, RESET].map(async (marker, sceneIndex) => {
         const input = imageRound(sceneIndex, marker);
-        const workflowId = `regenerate-scene-${input.scene.id}`;
+        const workflowId = regenerationWorkflowId(input.scene.id);
         const handle = await stack.client.workflow.start(regenerateSceneWorkflow, {
           taskQueue: stack.config.temporal.taskQueue,
           workflowId,

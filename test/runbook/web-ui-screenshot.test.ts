@@ -15,6 +15,7 @@ import { workflowBundle } from '../helpers/workflow-bundle';
 import { waitForStatus } from '../helpers/workflow-runner';
 import { launchChromium } from './headless-chromium';
 import { SCREENSHOT_PATH } from './runbook-section';
+import { regenerationWorkflowId } from '../../src/domain/workflow-ids';
 
 
 describe('the Temporal Web UI shows a round’s attempt history (README screenshot)', function () {
@@ -47,7 +48,7 @@ describe('the Temporal Web UI shows a round’s attempt history (README screensh
     });
 
     const input = sceneInput();
-    const workflowId = `regenerate-scene-${input.scene.id}`;
+    const workflowId = regenerationWorkflowId(input.scene.id);
     await worker.runUntil(async () => {
       const handle = await client.workflow.start(regenerateSceneWorkflow, { taskQueue, workflowId, args: [input] });
       await waitForStatus(handle, 'awaiting_review', 60_000);

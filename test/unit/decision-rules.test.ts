@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { RegenerationAttempt } from '../../src/domain/regeneration';
 import { DEFAULT_POLICY } from '../../workflows/rules/policy';
+import { bestOfRound } from '../../workflows/rules/best-pick';
 import { decisionProblem, isApprovable, reviewTimeoutDecision } from '../../workflows/rules/decision';
 
 const analysis = { overallScore: 60, recommendation: 'regenerate' as const, issues: [] };
@@ -55,5 +56,14 @@ describe('rules: a review that times out', () => {
       reviewer: 'review-timeout',
       note: 'No decision within 2d',
     });
+  });
+});
+
+describe('rules: the best of a round', () => {
+  it('is its last attempt that did not fail, or none (the starting asset)', () => {
+    assert.equal(bestOfRound([]), undefined);
+    assert.equal(bestOfRound([attempt(1, false)]), undefined);
+    assert.equal(bestOfRound([attempt(1, true), attempt(2, false)])?.attemptNumber, 1);
+    assert.equal(bestOfRound([attempt(1, true), { ...attempt(2, true), result: 'success' as const }])?.attemptNumber, 2);
   });
 });

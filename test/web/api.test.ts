@@ -5,6 +5,7 @@ import type { RegenerationState } from '../../src/domain/regeneration';
 import { testEnv } from '../helpers/temporal';
 import { workflowBundle } from '../helpers/workflow-bundle';
 import { eventually, seedScene, withWebServer, type WebHarness } from './web-harness';
+import { regenerationWorkflowId } from '../../src/domain/workflow-ids';
 
 const fails = (): number => 40;
 
@@ -52,7 +53,7 @@ describe('HTTP API', function () {
         });
         assert.equal(response.statusCode, 202, response.body);
         const started = json<{ workflowId: string; runId: string }>(response);
-        assert.equal(started.workflowId, `regenerate-scene-${scene.id}`);
+        assert.equal(started.workflowId, regenerationWorkflowId(scene.id));
         assert.match(started.runId, /^[0-9a-f-]{36}$/);
         // The generation is still under way: the answer did not wait for the round.
         const during = await harness.request({ method: 'GET', url: `/api/scenes/${scene.id}/regeneration` });
@@ -94,7 +95,7 @@ describe('HTTP API', function () {
 
         const noRound = await harness.request({ method: 'GET', url: `/api/scenes/${fresh.id}/regeneration` });
         assert.equal(noRound.statusCode, 404);
-        assert.match(json<{ error: string }>(noRound).error, new RegExp(`regenerate-scene-${fresh.id}`));
+        assert.match(json<{ error: string }>(noRound).error, new RegExp(regenerationWorkflowId(fresh.id)));
         assert.equal(harness.calls.submissions.length, 0);
       });
     });
@@ -104,7 +105,7 @@ describe('HTTP API', function () {
         const { sceneId } = await escalate(harness);
         const again = await harness.request({ method: 'POST', url: `/api/scenes/${sceneId}/regenerate`, payload: { provider: 'luma' } });
         assert.equal(again.statusCode, 409);
-        assert.match(json<{ error: string }>(again).error, new RegExp(`regenerate-scene-${sceneId}\\b`));
+        assert.match(json<{ error: string }>(again).error, new RegExp(`${regenerationWorkflowId(sceneId)}\\b`));
         // Still the one round: three attempts, no fourth submission.
         assert.equal(harness.calls.submissions.length, 3);
       });

@@ -11,6 +11,7 @@ import { testEnv } from '../helpers/temporal';
 import { uniqueSceneId } from '../helpers/scenes';
 import { workflowBundle } from '../helpers/workflow-bundle';
 import { withWebServer } from './web-harness';
+import { regenerationWorkflowId } from '../../src/domain/workflow-ids';
 
 function writeJson(value: unknown): string {
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'client-cli-')), 'input.json');
@@ -72,7 +73,7 @@ describe('operator CLI', function () {
 
       const decided = await cli(['decide', String(poor), 'approve', '--attempt', '2', '--reviewer', 'ops', '--note', 'good enough'], connect);
       assert.equal(decided.code, 0, decided.err);
-      const result: RegenerationResult = await client.workflow.getHandle(`regenerate-scene-${poor}`).result();
+      const result: RegenerationResult = await client.workflow.getHandle(regenerationWorkflowId(poor)).result();
       assert.equal(result.outcome, 'approved');
       assert.deepEqual(result.review?.decision, { action: 'approve', attemptNumber: 2, reviewer: 'ops', note: 'good enough' });
       assert.equal(result.newAssetUrl, state.attempts[1].assetUrl);

@@ -8,6 +8,7 @@ import { getRegenerationStateQuery } from '../../workflows/messages';
 import { testEnv } from '../helpers/temporal';
 import { workflowBundle } from '../helpers/workflow-bundle';
 import { TOKENS, eventually, seedScene, withWebServer, type WebHarness } from './web-harness';
+import { regenerationWorkflowId } from '../../src/domain/workflow-ids';
 
 const TABLES: TableName[] = ['projects', 'scenes', 'regeneration_attempts', 'review_queue'];
 
@@ -134,9 +135,9 @@ describe('HTTP API under hostile input', function () {
 
       assert.deepEqual(await Promise.all(TABLES.map((table) => countRows(harness.db, table))), rowsBefore);
       assert.equal((await getReviewEntry(harness.db, entryId))?.status, 'pending');
-      await assert.rejects(harness.client.workflow.getHandle(`regenerate-scene-${idle.id}`).describe(), WorkflowNotFoundError);
+      await assert.rejects(harness.client.workflow.getHandle(regenerationWorkflowId(idle.id)).describe(), WorkflowNotFoundError);
       const state: RegenerationState = await harness.client.workflow
-        .getHandle(`regenerate-scene-${waiting.id}`)
+        .getHandle(regenerationWorkflowId(waiting.id))
         .query(getRegenerationStateQuery);
       assert.equal(state.status, 'awaiting_review');
       assert.equal(state.decision, undefined);

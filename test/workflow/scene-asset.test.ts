@@ -7,6 +7,7 @@ import { uniqueSceneId } from '../helpers/scenes';
 import { testEnv } from '../helpers/temporal';
 import { workflowBundle } from '../helpers/workflow-bundle';
 import { waitForStatus, withWorker, type RunContext } from '../helpers/workflow-runner';
+import { regenerationWorkflowId } from '../../src/domain/workflow-ids';
 
 function pipelineInput(overrides: Partial<SceneAssetInput['scene']> = {}): SceneAssetInput {
   return {
@@ -79,7 +80,7 @@ describe('sceneAssetWorkflow: the pipeline step for one scene', function () {
       const input = pipelineInput();
       const result = await (await startPipeline(ctx, input)).result();
       assert.equal(result.needsUserReview, true);
-      assert.equal(result.reviewWorkflowId, `regenerate-scene-${input.scene.id}`);
+      assert.equal(result.reviewWorkflowId, regenerationWorkflowId(input.scene.id));
       assert.equal(result.qualityScore, 50);
       assert.equal(calls.escalations.length, 1);
 

@@ -6,6 +6,7 @@ import { temporalCli } from '../helpers/temporal-cli';
 import { testEnv } from '../helpers/temporal';
 import { workflowBundle } from '../helpers/workflow-bundle';
 import { waitUntil, withWorker } from '../helpers/workflow-runner';
+import { regenerationWorkflowId } from '../../src/domain/workflow-ids';
 
 describe('the contract from outside TypeScript: the real temporal CLI', function () {
   this.timeout(120_000);
@@ -18,7 +19,7 @@ describe('the contract from outside TypeScript: the real temporal CLI', function
     const { activities, calls } = fakeActivities({ scores: [45, 58, 50] });
     await withWorker(activities, async ({ taskQueue }) => {
       const input = sceneInput();
-      const workflowId = `regenerate-scene-${input.scene.id}`;
+      const workflowId = regenerationWorkflowId(input.scene.id);
       await temporalCli([
         'workflow', 'start',
         '--type', 'regenerateSceneWorkflow',

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { ProviderName } from '../api/types';
 import { withoutAvoidList } from '../model/prompt-text';
-import { IMAGE_PROVIDERS, VIDEO_PROVIDERS } from '../model/providers';
+import { IMAGE_PROVIDERS, VIDEO_PROVIDERS } from '../../../domain/provider';
 
 export interface RegenerateRequest {
   customPrompt: string;

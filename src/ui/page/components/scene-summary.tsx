@@ -1,5 +1,6 @@
 import type { Scene } from '../api/types';
-import { isImageProvider } from '../model/providers';
+import { isImageProvider } from '../../../domain/provider';
+import { regenerationWorkflowId } from '../../../domain/workflow-ids';
 import { ScoreBadge } from './score-badge';
 import { TemporalLink } from './temporal-link';
 
@@ -53,7 +54,7 @@ export function SceneSummary({ scene }: { scene: Scene }) {
               <span className="muted">Aspect</span> {scene.aspectRatio}
             </span>
           )}
-          <TemporalLink workflowId={scene.latestWorkflowId ?? `regenerate-scene-${scene.id}`} />
+          <TemporalLink workflowId={scene.latestWorkflowId ?? regenerationWorkflowId(scene.id)} />
         </div>
       </dl>
     </section>

@@ -7,6 +7,8 @@ import type {
   Scene,
   SceneAnalysisResult,
 } from '../api/types';
+import { bestOfRound } from '../../../../workflows/rules/best-pick';
+import { isApprovable } from '../../../../workflows/rules/decision';
 
 /** One column of the side-by-side comparison: the round's starting asset or one attempt. */
 export interface Candidate {
@@ -70,7 +72,7 @@ export function buildRoundView(scene: Scene, entry: ReviewEntry | undefined, sta
 
   const pendingEntry = entry?.status === 'pending' && entry.round === round ? entry : undefined;
   const stateBest = state && state.round === round ? state.bestAttemptNumber : undefined;
-  const bestAttemptNumber = pendingEntry ? pendingEntry.bestAttemptNumber : (stateBest ?? lastImproving(roundAttempts)?.attemptNumber);
+  const bestAttemptNumber = pendingEntry ? pendingEntry.bestAttemptNumber : (stateBest ?? bestOfRound(roundAttempts)?.attemptNumber);
 
   const attemptCandidates = roundAttempts.map((attempt) =>
     attemptCandidate(attempt, previousPrompt(scene, runAttempts, attempt), bestAttemptNumber, scene),
@@ -81,7 +83,7 @@ export function buildRoundView(scene: Scene, entry: ReviewEntry | undefined, sta
   const earlierRounds: RoundView['earlierRounds'] = [];
   for (let r = 1; r < round; r++) {
     const attempts = inRound(r);
-    const bestOfRound = lastImproving(attempts)?.attemptNumber;
+    const bestOfRound = bestOfRound(attempts)?.attemptNumber;
     earlierRounds.push({
       round: r,
       attempts: attempts.map((a) => attemptCandidate(a, previousPrompt(scene, runAttempts, a), bestOfRound, scene)),
@@ -127,7 +129,7 @@ function startingCandidate(scene: Scene, runAttempts: RegenerationAttempt[], rou
   if (!runOpen) return original;
   // Each round starts from the best of the round before it (or what that round started from).
   for (let r = round - 1; r >= 1; r--) {
-    const carried = lastImproving(runAttempts.filter((a) => a.round === r));
+    const carried = bestOfRound(runAttempts.filter((a) => a.round === r));
     if (carried) {
       return {
         ...attemptCandidate(carried, undefined, undefined, scene),
@@ -167,7 +169,7 @@ function attemptCandidate(
     failure: attempt.failure,
     costUsd: attempt.costUsd,
     timestamp: attempt.timestamp,
-    approvable: Boolean(attempt.assetUrl && attempt.analysisResult),
+    approvable: isApprovable(attempt),
     isBest: bestAttemptNumber === attempt.attemptNumber,
     isKept: Boolean(attempt.assetUrl) && attempt.assetUrl === scene.assetUrl && !OPEN_SCENE_STATUSES.has(scene.status),
   };
@@ -179,10 +181,6 @@ function previousPrompt(scene: Scene, runAttempts: RegenerationAttempt[], attemp
   return index > 0 ? runAttempts[index - 1].prompt : scene.visualDirection;
 }
 
-/** The round's current asset at its end: the last attempt that was not a failure. */
-function lastImproving(attempts: RegenerationAttempt[]): RegenerationAttempt | undefined {
-  return attempts.filter((a) => a.result !== 'failed').at(-1);
-}
 
 /** Width over height for a media box, so it holds its place before the media arrive. */
 export function aspectRatioOf(asset: AssetRef | undefined, scene: Scene): number {
