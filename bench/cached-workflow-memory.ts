@@ -8,9 +8,9 @@
  * BENCH_CACHE_LARGE (default 300), BENCH_CACHE_SMALL (default 10).
  */
 import { bundleWorkflowCode } from '@temporalio/worker';
-import type { RegenerateSceneInput } from '../src/domain/inputs';
 import { regenerationWorkflowId } from '../src/domain/workflow-ids';
 import { regenerateSceneWorkflow } from '../workflows';
+import { REFUSED_MARKER, refusedRoundInput } from './support/scenes';
 import { startBenchStack } from './support/bench-stack';
 import { loadAverage, memoryMb } from './support/proc-stats';
 import { fmt, report, runBench, type Figure } from './support/result';
@@ -18,27 +18,6 @@ import { fmt, report, runBench, type Figure } from './support/result';
 const LARGE = Number(process.env.BENCH_CACHE_LARGE ?? 300);
 const SMALL = Number(process.env.BENCH_CACHE_SMALL ?? 10);
 const TARGET_MB = 1;
-const MARKER = 'refused-by-moderation';
-
-function roundInput(id: number): RegenerateSceneInput {
-  return {
-    scene: {
-      id,
-      projectId: 1,
-      sceneIndex: id,
-      sceneType: 'b-roll',
-      contentType: 'food',
-      narration: 'Breakfast on the porch.',
-      visualDirection: `A breakfast table on a porch, ${MARKER}`,
-      duration: 0,
-      currentProvider: 'flux',
-      currentAssetUrl: 'http://127.0.0.1:1/assets/original.png',
-      analysisResult: { overallScore: 40, recommendation: 'regenerate', issues: [] },
-    },
-    policy: { maxAttempts: 1 },
-    trigger: 'auto',
-  };
-}
 
 /** RSS after a full collection of a worker holding `cached` waiting rounds in its cache. */
 async function rssWithCached(cached: number): Promise<{ rss: number; idle: number }> {
@@ -50,12 +29,12 @@ async function rssWithCached(cached: number): Promise<{ rss: number; idle: numbe
     workerNodeOptions: ['--expose-gc'],
   });
   try {
-    stack.simulator.setScenarios([{ match: MARKER, faults: { flux: Array(LARGE).fill('refuse') } }]);
+    stack.simulator.setScenarios([{ match: REFUSED_MARKER, faults: { flux: Array(LARGE).fill('refuse') } }]);
     await stack.workerMemory({ gc: true });
     const idle = memoryMb(stack.workerPid).rss;
     const handles = await Promise.all(
       Array.from({ length: LARGE }, (_, index) => {
-        const input = roundInput(index + 1);
+        const input = refusedRoundInput(index + 1);
         return stack.client.workflow.start(regenerateSceneWorkflow, {
           taskQueue: stack.taskQueue,
           workflowId: regenerationWorkflowId(input.scene.id),

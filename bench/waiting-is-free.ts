@@ -11,11 +11,11 @@
  * Run: npx ts-node bench/waiting-is-free.ts   BENCH_ROUNDS (default 5000)
  */
 import type { WorkflowHandle } from '@temporalio/client';
-import type { RegenerateSceneInput } from '../src/domain/inputs';
 import { regenerationWorkflowId } from '../src/domain/workflow-ids';
 import { WORKER_TUNING, type WorkerTuning } from '../src/worker/create-worker';
 import { regenerateSceneWorkflow } from '../workflows';
 import { userDecisionSignal } from '../workflows/messages';
+import { REFUSED_MARKER, refusedRoundInput } from './support/scenes';
 import { startBenchStack, type BenchStack } from './support/bench-stack';
 import { CpuMeter, loadAverage, memoryMb } from './support/proc-stats';
 import { fmt, median, report, runBench, type Figure } from './support/result';
@@ -27,28 +27,7 @@ const MEASURE_SECONDS = Number(process.env.BENCH_MEASURE_SECONDS ?? 30);
 const DECISIONS = 20;
 const TARGET_CPU_PERCENT = 2;
 const TARGET_RSS_MB = 400;
-const MARKER = 'refused-by-moderation';
 const tuning = JSON.parse(process.env.BENCH_WORKER_TUNING ?? '{}') as Partial<WorkerTuning>;
-
-function roundInput(id: number): RegenerateSceneInput {
-  return {
-    scene: {
-      id,
-      projectId: 1,
-      sceneIndex: id,
-      sceneType: 'b-roll',
-      contentType: 'food',
-      narration: 'Breakfast on the porch.',
-      visualDirection: `A breakfast table on a porch, ${MARKER}`,
-      duration: 0,
-      currentProvider: 'flux',
-      currentAssetUrl: 'http://127.0.0.1:1/assets/original.png',
-      analysisResult: { overallScore: 40, recommendation: 'regenerate', issues: [] },
-    },
-    policy: { maxAttempts: 1 },
-    trigger: 'auto',
-  };
-}
 
 /** Rounds in the review queue, from the search attribute each round keeps current. */
 function countWaiting(stack: BenchStack): Promise<number> {
@@ -65,7 +44,7 @@ async function fill(stack: BenchStack): Promise<WorkflowHandle<typeof regenerate
   while (waiting < ROUNDS) {
     const room = Math.min(ROUNDS - handles.length, IN_FLIGHT - (handles.length - waiting));
     const starts = Array.from({ length: Math.max(0, room) }, (_, index) => {
-      const input = roundInput(handles.length + index + 1);
+      const input = refusedRoundInput(handles.length + index + 1);
       return stack.client.workflow.start(regenerateSceneWorkflow, {
         taskQueue: stack.taskQueue,
         workflowId: regenerationWorkflowId(input.scene.id),
@@ -107,7 +86,7 @@ async function main(): Promise<Figure[]> {
     workerNodeOptions: ['--expose-gc'],
   });
   try {
-    stack.simulator.setScenarios([{ match: MARKER, faults: { flux: Array(ROUNDS + DECISIONS).fill('refuse') } }]);
+    stack.simulator.setScenarios([{ match: REFUSED_MARKER, faults: { flux: Array(ROUNDS + DECISIONS).fill('refuse') } }]);
     const pids = { worker: stack.workerPid, 'dev server': stack.devServerPid };
     const idleRss = memoryMb(stack.workerPid).rss;
 

@@ -1,4 +1,4 @@
-import type { SceneAssetInput } from '../../src/domain/inputs';
+import type { RegenerateSceneInput, SceneAssetInput } from '../../src/domain/inputs';
 
 /**
  * Image scenes for the load benchmarks. A few visual directions only, so the simulator renders
@@ -56,4 +56,31 @@ export async function mapLimit<T, R>(items: T[], limit: number, work: (item: T, 
   });
   await Promise.all(lanes);
   return results;
+}
+
+/** Marks the visual direction of refusedRoundInput's rounds, for a rule that refuses their generations. */
+export const REFUSED_MARKER = 'refused-by-moderation';
+
+/**
+ * A round that reaches the review queue at once and cheaply: one attempt (maxAttempts 1) whose
+ * provider refuses the prompt, five activities and no media.
+ */
+export function refusedRoundInput(id: number): RegenerateSceneInput {
+  return {
+    scene: {
+      id,
+      projectId: 1,
+      sceneIndex: id,
+      sceneType: 'b-roll',
+      contentType: 'food',
+      narration: 'Breakfast on the porch.',
+      visualDirection: `A breakfast table on a porch, ${REFUSED_MARKER}`,
+      duration: 0,
+      currentProvider: 'flux',
+      currentAssetUrl: 'http://127.0.0.1:1/assets/original.png',
+      analysisResult: { overallScore: 40, recommendation: 'regenerate', issues: [] },
+    },
+    policy: { maxAttempts: 1 },
+    trigger: 'auto',
+  };
 }

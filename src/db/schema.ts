@@ -2,7 +2,7 @@ import type { ColumnType, Generated } from 'kysely';
 import type { AssetRef } from '../domain/asset';
 import type { BrandProfile } from '../domain/brand';
 import type { SceneAnalysisResult } from '../domain/analysis';
-import type { AttemptFailure, RegenerationAttempt, UserDecision } from '../domain/regeneration';
+import { REGENERATION_STATUSES, type AttemptFailure, type RegenerationAttempt, type UserDecision } from '../domain/regeneration';
 
 /**
  * JSON columns are written as JSON text: `pg` would send a JS array as a PostgreSQL array
@@ -18,16 +18,7 @@ export function toJson(value: unknown): string {
 }
 
 /** Where a scene stands, from the pipeline's first save to the end of its latest round. */
-export const SCENE_STATUSES = [
-  'new',
-  'analyzed',
-  'regenerating',
-  'awaiting_review',
-  'passed',
-  'approved',
-  'rejected',
-  'review_timed_out',
-] as const;
+export const SCENE_STATUSES = ['new', 'analyzed', ...REGENERATION_STATUSES] as const;
 export type SceneStatus = (typeof SCENE_STATUSES)[number];
 
 export const REVIEW_ENTRY_STATUSES = ['pending', 'decided'] as const;
