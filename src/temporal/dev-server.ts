@@ -30,14 +30,16 @@ export interface DevServer {
 /**
  * The dev server keeps every workflow on one history shard, and each shard's task queues (transfer:
  * activity and workflow tasks; timer; visibility) are read at most 20 times a second by default.
- * A cluster spreads workflows over hundreds of shards; here that limit is global, and every
- * activity waited about 40 ms for its turn (a 20-activity workflow: 2.0 s; at 1,000 reads a
- * second: 0.33 s). bench/orchestration-cost.ts measures the difference.
+ * A cluster spreads workflows over hundreds of shards; here that limit is global and every
+ * activity waits for its turn. bench/orchestration-cost.ts measures what each setting costs.
  */
-export const DEV_SERVER_DYNAMIC_CONFIG: Readonly<Record<string, number>> = {
+export const DEV_SERVER_DYNAMIC_CONFIG: Readonly<Record<string, number | boolean>> = {
   'history.transferProcessorMaxPollRPS': 1000,
   'history.timerProcessorMaxPollRPS': 1000,
   'history.visibilityProcessorMaxPollRPS': 1000,
+  // A worker that schedules an activity on its own task queue may start it at once, in the answer
+  // to its workflow task, instead of waiting for its next poll (off by default in the server).
+  'system.enableActivityEagerExecution': true,
 };
 
 /**
