@@ -1,3 +1,5 @@
+import { DEFAULT_POLICY } from '../../../../workflows/rules/policy';
+
 /** How long something has waited, in the two largest units that matter: "3 h 5 min". */
 export function formatWaited(milliseconds: number): string {
   const seconds = Math.max(0, Math.floor(milliseconds / 1000));
@@ -27,8 +29,8 @@ export function formatScore(score: number): string {
   return String(Math.round(score));
 }
 
-/** The same bands the workflow uses: 70 passes; well below it is marked as poor. */
-export function scoreBand(score: number, passingScore = 70): 'pass' | 'near' | 'poor' {
+/** The workflow's passing score passes; well below it is marked as poor. */
+export function scoreBand(score: number, passingScore = DEFAULT_POLICY.minScoreToPass): 'pass' | 'near' | 'poor' {
   if (score >= passingScore) return 'pass';
   if (score >= passingScore - 20) return 'near';
   return 'poor';
