@@ -5,17 +5,17 @@
  * after a full collection, divided by the difference in cached workflows, is what one cached
  * round costs. Also prints the workflow bundle's size (what each cached workflow evaluates).
  * Target: ≤ 1 MB per cached workflow. Run: npx ts-node bench/cached-workflow-memory.ts
- * BENCH_CACHE_LARGE (default 300), BENCH_CACHE_SMALL (default 10).
+ * BENCH_CACHE_LARGE (default 1000), BENCH_CACHE_SMALL (default 10).
  */
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { regenerationWorkflowId } from '../src/domain/workflow-ids';
-import { regenerateSceneWorkflow } from '../workflows';
-import { REFUSED_MARKER, refusedRoundInput } from './support/scenes';
+import { REFUSED_MARKER } from './support/scenes';
+import { fillWaitingRounds } from './support/waiting-rounds';
 import { startBenchStack } from './support/bench-stack';
 import { loadAverage, memoryMb } from './support/proc-stats';
 import { fmt, report, runBench, type Figure } from './support/result';
 
-const LARGE = Number(process.env.BENCH_CACHE_LARGE ?? 300);
+const LARGE = Number(process.env.BENCH_CACHE_LARGE ?? 1000);
+const IN_FLIGHT = 20;
 const SMALL = Number(process.env.BENCH_CACHE_SMALL ?? 10);
 const TARGET_MB = 1;
 
@@ -32,21 +32,9 @@ async function rssWithCached(cached: number): Promise<{ rss: number; idle: numbe
     stack.simulator.setScenarios([{ match: REFUSED_MARKER, faults: { flux: Array(LARGE).fill('refuse') } }]);
     await stack.workerMemory({ gc: true });
     const idle = memoryMb(stack.workerPid).rss;
-    const handles = await Promise.all(
-      Array.from({ length: LARGE }, (_, index) => {
-        const input = refusedRoundInput(index + 1);
-        return stack.client.workflow.start(regenerateSceneWorkflow, {
-          taskQueue: stack.taskQueue,
-          workflowId: regenerationWorkflowId(input.scene.id),
-          args: [input],
-        });
-      }),
-    );
-    for (;;) {
-      const { count } = await stack.client.workflow.count(`RegenStatus = 'awaiting_review'`);
-      if (count >= handles.length) break;
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
+    // A few rounds at a time, so the worker's heap peaks alike in both runs and the difference
+    // is what the cache holds, not how far the heap grew while filling.
+    await fillWaitingRounds(stack, LARGE, IN_FLIGHT);
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     await stack.workerMemory({ gc: true });
     const rss = memoryMb(stack.workerPid).rss;

@@ -10,13 +10,11 @@
  * Targets: worker CPU ≈ 0 (≤ 2 % of a core) and RSS ≤ 400 MB while waiting.
  * Run: npx ts-node bench/waiting-is-free.ts   BENCH_ROUNDS (default 5000)
  */
-import type { WorkflowHandle } from '@temporalio/client';
-import { regenerationWorkflowId } from '../src/domain/workflow-ids';
 import { WORKER_TUNING, type WorkerTuning } from '../src/worker/create-worker';
-import { regenerateSceneWorkflow } from '../workflows';
 import { userDecisionSignal } from '../workflows/messages';
-import { REFUSED_MARKER, refusedRoundInput } from './support/scenes';
-import { startBenchStack, type BenchStack } from './support/bench-stack';
+import { REFUSED_MARKER } from './support/scenes';
+import { fillWaitingRounds } from './support/waiting-rounds';
+import { startBenchStack } from './support/bench-stack';
 import { CpuMeter, loadAverage, memoryMb } from './support/proc-stats';
 import { fmt, median, report, runBench, type Figure } from './support/result';
 
@@ -28,39 +26,6 @@ const DECISIONS = 20;
 const TARGET_CPU_PERCENT = 2;
 const TARGET_RSS_MB = 400;
 const tuning = JSON.parse(process.env.BENCH_WORKER_TUNING ?? '{}') as Partial<WorkerTuning>;
-
-/** Rounds in the review queue, from the search attribute each round keeps current. */
-function countWaiting(stack: BenchStack): Promise<number> {
-  return stack.client.workflow
-    .count(`WorkflowType = 'regenerateSceneWorkflow' AND RegenStatus = 'awaiting_review'`)
-    .then((result) => result.count);
-}
-
-/** Starts rounds while keeping at most IN_FLIGHT of them short of the review queue. */
-async function fill(stack: BenchStack): Promise<WorkflowHandle<typeof regenerateSceneWorkflow>[]> {
-  const handles: WorkflowHandle<typeof regenerateSceneWorkflow>[] = [];
-  let waiting = 0;
-  let lastReport = Date.now();
-  while (waiting < ROUNDS) {
-    const room = Math.min(ROUNDS - handles.length, IN_FLIGHT - (handles.length - waiting));
-    const starts = Array.from({ length: Math.max(0, room) }, (_, index) => {
-      const input = refusedRoundInput(handles.length + index + 1);
-      return stack.client.workflow.start(regenerateSceneWorkflow, {
-        taskQueue: stack.taskQueue,
-        workflowId: regenerationWorkflowId(input.scene.id),
-        args: [input],
-      });
-    });
-    handles.push(...(await Promise.all(starts)));
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    waiting = await countWaiting(stack);
-    if (Date.now() - lastReport > 10_000) {
-      console.log(`  ${waiting} of ${ROUNDS} rounds awaiting review`);
-      lastReport = Date.now();
-    }
-  }
-  return handles;
-}
 
 /** Where the worker's resident memory is, after a full collection of its main thread. */
 function describeHeap(heap: NodeJS.MemoryUsage, rssMb: number): string {
@@ -91,7 +56,7 @@ async function main(): Promise<Figure[]> {
     const idleRss = memoryMb(stack.workerPid).rss;
 
     const fillCpu = new CpuMeter(pids);
-    const handles = await fill(stack);
+    const handles = await fillWaitingRounds(stack, ROUNDS, IN_FLIGHT);
     const filling = fillCpu.read();
     console.log(`  ${ROUNDS} rounds reached the review queue in ${fmt(filling.wallSeconds)} s`);
 
