@@ -4,7 +4,11 @@ import { JUDGE_TOOL_NAME, judgeInputJsonSchema } from '../../src/domain/judge';
 
 export const ANTHROPIC_HEADERS = { 'x-api-key': 'test-key', 'anthropic-version': '2023-06-01' };
 
-export const JUDGE_SYSTEM = 'You are a strict reviewer of generated video scenes. Score each category from 0 to 100.';
+/**
+ * Long enough (about 1,200 tokens by the simulator's count) to pass claude-sonnet-4-6's 1,024-token
+ * minimum for a cached prefix, as the real judge prompt does.
+ */
+export const JUDGE_SYSTEM = `You are a strict reviewer of generated video scenes. Score each category from 0 to 100.\n${'Describe each issue in one concrete sentence that names what is wrong and where. '.repeat(58)}`;
 
 /** A frame that looks the way the simulator renders this prompt, as a base64 PNG. */
 export async function frameFor(prompt: string, width = 640, height = 360): Promise<string> {
