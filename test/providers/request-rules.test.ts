@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { falInput } from '../../src/providers/fal';
-import { checkFalSchnell } from '../../src/providers/limits/fal';
+import { DEFAULT_MODEL_PRICES } from '../../src/config';
+import { CLAUDE_IMAGE_LIMITS, CLAUDE_MODELS, claudeModel } from '../../src/providers/limits/anthropic';
+import { checkFalSchnell, FAL_SCHNELL } from '../../src/providers/limits/fal';
 import { checkPiapiCreate, PIAPI_RULES } from '../../src/providers/limits/piapi';
-import { checkRunwayCreate, RUNWAY_RULES, runwayFailureRule } from '../../src/providers/limits/runway';
+import { checkRunwayCreate, RUNWAY_FAILURE_RULES, RUNWAY_RULES, runwayFailureRule } from '../../src/providers/limits/runway';
 import { PIAPI_MODELS, type PiapiProvider } from '../../src/providers/piapi-models';
 import { promptLimit } from '../../src/providers/prompt-limit';
 import type { ProviderSubmitRequest } from '../../src/providers/provider-client';
@@ -78,7 +80,12 @@ describe('request rules: what each rule refuses', () => {
   const kling = (input: Record<string, unknown>) => ({ model: 'kling', task_type: 'video_generation', input: { prompt: 'p', ...input } });
 
   it('every row names its source', () => {
-    for (const row of [...PIAPI_RULES, ...RUNWAY_RULES]) assert.match(row.source, /^https:\/\//);
+    const rows = [...PIAPI_RULES, ...RUNWAY_RULES, ...RUNWAY_FAILURE_RULES, ...CLAUDE_MODELS, FAL_SCHNELL, CLAUDE_IMAGE_LIMITS];
+    for (const row of rows) assert.match(row.source, /^https:\/\//);
+  });
+
+  it('prices only Claude models the rule table serves', () => {
+    for (const model of Object.keys(DEFAULT_MODEL_PRICES)) assert.equal(claudeModel(model)?.status, 'active', model);
   });
 
   it('PiAPI: unknown model, task type and version/mode combinations', () => {
@@ -137,5 +144,34 @@ describe('request rules: what each rule refuses', () => {
       ['body.prompt', 'body.image_size', 'body.num_images', 'body.num_inference_steps', 'body.output_format', 'body.enable_safety_checker'],
     );
     assert.equal(checkFalSchnell({ prompt: 'p', image_size: { width: 0, height: 512 } })[0]?.loc.join('.'), 'body.image_size');
+  });
+});
+
+describe('Runway adapter reads moderation failures by their code', () => {
+  it('SAFETY.INPUT.* is refused; SAFETY.OUTPUT.* is a failed generation saying a different prompt may pass', async () => {
+    const { createServer } = await import('node:http');
+    const { createRunwayProvider } = await import('../../src/providers/runway');
+    let failureCode = '';
+    const server = createServer((_request, response) => {
+      response.setHeader('content-type', 'application/json');
+      response.end(JSON.stringify({ id: 't', status: 'FAILED', failure: 'Content moderation', failureCode }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const address = server.address() as { port: number };
+      const runway = createRunwayProvider({ apiKey: 'key_test', baseUrl: `http://127.0.0.1:${address.port}`, price: {} });
+      failureCode = 'SAFETY.INPUT.TEXT';
+      assert.deepEqual(await runway.poll('t'), {
+        state: 'failed',
+        reason: 'SAFETY.INPUT.TEXT: Content moderation (moderation refused an input)',
+        refused: true,
+      });
+      failureCode = 'SAFETY.OUTPUT.VIDEO';
+      const output = await runway.poll('t');
+      assert.equal(output.state === 'failed' && output.refused, false);
+      assert.match(output.state === 'failed' ? output.reason : '', /different prompt/);
+    } finally {
+      server.close();
+    }
   });
 });
