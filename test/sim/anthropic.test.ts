@@ -164,6 +164,12 @@ describe('simulator: Anthropic Messages API (the judge)', function () {
       assert.ok(JudgeVerdictSchema.safeParse(toolInput(client.body)).success);
     });
 
+    it('refuses a JSON output schema outside the strict subset', async () => {
+      const raw = await analyse({ ...base(), output_config: { format: { type: 'json_schema', schema: judgeInputJsonSchema } } });
+      assert.equal(raw.status, 400);
+      assert.match(raw.body.error.message, /^output_config\.format\.schema/);
+    });
+
     it('answers unknown and retired models with 404 not_found_error', async () => {
       for (const model of ['claude-sonnet-4-5', 'claude-sonnet-4-5-20250929', 'claude-nonexistent-1']) {
         const response = await analyse({ ...base(), model });

@@ -1,5 +1,6 @@
 import { promptLook } from '../../src/sim/media/prompt-look';
 import { renderStillPng } from '../../src/sim/media/render-image';
+import { JUDGE_TOOL_INPUT_SCHEMA } from '../../src/analysis/judge-prompt';
 import { JUDGE_TOOL_NAME, judgeInputJsonSchema } from '../../src/domain/judge';
 
 export const ANTHROPIC_HEADERS = { 'x-api-key': 'test-key', 'anthropic-version': '2023-06-01' };
@@ -45,7 +46,8 @@ export function analysisRequest(options: AnalysisRequestOptions): Record<string,
     messages: [{ role: 'user', content: [...images, { type: 'text', text: sceneText }] }],
   };
   if (options.mode === 'json') {
-    return { ...base, output_config: { format: { type: 'json_schema', schema: judgeInputJsonSchema } } };
+    // JSON outputs take the strict subset of JSON Schema, as zodOutputFormat makes it.
+    return { ...base, output_config: { format: { type: 'json_schema', schema: JUDGE_TOOL_INPUT_SCHEMA } } };
   }
   return {
     ...base,

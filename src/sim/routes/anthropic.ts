@@ -53,6 +53,10 @@ export function registerAnthropicRoutes(app: FastifyInstance, context: SimContex
       const violation = checkToolSchema(tool.input_schema, tool.strict === true);
       if (violation) return fail(400, 'invalid_request_error', `tools.${index}.custom.${violation.field}: ${violation.message}`);
     }
+    // JSON outputs are always decoded against their schema: the strict subset applies.
+    const format = request.output_config?.format ?? request.output_format;
+    const formatViolation = format && checkToolSchema(format.schema, true, 'schema');
+    if (formatViolation) return fail(400, 'invalid_request_error', `output_config.format.${formatViolation.field}: ${formatViolation.message}`);
     const forced = request.tool_choice?.type === 'tool' ? request.tool_choice.name : undefined;
     if (forced !== undefined && !(request.tools ?? []).some((tool) => tool.name === forced)) {
       return fail(400, 'invalid_request_error', `tool_choice names tool '${forced}', which is not in tools`);
