@@ -1,4 +1,5 @@
 import type Anthropic from '@anthropic-ai/sdk';
+import { transformJSONSchema } from '@anthropic-ai/sdk/lib/transform-json-schema';
 import type { SceneForAnalysis } from '../domain/activity-types';
 import type { BrandProfile } from '../domain/brand';
 import { JUDGE_TOOL_NAME, judgeInputJsonSchema } from '../domain/judge';
@@ -64,14 +65,21 @@ export function judgeSystemBlocks(): Anthropic.TextBlockParam[] {
   return [{ type: 'text', text: JUDGE_SYSTEM_PROMPT, cache_control: { type: 'ephemeral' } }];
 }
 
+/**
+ * The forced tool, strict: the model's input is decoded against the schema, so it always parses.
+ * Strict schemas take a subset of JSON Schema (no minimum/maximum, additionalProperties false);
+ * the SDK's own transform (the one behind zodOutputFormat) makes that form, dropping `$schema`
+ * and folding unsupported bounds into descriptions. The full zod schema still checks the answer.
+ */
+export const JUDGE_TOOL_INPUT_SCHEMA = transformJSONSchema(judgeInputJsonSchema as Record<string, unknown>);
+
 export function judgeTool(): Anthropic.Tool {
-  // The schema comes from zod (draft-7), which the API accepts as a tool's input schema.
-  const inputSchema = judgeInputJsonSchema as unknown as Anthropic.Tool.InputSchema;
   return {
     name: JUDGE_TOOL_NAME,
     description:
       'Record the quality verdict for the scene asset: overall and per-category scores, the issues found, the recommendation and an improved generation prompt.',
-    input_schema: inputSchema,
+    input_schema: JUDGE_TOOL_INPUT_SCHEMA as Anthropic.Tool.InputSchema,
+    strict: true,
   };
 }
 

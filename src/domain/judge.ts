@@ -24,5 +24,8 @@ export const JudgeVerdictSchema = z.object({
 });
 export type JudgeVerdict = z.infer<typeof JudgeVerdictSchema>;
 
-/** The JSON schema handed to the model as the tool's input_schema. */
-export const judgeInputJsonSchema = z.toJSONSchema(JudgeVerdictSchema, { target: 'draft-7' });
+/**
+ * The verdict as JSON Schema draft 2020-12 (zod's default target), the dialect the Messages API
+ * reads tool input schemas in; draft-07 is refused. The client turns it into its strict form.
+ */
+export const judgeInputJsonSchema = z.toJSONSchema(JudgeVerdictSchema);

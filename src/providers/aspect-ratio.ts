@@ -22,10 +22,37 @@ export function closestAspect<T extends string>(aspectRatio: string, options: re
   return best;
 }
 
-/** Pixel size near `targetPixels` in the wanted shape, both sides multiples of 16 and never over the target. */
-export function dimensionsForAspect(aspectRatio: string, targetPixels = 1024 * 1024): { width: number; height: number } {
+export interface SizeBounds {
+  /** Shortest and longest side allowed. */
+  min: number;
+  max: number;
+  maxPixels: number;
+  /** Both sides are multiples of this. */
+  multipleOf: number;
+}
+
+/**
+ * The largest size in the wanted shape inside the bounds: the long side at most `max`, the area
+ * at most `maxPixels`, the short side raised to `min` when the shape is extreme (then the shape
+ * is as close as the bounds allow), both sides multiples of `multipleOf`.
+ */
+export function sizeForAspect(aspectRatio: string, bounds: SizeBounds): { width: number; height: number } {
   const ratio = parseAspectRatio(aspectRatio);
-  const width = Math.floor(Math.sqrt(targetPixels * ratio) / 16) * 16;
-  const height = Math.floor(Math.sqrt(targetPixels / ratio) / 16) * 16;
+  // The height before snapping: the width is height × ratio.
+  const scale = Math.min(bounds.max / Math.max(ratio, 1), Math.sqrt(bounds.maxPixels / ratio));
+  const step = bounds.multipleOf;
+  const snap = (length: number) => {
+    const floored = Math.floor(length / step) * step;
+    const low = Math.ceil(bounds.min / step) * step;
+    const high = Math.floor(bounds.max / step) * step;
+    return Math.min(high, Math.max(low, floored));
+  };
+  let width = snap(scale * ratio);
+  let height = snap(scale);
+  // Raising a short side to the minimum can push the area over; shrink the long side to fit.
+  while (width * height > bounds.maxPixels) {
+    if (width >= height) width -= step;
+    else height -= step;
+  }
   return { width, height };
 }

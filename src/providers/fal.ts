@@ -6,6 +6,8 @@ import { closestAspect } from './aspect-ratio';
 import { classifyProviderError, unsupportedKindFailure } from './classify-failure';
 import { generationCostUsd, type GenerationPrice } from './cost';
 import { ProviderResponseError } from './http-errors';
+import { FAL_SCHNELL } from './limits/fal';
+import { limitPrompt } from './prompt-limit';
 import { createProviderFetch, type FetchFunction } from './provider-fetch';
 import type { ProviderClient, ProviderPollResult, ProviderSubmitRequest } from './provider-client';
 
@@ -18,7 +20,7 @@ export interface FalProviderOptions {
   fetchImpl?: FetchFunction;
 }
 
-export const FAL_ENDPOINT = 'fal-ai/flux/schnell';
+export const FAL_ENDPOINT = FAL_SCHNELL.endpoint;
 const FAL_QUEUE_ORIGIN = 'https://queue.fal.run/';
 
 const IMAGE_SIZES = {
@@ -42,6 +44,16 @@ const OutputSchema = z.object({
   images: z.array(z.object({ url: z.string().min(1) })).min(1),
   has_nsfw_concepts: z.array(z.boolean()).nullish().catch(undefined),
 });
+
+/** The flux/schnell input the product sends for a request: named sizes only, inside the schema. */
+export function falInput(request: ProviderSubmitRequest): { prompt: string } & Record<string, unknown> {
+  return {
+    prompt: limitPrompt(request.prompt, FAL_SCHNELL.promptMax),
+    image_size: IMAGE_SIZES[closestAspect(request.aspectRatio, IMAGE_SHAPES)],
+    num_images: 1,
+    enable_safety_checker: true,
+  };
+}
 
 /**
  * The simulator serves fal's queue under `/fal/queue/`; fal's client has no base-URL option,
@@ -94,14 +106,7 @@ export function createFalProvider(options: FalProviderOptions): ProviderClient {
     async submit(request: ProviderSubmitRequest) {
       if (request.kind !== 'image') throw unsupportedKindFailure('falai', request.kind);
       try {
-        const submitted = await fal.queue.submit(FAL_ENDPOINT, {
-          input: {
-            prompt: request.prompt,
-            image_size: IMAGE_SIZES[closestAspect(request.aspectRatio, IMAGE_SHAPES)],
-            num_images: 1,
-            enable_safety_checker: true,
-          },
-        });
+        const submitted = await fal.queue.submit(FAL_ENDPOINT, { input: falInput(request) });
         const parsed = SubmittedSchema.safeParse(submitted);
         if (!parsed.success) throw new ProviderResponseError('fal accepted the request without a request_id');
         return { taskId: parsed.data.request_id };

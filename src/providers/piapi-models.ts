@@ -1,5 +1,7 @@
 import type { SceneKind } from '../domain/activity-types';
-import { closestAspect, dimensionsForAspect } from './aspect-ratio';
+import { closestAspect, sizeForAspect } from './aspect-ratio';
+import { piapiRule, type PiapiRule } from './limits/piapi';
+import { snapUp } from './limits/rule';
 import {
   readFluxImageUrl,
   readHailuoProgress,
@@ -10,7 +12,7 @@ import {
 import { limitPrompt } from './prompt-limit';
 import type { ProviderSubmitRequest } from './provider-client';
 
-export type PiapiProvider = 'kling' | 'luma' | 'hailuo' | 'flux';
+export type PiapiProvider = PiapiRule['provider'];
 
 /** How one PiAPI-hosted model is asked and read. */
 export interface PiapiModelSpec {
@@ -23,29 +25,41 @@ export interface PiapiModelSpec {
   readProgress?(output: unknown): number | undefined;
 }
 
-const KLING_VERSION = '2.1';
-
 // Pay-as-you-go: the price table in config assumes it, and Hailuo only runs that way.
 const PAY_AS_YOU_GO = { service_mode: 'public' };
 
-/** Kling and Luma take 5 or 10 seconds: the shorter one that still covers the scene's narration. */
-function fiveOrTen(durationSeconds: number): 5 | 10 {
-  return durationSeconds > 5 ? 10 : 5;
+const KLING = piapiRule('kling');
+const LUMA = piapiRule('luma');
+const HAILUO = piapiRule('hailuo');
+const FLUX = piapiRule('flux');
+const FLUX_SIZE = FLUX.size ?? { min: 256, max: 1024, maxPixels: 1_048_576, multipleOf: 16 };
+
+/** The shortest duration the model takes that still covers the scene (its longest when none does). */
+function secondsFor(rule: PiapiRule, durationSeconds: number): number {
+  return snapUp(durationSeconds, rule.durations ?? [0]);
 }
+
+function aspectFor(rule: PiapiRule, aspectRatio: string): string {
+  return closestAspect(aspectRatio, rule.aspectRatios ?? ['16:9']);
+}
+
+// Hailuo's t2v-01 makes 6-second clips and is priced per clip.
+const HAILUO_CLIP_SECONDS = 6;
 
 export const PIAPI_MODELS: Readonly<Record<PiapiProvider, PiapiModelSpec>> = {
   kling: {
     makes: 'video',
-    billedSeconds: (_kind, seconds) => fiveOrTen(seconds),
+    billedSeconds: (_kind, seconds) => secondsFor(KLING, seconds),
     createBody: (request) => ({
-      model: 'kling',
-      task_type: 'video_generation',
+      model: KLING.model,
+      task_type: KLING.taskType,
       input: {
-        prompt: limitPrompt(request.prompt, 2500),
-        duration: fiveOrTen(request.durationSeconds),
-        aspect_ratio: closestAspect(request.aspectRatio, ['16:9', '9:16', '1:1'] as const),
-        mode: 'std',
-        version: KLING_VERSION,
+        prompt: limitPrompt(request.prompt, KLING.promptMax),
+        duration: secondsFor(KLING, request.durationSeconds),
+        aspect_ratio: aspectFor(KLING, request.aspectRatio),
+        ...KLING.variant,
+        // Native audio costs more and the pipeline lays its own narration over the clip.
+        enable_audio: false,
       },
       config: PAY_AS_YOU_GO,
     }),
@@ -53,15 +67,15 @@ export const PIAPI_MODELS: Readonly<Record<PiapiProvider, PiapiModelSpec>> = {
   },
   luma: {
     makes: 'video',
-    billedSeconds: (_kind, seconds) => fiveOrTen(seconds),
+    billedSeconds: (_kind, seconds) => secondsFor(LUMA, seconds),
     createBody: (request) => ({
-      model: 'luma',
-      task_type: 'video_generation',
+      model: LUMA.model,
+      task_type: LUMA.taskType,
       input: {
-        prompt: limitPrompt(request.prompt, 2500),
-        model_name: 'ray-v2',
-        duration: fiveOrTen(request.durationSeconds),
-        aspect_ratio: closestAspect(request.aspectRatio, ['16:9', '9:16', '1:1', '4:3', '3:4', '21:9'] as const),
+        prompt: limitPrompt(request.prompt, LUMA.promptMax),
+        ...LUMA.variant,
+        duration: secondsFor(LUMA, request.durationSeconds),
+        aspect_ratio: aspectFor(LUMA, request.aspectRatio),
       },
       config: PAY_AS_YOU_GO,
     }),
@@ -69,12 +83,11 @@ export const PIAPI_MODELS: Readonly<Record<PiapiProvider, PiapiModelSpec>> = {
   },
   hailuo: {
     makes: 'video',
-    // t2v-01 makes clips of a fixed length and is priced per clip.
-    billedSeconds: () => 6,
+    billedSeconds: () => HAILUO_CLIP_SECONDS,
     createBody: (request) => ({
-      model: 'hailuo',
-      task_type: 'video_generation',
-      input: { prompt: limitPrompt(request.prompt, 2000), model: 't2v-01', expand_prompt: false },
+      model: HAILUO.model,
+      task_type: HAILUO.taskType,
+      input: { prompt: limitPrompt(request.prompt, HAILUO.promptMax), ...HAILUO.variant, expand_prompt: false },
       config: PAY_AS_YOU_GO,
     }),
     readOutputUrl: readHailuoVideoUrl,
@@ -84,9 +97,13 @@ export const PIAPI_MODELS: Readonly<Record<PiapiProvider, PiapiModelSpec>> = {
     makes: 'image',
     billedSeconds: () => 0,
     createBody: (request) => ({
-      model: 'Qubico/flux1-schnell',
-      task_type: 'txt2img',
-      input: { prompt: limitPrompt(request.prompt, 2500), ...dimensionsForAspect(request.aspectRatio), batch_size: 1 },
+      model: FLUX.model,
+      task_type: FLUX.taskType,
+      input: {
+        prompt: limitPrompt(request.prompt, FLUX.promptMax),
+        ...sizeForAspect(request.aspectRatio, FLUX_SIZE),
+        batch_size: 1,
+      },
       config: PAY_AS_YOU_GO,
     }),
     readOutputUrl: readFluxImageUrl,

@@ -5,6 +5,8 @@ import { closestAspect } from './aspect-ratio';
 import { classifyProviderError, mentionsModeration } from './classify-failure';
 import { generationCostUsd, type GenerationPrice } from './cost';
 import { ProviderResponseError } from './http-errors';
+import { runwayFailureRule, runwayRule, type RunwayEndpoint } from './limits/runway';
+import { snapUp } from './limits/rule';
 import { limitPrompt } from './prompt-limit';
 import type { ProviderClient, ProviderPollResult, ProviderSubmitRequest } from './provider-client';
 
@@ -16,12 +18,11 @@ export interface RunwayProviderOptions {
   requestTimeoutMs?: number;
 }
 
-const VIDEO_MODEL = 'gen4.5';
-const IMAGE_MODEL = 'gen4_image';
-const VIDEO_RATIOS = ['1280:720', '720:1280'] as const;
-// gen4_image's 720p shapes: the cheaper tier, and the one the price table assumes.
+const VIDEO = runwayRule('text_to_video', 'gen4.5');
+const IMAGE = runwayRule('text_to_image', 'gen4_image');
+// gen4_image's 720p shapes (a subset of its rule's ratios): the cheaper tier, and the one the
+// price table assumes.
 const IMAGE_RATIOS = ['1280:720', '720:1280', '720:720', '960:720', '720:960', '1680:720'] as const;
-const PROMPT_LIMIT = 1000;
 
 // The SDK returns the JSON as it came; read only what is needed and nothing that may vary.
 const CreatedSchema = z.object({ id: z.string().min(1) });
@@ -34,9 +35,32 @@ const TaskSchema = z.object({
   failureCode: z.string().nullish(),
 });
 
-/** gen4.5 takes whole seconds from 2 to 10. */
+/** The shortest duration gen4.5 takes that covers the scene (whole seconds, 2 to 10). */
 function videoSeconds(durationSeconds: number): number {
-  return Math.min(10, Math.max(2, Math.ceil(durationSeconds)));
+  return snapUp(Math.ceil(durationSeconds), VIDEO.durations ?? [10]);
+}
+
+/** The endpoint and body the product sends Runway for a request: always inside the rule rows. */
+export function runwayRequest(request: ProviderSubmitRequest): { endpoint: RunwayEndpoint; body: Record<string, unknown> } {
+  if (request.kind === 'video') {
+    return {
+      endpoint: 'text_to_video',
+      body: {
+        model: VIDEO.model,
+        promptText: limitPrompt(request.prompt, VIDEO.promptMax),
+        ratio: closestAspect(request.aspectRatio, VIDEO.ratios),
+        duration: videoSeconds(request.durationSeconds),
+      },
+    };
+  }
+  return {
+    endpoint: 'text_to_image',
+    body: {
+      model: IMAGE.model,
+      promptText: limitPrompt(request.prompt, IMAGE.promptMax),
+      ratio: closestAspect(request.aspectRatio, IMAGE_RATIOS),
+    },
+  };
 }
 
 /** Runway through its official SDK; the SDK's own retries are off because Temporal retries. */
@@ -62,8 +86,9 @@ export function createRunwayProvider(options: RunwayProviderOptions): ProviderCl
       case 'FAILED': {
         const code = task.failureCode ?? '';
         const reason = [code, task.failure].filter(Boolean).join(': ') || 'the task failed without a reason';
-        const refused = code.startsWith('SAFETY.') || (code === '' && mentionsModeration(task.failure ?? ''));
-        return { state: 'failed', reason, refused };
+        const rule = runwayFailureRule(code);
+        const refused = rule ? rule.refused : code === '' && mentionsModeration(task.failure ?? '');
+        return { state: 'failed', reason: rule ? `${reason} (${rule.meaning})` : reason, refused };
       }
       case 'CANCELLED':
         return { state: 'failed', reason: 'the task was cancelled or deleted', refused: false };
@@ -77,21 +102,13 @@ export function createRunwayProvider(options: RunwayProviderOptions): ProviderCl
 
   return {
     async submit(request: ProviderSubmitRequest) {
-      const promptText = limitPrompt(request.prompt, PROMPT_LIMIT);
+      const { endpoint, body } = runwayRequest(request);
       try {
+        // The bodies are built from the rule rows, whose values are the SDK's own unions.
         const created =
-          request.kind === 'video'
-            ? await client.textToVideo.create({
-                model: VIDEO_MODEL,
-                promptText,
-                ratio: closestAspect(request.aspectRatio, VIDEO_RATIOS),
-                duration: videoSeconds(request.durationSeconds),
-              })
-            : await client.textToImage.create({
-                model: IMAGE_MODEL,
-                promptText,
-                ratio: closestAspect(request.aspectRatio, IMAGE_RATIOS),
-              });
+          endpoint === 'text_to_video'
+            ? await client.textToVideo.create(body as unknown as RunwayML.TextToVideoCreateParams)
+            : await client.textToImage.create(body as unknown as RunwayML.TextToImageCreateParams);
         const parsed = CreatedSchema.safeParse(created);
         if (!parsed.success) throw new ProviderResponseError('Runway accepted the task without an id');
         return { taskId: parsed.data.id };

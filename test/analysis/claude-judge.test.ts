@@ -57,6 +57,10 @@ describe('Claude judge against the simulator', function () {
     const [request] = requests;
     assert.deepEqual(request.tool_choice, { type: 'tool', name: JUDGE_TOOL_NAME, disable_parallel_tool_use: true });
     assert.deepEqual(request.tools.map((tool) => tool.name), [JUDGE_TOOL_NAME]);
+    // Strict (decoded against the schema), in the 2020-12 dialect with no draft-07 $schema.
+    assert.equal(request.tools[0].strict, true);
+    assert.equal(request.tools[0].input_schema.$schema, undefined);
+    assert.equal(request.tools[0].input_schema.additionalProperties, false);
     assert.deepEqual(request.system[0].cache_control, { type: 'ephemeral' });
   });
 

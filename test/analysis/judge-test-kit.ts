@@ -8,7 +8,7 @@ import type { SceneForAnalysis } from '../../src/domain/activity-types';
 export interface RecordedRequest {
   system: { type: string; text: string; cache_control?: { type: string } }[];
   tool_choice: { type: string; name?: string };
-  tools: { name: string }[];
+  tools: { name: string; strict?: boolean; input_schema: Record<string, unknown> }[];
   max_tokens: number;
   messages: { role: string; content: ContentBlock[] }[];
 }

@@ -25,8 +25,8 @@ describe('provider registry', () => {
 
   it('prices each provider from the configured table, on the duration it actually asks for', () => {
     const providers = createProviderClients(loadConfig({ SIM_URL: 'http://127.0.0.1:1' }));
-    assert.equal(providers.kling.costUsd('video', 5), 0.5); // $0.10/s x 5 s
-    assert.equal(providers.kling.costUsd('video', 7), 1); // asks for 10 s
+    assert.equal(providers.kling.costUsd('video', 5), 0.2); // Kling 2.6 std: $0.20 per 5 s
+    assert.equal(providers.kling.costUsd('video', 7), 0.4); // asks for 10 s
     assert.equal(providers.luma.costUsd('video', 10), 0.4); // $0.04/s x 10 s
     assert.equal(providers.hailuo.costUsd('video', 9), 0.2); // per clip
     assert.equal(providers.runway.costUsd('video', 4.2), 0.6); // gen4.5 $0.12/s x 5 whole seconds

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { closestAspect, dimensionsForAspect, parseAspectRatio } from '../../src/providers/aspect-ratio';
+import { closestAspect, parseAspectRatio, sizeForAspect } from '../../src/providers/aspect-ratio';
 import { PIAPI_MODELS } from '../../src/providers/piapi-models';
 import { limitPrompt } from '../../src/providers/prompt-limit';
 
@@ -12,14 +12,19 @@ describe('request shaping', () => {
     assert.equal(parseAspectRatio('21x9'), 21 / 9);
   });
 
-  it('sizes Flux images to the shape within a megapixel, in multiples of 16', () => {
-    for (const aspect of ['16:9', '9:16', '1:1', '4:3']) {
-      const { width, height } = dimensionsForAspect(aspect);
-      assert.ok(width * height <= 1024 * 1024, aspect);
+  it('sizes images to the shape inside the bounds, in multiples of 16', () => {
+    const bounds = { min: 256, max: 1024, maxPixels: 1_048_576, multipleOf: 16 };
+    for (const aspect of ['16:9', '9:16', '1:1', '4:3', '21:9']) {
+      const { width, height } = sizeForAspect(aspect, bounds);
+      assert.ok(width * height <= bounds.maxPixels, aspect);
+      assert.ok(Math.max(width, height) <= 1024 && Math.min(width, height) >= 256, aspect);
       assert.equal(width % 16, 0);
       assert.equal(height % 16, 0);
-      assert.ok(Math.abs(width / height - parseAspectRatio(aspect)) < 0.03, aspect);
+      assert.ok(Math.abs(width / height / parseAspectRatio(aspect) - 1) < 0.02, aspect);
     }
+    assert.deepEqual(sizeForAspect('16:9', bounds), { width: 1024, height: 576 });
+    // Too extreme for the bounds: the short side stays at the minimum.
+    assert.deepEqual(sizeForAspect('8:1', bounds), { width: 1024, height: 256 });
   });
 
   it('cuts an over-long prompt at a word', () => {
@@ -44,6 +49,8 @@ describe('request shaping', () => {
       { model: body(4).model, task_type: body(4).task_type, aspect: body(4).input.aspect_ratio, mode: body(4).input.mode },
       { model: 'kling', task_type: 'video_generation', aspect: '9:16', mode: 'std' },
     );
+    assert.equal((body(4).input as unknown as { version: string }).version, '2.6');
+    assert.equal(body(30).input.duration, 10);
   });
 
   it('asks Hailuo for t2v-01 and Flux for schnell txt2img with a size', () => {
@@ -57,5 +64,7 @@ describe('request shaping', () => {
     assert.equal(flux.model, 'Qubico/flux1-schnell');
     assert.equal(flux.task_type, 'txt2img');
     assert.deepEqual([flux.input.width, flux.input.height], [1024, 1024]);
+    const wide = PIAPI_MODELS.flux.createBody({ prompt: 'p', kind: 'image', durationSeconds: 0, aspectRatio: '16:9' }) as typeof flux;
+    assert.deepEqual([wide.input.width, wide.input.height], [1024, 576]);
   });
 });

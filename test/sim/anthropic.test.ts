@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import Anthropic from '@anthropic-ai/sdk';
-import { JUDGE_TOOL_NAME, JudgeVerdictSchema } from '../../src/domain/judge';
+import sharp from 'sharp';
+import { judgeSystemBlocks, judgeTool } from '../../src/analysis/judge-prompt';
+import { JUDGE_TOOL_NAME, judgeInputJsonSchema, JudgeVerdictSchema } from '../../src/domain/judge';
 import type { Simulator } from '../../src/sim/server';
 import { ANTHROPIC_HEADERS, analysisRequest, frameFor, JUDGE_SYSTEM } from './judge-helpers';
 import { call, startTestSimulator } from './sim-test-helpers';
@@ -136,6 +138,80 @@ describe('simulator: Anthropic Messages API (the judge)', function () {
     const noMessages = await analyse({ model: 'claude-sonnet-4-6', max_tokens: 10, messages: [] });
     assert.equal(noMessages.status, 400);
     assert.equal(sim.calls().analyses, 0, 'rejected requests are not analyses');
+  });
+
+  describe('published rules (src/providers/limits/anthropic.ts)', () => {
+    const base = () => analysisRequest({ visualDirection: 'A quiet library', prompt: 'A quiet library', frames: [frame] });
+    const withTool = (tool: Record<string, unknown>) => ({ ...base(), tools: [tool], tool_choice: { type: 'tool', name: JUDGE_TOOL_NAME } });
+
+    it('refuses a tool input_schema in draft-07 with 400 invalid_request_error, and takes 2020-12 or none', async () => {
+      const draft7 = await analyse(withTool({ name: JUDGE_TOOL_NAME, input_schema: { ...judgeInputJsonSchema, $schema: 'http://json-schema.org/draft-07/schema#' } }));
+      assert.equal(draft7.status, 400);
+      assert.equal(draft7.body.type, 'error');
+      assert.equal(draft7.body.error.type, 'invalid_request_error');
+      assert.match(draft7.body.error.message, /^tools\.0\.custom\.input_schema: JSON schema is invalid.*2020-12/);
+      assert.match(draft7.body.request_id, /^req_/);
+      assert.equal((await analyse(withTool({ name: JUDGE_TOOL_NAME, input_schema: judgeInputJsonSchema }))).status, 200);
+      assert.equal(sim.calls().analyses, 1, 'a refused request is not an analysis');
+    });
+
+    it('refuses a strict tool whose schema uses what strict mode does not take, and takes the client\'s tool', async () => {
+      const bounded = await analyse(withTool({ name: JUDGE_TOOL_NAME, strict: true, input_schema: judgeInputJsonSchema }));
+      assert.equal(bounded.status, 400);
+      assert.match(bounded.body.error.message, /minimum|additionalProperties/);
+      const client = await analyse({ ...withTool(judgeTool() as unknown as Record<string, unknown>), system: judgeSystemBlocks() });
+      assert.equal(client.status, 200);
+      assert.ok(JudgeVerdictSchema.safeParse(toolInput(client.body)).success);
+    });
+
+    it('refuses a JSON output schema outside the strict subset', async () => {
+      const raw = await analyse({ ...base(), output_config: { format: { type: 'json_schema', schema: judgeInputJsonSchema } } });
+      assert.equal(raw.status, 400);
+      assert.match(raw.body.error.message, /^output_config\.format\.schema/);
+    });
+
+    it('answers unknown and retired models with 404 not_found_error', async () => {
+      for (const model of ['claude-sonnet-4-5', 'claude-sonnet-4-5-20250929', 'claude-nonexistent-1']) {
+        const response = await analyse({ ...base(), model });
+        assert.equal(response.status, 404, model);
+        assert.equal(response.body.error.type, 'not_found_error');
+        assert.equal(response.body.error.message, `model: ${model}`);
+      }
+    });
+
+    it('refuses images over 5 MB, over 8000 px, and over 2000 px when a request carries more than 20', async () => {
+      const tooBig = await analyse(analysisRequest({ visualDirection: 'x', prompt: 'x', frames: [Buffer.alloc(5 * 1024 * 1024 + 1, 1).toString('base64')] }));
+      assert.equal(tooBig.status, 400);
+      assert.match(tooBig.body.error.message, /5 MB/);
+      const png = async (width: number, height: number) =>
+        (await sharp({ create: { width, height, channels: 3, background: '#808080' } }).png().toBuffer()).toString('base64');
+      const wide = await analyse(analysisRequest({ visualDirection: 'x', prompt: 'x', frames: [await png(8001, 8)] }));
+      assert.equal(wide.status, 400);
+      assert.match(wide.body.error.message, /8000/);
+      const medium = await png(2001, 8);
+      const many = await analyse(analysisRequest({ visualDirection: 'x', prompt: 'x', frames: Array.from({ length: 21 }, () => medium) }));
+      assert.equal(many.status, 400);
+      assert.match(many.body.error.message, /2000/);
+      const twenty = await analyse(analysisRequest({ visualDirection: 'x', prompt: 'x', frames: Array.from({ length: 20 }, () => medium) }));
+      assert.equal(twenty.status, 200);
+    });
+
+    it('caches nothing below the model\'s minimum prefix: no write, no read', async () => {
+      const short = () => ({ ...base(), tools: undefined, tool_choice: undefined, system: [{ type: 'text', text: 'Judge the scene.', cache_control: { type: 'ephemeral' } }] });
+      for (let round = 0; round < 2; round++) {
+        const usage = (await analyse(short())).body.usage;
+        assert.equal(usage.cache_creation_input_tokens, 0);
+        assert.equal(usage.cache_read_input_tokens, 0);
+      }
+      // The real judge prefix (about 1.9k tokens) is cached on Sonnet 4.6 but not on Haiku 4.5 (4,096).
+      const judge = (model: string) => ({ ...withTool(judgeTool() as unknown as Record<string, unknown>), system: judgeSystemBlocks(), model });
+      await analyse(judge('claude-sonnet-4-6'));
+      assert.ok((await analyse(judge('claude-sonnet-4-6'))).body.usage.cache_read_input_tokens > 1024);
+      await analyse(judge('claude-haiku-4-5'));
+      const haiku = (await analyse(judge('claude-haiku-4-5'))).body.usage;
+      assert.equal(haiku.cache_read_input_tokens, 0);
+      assert.equal(haiku.cache_creation_input_tokens, 0);
+    });
   });
 
   it('bills a cached system block as cache creation first, then as a cache read', async () => {

@@ -1,10 +1,15 @@
 import { promptLook } from '../../src/sim/media/prompt-look';
 import { renderStillPng } from '../../src/sim/media/render-image';
+import { JUDGE_TOOL_INPUT_SCHEMA } from '../../src/analysis/judge-prompt';
 import { JUDGE_TOOL_NAME, judgeInputJsonSchema } from '../../src/domain/judge';
 
 export const ANTHROPIC_HEADERS = { 'x-api-key': 'test-key', 'anthropic-version': '2023-06-01' };
 
-export const JUDGE_SYSTEM = 'You are a strict reviewer of generated video scenes. Score each category from 0 to 100.';
+/**
+ * Long enough (about 1,200 tokens by the simulator's count) to pass claude-sonnet-4-6's 1,024-token
+ * minimum for a cached prefix, as the real judge prompt does.
+ */
+export const JUDGE_SYSTEM = `You are a strict reviewer of generated video scenes. Score each category from 0 to 100.\n${'Describe each issue in one concrete sentence that names what is wrong and where. '.repeat(58)}`;
 
 /** A frame that looks the way the simulator renders this prompt, as a base64 PNG. */
 export async function frameFor(prompt: string, width = 640, height = 360): Promise<string> {
@@ -41,7 +46,8 @@ export function analysisRequest(options: AnalysisRequestOptions): Record<string,
     messages: [{ role: 'user', content: [...images, { type: 'text', text: sceneText }] }],
   };
   if (options.mode === 'json') {
-    return { ...base, output_config: { format: { type: 'json_schema', schema: judgeInputJsonSchema } } };
+    // JSON outputs take the strict subset of JSON Schema, as zodOutputFormat makes it.
+    return { ...base, output_config: { format: { type: 'json_schema', schema: JUDGE_TOOL_INPUT_SCHEMA } } };
   }
   return {
     ...base,

@@ -40,7 +40,7 @@ describe('simulator: PiAPI', function () {
     const created = await createTask({
       model: 'kling',
       task_type: 'video_generation',
-      input: { prompt: 'A lighthouse on a cliff', duration: 3, aspect_ratio: '16:9', version: '2.1' },
+      input: { prompt: 'A lighthouse on a cliff', duration: 5, aspect_ratio: '16:9', version: '2.6', mode: 'std' },
     });
     assert.equal(created.status, 200);
     assert.equal(created.body.code, 200);
@@ -70,7 +70,7 @@ describe('simulator: PiAPI', function () {
     await writeFile(clip, file.bytes);
     const probe = await probeVideo(clip);
     assert.equal(probe.codec, 'h264');
-    assert.ok(Math.abs(probe.duration - 3) < 0.3, `duration ${probe.duration}`);
+    assert.ok(Math.abs(probe.duration - 5) < 0.3, `duration ${probe.duration}`);
     assert.deepEqual([probe.width, probe.height], [640, 360]);
 
     const counts = sim.calls().providers.kling;
@@ -83,7 +83,7 @@ describe('simulator: PiAPI', function () {
     const created = await createTask({
       model: 'kling',
       task_type: 'video_generation',
-      input: { prompt: 'A lighthouse on a cliff', duration: 3, version: '3.0' },
+      input: { prompt: 'A lighthouse on a cliff', duration: 3, version: '3.0', mode: 'std' },
     });
     const data = await settle(created.body.data.task_id);
     assert.equal(data.status, 'completed');
@@ -92,7 +92,7 @@ describe('simulator: PiAPI', function () {
   });
 
   it('gives luma and hailuo their own output shapes', async () => {
-    const luma = await createTask({ model: 'luma', task_type: 'video_generation', input: { prompt: 'A lighthouse on a cliff', duration: 3 } });
+    const luma = await createTask({ model: 'luma', task_type: 'video_generation', input: { prompt: 'A lighthouse on a cliff', duration: 5 } });
     const lumaData = await settle(luma.body.data.task_id);
     assert.equal(lumaData.status, 'completed');
     assert.deepEqual(Object.keys(lumaData.output.video).sort(), ['height', 'url', 'width']);
@@ -144,7 +144,7 @@ describe('simulator: PiAPI', function () {
 
   it('cancels a pending task and refuses to cancel a finished one', async () => {
     sim.setScenarios([{ match: 'slow', latencyMs: 60_000 }]);
-    const slow = await createTask({ model: 'kling', task_type: 'video_generation', input: { prompt: 'A slow lighthouse', duration: 3 } });
+    const slow = await createTask({ model: 'kling', task_type: 'video_generation', input: { prompt: 'A slow lighthouse', duration: 5 } });
     const id = slow.body.data.task_id as string;
     const cancelled = await call(`${sim.url}/api/v1/task/${id}`, { method: 'DELETE', headers: KEY });
     assert.equal(cancelled.status, 200);

@@ -71,7 +71,7 @@ describe('simulator: scripted provider faults', function () {
     sim.setScenarios([{ match: 'orchard', faults: { flux: ['http500'] } }]);
     const kling = await call(`${sim.url}/api/v1/task`, {
       headers: KEY,
-      json: { model: 'kling', task_type: 'video_generation', input: { prompt: 'An orchard', duration: 2 } },
+      json: { model: 'kling', task_type: 'video_generation', input: { prompt: 'An orchard', duration: 5 } },
     });
     assert.equal(kling.status, 200, 'a kling submission does not use the flux list');
     assert.equal((await submitFlux('A vineyard')).status, 200, 'an unmatched prompt is untouched');

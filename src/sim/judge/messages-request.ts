@@ -50,6 +50,7 @@ const Tool = z.looseObject({
   name: z.string().min(1),
   description: z.string().optional(),
   input_schema: z.looseObject({ type: z.literal('object') }),
+  strict: z.boolean().optional(),
   cache_control: CacheControl,
 });
 

@@ -24,14 +24,20 @@ export interface CacheUsage {
 export class PromptCache {
   private readonly seen = new Set<string>();
 
-  account(segments: PromptSegment[]): CacheUsage {
+  account(segments: PromptSegment[], minCacheTokens = 0): CacheUsage {
     const prefixKeys: string[] = [];
     const hash = createHash('sha256');
     for (const segment of segments) {
       hash.update(segment.fingerprint).update('\u0000');
       prefixKeys.push(hash.copy().digest('hex'));
     }
-    const breakpoints = segments.flatMap((segment, index) => (segment.breakpoint ? [index] : []));
+    // A prefix shorter than the model's minimum is not cached at all: no write, no read, no error
+    // (src/providers/limits/anthropic.ts gives each model's minimum and its source).
+    let running = 0;
+    const prefixTokens = segments.map((segment) => (running += segment.tokens));
+    const breakpoints = segments.flatMap((segment, index) =>
+      segment.breakpoint && prefixTokens[index] >= minCacheTokens ? [index] : [],
+    );
     const readUpTo = [...breakpoints].reverse().find((index) => this.seen.has(prefixKeys[index]));
     const writeUpTo = breakpoints.length > 0 ? breakpoints[breakpoints.length - 1] : undefined;
 

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { CLAUDE_IMAGE_LIMITS, checkToolSchema, claudeModel } from '../../providers/limits/anthropic';
 import { measureImage, UnreadableImageError, type ImageMetrics } from '../judge/image-metrics';
 import { judge } from '../judge/judge-model';
 import {
@@ -45,14 +46,30 @@ export function registerAnthropicRoutes(app: FastifyInstance, context: SimContex
     if (request.stream === true) {
       return fail(400, 'invalid_request_error', 'stream: the simulator answers non-streaming requests only');
     }
+    // Unknown and retired models: the API answers 404 not_found_error naming the model.
+    const model = claudeModel(request.model);
+    if (model === undefined || model.status === 'retired') return fail(404, 'not_found_error', `model: ${request.model}`);
+    for (const [index, tool] of (request.tools ?? []).entries()) {
+      const violation = checkToolSchema(tool.input_schema, tool.strict === true);
+      if (violation) return fail(400, 'invalid_request_error', `tools.${index}.custom.${violation.field}: ${violation.message}`);
+    }
+    // JSON outputs are always decoded against their schema: the strict subset applies.
+    const format = request.output_config?.format ?? request.output_format;
+    const formatViolation = format && checkToolSchema(format.schema, true, 'schema');
+    if (formatViolation) return fail(400, 'invalid_request_error', `output_config.format.${formatViolation.field}: ${formatViolation.message}`);
     const forced = request.tool_choice?.type === 'tool' ? request.tool_choice.name : undefined;
     if (forced !== undefined && !(request.tools ?? []).some((tool) => tool.name === forced)) {
       return fail(400, 'invalid_request_error', `tool_choice names tool '${forced}', which is not in tools`);
     }
 
+    const imageBlocks = userImages(request);
+    if (imageBlocks.length > CLAUDE_IMAGE_LIMITS.maxImagesPerRequest) {
+      return fail(400, 'invalid_request_error', `messages: too many images (${imageBlocks.length}); at most ${CLAUDE_IMAGE_LIMITS.maxImagesPerRequest} per request`);
+    }
+    const maxSide = imageBlocks.length > CLAUDE_IMAGE_LIMITS.manyImages ? CLAUDE_IMAGE_LIMITS.maxSidePxWhenMany : CLAUDE_IMAGE_LIMITS.maxSidePx;
     let seen: SeenImage[];
     try {
-      seen = await Promise.all(userImages(request).map(lookAt));
+      seen = await Promise.all(imageBlocks.map((block) => lookAt(block, maxSide)));
     } catch (error) {
       if (error instanceof UnreadableImageError) return fail(400, 'invalid_request_error', error.message);
       throw error;
@@ -74,7 +91,7 @@ export function registerAnthropicRoutes(app: FastifyInstance, context: SimContex
 
     const images = seen.flatMap((image) => (image.metrics ? [image.metrics] : []));
     const mode = answerMode(request);
-    const usage = context.promptCache.account(segments(request, seen));
+    const usage = context.promptCache.account(segments(request, seen), model.minCacheTokens);
     const ownVerdict = judge({ userText: text, images });
     if (fault !== undefined) {
       const { content, stopReason } = unusableContent(mode, fault, ownVerdict);
@@ -100,13 +117,17 @@ interface SeenImage {
   metrics?: ImageMetrics;
 }
 
-async function lookAt(block: ImageBlock): Promise<SeenImage> {
+/** Size and dimension limits as the vision docs give them (CLAUDE_IMAGE_LIMITS, with its source). */
+async function lookAt(block: ImageBlock, maxSide: number): Promise<SeenImage> {
   if (block.source.type !== 'base64') return { block };
   const bytes = Buffer.from(block.source.data, 'base64');
   if (bytes.length === 0) throw new UnreadableImageError('Could not process image: empty base64 data');
+  if (bytes.length > CLAUDE_IMAGE_LIMITS.maxImageBytes) {
+    throw new UnreadableImageError(`image exceeds 5 MB maximum: ${bytes.length} bytes > ${CLAUDE_IMAGE_LIMITS.maxImageBytes} bytes`);
+  }
   const metrics = await measureImage(bytes);
-  if (metrics.width > 8000 || metrics.height > 8000) {
-    throw new UnreadableImageError(`Image dimensions ${metrics.width}x${metrics.height} exceed the 8000 px limit`);
+  if (metrics.width > maxSide || metrics.height > maxSide) {
+    throw new UnreadableImageError(`image dimensions exceed max allowed size: ${maxSide} pixels (got ${metrics.width}x${metrics.height})`);
   }
   return { block, metrics };
 }

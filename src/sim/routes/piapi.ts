@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { ProviderName } from '../../domain/provider';
+import { checkPiapiCreate, PIAPI_RULES } from '../../providers/limits/piapi';
 import { answerTransportFault, durationSeconds, submitGeneration } from '../generation';
 import type { MediaSpec } from '../media/media-cache';
 import { explicitImageSize, videoSize } from '../media/media-size';
@@ -24,12 +25,10 @@ interface PiapiModel {
   kind: 'video' | 'image';
 }
 
-function modelOf(model: string): PiapiModel | undefined {
-  if (model === 'kling') return { provider: 'kling', taskType: 'video_generation', kind: 'video' };
-  if (model === 'luma') return { provider: 'luma', taskType: 'video_generation', kind: 'video' };
-  if (model === 'hailuo') return { provider: 'hailuo', taskType: 'video_generation', kind: 'video' };
-  if (model.startsWith('Qubico/flux1-')) return { provider: 'flux', taskType: 'txt2img', kind: 'image' };
-  return undefined;
+/** The model's row in the rule table (src/providers/limits/piapi.ts), once the request passed it. */
+function modelOf(body: CreateTask): PiapiModel | undefined {
+  const rule = PIAPI_RULES.find((row) => row.model === body.model && row.taskType === body.task_type);
+  return rule && { provider: rule.provider, taskType: rule.taskType, kind: rule.makes };
 }
 
 export function registerPiapiRoutes(app: FastifyInstance, context: SimContext): void {
@@ -38,11 +37,12 @@ export function registerPiapiRoutes(app: FastifyInstance, context: SimContext): 
     const parsed = CreateTaskSchema.safeParse(request.body);
     if (!parsed.success) return badRequest(reply, `invalid request: ${describeIssues(parsed.error)}`);
     const body = parsed.data;
-    const model = modelOf(body.model);
+    // What PiAPI refuses (unknown model/version/mode/task_type, sizes, durations, prompt lengths):
+    // one rule table shared with the adapter that builds these requests.
+    const violation = checkPiapiCreate(body);
+    if (violation) return badRequest(reply, `invalid request: ${violation.message}`);
+    const model = modelOf(body);
     if (model === undefined) return badRequest(reply, `model '${body.model}' is not supported`);
-    if (body.task_type !== model.taskType) {
-      return badRequest(reply, `task_type '${body.task_type}' is not supported for model '${body.model}'`);
-    }
     const result = submitGeneration(context, {
       api: 'piapi',
       provider: model.provider,

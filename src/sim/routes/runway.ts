@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { checkRunwayCreate } from '../../providers/limits/runway';
 import { answerTransportFault, durationSeconds, submitGeneration } from '../generation';
 import type { MediaSpec } from '../media/media-cache';
 import { imageSizeFromRatio, videoSize } from '../media/media-size';
@@ -58,6 +59,9 @@ export function registerRunwayRoutes(app: FastifyInstance, context: SimContext):
       const parsed = SCHEMAS[endpoint].safeParse(request.body);
       if (!parsed.success) return validationFailed(reply, parsed.error);
       const body = parsed.data;
+      // Models, ratios, durations and prompt lengths Runway refuses: the adapter's own rule table.
+      const violation = checkRunwayCreate(endpoint, body);
+      if (violation) return validationIssue(reply, violation.field, violation.message);
       const prompt = typeof body.promptText === 'string' ? body.promptText : '';
       const result = submitGeneration(context, {
         api: 'runway',
@@ -148,6 +152,11 @@ function checkHeaders(request: FastifyRequest, reply: FastifyReply): FastifyRepl
     return reply.code(400).send(errorBody(400, 'The X-Runway-Version header is required (for example 2024-11-06)'));
   }
   return undefined;
+}
+
+function validationIssue(reply: FastifyReply, field: string, message: string) {
+  const issues = [{ code: 'custom', path: field.split('.'), message }];
+  return reply.code(400).send({ error: 'Validation of body failed', issues, docUrl: DOC_URL });
 }
 
 function validationFailed(reply: FastifyReply, error: z.ZodError) {

@@ -1,0 +1,135 @@
+import type { RuleViolation } from './rule';
+import { promptLength } from './rule';
+
+/**
+ * Runway's generation endpoints, one row per endpoint and model the product may send. Figures
+ * are the installed @runwayml/sdk's request types (resources/text-to-video.d.ts,
+ * text-to-image.d.ts), which are generated from Runway's API reference.
+ */
+export type RunwayEndpoint = 'text_to_video' | 'text_to_image' | 'image_to_video';
+
+export interface RunwayRule {
+  endpoint: RunwayEndpoint;
+  model: string;
+  makes: 'video' | 'image';
+  ratios: readonly string[];
+  /** Whole seconds taken; undefined: the endpoint has no duration. */
+  durations?: readonly number[];
+  /** promptText, in UTF-16 code units. */
+  promptMax: number;
+  promptRequired: boolean;
+  source: string;
+}
+
+const GEN4_5_SECONDS = [2, 3, 4, 5, 6, 7, 8, 9, 10] as const;
+const I2V_RATIOS = ['1280:720', '720:1280', '1104:832', '832:1104', '960:960', '1584:672'] as const;
+
+export const RUNWAY_RULES: readonly RunwayRule[] = [
+  {
+    endpoint: 'text_to_video',
+    model: 'gen4.5',
+    makes: 'video',
+    ratios: ['1280:720', '720:1280'],
+    durations: GEN4_5_SECONDS,
+    promptMax: 1000,
+    promptRequired: true,
+    source: 'https://docs.dev.runwayml.com/api/#tag/Start-generating/paths/~1v1~1text_to_video/post (@runwayml/sdk text-to-video.d.ts Gen4_5)',
+  },
+  {
+    endpoint: 'text_to_image',
+    model: 'gen4_image',
+    makes: 'image',
+    ratios: [
+      '1024:1024', '1080:1080', '1168:880', '1360:768', '1440:1080', '1080:1440', '1808:768', '1920:1080',
+      '1080:1920', '2112:912', '1280:720', '720:1280', '720:720', '960:720', '720:960', '1680:720',
+    ],
+    promptMax: 1000,
+    promptRequired: true,
+    source: 'https://docs.dev.runwayml.com/api/#tag/Start-generating/paths/~1v1~1text_to_image/post (@runwayml/sdk text-to-image.d.ts Gen4Image)',
+  },
+  {
+    // Not sent by the product; kept so the simulator still answers image-to-video.
+    endpoint: 'image_to_video',
+    model: 'gen4.5',
+    makes: 'video',
+    ratios: I2V_RATIOS,
+    durations: GEN4_5_SECONDS,
+    promptMax: 1000,
+    promptRequired: false,
+    source: 'https://docs.dev.runwayml.com/api/#tag/Start-generating/paths/~1v1~1image_to_video/post',
+  },
+  {
+    endpoint: 'image_to_video',
+    model: 'gen4_turbo',
+    makes: 'video',
+    ratios: I2V_RATIOS,
+    durations: [5, 10],
+    promptMax: 1000,
+    promptRequired: false,
+    source: 'https://docs.dev.runwayml.com/api/#tag/Start-generating/paths/~1v1~1image_to_video/post',
+  },
+];
+
+export function runwayRule(endpoint: RunwayEndpoint, model: string): RunwayRule {
+  const rule = RUNWAY_RULES.find((row) => row.endpoint === endpoint && row.model === model);
+  if (rule === undefined) throw new Error(`no Runway rule for ${endpoint} ${model}`);
+  return rule;
+}
+
+/** The first rule a generation request breaks, as Runway's validation issue would name it. */
+export function checkRunwayCreate(endpoint: RunwayEndpoint, body: Record<string, unknown>): RuleViolation | undefined {
+  const rows = RUNWAY_RULES.filter((row) => row.endpoint === endpoint);
+  const rule = rows.find((row) => row.model === body.model);
+  if (rule === undefined) {
+    return { field: 'model', message: `Invalid enum value. Expected ${rows.map((row) => `'${row.model}'`).join(' | ')}, received '${String(body.model)}'` };
+  }
+  const prompt = body.promptText;
+  if (prompt === undefined && rule.promptRequired) return { field: 'promptText', message: 'Required' };
+  if (prompt !== undefined) {
+    if (typeof prompt !== 'string' || prompt.trim() === '') return { field: 'promptText', message: 'promptText must be a non-empty string' };
+    if (promptLength(prompt) > rule.promptMax) {
+      return { field: 'promptText', message: `String must contain at most ${rule.promptMax} character(s)` };
+    }
+  }
+  if (!rule.ratios.includes(String(body.ratio))) {
+    return { field: 'ratio', message: `Invalid enum value. Expected ${rule.ratios.map((ratio) => `'${ratio}'`).join(' | ')}, received '${String(body.ratio)}'` };
+  }
+  if (rule.durations === undefined) {
+    if (body.duration !== undefined) return { field: 'duration', message: `${rule.model} takes no duration` };
+  } else if (body.duration === undefined) {
+    if (endpoint === 'text_to_video') return { field: 'duration', message: 'Required' };
+  } else if (!rule.durations.includes(body.duration as number)) {
+    return { field: 'duration', message: `duration must be one of ${rule.durations.join(', ')} for ${rule.model}` };
+  }
+  return undefined;
+}
+
+/**
+ * What a FAILED task's failureCode means for the product. SAFETY.INPUT.*: moderation refused an
+ * input (the prompt): the same prompt fails again anywhere it is sent. SAFETY.OUTPUT.*: moderation
+ * rejected what the model made from it: the same request is not worth repeating, but the round's
+ * next attempt, with a rewritten prompt, may pass, so it is an ordinary failed generation.
+ */
+export interface RunwayFailureRule {
+  prefix: string;
+  refused: boolean;
+  meaning: string;
+  source: string;
+}
+
+const TASK_FAILURES_DOC = 'https://docs.dev.runwayml.com/errors/task-failures/';
+
+export const RUNWAY_FAILURE_RULES: readonly RunwayFailureRule[] = [
+  { prefix: 'SAFETY.INPUT.', refused: true, meaning: 'moderation refused an input', source: TASK_FAILURES_DOC },
+  {
+    prefix: 'SAFETY.OUTPUT.',
+    refused: false,
+    meaning: 'moderation rejected the output; a different prompt may pass',
+    source: TASK_FAILURES_DOC,
+  },
+  { prefix: 'INTERNAL.BAD_OUTPUT.', refused: false, meaning: 'rejected for quality or a system error', source: TASK_FAILURES_DOC },
+];
+
+export function runwayFailureRule(failureCode: string): RunwayFailureRule | undefined {
+  return RUNWAY_FAILURE_RULES.find((row) => failureCode.startsWith(row.prefix));
+}
