@@ -43,7 +43,7 @@ export interface Db {
   dialect: DialectName;
   /** Names of the migrations this open applied; empty when the schema was already current. */
   appliedMigrations: string[];
-  /** For the embedded database on disk: whether this process serves it or reaches it through its owner. */
+  /** For the embedded database on disk: whether this process serves it or reaches its owner. */
   embedded?: EmbeddedRole;
   close(): Promise<void>;
 }

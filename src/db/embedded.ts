@@ -23,7 +23,10 @@ export interface EmbeddedDatabase {
   close(): Promise<void>;
 }
 
-/** `<dataDir>/pglite.owner.json`: the owner's pid from the moment it claims the database, and its URL while it serves. */
+/**
+ * `<dataDir>/pglite.owner.json`: the owner's pid from the moment it claims the database, and its
+ * URL while it serves it.
+ */
 interface OwnerRecord {
   pid: number;
   url?: string;

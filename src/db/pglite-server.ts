@@ -2,7 +2,7 @@ import net from 'node:net';
 import type { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketHandler, type PGLiteSocketHandlerOptions } from '@electric-sql/pglite-socket';
 
-/** Connections beyond this are refused; each process on the database opens a few (its pool's max). */
+/** Connections beyond this are refused; each process opens a few (its pool's max). */
 const MAX_CONNECTIONS = 64;
 
 // ReadyForQuery: 'Z', length 5, then the transaction status; 'I' = idle, no transaction open.
