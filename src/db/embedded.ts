@@ -23,50 +23,50 @@ export interface EmbeddedDatabase {
   close(): Promise<void>;
 }
 
-/**
- * `<dataDir>/pglite.owner.json`: the owner's pid from the moment it claims the database, and its
- * URL while it serves it.
- */
-interface OwnerRecord {
+/** `<dataDir>/pglite.server.json`: where the owner serves, from when it serves until it closes. */
+export interface EmbeddedAddress {
   pid: number;
-  url?: string;
+  port: number;
 }
 
 const RETRY_MS = 100;
 
 /**
  * PGlite is one process's memory over files: two processes opening `<dataDir>/pglite` would
- * corrupt it. The first process to claim it (by creating the owner file) opens PGlite and serves
- * it on a loopback port, whose URL it adds to the file; every process, the owner included, then
- * uses it as plain PostgreSQL. A later process waits while the owner is still opening, and
- * becomes the owner when the one named in the file has died.
+ * corrupt it. The first process to create `<dataDir>/pglite.lock` (holding its pid) opens PGlite
+ * and serves it on a loopback port it records in `<dataDir>/pglite.server.json`; every process,
+ * the owner included, then uses it as plain PostgreSQL. A later process waits while the owner is
+ * still opening, and becomes the owner when the one named in the lock has died.
  */
 export async function openEmbedded(dataDir: string, ownerWaitMs: number): Promise<EmbeddedDatabase> {
   const directory = path.join(dataDir, 'pglite');
   fs.mkdirSync(directory, { recursive: true });
-  const ownerFile = `${directory}.owner.json`;
+  const files = { lock: `${directory}.lock`, address: `${directory}.server.json` };
   const deadline = Date.now() + ownerWaitMs;
   let lastRefusal: unknown;
   for (;;) {
-    const holder = claim(ownerFile);
-    if (holder === undefined) return openAsOwner(directory, ownerFile);
-    if (holder.url !== undefined) {
+    const holder = claim(files.lock);
+    if (holder === undefined) return openAsOwner(directory, files);
+    const address = readAddress(files.address);
+    // A file naming another pid was left by an owner that died; this holder has not published yet.
+    if (address?.pid === holder) {
+      const url = addressUrl(address);
       try {
-        await probe(holder.url);
+        await probe(url);
         return {
-          role: { role: 'client', ownerPid: holder.pid, url: holder.url },
-          Client: followingClient(ownerFile, holder.url),
+          role: { role: 'client', ownerPid: holder, url },
+          Client: followingClient(files.address, address),
           close: async () => undefined,
         };
       } catch (error) {
-        // The owner is closing: the file says so, next time round.
+        // The owner is closing, or has not begun to listen: the lock says which, next time round.
         lastRefusal = error;
       }
     }
     if (Date.now() >= deadline) {
       const why = lastRefusal === undefined ? 'has not shared it' : `refused connections (${describe(lastRefusal)})`;
       throw new Error(
-        `The embedded database at ${directory} is in use by process ${holder.pid}, which ${why} ` +
+        `The embedded database at ${directory} is in use by process ${holder}, which ${why} ` +
           `within ${ownerWaitMs} ms. Stop that process, or set DATABASE_URL to share a PostgreSQL server.`,
       );
     }
@@ -74,7 +74,7 @@ export async function openEmbedded(dataDir: string, ownerWaitMs: number): Promis
   }
 }
 
-async function openAsOwner(directory: string, ownerFile: string): Promise<EmbeddedDatabase> {
+async function openAsOwner(directory: string, files: { lock: string; address: string }): Promise<EmbeddedDatabase> {
   let pglite: PGlite | undefined;
   let server: Awaited<ReturnType<typeof servePglite>>;
   try {
@@ -82,44 +82,44 @@ async function openAsOwner(directory: string, ownerFile: string): Promise<Embedd
     server = await servePglite(pglite);
   } catch (error) {
     await pglite?.close().catch(() => undefined);
-    release(ownerFile);
+    release(files.lock);
     throw error;
   }
-  const url = `postgres://postgres@127.0.0.1:${server.port}/postgres`;
-  replace(ownerFile, { pid: process.pid, url });
+  const address = { pid: process.pid, port: server.port };
+  writeWhole(files.address, `${JSON.stringify(address)}\n`);
   const opened = pglite;
   return {
-    role: { role: 'owner', url },
-    Client: followingClient(ownerFile, url),
+    role: { role: 'owner', url: addressUrl(address) },
+    Client: followingClient(files.address, address),
     close: async () => {
       try {
-        // The URL goes first, so no process starts connecting to a server about to stop; the
-        // claim stays until PGlite is closed, so no process opens it meanwhile.
-        replace(ownerFile, { pid: process.pid });
+        // The address goes first, so no process starts connecting to a server about to stop;
+        // the lock stays until PGlite is closed, so no process opens it meanwhile.
+        if (readAddress(files.address)?.pid === process.pid) fs.rmSync(files.address, { force: true });
         await server.close();
         await opened.close();
       } finally {
-        release(ownerFile);
+        release(files.lock);
       }
     },
   };
 }
 
-/** Undefined once this process holds the claim; otherwise the live process that does. */
-function claim(ownerFile: string): OwnerRecord | undefined {
+/** Undefined once this process holds the lock; otherwise the pid of the live process that does. */
+function claim(lock: string): number | undefined {
   for (let tries = 0; tries < 3; tries += 1) {
-    if (createExclusively(ownerFile, { pid: process.pid })) return undefined;
-    const holder = readOwner(ownerFile);
-    if (holder !== undefined && isAlive(holder.pid)) return holder;
-    removeStale(ownerFile, holder);
+    if (createExclusively(lock, String(process.pid))) return undefined;
+    const holder = readPid(lock);
+    if (holder !== undefined && isAlive(holder)) return holder;
+    removeStale(lock, holder);
   }
-  throw new Error(`Could not claim the embedded database (${ownerFile}): other processes keep starting on it`);
+  throw new Error(`Could not take the embedded database lock ${lock}: other processes keep starting on it`);
 }
 
-/** Written whole and linked into place, so a reader never sees half a claim. */
-function createExclusively(file: string, record: OwnerRecord): boolean {
+/** Written whole and then linked into place, so a reader never sees half a lock. */
+function createExclusively(file: string, content: string): boolean {
   const partial = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(partial, `${JSON.stringify(record)}\n`);
+  fs.writeFileSync(partial, content);
   try {
     fs.linkSync(partial, file);
     return true;
@@ -131,41 +131,50 @@ function createExclusively(file: string, record: OwnerRecord): boolean {
   }
 }
 
-function replace(file: string, record: OwnerRecord): void {
+function writeWhole(file: string, content: string): void {
   const partial = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(partial, `${JSON.stringify(record)}\n`);
+  fs.writeFileSync(partial, content);
   fs.renameSync(partial, file);
 }
 
 /**
  * Moved aside before it is deleted: when two processes find the same dead owner, the second
- * would otherwise delete the claim the first has just made in its place.
+ * would otherwise delete the lock the first has just taken in its place.
  */
-function removeStale(ownerFile: string, stale: OwnerRecord | undefined): void {
-  const aside = `${ownerFile}.${process.pid}.stale`;
+function removeStale(lock: string, stalePid: number | undefined): void {
+  const aside = `${lock}.${process.pid}.stale`;
   try {
-    fs.renameSync(ownerFile, aside);
+    fs.renameSync(lock, aside);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
     throw error;
   }
-  const moved = readOwner(aside);
-  if (moved !== undefined && moved.pid !== stale?.pid) {
+  const moved = readPid(aside);
+  if (moved !== undefined && moved !== stalePid) {
     try {
-      fs.linkSync(aside, ownerFile);
+      fs.linkSync(aside, lock);
     } catch {
-      // A third process has claimed it meanwhile: that claim stands.
+      // A third process has taken the lock meanwhile: that claim stands.
     }
   }
   fs.rmSync(aside, { force: true });
 }
 
-/** Only our own claim: a process that took over after us must keep its own. */
-function release(ownerFile: string): void {
-  if (readOwner(ownerFile)?.pid === process.pid) fs.rmSync(ownerFile, { force: true });
+/** Only our own lock: a process that took over after us must keep its claim. */
+function release(lock: string): void {
+  if (readPid(lock) === process.pid) fs.rmSync(lock, { force: true });
 }
 
-export function readOwner(file: string): OwnerRecord | undefined {
+function readPid(lock: string): number | undefined {
+  try {
+    const pid = Number.parseInt(fs.readFileSync(lock, 'utf8'), 10);
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function readAddress(file: string): EmbeddedAddress | undefined {
   let parsed: unknown;
   try {
     parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -173,9 +182,13 @@ export function readOwner(file: string): OwnerRecord | undefined {
     return undefined;
   }
   if (typeof parsed !== 'object' || parsed === null) return undefined;
-  const { pid, url } = parsed as Record<string, unknown>;
-  if (!Number.isInteger(pid) || (pid as number) <= 0) return undefined;
-  return typeof url === 'string' ? { pid: pid as number, url } : { pid: pid as number };
+  const { pid, port } = parsed as Record<string, unknown>;
+  if (!Number.isInteger(pid) || !Number.isInteger(port)) return undefined;
+  return { pid: pid as number, port: port as number };
+}
+
+function addressUrl(address: EmbeddedAddress): string {
+  return `postgres://postgres@127.0.0.1:${address.port}/postgres`;
 }
 
 function isAlive(pid: number): boolean {
@@ -200,15 +213,15 @@ async function probe(url: string): Promise<void> {
 
 /**
  * When the owner stops and another process takes over, it serves on another port: new
- * connections read the owner file, so this process carries on with the new owner once its
+ * connections read the address file, so this process carries on with the new owner once its
  * connections to the old one have failed.
  */
-function followingClient(ownerFile: string, first: string): typeof Client {
+function followingClient(addressFile: string, first: EmbeddedAddress): typeof Client {
   let current = first;
   return class FollowingClient extends Client {
     constructor(config?: string | ClientConfig) {
-      current = readOwner(ownerFile)?.url ?? current;
-      super({ ...(typeof config === 'string' ? {} : config), connectionString: current });
+      current = readAddress(addressFile) ?? current;
+      super({ ...(typeof config === 'string' ? {} : config), connectionString: addressUrl(current) });
     }
   };
 }

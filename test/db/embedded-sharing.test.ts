@@ -5,7 +5,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { openDatabase, type Db } from '../../src/db/database';
-import { readOwner } from '../../src/db/embedded';
+import { readAddress } from '../../src/db/embedded';
 import { EmbeddedChild } from './support/embedded-child';
 
 async function projectNames(db: Db): Promise<(string | null)[]> {
@@ -18,7 +18,8 @@ describe('embedded database shared between processes', function () {
   let dataDir: string;
   let owner: Db;
   let child: EmbeddedChild;
-  const ownerFile = (): string => path.join(dataDir, 'pglite.owner.json');
+  const addressFile = (): string => path.join(dataDir, 'pglite.server.json');
+  const lockFile = (): string => path.join(dataDir, 'pglite.lock');
 
   before(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'scene-regen-shared-'));
@@ -34,12 +35,12 @@ describe('embedded database shared between processes', function () {
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('the first process owns it and serves it on loopback at the URL it records', () => {
+  it('the first process owns it and serves it on loopback at the address it records', () => {
     assert.equal(owner.dialect, 'pglite');
-    const record = readOwner(ownerFile());
-    assert.equal(record?.pid, process.pid);
-    assert.match(record?.url ?? '', /^postgres:\/\/postgres@127\.0\.0\.1:\d+\/postgres$/);
-    assert.deepEqual(owner.embedded, { role: 'owner', url: record!.url });
+    const address = readAddress(addressFile());
+    assert.deepEqual(address && { pid: address.pid }, { pid: process.pid });
+    assert.deepEqual(owner.embedded, { role: 'owner', url: `postgres://postgres@127.0.0.1:${address!.port}/postgres` });
+    assert.equal(fs.readFileSync(lockFile(), 'utf8'), String(process.pid));
   });
 
   it('a second process opens it without error, and each sees the rows the other writes', async () => {
@@ -113,7 +114,8 @@ describe('embedded database shared between processes', function () {
 
   it("fails the others' queries while nobody owns it, and they carry on with the next owner", async () => {
     await owner.close();
-    assert.ok(!fs.existsSync(ownerFile()), 'close gives up the claim');
+    assert.ok(!fs.existsSync(addressFile()), 'close removes the address');
+    assert.ok(!fs.existsSync(lockFile()), 'close releases the lock');
     await assert.rejects(child.send({ op: 'projectNames' }));
 
     owner = await openDatabase({ dataDir });
@@ -126,7 +128,7 @@ describe('embedded database shared between processes', function () {
     await child.send({ op: 'close' });
     const reopened = (await child.send({ op: 'open', dataDir })) as { embedded: { role: string; url: string } };
     assert.equal(reopened.embedded.role, 'owner');
-    assert.equal(readOwner(ownerFile())?.pid, child.pid);
+    assert.equal(readAddress(addressFile())?.pid, child.pid);
 
     owner = await openDatabase({ dataDir });
     assert.deepEqual(owner.embedded, { role: 'client', ownerPid: child.pid, url: reopened.embedded.url });
@@ -143,16 +145,15 @@ describe('embedded database held by a process that does not share it', () => {
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('waits for it to publish its URL, then names it', async () => {
+  it('waits for it to publish an address, then names it', async () => {
     // The parent (mocha's launcher or the shell) is alive and never serves this directory.
-    const ownerFile = path.join(dataDir, 'pglite.owner.json');
-    fs.writeFileSync(ownerFile, JSON.stringify({ pid: process.ppid }));
+    fs.writeFileSync(path.join(dataDir, 'pglite.lock'), String(process.ppid));
     const started = Date.now();
     await assert.rejects(
       openDatabase({ dataDir, embeddedOwnerWaitMs: 300 }),
       new RegExp(`in use by process ${process.ppid}, which has not shared it within 300 ms`),
     );
     assert.ok(Date.now() - started >= 300, 'it waited for the owner first');
-    assert.deepEqual(readOwner(ownerFile), { pid: process.ppid }, 'the claim stays theirs');
+    assert.equal(fs.readFileSync(path.join(dataDir, 'pglite.lock'), 'utf8'), String(process.ppid), 'the lock stays theirs');
   });
 });

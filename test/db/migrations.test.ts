@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { openDatabase } from '../../src/db/database';
-import { readOwner } from '../../src/db/embedded';
+import { readAddress } from '../../src/db/embedded';
 import { migrateToLatest } from '../../src/db/migrate';
 import { migrations } from '../../src/db/migrations';
 import { countRows, getScene } from '../../src/db/queries';
@@ -93,7 +93,8 @@ describe('embedded database on disk', function () {
       await first.close();
     }
     assert.ok(fs.existsSync(path.join(dataDir, 'pglite', 'PG_VERSION')));
-    assert.ok(!fs.existsSync(path.join(dataDir, 'pglite.owner.json')), 'close gives up the claim');
+    assert.ok(!fs.existsSync(path.join(dataDir, 'pglite.lock')), 'close releases the lock');
+    assert.ok(!fs.existsSync(path.join(dataDir, 'pglite.server.json')), 'close withdraws the address');
 
     const reopened = await openDatabase({ dataDir });
     try {
@@ -107,12 +108,13 @@ describe('embedded database on disk', function () {
   it('takes over a lock left by a process that died', async () => {
     fs.mkdirSync(path.join(dataDir, 'pglite'), { recursive: true });
     // Linux pids stop at 2^22, so no live process has this one.
-    const ownerFile = path.join(dataDir, 'pglite.owner.json');
-    fs.writeFileSync(ownerFile, JSON.stringify({ pid: 4_194_305, url: 'postgres://postgres@127.0.0.1:1/postgres' }));
+    fs.writeFileSync(path.join(dataDir, 'pglite.lock'), String(4_194_305));
+    fs.writeFileSync(path.join(dataDir, 'pglite.server.json'), JSON.stringify({ pid: 4_194_305, port: 1 }));
     const db = await openDatabase({ dataDir });
     try {
       assert.equal(db.embedded?.role, 'owner');
-      assert.deepEqual(readOwner(ownerFile), { pid: process.pid, url: db.embedded?.url }, 'its claim replaces the dead one');
+      assert.equal(fs.readFileSync(path.join(dataDir, 'pglite.lock'), 'utf8'), String(process.pid));
+      assert.equal(readAddress(path.join(dataDir, 'pglite.server.json'))?.pid, process.pid, 'its address replaces the dead one');
     } finally {
       await db.close();
     }
