@@ -93,6 +93,10 @@ function postgresDialect(config: PoolConfig, onPoolError: (error: Error) => void
   const pool = new Pool(config);
   // An idle client dropped by the server emits here; unhandled, it would end the process.
   pool.on('error', onPoolError);
+  // A client dropped while checked out (in a transaction, or mid-query) emits on itself, where
+  // the pool listens only while it is idle. The query fails with the error, and the pool
+  // discards the client when it comes back.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return new PostgresDialect({ pool });
 }
 

@@ -134,6 +134,20 @@ describe('embedded database shared between processes', function () {
     assert.deepEqual(owner.embedded, { role: 'client', ownerPid: child.pid, url: reopened.embedded.url });
     assert.equal((await projectNames(owner)).length, 3);
   });
+
+  it('fails a transaction, without ending the process, when the owner stops during it', async () => {
+    assert.equal(owner.embedded?.role, 'client');
+    await assert.rejects(
+      owner.kysely.transaction().execute(async (trx) => {
+        await trx.selectFrom('projects').select('id').execute();
+        await child.send({ op: 'close' });
+        // The connection's end arrives while it is checked out with no query running.
+        await sleep(200);
+        await trx.selectFrom('projects').select('id').execute();
+      }),
+    );
+    await assert.rejects(projectNames(owner), 'nobody owns it now');
+  });
 });
 
 describe('embedded database held by a process that does not share it', () => {
