@@ -3,7 +3,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { Client, type ClientConfig } from 'pg';
-import { servePglite } from './pglite-server';
+import { servePglite, type PgliteServer } from './pglite-server';
 
 /** How this process reaches the embedded database on disk. */
 export type EmbeddedRole =
@@ -76,7 +76,7 @@ export async function openEmbedded(dataDir: string, ownerWaitMs: number): Promis
 
 async function openAsOwner(directory: string, files: { lock: string; address: string }): Promise<EmbeddedDatabase> {
   let pglite: PGlite | undefined;
-  let server: Awaited<ReturnType<typeof servePglite>>;
+  let server: PgliteServer;
   try {
     pglite = await PGlite.create(directory);
     server = await servePglite(pglite);

@@ -64,7 +64,7 @@ interface ConnectionState {
  *
  * pglite-socket's own queue hands the session to another connection between any two messages
  * unless an explicit transaction is open. That lets a second connection's Parse land between a
- * first connection's Parse and Bind (both use the unnamed statement), and a failed message
+ * first connection's Parse and Bind (both use the unnamed statement), and a message that throws
  * stops its queue for good. Here a connection takes the session at its first message and keeps
  * it until PostgreSQL itself says the session is idle again (a ReadyForQuery with status 'I',
  * sent only after Sync or a simple query once no transaction is open), which is exactly the
