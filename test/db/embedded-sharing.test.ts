@@ -5,7 +5,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { openDatabase, type Db } from '../../src/db/database';
-import { readAddress } from '../../src/db/embedded-address';
+import { readAddress } from '../../src/db/embedded';
 import { EmbeddedChild } from './support/embedded-child';
 
 async function projectNames(db: Db): Promise<(string | null)[]> {
@@ -133,6 +133,20 @@ describe('embedded database shared between processes', function () {
     owner = await openDatabase({ dataDir });
     assert.deepEqual(owner.embedded, { role: 'client', ownerPid: child.pid, url: reopened.embedded.url });
     assert.equal((await projectNames(owner)).length, 3);
+  });
+
+  it('fails a transaction, without ending the process, when the owner stops during it', async () => {
+    assert.equal(owner.embedded?.role, 'client');
+    await assert.rejects(
+      owner.kysely.transaction().execute(async (trx) => {
+        await trx.selectFrom('projects').select('id').execute();
+        await child.send({ op: 'close' });
+        // The connection's end arrives while it is checked out with no query running.
+        await sleep(200);
+        await trx.selectFrom('projects').select('id').execute();
+      }),
+    );
+    await assert.rejects(projectNames(owner), 'nobody owns it now');
   });
 });
 

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { openDatabase } from '../../src/db/database';
-import { readAddress } from '../../src/db/embedded-address';
+import { readAddress } from '../../src/db/embedded';
 import { migrateToLatest } from '../../src/db/migrate';
 import { migrations } from '../../src/db/migrations';
 import { countRows, getScene } from '../../src/db/queries';
