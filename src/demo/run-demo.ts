@@ -6,6 +6,7 @@ import { startStoryboard } from '../client/scene-pipeline';
 import { getScene } from '../db/queries';
 import type { SceneAssetResult } from '../domain/regeneration';
 import { installTemporalRuntime } from '../observability/temporal-runtime';
+import { PROJECT_ROOT } from '../project-root';
 import { startStack } from '../stack/start-stack';
 import { temporalCliPath } from '../temporal/temporal-cli';
 import { watchProgress } from './progress';
@@ -22,7 +23,7 @@ export async function runDemo(argv: string[]): Promise<number> {
     args: argv,
     options: {
       once: { type: 'boolean', default: false },
-      storyboard: { type: 'string', default: path.resolve(__dirname, '../../examples/storyboard.json') },
+      storyboard: { type: 'string', default: path.join(PROJECT_ROOT, 'examples', 'storyboard.json') },
     },
   });
   const dataDir = path.resolve(process.env.DATA_DIR ?? './data');
