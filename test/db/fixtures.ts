@@ -1,6 +1,7 @@
-import type { RegenerationAttempt, SceneAnalysisResult } from '../../src/domain';
+import type { SceneAnalysisResult } from '../../src/domain/analysis';
 import type { AssetRef } from '../../src/domain/asset';
 import type { SaveSceneRequest } from '../../src/domain/activity-types';
+import type { RegenerationAttempt } from '../../src/domain/regeneration';
 
 export const PROJECT_ID = 7;
 export const SCENE_ID = 42;
