@@ -12,6 +12,9 @@ async function main(): Promise<void> {
   const { code } = await bundleWorkflowCode({
     workflowsPath: require.resolve('../workflows'),
     logger: QUIET_BUNDLER_LOGGER,
+    // Positions only: stack traces still map to the sources, but the worker does not hold every
+    // bundled module's text twice (the map is inline, and the worker parses it).
+    webpackConfigHook: (config) => ({ ...config, devtool: 'inline-nosources-source-map' }),
   });
   await mkdir(path.dirname(PREBUILT_WORKFLOW_BUNDLE), { recursive: true });
   await writeFile(PREBUILT_WORKFLOW_BUNDLE, code);
