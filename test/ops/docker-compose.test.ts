@@ -258,7 +258,7 @@ describe('Dockerfile', () => {
  */
 function assertRunsBuildOutput(script: string): void {
   const scripts = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
-  const match = /^exec node (dist\/\S+)\.js$/.exec(scripts[script] ?? '');
+  const match = /^exec node (?:--\S+ )*(dist\/\S+)\.js$/.exec(scripts[script] ?? '');
   assert.ok(match, `"${script}" runs compiled JavaScript with node: ${scripts[script]}`);
   const source = `${match[1].slice('dist/'.length)}.ts`;
   assert.ok(existsSync(path.join(ROOT, source)), `${source} is what dist/ compiles it from`);
