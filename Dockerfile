@@ -1,20 +1,22 @@
-# One image for both roles of docker-compose.yml: `npm run worker` (the default command) and
-# `npm run web`.
+# One image for both roles of docker-compose.yml: `npm run worker:prod` (the default command) and
+# `npm start` (the web server), both compiled JavaScript run by node.
 #
 # Debian (glibc), not Alpine: Temporal's native core-bridge and sharp ship prebuilt binaries for
 # glibc only; ffmpeg and ffprobe for the analysis come as static linux binaries through npm.
 
 ARG NODE_IMAGE=node:20-bookworm-slim
 
-# ---- dependencies: exactly what package-lock.json pins ----------------------------------------
-FROM ${NODE_IMAGE} AS deps
+# ---- build: every dependency, as package-lock.json pins them ----------------------------------
+FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-# Dev dependencies stay: the app runs through ts-node (with swc) as in development, the worker
-# bundles the workflow code with webpack and swc when it starts, and vite builds the review page.
-RUN npm ci --no-audit --no-fund && npm cache clean --force
+RUN npm ci --no-audit --no-fund
+COPY . .
+# TypeScript to dist/, the workflow bundle to dist/workflow-bundle.js (so the worker runs no
+# webpack when it starts), and the review page to src/ui/dist.
+RUN npm run build
 
-# ---- runtime ----------------------------------------------------------------------------------
+# ---- runtime: production dependencies and the build's output only ----------------------------
 FROM ${NODE_IMAGE} AS runtime
 WORKDIR /app
 
@@ -24,15 +26,16 @@ WORKDIR /app
 # and leaves node running until the container is killed.
 ENV NPM_CONFIG_SCRIPT_SHELL=/bin/bash
 ENV NPM_CONFIG_UPDATE_NOTIFIER=false
+ENV NODE_ENV=production
 # Inside a container every interface is private to it; the port mappings decide what is exposed.
 ENV HOST=0.0.0.0
 ENV DATA_DIR=/data
 
-COPY --from=deps /app/node_modules ./node_modules
-COPY . .
-
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/dist ./dist
 # The review page's static bundle, served by the web server from src/ui/dist.
-RUN node node_modules/vite/bin/vite.js build --config src/ui/vite.config.mjs
+COPY --from=build /app/src/ui/dist ./src/ui/dist
 
 # A named volume mounted on /data starts out with this directory's owner: the app's user.
 RUN mkdir -p /data && chown node:node /data
@@ -40,4 +43,4 @@ USER node
 
 # 3000: the web server (PORT). 9464: the worker's Prometheus endpoint (METRICS_PORT).
 EXPOSE 3000 9464
-CMD ["npm", "run", "--silent", "worker"]
+CMD ["npm", "run", "--silent", "worker:prod"]

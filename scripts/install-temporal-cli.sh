@@ -25,6 +25,13 @@ fi
 gobin="$(go env GOPATH)/bin"
 if [ -x "$gobin/temporal" ]; then echo "$gobin/temporal"; exit 0; fi
 
+# One build at a time on this machine: a second caller waits for the first one's binary.
+if command -v flock >/dev/null 2>&1; then
+  exec 9>"${TMPDIR:-/tmp}/temporal-cli-build.lock"
+  flock 9
+  if [ -x "$gobin/temporal" ]; then echo "$gobin/temporal"; exit 0; fi
+fi
+
 echo "Building the Temporal CLI $VERSION from the Go module proxy (a few minutes, once)..." >&2
 GOFLAGS="${GOFLAGS:-} -mod=mod" go install "github.com/temporalio/cli/cmd/temporal@$VERSION" >&2
 echo "$gobin/temporal"

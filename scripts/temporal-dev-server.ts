@@ -10,11 +10,9 @@ import { startDevServer } from '../src/temporal/dev-server';
 async function main(): Promise<void> {
   const config = loadConfig();
   mkdirSync(config.dataDir, { recursive: true });
-  const port = Number(process.env.TEMPORAL_PORT ?? 7233);
-  const uiPort = Number(process.env.TEMPORAL_UI_PORT ?? 8233);
   const server = await startDevServer({
-    port,
-    uiPort,
+    port: config.devServer.port,
+    uiPort: config.devServer.uiPort,
     dbFilename: path.join(config.dataDir, 'temporal.sqlite'),
     logStream: process.stderr,
   });

@@ -38,6 +38,9 @@ export const DEFAULT_MODEL_PRICES: Readonly<Record<string, { inputPerMTok: numbe
   'claude-haiku-4-5': { inputPerMTok: 1, outputPerMTok: 5 },
 };
 
+/** The Web UI of a local dev server (`npm run temporal:dev`, the demo). */
+export const DEFAULT_TEMPORAL_UI_URL = 'http://localhost:8233';
+
 const optionalString = z
   .string()
   .optional()
@@ -62,7 +65,7 @@ const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   PUBLIC_URL: optionalString,
   /** Where people open the Temporal Web UI; the review page links each round there. */
-  TEMPORAL_UI_URL: z.string().default('http://localhost:8233'),
+  TEMPORAL_UI_URL: z.string().default(DEFAULT_TEMPORAL_UI_URL),
   MAX_ASSET_BYTES: z.coerce.number().int().positive().default(512 * 1024 * 1024),
   ANALYSIS_VIDEO_FRAMES: z.coerce.number().int().min(1).max(20).default(4),
   /** Generations in flight per provider from one worker, e.g. "kling=3,runway=2"; the rest keep the default. */
@@ -72,6 +75,14 @@ const EnvSchema = z.object({
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   // Temporal's own exporter, on loopback only: the METRICS_PORT endpoint serves its metrics too.
   TEMPORAL_METRICS_PORT: z.coerce.number().int().min(1).max(65535).default(9465),
+  // A system ffmpeg and ffprobe instead of the static binaries the npm packages ship.
+  FFMPEG_PATH: optionalString,
+  FFPROBE_PATH: optionalString,
+  // The dev server that `npm run demo` and `npm run temporal:dev` start when TEMPORAL_ADDRESS is unset.
+  TEMPORAL_PORT: z.coerce.number().int().min(1).max(65535).default(7233),
+  TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
+  // The demo's simulated generation time: long enough to watch, short enough to wait for.
+  SIM_LATENCY_MS: z.coerce.number().int().min(0).default(1500),
 });
 
 /** Every environment variable loadConfig reads: the deployment files are checked against it. */
@@ -83,7 +94,8 @@ export interface ReviewerToken {
 }
 
 export interface AppConfig {
-  temporal: { address: string; namespace: string; taskQueue: string };
+  /** addressSet: TEMPORAL_ADDRESS was given, so the demo uses that server instead of a dev server. */
+  temporal: { address: string; addressSet: boolean; namespace: string; taskQueue: string };
   databaseUrl?: string;
   dataDir: string;
   assetsDir: string;
@@ -106,9 +118,27 @@ export interface AppConfig {
   logLevel: string;
   /** Where the worker serves /metrics, and the loopback port of Temporal's exporter behind it. */
   metrics: { port: number; temporalPort: number };
+  media: MediaToolPaths;
+  /** The dev server started for the demo and `npm run temporal:dev`. */
+  devServer: { port: number; uiPort: number };
+  simLatencyMs: number;
+  /** How long the review API refuses a second decision on an entry whose first is still in flight. */
+  decisionHoldMs: number;
   generationPrices: typeof DEFAULT_GENERATION_PRICES;
   modelPrices: typeof DEFAULT_MODEL_PRICES;
 }
+
+/** Unset: the static binaries of @ffmpeg-installer/ffmpeg and @ffprobe-installer/ffprobe. */
+export interface MediaToolPaths {
+  ffmpegPath?: string;
+  ffprobePath?: string;
+}
+
+/**
+ * Long enough for a round to carry a decision out (it closes the entry within seconds); after it
+ * a still-pending entry may be decided again, since the round refused the first.
+ */
+export const DEFAULT_DECISION_HOLD_MS = 60_000;
 
 /** Reads the environment once at start; a bad value stops the process with a clear message. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -120,7 +150,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const e = parsed.data;
   const dataDir = path.resolve(e.DATA_DIR);
   return {
-    temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE },
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      addressSet: Boolean(env.TEMPORAL_ADDRESS?.trim()),
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+    },
     databaseUrl: e.DATABASE_URL,
     dataDir,
     assetsDir: path.join(dataDir, 'assets'),
@@ -139,9 +174,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     providerConcurrency: parseProviderConcurrency(e.PROVIDER_CONCURRENCY),
     logLevel: e.LOG_LEVEL,
     metrics: { port: e.METRICS_PORT, temporalPort: e.TEMPORAL_METRICS_PORT },
+    media: { ffmpegPath: e.FFMPEG_PATH, ffprobePath: e.FFPROBE_PATH },
+    devServer: { port: e.TEMPORAL_PORT, uiPort: e.TEMPORAL_UI_PORT },
+    simLatencyMs: e.SIM_LATENCY_MS,
+    decisionHoldMs: DEFAULT_DECISION_HOLD_MS,
     generationPrices: DEFAULT_GENERATION_PRICES,
     modelPrices: DEFAULT_MODEL_PRICES,
   };
+}
+
+const MediaEnvSchema = EnvSchema.pick({ FFMPEG_PATH: true, FFPROBE_PATH: true });
+
+/**
+ * The media tools' paths alone, for code that runs them without a config in hand (the analysis
+ * and the simulator); the same variables loadConfig reads.
+ */
+export function loadMediaToolPaths(env: NodeJS.ProcessEnv = process.env): MediaToolPaths {
+  const e = MediaEnvSchema.parse(env);
+  return { ffmpegPath: e.FFMPEG_PATH, ffprobePath: e.FFPROBE_PATH };
 }
 
 /**

@@ -6,7 +6,7 @@ import { toProjectView, toReviewEntryView, toSceneView, toStoredAttempt } from '
 
 /** The read side, for the HTTP API and tests; every write goes through the database activities. */
 
-export interface ReviewQueueFilter {
+interface ReviewQueueFilter {
   /** Default 'pending'. */
   status?: ReviewEntryStatus | 'all';
   projectId?: number;
@@ -57,29 +57,6 @@ export async function listReviewQueue(db: Db, filter: ReviewQueueFilter = {}): P
 export async function getReviewEntry(db: Db, id: number): Promise<ReviewEntryView | undefined> {
   const row = await db.kysely.selectFrom('review_queue').selectAll().where('id', '=', id).executeTakeFirst();
   return row && toReviewEntryView(row);
-}
-
-/**
- * The regeneration workflow that last worked on the scene, to query its state; undefined until
- * a round records an attempt or escalates.
- */
-export async function sceneRegenerationWorkflowId(db: Db, sceneId: number): Promise<string | undefined> {
-  const run = await latestRegenerationRun(db, sceneId);
-  return run?.workflowId;
-}
-
-export async function latestRegenerationRun(
-  db: Db,
-  sceneId: number,
-): Promise<{ workflowId: string; runId?: string } | undefined> {
-  const row = await db.kysely
-    .selectFrom('scenes')
-    .select(['latest_workflow_id', 'latest_run_id'])
-    .where('id', '=', sceneId)
-    .executeTakeFirst();
-  if (!row?.latest_workflow_id) return undefined;
-  const workflowId = row.latest_workflow_id;
-  return row.latest_run_id ? { workflowId, runId: row.latest_run_id } : { workflowId };
 }
 
 export async function countRows(db: Db, table: TableName): Promise<number> {

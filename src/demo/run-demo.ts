@@ -3,9 +3,11 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { startStoryboard } from '../client/scene-pipeline';
+import { loadConfig } from '../config';
 import { getScene } from '../db/queries';
 import type { SceneAssetResult } from '../domain/regeneration';
 import { installTemporalRuntime } from '../observability/temporal-runtime';
+import { PROJECT_ROOT } from '../project-root';
 import { startStack } from '../stack/start-stack';
 import { temporalCliPath } from '../temporal/temporal-cli';
 import { watchProgress } from './progress';
@@ -22,17 +24,18 @@ export async function runDemo(argv: string[]): Promise<number> {
     args: argv,
     options: {
       once: { type: 'boolean', default: false },
-      storyboard: { type: 'string', default: path.resolve(__dirname, '../../examples/storyboard.json') },
+      storyboard: { type: 'string', default: path.join(PROJECT_ROOT, 'examples', 'storyboard.json') },
     },
   });
-  const dataDir = path.resolve(process.env.DATA_DIR ?? './data');
+  const config = loadConfig();
+  const { dataDir } = config;
   mkdirSync(path.join(dataDir, 'logs'), { recursive: true });
   // The console is for the story; everything the worker and server log goes to a file.
   const logFile = path.join(dataDir, 'logs', 'demo.log');
-  const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' }, pino.destination({ dest: logFile, sync: false }));
+  const logger = pino({ level: config.logLevel }, pino.destination({ dest: logFile, sync: false }));
   const runtime = installTemporalRuntime({
     logger,
-    metricsPort: Number(process.env.TEMPORAL_METRICS_PORT ?? 9465),
+    metricsPort: config.metrics.temporalPort,
     // The demo stops everything itself, in order, on Ctrl-C.
     shutdownSignals: [],
   });
@@ -42,11 +45,11 @@ export async function runDemo(argv: string[]): Promise<number> {
   const stack = await startStack({
     dataDir,
     persistTemporal: true,
-    temporalPort: Number(process.env.TEMPORAL_PORT ?? 7233),
-    temporalUiPort: Number(process.env.TEMPORAL_UI_PORT ?? 8233),
-    temporalAddress: process.env.TEMPORAL_ADDRESS,
-    webPort: Number(process.env.PORT ?? 3000),
-    simulatorOptions: { latencyMs: Number(process.env.SIM_LATENCY_MS ?? 1500) },
+    temporalPort: config.devServer.port,
+    temporalUiPort: config.devServer.uiPort,
+    temporalAddress: config.temporal.addressSet ? config.temporal.address : undefined,
+    webPort: config.port,
+    simulatorOptions: { latencyMs: config.simLatencyMs },
     temporalMetricsUrl: runtime.temporalMetricsUrl,
     logger,
   });

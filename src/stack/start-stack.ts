@@ -144,6 +144,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       db,
       temporal: client,
       taskQueue: config.temporal.taskQueue,
+      decisionHoldMs: config.decisionHoldMs,
       assetsDir: config.assetsDir,
       reviewers: [{ reviewer: 'reviewer', token }, ...config.reviewerTokens],
       logger: options.logger ? { level: options.logger.level } : false,

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
+import { PROJECT_ROOT } from '../project-root';
 
 let cached: string | undefined;
 
@@ -9,7 +10,7 @@ let cached: string | undefined;
  */
 export function temporalCliPath(): string {
   if (cached) return cached;
-  const script = path.resolve(__dirname, '../../scripts/install-temporal-cli.sh');
+  const script = path.join(PROJECT_ROOT, 'scripts', 'install-temporal-cli.sh');
   const out = execFileSync('bash', [script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   cached = out.trim().split('\n').pop()!;
   return cached;

@@ -1,6 +1,8 @@
 import { readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { DEFAULT_TEMPORAL_UI_URL } from '../config';
+import { PROJECT_ROOT } from '../project-root';
 
 export interface ReviewUiOptions {
   /** The Vite build output (index.html and assets/); DEFAULT_UI_DIST_DIR when absent. */
@@ -11,8 +13,7 @@ export interface ReviewUiOptions {
 }
 
 /** Where `vite build --config src/ui/vite.config.mjs` writes the page. */
-export const DEFAULT_UI_DIST_DIR = path.resolve(__dirname, 'dist');
-export const DEFAULT_TEMPORAL_UI_URL = 'http://localhost:8233';
+export const DEFAULT_UI_DIST_DIR = path.join(PROJECT_ROOT, 'src', 'ui', 'dist');
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

@@ -6,8 +6,8 @@
 export class DecisionsInFlight {
   private readonly claimedUntil = new Map<number, number>();
 
-  /** After this long a still-pending entry may be decided again: the round refused the first. */
-  constructor(private readonly holdMs = 60_000) {}
+  /** After holdMs a still-pending entry may be decided again: the round refused the first. */
+  constructor(private readonly holdMs: number) {}
 
   /** True when the caller may send a decision for the entry; false while another is in flight. */
   claim(entryId: number, now = Date.now()): boolean {

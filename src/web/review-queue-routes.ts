@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { getReviewEntry, listReviewQueue } from '../db/queries';
 import { RoundNotRunningError, signalDecision } from '../client/regeneration-round';
 import { decisionProblem } from '../../workflows/rules/decision';
+import { DEFAULT_DECISION_HOLD_MS } from '../config';
 import { DecisionsInFlight } from './decisions-in-flight';
 import { badRequest, conflict, notFound } from './http-error';
 import { parseDecisionBody, parseRequest, ReviewEntryParamsSchema, ReviewQueueQuerySchema } from './request-schemas';
@@ -9,7 +10,7 @@ import { translateTemporalFailure } from './temporal-failures';
 import type { WebDeps } from './web-deps';
 
 export function registerReviewQueueRoutes(api: FastifyInstance, deps: WebDeps): void {
-  const inFlight = new DecisionsInFlight();
+  const inFlight = new DecisionsInFlight(deps.decisionHoldMs ?? DEFAULT_DECISION_HOLD_MS);
 
   api.get('/review-queue', async (request) => {
     const query = parseRequest(ReviewQueueQuerySchema, request.query, 'query');

@@ -41,6 +41,7 @@ export async function startWebServer(config: AppConfig, shared: { db?: Db; tempo
       db,
       temporal,
       taskQueue: config.temporal.taskQueue,
+      decisionHoldMs: config.decisionHoldMs,
       assetsDir: config.assetsDir,
       reviewers,
       logger: { level: config.logLevel, redact: ['req.headers.authorization'] },

@@ -7,4 +7,6 @@ export interface WebDeps {
   temporal: Client;
   /** Where regeneration rounds started by the API run. */
   taskQueue: string;
+  /** AppConfig.decisionHoldMs; DEFAULT_DECISION_HOLD_MS when absent. */
+  decisionHoldMs?: number;
 }

@@ -25,9 +25,11 @@ export function bundleWorkflowsApart(workflowsPath: string): Promise<WorkflowBun
 
 const BUNDLE_FLAG = '--bundle-workflows';
 
+/** webpack's statistics are noise in a worker's or a build's output; its warnings are not. */
+export const QUIET_BUNDLER_LOGGER = { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} };
+
 if (require.main === module && process.argv[2] === BUNDLE_FLAG) {
-  const quiet = { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} };
-  bundleWorkflowCode({ workflowsPath: process.argv[3], logger: quiet }).then(
+  bundleWorkflowCode({ workflowsPath: process.argv[3], logger: QUIET_BUNDLER_LOGGER }).then(
     ({ code }) => process.send!({ code } satisfies WorkflowBundle, () => process.exit(0)),
     (error: unknown) => {
       console.error(error);

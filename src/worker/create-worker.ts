@@ -1,6 +1,6 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { SceneActivities } from '../domain/activity-types';
-import { bundleWorkflowsApart } from './bundle-apart';
+import { loadWorkflowBundle } from './workflow-bundle';
 
 /** The worker options bench/throughput.ts and bench/waiting-is-free.ts were used to choose. */
 export interface WorkerTuning {
@@ -48,7 +48,7 @@ export async function createSceneWorker(options: SceneWorkerOptions): Promise<Wo
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    workflowBundle: await bundleWorkflowsApart(require.resolve('../../workflows')),
+    workflowBundle: await loadWorkflowBundle(),
     activities: options.activities,
     ...WORKER_TUNING,
     ...options.tuning,

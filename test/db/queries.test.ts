@@ -1,12 +1,6 @@
 import assert from 'node:assert/strict';
 import { createDatabaseActivities } from '../../activities/database';
-import {
-  getReviewEntry,
-  getScene,
-  latestRegenerationRun,
-  listReviewQueue,
-  sceneRegenerationWorkflowId,
-} from '../../src/db/queries';
+import { getReviewEntry, getScene, listReviewQueue } from '../../src/db/queries';
 import type { DatabaseActivities } from '../../src/domain/activity-types';
 import { describeEachDatabase } from './test-databases';
 import { attempt, PROJECT_ID, SCENE_ID, sceneRequest, WORKFLOW_ID } from './fixtures';
@@ -100,7 +94,7 @@ describeEachDatabase('queries', ({ db }) => {
   });
 
   it('names the regeneration workflow and run that last worked on the scene', async () => {
-    assert.equal(await sceneRegenerationWorkflowId(db(), SCENE_ID), undefined);
+    assert.equal((await getScene(db(), SCENE_ID))?.latestWorkflowId, undefined);
     await activities.recordAttempt({
       workflowId: WORKFLOW_ID,
       runId: 'run-a',
@@ -109,8 +103,8 @@ describeEachDatabase('queries', ({ db }) => {
       attempt: attempt(1, 1, 50),
     });
     await escalate(SCENE_ID, PROJECT_ID, 'run-b', '2025-01-01T01:00:00.000Z');
-    assert.equal(await sceneRegenerationWorkflowId(db(), SCENE_ID), WORKFLOW_ID);
-    assert.deepEqual(await latestRegenerationRun(db(), SCENE_ID), { workflowId: WORKFLOW_ID, runId: 'run-b' });
+    const scene = await getScene(db(), SCENE_ID);
+    assert.deepEqual([scene?.latestWorkflowId, scene?.latestRunId], [WORKFLOW_ID, 'run-b']);
   });
 
   it('a first asset saved by the scene-asset workflow does not count as a regeneration', async () => {
@@ -122,6 +116,6 @@ describeEachDatabase('queries', ({ db }) => {
       analysis: { overallScore: 40, recommendation: 'regenerate', issues: [] },
       costUsd: 0,
     });
-    assert.equal(await sceneRegenerationWorkflowId(db(), SCENE_ID), undefined);
+    assert.equal((await getScene(db(), SCENE_ID))?.latestWorkflowId, undefined);
   });
 });

@@ -15,6 +15,7 @@ import {
   type ComposeService,
 } from './compose-file';
 import { execForm, finalStage, readDockerfile } from './dockerfile';
+import { runtimePackages } from './runtime-imports';
 
 /*
  * No Docker engine runs here, so `docker compose config` and `up` cannot check the stack. This
@@ -24,6 +25,8 @@ import { execForm, finalStage, readDockerfile } from './dockerfile';
  */
 
 const APP_SERVICES = ['worker', 'web'] as const;
+/** The npm script each role runs in the image: compiled JavaScript, not ts-node. */
+const PRODUCTION_SCRIPTS: Record<(typeof APP_SERVICES)[number], string> = { worker: 'worker:prod', web: 'start' };
 const PROVIDER_KEYS = ['ANTHROPIC_API_KEY', 'PIAPI_API_KEY', 'RUNWAYML_API_SECRET', 'FAL_KEY'];
 
 describe('docker-compose.yml', () => {
@@ -59,9 +62,7 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('builds worker and web from the repository Dockerfile and runs npm run worker / npm run web', () => {
-    const scripts = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> })
-      .scripts;
+  it('builds worker and web from the repository Dockerfile and runs their compiled scripts', () => {
     for (const name of APP_SERVICES) {
       const build = service(name).build;
       const { context, dockerfile } = typeof build === 'string' ? { context: build, dockerfile: undefined } : (build ?? {});
@@ -70,10 +71,10 @@ describe('docker-compose.yml', () => {
       const command = words(service(name).command);
       assert.deepEqual(
         command.filter((word) => !word.startsWith('-')),
-        ['npm', 'run', name],
+        ['npm', 'run', PRODUCTION_SCRIPTS[name]],
         `${name} runs: ${command.join(' ')}`,
       );
-      assert.ok(scripts[name], `package.json has no "${name}" script`);
+      assertRunsBuildOutput(PRODUCTION_SCRIPTS[name]);
     }
   });
 
@@ -193,21 +194,44 @@ describe('Dockerfile', () => {
   const instructions = readDockerfile();
   const stage = finalStage(instructions);
 
-  it('installs with npm ci from the lock file in a stage of its own, on Node 20 with glibc', () => {
+  it('builds with every dependency in a stage of its own, on Node 20 with glibc', () => {
     const froms = instructions.filter((instruction) => instruction.keyword === 'FROM');
     assert.ok(froms.length >= 2, 'multi-stage');
     const nodeImage = instructions.find((instruction) => instruction.keyword === 'ARG' && instruction.args.startsWith('NODE_IMAGE='));
     assert.match(nodeImage?.args ?? '', /^NODE_IMAGE=node:20-(bookworm|bullseye)/);
-    assert.ok(instructions.some((instruction) => instruction.keyword === 'RUN' && /\bnpm ci\b/.test(instruction.args)));
+    const build = instructions.slice(0, instructions.indexOf(stage[0]));
+    assert.ok(build.some((instruction) => instruction.keyword === 'RUN' && /\bnpm ci\b(?!.*--omit=dev)/.test(instruction.args)));
+    assert.ok(build.some((instruction) => instruction.keyword === 'RUN' && /\bnpm run build\b/.test(instruction.args)));
     assert.ok(instructions.some((instruction) => instruction.keyword === 'COPY' && instruction.args.includes('package-lock.json')));
   });
 
-  it('runs npm run worker by default, as a non-root user, with a script shell that passes SIGTERM on', () => {
+  it('runs on production dependencies, the compiled code and the review page only', () => {
+    assert.ok(
+      stage.some((instruction) => instruction.keyword === 'RUN' && /\bnpm ci\b.*--omit=dev\b/.test(instruction.args)),
+      'the runtime stage installs production dependencies only',
+    );
+    const copiedFromBuild = stage
+      .filter((instruction) => instruction.keyword === 'COPY' && instruction.args.startsWith('--from='))
+      .map((instruction) => instruction.args.split(/\s+/).slice(1, -1).join(' '));
+    assert.deepEqual(copiedFromBuild.sort(), ['/app/dist', '/app/src/ui/dist']);
+    assert.ok(
+      !stage.some((instruction) => instruction.keyword === 'COPY' && /^\.\s/.test(instruction.args)),
+      'the sources stay in the build stage',
+    );
+  });
+
+  it('needs no dev dependency at run time: npm ci --omit=dev leaves those out', () => {
+    const { dependencies } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    const missing = [...runtimePackages()].filter((name) => !(name in dependencies));
+    assert.deepEqual(missing, [], 'imported by compiled code but not in "dependencies"');
+  });
+
+  it('runs npm run worker:prod by default, as a non-root user, with a script shell that passes SIGTERM on', () => {
     const cmd = stage.filter((instruction) => instruction.keyword === 'CMD').at(-1);
     assert.ok(cmd, 'the image has a CMD');
     assert.deepEqual(
       execForm(cmd.args).filter((word) => !word.startsWith('-')),
-      ['npm', 'run', 'worker'],
+      ['npm', 'run', PRODUCTION_SCRIPTS.worker],
     );
     assert.ok(!stage.some((instruction) => instruction.keyword === 'ENTRYPOINT'), 'compose commands replace CMD only');
     assert.ok(stage.some((instruction) => instruction.keyword === 'USER' && instruction.args !== 'root'));
@@ -222,8 +246,25 @@ describe('Dockerfile', () => {
       .split('\n')
       .map((line) => line.trim());
     for (const entry of ['node_modules', 'data', '.git']) assert.ok(ignored.includes(entry), entry);
-    for (const needed of ['package.json', 'package-lock.json', 'worker.ts', 'src', 'workflows', 'activities']) {
+    for (const needed of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'worker.ts', 'src', 'workflows', 'activities', 'scripts']) {
       assert.ok(!ignored.includes(needed), `${needed} must reach the image`);
     }
   });
 });
+
+/**
+ * A production script execs node on a file that `npm run build` emits (tsconfig.build.json
+ * compiles the repository root to dist/), so the image needs neither ts-node nor the sources.
+ */
+function assertRunsBuildOutput(script: string): void {
+  const scripts = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  const match = /^exec node (?:--\S+ )*(dist\/\S+)\.js$/.exec(scripts[script] ?? '');
+  assert.ok(match, `"${script}" runs compiled JavaScript with node: ${scripts[script]}`);
+  const source = `${match[1].slice('dist/'.length)}.ts`;
+  assert.ok(existsSync(path.join(ROOT, source)), `${source} is what dist/ compiles it from`);
+  const included = (JSON.parse(readFileSync(path.join(ROOT, 'tsconfig.build.json'), 'utf8')) as { include: string[] }).include;
+  assert.ok(
+    included.some((entry) => source === entry || source.startsWith(`${entry}/`)),
+    `tsconfig.build.json compiles ${source}`,
+  );
+}

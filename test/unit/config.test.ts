@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { DEFAULT_TEMPORAL_UI_URL, loadConfig, loadMediaToolPaths } from '../../src/config';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+/*
+ * Places still allowed to read the environment themselves: the simulator's own variables
+ * (SIM_SCENARIOS, SIM_HOST, SIM_LATENCY_MS, SIM_TIMEOUT_FAULT_MS, not product settings), and the
+ * stack, which passes the environment it was given on to loadConfig.
+ */
+const READS_ENV_ITSELF = new Set(['src/config.ts', 'src/sim/main.ts', 'src/stack/start-stack.ts']);
+
+describe('loadConfig', () => {
+  it('has a default for every setting', () => {
+    const config = loadConfig({});
+    assert.equal(config.temporal.address, 'localhost:7233');
+    assert.equal(config.temporal.addressSet, false);
+    assert.equal(config.temporalUiUrl, DEFAULT_TEMPORAL_UI_URL);
+    assert.deepEqual(config.devServer, { port: 7233, uiPort: 8233 });
+    assert.equal(config.simLatencyMs, 1500);
+    assert.deepEqual(config.media, { ffmpegPath: undefined, ffprobePath: undefined });
+    assert.ok(config.decisionHoldMs > 0);
+  });
+
+  it('reads the demo’s, the dev server’s and the media tools’ variables', () => {
+    const env = {
+      TEMPORAL_ADDRESS: 'temporal.internal:7233',
+      TEMPORAL_PORT: '7299',
+      TEMPORAL_UI_PORT: '8299',
+      SIM_LATENCY_MS: '0',
+      FFMPEG_PATH: '/usr/bin/ffmpeg',
+      FFPROBE_PATH: '/usr/bin/ffprobe',
+      TEMPORAL_UI_URL: 'https://temporal.example.com/',
+    };
+    const config = loadConfig(env);
+    assert.equal(config.temporal.addressSet, true);
+    assert.deepEqual(config.devServer, { port: 7299, uiPort: 8299 });
+    assert.equal(config.simLatencyMs, 0);
+    assert.deepEqual(config.media, { ffmpegPath: '/usr/bin/ffmpeg', ffprobePath: '/usr/bin/ffprobe' });
+    assert.deepEqual(loadMediaToolPaths(env), config.media);
+    assert.equal(config.temporalUiUrl, 'https://temporal.example.com');
+  });
+
+  it('refuses a port that is not one', () => {
+    assert.throws(() => loadConfig({ TEMPORAL_UI_PORT: 'eighty' }), /TEMPORAL_UI_PORT/);
+  });
+
+  it('is the only place the product reads the environment', () => {
+    const offenders: string[] = [];
+    const visit = (relative: string): void => {
+      const full = path.join(ROOT, relative);
+      if (statSync(full).isDirectory()) {
+        if (['node_modules', 'dist', 'page'].includes(path.basename(relative))) return;
+        for (const entry of readdirSync(full)) visit(path.join(relative, entry));
+      } else if (relative.endsWith('.ts') && !READS_ENV_ITSELF.has(relative)) {
+        if (/process\.env\b/.test(readFileSync(full, 'utf8'))) offenders.push(relative);
+      }
+    };
+    for (const entry of ['src', 'activities', 'workflows', 'scripts', 'worker.ts', 'client.ts']) visit(entry);
+    assert.deepEqual(offenders, []);
+  });
+});
