@@ -3,8 +3,8 @@ import { bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 
 /**
  * Bundles the workflows with webpack in a short-lived child process and hands the code back.
- * Bundling inside the worker leaves about 100 MB of webpack's heap resident in a process that
- * runs for weeks (measured by bench/waiting-is-free.ts); a child gives all of it back on exit.
+ * Bundling inside the worker would leave webpack's heap resident in a process that runs for
+ * weeks; a child gives all of it back on exit.
  */
 export function bundleWorkflowsApart(workflowsPath: string): Promise<WorkflowBundle> {
   return new Promise((resolve, reject) => {

@@ -12,18 +12,17 @@ export interface WorkerTuning {
 }
 
 /**
- * Measured on a 2-core machine (bench/waiting-is-free.ts, bench/throughput.ts; README "Performance").
- * - maxCachedWorkflows 100: each cached workflow costs about 4 MB here (945 MB of worker RSS with 100
- *   cached, 573 MB with 10; every workflow evaluates its own copy of zod and the domain schemas
- *   under reuseV8Context), and the SDK's default grows with the heap limit (about 2,300 on a
- *   24 GB machine: gigabytes held by rounds that only wait for a reviewer). An evicted round
- *   costs nothing while it waits and replays its short history when a decision arrives (about
- *   250 ms from signal to result, measured).
+ * Chosen with bench/waiting-is-free.ts, bench/cached-workflow-memory.ts and bench/throughput.ts
+ * (figures in the README's "Performance").
+ * - maxCachedWorkflows 100: the SDK's default grows with the heap limit (thousands on a large
+ *   machine), memory held by rounds that only wait for a reviewer. An evicted round costs nothing
+ *   while it waits and replays its short history when a decision arrives; more cached rounds save
+ *   replays, not the bulk of the CPU.
  * - 100 activity slots (the SDK default): awaitGeneration holds a slot for the whole generation,
  *   minutes with real providers, so the slots bound how many generations run at once; fewer would
  *   throttle a storyboard, more buys nothing on a machine the analyses already fill.
  * - 40 workflow-task slots and 10 pollers each (the SDK defaults): workflow tasks take milliseconds;
- *   the CPU, not the slots, limits throughput here.
+ *   the CPU, not the slots, limits throughput.
  */
 export const WORKER_TUNING: Readonly<WorkerTuning> = {
   maxCachedWorkflows: 100,
