@@ -2,7 +2,7 @@
  * `npm run bench [-- name ...]`: runs the benchmarks one after another, each in a process of
  * its own (so one's memory or Temporal runtime cannot colour the next), streams their output,
  * and ends with a summary table. Exits 1 when a target is not met or a benchmark fails.
- * Names: orchestration, throughput, waiting, makespan, large-asset, tokens, cache, cached-memory.
+ * Names: orchestration, throughput, waiting, makespan, large-asset, tokens, cache, cached-memory, idle.
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
@@ -18,6 +18,7 @@ const BENCHES: { name: string; file: string; what: string }[] = [
   { name: 'tokens', file: 'analysis-tokens.ts', what: '6. image tokens per analysis' },
   { name: 'cache', file: 'prompt-cache.ts', what: '6. prompt-cache hit rate' },
   { name: 'cached-memory', file: 'cached-workflow-memory.ts', what: '7. memory per cached workflow' },
+  { name: 'idle', file: 'idle-rss.ts', what: '8. worker at idle' },
 ];
 
 interface Outcome {
@@ -65,6 +66,39 @@ function summary(outcomes: Outcome[]): string {
       ]);
     }
   }
+  return table(rows);
+}
+
+/**
+ * The workflow core's targets, each beside the figure main had before that work (README
+ * "Performance", measured 2026-11-24 on the same kind of machine) and the one this run measured.
+ */
+const CORE_TARGETS: { label: string; before: string; figure: (f: Figure) => boolean }[] = [
+  { label: 'memory per cached workflow', before: '~4 MB', figure: (f) => f.bench === 'cached-memory' },
+  { label: 'worker RSS, 5,000 rounds awaiting review', before: '1,195 MB', figure: (f) => f.bench === 'waiting' && f.unit === 'MB' },
+  { label: 'worker RSS at idle, compiled', before: '322 MB (ts-node)', figure: (f) => f.bench === 'idle' },
+  {
+    label: 'durable round vs plain loop',
+    before: '2.2× (717 vs 324 ms)',
+    figure: (f) => f.bench === 'orchestration' && f.name.includes('as the product starts it'),
+  },
+  { label: '1,000 image scenes, a third escalating', before: '479 s', figure: (f) => f.bench === 'throughput' && f.unit === 's' },
+  { label: 'worker CPU per generate-and-judge cycle', before: '250 ms', figure: (f) => f.bench === 'throughput' && f.unit === 'ms' },
+];
+
+function coreTargets(outcomes: Outcome[]): string {
+  const figures = outcomes.flatMap((o) => o.figures);
+  const rows = [['figure', 'before', 'this run', 'ratio', 'target', 'result']];
+  for (const target of CORE_TARGETS) {
+    const f = figures.find(target.figure);
+    if (f === undefined) continue;
+    const ratio = f.bench === 'orchestration' && f.ratio !== undefined ? `${f.ratio.toFixed(2)}×` : '';
+    rows.push([target.label, target.before, `${fmt(f.value)} ${f.unit}`, ratio, f.target ?? '', f.met ? 'MET' : 'NOT MET']);
+  }
+  return rows.length > 1 ? table(rows) : '';
+}
+
+function table(rows: string[][]): string {
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
   const line = (row: string[]) => row.map((cell, column) => cell.padEnd(widths[column])).join(' | ');
   return [line(rows[0]), widths.map((w) => '-'.repeat(w)).join('-|-'), ...rows.slice(1).map(line)].join('\n');
@@ -81,6 +115,8 @@ async function main(): Promise<number> {
   const outcomes: Outcome[] = [];
   for (const bench of chosen) outcomes.push(await run(bench));
   console.log(`\n=== Summary (load average ${loadAverage()}, ${new Date().toISOString()}) ===\n${summary(outcomes)}`);
+  const core = coreTargets(outcomes);
+  if (core !== '') console.log(`\n=== The workflow core's targets, before and now ===\n${core}`);
   const failed = outcomes.some((o) => o.figures.length === 0 || o.figures.some((f) => f.target !== undefined && !f.met));
   return failed ? 1 : 0;
 }

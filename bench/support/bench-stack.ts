@@ -22,9 +22,10 @@ export interface BenchStackOptions {
   simLatencyMs: number;
   /**
    * 'child' runs the worker in a process of its own so its CPU and memory can be read apart;
-   * 'in-process' keeps everything here, and exposes the activities for a plain loop.
+   * 'in-process' keeps everything here, and exposes the activities for a plain loop; 'none'
+   * leaves the worker to the benchmark, which starts it with `env`.
    */
-  worker: 'in-process' | 'child';
+  worker: 'in-process' | 'child' | 'none';
   tuning?: Partial<WorkerTuning>;
   /** The child worker's log level: ERROR for benchmarks whose activities fail on purpose. */
   workerLogLevel?: 'WARN' | 'ERROR';
@@ -35,6 +36,8 @@ export interface BenchStackOptions {
 }
 
 export interface BenchStack {
+  /** What a worker process needs to join this stack (Temporal, database, simulator, task queue). */
+  env: NodeJS.ProcessEnv;
   client: Client;
   taskQueue: string;
   simulator: Simulator;
@@ -105,7 +108,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     const db = await openDatabase({ databaseUrl: database.url, dataDir });
     stops.push(() => db.close());
 
-    const worker =
+    const worker: StartedWorker =
       options.worker === 'child'
         ? await startChildWorker(
             { ...env, BENCH_WORKER_LOG_LEVEL: options.workerLogLevel ?? 'WARN' },
@@ -113,13 +116,16 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
             options.workerNodeOptions ?? [],
             stops,
           )
-        : await startInProcessWorker(config, db, options.tuning, stops);
+        : options.worker === 'in-process'
+          ? await startInProcessWorker(config, db, options.tuning, stops)
+          : { pid: 0, metrics: () => Promise.resolve([]) };
 
     const connection = await Connection.connect({ address: devServer.address });
     stops.push(() => connection.close());
     const client = new Client({ connection });
 
     return {
+      env,
       client,
       taskQueue,
       simulator,
