@@ -116,9 +116,10 @@ async function main(): Promise<Figure[]> {
         target: `≤ ${TARGET_RSS_MB} MB`,
         met: rss <= TARGET_RSS_MB,
         limitedBy:
-          `the worker's own size: ${fmt(idleRss)} MB before any workflow ran (ts-node, libraries, Temporal core), ` +
-          `the workflow thread's heap: about 4 MB per cached workflow (maxCachedWorkflows ${options.maxCachedWorkflows}), ` +
-          `mostly each workflow's own copy of zod and the domain schemas it validates with`,
+          `the worker's own size: ${fmt(idleRss)} MB before any workflow ran (ts-node, libraries, Temporal core; ` +
+          `bench 8 measures the compiled worker), and the workflow thread's heap as it grew while the worker drove ` +
+          `${IN_FLIGHT} rounds at a time to the queue: V8 keeps it once grown, while the ${options.maxCachedWorkflows} ` +
+          `cached rounds themselves hold a fraction of a MB each (bench 7)`,
         notes: [
           `worker RSS before any workflow ran: ${fmt(idleRss)} MB`,
           ...(heap ? [describeHeap(heap, rssAfterGc)] : []),
