@@ -83,10 +83,10 @@ export function buildRoundView(scene: Scene, entry: ReviewEntry | undefined, sta
   const earlierRounds: RoundView['earlierRounds'] = [];
   for (let r = 1; r < round; r++) {
     const attempts = inRound(r);
-    const bestOfRound = bestOfRound(attempts)?.attemptNumber;
+    const bestNumber = bestOfRound(attempts)?.attemptNumber;
     earlierRounds.push({
       round: r,
-      attempts: attempts.map((a) => attemptCandidate(a, previousPrompt(scene, runAttempts, a), bestOfRound, scene)),
+      attempts: attempts.map((a) => attemptCandidate(a, previousPrompt(scene, runAttempts, a), bestNumber, scene)),
     });
   }
   return {
