@@ -67,7 +67,20 @@ export async function runAttempt(plan: AttemptPlan): Promise<RegenerationAttempt
       providerTaskId: receipt.providerTaskId,
     };
   } catch (error) {
-    if (isCancellation(error) || !(error instanceof ActivityFailure)) throw error;
+    if (isCancellation(error)) {
+      throw new AttemptCancelled(
+        {
+          ...base,
+          result: 'failed',
+          scoreAfter: 0,
+          failure: { type: 'cancelled', message: 'The round was cancelled during this attempt' },
+          costUsd: roundUsd(receipt.costUsd),
+          providerTaskId: receipt.providerTaskId,
+        },
+        error,
+      );
+    }
+    if (!(error instanceof ActivityFailure)) throw error;
     return {
       ...base,
       result: 'failed',
@@ -77,6 +90,20 @@ export async function runAttempt(plan: AttemptPlan): Promise<RegenerationAttempt
       costUsd: roundUsd(receipt.costUsd),
       providerTaskId: receipt.providerTaskId,
     };
+  }
+}
+
+/**
+ * The round was cancelled while this attempt ran: the attempt as far as it got (what it already
+ * cost, its provider task) so the round can record the money spent before it ends.
+ */
+export class AttemptCancelled extends Error {
+  override readonly name = 'AttemptCancelled';
+  constructor(
+    readonly attempt: RegenerationAttempt,
+    override readonly cause: unknown,
+  ) {
+    super('Attempt cancelled');
   }
 }
 

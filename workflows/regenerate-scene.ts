@@ -1,17 +1,22 @@
-import { ApplicationFailure, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, isCancellation, patched, workflowInfo } from '@temporalio/workflow';
 import { checkRegenerateSceneInput } from '../src/domain/input-checks';
 import type { RegenerateSceneInput } from '../src/domain/inputs';
 import type { RegenerationPolicy } from '../src/domain/policy';
 import type { ProviderName } from '../src/domain/provider';
-import type { RegenerationOutcome, RegenerationResult } from '../src/domain/regeneration';
+import type { RegenerationAttempt, RegenerationOutcome, RegenerationResult } from '../src/domain/regeneration';
 import { pipelineSceneOf } from '../src/domain/scene';
 import { db } from './activities';
-import { runAttempt, type CurrentAsset } from './attempt';
+import { AttemptCancelled, runAttempt, type CurrentAsset } from './attempt';
 import { awaitReview, ReviewInbox, type Review } from './review-wait';
 import { RoundRecord } from './round-record';
+import { entryStatusFor } from './rules/ending';
 import { resolvePolicy } from './rules/policy';
+
 import { improvedPrompt } from './rules/prompt';
 import { providerForAttempt, sceneKind } from './rules/provider-choice';
+
+/** Marks runs that close their records on this ending; older recorded runs replay without it. */
+export const PATCH_CANCEL_CLEANS_UP = 'cancel-cleans-up';
 
 /** What a person asked of a round: their prompt and provider take the place of the scene's. */
 interface RoundDirection {
@@ -39,25 +44,73 @@ export async function regenerateSceneWorkflow(rawInput: RegenerateSceneInput): P
     current: { assetUrl: scene.currentAssetUrl, analysis: scene.analysisResult },
   });
 
+  const roundStartOfRun = record.current;
   let direction: RoundDirection = { personPrompt: input.customPrompt, provider: scene.currentProvider };
-  for (;;) {
-    const roundStart = record.current;
-    if (await runRound(input, policy, record, direction)) return finish('passed', record.current);
+  try {
+    for (;;) {
+      const roundStart = record.current;
+      if (await runRound(input, policy, record, direction)) return await finish('passed', record.current);
 
-    escalated = true;
-    const review = await awaitReview(record, inbox, scene, policy);
-    if (review === undefined) return finish('review_timed_out', record.current, { needsUserReview: true });
-    const { decision } = review;
-    if (decision.action === 'approve') return finish('approved', record.approvedAsset(decision.attemptNumber, roundStart), { review });
-    if (decision.action === 'reject') return finish('rejected', record.current, { review });
+      escalated = true;
+      const review = await awaitReview(record, inbox, scene, policy);
+      if (review === undefined) return await finish('review_timed_out', record.current, { needsUserReview: true });
+      const { decision } = review;
+      if (decision.action === 'approve') {
+        return await finish('approved', record.approvedAsset(decision.attemptNumber, roundStart), { review });
+      }
+      if (decision.action === 'reject') return await finish('rejected', record.current, { review });
 
-    // regenerate: another round from the current best, with the reviewer's prompt and provider.
-    direction = { personPrompt: decision.customPrompt, provider: decision.provider ?? record.current.provider };
-    record.startNextRound();
+      // regenerate: another round from the current best, with the reviewer's prompt and provider.
+      direction = { personPrompt: decision.customPrompt, provider: decision.provider ?? record.current.provider };
+      record.startNextRound();
+    }
+  } catch (error) {
+    const cancelled = error instanceof AttemptCancelled ? error.cause : error;
+    // Rounds recorded before this marker ended cancelled without touching the records.
+    if (!isCancellation(cancelled) || !patched(PATCH_CANCEL_CLEANS_UP)) throw cancelled;
+    return await CancellationScope.nonCancellable(() =>
+      endCancelled(error instanceof AttemptCancelled ? error.attempt : undefined),
+    );
+  }
+
+  /**
+   * SPEC.md "How a round ends", cancelled: the money already spent is recorded, the entry (if the
+   * round waited on one) is closed as cancelled, and the scene gets back what it had before.
+   */
+  async function endCancelled(attemptInFlight: RegenerationAttempt | undefined): Promise<RegenerationResult> {
+    const { workflowId } = workflowInfo();
+    if (attemptInFlight) {
+      record.state.attempts.push(attemptInFlight);
+      await db.recordAttempt({ workflowId, sceneId: scene.id, projectId: scene.projectId, attempt: attemptInFlight });
+    }
+    const entryId = record.state.reviewEntryId;
+    if (entryId !== undefined) {
+      await db.endReviewEntry({
+        entryId,
+        workflowId,
+        round: record.state.round,
+        status: entryStatusFor('cancelled') as 'cancelled',
+        reason: 'The round was cancelled',
+        endedAt: new Date().toISOString(),
+      });
+      record.state.reviewEntryId = undefined;
+    }
+    await db.restoreSceneAfterCancel({ workflowId, sceneId: scene.id });
+    record.state.attempt = 0;
+    record.current = roundStartOfRun;
+    record.state.currentScore = roundStartOfRun.score;
+    record.setStatus('cancelled');
+    return {
+      success: false,
+      outcome: 'cancelled',
+      finalScore: roundStartOfRun.score,
+      attempts: record.state.attempts,
+      escalatedToUser: escalated,
+    };
   }
 
   async function finish(
-    outcome: RegenerationOutcome,
+    outcome: Exclude<RegenerationOutcome, 'cancelled'>,
     final: CurrentAsset,
     ending: { needsUserReview?: boolean; review?: Review } = {},
   ): Promise<RegenerationResult> {

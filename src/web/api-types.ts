@@ -55,7 +55,10 @@ export interface ReviewEntryView {
   status: ReviewEntryStatus;
   decision?: UserDecision;
   decidedBy?: string;
+  /** When the entry was closed; by a person (decidedBy) or, for the other endings, see closeReason. */
   decidedAt?: string;
+  /** Why an entry no person decided was closed: expired, cancelled or superseded. */
+  closeReason?: string;
   createdAt: string;
 }
 
