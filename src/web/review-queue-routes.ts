@@ -25,9 +25,12 @@ export function registerReviewQueueRoutes(api: FastifyInstance, deps: WebDeps): 
     const decision = parseDecisionBody(request.body, request.reviewer);
     const entry = await getReviewEntry(deps.db, entryId);
     if (entry === undefined) throw notFound(`Review entry ${entryId} not found`);
-    if (entry.status !== 'pending') {
+    if (entry.status === 'decided') {
       const by = entry.decidedBy ? ` by ${entry.decidedBy}` : '';
       throw conflict(`Review entry ${entryId} was already decided${by}`);
+    }
+    if (entry.status !== 'pending') {
+      throw conflict(`Review entry ${entryId} is closed (${entry.status}${entry.closeReason ? `: ${entry.closeReason}` : ''})`);
     }
     const problem = decisionProblem(decision, entry.attempts);
     if (problem !== undefined) throw badRequest(`Review entry ${entryId}: ${problem}`);

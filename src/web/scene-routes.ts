@@ -1,6 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { getProject, getScene } from '../db/queries';
-import { queryRegenerationState, RoundAlreadyRunningError, startRegenerationRound } from '../client/regeneration-round';
+import {
+  cancelRound,
+  queryRegenerationState,
+  RoundAlreadyRunningError,
+  RoundNotRunningError,
+  startRegenerationRound,
+} from '../client/regeneration-round';
 import { regenerationWorkflowId } from '../domain/workflow-ids';
 import { badRequest, conflict, notFound } from './http-error';
 import { manualRegenerationInput } from './regeneration-request';
@@ -29,6 +35,23 @@ export function registerSceneRoutes(api: FastifyInstance, deps: WebDeps): void {
       return await reply.code(202).send(started);
     } catch (error) {
       if (error instanceof RoundAlreadyRunningError) throw conflict(error.message);
+      throw translateTemporalFailure(error);
+    }
+  });
+
+  /**
+   * Asks the round to cancel and answers at once: the round records what it spent, closes its
+   * queue entry and gives the scene back its status before it ends (outcome `cancelled`).
+   */
+  api.post('/scenes/:id/regeneration/cancel', async (request, reply) => {
+    const { id } = parseRequest(SceneParamsSchema, request.params, 'params');
+    if ((await getScene(deps.db, id)) === undefined) throw notFound(`Scene ${id} not found`);
+    try {
+      const cancelled = await cancelRound(deps.temporal, id);
+      request.log.info({ sceneId: id, ...cancelled, reviewer: request.reviewer }, 'round cancellation requested');
+      return await reply.code(202).send({ ...cancelled, requestedBy: request.reviewer });
+    } catch (error) {
+      if (error instanceof RoundNotRunningError) throw conflict(`Scene ${id} has no regeneration round running`);
       throw translateTemporalFailure(error);
     }
   });

@@ -6,6 +6,7 @@ import { registerReviewQueueRoutes } from './review-queue-routes';
 import { createReviewerAuthenticator, type ReviewerCredential } from './reviewer-auth';
 import { registerSceneRoutes } from './scene-routes';
 import type { WebDeps } from './web-deps';
+import { startReconciler } from '../client/review-entry-reconciler';
 import { registerReviewUi, type ReviewUiOptions } from '../ui/serve-ui';
 
 declare module 'fastify' {
@@ -26,7 +27,15 @@ export interface WebServerDeps extends WebDeps {
   bodyLimitBytes?: number;
   /** Serve the review page at / and /ui/ (src/ui). */
   reviewUi?: ReviewUiOptions;
+  /**
+   * How often the server closes queue entries whose run was terminated or reset
+   * (src/client/review-entry-reconciler.ts); absent or 0: never (tests that seed entries of
+   * made-up runs), the processes that serve people pass DEFAULT_RECONCILE_EVERY_MS.
+   */
+  reconcileEveryMs?: number;
 }
+
+export const DEFAULT_RECONCILE_EVERY_MS = 30_000;
 
 export const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
 
@@ -57,5 +66,15 @@ export function buildWebServer(deps: WebServerDeps): FastifyInstance {
     },
     { prefix: '/api' },
   );
+  const reconcileEveryMs = deps.reconcileEveryMs ?? 0;
+  if (reconcileEveryMs > 0) {
+    let stop: (() => Promise<void>) | undefined;
+    app.addHook('onReady', async () => {
+      stop = startReconciler(deps.db, deps.temporal, reconcileEveryMs, app.log);
+    });
+    app.addHook('onClose', async () => {
+      await stop?.();
+    });
+  }
   return app;
 }

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppConfig } from '../config';
 import { openDatabase, type Db } from '../db/database';
 import type { ReviewerCredential } from './reviewer-auth';
-import { buildWebServer } from './server';
+import { buildWebServer, DEFAULT_RECONCILE_EVERY_MS } from './server';
 
 export interface RunningWebServer {
   app: FastifyInstance;
@@ -43,6 +43,7 @@ export async function startWebServer(config: AppConfig, shared: { db?: Db; tempo
       taskQueue: config.temporal.taskQueue,
       assetsDir: config.assetsDir,
       reviewers,
+      reconcileEveryMs: DEFAULT_RECONCILE_EVERY_MS,
       logger: { level: config.logLevel, redact: ['req.headers.authorization'] },
       reviewUi: { temporalUiUrl: config.temporalUiUrl, temporalNamespace: config.temporal.namespace },
     });

@@ -1,0 +1,131 @@
+import assert from 'node:assert/strict';
+import type { LightMyRequestResponse } from 'fastify';
+import { getReviewEntry } from '../../src/db/queries';
+import { reconcileReviewEntries } from '../../src/client/review-entry-reconciler';
+import type { ReviewEntryView, SceneView } from '../../src/web/api-types';
+import { regenerationWorkflowId } from '../../src/domain/workflow-ids';
+import { testEnv } from '../helpers/temporal';
+import { workflowBundle } from '../helpers/workflow-bundle';
+import { eventually, seedScene, withWebServer, type WebHarness } from './web-harness';
+
+/*
+ * SPEC.md "How a round ends", through the API with the real database activities: every ending
+ * leaves no pending entry and the scene in the status the table gives.
+ */
+
+function json<T>(response: LightMyRequestResponse): T {
+  return response.json<T>();
+}
+
+async function sceneRecord(harness: WebHarness, id: number): Promise<SceneView> {
+  return json<SceneView>(await harness.request({ method: 'GET', url: `/api/scenes/${id}` }));
+}
+
+async function entriesOf(harness: WebHarness, sceneId: number): Promise<ReviewEntryView[]> {
+  const all = json<ReviewEntryView[]>(await harness.request({ method: 'GET', url: '/api/review-queue?status=all' }));
+  return all.filter((entry) => entry.sceneId === sceneId);
+}
+
+async function escalate(harness: WebHarness): Promise<{ sceneId: number; entry: ReviewEntryView }> {
+  const scene = await seedScene(harness.db, { score: 40 });
+  const started = await harness.request({ method: 'POST', url: `/api/scenes/${scene.id}/regenerate` });
+  assert.equal(started.statusCode, 202, started.body);
+  const [entry] = await eventually(
+    () => entriesOf(harness, scene.id),
+    (list) => list.some((e) => e.status === 'pending'),
+  );
+  return { sceneId: scene.id, entry: entry! };
+}
+
+const cancel = (harness: WebHarness, sceneId: number) =>
+  harness.request({ method: 'POST', url: `/api/scenes/${sceneId}/regeneration/cancel` });
+
+describe('how a round ends, through the API', function () {
+  this.timeout(90_000);
+  before(async function () {
+    this.timeout(240_000);
+    await Promise.all([testEnv(), workflowBundle()]);
+  });
+
+  it('POST /api/scenes/:id/regeneration/cancel: 404 for an unknown scene, 409 when no round runs, 401 without a token', async () => {
+    await withWebServer(() => 40, async (harness) => {
+      assert.equal((await cancel(harness, 987_654_321)).statusCode, 404);
+      const scene = await seedScene(harness.db, { score: 40 });
+      const idle = await cancel(harness, scene.id);
+      assert.equal(idle.statusCode, 409, idle.body);
+      assert.match(json<{ error: string }>(idle).error, /no regeneration round running/);
+      const anonymous = await harness.request({ method: 'POST', url: `/api/scenes/${scene.id}/regeneration/cancel`, token: null });
+      assert.equal(anonymous.statusCode, 401);
+    });
+  });
+
+  it('cancel while awaiting review: 202, the entry closes as cancelled, the scene is analyzed again, outcome cancelled', async () => {
+    await withWebServer(() => 40, async (harness) => {
+      const { sceneId, entry } = await escalate(harness);
+      assert.equal((await sceneRecord(harness, sceneId)).status, 'awaiting_review');
+      const response = await cancel(harness, sceneId);
+      assert.equal(response.statusCode, 202, response.body);
+      assert.equal(json<{ workflowId: string }>(response).workflowId, regenerationWorkflowId(sceneId));
+      const result = await harness.client.workflow.getHandle(regenerationWorkflowId(sceneId)).result();
+      assert.equal(result.outcome, 'cancelled');
+      const closed = await getReviewEntry(harness.db, entry.id);
+      assert.equal(closed?.status, 'cancelled');
+      const scene = await sceneRecord(harness, sceneId);
+      assert.equal(scene.status, 'analyzed');
+      assert.equal(scene.needsUserReview, false);
+      assert.equal(scene.qualityScore, 40);
+      assert.equal(scene.assetUrl, `http://assets.test/assets/first-${sceneId}.png`);
+      // Nothing runs any more.
+      assert.equal((await cancel(harness, sceneId)).statusCode, 409);
+      const decision = await harness.request({ method: 'POST', url: `/api/review-queue/${entry.id}/decision`, payload: { action: 'approve' } });
+      assert.equal(decision.statusCode, 409);
+    });
+  });
+
+  it('cancel while generating: no entry at all, the attempt in flight recorded, the scene back to analyzed', async () => {
+    await withWebServer(
+      () => 40,
+      async (harness) => {
+        const scene = await seedScene(harness.db, { score: 40 });
+        assert.equal((await harness.request({ method: 'POST', url: `/api/scenes/${scene.id}/regenerate` })).statusCode, 202);
+        await eventually(() => sceneRecord(harness, scene.id), (s) => s.status === 'regenerating');
+        assert.equal((await cancel(harness, scene.id)).statusCode, 202);
+        const result = await harness.client.workflow.getHandle(regenerationWorkflowId(scene.id)).result();
+        assert.equal(result.outcome, 'cancelled');
+        const after = await sceneRecord(harness, scene.id);
+        assert.equal(after.status, 'analyzed');
+        assert.equal(after.regenerationAttempts.at(-1)?.failure?.type, 'cancelled');
+        assert.deepEqual(await entriesOf(harness, scene.id), []);
+      },
+      { generationDelayMs: 1_500 },
+    );
+  });
+
+  it('a terminated round: the reconciler closes its entry as superseded and leaves the scene flagged', async () => {
+    await withWebServer(() => 40, async (harness) => {
+      const { sceneId, entry } = await escalate(harness);
+      await harness.client.workflow.getHandle(regenerationWorkflowId(sceneId)).terminate('operator test');
+      const report = await reconcileReviewEntries(harness.db, harness.client);
+      assert.ok(report.superseded.some((s) => s.entryId === entry.id), JSON.stringify(report));
+      const closed = await getReviewEntry(harness.db, entry.id);
+      assert.equal(closed?.status, 'superseded');
+      assert.match(closed?.closeReason ?? '', /ended terminated/);
+      const scene = await sceneRecord(harness, sceneId);
+      assert.equal(scene.status, 'awaiting_review');
+      assert.equal(scene.needsUserReview, true);
+      // A second pass finds nothing more to do.
+      const again = await reconcileReviewEntries(harness.db, harness.client);
+      assert.ok(!again.superseded.some((s) => s.entryId === entry.id));
+    });
+  });
+
+  it('the reconciler leaves the entry of a running round alone', async () => {
+    await withWebServer(() => 40, async (harness) => {
+      const { sceneId, entry } = await escalate(harness);
+      const report = await reconcileReviewEntries(harness.db, harness.client);
+      assert.deepEqual([...report.superseded, ...report.moved].filter((r) => r.entryId === entry.id), []);
+      assert.equal((await getReviewEntry(harness.db, entry.id))?.status, 'pending');
+      await harness.client.workflow.getHandle(regenerationWorkflowId(sceneId)).terminate('test done');
+    });
+  });
+});
