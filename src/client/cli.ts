@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { Client } from '@temporalio/client';
-import { checkSceneAssetInput, checkStoryboard } from '../domain/input-checks';
+import { checkSceneAssetInput, checkStoryboard, normalProviderName } from '../domain/input-checks';
 import { isProviderName, PROVIDER_NAMES } from '../domain/provider';
 import type { Checked } from '../domain/shape-check';
 import { cancel, CommandError, decide, showRegenerationState } from './operator-commands';
@@ -118,10 +118,11 @@ function decisionArguments(args: string[]): { sceneId: number; decision: Record<
   }
   if (values.prompt !== undefined) decision.customPrompt = values.prompt;
   if (values.provider !== undefined) {
-    if (!isProviderName(values.provider)) {
+    const provider = normalProviderName(values.provider);
+    if (!isProviderName(provider)) {
       throw new CommandError(`--provider must be one of ${PROVIDER_NAMES.join(', ')}`);
     }
-    decision.provider = values.provider;
+    decision.provider = provider;
   }
   return { sceneId: sceneIdArgument(id), decision };
 }

@@ -129,7 +129,7 @@ function sceneFields(check: ShapeCheck, scene: Record<string, unknown>, path: st
     sceneType: check.string(scene.sceneType, join(path, 'sceneType')),
     contentType: check.string(scene.contentType, join(path, 'contentType')),
     narration: check.string(scene.narration, join(path, 'narration')),
-    visualDirection: check.string(scene.visualDirection, join(path, 'visualDirection'), { min: 1 }),
+    visualDirection: nonBlank(check, scene.visualDirection, join(path, 'visualDirection')),
     duration: check.number(scene.duration, join(path, 'duration'), { min: 0 }),
     aspectRatio: check.optional(scene.aspectRatio, (v) => check.string(v, join(path, 'aspectRatio'))),
   }) as Scene;
@@ -209,7 +209,8 @@ function brandProfile(check: ShapeCheck, raw: unknown, path: string): BrandProfi
   const before = check.problems.length;
   const value = defined(
     Object.fromEntries(
-      BRAND_FIELDS.map((field) => [field, check.optional(profile[field], (v) => check.string(v, join(path, field)))]),
+      // An empty phrase would add ", ," to every prompt; leaving the field out keeps the default.
+      BRAND_FIELDS.map((field) => [field, check.optional(profile[field], (v) => nonBlank(check, v, join(path, field), 'leave it out for the default'))]),
     ),
   ) as BrandProfile;
   return check.problems.length === before ? value : undefined;
@@ -244,13 +245,25 @@ function partialPolicy(check: ShapeCheck, raw: unknown, path: string): PartialPo
   return check.problems.length === before ? value : undefined;
 }
 
+/** Provider names are matched whatever their case ("Kling" is kling) and stored in lower case. */
 function providerName(check: ShapeCheck, raw: unknown, path: string): ProviderName | undefined {
-  return check.oneOf(raw, path, PROVIDER_NAMES);
+  return check.oneOf(normalProviderName(raw), path, PROVIDER_NAMES);
 }
 
-/** A person's prompt: whitespace alone says nothing, so it is refused rather than sent. */
+export function normalProviderName(raw: unknown): unknown {
+  return typeof raw === 'string' ? raw.trim().toLowerCase() : raw;
+}
+
+/** A person's prompt: whitespace alone says nothing, so it is refused rather than sent; the rest is trimmed. */
 function personPrompt(check: ShapeCheck, raw: unknown, path: string): string | undefined {
   const prompt = check.string(raw, path, { max: DECISION_LIMITS.customPrompt });
   if (prompt === undefined) return undefined;
-  return prompt.trim() === '' ? check.problem(path, 'must not be empty') : prompt;
+  return prompt.trim() === '' ? check.problem(path, 'must not be empty') : prompt.trim();
+}
+
+/** Text the prompts are built from: whitespace alone is refused, the rest is trimmed. */
+function nonBlank(check: ShapeCheck, raw: unknown, path: string, hint?: string): string | undefined {
+  const text = check.string(raw, path);
+  if (text === undefined) return undefined;
+  return text.trim() === '' ? check.problem(path, hint ? `must not be blank (${hint})` : 'must not be blank') : text.trim();
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { checkUserDecision } from '../domain/input-checks';
+import { checkUserDecision, normalProviderName } from '../domain/input-checks';
 import { PROVIDER_NAMES } from '../domain/provider';
-import { DECISION_LIMITS, type UserDecision } from '../domain/regeneration';
+import { DECISION_LIMITS, REVIEW_ENTRY_STATUSES, type UserDecision } from '../domain/regeneration';
 import { badRequest } from './http-error';
 
 /** What every route accepts, checked before anything reads the database or Temporal. */
@@ -20,7 +20,7 @@ export const ReviewEntryParamsSchema = z.object({ entryId: IdText });
 
 export const RegenerateBodySchema = z
   .object({
-    provider: z.enum(PROVIDER_NAMES).optional(),
+    provider: z.preprocess(normalProviderName, z.enum(PROVIDER_NAMES)).optional(),
     customPrompt: z.string().trim().min(1, 'must not be empty').max(DECISION_LIMITS.customPrompt).optional(),
   })
   .strict();
@@ -34,7 +34,7 @@ export function parseDecisionBody(body: unknown, reviewer: string): UserDecision
 }
 
 export const ReviewQueueQuerySchema = z.object({
-  status: z.enum(['pending', 'decided', 'all']).default('pending'),
+  status: z.enum([...REVIEW_ENTRY_STATUSES, 'all']).default('pending'),
   projectId: IdText.optional(),
   limit: z
     .string()

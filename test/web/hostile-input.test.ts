@@ -74,6 +74,8 @@ function probes(sceneId: number, entryId: number): Probe[] {
     json('regenerate with a prompt over the limit', decision, { action: 'regenerate', customPrompt: 'z'.repeat(4001) }),
     json('note over the limit', decision, { action: 'reject', note: 'n'.repeat(2001) }),
     json('reject with an attempt', decision, { action: 'reject', attemptNumber: 1 }),
+    json('regenerate with a whitespace-only prompt', decision, { action: 'regenerate', customPrompt: ' \n\t ' }),
+    json('regenerate with a provider of the wrong type', decision, { action: 'regenerate', provider: ['kling'] }),
     raw('truncated decision', decision, '{"action":"approve"'),
     { label: 'decision without a body', method: 'POST', url: decision },
     // What to list
@@ -89,6 +91,7 @@ function probes(sceneId: number, entryId: number): Probe[] {
     { label: 'hidden asset', method: 'GET', url: '/assets/.env' },
     { label: 'missing asset', method: 'GET', url: '/assets/0123abcd.png' },
     { label: 'unknown api route', method: 'DELETE', url: `/api/scenes/${sceneId}` },
+    ...badIds.slice(0, 6).map((id): Probe => ({ label: `cancel scene id ${id}`, method: 'POST', url: `/api/scenes/${id}/regeneration/cancel` })),
   ];
 }
 

@@ -128,4 +128,19 @@ describe('how a round ends, through the API', function () {
       await harness.client.workflow.getHandle(regenerationWorkflowId(sceneId)).terminate('test done');
     });
   });
+
+  it('a provider name in another case and a prompt with spaces around are normalised, not refused', async () => {
+    await withWebServer(() => 86, async (harness) => {
+      const scene = await seedScene(harness.db, { score: 40 });
+      const response = await harness.request({
+        method: 'POST',
+        url: `/api/scenes/${scene.id}/regenerate`,
+        payload: { provider: 'Runway', customPrompt: '  A loaf in soft light  ' },
+      });
+      assert.equal(response.statusCode, 202, response.body);
+      await eventually(() => sceneRecord(harness, scene.id), (s) => s.status === 'passed');
+      assert.equal(harness.calls.submissions[0].provider, 'runway');
+      assert.match(harness.calls.submissions[0].prompt, /^A loaf in soft light\. /);
+    });
+  });
 });
