@@ -59,7 +59,8 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
       }
       case 'cancel': {
         const [id] = positionals(rest, 1, 'cancel <sceneId>');
-        printJson(deps, await cancel(await deps.client(), sceneIdArgument(id)));
+        const sceneId = sceneIdArgument(id);
+        printJson(deps, await cancel(await deps.client(), sceneId));
         return 0;
       }
       case undefined:
