@@ -1,23 +1,12 @@
 import { ActivityFailure, ApplicationFailure, isCancellation } from '@temporalio/workflow';
-import type { SceneAnalysisResult } from '../src/domain/analysis';
-import type { AssetRef } from '../src/domain/asset';
+import type { RoundAsset } from '../src/domain/inputs';
 import type { RegenerationPolicy } from '../src/domain/policy';
-import type { ProviderName } from '../src/domain/provider';
 import type { AttemptFailure, RegenerationAttempt } from '../src/domain/regeneration';
 import { generateAndJudge, roundUsd, type GenerationPlan, type Receipt } from './generate-and-judge';
 import { attemptOutcome } from './rules/outcome';
 
 /** What the scene stands on now: its own asset before the round, or the last attempt that beat it. */
-export interface CurrentAsset {
-  score: number;
-  analysis: SceneAnalysisResult;
-  assetUrl?: string;
-  /** The stored copy's details, when this asset was stored during the round. */
-  assetRef?: AssetRef;
-  provider: ProviderName;
-  /** The attempt that produced it, within its round; absent for the asset the round started from. */
-  attemptNumber?: number;
-}
+export type CurrentAsset = RoundAsset;
 
 /** An attempt that produced a judged asset, as the asset the scene now stands on. */
 export function currentFrom(attempt: RegenerationAttempt): CurrentAsset {

@@ -1,4 +1,13 @@
-import { ApplicationFailure, CancellationScope, isCancellation, patched, workflowInfo } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  continueAsNew,
+  isCancellation,
+  patched,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { checkRegenerateSceneInput } from '../src/domain/input-checks';
 import type { RegenerateSceneInput } from '../src/domain/inputs';
 import type { RegenerationPolicy } from '../src/domain/policy';
@@ -9,6 +18,7 @@ import { db } from './activities';
 import { AttemptCancelled, runAttempt, type CurrentAsset } from './attempt';
 import { awaitReview, ReviewInbox, type Review } from './review-wait';
 import { RoundRecord } from './round-record';
+import { shouldContinueAsNew } from './rules/continue-as-new';
 import { entryStatusFor } from './rules/ending';
 import { resolvePolicy } from './rules/policy';
 
@@ -17,6 +27,8 @@ import { providerForAttempt, sceneKind } from './rules/provider-choice';
 
 /** Marks runs that close their records on this ending; older recorded runs replay without it. */
 export const PATCH_CANCEL_CLEANS_UP = 'cancel-cleans-up';
+/** Marks runs that continue as new between reviewer rounds. */
+export const PATCH_CONTINUE_AS_NEW = 'continue-as-new-between-rounds';
 
 /** What a person asked of a round: their prompt and provider take the place of the scene's. */
 interface RoundDirection {
@@ -32,20 +44,28 @@ export async function regenerateSceneWorkflow(rawInput: RegenerateSceneInput): P
   const input = checkedInput(rawInput);
   const { scene } = input;
   const policy = resolvePolicy(input.policy);
-  const record = new RoundRecord(scene, policy);
+  const { carried } = input;
+  const record = new RoundRecord(scene, policy, carried);
   const inbox = new ReviewInbox(record);
-  let escalated = false;
+  // A run continued from another only exists because a reviewer sent the round back.
+  let escalated = carried !== undefined;
 
   // Attempts and queue entries belong to the scene's record, and a round started directly (by an
-  // operator or the API) may be the first to know the scene and its starting point.
-  await db.saveScene({
-    scene: pipelineSceneOf(scene),
-    project: input.project,
-    current: { assetUrl: scene.currentAssetUrl, analysis: scene.analysisResult },
-  });
+  // operator or the API) may be the first to know the scene and its starting point. A continued
+  // run's scene is stored already.
+  if (!carried) {
+    await db.saveScene({
+      scene: pipelineSceneOf(scene),
+      project: input.project,
+      current: { assetUrl: scene.currentAssetUrl, analysis: scene.analysisResult },
+    });
+  }
 
-  const roundStartOfRun = record.current;
-  let direction: RoundDirection = { personPrompt: input.customPrompt, provider: scene.currentProvider };
+  const roundStartOfRun = carried?.runStart ?? record.current;
+  const firstRoundOfRun = record.state.round;
+  let direction: RoundDirection = carried
+    ? { personPrompt: carried.personPrompt, provider: carried.provider }
+    : { personPrompt: input.customPrompt, provider: scene.currentProvider };
   try {
     for (;;) {
       const roundStart = record.current;
@@ -63,6 +83,31 @@ export async function regenerateSceneWorkflow(rawInput: RegenerateSceneInput): P
       // regenerate: another round from the current best, with the reviewer's prompt and provider.
       direction = { personPrompt: decision.customPrompt, provider: decision.provider ?? record.current.provider };
       record.startNextRound();
+      const { historyLength, continueAsNewSuggested } = workflowInfo();
+      const switchRuns =
+        shouldContinueAsNew({
+          roundsInRun: record.state.round - firstRoundOfRun,
+          historyLength,
+          suggestedByServer: continueAsNewSuggested,
+        }) && patched(PATCH_CONTINUE_AS_NEW);
+      if (switchRuns) {
+        // A signal that arrived with the decision is handled (and refused: not awaiting review)
+        // in this run, not dropped by the switch.
+        await condition(allHandlersFinished);
+        return await continueAsNew<typeof regenerateSceneWorkflow>({
+          ...input,
+          customPrompt: undefined,
+          carried: {
+            round: record.state.round,
+            attempts: record.state.attempts,
+            current: record.current,
+            runStart: roundStartOfRun,
+            personPrompt: direction.personPrompt,
+            provider: direction.provider,
+            runsBefore: (carried?.runsBefore ?? 0) + 1,
+          },
+        });
+      }
     }
   } catch (error) {
     const cancelled = error instanceof AttemptCancelled ? error.cause : error;

@@ -2,6 +2,7 @@ import { setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { RegenerationPolicy } from '../src/domain/policy';
 import type { RegenerationAttempt, RegenerationState, RegenerationStatus } from '../src/domain/regeneration';
 import type { SceneForRegeneration } from '../src/domain/scene';
+import type { CarriedRound } from '../src/domain/inputs';
 import { currentFrom, type CurrentAsset } from './attempt';
 import { BestScoreKey, getRegenerationStateQuery, ProjectIdKey, RegenStatusKey, SceneIdKey } from './messages';
 
@@ -13,8 +14,8 @@ export class RoundRecord {
   readonly state: RegenerationState;
   current: CurrentAsset;
 
-  constructor(scene: SceneForRegeneration, policy: RegenerationPolicy) {
-    this.current = {
+  constructor(scene: SceneForRegeneration, policy: RegenerationPolicy, carried?: CarriedRound) {
+    this.current = carried?.current ?? {
       score: scene.analysisResult.overallScore,
       analysis: scene.analysisResult,
       assetUrl: scene.currentAssetUrl,
@@ -23,11 +24,11 @@ export class RoundRecord {
     this.state = {
       sceneId: scene.id,
       status: 'regenerating',
-      round: 1,
+      round: carried?.round ?? 1,
       attempt: 0,
       maxAttempts: policy.maxAttempts,
       currentScore: this.current.score,
-      attempts: [],
+      attempts: carried ? [...carried.attempts] : [],
     };
     setHandler(getRegenerationStateQuery, () => this.state);
     upsertSearchAttributes([

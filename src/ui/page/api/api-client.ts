@@ -66,6 +66,10 @@ export class ApiClient {
     return this.request<RoundStarted>('POST', `/api/scenes/${sceneId}/regenerate`, body);
   }
 
+  cancelRound(sceneId: number): Promise<RoundStarted> {
+    return this.request<RoundStarted>('POST', `/api/scenes/${sceneId}/regeneration/cancel`);
+  }
+
   private async request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = { Authorization: `Bearer ${this.token}`, Accept: 'application/json' };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
