@@ -113,6 +113,19 @@ An entry it cannot judge (Temporal or the worker not answering) waits for the ne
 no schedule or worker of its own, and several web servers may run it at once: each write only
 changes a still-pending entry. The scene is left as it was (flagged for review if it was).
 
+**Rounds that reviewers keep sending back continue as new.** Each reviewer "regenerate" adds a
+round of about 100 history events (three attempts) to the run. Between reviewer rounds, once a
+run holds 5 of them, passes 2,000 events, or Temporal suggests it, the round continues as new: a
+new run of the same workflow id that carries the round number, every earlier attempt, the best
+asset, the asset from before the round and the reviewer's prompt and provider. The switch happens
+only between rounds, where no decision can be pending and no queue entry is open, so nothing a
+reviewer sends is lost: a decision is only accepted while the round awaits review. Commands by
+workflow id (query, signal, cancel, result) always reach the newest run, and
+\`getRegenerationState\` shows every round's attempts. In the Web UI the old run shows
+"Continued As New" with a link to the next run, whose input carries \`carried\`
+(\`runsBefore\` counts the switches); \`temporal workflow list --query "WorkflowId = '…'"\` lists
+one run per switch. In the test, 30 reviewer rounds run as 6 runs, each under 2,000 events.
+
 **In the Web UI** (\`http://localhost:8233\` with \`npm run temporal:dev\`), a round's page shows the
 same history; in the compact view each attempt reads as submitGeneration, awaitGeneration,
 storeAsset, analyzeAsset, recordAttempt, followed by the escalation, the reviewer's
