@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from './database';
-import type { ReviewEntryStatus, TableName } from './schema';
-import type { ProjectView, ReviewEntryView, SceneView, StoredAttempt } from '../web/api-types';
+import type { ReviewEntryStatus, SceneStatus, TableName } from './schema';
+import type { Page, ProjectView, ReviewEntryView, SceneListItem, SceneView, StoredAttempt } from '../web/api-types';
 import { toProjectView, toReviewEntryView, toSceneView, toStoredAttempt } from './views';
 
 /** The read side, for the HTTP API and tests; every write goes through the database activities. */
@@ -88,4 +88,50 @@ export async function countRows(db: Db, table: TableName): Promise<number> {
     .select(sql<number>`count(*)::int`.as('count'))
     .executeTakeFirstOrThrow();
   return row.count;
+}
+
+export interface SceneFilter {
+  projectId?: number;
+  status?: SceneStatus;
+  /** From the previous page's nextCursor. */
+  cursor?: string;
+  /** Default 100, at most 500. */
+  limit?: number;
+}
+
+/**
+ * Scenes by id, a page at a time. The cursor is the last id served (opaque to callers): a scene
+ * added or changed between pages is neither served twice nor skipped because of the paging.
+ */
+export async function listScenes(db: Db, filter: SceneFilter = {}): Promise<Page<SceneListItem>> {
+  const limit = Math.min(Math.max(1, Math.trunc(filter.limit ?? 100)), MAX_REVIEW_ENTRIES);
+  let query = db.kysely
+    .selectFrom('scenes')
+    .leftJoin('projects', 'projects.id', 'scenes.project_id')
+    .selectAll('scenes')
+    .select('projects.name as project_name');
+  if (filter.projectId !== undefined) query = query.where('scenes.project_id', '=', filter.projectId);
+  if (filter.status !== undefined) query = query.where('scenes.status', '=', filter.status);
+  const after = filter.cursor === undefined ? undefined : decodeCursor(filter.cursor);
+  if (after !== undefined) query = query.where('scenes.id', '>', after);
+  const rows = await query.orderBy('scenes.id').limit(limit + 1).execute();
+  const items = rows.slice(0, limit).map(({ project_name, ...row }) => {
+    const { regenerationAttempts: _attempts, ...scene } = toSceneView(row, []);
+    return project_name ? { ...scene, projectName: project_name } : scene;
+  });
+  return rows.length > limit ? { items, nextCursor: encodeCursor(rows[limit - 1]!.id) } : { items };
+}
+
+export class BadCursorError extends Error {
+  override readonly name = 'BadCursorError';
+}
+
+function encodeCursor(id: number): string {
+  return Buffer.from(`s${id}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): number {
+  const match = /^s([1-9]\d{0,9})$/.exec(Buffer.from(cursor, 'base64url').toString());
+  if (!match) throw new BadCursorError('cursor is not one this server gave out');
+  return Number(match[1]);
 }

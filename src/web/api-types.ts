@@ -72,3 +72,12 @@ export interface UiConfig {
 }
 
 export type ReviewStatusFilter = 'pending' | 'decided' | 'all';
+
+/** A page of a listing: `nextCursor` fetches the next one; absent on the last page. */
+export interface Page<T> {
+  items: T[];
+  nextCursor?: string;
+}
+
+/** A scene as GET /api/scenes lists it: the record without its attempts, with its project's name. */
+export type SceneListItem = Omit<SceneView, 'regenerationAttempts'> & { projectName?: string };

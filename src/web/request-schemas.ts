@@ -3,6 +3,7 @@ import { checkUserDecision, normalProviderName } from '../domain/input-checks';
 import { PROVIDER_NAMES } from '../domain/provider';
 import { DECISION_LIMITS, REVIEW_ENTRY_STATUSES, type UserDecision } from '../domain/regeneration';
 import { badRequest } from './http-error';
+import { SCENE_STATUSES } from '../db/schema';
 
 /** What every route accepts, checked before anything reads the database or Temporal. */
 
@@ -51,3 +52,15 @@ export function parseRequest<T>(schema: z.ZodType<T>, value: unknown, part: 'par
   const problems = parsed.error.issues.map((issue) => `${[part, ...issue.path.map(String)].join('.')}: ${issue.message}`);
   throw badRequest(problems.join('; '));
 }
+
+export const SceneListQuerySchema = z.object({
+  projectId: IdText.optional(),
+  status: z.enum(SCENE_STATUSES).optional(),
+  cursor: z.string().max(64).optional(),
+  limit: z
+    .string()
+    .regex(/^[0-9]{1,3}$/, 'must be a number from 1 to 500')
+    .transform(Number)
+    .refine((limit) => limit >= 1 && limit <= 500, 'must be a number from 1 to 500')
+    .optional(),
+});

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { getProject, getScene } from '../db/queries';
+import { BadCursorError, getProject, getScene, listScenes } from '../db/queries';
 import {
   cancelRound,
   queryRegenerationState,
@@ -10,7 +10,7 @@ import {
 import { regenerationWorkflowId } from '../domain/workflow-ids';
 import { badRequest, conflict, notFound } from './http-error';
 import { manualRegenerationInput } from './regeneration-request';
-import { parseRequest, RegenerateBodySchema, SceneParamsSchema } from './request-schemas';
+import { parseRequest, RegenerateBodySchema, SceneListQuerySchema, SceneParamsSchema } from './request-schemas';
 import { translateTemporalFailure } from './temporal-failures';
 import type { WebDeps } from './web-deps';
 
@@ -53,6 +53,17 @@ export function registerSceneRoutes(api: FastifyInstance, deps: WebDeps): void {
     } catch (error) {
       if (error instanceof RoundNotRunningError) throw conflict(`Scene ${id} has no regeneration round running`);
       throw translateTemporalFailure(error);
+    }
+  });
+
+  /** A page of scenes, by id; pass the answer's nextCursor as cursor for the next page. */
+  api.get('/scenes', async (request) => {
+    const query = parseRequest(SceneListQuerySchema, request.query, 'query');
+    try {
+      return await listScenes(deps.db, query);
+    } catch (error) {
+      if (error instanceof BadCursorError) throw badRequest(`query.cursor: ${error.message}`);
+      throw error;
     }
   });
 

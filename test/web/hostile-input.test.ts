@@ -85,6 +85,10 @@ function probes(sceneId: number, entryId: number): Probe[] {
     { label: 'zero limit', method: 'GET', url: '/api/review-queue?limit=0' },
     { label: 'limit too large', method: 'GET', url: '/api/review-queue?limit=501' },
     { label: 'status twice', method: 'GET', url: '/api/review-queue?status=pending&status=all' },
+    { label: 'no token on the scene list', method: 'GET', url: '/api/scenes', token: null },
+    { label: 'a scene cursor never given out', method: 'GET', url: '/api/scenes?cursor=bm9wZQ' },
+    { label: 'unknown scene status', method: 'GET', url: '/api/scenes?status=lost' },
+    { label: 'scene list limit too large', method: 'GET', url: '/api/scenes?limit=501' },
     // Where assets live
     { label: 'asset path traversal', method: 'GET', url: '/assets/..%2F..%2Fetc%2Fpasswd' },
     { label: 'asset dot segment', method: 'GET', url: '/assets/a/../../package.json' },

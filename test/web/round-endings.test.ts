@@ -143,4 +143,20 @@ describe('how a round ends, through the API', function () {
       assert.match(harness.calls.submissions[0].prompt, /^A loaf in soft light\. /);
     });
   });
+
+  it('GET /api/scenes lists a page of scenes with their project names and a cursor to the next', async () => {
+    await withWebServer(() => 40, async (harness) => {
+      const [first, second] = [await seedScene(harness.db, { score: 40 }), await seedScene(harness.db, { score: 40 })];
+      const page1 = await harness.request({ method: 'GET', url: `/api/scenes?projectId=${first.projectId}&status=analyzed&limit=1` });
+      assert.equal(page1.statusCode, 200, page1.body);
+      const body1 = json<{ items: { id: number; projectName?: string }[]; nextCursor?: string }>(page1);
+      assert.deepEqual(body1.items.map((s) => [s.id, s.projectName]), [[Math.min(first.id, second.id), 'Bakery']]);
+      assert.ok(body1.nextCursor);
+      const page2 = json<{ items: { id: number }[]; nextCursor?: string }>(
+        await harness.request({ method: 'GET', url: `/api/scenes?projectId=${first.projectId}&limit=1&cursor=${body1.nextCursor}` }),
+      );
+      assert.deepEqual(page2.items.map((s) => s.id), [Math.max(first.id, second.id)]);
+      assert.equal(page2.nextCursor, undefined);
+    });
+  });
 });
