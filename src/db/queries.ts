@@ -135,3 +135,49 @@ function decodeCursor(cursor: string): number {
   if (!match) throw new BadCursorError('cursor is not one this server gave out');
   return Number(match[1]);
 }
+
+/**
+ * The review queue a page at a time, newest first like listReviewQueue, with no cap on how far a
+ * caller can page: the cursor is the last entry served (its creation time and id).
+ */
+export async function listReviewQueuePage(
+  db: Db,
+  filter: ReviewQueueFilter & { cursor?: string } = {},
+): Promise<Page<ReviewEntryView>> {
+  const status = filter.status ?? 'pending';
+  const limit = Math.min(Math.max(1, Math.trunc(filter.limit ?? 100)), MAX_REVIEW_ENTRIES);
+  let query = db.kysely
+    .selectFrom('review_queue')
+    .leftJoin('projects', 'projects.id', 'review_queue.project_id')
+    .selectAll('review_queue')
+    .select('projects.name as project_name');
+  if (status !== 'all') query = query.where('review_queue.status', '=', status);
+  if (filter.projectId !== undefined) query = query.where('review_queue.project_id', '=', filter.projectId);
+  if (filter.cursor !== undefined) {
+    const after = decodeEntryCursor(filter.cursor);
+    query = query.where((eb) =>
+      eb.or([
+        eb('review_queue.created_at', '<', new Date(after.createdAt)),
+        eb.and([eb('review_queue.created_at', '=', new Date(after.createdAt)), eb('review_queue.id', '<', after.id)]),
+      ]),
+    );
+  }
+  const rows = await query
+    .orderBy('review_queue.created_at', 'desc')
+    .orderBy('review_queue.id', 'desc')
+    .limit(limit + 1)
+    .execute();
+  const items = rows.slice(0, limit).map(({ project_name, ...row }) => {
+    const entry = toReviewEntryView(row);
+    return project_name ? { ...entry, projectName: project_name } : entry;
+  });
+  if (rows.length <= limit) return { items };
+  const last = items[limit - 1]!;
+  return { items, nextCursor: Buffer.from(`q${last.createdAt}|${last.id}`).toString('base64url') };
+}
+
+function decodeEntryCursor(cursor: string): { createdAt: string; id: number } {
+  const match = /^q(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)\|([1-9]\d{0,9})$/.exec(Buffer.from(cursor, 'base64url').toString());
+  if (!match) throw new BadCursorError('cursor is not one this server gave out');
+  return { createdAt: match[1]!, id: Number(match[2]) };
+}

@@ -59,6 +59,8 @@ export interface ReviewEntryView {
   decidedAt?: string;
   /** Why an entry no person decided was closed: expired, cancelled or superseded. */
   closeReason?: string;
+  /** The project's name, as the pipeline gave it (listings only). */
+  projectName?: string;
   createdAt: string;
 }
 

@@ -36,6 +36,7 @@ export function parseDecisionBody(body: unknown, reviewer: string): UserDecision
 
 export const ReviewQueueQuerySchema = z.object({
   status: z.enum([...REVIEW_ENTRY_STATUSES, 'all']).default('pending'),
+  cursor: z.string().max(128).optional(),
   projectId: IdText.optional(),
   limit: z
     .string()

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { getReviewEntry, listReviewQueue } from '../db/queries';
+import { BadCursorError, getReviewEntry, listReviewQueuePage } from '../db/queries';
 import { RoundNotRunningError, signalDecision } from '../client/regeneration-round';
 import { decisionProblem } from '../../workflows/rules/decision';
 import { DecisionsInFlight } from './decisions-in-flight';
@@ -13,7 +13,12 @@ export function registerReviewQueueRoutes(api: FastifyInstance, deps: WebDeps): 
 
   api.get('/review-queue', async (request) => {
     const query = parseRequest(ReviewQueueQuerySchema, request.query, 'query');
-    return listReviewQueue(deps.db, query);
+    try {
+      return await listReviewQueuePage(deps.db, query);
+    } catch (error) {
+      if (error instanceof BadCursorError) throw badRequest(`query.cursor: ${error.message}`);
+      throw error;
+    }
   });
 
   /**

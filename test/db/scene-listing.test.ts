@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { BadCursorError, listScenes } from '../../src/db/queries';
+import { BadCursorError, listReviewQueuePage, listScenes } from '../../src/db/queries';
 import { describeEachDatabase } from './test-databases';
 
 describeEachDatabase('scene listing', ({ db }) => {
@@ -49,5 +49,39 @@ describeEachDatabase('scene listing', ({ db }) => {
 
   it('refuses a cursor it did not give out', async () => {
     await assert.rejects(listScenes(db(), { cursor: 'bm9wZQ' }), BadCursorError);
+  });
+
+  it('pages the review queue through 1,200 entries newest first, ties on time broken by id, each once', async () => {
+    const { kysely } = db();
+    const rows = Array.from({ length: COUNT }, (_, i) => ({
+      scene_id: i + 1,
+      project_id: 7,
+      scene_index: 0,
+      workflow_id: `regenerate-scene-${i + 1}`,
+      run_id: 'r',
+      round: 1,
+      reason: 'auto_regeneration_failed',
+      best_score: 50,
+      attempts: '[]',
+      // Three entries share each second: the cursor must not lose or repeat one at a page edge.
+      created_at: new Date(Date.UTC(2026, 0, 1) + Math.floor(i / 3) * 1000).toISOString(),
+    }));
+    for (let i = 0; i < rows.length; i += 400) await kysely.insertInto('review_queue').values(rows.slice(i, i + 400)).execute();
+    const seen: number[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = await listReviewQueuePage(db(), { status: 'pending', limit: 500, cursor });
+      seen.push(...page.items.map((e) => e.sceneId));
+      cursor = page.nextCursor;
+      pages++;
+    } while (cursor !== undefined);
+    assert.equal(pages, 3);
+    assert.equal(seen.length, COUNT);
+    assert.equal(new Set(seen).size, COUNT);
+    // Newest first; within a second, the higher id first.
+    assert.deepEqual(seen.slice(0, 4), [COUNT, COUNT - 1, COUNT - 2, COUNT - 3]);
+    const named = await listReviewQueuePage(db(), { limit: 1 });
+    assert.equal(named.items[0]?.projectName, 'Spring launch');
   });
 });

@@ -87,6 +87,7 @@ function probes(sceneId: number, entryId: number): Probe[] {
     { label: 'status twice', method: 'GET', url: '/api/review-queue?status=pending&status=all' },
     { label: 'no token on the scene list', method: 'GET', url: '/api/scenes', token: null },
     { label: 'a scene cursor never given out', method: 'GET', url: '/api/scenes?cursor=bm9wZQ' },
+    { label: 'a queue cursor never given out', method: 'GET', url: '/api/review-queue?cursor=bm9wZQ' },
     { label: 'unknown scene status', method: 'GET', url: '/api/scenes?status=lost' },
     { label: 'scene list limit too large', method: 'GET', url: '/api/scenes?limit=501' },
     // Where assets live
@@ -117,7 +118,7 @@ describe('HTTP API under hostile input', function () {
       const waiting = await seedScene(harness.db, { score: 40 });
       assert.equal((await harness.request({ method: 'POST', url: `/api/scenes/${waiting.id}/regenerate` })).statusCode, 202);
       const entries = await eventually(
-        () => harness.request({ method: 'GET', url: '/api/review-queue' }).then((r) => r.json<{ id: number; sceneId: number }[]>()),
+        () => harness.request({ method: 'GET', url: '/api/review-queue' }).then((r) => r.json<{ items: { id: number; sceneId: number }[] }>().items),
         (list) => list.some((e) => e.sceneId === waiting.id),
       );
       const entryId = entries.find((e) => e.sceneId === waiting.id)!.id;

@@ -22,7 +22,7 @@ async function sceneRecord(harness: WebHarness, id: number): Promise<SceneView> 
 }
 
 async function entriesOf(harness: WebHarness, sceneId: number): Promise<ReviewEntryView[]> {
-  const all = json<ReviewEntryView[]>(await harness.request({ method: 'GET', url: '/api/review-queue?status=all' }));
+  const all = json<{ items: ReviewEntryView[] }>(await harness.request({ method: 'GET', url: '/api/review-queue?status=all' })).items;
   return all.filter((entry) => entry.sceneId === sceneId);
 }
 

@@ -41,7 +41,7 @@ export class ApiClient {
   listReviewQueue(query: ReviewQueueQuery): Promise<ReviewEntry[]> {
     const params = new URLSearchParams({ status: query.status, limit: '200' });
     if (query.projectId !== undefined) params.set('projectId', String(query.projectId));
-    return this.request<ReviewEntry[]>('GET', `/api/review-queue?${params.toString()}`);
+    return this.request<{ items: ReviewEntry[] }>('GET', `/api/review-queue?${params.toString()}`).then((page) => page.items);
   }
 
   getScene(sceneId: number): Promise<Scene> {
