@@ -92,6 +92,8 @@ export async function countRows(db: Db, table: TableName): Promise<number> {
 
 export interface SceneFilter {
   projectId?: number;
+  /** Only these projects (a token's scope); absent: every project. */
+  projectIds?: readonly number[];
   status?: SceneStatus;
   /** From the previous page's nextCursor. */
   cursor?: string;
@@ -111,6 +113,7 @@ export async function listScenes(db: Db, filter: SceneFilter = {}): Promise<Page
     .selectAll('scenes')
     .select('projects.name as project_name');
   if (filter.projectId !== undefined) query = query.where('scenes.project_id', '=', filter.projectId);
+  if (filter.projectIds !== undefined) query = query.where('scenes.project_id', 'in', [0, ...filter.projectIds]);
   if (filter.status !== undefined) query = query.where('scenes.status', '=', filter.status);
   const after = filter.cursor === undefined ? undefined : decodeCursor(filter.cursor);
   if (after !== undefined) query = query.where('scenes.id', '>', after);
@@ -142,7 +145,7 @@ function decodeCursor(cursor: string): number {
  */
 export async function listReviewQueuePage(
   db: Db,
-  filter: ReviewQueueFilter & { cursor?: string } = {},
+  filter: ReviewQueueFilter & { cursor?: string; projectIds?: readonly number[] } = {},
 ): Promise<Page<ReviewEntryView>> {
   const status = filter.status ?? 'pending';
   const limit = Math.min(Math.max(1, Math.trunc(filter.limit ?? 100)), MAX_REVIEW_ENTRIES);
@@ -153,6 +156,8 @@ export async function listReviewQueuePage(
     .select('projects.name as project_name');
   if (status !== 'all') query = query.where('review_queue.status', '=', status);
   if (filter.projectId !== undefined) query = query.where('review_queue.project_id', '=', filter.projectId);
+  // 0 is no project's id: an empty scope matches nothing instead of making an empty `in ()`.
+  if (filter.projectIds !== undefined) query = query.where('review_queue.project_id', 'in', [0, ...filter.projectIds]);
   if (filter.cursor !== undefined) {
     const after = decodeEntryCursor(filter.cursor);
     query = query.where((eb) =>

@@ -3,6 +3,7 @@ import { BadCursorError, getReviewEntry, listReviewQueuePage } from '../db/queri
 import { RoundNotRunningError, signalDecision } from '../client/regeneration-round';
 import { decisionProblem } from '../../workflows/rules/decision';
 import { DecisionsInFlight } from './decisions-in-flight';
+import { canSee } from './reviewer-auth';
 import { badRequest, conflict, notFound } from './http-error';
 import { parseDecisionBody, parseRequest, ReviewEntryParamsSchema, ReviewQueueQuerySchema } from './request-schemas';
 import { translateTemporalFailure } from './temporal-failures';
@@ -14,7 +15,7 @@ export function registerReviewQueueRoutes(api: FastifyInstance, deps: WebDeps): 
   api.get('/review-queue', async (request) => {
     const query = parseRequest(ReviewQueueQuerySchema, request.query, 'query');
     try {
-      return await listReviewQueuePage(deps.db, query);
+      return await listReviewQueuePage(deps.db, { ...query, projectIds: request.projectScope });
     } catch (error) {
       if (error instanceof BadCursorError) throw badRequest(`query.cursor: ${error.message}`);
       throw error;
@@ -29,7 +30,9 @@ export function registerReviewQueueRoutes(api: FastifyInstance, deps: WebDeps): 
     const { entryId } = parseRequest(ReviewEntryParamsSchema, request.params, 'params');
     const decision = parseDecisionBody(request.body, request.reviewer);
     const entry = await getReviewEntry(deps.db, entryId);
-    if (entry === undefined) throw notFound(`Review entry ${entryId} not found`);
+    if (entry === undefined || !canSee({ projects: request.projectScope }, entry.projectId)) {
+      throw notFound(`Review entry ${entryId} not found`);
+    }
     if (entry.status === 'decided') {
       const by = entry.decidedBy ? ` by ${entry.decidedBy}` : '';
       throw conflict(`Review entry ${entryId} was already decided${by}`);

@@ -13,6 +13,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The reviewer the bearer token belongs to; set on every /api request. */
     reviewer: string;
+    /** The projects the token reaches; undefined: every project. */
+    projectScope: readonly number[] | undefined;
   }
 }
 
@@ -55,9 +57,12 @@ export function buildWebServer(deps: WebServerDeps): FastifyInstance {
   void app.register(
     async (api) => {
       api.decorateRequest('reviewer', '');
+      api.decorateRequest('projectScope', undefined);
       // onRequest runs before the body is read, so an unauthenticated caller cannot make us parse it.
       api.addHook('onRequest', async (request) => {
-        request.reviewer = authenticate(request);
+        const caller = authenticate(request);
+        request.reviewer = caller.reviewer;
+        request.projectScope = caller.projects;
       });
       registerSceneRoutes(api, deps);
       registerReviewQueueRoutes(api, deps);

@@ -58,7 +58,7 @@ export async function startWebServer(config: AppConfig, shared: { db?: Db; tempo
 
 /** REVIEW_API_TOKEN acts as "reviewer", REVIEW_API_TOKENS as named reviewers; neither: a fresh token. */
 function reviewerCredentials(config: AppConfig): { reviewers: ReviewerCredential[]; generatedToken?: string } {
-  const reviewers: ReviewerCredential[] = config.reviewerTokens.map(({ reviewer, token }) => ({ reviewer, token }));
+  const reviewers: ReviewerCredential[] = config.reviewerTokens.map((token) => ({ ...token }));
   if (config.reviewApiToken) reviewers.push({ reviewer: 'reviewer', token: config.reviewApiToken });
   if (reviewers.length > 0) return { reviewers };
   const generatedToken = randomBytes(24).toString('base64url');

@@ -6,6 +6,7 @@ import type { ReviewEntryView, SceneView } from '../../src/web/api-types';
 import { regenerationWorkflowId } from '../../src/domain/workflow-ids';
 import { testEnv } from '../helpers/temporal';
 import { workflowBundle } from '../helpers/workflow-bundle';
+import { buildWebServer } from '../../src/web/server';
 import { eventually, seedScene, withWebServer, type WebHarness } from './web-harness';
 
 /*
@@ -157,6 +158,50 @@ describe('how a round ends, through the API', function () {
       );
       assert.deepEqual(page2.items.map((s) => s.id), [Math.max(first.id, second.id)]);
       assert.equal(page2.nextCursor, undefined);
+    });
+  });
+
+  it('a token scoped to other projects sees none of this one: 404 for its scenes, entries and rounds, an empty queue', async () => {
+    await withWebServer(() => 40, async (harness) => {
+      const { sceneId, entry } = await escalate(harness);
+      const scoped = buildWebServer({
+        db: harness.db,
+        temporal: harness.client,
+        taskQueue: harness.taskQueue,
+        assetsDir: harness.assetsDir,
+        reviewers: [
+          { reviewer: 'cy', token: 'cy-token-0123456789', projects: [entry.projectId + 1] },
+          { reviewer: 'dee', token: 'dee-token-0123456789', projects: [entry.projectId] },
+        ],
+      });
+      try {
+        const as = (token: string, method: 'GET' | 'POST', url: string, payload?: object) =>
+          scoped.inject({ method, url, payload, headers: { authorization: `Bearer ${token}` } });
+        const outside = 'cy-token-0123456789';
+        for (const [method, url, payload] of [
+          ['GET', `/api/scenes/${sceneId}`],
+          ['GET', `/api/scenes/${sceneId}/regeneration`],
+          ['POST', `/api/scenes/${sceneId}/regenerate`],
+          ['POST', `/api/scenes/${sceneId}/regeneration/cancel`],
+          ['POST', `/api/review-queue/${entry.id}/decision`, { action: 'reject' }],
+        ] as const) {
+          const response = await as(outside, method, url, payload);
+          assert.equal(response.statusCode, 404, `${method} ${url}: ${response.body}`);
+        }
+        assert.deepEqual(json(await as(outside, 'GET', '/api/review-queue?status=all')), { items: [] });
+        assert.deepEqual(json(await as(outside, 'GET', `/api/review-queue?projectId=${entry.projectId}`)), { items: [] });
+        assert.deepEqual(json(await as(outside, 'GET', '/api/scenes')), { items: [] });
+        // The token of the scene's project sees and decides it, under its own name.
+        const inside = 'dee-token-0123456789';
+        assert.equal((await as(inside, 'GET', `/api/scenes/${sceneId}`)).statusCode, 200);
+        assert.equal(json<{ items: unknown[] }>(await as(inside, 'GET', '/api/review-queue')).items.length, 1);
+        const decided = await as(inside, 'POST', `/api/review-queue/${entry.id}/decision`, { action: 'reject' });
+        assert.equal(decided.statusCode, 202, decided.body);
+        const closed = await eventually(() => getReviewEntry(harness.db, entry.id), (e) => e?.status === 'decided');
+        assert.equal(closed?.decidedBy, 'dee');
+      } finally {
+        await scoped.close();
+      }
     });
   });
 });
