@@ -1,4 +1,6 @@
+import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { HttpError } from './http-error';
 import { registerAssetRoute } from './asset-route';
 import { answerFrameworkError, answerNotFound, installErrorHandling } from './error-handling';
 import { registerHealthRoute } from './health-route';
@@ -35,7 +37,11 @@ export interface WebServerDeps extends WebDeps {
    * made-up runs), the processes that serve people pass DEFAULT_RECONCILE_EVERY_MS.
    */
   reconcileEveryMs?: number;
+  /** Requests each token may make per window before it gets 429; default 600 a minute. */
+  rateLimit?: { max: number; windowMs: number };
 }
+
+export const DEFAULT_RATE_LIMIT = { max: 600, windowMs: 60_000 } as const;
 
 export const DEFAULT_RECONCILE_EVERY_MS = 30_000;
 
@@ -63,6 +69,17 @@ export function buildWebServer(deps: WebServerDeps): FastifyInstance {
         const caller = authenticate(request);
         request.reviewer = caller.reviewer;
         request.projectScope = caller.projects;
+      });
+      // Counted per token (its reviewer's name), after the token is known: an unauthenticated
+      // caller is refused before it can use up someone's allowance.
+      const limit = deps.rateLimit ?? DEFAULT_RATE_LIMIT;
+      await api.register(rateLimit, {
+        hook: 'preHandler',
+        max: limit.max,
+        timeWindow: limit.windowMs,
+        keyGenerator: (request) => `reviewer:${request.reviewer}`,
+        errorResponseBuilder: (_request, context) =>
+          new HttpError(429, `Too many requests for this token: retry in ${context.after}`),
       });
       registerSceneRoutes(api, deps);
       registerReviewQueueRoutes(api, deps);

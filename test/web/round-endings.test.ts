@@ -204,4 +204,33 @@ describe('how a round ends, through the API', function () {
       }
     });
   });
+
+  it('limits requests per token: past the limit 429 with Retry-After, other tokens unaffected, no token still 401', async () => {
+    await withWebServer(() => 40, async (harness) => {
+      const limited = buildWebServer({
+        db: harness.db,
+        temporal: harness.client,
+        taskQueue: harness.taskQueue,
+        assetsDir: harness.assetsDir,
+        reviewers: [
+          { reviewer: 'ana', token: 'ana-token-0123456789' },
+          { reviewer: 'bo', token: 'bo-token-0123456789' },
+        ],
+        rateLimit: { max: 3, windowMs: 60_000 },
+      });
+      try {
+        const get = (token?: string) =>
+          limited.inject({ method: 'GET', url: '/api/review-queue', headers: token ? { authorization: `Bearer ${token}` } : {} });
+        for (let i = 0; i < 3; i++) assert.equal((await get('ana-token-0123456789')).statusCode, 200);
+        const refused = await get('ana-token-0123456789');
+        assert.equal(refused.statusCode, 429, refused.body);
+        assert.match(String(refused.headers['retry-after']), /^\d+$/);
+        assert.match(json<{ error: string }>(refused).error, /Too many requests/);
+        assert.equal((await get('bo-token-0123456789')).statusCode, 200);
+        assert.equal((await get()).statusCode, 401);
+      } finally {
+        await limited.close();
+      }
+    });
+  });
 });
