@@ -201,16 +201,18 @@ async function runRound(
   const fallbackOrder = policy.providerFallbackOrder[kind];
   for (let attemptNumber = 1; attemptNumber <= policy.maxAttempts; attemptNumber++) {
     state.attempt = attemptNumber;
+    const provider = providerForAttempt({
+      attemptNumber,
+      currentProvider: direction.provider,
+      contentType: scene.contentType,
+      fallbackOrder,
+    });
+    record.tell(`generating with ${provider}`);
     const attempt = await runAttempt({
       idempotencyKey: `${workflowId}/${runId}/${state.round}/${attemptNumber}`,
       round: state.round,
       attemptNumber,
-      provider: providerForAttempt({
-        attemptNumber,
-        currentProvider: direction.provider,
-        contentType: scene.contentType,
-        fallbackOrder,
-      }),
+      provider,
       prompt: improvedPrompt({
         attemptNumber,
         visualDirection: scene.visualDirection,

@@ -1,9 +1,10 @@
-import { setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { RegenerationPolicy } from '../src/domain/policy';
 import type { RegenerationAttempt, RegenerationState, RegenerationStatus } from '../src/domain/regeneration';
 import type { SceneForRegeneration } from '../src/domain/scene';
 import type { CarriedRound } from '../src/domain/inputs';
 import { currentFrom, type CurrentAsset } from './attempt';
+import { roundDetails } from './rules/round-story';
 import { BestScoreKey, getRegenerationStateQuery, ProjectIdKey, RegenStatusKey, SceneIdKey } from './messages';
 
 /**
@@ -38,8 +39,14 @@ export class RoundRecord {
     this.setStatus('regenerating');
   }
 
+  /** The round's story so far for the Web UI ("current details"); not a command, so replay-safe. */
+  tell(doing?: string): void {
+    setCurrentDetails(roundDetails(this.state, doing));
+  }
+
   setStatus(status: RegenerationStatus): void {
     this.state.status = status;
+    this.tell();
     upsertSearchAttributes([
       { key: RegenStatusKey, value: status },
       { key: BestScoreKey, value: this.current.score },

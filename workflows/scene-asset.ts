@@ -24,6 +24,7 @@ import { regenerateSceneWorkflow } from './regenerate-scene';
 import { needsRegeneration } from './rules/outcome';
 import { resolvePolicy } from './rules/policy';
 import { sceneKind } from './rules/provider-choice';
+import { roundSummary } from './rules/round-story';
 
 /** Marks runs that ask whether the scene's round still runs before doing anything. */
 export const PATCH_CHECK_ROUND_FIRST = 'pipeline-checks-round-first';
@@ -134,6 +135,7 @@ export async function sceneAssetWorkflow(rawInput: SceneAssetInput): Promise<Sce
     try {
       return await startChild(regenerateSceneWorkflow, {
         workflowId: regenerationWorkflowId(scene.id),
+        staticSummary: roundSummary({ ...scene, currentProvider: scene.provider }, project?.name),
         // The round outlives this step while it waits for a reviewer.
         parentClosePolicy: ParentClosePolicy.ABANDON,
         args: [

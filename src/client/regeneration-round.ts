@@ -10,6 +10,7 @@ import { REGENERATE_SCENE_WORKFLOW, regenerationWorkflowId } from '../domain/wor
 import type { regenerateSceneWorkflow } from '../../workflows/regenerate-scene';
 import { getRegenerationStateQuery, userDecisionSignal } from '../../workflows/messages';
 import { findRoundInProgress } from './round-status';
+import { roundSummary } from '../../workflows/rules/round-story';
 
 /*
  * Everything a program outside the worker does to a regeneration round: start it, ask where it
@@ -55,6 +56,7 @@ export async function startRegenerationRound(
       taskQueue,
       workflowId,
       args: [input],
+      staticSummary: roundSummary(input.scene, input.project?.name),
     });
     return { workflowId, runId: handle.firstExecutionRunId };
   } catch (error) {

@@ -233,4 +233,16 @@ describe('how a round ends, through the API', function () {
       }
     });
   });
+
+  it('the Web UI reads like the page: a summary when the round starts, its current details as it goes', async () => {
+    await withWebServer(() => 40, async (harness) => {
+      const { sceneId, entry } = await escalate(harness);
+      const handle = harness.client.workflow.getHandle(regenerationWorkflowId(sceneId));
+      const described = await handle.describe();
+      assert.equal(await described.staticSummary(), `Regenerate scene ${sceneId} of Bakery (project ${entry.projectId}): video, from kling`);
+      const metadata = await handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
+      assert.match(metadata.currentDetails ?? '', /^round 1 · best 40 \(the scene's own\) · waiting for a reviewer's decision since /);
+      await handle.terminate('test done');
+    });
+  });
 });
