@@ -7,6 +7,8 @@ import { reconcileVerdict } from '../../workflows/rules/ending';
 /** What one pass did, entry by entry, for the log and the CLI. */
 export interface ReconcileReport {
   checked: number;
+  /** Entries left for a later pass: Temporal did not answer for them. */
+  skipped: { entryId: number; reason: string }[];
   moved: { entryId: number; runId: string }[];
   superseded: { entryId: number; reason: string }[];
 }
@@ -23,7 +25,7 @@ const QUERY_DEADLINE_MS = 10_000;
  * pending entry; what it cannot tell (Temporal or a worker not answering) it leaves for the next.
  */
 export async function reconcileReviewEntries(db: Db, client: Client): Promise<ReconcileReport> {
-  const report: ReconcileReport = { checked: 0, moved: [], superseded: [] };
+  const report: ReconcileReport = { checked: 0, skipped: [], moved: [], superseded: [] };
   const runStatus = new Map<string, Promise<string>>();
   const statusOf = (workflowId: string, runId?: string): Promise<string> => {
     const key = `${workflowId}/${runId ?? ''}`;
@@ -44,6 +46,36 @@ export async function reconcileReviewEntries(db: Db, client: Client): Promise<Re
     return found;
   };
 
+  async function reconcileEntry(entry: { id: number; workflow_id: string; run_id: string }): Promise<void> {
+    const [entryStatus] = (await statusOf(entry.workflow_id, entry.run_id || undefined)).split(' ');
+    const entryRunRunning = entryStatus === 'RUNNING';
+    let latestRunWaitsOnEntry = false;
+    let latestRunId = '';
+    if (!entryRunRunning) {
+      const [latestStatus, runId] = (await statusOf(entry.workflow_id)).split(' ');
+      latestRunId = runId!;
+      if (latestStatus === 'RUNNING') {
+        const state = await client
+          .withDeadline(Date.now() + QUERY_DEADLINE_MS, () =>
+            client.workflow.getHandle(entry.workflow_id, latestRunId).query(getRegenerationStateQuery),
+          )
+          .catch(() => undefined);
+        // No answer: the newest run may still adopt the entry; decide on a later pass.
+        if (state === undefined) return;
+        latestRunWaitsOnEntry = state.status === 'awaiting_review' && state.reviewEntryId === entry.id;
+      }
+    }
+    const verdict = reconcileVerdict({ entryRunRunning, latestRunWaitsOnEntry });
+    if (verdict === 'move_to_latest_run') {
+      await moveReviewEntryToRun(db.kysely, entry.id, latestRunId);
+      report.moved.push({ entryId: entry.id, runId: latestRunId });
+    } else if (verdict === 'supersede') {
+      const reason = `Run ${entry.run_id || '(unknown)'} of ${entry.workflow_id} ended ${entryStatus!.toLowerCase()} without closing it`;
+      const { closed } = await supersedeReviewEntry(db.kysely, entry.id, reason);
+      if (closed) report.superseded.push({ entryId: entry.id, reason });
+    }
+  }
+
   for (let afterId = 0; ; ) {
     const entries = await db.kysely
       .selectFrom('review_queue')
@@ -57,32 +89,12 @@ export async function reconcileReviewEntries(db: Db, client: Client): Promise<Re
     afterId = entries[entries.length - 1]!.id;
     for (const entry of entries) {
       report.checked++;
-      const [entryStatus] = (await statusOf(entry.workflow_id, entry.run_id || undefined)).split(' ');
-      const entryRunRunning = entryStatus === 'RUNNING';
-      let latestRunWaitsOnEntry = false;
-      let latestRunId = '';
-      if (!entryRunRunning) {
-        const [latestStatus, runId] = (await statusOf(entry.workflow_id)).split(' ');
-        latestRunId = runId!;
-        if (latestStatus === 'RUNNING') {
-          const state = await client
-            .withDeadline(Date.now() + QUERY_DEADLINE_MS, () =>
-              client.workflow.getHandle(entry.workflow_id, latestRunId).query(getRegenerationStateQuery),
-            )
-            .catch(() => undefined);
-          // No answer: the newest run may still adopt the entry; decide on a later pass.
-          if (state === undefined) continue;
-          latestRunWaitsOnEntry = state.status === 'awaiting_review' && state.reviewEntryId === entry.id;
-        }
-      }
-      const verdict = reconcileVerdict({ entryRunRunning, latestRunWaitsOnEntry });
-      if (verdict === 'move_to_latest_run') {
-        await moveReviewEntryToRun(db.kysely, entry.id, latestRunId);
-        report.moved.push({ entryId: entry.id, runId: latestRunId });
-      } else if (verdict === 'supersede') {
-        const reason = `Run ${entry.run_id || '(unknown)'} of ${entry.workflow_id} ended ${entryStatus!.toLowerCase()} without closing it`;
-        const { closed } = await supersedeReviewEntry(db.kysely, entry.id, reason);
-        if (closed) report.superseded.push({ entryId: entry.id, reason });
+      try {
+        await reconcileEntry(entry);
+      } catch (error) {
+        // One entry Temporal cannot answer for (a run id it refuses, a timeout) must not stop the
+        // pass for the others; it is tried again on the next pass.
+        report.skipped.push({ entryId: entry.id, reason: error instanceof Error ? error.message : String(error) });
       }
     }
   }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import type { LightMyRequestResponse } from 'fastify';
+import { createDatabaseActivities } from '../../activities/database';
 import { getReviewEntry } from '../../src/db/queries';
 import { reconcileReviewEntries } from '../../src/client/review-entry-reconciler';
 import type { ReviewEntryView, SceneView } from '../../src/web/api-types';
@@ -105,8 +106,23 @@ describe('how a round ends, through the API', function () {
   it('a terminated round: the reconciler closes its entry as superseded and leaves the scene flagged', async () => {
     await withWebServer(() => 40, async (harness) => {
       const { sceneId, entry } = await escalate(harness);
+      // An entry Temporal refuses to answer for (a run id that is no run id) in the same pass
+      // must not make the pass fail.
+      const bogus = await createDatabaseActivities(harness.db).escalateToReview({
+        workflowId: 'regenerate-scene-not-a-round',
+        runId: 'not-a-run-id',
+        round: 1,
+        sceneId,
+        projectId: entry.projectId,
+        sceneIndex: 0,
+        reason: 'auto_regeneration_failed',
+        bestScore: 1,
+        attempts: [],
+        escalatedAt: '2020-01-01T00:00:00.000Z',
+      });
       await harness.client.workflow.getHandle(regenerationWorkflowId(sceneId)).terminate('operator test');
       const report = await reconcileReviewEntries(harness.db, harness.client);
+      assert.ok(bogus.entryId !== entry.id);
       assert.ok(report.superseded.some((s) => s.entryId === entry.id), JSON.stringify(report));
       const closed = await getReviewEntry(harness.db, entry.id);
       assert.equal(closed?.status, 'superseded');
