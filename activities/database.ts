@@ -30,6 +30,10 @@ export function createDatabaseActivities(db: Db): DatabaseActivities {
       const { closed } = await guard(() => regeneration.closeReviewEntry(kysely, withRunId(request)));
       if (closed) countDecision(request.decision.action);
     },
+    endReviewEntry: async (request) => {
+      await guard(() => regeneration.endReviewEntry(kysely, request));
+    },
+    restoreSceneAfterCancel: (request) => guard(() => regeneration.restoreSceneAfterCancel(kysely, request)),
     saveSceneOutcome: (request) => guard(() => scenes.saveSceneOutcome(kysely, request)),
     saveScene: (request) => guard(() => scenes.saveScene(kysely, request)),
     saveSceneAnalysis: (request) => guard(() => scenes.saveSceneAnalysis(kysely, request)),

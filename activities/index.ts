@@ -9,6 +9,7 @@ import { createAnalysisActivities } from './analysis';
 import { createDatabaseActivities } from './database';
 import { createFetchActivities } from './fetch';
 import { createGenerationActivities } from './generation';
+import { createRoundActivities } from './rounds';
 
 export interface ActivityDeps {
   config: AppConfig;
@@ -32,6 +33,7 @@ export function createActivities({ config, db, store }: ActivityDeps): SceneActi
     }),
     ...createAnalysisActivities({ config, readAsset: (asset) => localAssetPath(store, asset.key) }),
     ...createDatabaseActivities(db),
+    ...createRoundActivities(),
   };
 }
 

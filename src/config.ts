@@ -91,6 +91,8 @@ export const CONFIG_ENV_KEYS: readonly string[] = Object.keys(EnvSchema.shape);
 export interface ReviewerToken {
   reviewer: string;
   token: string;
+  /** The projects this token may see and act on; absent: every project. */
+  projects?: number[];
 }
 
 export interface AppConfig {
@@ -222,20 +224,22 @@ export function parseProviderConcurrency(list: string | undefined): Record<Provi
   return limits;
 }
 
-/** "ana:token1,bo:token2" → one entry per reviewer; a malformed list stops the start. */
+/**
+ * "ana:token1:7+8,bo:token2" → one entry per reviewer, each with the projects the token may see
+ * (none listed: every project); a malformed list stops the start.
+ */
 export function parseReviewerTokens(list: string | undefined): ReviewerToken[] {
   if (list === undefined) return [];
+  const malformed = 'Invalid environment: REVIEW_API_TOKENS must look like "name:token:7+8,name:token"';
   return list
     .split(',')
-    .map((pair) => pair.trim())
-    .filter((pair) => pair !== '')
-    .map((pair) => {
-      const separator = pair.indexOf(':');
-      const reviewer = pair.slice(0, separator).trim();
-      const token = pair.slice(separator + 1).trim();
-      if (separator < 1 || reviewer === '' || token === '') {
-        throw new Error('Invalid environment: REVIEW_API_TOKENS must look like "name:token,name:token"');
-      }
-      return { reviewer, token };
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '')
+    .map((entry) => {
+      const [name, token, projectList, ...rest] = entry.split(':').map((part) => part.trim());
+      if (!name || !token || rest.length > 0) throw new Error(malformed);
+      if (projectList === undefined) return { reviewer: name, token };
+      if (!/^[1-9]\d{0,9}(\+[1-9]\d{0,9})*$/.test(projectList)) throw new Error(malformed);
+      return { reviewer: name, token, projects: projectList.split('+').map(Number) };
     });
 }

@@ -4,11 +4,13 @@ import type {
   DatabaseActivities,
   FetchActivities,
   GenerationActivities,
+  RoundActivities,
 } from '../src/domain/activity-types';
 import {
   analyzeAssetOptions,
   awaitGenerationOptions,
   databaseOptions,
+  roundQueryOptions,
   storeAssetOptions,
   submitGenerationOptions,
 } from './activity-options';
@@ -19,3 +21,4 @@ export const { awaitGeneration } = proxyActivities<GenerationActivities>(awaitGe
 export const { storeAsset } = proxyActivities<FetchActivities>(storeAssetOptions);
 export const { analyzeAsset } = proxyActivities<AnalysisActivities>(analyzeAssetOptions);
 export const db = proxyActivities<DatabaseActivities>(databaseOptions);
+export const { findRoundInProgress } = proxyActivities<RoundActivities>(roundQueryOptions);

@@ -83,3 +83,13 @@ export const databaseOptions: ActivityOptions = {
     maximumInterval: '30 seconds',
   },
 };
+
+// A question to Temporal about another workflow: as cheap and as safe to retry as a read.
+export const roundQueryOptions: ActivityOptions = {
+  startToCloseTimeout: '30 seconds',
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '30 seconds',
+  },
+};

@@ -1,23 +1,12 @@
 import { ActivityFailure, ApplicationFailure, isCancellation } from '@temporalio/workflow';
-import type { SceneAnalysisResult } from '../src/domain/analysis';
-import type { AssetRef } from '../src/domain/asset';
+import type { RoundAsset } from '../src/domain/inputs';
 import type { RegenerationPolicy } from '../src/domain/policy';
-import type { ProviderName } from '../src/domain/provider';
 import type { AttemptFailure, RegenerationAttempt } from '../src/domain/regeneration';
 import { generateAndJudge, roundUsd, type GenerationPlan, type Receipt } from './generate-and-judge';
 import { attemptOutcome } from './rules/outcome';
 
 /** What the scene stands on now: its own asset before the round, or the last attempt that beat it. */
-export interface CurrentAsset {
-  score: number;
-  analysis: SceneAnalysisResult;
-  assetUrl?: string;
-  /** The stored copy's details, when this asset was stored during the round. */
-  assetRef?: AssetRef;
-  provider: ProviderName;
-  /** The attempt that produced it, within its round; absent for the asset the round started from. */
-  attemptNumber?: number;
-}
+export type CurrentAsset = RoundAsset;
 
 /** An attempt that produced a judged asset, as the asset the scene now stands on. */
 export function currentFrom(attempt: RegenerationAttempt): CurrentAsset {
@@ -67,7 +56,20 @@ export async function runAttempt(plan: AttemptPlan): Promise<RegenerationAttempt
       providerTaskId: receipt.providerTaskId,
     };
   } catch (error) {
-    if (isCancellation(error) || !(error instanceof ActivityFailure)) throw error;
+    if (isCancellation(error)) {
+      throw new AttemptCancelled(
+        {
+          ...base,
+          result: 'failed',
+          scoreAfter: 0,
+          failure: { type: 'cancelled', message: 'The round was cancelled during this attempt' },
+          costUsd: roundUsd(receipt.costUsd),
+          providerTaskId: receipt.providerTaskId,
+        },
+        error,
+      );
+    }
+    if (!(error instanceof ActivityFailure)) throw error;
     return {
       ...base,
       result: 'failed',
@@ -77,6 +79,20 @@ export async function runAttempt(plan: AttemptPlan): Promise<RegenerationAttempt
       costUsd: roundUsd(receipt.costUsd),
       providerTaskId: receipt.providerTaskId,
     };
+  }
+}
+
+/**
+ * The round was cancelled while this attempt ran: the attempt as far as it got (what it already
+ * cost, its provider task) so the round can record the money spent before it ends.
+ */
+export class AttemptCancelled extends Error {
+  override readonly name = 'AttemptCancelled';
+  constructor(
+    readonly attempt: RegenerationAttempt,
+    override readonly cause: unknown,
+  ) {
+    super('Attempt cancelled');
   }
 }
 

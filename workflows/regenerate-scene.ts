@@ -1,17 +1,34 @@
-import { ApplicationFailure, workflowInfo } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  continueAsNew,
+  isCancellation,
+  patched,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { checkRegenerateSceneInput } from '../src/domain/input-checks';
 import type { RegenerateSceneInput } from '../src/domain/inputs';
 import type { RegenerationPolicy } from '../src/domain/policy';
 import type { ProviderName } from '../src/domain/provider';
-import type { RegenerationOutcome, RegenerationResult } from '../src/domain/regeneration';
+import type { RegenerationAttempt, RegenerationOutcome, RegenerationResult } from '../src/domain/regeneration';
 import { pipelineSceneOf } from '../src/domain/scene';
 import { db } from './activities';
-import { runAttempt, type CurrentAsset } from './attempt';
+import { AttemptCancelled, runAttempt, type CurrentAsset } from './attempt';
 import { awaitReview, ReviewInbox, type Review } from './review-wait';
 import { RoundRecord } from './round-record';
+import { shouldContinueAsNew } from './rules/continue-as-new';
+import { entryStatusFor } from './rules/ending';
 import { resolvePolicy } from './rules/policy';
+
 import { improvedPrompt } from './rules/prompt';
 import { providerForAttempt, sceneKind } from './rules/provider-choice';
+
+/** Marks runs that close their records on this ending; older recorded runs replay without it. */
+export const PATCH_CANCEL_CLEANS_UP = 'cancel-cleans-up';
+/** Marks runs that continue as new between reviewer rounds. */
+export const PATCH_CONTINUE_AS_NEW = 'continue-as-new-between-rounds';
 
 /** What a person asked of a round: their prompt and provider take the place of the scene's. */
 interface RoundDirection {
@@ -27,37 +44,118 @@ export async function regenerateSceneWorkflow(rawInput: RegenerateSceneInput): P
   const input = checkedInput(rawInput);
   const { scene } = input;
   const policy = resolvePolicy(input.policy);
-  const record = new RoundRecord(scene, policy);
+  const { carried } = input;
+  const record = new RoundRecord(scene, policy, carried);
   const inbox = new ReviewInbox(record);
-  let escalated = false;
+  // A run continued from another only exists because a reviewer sent the round back.
+  let escalated = carried !== undefined;
 
   // Attempts and queue entries belong to the scene's record, and a round started directly (by an
-  // operator or the API) may be the first to know the scene and its starting point.
-  await db.saveScene({
-    scene: pipelineSceneOf(scene),
-    project: input.project,
-    current: { assetUrl: scene.currentAssetUrl, analysis: scene.analysisResult },
-  });
+  // operator or the API) may be the first to know the scene and its starting point. A continued
+  // run's scene is stored already.
+  if (!carried) {
+    await db.saveScene({
+      scene: pipelineSceneOf(scene),
+      project: input.project,
+      current: { assetUrl: scene.currentAssetUrl, analysis: scene.analysisResult },
+    });
+  }
 
-  let direction: RoundDirection = { personPrompt: input.customPrompt, provider: scene.currentProvider };
-  for (;;) {
-    const roundStart = record.current;
-    if (await runRound(input, policy, record, direction)) return finish('passed', record.current);
+  const roundStartOfRun = carried?.runStart ?? record.current;
+  const firstRoundOfRun = record.state.round;
+  let direction: RoundDirection = carried
+    ? { personPrompt: carried.personPrompt, provider: carried.provider }
+    : { personPrompt: input.customPrompt, provider: scene.currentProvider };
+  try {
+    for (;;) {
+      const roundStart = record.current;
+      if (await runRound(input, policy, record, direction)) return await finish('passed', record.current);
 
-    escalated = true;
-    const review = await awaitReview(record, inbox, scene, policy);
-    if (review === undefined) return finish('review_timed_out', record.current, { needsUserReview: true });
-    const { decision } = review;
-    if (decision.action === 'approve') return finish('approved', record.approvedAsset(decision.attemptNumber, roundStart), { review });
-    if (decision.action === 'reject') return finish('rejected', record.current, { review });
+      escalated = true;
+      const review = await awaitReview(record, inbox, scene, policy);
+      if (review === undefined) return await finish('review_timed_out', record.current, { needsUserReview: true });
+      const { decision } = review;
+      if (decision.action === 'approve') {
+        return await finish('approved', record.approvedAsset(decision.attemptNumber, roundStart), { review });
+      }
+      if (decision.action === 'reject') return await finish('rejected', record.current, { review });
 
-    // regenerate: another round from the current best, with the reviewer's prompt and provider.
-    direction = { personPrompt: decision.customPrompt, provider: decision.provider ?? record.current.provider };
-    record.startNextRound();
+      // regenerate: another round from the current best, with the reviewer's prompt and provider.
+      direction = { personPrompt: decision.customPrompt, provider: decision.provider ?? record.current.provider };
+      record.startNextRound();
+      const { historyLength, continueAsNewSuggested } = workflowInfo();
+      const switchRuns =
+        shouldContinueAsNew({
+          roundsInRun: record.state.round - firstRoundOfRun,
+          historyLength,
+          suggestedByServer: continueAsNewSuggested,
+        }) && patched(PATCH_CONTINUE_AS_NEW);
+      if (switchRuns) {
+        // A signal that arrived with the decision is handled (and refused: not awaiting review)
+        // in this run, not dropped by the switch.
+        await condition(allHandlersFinished);
+        return await continueAsNew<typeof regenerateSceneWorkflow>({
+          ...input,
+          customPrompt: undefined,
+          carried: {
+            round: record.state.round,
+            attempts: record.state.attempts,
+            current: record.current,
+            runStart: roundStartOfRun,
+            personPrompt: direction.personPrompt,
+            provider: direction.provider,
+            runsBefore: (carried?.runsBefore ?? 0) + 1,
+          },
+        });
+      }
+    }
+  } catch (error) {
+    const cancelled = error instanceof AttemptCancelled ? error.cause : error;
+    // Rounds recorded before this marker ended cancelled without touching the records.
+    if (!isCancellation(cancelled) || !patched(PATCH_CANCEL_CLEANS_UP)) throw cancelled;
+    return await CancellationScope.nonCancellable(() =>
+      endCancelled(error instanceof AttemptCancelled ? error.attempt : undefined),
+    );
+  }
+
+  /**
+   * SPEC.md "How a round ends", cancelled: the money already spent is recorded, the entry (if the
+   * round waited on one) is closed as cancelled, and the scene gets back what it had before.
+   */
+  async function endCancelled(attemptInFlight: RegenerationAttempt | undefined): Promise<RegenerationResult> {
+    const { workflowId } = workflowInfo();
+    if (attemptInFlight) {
+      record.state.attempts.push(attemptInFlight);
+      await db.recordAttempt({ workflowId, sceneId: scene.id, projectId: scene.projectId, attempt: attemptInFlight });
+    }
+    const entryId = record.state.reviewEntryId;
+    if (entryId !== undefined) {
+      await db.endReviewEntry({
+        entryId,
+        workflowId,
+        round: record.state.round,
+        status: entryStatusFor('cancelled') as 'cancelled',
+        reason: 'The round was cancelled',
+        endedAt: new Date().toISOString(),
+      });
+      record.state.reviewEntryId = undefined;
+    }
+    await db.restoreSceneAfterCancel({ workflowId, sceneId: scene.id });
+    record.state.attempt = 0;
+    record.current = roundStartOfRun;
+    record.state.currentScore = roundStartOfRun.score;
+    record.setStatus('cancelled');
+    return {
+      success: false,
+      outcome: 'cancelled',
+      finalScore: roundStartOfRun.score,
+      attempts: record.state.attempts,
+      escalatedToUser: escalated,
+    };
   }
 
   async function finish(
-    outcome: RegenerationOutcome,
+    outcome: Exclude<RegenerationOutcome, 'cancelled'>,
     final: CurrentAsset,
     ending: { needsUserReview?: boolean; review?: Review } = {},
   ): Promise<RegenerationResult> {
@@ -103,16 +201,18 @@ async function runRound(
   const fallbackOrder = policy.providerFallbackOrder[kind];
   for (let attemptNumber = 1; attemptNumber <= policy.maxAttempts; attemptNumber++) {
     state.attempt = attemptNumber;
+    const provider = providerForAttempt({
+      attemptNumber,
+      currentProvider: direction.provider,
+      contentType: scene.contentType,
+      fallbackOrder,
+    });
+    record.tell(`generating with ${provider}`);
     const attempt = await runAttempt({
       idempotencyKey: `${workflowId}/${runId}/${state.round}/${attemptNumber}`,
       round: state.round,
       attemptNumber,
-      provider: providerForAttempt({
-        attemptNumber,
-        currentProvider: direction.provider,
-        contentType: scene.contentType,
-        fallbackOrder,
-      }),
+      provider,
       prompt: improvedPrompt({
         attemptNumber,
         visualDirection: scene.visualDirection,

@@ -1,4 +1,4 @@
-import { condition, getExternalWorkflowHandle, log, setHandler, workflowInfo } from '@temporalio/workflow';
+import { condition, getExternalWorkflowHandle, log, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Duration } from '@temporalio/common';
 import { checkUserDecision } from '../src/domain/input-checks';
 import type { RegenerationPolicy } from '../src/domain/policy';
@@ -8,6 +8,11 @@ import { db } from './activities';
 import { regenerationEscalatedSignal, userDecisionSignal } from './messages';
 import type { RoundRecord } from './round-record';
 import { decisionProblem, reviewTimeoutDecision } from './rules/decision';
+import { entryStatusFor } from './rules/ending';
+
+/** Marks runs that close their records on this ending; older recorded runs replay without it. */
+export const PATCH_EXPIRE_ENTRY_ON_TIMEOUT = 'review-timeout-expires-entry';
+
 
 export type Review = NonNullable<RegenerationResult['review']>;
 
@@ -64,6 +69,7 @@ export async function awaitReview(
     attempts: record.roundAttempts(),
     escalatedAt: state.awaitingReviewSince,
   });
+  state.reviewEntryId = entryId;
   await tellParentOnce(record);
 
   const decided = policy.reviewTimeout
@@ -71,12 +77,27 @@ export async function awaitReview(
     : await condition(() => inbox.pending !== undefined).then(() => true);
   if (!decided) {
     inbox.pending = reviewTimeoutDecision(policy);
-    if (inbox.pending === undefined) return undefined;
+    if (inbox.pending === undefined) {
+      // Rounds recorded before this marker ended with their entry left pending.
+      if (patched(PATCH_EXPIRE_ENTRY_ON_TIMEOUT)) {
+        await db.endReviewEntry({
+          entryId,
+          workflowId,
+          round: state.round,
+          status: entryStatusFor('timed_out_without_action') as 'expired',
+          reason: `No decision within ${policy.reviewTimeout}`,
+          endedAt: new Date().toISOString(),
+        });
+      }
+      state.reviewEntryId = undefined;
+      return undefined;
+    }
   }
   const decision = inbox.pending!;
   const decidedAt = new Date().toISOString();
   state.decision = decision;
   await db.closeReviewEntry({ entryId, workflowId, round: state.round, decision, decidedAt });
+  state.reviewEntryId = undefined;
   // Cleared only now, in the same step that leaves awaiting_review: while the entry was being
   // closed, a duplicate signal (a double click) had to find a decision already taken, or it
   // would have stayed pending and decided the next round's review without a person.

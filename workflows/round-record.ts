@@ -1,8 +1,10 @@
-import { setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { RegenerationPolicy } from '../src/domain/policy';
 import type { RegenerationAttempt, RegenerationState, RegenerationStatus } from '../src/domain/regeneration';
 import type { SceneForRegeneration } from '../src/domain/scene';
+import type { CarriedRound } from '../src/domain/inputs';
 import { currentFrom, type CurrentAsset } from './attempt';
+import { roundDetails } from './rules/round-story';
 import { BestScoreKey, getRegenerationStateQuery, ProjectIdKey, RegenStatusKey, SceneIdKey } from './messages';
 
 /**
@@ -13,8 +15,8 @@ export class RoundRecord {
   readonly state: RegenerationState;
   current: CurrentAsset;
 
-  constructor(scene: SceneForRegeneration, policy: RegenerationPolicy) {
-    this.current = {
+  constructor(scene: SceneForRegeneration, policy: RegenerationPolicy, carried?: CarriedRound) {
+    this.current = carried?.current ?? {
       score: scene.analysisResult.overallScore,
       analysis: scene.analysisResult,
       assetUrl: scene.currentAssetUrl,
@@ -23,11 +25,11 @@ export class RoundRecord {
     this.state = {
       sceneId: scene.id,
       status: 'regenerating',
-      round: 1,
+      round: carried?.round ?? 1,
       attempt: 0,
       maxAttempts: policy.maxAttempts,
       currentScore: this.current.score,
-      attempts: [],
+      attempts: carried ? [...carried.attempts] : [],
     };
     setHandler(getRegenerationStateQuery, () => this.state);
     upsertSearchAttributes([
@@ -37,8 +39,14 @@ export class RoundRecord {
     this.setStatus('regenerating');
   }
 
+  /** The round's story so far for the Web UI ("current details"); not a command, so replay-safe. */
+  tell(doing?: string): void {
+    setCurrentDetails(roundDetails(this.state, doing));
+  }
+
   setStatus(status: RegenerationStatus): void {
     this.state.status = status;
+    this.tell();
     upsertSearchAttributes([
       { key: RegenStatusKey, value: status },
       { key: BestScoreKey, value: this.current.score },

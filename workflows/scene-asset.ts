@@ -4,6 +4,7 @@ import {
   condition,
   isCancellation,
   ParentClosePolicy,
+  patched,
   setHandler,
   startChild,
   workflowInfo,
@@ -15,7 +16,7 @@ import { checkSceneAssetInput } from '../src/domain/input-checks';
 import type { SceneAssetInput } from '../src/domain/inputs';
 import { sceneForRegeneration } from '../src/domain/scene';
 import { regenerationWorkflowId } from '../src/domain/workflow-ids';
-import { db } from './activities';
+import { db, findRoundInProgress } from './activities';
 import { describeFailure } from './attempt';
 import { generateAndJudge, roundUsd, type JudgedAsset, type Receipt } from './generate-and-judge';
 import { regenerationEscalatedSignal } from './messages';
@@ -23,6 +24,10 @@ import { regenerateSceneWorkflow } from './regenerate-scene';
 import { needsRegeneration } from './rules/outcome';
 import { resolvePolicy } from './rules/policy';
 import { sceneKind } from './rules/provider-choice';
+import { roundSummary } from './rules/round-story';
+
+/** Marks runs that ask whether the scene's round still runs before doing anything. */
+export const PATCH_CHECK_ROUND_FIRST = 'pipeline-checks-round-first';
 
 /**
  * The pipeline's step for one scene: store it, make its first asset with the scene's provider,
@@ -43,6 +48,18 @@ export async function sceneAssetWorkflow(rawInput: SceneAssetInput): Promise<Sce
     escalation = state;
   });
 
+  // Before anything is paid for or rewritten: a scene in review belongs to its round until the
+  // round ends. Runs recorded before this marker went straight on.
+  if (patched(PATCH_CHECK_ROUND_FIRST)) {
+    const running = await findRoundInProgress({ sceneId: scene.id });
+    if (running !== undefined) {
+      throw ApplicationFailure.nonRetryable(
+        `Scene ${scene.id} is already in review: its round ${running.workflowId} is ${running.status}; ` +
+          'decide or cancel that round first',
+        'already_in_review',
+      );
+    }
+  }
   await db.saveScene({ scene, project });
   const first = await firstAsset();
   if (!needsRegeneration(first.analysis, policy)) {
@@ -118,6 +135,7 @@ export async function sceneAssetWorkflow(rawInput: SceneAssetInput): Promise<Sce
     try {
       return await startChild(regenerateSceneWorkflow, {
         workflowId: regenerationWorkflowId(scene.id),
+        staticSummary: roundSummary({ ...scene, currentProvider: scene.provider }, project?.name),
         // The round outlives this step while it waits for a reviewer.
         parentClosePolicy: ParentClosePolicy.ABANDON,
         args: [

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { Client } from '@temporalio/client';
-import { checkSceneAssetInput, checkStoryboard } from '../domain/input-checks';
+import { checkSceneAssetInput, checkStoryboard, normalProviderName } from '../domain/input-checks';
 import { isProviderName, PROVIDER_NAMES } from '../domain/provider';
 import type { Checked } from '../domain/shape-check';
-import { CommandError, decide, showRegenerationState } from './operator-commands';
+import { cancel, CommandError, decide, showRegenerationState } from './operator-commands';
 import { startSceneAsset, startStoryboard } from './scene-pipeline';
 
 export const USAGE = `Usage: client <command>
@@ -15,6 +15,8 @@ export const USAGE = `Usage: client <command>
   decide <sceneId> approve [--attempt N] --reviewer NAME [--note TEXT]
   decide <sceneId> reject --reviewer NAME [--note TEXT]
   decide <sceneId> regenerate [--prompt TEXT] [--provider NAME] --reviewer NAME [--note TEXT]
+  cancel <sceneId>                     cancel the scene's running round (it closes its queue entry
+                                       and gives the scene back its status from before the round)
 
 Connects with TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE and TEMPORAL_TASK_QUEUE.`;
 
@@ -53,6 +55,12 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
       case 'decide': {
         const { sceneId, decision } = decisionArguments(rest);
         printJson(deps, await decide(await deps.client(), sceneId, decision));
+        return 0;
+      }
+      case 'cancel': {
+        const [id] = positionals(rest, 1, 'cancel <sceneId>');
+        const sceneId = sceneIdArgument(id);
+        printJson(deps, await cancel(await deps.client(), sceneId));
         return 0;
       }
       case undefined:
@@ -111,10 +119,11 @@ function decisionArguments(args: string[]): { sceneId: number; decision: Record<
   }
   if (values.prompt !== undefined) decision.customPrompt = values.prompt;
   if (values.provider !== undefined) {
-    if (!isProviderName(values.provider)) {
+    const provider = normalProviderName(values.provider);
+    if (!isProviderName(provider)) {
       throw new CommandError(`--provider must be one of ${PROVIDER_NAMES.join(', ')}`);
     }
-    decision.provider = values.provider;
+    decision.provider = provider;
   }
   return { sceneId: sceneIdArgument(id), decision };
 }

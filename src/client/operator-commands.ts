@@ -3,7 +3,7 @@ import { checkUserDecision } from '../domain/input-checks';
 import type { RegenerationState, UserDecision } from '../domain/regeneration';
 import { decisionProblem } from '../../workflows/rules/decision';
 import { regenerationWorkflowId } from '../domain/workflow-ids';
-import { queryRegenerationState, signalDecision } from './regeneration-round';
+import { cancelRound, queryRegenerationState, RoundNotRunningError, signalDecision, type WorkflowRef } from './regeneration-round';
 
 /** A mistake the operator can fix (bad arguments, wrong moment); shown without a stack trace. */
 export class CommandError extends Error {
@@ -40,4 +40,14 @@ export async function decide(
   const workflowId = regenerationWorkflowId(sceneId);
   await signalDecision(client, { workflowId }, decision);
   return { workflowId, decision };
+}
+
+/** Asks the scene's running round to cancel; the round does the cleaning up itself. */
+export async function cancel(client: Client, sceneId: number): Promise<WorkflowRef & { cancelRequested: true }> {
+  try {
+    return { ...(await cancelRound(client, sceneId)), cancelRequested: true };
+  } catch (error) {
+    if (error instanceof RoundNotRunningError) throw new CommandError(`Scene ${sceneId} has no regeneration round running`);
+    throw error;
+  }
 }

@@ -9,6 +9,8 @@ import type { RegenerateSceneInput } from '../domain/inputs';
 import { REGENERATE_SCENE_WORKFLOW, regenerationWorkflowId } from '../domain/workflow-ids';
 import type { regenerateSceneWorkflow } from '../../workflows/regenerate-scene';
 import { getRegenerationStateQuery, userDecisionSignal } from '../../workflows/messages';
+import { findRoundInProgress } from './round-status';
+import { roundSummary } from '../../workflows/rules/round-story';
 
 /*
  * Everything a program outside the worker does to a regeneration round: start it, ask where it
@@ -54,6 +56,7 @@ export async function startRegenerationRound(
       taskQueue,
       workflowId,
       args: [input],
+      staticSummary: roundSummary(input.scene, input.project?.name),
     });
     return { workflowId, runId: handle.firstExecutionRunId };
   } catch (error) {
@@ -96,4 +99,21 @@ export async function signalDecision(
     if (error instanceof WorkflowNotFoundError) throw new RoundNotRunningError(target.workflowId);
     throw error;
   }
+}
+
+/**
+ * Asks the scene's running round to cancel. The round itself records what it spent, closes its
+ * queue entry and restores the scene (SPEC.md "How a round ends"); this only delivers the request.
+ */
+export async function cancelRound(client: Client, sceneId: number): Promise<WorkflowRef> {
+  const running = await findRoundInProgress(client, sceneId);
+  if (running === undefined) throw new RoundNotRunningError(regenerationWorkflowId(sceneId));
+  try {
+    await client.workflow.getHandle(running.workflowId, running.runId).cancel();
+  } catch (error) {
+    // It ended between the look and the request.
+    if (error instanceof WorkflowNotFoundError) throw new RoundNotRunningError(running.workflowId);
+    throw error;
+  }
+  return { workflowId: running.workflowId, runId: running.runId };
 }

@@ -1,7 +1,13 @@
 import { sql, type ExpressionBuilder, type Kysely, type Transaction } from 'kysely';
-import type { CloseReviewEntryRequest, EscalateToReviewRequest, RecordAttemptRequest } from '../domain/activity-types';
+import type {
+  CloseReviewEntryRequest,
+  EndReviewEntryRequest,
+  EscalateToReviewRequest,
+  RecordAttemptRequest,
+  RestoreSceneRequest,
+} from '../domain/activity-types';
 import { RequestRejectedError } from './errors';
-import { toJson, type DatabaseSchema } from './schema';
+import { toJson, type DatabaseSchema, type SceneStatus } from './schema';
 
 /** A request whose run id is settled: '' when the caller ran outside any workflow run. */
 export type Resolved<T extends { runId?: string }> = T & { runId: string };
@@ -85,6 +91,7 @@ export async function escalateToReview(
       .updateTable('scenes')
       .set({
         status: 'awaiting_review',
+        status_before_round: statusBeforeRound,
         needs_user_review: true,
         latest_workflow_id: request.workflowId,
         latest_run_id: runId,
@@ -149,7 +156,83 @@ function markRegenerating(
 ) {
   return executor
     .updateTable('scenes')
-    .set({ status: 'regenerating', latest_workflow_id: workflowId, latest_run_id: runId, updated_at: sql`now()` })
+    .set({
+      status: 'regenerating',
+      status_before_round: statusBeforeRound,
+      latest_workflow_id: workflowId,
+      latest_run_id: runId,
+      updated_at: sql`now()`,
+    })
     .where('id', '=', sceneId)
     .execute();
+}
+
+/** The status the scene had when its round began: kept while the round moves it between its own statuses. */
+const statusBeforeRound = sql<SceneStatus | null>`case when scenes.status in ('regenerating', 'awaiting_review')
+  then scenes.status_before_round else scenes.status end`;
+
+/**
+ * Closes an entry no person decided: the review timed out with nothing to do (`expired`) or the
+ * round was cancelled. A decided entry stays decided; `closed` is false when nothing changed.
+ */
+export async function endReviewEntry(
+  kysely: Kysely<DatabaseSchema>,
+  request: EndReviewEntryRequest,
+): Promise<{ closed: boolean }> {
+  const closed = await kysely
+    .updateTable('review_queue')
+    .set({ status: request.status, close_reason: request.reason, decided_at: request.endedAt })
+    .where('id', '=', request.entryId)
+    .where('status', '=', 'pending')
+    .returning('id')
+    .executeTakeFirst();
+  return { closed: closed !== undefined };
+}
+
+/**
+ * A cancelled round leaves the scene as it found it. The round's attempts never touched the
+ * scene's asset (only an ending does), so only the status comes back; a scene no round had
+ * marked is left alone.
+ */
+export async function restoreSceneAfterCancel(kysely: Kysely<DatabaseSchema>, request: RestoreSceneRequest): Promise<void> {
+  const restored = sql<SceneStatus>`coalesce(scenes.status_before_round,
+    case when scenes.analysis is null then 'new' else 'analyzed' end)`;
+  await kysely
+    .updateTable('scenes')
+    .set({
+      status: restored,
+      needs_user_review: sql<boolean>`${restored} = 'review_timed_out'`,
+      status_before_round: null,
+      updated_at: sql`now()`,
+    })
+    .where('id', '=', request.sceneId)
+    .where('status', 'in', ['regenerating', 'awaiting_review'])
+    .execute();
+}
+
+/**
+ * Closes an entry whose run ended without closing it (terminated, or replaced by a reset), so no
+ * entry stays pending for a run that can no longer carry a decision out.
+ */
+export async function supersedeReviewEntry(
+  kysely: Kysely<DatabaseSchema>,
+  entryId: number,
+  reason: string,
+): Promise<{ closed: boolean }> {
+  const closed = await kysely
+    .updateTable('review_queue')
+    .set({ status: 'superseded', close_reason: reason, decided_at: sql`now()` })
+    .where('id', '=', entryId)
+    .where('status', '=', 'pending')
+    .returning('id')
+    .executeTakeFirst();
+  return { closed: closed !== undefined };
+}
+
+/**
+ * A run made by a reset inside the review wait (or a continue-as-new) waits on its predecessor's
+ * entry: the entry follows it, so a decision sent for the entry reaches the run that waits.
+ */
+export async function moveReviewEntryToRun(kysely: Kysely<DatabaseSchema>, entryId: number, runId: string): Promise<void> {
+  await kysely.updateTable('review_queue').set({ run_id: runId }).where('id', '=', entryId).where('status', '=', 'pending').execute();
 }

@@ -2,7 +2,7 @@ import type { ColumnType, Generated } from 'kysely';
 import type { AssetRef } from '../domain/asset';
 import type { BrandProfile } from '../domain/brand';
 import type { SceneAnalysisResult } from '../domain/analysis';
-import { REGENERATION_STATUSES, type AttemptFailure, type RegenerationAttempt, type UserDecision } from '../domain/regeneration';
+import type { AttemptFailure, RegenerationAttempt, ReviewEntryStatus, UserDecision } from '../domain/regeneration';
 
 /**
  * JSON columns are written as JSON text: `pg` would send a JS array as a PostgreSQL array
@@ -17,12 +17,27 @@ export function toJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** Where a scene stands, from the pipeline's first save to the end of its latest round. */
-export const SCENE_STATUSES = ['new', 'analyzed', ...REGENERATION_STATUSES] as const;
+/**
+ * Where a scene stands, from the pipeline's first save to the end of its latest round. A
+ * cancelled round gives the scene back the status it had, so `cancelled` is no scene status.
+ */
+export const SCENE_STATUSES = [
+  'new',
+  'analyzed',
+  'regenerating',
+  'awaiting_review',
+  'passed',
+  'approved',
+  'rejected',
+  'review_timed_out',
+] as const;
 export type SceneStatus = (typeof SCENE_STATUSES)[number];
 
-export const REVIEW_ENTRY_STATUSES = ['pending', 'decided'] as const;
-export type ReviewEntryStatus = (typeof REVIEW_ENTRY_STATUSES)[number];
+/**
+ * `decided` by a person or the review-timeout policy; `expired` when the review timed out with
+ * nothing to do; `cancelled` with its round; `superseded` when its run was terminated or reset.
+ */
+export { REVIEW_ENTRY_STATUSES, type ReviewEntryStatus } from '../domain/regeneration';
 
 export interface ProjectsTable {
   /** Supplied by the pipeline, which owns project identity. */
@@ -55,6 +70,8 @@ export interface ScenesTable {
   /** The regeneration workflow (and run) that last touched the scene. */
   latest_workflow_id: string | null;
   latest_run_id: string | null;
+  /** What a cancelled round gives back: the status the scene had when its round began. */
+  status_before_round: ColumnType<SceneStatus | null, SceneStatus | null | undefined, SceneStatus | null>;
   /** The scene-asset workflow that made the first asset, and what that asset and its analysis cost. */
   asset_workflow_id: string | null;
   initial_cost_usd: number | null;
@@ -101,6 +118,8 @@ export interface ReviewQueueTable {
   decision: NullableJsonColumn<UserDecision>;
   decided_by: string | null;
   decided_at: NullableTimestamp;
+  /** Why an entry no person decided was closed (timeout, cancellation, the run gone). */
+  close_reason: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Timestamp;
 }
 

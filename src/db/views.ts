@@ -80,6 +80,7 @@ export function toReviewEntryView(row: Selectable<ReviewQueueTable>): ReviewEntr
     decision: row.decision ?? undefined,
     decidedBy: row.decided_by ?? undefined,
     decidedAt: row.decided_at ? iso(row.decided_at) : undefined,
+    closeReason: row.close_reason ?? undefined,
     createdAt: iso(row.created_at),
   });
 }

@@ -125,12 +125,36 @@ export interface CloseReviewEntryRequest {
   decidedAt: string;
 }
 
+export interface EndReviewEntryRequest {
+  entryId: number;
+  workflowId: string;
+  round: number;
+  /** SPEC.md "How a round ends": a review timeout with nothing to do, or a cancelled round. */
+  status: 'expired' | 'cancelled';
+  reason: string;
+  endedAt: string;
+}
+
+export interface RestoreSceneRequest {
+  workflowId: string;
+  sceneId: number;
+}
+
+/** A regeneration round that is still running for a scene, as Temporal describes it. */
+export interface RoundInProgress {
+  workflowId: string;
+  runId: string;
+  /** The round's RegenStatus search attribute: regenerating or awaiting_review. */
+  status: string;
+}
+
 export interface SaveSceneOutcomeRequest {
   workflowId: string;
   /** See RecordAttemptRequest.runId. */
   runId?: string;
   sceneId: number;
-  outcome: RegenerationOutcome;
+  /** A cancelled round writes its ending with restoreSceneAfterCancel instead. */
+  outcome: Exclude<RegenerationOutcome, 'cancelled'>;
   finalScore: number;
   needsUserReview: boolean;
   /**
@@ -177,9 +201,20 @@ export interface DatabaseActivities {
   recordAttempt(request: RecordAttemptRequest): Promise<void>;
   escalateToReview(request: EscalateToReviewRequest): Promise<{ entryId: number }>;
   closeReviewEntry(request: CloseReviewEntryRequest): Promise<void>;
+  endReviewEntry(request: EndReviewEntryRequest): Promise<void>;
+  restoreSceneAfterCancel(request: RestoreSceneRequest): Promise<void>;
   saveSceneOutcome(request: SaveSceneOutcomeRequest): Promise<void>;
   saveScene(request: SaveSceneRequest): Promise<void>;
   saveSceneAnalysis(request: SaveSceneAnalysisRequest): Promise<void>;
 }
 
-export type SceneActivities = GenerationActivities & FetchActivities & AnalysisActivities & DatabaseActivities;
+export interface RoundActivities {
+  /** The scene's regeneration round, when one is running or awaiting review; undefined otherwise. */
+  findRoundInProgress(request: { sceneId: number }): Promise<RoundInProgress | undefined>;
+}
+
+export type SceneActivities = GenerationActivities &
+  FetchActivities &
+  AnalysisActivities &
+  DatabaseActivities &
+  RoundActivities;

@@ -5,7 +5,7 @@
  */
 import { ISSUE_CATEGORIES, ISSUE_SEVERITIES, RECOMMENDATIONS, type IssueCategory, type SceneAnalysisResult, type SceneIssue } from './analysis';
 import type { BrandProfile, ProjectRef } from './brand';
-import type { RegenerateSceneInput, SceneAssetInput } from './inputs';
+import type { CarriedRound, RegenerateSceneInput, RoundAsset, SceneAssetInput } from './inputs';
 import { DURATION_PATTERN, REVIEW_TIMEOUT_ACTIONS, type PartialPolicy, type RegenerationPolicy } from './policy';
 import { PROVIDER_NAMES, type ProviderName } from './provider';
 import { DECISION_ACTIONS, DECISION_LIMITS, type UserDecision } from './regeneration';
@@ -24,6 +24,7 @@ export function checkRegenerateSceneInput(raw: unknown): Checked<RegenerateScene
     trigger: check.optional(input.trigger, (v) => check.oneOf(v, 'trigger', ['auto', 'manual'] as const)),
     requestedBy: check.optional(input.requestedBy, (v) => check.string(v, 'requestedBy')),
     customPrompt: check.optional(input.customPrompt, (v) => personPrompt(check, v, 'customPrompt')),
+    carried: check.optional(input.carried, (v) => carriedRound(check, v, 'carried')),
   }) as RegenerateSceneInput;
   return check.result(scene && value);
 }
@@ -129,7 +130,7 @@ function sceneFields(check: ShapeCheck, scene: Record<string, unknown>, path: st
     sceneType: check.string(scene.sceneType, join(path, 'sceneType')),
     contentType: check.string(scene.contentType, join(path, 'contentType')),
     narration: check.string(scene.narration, join(path, 'narration')),
-    visualDirection: check.string(scene.visualDirection, join(path, 'visualDirection'), { min: 1 }),
+    visualDirection: nonBlank(check, scene.visualDirection, join(path, 'visualDirection')),
     duration: check.number(scene.duration, join(path, 'duration'), { min: 0 }),
     aspectRatio: check.optional(scene.aspectRatio, (v) => check.string(v, join(path, 'aspectRatio'))),
   }) as Scene;
@@ -209,7 +210,8 @@ function brandProfile(check: ShapeCheck, raw: unknown, path: string): BrandProfi
   const before = check.problems.length;
   const value = defined(
     Object.fromEntries(
-      BRAND_FIELDS.map((field) => [field, check.optional(profile[field], (v) => check.string(v, join(path, field)))]),
+      // An empty phrase would add ", ," to every prompt; leaving the field out keeps the default.
+      BRAND_FIELDS.map((field) => [field, check.optional(profile[field], (v) => nonBlank(check, v, join(path, field), 'leave it out for the default'))]),
     ),
   ) as BrandProfile;
   return check.problems.length === before ? value : undefined;
@@ -244,13 +246,60 @@ function partialPolicy(check: ShapeCheck, raw: unknown, path: string): PartialPo
   return check.problems.length === before ? value : undefined;
 }
 
+/** Provider names are matched whatever their case ("Kling" is kling) and stored in lower case. */
 function providerName(check: ShapeCheck, raw: unknown, path: string): ProviderName | undefined {
-  return check.oneOf(raw, path, PROVIDER_NAMES);
+  return check.oneOf(normalProviderName(raw), path, PROVIDER_NAMES);
 }
 
-/** A person's prompt: whitespace alone says nothing, so it is refused rather than sent. */
+export function normalProviderName(raw: unknown): unknown {
+  return typeof raw === 'string' ? raw.trim().toLowerCase() : raw;
+}
+
+/** A person's prompt: whitespace alone says nothing, so it is refused rather than sent; the rest is trimmed. */
 function personPrompt(check: ShapeCheck, raw: unknown, path: string): string | undefined {
   const prompt = check.string(raw, path, { max: DECISION_LIMITS.customPrompt });
   if (prompt === undefined) return undefined;
-  return prompt.trim() === '' ? check.problem(path, 'must not be empty') : prompt;
+  return prompt.trim() === '' ? check.problem(path, 'must not be empty') : prompt.trim();
+}
+
+/** Text the prompts are built from: whitespace alone is refused, the rest is trimmed. */
+function nonBlank(check: ShapeCheck, raw: unknown, path: string, hint?: string): string | undefined {
+  const text = check.string(raw, path);
+  if (text === undefined) return undefined;
+  return text.trim() === '' ? check.problem(path, hint ? `must not be blank (${hint})` : 'must not be blank') : text.trim();
+}
+
+/**
+ * What a run hands the next when it continues as new. Only the workflow writes it; the check
+ * keeps a hand-made start from smuggling in a shape the round cannot stand on.
+ */
+function carriedRound(check: ShapeCheck, raw: unknown, path: string): CarriedRound | undefined {
+  const carried = check.object(raw, path);
+  if (carried === undefined) return undefined;
+  const before = check.problems.length;
+  const value = defined({
+    round: check.number(carried.round, join(path, 'round'), { integer: true, min: 2 }),
+    attempts: check.array(carried.attempts, join(path, 'attempts'), (v, at) => check.object(v, at)) as CarriedRound['attempts'] | undefined,
+    current: roundAsset(check, carried.current, join(path, 'current')),
+    runStart: roundAsset(check, carried.runStart, join(path, 'runStart')),
+    personPrompt: check.optional(carried.personPrompt, (v) => personPrompt(check, v, join(path, 'personPrompt'))),
+    provider: providerName(check, carried.provider, join(path, 'provider')),
+    runsBefore: check.number(carried.runsBefore, join(path, 'runsBefore'), { integer: true, min: 1 }),
+  }) as CarriedRound;
+  return check.problems.length === before ? value : undefined;
+}
+
+function roundAsset(check: ShapeCheck, raw: unknown, path: string): RoundAsset | undefined {
+  const asset = check.object(raw, path);
+  if (asset === undefined) return undefined;
+  const before = check.problems.length;
+  const value = defined({
+    score: check.number(asset.score, join(path, 'score'), { min: 0, max: 100 }),
+    analysis: analysis(check, asset.analysis, join(path, 'analysis')),
+    assetUrl: check.optional(asset.assetUrl, (v) => check.string(v, join(path, 'assetUrl'))),
+    assetRef: check.optional(asset.assetRef, (v) => check.object(v, join(path, 'assetRef'))),
+    provider: providerName(check, asset.provider, join(path, 'provider')),
+    attemptNumber: check.optional(asset.attemptNumber, (v) => check.number(v, join(path, 'attemptNumber'), { integer: true, min: 1 })),
+  }) as RoundAsset;
+  return check.problems.length === before ? value : undefined;
 }

@@ -1,5 +1,9 @@
 import type { ProjectRef } from './brand';
 import type { PartialPolicy } from './policy';
+import type { SceneAnalysisResult } from './analysis';
+import type { AssetRef } from './asset';
+import type { ProviderName } from './provider';
+import type { RegenerationAttempt } from './regeneration';
 import type { PipelineScene, SceneForRegeneration } from './scene';
 
 /** CONTRACT.md's input of `regenerateSceneWorkflow`. */
@@ -11,6 +15,39 @@ export interface RegenerateSceneInput {
   requestedBy?: string;
   /** Added field: a person's prompt for the first round (manual regeneration). */
   customPrompt?: string;
+  /**
+   * Added field, set only by the workflow itself when it continues as new between reviewer
+   * rounds: where the round stands, so queries and the page see one continuous round.
+   */
+  carried?: CarriedRound;
+}
+
+/** An asset a round stands on: the scene's own before the round, or an attempt's. */
+export interface RoundAsset {
+  score: number;
+  analysis: SceneAnalysisResult;
+  assetUrl?: string;
+  /** The stored copy's details, when this asset was stored during the round. */
+  assetRef?: AssetRef;
+  provider: ProviderName;
+  /** The attempt that produced it, within its round; absent for the asset the round started from. */
+  attemptNumber?: number;
+}
+
+export interface CarriedRound {
+  /** The reviewer round the new run starts with. */
+  round: number;
+  /** Every attempt of every earlier round, as the query shows them. */
+  attempts: RegenerationAttempt[];
+  /** What the next round starts from (the best so far). */
+  current: RoundAsset;
+  /** The scene's asset from before the first round: what a cancellation gives back. */
+  runStart: RoundAsset;
+  /** The reviewer's prompt and provider for the next round. */
+  personPrompt?: string;
+  provider: ProviderName;
+  /** Runs of this workflow id before this one, since the round began. */
+  runsBefore: number;
 }
 
 /** CONTRACT.md's input of `sceneAssetWorkflow`: what the pipeline sends for one scene. */

@@ -52,6 +52,7 @@ export const REGENERATION_STATUSES = [
   'approved',
   'rejected',
   'review_timed_out',
+  'cancelled',
 ] as const;
 export type RegenerationStatus = (typeof REGENERATION_STATUSES)[number];
 
@@ -67,9 +68,16 @@ export interface RegenerationState {
   attempts: RegenerationAttempt[];
   awaitingReviewSince?: string;
   decision?: UserDecision;
+  /** Added field: the review-queue entry the round waits on, so a run made by a reset can be matched to it. */
+  reviewEntryId?: number;
 }
 
-export const REGENERATION_OUTCOMES = ['passed', 'approved', 'rejected', 'review_timed_out'] as const;
+/** Review-queue entry statuses (CONTRACT.md); every one but `pending` closes the entry. */
+export const REVIEW_ENTRY_STATUSES = ['pending', 'decided', 'expired', 'cancelled', 'superseded'] as const;
+export type ReviewEntryStatus = (typeof REVIEW_ENTRY_STATUSES)[number];
+export type ReviewEntryEnding = Exclude<ReviewEntryStatus, 'pending'>;
+
+export const REGENERATION_OUTCOMES = ['passed', 'approved', 'rejected', 'review_timed_out', 'cancelled'] as const;
 export type RegenerationOutcome = (typeof REGENERATION_OUTCOMES)[number];
 
 export interface RegenerationResult {

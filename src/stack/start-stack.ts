@@ -11,7 +11,7 @@ import { startSimulator, type Simulator, type SimulatorOptions } from '../sim/se
 import { startMetricsServer } from '../observability/metrics-server';
 import { LocalAssetStore } from '../storage/local-asset-store';
 import { reservePort, startDevServer, type DevServer } from '../temporal/dev-server';
-import { buildWebServer } from '../web/server';
+import { buildWebServer, DEFAULT_RECONCILE_EVERY_MS } from '../web/server';
 import { createSceneWorker } from '../worker/create-worker';
 
 export interface StackOptions {
@@ -41,6 +41,8 @@ export interface StackOptions {
   metricsPort?: number;
   /** Temporal's exporter, when the caller's Runtime has one (installTemporalRuntime): served on too. */
   temporalMetricsUrl?: string;
+  /** How often the web server closes queue entries of terminated or reset runs; default 30 s. */
+  reconcileEveryMs?: number;
 }
 
 export interface Stack {
@@ -147,6 +149,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       decisionHoldMs: config.decisionHoldMs,
       assetsDir: config.assetsDir,
       reviewers: [{ reviewer: 'reviewer', token }, ...config.reviewerTokens],
+      reconcileEveryMs: options.reconcileEveryMs ?? DEFAULT_RECONCILE_EVERY_MS,
       logger: options.logger ? { level: options.logger.level } : false,
       reviewUi: {
         temporalUiUrl: devServer?.uiUrl ?? config.temporalUiUrl,

@@ -55,7 +55,12 @@ export interface ReviewEntryView {
   status: ReviewEntryStatus;
   decision?: UserDecision;
   decidedBy?: string;
+  /** When the entry was closed; by a person (decidedBy) or, for the other endings, see closeReason. */
   decidedAt?: string;
+  /** Why an entry no person decided was closed: expired, cancelled or superseded. */
+  closeReason?: string;
+  /** The project's name, as the pipeline gave it (listings only). */
+  projectName?: string;
   createdAt: string;
 }
 
@@ -69,3 +74,12 @@ export interface UiConfig {
 }
 
 export type ReviewStatusFilter = 'pending' | 'decided' | 'all';
+
+/** A page of a listing: `nextCursor` fetches the next one; absent on the last page. */
+export interface Page<T> {
+  items: T[];
+  nextCursor?: string;
+}
+
+/** A scene as GET /api/scenes lists it: the record without its attempts, with its project's name. */
+export type SceneListItem = Omit<SceneView, 'regenerationAttempts'> & { projectName?: string };

@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { checkUserDecision } from '../domain/input-checks';
+import { checkUserDecision, normalProviderName } from '../domain/input-checks';
 import { PROVIDER_NAMES } from '../domain/provider';
-import { DECISION_LIMITS, type UserDecision } from '../domain/regeneration';
+import { DECISION_LIMITS, REVIEW_ENTRY_STATUSES, type UserDecision } from '../domain/regeneration';
 import { badRequest } from './http-error';
+import { SCENE_STATUSES } from '../db/schema';
 
 /** What every route accepts, checked before anything reads the database or Temporal. */
 
@@ -20,7 +21,7 @@ export const ReviewEntryParamsSchema = z.object({ entryId: IdText });
 
 export const RegenerateBodySchema = z
   .object({
-    provider: z.enum(PROVIDER_NAMES).optional(),
+    provider: z.preprocess(normalProviderName, z.enum(PROVIDER_NAMES)).optional(),
     customPrompt: z.string().trim().min(1, 'must not be empty').max(DECISION_LIMITS.customPrompt).optional(),
   })
   .strict();
@@ -34,7 +35,8 @@ export function parseDecisionBody(body: unknown, reviewer: string): UserDecision
 }
 
 export const ReviewQueueQuerySchema = z.object({
-  status: z.enum(['pending', 'decided', 'all']).default('pending'),
+  status: z.enum([...REVIEW_ENTRY_STATUSES, 'all']).default('pending'),
+  cursor: z.string().max(128).optional(),
   projectId: IdText.optional(),
   limit: z
     .string()
@@ -51,3 +53,15 @@ export function parseRequest<T>(schema: z.ZodType<T>, value: unknown, part: 'par
   const problems = parsed.error.issues.map((issue) => `${[part, ...issue.path.map(String)].join('.')}: ${issue.message}`);
   throw badRequest(problems.join('; '));
 }
+
+export const SceneListQuerySchema = z.object({
+  projectId: IdText.optional(),
+  status: z.enum(SCENE_STATUSES).optional(),
+  cursor: z.string().max(64).optional(),
+  limit: z
+    .string()
+    .regex(/^[0-9]{1,3}$/, 'must be a number from 1 to 500')
+    .transform(Number)
+    .refine((limit) => limit >= 1 && limit <= 500, 'must be a number from 1 to 500')
+    .optional(),
+});

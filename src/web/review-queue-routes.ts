@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { getReviewEntry, listReviewQueue } from '../db/queries';
+import { BadCursorError, getReviewEntry, listReviewQueuePage } from '../db/queries';
 import { RoundNotRunningError, signalDecision } from '../client/regeneration-round';
 import { decisionProblem } from '../../workflows/rules/decision';
 import { DEFAULT_DECISION_HOLD_MS } from '../config';
 import { DecisionsInFlight } from './decisions-in-flight';
+import { canSee } from './reviewer-auth';
 import { badRequest, conflict, notFound } from './http-error';
 import { parseDecisionBody, parseRequest, ReviewEntryParamsSchema, ReviewQueueQuerySchema } from './request-schemas';
 import { translateTemporalFailure } from './temporal-failures';
@@ -14,7 +15,12 @@ export function registerReviewQueueRoutes(api: FastifyInstance, deps: WebDeps): 
 
   api.get('/review-queue', async (request) => {
     const query = parseRequest(ReviewQueueQuerySchema, request.query, 'query');
-    return listReviewQueue(deps.db, query);
+    try {
+      return await listReviewQueuePage(deps.db, { ...query, projectIds: request.projectScope });
+    } catch (error) {
+      if (error instanceof BadCursorError) throw badRequest(`query.cursor: ${error.message}`);
+      throw error;
+    }
   });
 
   /**
@@ -25,10 +31,15 @@ export function registerReviewQueueRoutes(api: FastifyInstance, deps: WebDeps): 
     const { entryId } = parseRequest(ReviewEntryParamsSchema, request.params, 'params');
     const decision = parseDecisionBody(request.body, request.reviewer);
     const entry = await getReviewEntry(deps.db, entryId);
-    if (entry === undefined) throw notFound(`Review entry ${entryId} not found`);
-    if (entry.status !== 'pending') {
+    if (entry === undefined || !canSee({ projects: request.projectScope }, entry.projectId)) {
+      throw notFound(`Review entry ${entryId} not found`);
+    }
+    if (entry.status === 'decided') {
       const by = entry.decidedBy ? ` by ${entry.decidedBy}` : '';
       throw conflict(`Review entry ${entryId} was already decided${by}`);
+    }
+    if (entry.status !== 'pending') {
+      throw conflict(`Review entry ${entryId} is closed (${entry.status}${entry.closeReason ? `: ${entry.closeReason}` : ''})`);
     }
     const problem = decisionProblem(decision, entry.attempts);
     if (problem !== undefined) throw badRequest(`Review entry ${entryId}: ${problem}`);

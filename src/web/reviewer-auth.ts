@@ -5,6 +5,18 @@ import { HttpError } from './http-error';
 export interface ReviewerCredential {
   reviewer: string;
   token: string;
+  /** The projects the token may see and act on; absent: every project. */
+  projects?: readonly number[];
+}
+
+export interface Caller {
+  reviewer: string;
+  projects?: readonly number[];
+}
+
+/** Whether the caller's token reaches the project; out of scope answers 404, as if it did not exist. */
+export function canSee(caller: { projects?: readonly number[] }, projectId: number): boolean {
+  return caller.projects === undefined || caller.projects.includes(projectId);
 }
 
 /**
@@ -12,22 +24,22 @@ export interface ReviewerCredential {
  * is over equal lengths, and every credential is compared, so neither the token's length nor
  * which reviewer matched shows in the time taken.
  */
-export function createReviewerAuthenticator(credentials: readonly ReviewerCredential[]): (request: FastifyRequest) => string {
+export function createReviewerAuthenticator(credentials: readonly ReviewerCredential[]): (request: FastifyRequest) => Caller {
   if (credentials.length === 0) throw new Error('The web server needs at least one reviewer token');
-  const known = credentials.map(({ reviewer, token }) => {
+  const known = credentials.map(({ reviewer, token, projects }) => {
     if (token.length === 0) throw new Error(`Reviewer ${reviewer} has an empty token`);
-    return { reviewer, digest: sha256(token) };
+    return { caller: projects === undefined ? { reviewer } : { reviewer, projects }, digest: sha256(token) };
   });
   return (request) => {
     const presented = bearerToken(request.headers.authorization);
     if (presented === undefined) throw new HttpError(401, 'Missing bearer token: send Authorization: Bearer <token>');
     const digest = sha256(presented);
-    let reviewer: string | undefined;
+    let caller: Caller | undefined;
     for (const candidate of known) {
-      if (timingSafeEqual(candidate.digest, digest) && reviewer === undefined) reviewer = candidate.reviewer;
+      if (timingSafeEqual(candidate.digest, digest) && caller === undefined) caller = candidate.caller;
     }
-    if (reviewer === undefined) throw new HttpError(401, 'Invalid bearer token');
-    return reviewer;
+    if (caller === undefined) throw new HttpError(401, 'Invalid bearer token');
+    return caller;
   };
 }
 

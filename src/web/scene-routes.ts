@@ -1,14 +1,29 @@
-import type { FastifyInstance } from 'fastify';
-import { getProject, getScene } from '../db/queries';
-import { queryRegenerationState, RoundAlreadyRunningError, startRegenerationRound } from '../client/regeneration-round';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { SceneView } from './api-types';
+import { canSee } from './reviewer-auth';
+import { BadCursorError, getProject, getScene, listScenes } from '../db/queries';
+import {
+  cancelRound,
+  queryRegenerationState,
+  RoundAlreadyRunningError,
+  RoundNotRunningError,
+  startRegenerationRound,
+} from '../client/regeneration-round';
 import { regenerationWorkflowId } from '../domain/workflow-ids';
 import { badRequest, conflict, notFound } from './http-error';
 import { manualRegenerationInput } from './regeneration-request';
-import { parseRequest, RegenerateBodySchema, SceneParamsSchema } from './request-schemas';
+import { parseRequest, RegenerateBodySchema, SceneListQuerySchema, SceneParamsSchema } from './request-schemas';
 import { translateTemporalFailure } from './temporal-failures';
 import type { WebDeps } from './web-deps';
 
 export function registerSceneRoutes(api: FastifyInstance, deps: WebDeps): void {
+  /** The scene, when it exists and the caller's token reaches its project; 404 otherwise. */
+  async function visibleScene(request: FastifyRequest, id: number): Promise<SceneView> {
+    const scene = await getScene(deps.db, id);
+    if (scene === undefined || !canSee({ projects: request.projectScope }, scene.projectId)) throw notFound(`Scene ${id} not found`);
+    return scene;
+  }
+
   /**
    * Starts a round and answers at once: the round takes minutes, and the scene record is
    * updated by the round's own activities when it ends.
@@ -17,8 +32,7 @@ export function registerSceneRoutes(api: FastifyInstance, deps: WebDeps): void {
     const { id } = parseRequest(SceneParamsSchema, request.params, 'params');
     // No body at all means no overrides; a JSON `null` is a body of the wrong shape.
     const body = parseRequest(RegenerateBodySchema, request.body === undefined ? {} : request.body, 'body');
-    const scene = await getScene(deps.db, id);
-    if (scene === undefined) throw notFound(`Scene ${id} not found`);
+    const scene = await visibleScene(request, id);
     const { analysis } = scene;
     if (analysis === undefined) throw badRequest('Scene has not been analyzed yet');
     const project = await getProject(deps.db, scene.projectId);
@@ -33,16 +47,43 @@ export function registerSceneRoutes(api: FastifyInstance, deps: WebDeps): void {
     }
   });
 
+  /**
+   * Asks the round to cancel and answers at once: the round records what it spent, closes its
+   * queue entry and gives the scene back its status before it ends (outcome `cancelled`).
+   */
+  api.post('/scenes/:id/regeneration/cancel', async (request, reply) => {
+    const { id } = parseRequest(SceneParamsSchema, request.params, 'params');
+    await visibleScene(request, id);
+    try {
+      const cancelled = await cancelRound(deps.temporal, id);
+      request.log.info({ sceneId: id, ...cancelled, reviewer: request.reviewer }, 'round cancellation requested');
+      return await reply.code(202).send({ ...cancelled, requestedBy: request.reviewer });
+    } catch (error) {
+      if (error instanceof RoundNotRunningError) throw conflict(`Scene ${id} has no regeneration round running`);
+      throw translateTemporalFailure(error);
+    }
+  });
+
+  /** A page of scenes, by id; pass the answer's nextCursor as cursor for the next page. */
+  api.get('/scenes', async (request) => {
+    const query = parseRequest(SceneListQuerySchema, request.query, 'query');
+    try {
+      return await listScenes(deps.db, { ...query, projectIds: request.projectScope });
+    } catch (error) {
+      if (error instanceof BadCursorError) throw badRequest(`query.cursor: ${error.message}`);
+      throw error;
+    }
+  });
+
   api.get('/scenes/:id', async (request) => {
     const { id } = parseRequest(SceneParamsSchema, request.params, 'params');
-    const scene = await getScene(deps.db, id);
-    if (scene === undefined) throw notFound(`Scene ${id} not found`);
-    return scene;
+    return visibleScene(request, id);
   });
 
   /** Asks the round itself: its state is exact even between the database writes. */
   api.get('/scenes/:id/regeneration', async (request) => {
     const { id } = parseRequest(SceneParamsSchema, request.params, 'params');
+    if (request.projectScope !== undefined) await visibleScene(request, id);
     let state;
     try {
       state = await queryRegenerationState(deps.temporal, id);

@@ -1,4 +1,6 @@
+import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { HttpError } from './http-error';
 import { registerAssetRoute } from './asset-route';
 import { answerFrameworkError, answerNotFound, installErrorHandling } from './error-handling';
 import { registerHealthRoute } from './health-route';
@@ -6,12 +8,15 @@ import { registerReviewQueueRoutes } from './review-queue-routes';
 import { createReviewerAuthenticator, type ReviewerCredential } from './reviewer-auth';
 import { registerSceneRoutes } from './scene-routes';
 import type { WebDeps } from './web-deps';
+import { startReconciler } from '../client/review-entry-reconciler';
 import { registerReviewUi, type ReviewUiOptions } from '../ui/serve-ui';
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** The reviewer the bearer token belongs to; set on every /api request. */
     reviewer: string;
+    /** The projects the token reaches; undefined: every project. */
+    projectScope: readonly number[] | undefined;
   }
 }
 
@@ -26,7 +31,19 @@ export interface WebServerDeps extends WebDeps {
   bodyLimitBytes?: number;
   /** Serve the review page at / and /ui/ (src/ui). */
   reviewUi?: ReviewUiOptions;
+  /**
+   * How often the server closes queue entries whose run was terminated or reset
+   * (src/client/review-entry-reconciler.ts); absent or 0: never (tests that seed entries of
+   * made-up runs), the processes that serve people pass DEFAULT_RECONCILE_EVERY_MS.
+   */
+  reconcileEveryMs?: number;
+  /** Requests each token may make per window before it gets 429; default 600 a minute. */
+  rateLimit?: { max: number; windowMs: number };
 }
+
+export const DEFAULT_RATE_LIMIT = { max: 600, windowMs: 60_000 } as const;
+
+export const DEFAULT_RECONCILE_EVERY_MS = 30_000;
 
 export const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
 
@@ -46,9 +63,23 @@ export function buildWebServer(deps: WebServerDeps): FastifyInstance {
   void app.register(
     async (api) => {
       api.decorateRequest('reviewer', '');
+      api.decorateRequest('projectScope', undefined);
       // onRequest runs before the body is read, so an unauthenticated caller cannot make us parse it.
       api.addHook('onRequest', async (request) => {
-        request.reviewer = authenticate(request);
+        const caller = authenticate(request);
+        request.reviewer = caller.reviewer;
+        request.projectScope = caller.projects;
+      });
+      // Counted per token (its reviewer's name), after the token is known: an unauthenticated
+      // caller is refused before it can use up someone's allowance.
+      const limit = deps.rateLimit ?? DEFAULT_RATE_LIMIT;
+      await api.register(rateLimit, {
+        hook: 'preHandler',
+        max: limit.max,
+        timeWindow: limit.windowMs,
+        keyGenerator: (request) => `reviewer:${request.reviewer}`,
+        errorResponseBuilder: (_request, context) =>
+          new HttpError(429, `Too many requests for this token: retry in ${context.after}`),
       });
       registerSceneRoutes(api, deps);
       registerReviewQueueRoutes(api, deps);
@@ -57,5 +88,15 @@ export function buildWebServer(deps: WebServerDeps): FastifyInstance {
     },
     { prefix: '/api' },
   );
+  const reconcileEveryMs = deps.reconcileEveryMs ?? 0;
+  if (reconcileEveryMs > 0) {
+    let stop: (() => Promise<void>) | undefined;
+    app.addHook('onReady', async () => {
+      stop = startReconciler(deps.db, deps.temporal, reconcileEveryMs, app.log);
+    });
+    app.addHook('onClose', async () => {
+      await stop?.();
+    });
+  }
   return app;
 }

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppConfig } from '../config';
 import { openDatabase, type Db } from '../db/database';
 import type { ReviewerCredential } from './reviewer-auth';
-import { buildWebServer } from './server';
+import { buildWebServer, DEFAULT_RECONCILE_EVERY_MS } from './server';
 
 export interface RunningWebServer {
   app: FastifyInstance;
@@ -44,6 +44,7 @@ export async function startWebServer(config: AppConfig, shared: { db?: Db; tempo
       decisionHoldMs: config.decisionHoldMs,
       assetsDir: config.assetsDir,
       reviewers,
+      reconcileEveryMs: DEFAULT_RECONCILE_EVERY_MS,
       logger: { level: config.logLevel, redact: ['req.headers.authorization'] },
       reviewUi: { temporalUiUrl: config.temporalUiUrl, temporalNamespace: config.temporal.namespace },
     });
@@ -58,7 +59,7 @@ export async function startWebServer(config: AppConfig, shared: { db?: Db; tempo
 
 /** REVIEW_API_TOKEN acts as "reviewer", REVIEW_API_TOKENS as named reviewers; neither: a fresh token. */
 function reviewerCredentials(config: AppConfig): { reviewers: ReviewerCredential[]; generatedToken?: string } {
-  const reviewers: ReviewerCredential[] = config.reviewerTokens.map(({ reviewer, token }) => ({ reviewer, token }));
+  const reviewers: ReviewerCredential[] = config.reviewerTokens.map((token) => ({ ...token }));
   if (config.reviewApiToken) reviewers.push({ reviewer: 'reviewer', token: config.reviewApiToken });
   if (reviewers.length > 0) return { reviewers };
   const generatedToken = randomBytes(24).toString('base64url');

@@ -54,6 +54,14 @@ describe('review page: prompt changes', () => {
 });
 
 describe('review page: what the scene view compares', () => {
+  it('a rejected scene, left without an asset, shows no score for it', () => {
+    const attempts = [attempt(1, 1, 'failed', 45)];
+    const rejected = { ...scene({ status: 'rejected', attempts }), assetUrl: undefined, asset: undefined, qualityScore: 62 };
+    const view = buildRoundView(rejected, undefined, undefined);
+    assert.equal(view.candidates[0].assetUrl, undefined);
+    assert.equal(view.candidates[0].score, undefined);
+  });
+
   it('round 1 awaiting review: the scene as it was, then each attempt, the named best marked', () => {
     const attempts = [attempt(1, 1, 'improved', 55), attempt(1, 2, 'failed', 50), attempt(1, 3, 'failed', 60)];
     const view = buildRoundView(scene({ status: 'awaiting_review', attempts }), entry({ round: 1, bestAttemptNumber: 1, attempts }), undefined);

@@ -55,6 +55,7 @@ describe('the review page in Chromium, on the real web server, worker, Temporal 
       // Nothing beats the original in round 1; the reviewer's round passes at once.
       { match: 'ramen', scores: [42, 45, 47, 49, 88], issues: [{ category: 'composition', severity: 'low', description: 'cluttered counter' }] },
       { match: 'pine forest', scores: [30, 35, 38, 41], issues: [{ category: 'technical', severity: 'high', description: 'soft focus' }] },
+      { match: 'clay teapot', scores: [30, 35, 38, 41] },
     ]);
     const project = { id: projectId, name: 'Morning film' };
     const results = await Promise.all(
@@ -304,6 +305,29 @@ describe('the review page in Chromium, on the real web server, worker, Temporal 
     } finally {
       await tablet.close();
     }
+  });
+
+  it('cancels a round awaiting review after a confirmation: the entry closes as cancelled, the scene is analyzed again', async () => {
+    // A project of its own, so the queue the other cases count is not changed.
+    const teapot = { ...scene(0, 'A clay teapot on a shelf', 'The teapot waits.', 'falai', 0, 'object'), projectId: uniqueSceneId() };
+    const escalated = await review.stack.client.workflow.execute(sceneAssetWorkflow, {
+      taskQueue: review.stack.config.temporal.taskQueue,
+      workflowId: `scene-asset-${teapot.id}`,
+      args: [{ scene: teapot, project: { id: teapot.projectId, name: 'Teapots' } }],
+    });
+    assert.equal(escalated.needsUserReview, true);
+    await signIn(page);
+    await page.goto(`${review.pageUrl}/#/scenes/${teapot.id}`);
+    await page.getByRole('button', { name: 'Cancel this round…' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Cancel the round' }).click();
+    const result: RegenerationResult = await review.stack.client.workflow.getHandle(regenerationWorkflowId(teapot.id)).result();
+    assert.equal(result.outcome, 'cancelled');
+    await waitForScene(teapot.id, (s) => s.status === 'analyzed');
+    const [entry] = await listReviewQueue(review.stack.db, { status: 'all', projectId: teapot.projectId });
+    assert.equal(entry?.status, 'cancelled');
+    // Nothing left to cancel: the page offers a new round instead.
+    await page.getByRole('button', { name: 'Regenerate this scene…' }).waitFor({ timeout: CARRIED_OUT_MS });
+    assert.equal(await page.getByRole('button', { name: 'Cancel this round…' }).count(), 0);
   });
 
   async function signIn(tab: Page): Promise<void> {

@@ -282,6 +282,58 @@ describeEachDatabase('database activities', ({ db }) => {
     });
   });
 
+  describe('endings without a decision (SPEC.md "How a round ends")', () => {
+    beforeEach(() => activities.saveScene({ ...sceneRequest(), current: { analysis: analysis(40) } }));
+
+    for (const status of ['expired', 'cancelled'] as const) {
+      it(`closes a pending entry as ${status} with its reason, once`, async () => {
+        const { entryId } = await activities.escalateToReview(escalation());
+        const end = { entryId, workflowId: WORKFLOW_ID, round: 1, status, reason: 'why', endedAt: '2025-01-01T02:00:00.000Z' };
+        await activities.endReviewEntry(end);
+        await activities.endReviewEntry({ ...end, reason: 'again' });
+        const entry = await getReviewEntry(db(), entryId);
+        assert.equal(entry?.status, status);
+        assert.equal(entry?.closeReason, 'why');
+        assert.equal(entry?.decidedBy, undefined);
+        assert.equal(entry?.decidedAt, '2025-01-01T02:00:00.000Z');
+      });
+    }
+
+    it('a decided entry stays decided', async () => {
+      const { entryId } = await activities.escalateToReview(escalation());
+      await activities.closeReviewEntry({
+        entryId,
+        workflowId: WORKFLOW_ID,
+        round: 1,
+        decision: { action: 'reject', reviewer: 'ana' },
+        decidedAt: '2025-01-01T02:00:00.000Z',
+      });
+      await activities.endReviewEntry({ entryId, workflowId: WORKFLOW_ID, round: 1, status: 'cancelled', reason: 'x', endedAt: '2025-01-01T03:00:00.000Z' });
+      assert.equal((await getReviewEntry(db(), entryId))?.status, 'decided');
+    });
+
+    it('a cancelled round gives the scene back the status it had before the round', async () => {
+      await activities.saveSceneOutcome({ workflowId: WORKFLOW_ID, sceneId: SCENE_ID, outcome: 'approved', finalScore: 80, needsUserReview: false });
+      await activities.recordAttempt({ workflowId: WORKFLOW_ID, runId: 'run-a', sceneId: SCENE_ID, projectId: PROJECT_ID, attempt: attempt(1, 1, 50) });
+      await activities.escalateToReview(escalation());
+      assert.equal((await getScene(db(), SCENE_ID))?.status, 'awaiting_review');
+      await activities.restoreSceneAfterCancel({ workflowId: WORKFLOW_ID, sceneId: SCENE_ID });
+      const scene = await getScene(db(), SCENE_ID);
+      assert.equal(scene?.status, 'approved');
+      assert.equal(scene?.needsUserReview, false);
+      assert.equal(scene?.qualityScore, 80);
+    });
+
+    it('a cancelled first round leaves the scene analyzed, and an ended scene alone', async () => {
+      await activities.recordAttempt({ workflowId: WORKFLOW_ID, runId: 'run-a', sceneId: SCENE_ID, projectId: PROJECT_ID, attempt: attempt(1, 1, 50) });
+      await activities.restoreSceneAfterCancel({ workflowId: WORKFLOW_ID, sceneId: SCENE_ID });
+      assert.equal((await getScene(db(), SCENE_ID))?.status, 'analyzed');
+      await activities.saveSceneOutcome({ workflowId: WORKFLOW_ID, sceneId: SCENE_ID, outcome: 'rejected', finalScore: 50, needsUserReview: false });
+      await activities.restoreSceneAfterCancel({ workflowId: WORKFLOW_ID, sceneId: SCENE_ID });
+      assert.equal((await getScene(db(), SCENE_ID))?.status, 'rejected');
+    });
+  });
+
   describe('saveSceneOutcome', () => {
     beforeEach(async () => {
       await activities.saveScene(sceneRequest());

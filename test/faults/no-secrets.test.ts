@@ -181,7 +181,7 @@ async function decide(api: Api, sceneId: number, decision: Record<string, unknow
   await waitUntilAsync(
     async () => {
       const { body } = await api('GET', '/api/review-queue?status=pending');
-      const entries = body as { id: number; sceneId: number }[];
+      const entries = (body as { items: { id: number; sceneId: number }[] }).items;
       entryId = entries.find((entry) => entry.sceneId === sceneId && !decidedEntries.has(entry.id))?.id;
       return entryId !== undefined;
     },

@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import type { SceneActivities, GenerationRequest, AnalyzeAssetRequest } from '../../src/domain/activity-types';
+import type { SceneActivities, GenerationRequest, AnalyzeAssetRequest, RoundInProgress } from '../../src/domain/activity-types';
 import type { SceneAnalysisResult, SceneIssue } from '../../src/domain/analysis';
 import type { AssetRef } from '../../src/domain/asset';
 
@@ -17,6 +17,8 @@ export interface FakeScript {
   analysisFailures?: Record<number, () => Error>;
   /** Milliseconds each generation takes, so a test can observe a round in flight. */
   generationDelayMs?: number;
+  /** What findRoundInProgress answers; no round by default. */
+  roundInProgress?: (sceneId: number) => RoundInProgress | undefined;
 }
 
 /** Every call the workflow made, in order, for assertions. */
@@ -26,6 +28,9 @@ export interface FakeCalls {
   recordedAttempts: Parameters<SceneActivities['recordAttempt']>[0][];
   escalations: Parameters<SceneActivities['escalateToReview']>[0][];
   closedEntries: Parameters<SceneActivities['closeReviewEntry']>[0][];
+  endedEntries: Parameters<SceneActivities['endReviewEntry']>[0][];
+  restoredScenes: Parameters<SceneActivities['restoreSceneAfterCancel']>[0][];
+  roundChecks: number[];
   outcomes: Parameters<SceneActivities['saveSceneOutcome']>[0][];
   savedScenes: Parameters<SceneActivities['saveScene']>[0][];
   savedAnalyses: Parameters<SceneActivities['saveSceneAnalysis']>[0][];
@@ -38,6 +43,9 @@ export function fakeActivities(script: FakeScript): { activities: SceneActivitie
     recordedAttempts: [],
     escalations: [],
     closedEntries: [],
+    endedEntries: [],
+    restoredScenes: [],
+    roundChecks: [],
     outcomes: [],
     savedScenes: [],
     savedAnalyses: [],
@@ -95,6 +103,16 @@ export function fakeActivities(script: FakeScript): { activities: SceneActivitie
     },
     async closeReviewEntry(request) {
       calls.closedEntries.push(request);
+    },
+    async endReviewEntry(request) {
+      calls.endedEntries.push(request);
+    },
+    async restoreSceneAfterCancel(request) {
+      calls.restoredScenes.push(request);
+    },
+    async findRoundInProgress({ sceneId }) {
+      calls.roundChecks.push(sceneId);
+      return script.roundInProgress?.(sceneId);
     },
     async saveSceneOutcome(request) {
       calls.outcomes.push(request);

@@ -62,6 +62,11 @@ export const runbook = {
     ],
   }),
 
+  /** The round records what it spent, closes its queue entry and restores the scene itself. */
+  cancel: (workflowId: string): RunbookCommand => ({
+    temporal: ['workflow', 'cancel', '--workflow-id', workflowId],
+  }),
+
   runs: (workflowId: string): RunbookCommand => ({
     temporal: ['workflow', 'list', '--query', `WorkflowId = '${workflowId}'`],
   }),

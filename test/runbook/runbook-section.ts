@@ -85,10 +85,46 @@ workflow id closes it.
 
 **What a reset does to the records.** Database rows are keyed by workflow id, run id and round
 (and attempt), so the new run's attempts and its review-queue entry are new rows beside the old
-run's: the scene's \`regenerationAttempts\` list both runs, oldest first. The old run's queue entry
-stays as it was; if it was pending, the review page answers 409 for it, since its run no longer
-runs: decide the new entry, or signal the workflow id, which always reaches the newest run.
-\`temporal workflow list --query "WorkflowId = '…'"\` (the last command above) shows both runs.
+run's: the scene's \`regenerationAttempts\` list both runs, oldest first. No queue entry outlives
+its run: the web server's reconciler (below) closes the old run's pending entry as
+\`superseded\`, and the review page answers 409 for it: decide the new entry, or signal the
+workflow id, which always reaches the newest run. After a reset inside the review wait the new
+run waits on the old entry, and the reconciler moves the entry to the new run instead, so the
+review page's decision reaches it. \`temporal workflow list --query "WorkflowId = '…'"\` (the last
+command above) shows both runs.
+
+**Cancel a round.** The round stops what it is doing (a generation in flight is abandoned and
+recorded as a failed attempt with what it had cost), closes its queue entry as \`cancelled\`,
+gives the scene back the status it had before the round (its asset never changed: only an
+ending writes one) and ends with outcome \`cancelled\`. The same from the API
+(\`POST /api/scenes/42/regeneration/cancel\`), the CLI (\`npm run client -- cancel 42\`) or the
+review page's Cancel button:
+
+${sh(runbook.cancel(id), runbook.result(id))}
+
+**The reconciler.** Every way a round ends closes its own queue entry before the run ends, except
+the two an operator does to it from outside: \`temporal workflow terminate\` and
+\`temporal workflow reset\` (which terminates the old run). Nothing runs in a terminated run, so
+the web server looks every 30 s: for each pending entry it asks Temporal for the entry's run; a
+run that is no longer running gets its entry closed as \`superseded\` (the reason names the run
+and how it ended), unless the workflow id's newest run waits on that same entry (its
+\`getRegenerationState\` names it in \`reviewEntryId\`), in which case the entry moves to that run.
+An entry it cannot judge (Temporal or the worker not answering) waits for the next pass. It needs
+no schedule or worker of its own, and several web servers may run it at once: each write only
+changes a still-pending entry. The scene is left as it was (flagged for review if it was).
+
+**Rounds that reviewers keep sending back continue as new.** Each reviewer "regenerate" adds a
+round of about 100 history events (three attempts) to the run. Between reviewer rounds, once a
+run holds 5 of them, passes 2,000 events, or Temporal suggests it, the round continues as new: a
+new run of the same workflow id that carries the round number, every earlier attempt, the best
+asset, the asset from before the round and the reviewer's prompt and provider. The switch happens
+only between rounds, where no decision can be pending and no queue entry is open, so nothing a
+reviewer sends is lost: a decision is only accepted while the round awaits review. Commands by
+workflow id (query, signal, cancel, result) always reach the newest run, and
+\`getRegenerationState\` shows every round's attempts. In the Web UI the old run shows
+"Continued As New" with a link to the next run, whose input carries \`carried\`
+(\`runsBefore\` counts the switches); \`temporal workflow list --query "WorkflowId = '…'"\` lists
+one run per switch. In the test, 30 reviewer rounds run as 6 runs, each under 2,000 events.
 
 **In the Web UI** (\`http://localhost:8233\` with \`npm run temporal:dev\`), a round's page shows the
 same history; in the compact view each attempt reads as submitGeneration, awaitGeneration,

@@ -13,6 +13,7 @@ import { testDatabase } from '../db/test-databases';
 import { uniqueSceneId } from '../helpers/scenes';
 import { testServer } from '../helpers/temporal';
 import { waitForReviewEntry } from '../helpers/workflow-runner';
+import { eventually } from '../web/web-harness';
 import { runbook } from './runbook-commands';
 import { BEGIN_MARKER, END_MARKER, runbookSection } from './runbook-section';
 import { runInShell, runJson } from './run-in-shell';
@@ -30,6 +31,7 @@ import { regenerationWorkflowId } from '../../src/domain/workflow-ids';
 const APPROVE = 'runbook approve';
 const REJECT = 'runbook reject';
 const RESET = 'runbook reset';
+const CANCEL = 'runbook cancel';
 
 interface ListedRun {
   execution: { workflowId: string; runId: string };
@@ -56,6 +58,8 @@ describe('the operator runbook, run with the real temporal CLI', function () {
       simulator: 'always',
       webPort: 0,
       taskQueue: `runbook-${randomUUID()}`,
+      // The reconciler runs on its own; often here so the test need not wait 30 s for it.
+      reconcileEveryMs: 500,
     });
     stack.simulator!.setScenarios([
       // Attempt 2 fails (50 is not 10 better than 45) but has an asset: approving it by number
@@ -63,9 +67,10 @@ describe('the operator runbook, run with the real temporal CLI', function () {
       { match: APPROVE, scores: [45, 50, 58] },
       { match: REJECT, scores: [45, 50, 52] },
       { match: RESET, scores: [45, 50, 52, 60, 62, 64, 55, 58, 61] },
+      { match: CANCEL, scores: [45, 50, 52] },
     ]);
     await Promise.all(
-      [APPROVE, REJECT, RESET].map(async (marker, sceneIndex) => {
+      [APPROVE, REJECT, RESET, CANCEL].map(async (marker, sceneIndex) => {
         const input = imageRound(sceneIndex, marker);
         const workflowId = regenerationWorkflowId(input.scene.id);
         const handle = await stack.client.workflow.start(regenerateSceneWorkflow, {
@@ -244,8 +249,13 @@ describe('the operator runbook, run with the real temporal CLI', function () {
     const scene = await getScene(stack.db, sceneId);
     const attemptsByRun = scene!.regenerationAttempts.map((a) => [a.runId === oldRunId ? 'old' : 'new', a.attemptNumber]);
     assert.deepEqual(attemptsByRun, [['old', 1], ['old', 2], ['old', 3], ['new', 2], ['new', 3]]);
-    const entries = await queueEntries(sceneId);
-    assert.deepEqual(entries.map((e) => [e.runId === oldRunId ? 'old' : 'new', e.status]).sort(), [['new', 'pending'], ['old', 'pending']]);
+    // The reconciler closes the old run's entry on its own: no entry outlives its run.
+    const entries = await eventually(
+      () => queueEntries(sceneId),
+      (list) => list.some((e) => e.runId === oldRunId && e.status === 'superseded'),
+    );
+    assert.deepEqual(entries.map((e) => [e.runId === oldRunId ? 'old' : 'new', e.status]).sort(), [['new', 'pending'], ['old', 'superseded']]);
+    assert.equal((await getScene(stack.db, sceneId))?.status, 'awaiting_review');
 
     // The old run's entry can no longer be decided from the review page: its run is gone.
     const stale = entries.find((e) => e.runId === oldRunId)!;
@@ -276,8 +286,16 @@ describe('the operator runbook, run with the real temporal CLI', function () {
     await runInShell(address, {
       temporal: ['workflow', 'reset', '--workflow-id', workflowId, '--type', 'LastWorkflowTask', '--reason', 'worker fix deployed'],
     });
-    await newRunAwaitingReview(workflowId, waitingRunId);
+    const newRun = await newRunAwaitingReview(workflowId, waitingRunId);
     assert.equal(submissions(RESET), paid, 'nothing after the escalation is generated again');
+    // The new run waits on the old run's entry: the reconciler moves the entry to it, so the
+    // review page's decision reaches the run that waits.
+    const moved = await eventually(
+      async () => (await queueEntries(sceneId)).find((e) => e.id === pendingBefore[0].id)!,
+      (e) => e.runId !== waitingRunId,
+    );
+    assert.equal(moved.status, 'pending');
+    assert.equal(moved.runId, (await newRun.describe()).runId);
 
     await runInShell(address, runbook.approve(workflowId, 1, 'ops'));
     const done = await result(workflowId);
@@ -312,6 +330,22 @@ describe('the operator runbook, run with the real temporal CLI', function () {
     const done = await result(workflowId);
     assert.equal(done.result.outcome, 'approved');
     assert.equal((await getScene(stack.db, sceneId))?.assetUrl, before.attempts[0].assetUrl);
+  });
+
+  it('cancels a round awaiting review: entry cancelled, scene back to analyzed, outcome cancelled', async () => {
+    const { workflowId, sceneId } = round(CANCEL);
+    const [pending] = await queueEntries(sceneId);
+    assert.equal(pending?.status, 'pending');
+    await runInShell(address, runbook.cancel(workflowId));
+    const done = await result(workflowId);
+    assert.equal(done.result.outcome, 'cancelled');
+    assert.equal(done.result.attempts.length, 3);
+    const [entry] = await queueEntries(sceneId);
+    assert.equal(entry.status, 'cancelled');
+    const scene = await getScene(stack.db, sceneId);
+    assert.equal(scene?.status, 'analyzed');
+    assert.equal(scene?.needsUserReview, false);
+    assert.equal(scene?.qualityScore, 30);
   });
 
   it('the README prints exactly these commands', () => {

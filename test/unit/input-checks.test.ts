@@ -114,3 +114,46 @@ describe('input checks: a reviewer\'s decision', () => {
     ]);
   });
 });
+
+describe('input checks: edge inputs are refused clearly or normalised', () => {
+  it('a provider name in another case is the same provider', () => {
+    const checked = checkRegenerateSceneInput({ scene: { ...scene, currentProvider: ' Kling ' } });
+    assert.ok(checked.ok);
+    assert.equal(checked.value.scene.currentProvider, 'kling');
+    const decision = checkUserDecision({ action: 'regenerate', provider: 'RUNWAY', reviewer: 'ana' });
+    assert.ok(decision.ok);
+    assert.deepEqual(decision.value, { action: 'regenerate', provider: 'runway', reviewer: 'ana' });
+  });
+
+  it('a whitespace-only visual direction or person prompt is refused; one with spaces around is trimmed', () => {
+    assert.deepEqual(problems(checkRegenerateSceneInput({ scene: { ...scene, visualDirection: ' \n\t ' } })), [
+      'scene.visualDirection: must not be blank',
+    ]);
+    assert.deepEqual(problems(checkUserDecision({ action: 'regenerate', customPrompt: '   ', reviewer: 'ana' })), [
+      'decision.customPrompt: must not be empty',
+    ]);
+    const trimmed = checkUserDecision({ action: 'regenerate', customPrompt: '  a blue kettle \n', reviewer: 'ana' });
+    assert.ok(trimmed.ok);
+    assert.equal(trimmed.value.action === 'regenerate' && trimmed.value.customPrompt, 'a blue kettle');
+    const direction = checkRegenerateSceneInput({ scene: { ...scene, visualDirection: ' a kettle ' } });
+    assert.ok(direction.ok);
+    assert.equal(direction.value.scene.visualDirection, 'a kettle');
+  });
+
+  it('an empty brand phrase is refused, naming the field and how to keep the default', () => {
+    const found = problems(
+      checkRegenerateSceneInput({ scene, project: { id: 3, brandProfile: { lightingFix: '', avoid: '  ' } } }),
+    );
+    assert.deepEqual(found, [
+      'project.brandProfile.lightingFix: must not be blank (leave it out for the default)',
+      'project.brandProfile.avoid: must not be blank (leave it out for the default)',
+    ]);
+  });
+
+  it('a very long note or reviewer name is refused with its limit', () => {
+    assert.deepEqual(problems(checkUserDecision({ action: 'reject', reviewer: 'ana', note: 'n'.repeat(2001) })), [
+      'decision.note: must be at most 2000 characters',
+    ]);
+    assert.ok(checkUserDecision({ action: 'reject', reviewer: 'ana', note: 'n'.repeat(2000) }).ok);
+  });
+});

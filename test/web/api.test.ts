@@ -13,6 +13,11 @@ function json<T>(response: LightMyRequestResponse): T {
   return response.json<T>();
 }
 
+/** The queue answers a page: { items, nextCursor }. */
+function queueItems(response: LightMyRequestResponse): ReviewEntryView[] {
+  return response.json<{ items: ReviewEntryView[] }>().items;
+}
+
 async function sceneRecord(harness: WebHarness, id: number): Promise<SceneView> {
   const response = await harness.request({ method: 'GET', url: `/api/scenes/${id}` });
   assert.equal(response.statusCode, 200, response.body);
@@ -21,7 +26,7 @@ async function sceneRecord(harness: WebHarness, id: number): Promise<SceneView> 
 
 async function pendingEntry(harness: WebHarness, sceneId: number): Promise<ReviewEntryView> {
   const entries = await eventually(
-    async () => json<ReviewEntryView[]>(await harness.request({ method: 'GET', url: '/api/review-queue?status=pending' })),
+    async () => queueItems(await harness.request({ method: 'GET', url: '/api/review-queue?status=pending' })),
     (list) => list.some((entry) => entry.sceneId === sceneId),
   );
   return entries.find((entry) => entry.sceneId === sceneId)!;
@@ -145,7 +150,7 @@ describe('HTTP API', function () {
         assert.equal(scene.regenerationAttempts.length, 3);
 
         const decidedEntries = await eventually(
-          async () => json<ReviewEntryView[]>(await harness.request({ method: 'GET', url: '/api/review-queue?status=decided' })),
+          async () => queueItems(await harness.request({ method: 'GET', url: '/api/review-queue?status=decided' })),
           (list) => list.some((e) => e.id === entry.id),
         );
         const closed = decidedEntries.find((e) => e.id === entry.id)!;
@@ -162,13 +167,13 @@ describe('HTTP API', function () {
       await withWebServer(fails, async (harness) => {
         const older = await escalate(harness);
         const newer = await escalate(harness);
-        const pending = json<ReviewEntryView[]>(await harness.request({ method: 'GET', url: '/api/review-queue' }));
+        const pending = queueItems(await harness.request({ method: 'GET', url: '/api/review-queue' }));
         assert.deepEqual(
           pending.map((e) => e.sceneId),
           [newer.sceneId, older.sceneId],
         );
         const otherProject = await harness.request({ method: 'GET', url: '/api/review-queue?status=all&projectId=99' });
-        assert.deepEqual(json(otherProject), []);
+        assert.deepEqual(json(otherProject), { items: [] });
 
         const rejected = await harness.request({
           method: 'POST',
@@ -186,11 +191,11 @@ describe('HTTP API', function () {
         assert.equal(scene.needsUserReview, false);
 
         const stillPending = await eventually(
-          async () => json<ReviewEntryView[]>(await harness.request({ method: 'GET', url: '/api/review-queue?status=pending' })),
+          async () => queueItems(await harness.request({ method: 'GET', url: '/api/review-queue?status=pending' })),
           (list) => list.length === 1,
         );
         assert.equal(stillPending[0].sceneId, newer.sceneId);
-        const all = json<ReviewEntryView[]>(await harness.request({ method: 'GET', url: `/api/review-queue?status=all&projectId=${stillPending[0].projectId}` }));
+        const all = queueItems(await harness.request({ method: 'GET', url: `/api/review-queue?status=all&projectId=${stillPending[0].projectId}` }));
         assert.deepEqual(
           all.map((e) => [e.sceneId, e.status, e.decidedBy]),
           [

@@ -63,11 +63,15 @@ describe('HTTP API: tokens, errors and stored assets', function () {
 
     it('needs at least one token, and reads named reviewers from REVIEW_API_TOKENS', () => {
       assert.throws(() => buildWebServer({ reviewers: [] } as unknown as Parameters<typeof buildWebServer>[0]), /at least one reviewer token/);
-      assert.deepEqual(parseReviewerTokens('ana:t1, bo:t:2'), [
-        { reviewer: 'ana', token: 't1' },
-        { reviewer: 'bo', token: 't:2' },
+      // CONTRACT.md: a third field lists the token's projects, joined by +; none: every project.
+      assert.deepEqual(parseReviewerTokens('ana:token1:7+8, bo:token2'), [
+        { reviewer: 'ana', token: 'token1', projects: [7, 8] },
+        { reviewer: 'bo', token: 'token2' },
       ]);
       assert.throws(() => parseReviewerTokens('ana'), /REVIEW_API_TOKENS/);
+      assert.throws(() => parseReviewerTokens('ana:t1:seven'), /REVIEW_API_TOKENS/);
+      assert.throws(() => parseReviewerTokens('ana:t1:7+'), /REVIEW_API_TOKENS/);
+      assert.throws(() => parseReviewerTokens('ana:t1:7:8'), /REVIEW_API_TOKENS/);
       assert.throws(() => loadConfig({ REVIEW_API_TOKENS: ':t1' }), /REVIEW_API_TOKENS/);
       assert.equal(loadConfig({}).host, '127.0.0.1');
     });

@@ -10,7 +10,7 @@ import type { RegenerationResult, RegenerationState, SceneAssetResult } from '..
 import { testEnv } from '../helpers/temporal';
 import { uniqueSceneId } from '../helpers/scenes';
 import { workflowBundle } from '../helpers/workflow-bundle';
-import { withWebServer } from './web-harness';
+import { eventually, seedScene, withWebServer } from './web-harness';
 import { regenerationWorkflowId } from '../../src/domain/workflow-ids';
 
 function writeJson(value: unknown): string {
@@ -87,6 +87,24 @@ describe('operator CLI', function () {
     });
   });
 
+  it('cancels a round awaiting review; with no round running it says so', async () => {
+    await withWebServer(() => 40, async (harness) => {
+      const connect = async (): Promise<Client> => harness.client;
+      const waiting = await seedScene(harness.db, { score: 40 });
+      assert.equal((await harness.request({ method: 'POST', url: `/api/scenes/${waiting.id}/regenerate` })).statusCode, 202);
+      await eventually(() => getScene(harness.db, waiting.id), (s) => s?.status === 'awaiting_review');
+      const cancelled = await cli(['cancel', String(waiting.id)], connect);
+      assert.equal(cancelled.code, 0, cancelled.err);
+      assert.equal((JSON.parse(cancelled.out) as { workflowId: string }).workflowId, regenerationWorkflowId(waiting.id));
+      const result: RegenerationResult = await harness.client.workflow.getHandle(regenerationWorkflowId(waiting.id)).result();
+      assert.equal(result.outcome, 'cancelled');
+      assert.equal((await getScene(harness.db, waiting.id))?.status, 'analyzed');
+      const again = await cli(['cancel', String(waiting.id)], connect);
+      assert.equal(again.code, 2);
+      assert.match(again.err, /has no regeneration round running/);
+    });
+  });
+
   it('refuses bad arguments and files before connecting to Temporal', async () => {
     const neverConnect = (): Promise<Client> => Promise.reject(new Error('must not connect'));
     const id = uniqueSceneId();
@@ -95,6 +113,8 @@ describe('operator CLI', function () {
       [['launch'], /Unknown command "launch"/],
       [['state', 'abc'], /"abc" is not a scene id/],
       [['state', '-5'], /Unknown option|is not a scene id/],
+      [['cancel'], /Usage: cancel <sceneId>/],
+      [['cancel', 'abc'], /"abc" is not a scene id/],
       [['decide', String(id), 'approve'], /--reviewer NAME is required/],
       [['decide', String(id), 'maybe', '--reviewer', 'ops'], /Unknown decision "maybe"/],
       [['decide', String(id), 'reject', '--attempt', '1', '--reviewer', 'ops'], /--attempt only goes with approve/],

@@ -74,6 +74,8 @@ function probes(sceneId: number, entryId: number): Probe[] {
     json('regenerate with a prompt over the limit', decision, { action: 'regenerate', customPrompt: 'z'.repeat(4001) }),
     json('note over the limit', decision, { action: 'reject', note: 'n'.repeat(2001) }),
     json('reject with an attempt', decision, { action: 'reject', attemptNumber: 1 }),
+    json('regenerate with a whitespace-only prompt', decision, { action: 'regenerate', customPrompt: ' \n\t ' }),
+    json('regenerate with a provider of the wrong type', decision, { action: 'regenerate', provider: ['kling'] }),
     raw('truncated decision', decision, '{"action":"approve"'),
     { label: 'decision without a body', method: 'POST', url: decision },
     // What to list
@@ -83,12 +85,18 @@ function probes(sceneId: number, entryId: number): Probe[] {
     { label: 'zero limit', method: 'GET', url: '/api/review-queue?limit=0' },
     { label: 'limit too large', method: 'GET', url: '/api/review-queue?limit=501' },
     { label: 'status twice', method: 'GET', url: '/api/review-queue?status=pending&status=all' },
+    { label: 'no token on the scene list', method: 'GET', url: '/api/scenes', token: null },
+    { label: 'a scene cursor never given out', method: 'GET', url: '/api/scenes?cursor=bm9wZQ' },
+    { label: 'a queue cursor never given out', method: 'GET', url: '/api/review-queue?cursor=bm9wZQ' },
+    { label: 'unknown scene status', method: 'GET', url: '/api/scenes?status=lost' },
+    { label: 'scene list limit too large', method: 'GET', url: '/api/scenes?limit=501' },
     // Where assets live
     { label: 'asset path traversal', method: 'GET', url: '/assets/..%2F..%2Fetc%2Fpasswd' },
     { label: 'asset dot segment', method: 'GET', url: '/assets/a/../../package.json' },
     { label: 'hidden asset', method: 'GET', url: '/assets/.env' },
     { label: 'missing asset', method: 'GET', url: '/assets/0123abcd.png' },
     { label: 'unknown api route', method: 'DELETE', url: `/api/scenes/${sceneId}` },
+    ...badIds.slice(0, 6).map((id): Probe => ({ label: `cancel scene id ${id}`, method: 'POST', url: `/api/scenes/${id}/regeneration/cancel` })),
   ];
 }
 
@@ -110,7 +118,7 @@ describe('HTTP API under hostile input', function () {
       const waiting = await seedScene(harness.db, { score: 40 });
       assert.equal((await harness.request({ method: 'POST', url: `/api/scenes/${waiting.id}/regenerate` })).statusCode, 202);
       const entries = await eventually(
-        () => harness.request({ method: 'GET', url: '/api/review-queue' }).then((r) => r.json<{ id: number; sceneId: number }[]>()),
+        () => harness.request({ method: 'GET', url: '/api/review-queue' }).then((r) => r.json<{ items: { id: number; sceneId: number }[] }>().items),
         (list) => list.some((e) => e.sceneId === waiting.id),
       );
       const entryId = entries.find((e) => e.sceneId === waiting.id)!.id;

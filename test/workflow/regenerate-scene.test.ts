@@ -451,14 +451,66 @@ describe('regenerateSceneWorkflow on a real Temporal server', function () {
           if (onReviewTimeout) {
             assert.equal(result.review?.decision.reviewer, 'review-timeout');
             assert.equal(calls.closedEntries.length, 1);
+            assert.equal(calls.endedEntries.length, 0);
           } else {
             assert.equal(result.review, undefined);
             assert.equal(calls.outcomes[0].needsUserReview, true);
+            // SPEC.md "How a round ends": no entry outlives its run; the scene stays flagged.
+            assert.equal(calls.endedEntries.length, 1);
+            assert.equal(calls.endedEntries[0].status, 'expired');
+            assert.equal(calls.endedEntries[0].entryId, 1);
           }
           if (outcome === 'approved') assert.equal(result.finalScore, 58);
         });
       });
     }
+  });
+
+  describe('cancellation (SPEC.md "How a round ends")', () => {
+    it('cancelled while generating: the attempt in flight is recorded with its cost, the scene restored, outcome cancelled', async () => {
+      const { activities, calls } = fakeActivities({ scores: [55, 48, 50], generationDelayMs: 1_500 });
+      await withWorker(activities, async ({ start }) => {
+        const handle = await start(sceneInput());
+        await waitForStatus(handle, 'regenerating', 20_000, (s) => s.attempt === 2);
+        await handle.cancel();
+        const result = await handle.result();
+        assert.equal(result.outcome, 'cancelled');
+        assert.equal(result.success, false);
+        // The scene's own score, not attempt 1's: the round's improvement is given up with it.
+        assert.equal(result.finalScore, 40);
+        assert.deepEqual(result.attempts.map((a) => a.result), ['improved', 'failed']);
+        assert.equal(result.attempts[1].failure?.type, 'cancelled');
+        assert.equal(calls.recordedAttempts.length, 2);
+        assert.equal(calls.recordedAttempts[1].attempt.failure?.type, 'cancelled');
+        assert.equal(calls.restoredScenes.length, 1);
+        assert.equal(calls.endedEntries.length, 0);
+        assert.equal(calls.outcomes.length, 0);
+        const state = await handle.query(getRegenerationStateQuery);
+        assert.equal(state.status, 'cancelled');
+        assert.equal(state.currentScore, 40);
+      });
+    });
+
+    it('cancelled while awaiting review: the entry is closed as cancelled and the scene restored', async () => {
+      const { activities, calls } = fakeActivities({ scores: [45, 48, 50] });
+      await withWorker(activities, async ({ start }) => {
+        const handle = await start(sceneInput());
+        await waitForStatus(handle, 'awaiting_review');
+        await waitUntil(() => calls.escalations.length === 1);
+        await handle.cancel();
+        const result = await handle.result();
+        assert.equal(result.outcome, 'cancelled');
+        assert.equal(result.escalatedToUser, true);
+        assert.equal(result.attempts.length, 3);
+        assert.equal(calls.endedEntries.length, 1);
+        assert.equal(calls.endedEntries[0].status, 'cancelled');
+        assert.equal(calls.endedEntries[0].entryId, 1);
+        assert.equal(calls.closedEntries.length, 0);
+        assert.equal(calls.restoredScenes.length, 1);
+        // A decision after the end reaches no one.
+        await assert.rejects(handle.signal(userDecisionSignal, { action: 'approve', reviewer: 'ana' }));
+      });
+    });
   });
 
   describe('activity failures', () => {

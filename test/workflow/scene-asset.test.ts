@@ -92,6 +92,26 @@ describe('sceneAssetWorkflow: the pipeline step for one scene', function () {
     });
   });
 
+  it('a scene whose round runs or awaits review is refused before anything is generated or written', async () => {
+    const { activities, calls } = fakeActivities({
+      scores: [40],
+      roundInProgress: (sceneId) => ({ workflowId: regenerationWorkflowId(sceneId), runId: 'r', status: 'awaiting_review' }),
+    });
+    await withWorker(activities, async (ctx) => {
+      const input = pipelineInput();
+      const handle = await startPipeline(ctx, input);
+      await assert.rejects(handle.result(), (error: Error & { cause?: Error & { type?: string } }) => {
+        assert.equal(error.cause?.type, 'already_in_review');
+        assert.match(error.cause?.message ?? '', /already in review/);
+        return true;
+      });
+      assert.deepEqual(calls.roundChecks, [input.scene.id]);
+      assert.equal(calls.submissions.length, 0);
+      assert.equal(calls.savedScenes.length, 0);
+      assert.equal(calls.savedAnalyses.length, 0);
+    });
+  });
+
   it('a first asset the provider refuses still gets a round that tries other providers', async () => {
     const { activities, calls } = fakeActivities({ scores: [80], submitFailures: { 0: refused } });
     await withWorker(activities, async (ctx) => {

@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { initialMigration } from './0001-initial';
+import { endingsMigration } from './0002-endings';
 
 /**
  * Every migration, listed in code rather than found by scanning a folder, so the same list
@@ -7,6 +8,7 @@ import { initialMigration } from './0001-initial';
  */
 export const migrations: Readonly<Record<string, Migration>> = {
   '0001-initial': initialMigration,
+  '0002-endings': endingsMigration,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -132,7 +132,8 @@ function SignedIn({ token, config, onSignOut }: { token: string; config: UiConfi
           <a href={routeHref({ view: 'queue', status: 'pending' })} aria-current={route.view === 'queue' ? 'page' : undefined}>
             Queue{' '}
             {pendingCount !== undefined && (
-              <span className="count-badge" aria-label={`${pendingCount} pending`}>
+              // Orange only when something waits: an empty queue asks nothing of anyone.
+              <span className={pendingCount > 0 ? 'count-badge waiting' : 'count-badge'} aria-label={`${pendingCount} pending`}>
                 {pendingCount}
               </span>
             )}

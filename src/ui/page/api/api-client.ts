@@ -41,7 +41,7 @@ export class ApiClient {
   listReviewQueue(query: ReviewQueueQuery): Promise<ReviewEntry[]> {
     const params = new URLSearchParams({ status: query.status, limit: '200' });
     if (query.projectId !== undefined) params.set('projectId', String(query.projectId));
-    return this.request<ReviewEntry[]>('GET', `/api/review-queue?${params.toString()}`);
+    return this.request<{ items: ReviewEntry[] }>('GET', `/api/review-queue?${params.toString()}`).then((page) => page.items);
   }
 
   getScene(sceneId: number): Promise<Scene> {
@@ -64,6 +64,10 @@ export class ApiClient {
 
   regenerateScene(sceneId: number, body: { provider?: ProviderName; customPrompt?: string }): Promise<RoundStarted> {
     return this.request<RoundStarted>('POST', `/api/scenes/${sceneId}/regenerate`, body);
+  }
+
+  cancelRound(sceneId: number): Promise<RoundStarted> {
+    return this.request<RoundStarted>('POST', `/api/scenes/${sceneId}/regeneration/cancel`);
   }
 
   private async request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {

@@ -25,7 +25,8 @@ export function SceneSummary({ scene }: { scene: Scene }) {
           Project {scene.projectId} · Scene {scene.sceneIndex}
         </h1>
         <span className={`status-pill status-${scene.status}`}>{STATUS_TEXT[scene.status]}</span>
-        <ScoreBadge score={scene.qualityScore} label="Scene score" />
+        {/* A score belongs to an asset: a scene left without one (rejected) shows none. */}
+        <ScoreBadge score={scene.assetUrl ? scene.qualityScore : undefined} label="Scene score" />
       </div>
       <dl className="scene-facts">
         <div>

@@ -8,6 +8,7 @@ import { buildRoundView } from '../model/round-view';
 import { useSession, type DecisionInFlight } from '../session';
 import { CandidateCard } from './candidate-card';
 import { DecisionHistory } from './decision-history';
+import { CancelRound } from './cancel-round';
 import { DecisionPanel } from './decision-panel';
 import { ManualRegenerate } from './manual-regenerate';
 import { RoundStatus } from './round-status';
@@ -115,6 +116,9 @@ export function SceneView({ sceneId }: { sceneId: number }) {
         manualRoundRequested={manualRoundRequested}
       />
       {loaded.stateError && <p className="hint">Live round state unavailable ({loaded.stateError}); showing what the database recorded.</p>}
+      {roundView.runOpen && (running || pendingEntry !== undefined) && inFlight === undefined && (
+        <CancelRound sceneId={scene.id} onRequested={() => void load()} />
+      )}
       {canDecide && <DecisionPanel key={pendingEntry.id} entry={pendingEntry} scene={scene} roundView={roundView} selected={selected} />}
       {!pendingEntry && !roundView.runOpen && !running && scene.analysis && (
         <ManualRegenerate scene={scene} bestPrompt={roundView.bestPrompt} onStarted={() => setManualRoundRequested(true)} />

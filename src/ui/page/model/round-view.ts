@@ -119,7 +119,8 @@ function startingCandidate(scene: Scene, runAttempts: RegenerationAttempt[], rou
     prompt: scene.visualDirection,
     assetUrl: scene.assetUrl,
     asset: scene.asset,
-    score: scene.qualityScore ?? scene.analysis?.overallScore,
+    // No asset, no score: a rejected scene keeps its last score in the record, not on screen.
+    score: scene.assetUrl ? (scene.qualityScore ?? scene.analysis?.overallScore) : undefined,
     analysis: scene.analysis,
     costUsd: scene.initialCostUsd,
     approvable: Boolean(scene.assetUrl),

@@ -1,0 +1,132 @@
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Db } from '../db/database';
+import { moveReviewEntryToRun, supersedeReviewEntry } from '../db/regeneration-writes';
+import { getRegenerationStateQuery } from '../../workflows/messages';
+import { reconcileVerdict } from '../../workflows/rules/ending';
+
+/** What one pass did, entry by entry, for the log and the CLI. */
+export interface ReconcileReport {
+  checked: number;
+  /** Entries left for a later pass: Temporal did not answer for them. */
+  skipped: { entryId: number; reason: string }[];
+  moved: { entryId: number; runId: string }[];
+  superseded: { entryId: number; reason: string }[];
+}
+
+const PAGE = 200;
+const QUERY_DEADLINE_MS = 10_000;
+
+/**
+ * Closes the pending review entries whose run can no longer carry a decision out: the run was
+ * terminated, reset (Temporal ends the old run) or failed. Every normal ending closes its own
+ * entry before the run ends, so a pending entry of a closed run is exactly one of these. When the
+ * workflow id's newest run waits on the same entry (a reset inside the review wait copies the
+ * escalation into the new run), the entry is moved to that run instead. One pass reads every
+ * pending entry; what it cannot tell (Temporal or a worker not answering) it leaves for the next.
+ */
+export async function reconcileReviewEntries(db: Db, client: Client): Promise<ReconcileReport> {
+  const report: ReconcileReport = { checked: 0, skipped: [], moved: [], superseded: [] };
+  const runStatus = new Map<string, Promise<string>>();
+  const statusOf = (workflowId: string, runId?: string): Promise<string> => {
+    const key = `${workflowId}/${runId ?? ''}`;
+    let found = runStatus.get(key);
+    if (found === undefined) {
+      found = client.workflow
+        .getHandle(workflowId, runId)
+        .describe()
+        .then(
+          (d) => `${d.status.name} ${d.runId}`,
+          (error: unknown) => {
+            if (error instanceof WorkflowNotFoundError) return 'NOT_FOUND -';
+            throw error;
+          },
+        );
+      runStatus.set(key, found);
+    }
+    return found;
+  };
+
+  async function reconcileEntry(entry: { id: number; workflow_id: string; run_id: string }): Promise<void> {
+    const [entryStatus] = (await statusOf(entry.workflow_id, entry.run_id || undefined)).split(' ');
+    const entryRunRunning = entryStatus === 'RUNNING';
+    let latestRunWaitsOnEntry = false;
+    let latestRunId = '';
+    if (!entryRunRunning) {
+      const [latestStatus, runId] = (await statusOf(entry.workflow_id)).split(' ');
+      latestRunId = runId!;
+      if (latestStatus === 'RUNNING') {
+        const state = await client
+          .withDeadline(Date.now() + QUERY_DEADLINE_MS, () =>
+            client.workflow.getHandle(entry.workflow_id, latestRunId).query(getRegenerationStateQuery),
+          )
+          .catch(() => undefined);
+        // No answer: the newest run may still adopt the entry; decide on a later pass.
+        if (state === undefined) return;
+        latestRunWaitsOnEntry = state.status === 'awaiting_review' && state.reviewEntryId === entry.id;
+      }
+    }
+    const verdict = reconcileVerdict({ entryRunRunning, latestRunWaitsOnEntry });
+    if (verdict === 'move_to_latest_run') {
+      await moveReviewEntryToRun(db.kysely, entry.id, latestRunId);
+      report.moved.push({ entryId: entry.id, runId: latestRunId });
+    } else if (verdict === 'supersede') {
+      const reason = `Run ${entry.run_id || '(unknown)'} of ${entry.workflow_id} ended ${entryStatus!.toLowerCase()} without closing it`;
+      const { closed } = await supersedeReviewEntry(db.kysely, entry.id, reason);
+      if (closed) report.superseded.push({ entryId: entry.id, reason });
+    }
+  }
+
+  for (let afterId = 0; ; ) {
+    const entries = await db.kysely
+      .selectFrom('review_queue')
+      .select(['id', 'workflow_id', 'run_id'])
+      .where('status', '=', 'pending')
+      .where('id', '>', afterId)
+      .orderBy('id')
+      .limit(PAGE)
+      .execute();
+    if (entries.length === 0) return report;
+    afterId = entries[entries.length - 1]!.id;
+    for (const entry of entries) {
+      report.checked++;
+      try {
+        await reconcileEntry(entry);
+      } catch (error) {
+        // One entry Temporal cannot answer for (a run id it refuses, a timeout) must not stop the
+        // pass for the others; it is tried again on the next pass.
+        report.skipped.push({ entryId: entry.id, reason: error instanceof Error ? error.message : String(error) });
+      }
+    }
+  }
+}
+
+/**
+ * Runs a pass every `everyMs` until stopped; a pass never overlaps the previous one. Several web
+ * servers may run it at once: each write only closes or moves a still-pending entry.
+ */
+export function startReconciler(
+  db: Db,
+  client: Client,
+  everyMs: number,
+  log: { info: (o: object, m: string) => void; warn: (o: object, m: string) => void },
+): () => Promise<void> {
+  let stopped = false;
+  let running: Promise<void> = Promise.resolve();
+  let timer: NodeJS.Timeout | undefined;
+  const pass = (): void => {
+    running = reconcileReviewEntries(db, client)
+      .then((report) => {
+        if (report.moved.length + report.superseded.length > 0) log.info(report, 'review entries reconciled');
+      })
+      .catch((error: unknown) => log.warn({ error: String(error) }, 'review entry reconciliation failed; next pass will retry'))
+      .finally(() => {
+        if (!stopped) timer = setTimeout(pass, everyMs).unref();
+      });
+  };
+  timer = setTimeout(pass, Math.min(everyMs, 1_000)).unref();
+  return async () => {
+    stopped = true;
+    clearTimeout(timer);
+    await running;
+  };
+}

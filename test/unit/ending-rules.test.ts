@@ -1,0 +1,32 @@
+import assert from 'node:assert/strict';
+import { CONTINUE_AS_NEW_LIMITS, shouldContinueAsNew } from '../../workflows/rules/continue-as-new';
+import { entryStatusFor, reconcileVerdict } from '../../workflows/rules/ending';
+
+describe('rules: how a round ends (SPEC.md)', () => {
+  it('gives each ending of a review wait its queue entry status', () => {
+    assert.equal(entryStatusFor('decided'), 'decided');
+    assert.equal(entryStatusFor('timed_out_without_action'), 'expired');
+    assert.equal(entryStatusFor('cancelled'), 'cancelled');
+    assert.equal(entryStatusFor('run_gone'), 'superseded');
+  });
+
+  it('the reconciler keeps a running run\'s entry, moves one the newest run waits on, closes the rest', () => {
+    assert.equal(reconcileVerdict({ entryRunRunning: true, latestRunWaitsOnEntry: false }), 'keep');
+    assert.equal(reconcileVerdict({ entryRunRunning: true, latestRunWaitsOnEntry: true }), 'keep');
+    assert.equal(reconcileVerdict({ entryRunRunning: false, latestRunWaitsOnEntry: true }), 'move_to_latest_run');
+    assert.equal(reconcileVerdict({ entryRunRunning: false, latestRunWaitsOnEntry: false }), 'supersede');
+  });
+});
+
+describe('rules: when a round continues as new', () => {
+  const quiet = { roundsInRun: 1, historyLength: 100, suggestedByServer: false };
+  it('not while the run is short', () => assert.equal(shouldContinueAsNew(quiet), false));
+  it('after roundsPerRun reviewer rounds in one run', () => {
+    assert.equal(shouldContinueAsNew({ ...quiet, roundsInRun: CONTINUE_AS_NEW_LIMITS.roundsPerRun - 1 }), false);
+    assert.equal(shouldContinueAsNew({ ...quiet, roundsInRun: CONTINUE_AS_NEW_LIMITS.roundsPerRun }), true);
+  });
+  it('when the history passes its bound, or the server suggests it', () => {
+    assert.equal(shouldContinueAsNew({ ...quiet, historyLength: CONTINUE_AS_NEW_LIMITS.historyEvents }), true);
+    assert.equal(shouldContinueAsNew({ ...quiet, suggestedByServer: true }), true);
+  });
+});

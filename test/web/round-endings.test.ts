@@ -1,0 +1,264 @@
+import assert from 'node:assert/strict';
+import type { LightMyRequestResponse } from 'fastify';
+import { createDatabaseActivities } from '../../activities/database';
+import { getReviewEntry } from '../../src/db/queries';
+import { reconcileReviewEntries } from '../../src/client/review-entry-reconciler';
+import type { ReviewEntryView, SceneView } from '../../src/web/api-types';
+import { regenerationWorkflowId } from '../../src/domain/workflow-ids';
+import { testEnv } from '../helpers/temporal';
+import { workflowBundle } from '../helpers/workflow-bundle';
+import { buildWebServer } from '../../src/web/server';
+import { eventually, seedScene, withWebServer, type WebHarness } from './web-harness';
+
+/*
+ * SPEC.md "How a round ends", through the API with the real database activities: every ending
+ * leaves no pending entry and the scene in the status the table gives.
+ */
+
+function json<T>(response: LightMyRequestResponse): T {
+  return response.json<T>();
+}
+
+async function sceneRecord(harness: WebHarness, id: number): Promise<SceneView> {
+  return json<SceneView>(await harness.request({ method: 'GET', url: `/api/scenes/${id}` }));
+}
+
+async function entriesOf(harness: WebHarness, sceneId: number): Promise<ReviewEntryView[]> {
+  const all = json<{ items: ReviewEntryView[] }>(await harness.request({ method: 'GET', url: '/api/review-queue?status=all' })).items;
+  return all.filter((entry) => entry.sceneId === sceneId);
+}
+
+async function escalate(harness: WebHarness): Promise<{ sceneId: number; entry: ReviewEntryView }> {
+  const scene = await seedScene(harness.db, { score: 40 });
+  const started = await harness.request({ method: 'POST', url: `/api/scenes/${scene.id}/regenerate` });
+  assert.equal(started.statusCode, 202, started.body);
+  const [entry] = await eventually(
+    () => entriesOf(harness, scene.id),
+    (list) => list.some((e) => e.status === 'pending'),
+  );
+  return { sceneId: scene.id, entry: entry! };
+}
+
+const cancel = (harness: WebHarness, sceneId: number) =>
+  harness.request({ method: 'POST', url: `/api/scenes/${sceneId}/regeneration/cancel` });
+
+describe('how a round ends, through the API', function () {
+  this.timeout(90_000);
+  before(async function () {
+    this.timeout(240_000);
+    await Promise.all([testEnv(), workflowBundle()]);
+  });
+
+  it('POST /api/scenes/:id/regeneration/cancel: 404 for an unknown scene, 409 when no round runs, 401 without a token', async () => {
+    await withWebServer(() => 40, async (harness) => {
+      assert.equal((await cancel(harness, 987_654_321)).statusCode, 404);
+      const scene = await seedScene(harness.db, { score: 40 });
+      const idle = await cancel(harness, scene.id);
+      assert.equal(idle.statusCode, 409, idle.body);
+      assert.match(json<{ error: string }>(idle).error, /no regeneration round running/);
+      const anonymous = await harness.request({ method: 'POST', url: `/api/scenes/${scene.id}/regeneration/cancel`, token: null });
+      assert.equal(anonymous.statusCode, 401);
+    });
+  });
+
+  it('cancel while awaiting review: 202, the entry closes as cancelled, the scene is analyzed again, outcome cancelled', async () => {
+    await withWebServer(() => 40, async (harness) => {
+      const { sceneId, entry } = await escalate(harness);
+      assert.equal((await sceneRecord(harness, sceneId)).status, 'awaiting_review');
+      const response = await cancel(harness, sceneId);
+      assert.equal(response.statusCode, 202, response.body);
+      assert.equal(json<{ workflowId: string }>(response).workflowId, regenerationWorkflowId(sceneId));
+      const result = await harness.client.workflow.getHandle(regenerationWorkflowId(sceneId)).result();
+      assert.equal(result.outcome, 'cancelled');
+      const closed = await getReviewEntry(harness.db, entry.id);
+      assert.equal(closed?.status, 'cancelled');
+      const scene = await sceneRecord(harness, sceneId);
+      assert.equal(scene.status, 'analyzed');
+      assert.equal(scene.needsUserReview, false);
+      assert.equal(scene.qualityScore, 40);
+      assert.equal(scene.assetUrl, `http://assets.test/assets/first-${sceneId}.png`);
+      // Nothing runs any more.
+      assert.equal((await cancel(harness, sceneId)).statusCode, 409);
+      const decision = await harness.request({ method: 'POST', url: `/api/review-queue/${entry.id}/decision`, payload: { action: 'approve' } });
+      assert.equal(decision.statusCode, 409);
+    });
+  });
+
+  it('cancel while generating: no entry at all, the attempt in flight recorded, the scene back to analyzed', async () => {
+    await withWebServer(
+      () => 40,
+      async (harness) => {
+        const scene = await seedScene(harness.db, { score: 40 });
+        assert.equal((await harness.request({ method: 'POST', url: `/api/scenes/${scene.id}/regenerate` })).statusCode, 202);
+        await eventually(() => sceneRecord(harness, scene.id), (s) => s.status === 'regenerating');
+        assert.equal((await cancel(harness, scene.id)).statusCode, 202);
+        const result = await harness.client.workflow.getHandle(regenerationWorkflowId(scene.id)).result();
+        assert.equal(result.outcome, 'cancelled');
+        const after = await sceneRecord(harness, scene.id);
+        assert.equal(after.status, 'analyzed');
+        assert.equal(after.regenerationAttempts.at(-1)?.failure?.type, 'cancelled');
+        assert.deepEqual(await entriesOf(harness, scene.id), []);
+      },
+      { generationDelayMs: 1_500 },
+    );
+  });
+
+  it('a terminated round: the reconciler closes its entry as superseded and leaves the scene flagged', async () => {
+    await withWebServer(() => 40, async (harness) => {
+      const { sceneId, entry } = await escalate(harness);
+      // An entry Temporal refuses to answer for (a run id that is no run id) in the same pass
+      // must not make the pass fail.
+      const bogus = await createDatabaseActivities(harness.db).escalateToReview({
+        workflowId: 'regenerate-scene-not-a-round',
+        runId: 'not-a-run-id',
+        round: 1,
+        sceneId,
+        projectId: entry.projectId,
+        sceneIndex: 0,
+        reason: 'auto_regeneration_failed',
+        bestScore: 1,
+        attempts: [],
+        escalatedAt: '2020-01-01T00:00:00.000Z',
+      });
+      await harness.client.workflow.getHandle(regenerationWorkflowId(sceneId)).terminate('operator test');
+      const report = await reconcileReviewEntries(harness.db, harness.client);
+      assert.ok(bogus.entryId !== entry.id);
+      assert.ok(report.superseded.some((s) => s.entryId === entry.id), JSON.stringify(report));
+      const closed = await getReviewEntry(harness.db, entry.id);
+      assert.equal(closed?.status, 'superseded');
+      assert.match(closed?.closeReason ?? '', /ended terminated/);
+      const scene = await sceneRecord(harness, sceneId);
+      assert.equal(scene.status, 'awaiting_review');
+      assert.equal(scene.needsUserReview, true);
+      // A second pass finds nothing more to do.
+      const again = await reconcileReviewEntries(harness.db, harness.client);
+      assert.ok(!again.superseded.some((s) => s.entryId === entry.id));
+    });
+  });
+
+  it('the reconciler leaves the entry of a running round alone', async () => {
+    await withWebServer(() => 40, async (harness) => {
+      const { sceneId, entry } = await escalate(harness);
+      const report = await reconcileReviewEntries(harness.db, harness.client);
+      assert.deepEqual([...report.superseded, ...report.moved].filter((r) => r.entryId === entry.id), []);
+      assert.equal((await getReviewEntry(harness.db, entry.id))?.status, 'pending');
+      await harness.client.workflow.getHandle(regenerationWorkflowId(sceneId)).terminate('test done');
+    });
+  });
+
+  it('a provider name in another case and a prompt with spaces around are normalised, not refused', async () => {
+    await withWebServer(() => 86, async (harness) => {
+      const scene = await seedScene(harness.db, { score: 40 });
+      const response = await harness.request({
+        method: 'POST',
+        url: `/api/scenes/${scene.id}/regenerate`,
+        payload: { provider: 'Runway', customPrompt: '  A loaf in soft light  ' },
+      });
+      assert.equal(response.statusCode, 202, response.body);
+      await eventually(() => sceneRecord(harness, scene.id), (s) => s.status === 'passed');
+      assert.equal(harness.calls.submissions[0].provider, 'runway');
+      assert.match(harness.calls.submissions[0].prompt, /^A loaf in soft light\. /);
+    });
+  });
+
+  it('GET /api/scenes lists a page of scenes with their project names and a cursor to the next', async () => {
+    await withWebServer(() => 40, async (harness) => {
+      const [first, second] = [await seedScene(harness.db, { score: 40 }), await seedScene(harness.db, { score: 40 })];
+      const page1 = await harness.request({ method: 'GET', url: `/api/scenes?projectId=${first.projectId}&status=analyzed&limit=1` });
+      assert.equal(page1.statusCode, 200, page1.body);
+      const body1 = json<{ items: { id: number; projectName?: string }[]; nextCursor?: string }>(page1);
+      assert.deepEqual(body1.items.map((s) => [s.id, s.projectName]), [[Math.min(first.id, second.id), 'Bakery']]);
+      assert.ok(body1.nextCursor);
+      const page2 = json<{ items: { id: number }[]; nextCursor?: string }>(
+        await harness.request({ method: 'GET', url: `/api/scenes?projectId=${first.projectId}&limit=1&cursor=${body1.nextCursor}` }),
+      );
+      assert.deepEqual(page2.items.map((s) => s.id), [Math.max(first.id, second.id)]);
+      assert.equal(page2.nextCursor, undefined);
+    });
+  });
+
+  it('a token scoped to other projects sees none of this one: 404 for its scenes, entries and rounds, an empty queue', async () => {
+    await withWebServer(() => 40, async (harness) => {
+      const { sceneId, entry } = await escalate(harness);
+      const scoped = buildWebServer({
+        db: harness.db,
+        temporal: harness.client,
+        taskQueue: harness.taskQueue,
+        assetsDir: harness.assetsDir,
+        reviewers: [
+          { reviewer: 'cy', token: 'cy-token-0123456789', projects: [entry.projectId + 1] },
+          { reviewer: 'dee', token: 'dee-token-0123456789', projects: [entry.projectId] },
+        ],
+      });
+      try {
+        const as = (token: string, method: 'GET' | 'POST', url: string, payload?: object) =>
+          scoped.inject({ method, url, payload, headers: { authorization: `Bearer ${token}` } });
+        const outside = 'cy-token-0123456789';
+        for (const [method, url, payload] of [
+          ['GET', `/api/scenes/${sceneId}`],
+          ['GET', `/api/scenes/${sceneId}/regeneration`],
+          ['POST', `/api/scenes/${sceneId}/regenerate`],
+          ['POST', `/api/scenes/${sceneId}/regeneration/cancel`],
+          ['POST', `/api/review-queue/${entry.id}/decision`, { action: 'reject' }],
+        ] as const) {
+          const response = await as(outside, method, url, payload);
+          assert.equal(response.statusCode, 404, `${method} ${url}: ${response.body}`);
+        }
+        assert.deepEqual(json(await as(outside, 'GET', '/api/review-queue?status=all')), { items: [] });
+        assert.deepEqual(json(await as(outside, 'GET', `/api/review-queue?projectId=${entry.projectId}`)), { items: [] });
+        assert.deepEqual(json(await as(outside, 'GET', '/api/scenes')), { items: [] });
+        // The token of the scene's project sees and decides it, under its own name.
+        const inside = 'dee-token-0123456789';
+        assert.equal((await as(inside, 'GET', `/api/scenes/${sceneId}`)).statusCode, 200);
+        assert.equal(json<{ items: unknown[] }>(await as(inside, 'GET', '/api/review-queue')).items.length, 1);
+        const decided = await as(inside, 'POST', `/api/review-queue/${entry.id}/decision`, { action: 'reject' });
+        assert.equal(decided.statusCode, 202, decided.body);
+        const closed = await eventually(() => getReviewEntry(harness.db, entry.id), (e) => e?.status === 'decided');
+        assert.equal(closed?.decidedBy, 'dee');
+      } finally {
+        await scoped.close();
+      }
+    });
+  });
+
+  it('limits requests per token: past the limit 429 with Retry-After, other tokens unaffected, no token still 401', async () => {
+    await withWebServer(() => 40, async (harness) => {
+      const limited = buildWebServer({
+        db: harness.db,
+        temporal: harness.client,
+        taskQueue: harness.taskQueue,
+        assetsDir: harness.assetsDir,
+        reviewers: [
+          { reviewer: 'ana', token: 'ana-token-0123456789' },
+          { reviewer: 'bo', token: 'bo-token-0123456789' },
+        ],
+        rateLimit: { max: 3, windowMs: 60_000 },
+      });
+      try {
+        const get = (token?: string) =>
+          limited.inject({ method: 'GET', url: '/api/review-queue', headers: token ? { authorization: `Bearer ${token}` } : {} });
+        for (let i = 0; i < 3; i++) assert.equal((await get('ana-token-0123456789')).statusCode, 200);
+        const refused = await get('ana-token-0123456789');
+        assert.equal(refused.statusCode, 429, refused.body);
+        assert.match(String(refused.headers['retry-after']), /^\d+$/);
+        assert.match(json<{ error: string }>(refused).error, /Too many requests/);
+        assert.equal((await get('bo-token-0123456789')).statusCode, 200);
+        assert.equal((await get()).statusCode, 401);
+      } finally {
+        await limited.close();
+      }
+    });
+  });
+
+  it('the Web UI reads like the page: a summary when the round starts, its current details as it goes', async () => {
+    await withWebServer(() => 40, async (harness) => {
+      const { sceneId, entry } = await escalate(harness);
+      const handle = harness.client.workflow.getHandle(regenerationWorkflowId(sceneId));
+      const described = await handle.describe();
+      assert.equal(await described.staticSummary(), `Regenerate scene ${sceneId} of Bakery (project ${entry.projectId}): video, from kling`);
+      const metadata = await handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
+      assert.match(metadata.currentDetails ?? '', /^round 1 · best 40 \(the scene's own\) · waiting for a reviewer's decision since /);
+      await handle.terminate('test done');
+    });
+  });
+});
