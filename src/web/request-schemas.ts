@@ -34,16 +34,18 @@ export function parseDecisionBody(body: unknown, reviewer: string): UserDecision
   return checked.value;
 }
 
+/** How many items a listing page holds. */
+const PageLimit = z
+  .string()
+  .regex(/^[0-9]{1,3}$/, 'must be a number from 1 to 500')
+  .transform(Number)
+  .refine((limit) => limit >= 1 && limit <= 500, 'must be a number from 1 to 500');
+
 export const ReviewQueueQuerySchema = z.object({
   status: z.enum([...REVIEW_ENTRY_STATUSES, 'all']).default('pending'),
   cursor: z.string().max(128).optional(),
   projectId: IdText.optional(),
-  limit: z
-    .string()
-    .regex(/^[0-9]{1,3}$/, 'must be a number from 1 to 500')
-    .transform(Number)
-    .refine((limit) => limit >= 1 && limit <= 500, 'must be a number from 1 to 500')
-    .optional(),
+  limit: PageLimit.optional(),
 });
 
 /** Parses or answers 400 naming every problem, e.g. "body.provider: Invalid option …". */
@@ -58,10 +60,5 @@ export const SceneListQuerySchema = z.object({
   projectId: IdText.optional(),
   status: z.enum(SCENE_STATUSES).optional(),
   cursor: z.string().max(64).optional(),
-  limit: z
-    .string()
-    .regex(/^[0-9]{1,3}$/, 'must be a number from 1 to 500')
-    .transform(Number)
-    .refine((limit) => limit >= 1 && limit <= 500, 'must be a number from 1 to 500')
-    .optional(),
+  limit: PageLimit.optional(),
 });
