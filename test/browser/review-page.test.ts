@@ -172,6 +172,54 @@ describe('the review page in Chromium, on the real web server, worker, Temporal 
       assert.equal(await video.getAttribute('controls'), '');
     }
     assert.match(await page.locator('article[data-candidate="attempt-1-1"] .prompt ins').first().innerText(), /warm golden natural lighting/);
+    // Attempt 1 started from the judge's improved prompt, not the visual direction: that base is
+    // shown unmarked and only what the attempt added is marked.
+    const judged = stored.analysis?.improvedPrompt;
+    assert.ok(judged && judged !== kettle.visualDirection, 'the judge improved the prompt');
+    const attempt1 = page.locator('article[data-candidate="attempt-1-1"] .prompt');
+    assert.equal(await attempt1.locator('del').count(), 0, 'nothing of its base is struck out');
+    const unmarked = await attempt1.evaluate((element) => {
+      const copy = element.cloneNode(true) as HTMLElement;
+      copy.querySelectorAll('ins, del').forEach((changed) => changed.remove());
+      return copy.textContent ?? '';
+    });
+    assert.ok(unmarked.startsWith(judged.trim().replace(/[.\s]+$/, '')), unmarked);
+
+    // A prompt box that scrolls is a whole number of lines high and says there is more.
+    await page.setViewportSize({ width: 700, height: 900 });
+    const promptBoxes = () =>
+      page.locator('article.candidate .prompt').evaluateAll((items) =>
+        items.map((element) => {
+          const style = getComputedStyle(element);
+          const frame = parseFloat(style.paddingTop) + parseFloat(style.borderTopWidth) + parseFloat(style.borderBottomWidth);
+          const more = element.parentElement?.querySelector('.prompt-more');
+          return {
+            overflows: element.scrollHeight > element.clientHeight + 1,
+            lines: (element.getBoundingClientRect().height - frame) / parseFloat(style.lineHeight),
+            more: Boolean(more && (more as HTMLElement).offsetHeight > 0),
+            faded: element.parentElement?.classList.contains('has-more') ?? false,
+          };
+        }),
+      );
+    await page.waitForFunction(() => document.querySelectorAll('.prompt-more').length > 0, undefined, { timeout: 5_000 });
+    const measured = await promptBoxes();
+    assert.ok(measured.some((box) => box.overflows), 'a narrow screen makes some prompt scroll');
+    for (const box of measured) {
+      if (box.overflows) {
+        assert.ok(Math.abs(box.lines - Math.round(box.lines)) < 0.05, `whole lines: ${box.lines}`);
+        assert.ok(box.more && box.faded, 'a scrolling box says there is more');
+      } else {
+        assert.ok(!box.more && !box.faded, 'a box that fits says nothing');
+      }
+    }
+    const scrolling = page.locator('article.candidate .prompt-box.has-more .prompt').first();
+    await scrolling.evaluate((element) => element.scrollTo({ top: element.scrollHeight }));
+    await page.waitForFunction(
+      () => Array.from(document.querySelectorAll('.prompt-box')).some((box) => !box.classList.contains('has-more') && box.querySelector('.prompt')!.scrollTop > 0),
+      undefined,
+      { timeout: 5_000 },
+    );
+    await page.setViewportSize(LAPTOP);
 
     await waitForMedia(page);
     const boxes = await page.locator('article.candidate .media-box').evaluateAll((items) =>
@@ -209,6 +257,10 @@ describe('the review page in Chromium, on the real web server, worker, Temporal 
     await dialog.getByRole('button', { name: 'Approve attempt 2' }).click();
 
     await page.locator('.banner-done', { hasText: 'Done: Approved attempt 2' }).waitFor({ timeout: CARRIED_OUT_MS });
+    // "Done" waits for the scene record: the header says the same thing in the same frame.
+    const header = await page.locator('.scene-summary .scene-title-row').innerText();
+    assert.match(header, /approved/i, header);
+    assert.match(header, new RegExp(`Scene score\\s*${Math.round(attempt2.scoreAfter)}`), header);
     const result: RegenerationResult = await review.stack.client.workflow.getHandle(regenerationWorkflowId(kettle.id)).result();
     assert.equal(result.outcome, 'approved');
     assert.deepEqual(result.review?.decision, { action: 'approve', attemptNumber: 2, note: 'warmer than the best', reviewer: 'ana' });
@@ -279,6 +331,7 @@ describe('the review page in Chromium, on the real web server, worker, Temporal 
     await page.keyboard.press('Enter');
 
     await page.locator('.banner-done', { hasText: 'Done: Rejected' }).waitFor({ timeout: CARRIED_OUT_MS });
+    assert.match(await page.locator('.scene-summary .status-pill').innerText(), /rejected/i);
     const result: RegenerationResult = await review.stack.client.workflow.getHandle(regenerationWorkflowId(forest.id)).result();
     assert.equal(result.outcome, 'rejected');
     await waitForScene(forest.id, (s) => s.status === 'rejected');

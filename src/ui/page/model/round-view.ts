@@ -9,6 +9,7 @@ import type {
 } from '../api/types';
 import { bestOfRound } from '../../../../workflows/rules/best-pick';
 import { isApprovable } from '../../../../workflows/rules/decision';
+import { promptBase } from '../../../../workflows/rules/prompt';
 
 /** One column of the side-by-side comparison: the round's starting asset or one attempt. */
 export interface Candidate {
@@ -176,10 +177,41 @@ function attemptCandidate(
   };
 }
 
-/** The prompt tried just before this attempt in the run, or the scene's own visual direction. */
-function previousPrompt(scene: Scene, runAttempts: RegenerationAttempt[], attempt: RegenerationAttempt): string {
+/**
+ * What this attempt's prompt is compared with. Attempt 1 of a round is built on the judge's
+ * improved prompt of the asset the round started from (SPEC.md), so it is diffed against that
+ * base; later attempts against the prompt tried just before. The page does not know the
+ * analysis a round started from for certain (a closed round's scene record holds its outcome's),
+ * so the base is taken from the analyses the run had seen, the one whose base the prompt starts
+ * with; a person's prompt matches none and is compared with the prompt tried before it.
+ */
+export function previousPrompt(scene: Scene, runAttempts: RegenerationAttempt[], attempt: RegenerationAttempt): string {
   const index = runAttempts.findIndex((a) => a.round === attempt.round && a.attemptNumber === attempt.attemptNumber);
-  return index > 0 ? runAttempts[index - 1].prompt : scene.visualDirection;
+  const before = index > 0 ? runAttempts[index - 1].prompt : scene.visualDirection;
+  if (attempt.attemptNumber !== 1) return before;
+  const earlier = index > 0 ? runAttempts.slice(0, index) : [];
+  const analyses = [startAnalysis(scene, earlier, attempt.round), scene.analysis, ...earlier.map((a) => a.analysisResult).reverse()];
+  for (const analysis of analyses) {
+    if (!analysis) continue;
+    const base = promptBase({ attemptNumber: 1, visualDirection: scene.visualDirection, analysis });
+    if (startsFrom(attempt.prompt, base)) return base;
+  }
+  return startsFrom(attempt.prompt, scene.visualDirection) ? scene.visualDirection : before;
+}
+
+/** The analysis of the asset a round started from, as the workflow carries it between rounds. */
+function startAnalysis(scene: Scene, earlier: RegenerationAttempt[], round: number): SceneAnalysisResult | undefined {
+  for (let r = round - 1; r >= 1; r--) {
+    const carried = bestOfRound(earlier.filter((a) => a.round === r));
+    if (carried?.analysisResult) return carried.analysisResult;
+  }
+  return scene.analysis;
+}
+
+/** improvedPrompt trims the base's closing punctuation before it adds to it. */
+function startsFrom(prompt: string, base: string): boolean {
+  const trimmed = base.trim().replace(/[.\s]+$/, '');
+  return trimmed.length > 0 && prompt.startsWith(trimmed);
 }
 
 
