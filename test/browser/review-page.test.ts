@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { getScene, listReviewQueue } from '../../src/db/queries';
+import { createDatabaseActivities } from '../../activities/database';
 import type { SceneView } from '../../src/web/api-types';
 import type { SceneAssetResult } from '../../src/domain/regeneration';
 import type { RegenerationResult } from '../../src/domain/regeneration';
@@ -130,7 +131,11 @@ describe('the review page in Chromium, on the real web server, worker, Temporal 
     const kettleCard = page.locator(`li.queue-entry[data-scene-id="${kettle.id}"]`);
     await kettleCard.getByText(kettle.narration).waitFor();
     const text = await kettleCard.innerText();
-    assert.match(text, new RegExp(`Project ${projectId} · Scene 0`));
+    // Projects go by their names; the id is a filter's business.
+    assert.match(text, /Morning film · Scene 0/);
+    assert.doesNotMatch(text, new RegExp(`Project ${projectId}`));
+    const projectOption = page.locator('.project-filter option', { hasText: 'Morning film' });
+    assert.equal(await projectOption.getAttribute('value'), String(projectId));
     assert.match(text, /A copper kettle on a gas stove/);
     assert.match(text, /Best\s*55/);
     assert.match(text, /3 attempts/);
@@ -144,7 +149,8 @@ describe('the review page in Chromium, on the real web server, worker, Temporal 
 
   it('shows every attempt beside the original, with media that load in boxes of their own shape', async () => {
     await page.locator(`li.queue-entry[data-scene-id="${kettle.id}"] h2 a`).click();
-    await page.getByRole('heading', { name: `Project ${projectId} · Scene 0` }).waitFor();
+    await page.getByRole('heading', { name: 'Morning film · Scene 0' }).waitFor();
+    assert.match(await page.locator('.scene-facts').innerText(), new RegExp(`Project id\\s*${projectId}`));
     const candidates = page.locator('article.candidate');
     await waitForCount(candidates, 4);
     const keys = await candidates.evaluateAll((items) => items.map((item) => item.getAttribute('data-candidate')));
@@ -381,6 +387,42 @@ describe('the review page in Chromium, on the real web server, worker, Temporal 
     // Nothing left to cancel: the page offers a new round instead.
     await page.getByRole('button', { name: 'Regenerate this scene…' }).waitFor({ timeout: CARRIED_OUT_MS });
     assert.equal(await page.getByRole('button', { name: 'Cancel this round…' }).count(), 0);
+  });
+
+  it('reads the whole queue, page after page, not only its first 200 entries', async () => {
+    // A project of its own with 205 closed entries for one scene: one scene to fetch, and the
+    // pending queue the other cases count is not changed.
+    const many = { ...scene(0, 'A clay teapot on a shelf', 'The teapot waits.', 'falai', 0, 'object'), projectId: uniqueSceneId() };
+    await createDatabaseActivities(review.stack.db).saveScene({ scene: many, project: { id: many.projectId, name: 'Long queue' } });
+    const created = Date.now() - 3_600_000;
+    await review.stack.db.kysely
+      .insertInto('review_queue')
+      .values(
+        Array.from({ length: 205 }, (_, index) => ({
+          scene_id: many.id,
+          project_id: many.projectId,
+          scene_index: 0,
+          workflow_id: regenerationWorkflowId(many.id),
+          run_id: 'paging-run',
+          round: index + 1,
+          reason: 'auto_regeneration_failed',
+          best_score: 40,
+          best_attempt_number: null,
+          attempts: JSON.stringify([]),
+          status: 'expired' as const,
+          close_reason: 'paging test',
+          decided_at: new Date(created + index * 1000),
+          created_at: new Date(created + index * 1000),
+        })),
+      )
+      .execute();
+    await signIn(page);
+    await page.goto(`${review.pageUrl}/#/queue?project=${many.projectId}&status=all`);
+    await waitForCount(page.locator('li.queue-entry'), 205);
+    assert.equal((await page.locator('h1 .count-badge').innerText()).trim(), '205');
+    const rounds = await page.locator('li.queue-entry').evaluateAll((items) => new Set(items.map((item) => item.getAttribute('data-entry-id'))).size);
+    assert.equal(rounds, 205, 'every entry once');
+    await page.locator('li.queue-entry', { hasText: 'Long queue · Scene 0' }).first().waitFor();
   });
 
   async function signIn(tab: Page): Promise<void> {
