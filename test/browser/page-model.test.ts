@@ -111,6 +111,7 @@ describe('review page: what the scene view compares', () => {
     start.analysis = { ...start.analysis!, improvedPrompt: `${improved}.` };
     const view = buildRoundView(start, entry({ round: 1, attempts: [first] }), undefined);
     assert.equal(view.candidates[1].previousPrompt, `${improved}.`);
+    assert.equal(view.candidates[1].comparedWith, 'the judge’s improved prompt it was built on');
 
     // Round 2 starts from round 1's best (attempt 1), built on that attempt's improved prompt;
     // once the scene record moved on (approved), the base is still found among the run's analyses.
@@ -125,6 +126,7 @@ describe('review page: what the scene view compares', () => {
     const personal = { ...attempt(2, 1, 'improved', 72), prompt: `Two bicycles on a beach${AVOID}` };
     const reviewed = buildRoundView(scene({ status: 'approved', attempts: [best, personal], assetUrl: personal.assetUrl }), undefined, undefined);
     assert.equal(reviewed.candidates.find((c) => c.key === 'attempt-2-1')?.previousPrompt, best.prompt);
+    assert.equal(reviewed.candidates.find((c) => c.key === 'attempt-2-1')?.comparedWith, 'the previous prompt');
   });
 
   it('once the run is over, the first column is the scene as it is now and the kept attempt is marked', () => {

@@ -184,6 +184,7 @@ describe('the review page in Chromium, on the real web server, worker, Temporal 
     assert.ok(judged && judged !== kettle.visualDirection, 'the judge improved the prompt');
     const attempt1 = page.locator('article[data-candidate="attempt-1-1"] .prompt');
     assert.equal(await attempt1.locator('del').count(), 0, 'nothing of its base is struck out');
+    await page.locator('article[data-candidate="attempt-1-1"]').getByText('changes against the judge’s improved prompt it was built on').waitFor();
     const unmarked = await attempt1.evaluate((element) => {
       const copy = element.cloneNode(true) as HTMLElement;
       copy.querySelectorAll('ins, del').forEach((changed) => changed.remove());

@@ -26,6 +26,8 @@ export interface Candidate {
   prompt: string;
   /** What the prompt is compared with to highlight its changes; absent for the scene's own prompt. */
   previousPrompt?: string;
+  /** What previousPrompt is, in words, e.g. "the judge's improved prompt it was built on". */
+  comparedWith?: string;
   assetUrl?: string;
   asset?: AssetRef;
   score?: number;
@@ -76,7 +78,7 @@ export function buildRoundView(scene: Scene, entry: ReviewEntry | undefined, sta
   const bestAttemptNumber = pendingEntry ? pendingEntry.bestAttemptNumber : (stateBest ?? bestOfRound(roundAttempts)?.attemptNumber);
 
   const attemptCandidates = roundAttempts.map((attempt) =>
-    attemptCandidate(attempt, previousPrompt(scene, runAttempts, attempt), bestAttemptNumber, scene),
+    attemptCandidate(attempt, comparison(scene, runAttempts, attempt), bestAttemptNumber, scene),
   );
   const startCandidate = { ...start, isBest: bestAttemptNumber === undefined };
   const best = attemptCandidates.find((c) => c.isBest) ?? startCandidate;
@@ -87,7 +89,7 @@ export function buildRoundView(scene: Scene, entry: ReviewEntry | undefined, sta
     const bestOfThatRound = bestOfRound(attempts)?.attemptNumber;
     earlierRounds.push({
       round: r,
-      attempts: attempts.map((a) => attemptCandidate(a, previousPrompt(scene, runAttempts, a), bestOfThatRound, scene)),
+      attempts: attempts.map((a) => attemptCandidate(a, comparison(scene, runAttempts, a), bestOfThatRound, scene)),
     });
   }
   return {
@@ -149,7 +151,7 @@ function startingCandidate(scene: Scene, runAttempts: RegenerationAttempt[], rou
 
 function attemptCandidate(
   attempt: RegenerationAttempt,
-  previous: string | undefined,
+  previous: PromptComparison | undefined,
   bestAttemptNumber: number | undefined,
   scene: Scene,
 ): Candidate {
@@ -161,7 +163,8 @@ function attemptCandidate(
     promptLabel: 'Prompt',
     provider: attempt.provider,
     prompt: attempt.prompt,
-    previousPrompt: previous,
+    previousPrompt: previous?.prompt,
+    comparedWith: previous?.what,
     assetUrl: attempt.assetUrl,
     asset: attempt.asset,
     score: attempt.analysisResult ? attempt.scoreAfter : undefined,
@@ -186,17 +189,27 @@ function attemptCandidate(
  * with; a person's prompt matches none and is compared with the prompt tried before it.
  */
 export function previousPrompt(scene: Scene, runAttempts: RegenerationAttempt[], attempt: RegenerationAttempt): string {
+  return comparison(scene, runAttempts, attempt).prompt;
+}
+
+interface PromptComparison {
+  prompt: string;
+  what: string;
+}
+
+function comparison(scene: Scene, runAttempts: RegenerationAttempt[], attempt: RegenerationAttempt): PromptComparison {
   const index = runAttempts.findIndex((a) => a.round === attempt.round && a.attemptNumber === attempt.attemptNumber);
-  const before = index > 0 ? runAttempts[index - 1].prompt : scene.visualDirection;
+  const before: PromptComparison =
+    index > 0 ? { prompt: runAttempts[index - 1].prompt, what: 'the previous prompt' } : { prompt: scene.visualDirection, what: 'the visual direction' };
   if (attempt.attemptNumber !== 1) return before;
   const earlier = index > 0 ? runAttempts.slice(0, index) : [];
   const analyses = [startAnalysis(scene, earlier, attempt.round), scene.analysis, ...earlier.map((a) => a.analysisResult).reverse()];
   for (const analysis of analyses) {
     if (!analysis) continue;
     const base = promptBase({ attemptNumber: 1, visualDirection: scene.visualDirection, analysis });
-    if (startsFrom(attempt.prompt, base)) return base;
+    if (base !== scene.visualDirection && startsFrom(attempt.prompt, base)) return { prompt: base, what: 'the judge’s improved prompt it was built on' };
   }
-  return startsFrom(attempt.prompt, scene.visualDirection) ? scene.visualDirection : before;
+  return startsFrom(attempt.prompt, scene.visualDirection) ? { prompt: scene.visualDirection, what: 'the visual direction' } : before;
 }
 
 /** The analysis of the asset a round started from, as the workflow carries it between rounds. */
