@@ -15,6 +15,8 @@ export interface GenerationPlan {
   scene: Scene;
   brandProfile?: BrandProfile;
   minScoreToPass: number;
+  /** Names the attempt in the Web UI's activity summaries, e.g. "attempt 2 · luma". */
+  label: string;
 }
 
 /** Filled in as the steps complete, so a later failure still knows what was already paid. */
@@ -37,7 +39,9 @@ export async function generateAndJudge(plan: GenerationPlan, receipt: Receipt): 
   const { scene, kind } = plan;
   const aspectRatio = scene.aspectRatio ?? DEFAULT_ASPECT_RATIO;
   const durationSeconds = kind === 'video' ? scene.duration : 0;
-  const task = await submitWhenProviderHasRoom({
+  // The Web UI lists activities by type only; a summary says which attempt and provider each is.
+  const summary = (step: string) => ({ summary: `${plan.label} · ${step}` });
+  const task = await submitWhenProviderHasRoom(summary('submit'), {
     provider: plan.provider,
     prompt: plan.prompt,
     kind,
@@ -46,24 +50,28 @@ export async function generateAndJudge(plan: GenerationPlan, receipt: Receipt): 
     idempotencyKey: plan.idempotencyKey,
   });
   receipt.providerTaskId = task.taskId;
-  const output = await awaitGeneration(task);
+  const output = await awaitGeneration.executeWithOptions(summary('await'), [task]);
   receipt.costUsd += output.costUsd;
-  const asset = await storeAsset({ url: output.outputUrl, sceneId: scene.id, expectedKind: kind });
-  const judged = await analyzeAsset({
-    asset,
-    scene: {
-      id: scene.id,
-      sceneType: scene.sceneType,
-      contentType: scene.contentType,
-      narration: scene.narration,
-      visualDirection: scene.visualDirection,
-      duration: durationSeconds,
-      aspectRatio,
+  const asset = await storeAsset.executeWithOptions(summary('store'), [
+    { url: output.outputUrl, sceneId: scene.id, expectedKind: kind },
+  ]);
+  const judged = await analyzeAsset.executeWithOptions(summary('judge'), [
+    {
+      asset,
+      scene: {
+        id: scene.id,
+        sceneType: scene.sceneType,
+        contentType: scene.contentType,
+        narration: scene.narration,
+        visualDirection: scene.visualDirection,
+        duration: durationSeconds,
+        aspectRatio,
+      },
+      prompt: plan.prompt,
+      brandProfile: plan.brandProfile,
+      minScoreToPass: plan.minScoreToPass,
     },
-    prompt: plan.prompt,
-    brandProfile: plan.brandProfile,
-    minScoreToPass: plan.minScoreToPass,
-  });
+  ]);
   receipt.costUsd += judged.costUsd;
   return { asset, analysis: judged.analysis };
 }
@@ -83,9 +91,12 @@ const LONGEST_BUSY_WAIT_MS = 15_000;
  * Submits once the provider has room under its concurrency limit. The wait between asks is a
  * durable timer: it holds no worker slot, survives restarts and shows in the history.
  */
-async function submitWhenProviderHasRoom(request: GenerationRequest): Promise<GenerationTask> {
+async function submitWhenProviderHasRoom(
+  options: { summary: string },
+  request: GenerationRequest,
+): Promise<GenerationTask> {
   for (let waits = 0; ; waits++) {
-    const answer = await submitGeneration(request);
+    const answer = await submitGeneration.executeWithOptions(options, [request]);
     if (!isBusy(answer)) return answer;
     await sleep(Math.round(Math.min(LONGEST_BUSY_WAIT_MS, answer.retryAfterMs * BUSY_WAIT_GROWTH ** waits)));
   }

@@ -224,11 +224,14 @@ async function runRound(
       scene,
       brandProfile: project?.brandProfile,
       minScoreToPass: policy.minScoreToPass,
+      label: `attempt ${attemptNumber} · ${provider}`,
       policy,
       current: record.current,
     });
     record.addAttempt(attempt);
-    await db.recordAttempt({ workflowId, sceneId: scene.id, projectId: scene.projectId, attempt });
+    await db.recordAttempt.executeWithOptions({ summary: `attempt ${attemptNumber} · ${provider} · record` }, [
+      { workflowId, sceneId: scene.id, projectId: scene.projectId, attempt },
+    ]);
     if (attempt.result === 'success') return true;
   }
   return false;

@@ -104,6 +104,7 @@ export async function sceneAssetWorkflow(rawInput: SceneAssetInput): Promise<Sce
           scene,
           brandProfile: project?.brandProfile,
           minScoreToPass: policy.minScoreToPass,
+          label: `first asset · ${scene.provider}`,
         },
         receipt,
       );

@@ -34,6 +34,8 @@ export interface SceneView extends PipelineScene {
   status: SceneStatus;
   latestWorkflowId?: string;
   latestRunId?: string;
+  /** The project's name, as the pipeline gave it (GET /api/scenes/:id and listings). */
+  projectName?: string;
   createdAt: string;
   updatedAt: string;
   /** Oldest run first; within a run by round, then attempt number. */

@@ -77,7 +77,9 @@ export function registerSceneRoutes(api: FastifyInstance, deps: WebDeps): void {
 
   api.get('/scenes/:id', async (request) => {
     const { id } = parseRequest(SceneParamsSchema, request.params, 'params');
-    return visibleScene(request, id);
+    const scene = await visibleScene(request, id);
+    const project = await getProject(deps.db, scene.projectId);
+    return project?.name ? { ...scene, projectName: project.name } : scene;
   });
 
   /** Asks the round itself: its state is exact even between the database writes. */

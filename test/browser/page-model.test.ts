@@ -99,8 +99,34 @@ describe('review page: what the scene view compares', () => {
     assert.deepEqual(view.candidates.map((c) => c.key), ['start', 'attempt-2-1']);
     assert.equal(view.candidates[0].assetUrl, attempts[1].assetUrl);
     assert.equal(view.candidates[0].origin, 'best of round 1 (attempt 2)');
-    assert.equal(view.candidates[1].previousPrompt, attempts[2].prompt);
+    // Without an improved prompt from the judge, the round's first attempt starts from the visual direction.
+    assert.equal(view.candidates[1].previousPrompt, 'A red bicycle');
     assert.deepEqual(view.earlierRounds.map((r) => [r.round, r.attempts.length, r.attempts.find((a) => a.isBest)?.attemptNumber]), [[1, 3, 2]]);
+  });
+
+  it('attempt 1 is compared with the judge\'s improved prompt it started from, not the visual direction', () => {
+    const improved = 'A red bicycle leaning on a sunny brick wall';
+    const first = { ...attempt(1, 1, 'improved', 55), prompt: `${improved}. warm golden natural lighting${AVOID}` };
+    const start = { ...scene({ status: 'awaiting_review', attempts: [first] }) };
+    start.analysis = { ...start.analysis!, improvedPrompt: `${improved}.` };
+    const view = buildRoundView(start, entry({ round: 1, attempts: [first] }), undefined);
+    assert.equal(view.candidates[1].previousPrompt, `${improved}.`);
+    assert.equal(view.candidates[1].comparedWith, 'the judge’s improved prompt it was built on');
+
+    // Round 2 starts from round 1's best (attempt 1), built on that attempt's improved prompt;
+    // once the scene record moved on (approved), the base is still found among the run's analyses.
+    const carriedPrompt = 'A red bicycle in a quiet street at golden hour';
+    const best = { ...first, analysisResult: { ...first.analysisResult!, improvedPrompt: carriedPrompt } };
+    const second = { ...attempt(2, 1, 'improved', 72), prompt: `${carriedPrompt}. balanced composition${AVOID}` };
+    const approved = scene({ status: 'approved', attempts: [best, second], assetUrl: second.assetUrl });
+    const closed = buildRoundView(approved, undefined, undefined);
+    assert.equal(closed.candidates.find((c) => c.key === 'attempt-2-1')?.previousPrompt, carriedPrompt);
+
+    // A reviewer's own prompt matches no base: it is compared with the prompt tried before it.
+    const personal = { ...attempt(2, 1, 'improved', 72), prompt: `Two bicycles on a beach${AVOID}` };
+    const reviewed = buildRoundView(scene({ status: 'approved', attempts: [best, personal], assetUrl: personal.assetUrl }), undefined, undefined);
+    assert.equal(reviewed.candidates.find((c) => c.key === 'attempt-2-1')?.previousPrompt, best.prompt);
+    assert.equal(reviewed.candidates.find((c) => c.key === 'attempt-2-1')?.comparedWith, 'the previous prompt');
   });
 
   it('once the run is over, the first column is the scene as it is now and the kept attempt is marked', () => {

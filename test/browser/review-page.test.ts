@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { getScene, listReviewQueue } from '../../src/db/queries';
+import { createDatabaseActivities } from '../../activities/database';
 import type { SceneView } from '../../src/web/api-types';
 import type { SceneAssetResult } from '../../src/domain/regeneration';
 import type { RegenerationResult } from '../../src/domain/regeneration';
@@ -130,7 +131,11 @@ describe('the review page in Chromium, on the real web server, worker, Temporal 
     const kettleCard = page.locator(`li.queue-entry[data-scene-id="${kettle.id}"]`);
     await kettleCard.getByText(kettle.narration).waitFor();
     const text = await kettleCard.innerText();
-    assert.match(text, new RegExp(`Project ${projectId} · Scene 0`));
+    // Projects go by their names; the id is a filter's business.
+    assert.match(text, /Morning film · Scene 0/);
+    assert.doesNotMatch(text, new RegExp(`Project ${projectId}`));
+    const projectOption = page.locator('.project-filter option', { hasText: 'Morning film' });
+    assert.equal(await projectOption.getAttribute('value'), String(projectId));
     assert.match(text, /A copper kettle on a gas stove/);
     assert.match(text, /Best\s*55/);
     assert.match(text, /3 attempts/);
@@ -144,7 +149,8 @@ describe('the review page in Chromium, on the real web server, worker, Temporal 
 
   it('shows every attempt beside the original, with media that load in boxes of their own shape', async () => {
     await page.locator(`li.queue-entry[data-scene-id="${kettle.id}"] h2 a`).click();
-    await page.getByRole('heading', { name: `Project ${projectId} · Scene 0` }).waitFor();
+    await page.getByRole('heading', { name: 'Morning film · Scene 0' }).waitFor();
+    assert.match(await page.locator('.scene-facts').innerText(), new RegExp(`Project id\\s*${projectId}`));
     const candidates = page.locator('article.candidate');
     await waitForCount(candidates, 4);
     const keys = await candidates.evaluateAll((items) => items.map((item) => item.getAttribute('data-candidate')));
@@ -172,6 +178,55 @@ describe('the review page in Chromium, on the real web server, worker, Temporal 
       assert.equal(await video.getAttribute('controls'), '');
     }
     assert.match(await page.locator('article[data-candidate="attempt-1-1"] .prompt ins').first().innerText(), /warm golden natural lighting/);
+    // Attempt 1 started from the judge's improved prompt, not the visual direction: that base is
+    // shown unmarked and only what the attempt added is marked.
+    const judged = stored.analysis?.improvedPrompt;
+    assert.ok(judged && judged !== kettle.visualDirection, 'the judge improved the prompt');
+    const attempt1 = page.locator('article[data-candidate="attempt-1-1"] .prompt');
+    assert.equal(await attempt1.locator('del').count(), 0, 'nothing of its base is struck out');
+    await page.locator('article[data-candidate="attempt-1-1"]').getByText('changes against the judge’s improved prompt it was built on').waitFor();
+    const unmarked = await attempt1.evaluate((element) => {
+      const copy = element.cloneNode(true) as HTMLElement;
+      copy.querySelectorAll('ins, del').forEach((changed) => changed.remove());
+      return copy.textContent ?? '';
+    });
+    assert.ok(unmarked.startsWith(judged.trim().replace(/[.\s]+$/, '')), unmarked);
+
+    // A prompt box that scrolls is a whole number of lines high and says there is more.
+    await page.setViewportSize({ width: 700, height: 900 });
+    const promptBoxes = () =>
+      page.locator('article.candidate .prompt').evaluateAll((items) =>
+        items.map((element) => {
+          const style = getComputedStyle(element);
+          const frame = parseFloat(style.paddingTop) + parseFloat(style.borderTopWidth) + parseFloat(style.borderBottomWidth);
+          const more = element.parentElement?.querySelector('.prompt-more');
+          return {
+            overflows: element.scrollHeight > element.clientHeight + 1,
+            lines: (element.getBoundingClientRect().height - frame) / parseFloat(style.lineHeight),
+            more: Boolean(more && (more as HTMLElement).offsetHeight > 0),
+            faded: element.parentElement?.classList.contains('has-more') ?? false,
+          };
+        }),
+      );
+    await page.waitForFunction(() => document.querySelectorAll('.prompt-more').length > 0, undefined, { timeout: 5_000 });
+    const measured = await promptBoxes();
+    assert.ok(measured.some((box) => box.overflows), 'a narrow screen makes some prompt scroll');
+    for (const box of measured) {
+      if (box.overflows) {
+        assert.ok(Math.abs(box.lines - Math.round(box.lines)) < 0.05, `whole lines: ${box.lines}`);
+        assert.ok(box.more && box.faded, 'a scrolling box says there is more');
+      } else {
+        assert.ok(!box.more && !box.faded, 'a box that fits says nothing');
+      }
+    }
+    const scrolling = page.locator('article.candidate .prompt-box.has-more .prompt').first();
+    await scrolling.evaluate((element) => element.scrollTo({ top: element.scrollHeight }));
+    await page.waitForFunction(
+      () => Array.from(document.querySelectorAll('.prompt-box')).some((box) => !box.classList.contains('has-more') && box.querySelector('.prompt')!.scrollTop > 0),
+      undefined,
+      { timeout: 5_000 },
+    );
+    await page.setViewportSize(LAPTOP);
 
     await waitForMedia(page);
     const boxes = await page.locator('article.candidate .media-box').evaluateAll((items) =>
@@ -209,6 +264,10 @@ describe('the review page in Chromium, on the real web server, worker, Temporal 
     await dialog.getByRole('button', { name: 'Approve attempt 2' }).click();
 
     await page.locator('.banner-done', { hasText: 'Done: Approved attempt 2' }).waitFor({ timeout: CARRIED_OUT_MS });
+    // "Done" waits for the scene record: the header says the same thing in the same frame.
+    const header = await page.locator('.scene-summary .scene-title-row').innerText();
+    assert.match(header, /approved/i, header);
+    assert.match(header, new RegExp(`Scene score\\s*${Math.round(attempt2.scoreAfter)}`), header);
     const result: RegenerationResult = await review.stack.client.workflow.getHandle(regenerationWorkflowId(kettle.id)).result();
     assert.equal(result.outcome, 'approved');
     assert.deepEqual(result.review?.decision, { action: 'approve', attemptNumber: 2, note: 'warmer than the best', reviewer: 'ana' });
@@ -279,6 +338,7 @@ describe('the review page in Chromium, on the real web server, worker, Temporal 
     await page.keyboard.press('Enter');
 
     await page.locator('.banner-done', { hasText: 'Done: Rejected' }).waitFor({ timeout: CARRIED_OUT_MS });
+    assert.match(await page.locator('.scene-summary .status-pill').innerText(), /rejected/i);
     const result: RegenerationResult = await review.stack.client.workflow.getHandle(regenerationWorkflowId(forest.id)).result();
     assert.equal(result.outcome, 'rejected');
     await waitForScene(forest.id, (s) => s.status === 'rejected');
@@ -328,6 +388,42 @@ describe('the review page in Chromium, on the real web server, worker, Temporal 
     // Nothing left to cancel: the page offers a new round instead.
     await page.getByRole('button', { name: 'Regenerate this scene…' }).waitFor({ timeout: CARRIED_OUT_MS });
     assert.equal(await page.getByRole('button', { name: 'Cancel this round…' }).count(), 0);
+  });
+
+  it('reads the whole queue, page after page, not only its first 200 entries', async () => {
+    // A project of its own with 205 closed entries for one scene: one scene to fetch, and the
+    // pending queue the other cases count is not changed.
+    const many = { ...scene(0, 'A clay teapot on a shelf', 'The teapot waits.', 'falai', 0, 'object'), projectId: uniqueSceneId() };
+    await createDatabaseActivities(review.stack.db).saveScene({ scene: many, project: { id: many.projectId, name: 'Long queue' } });
+    const created = Date.now() - 3_600_000;
+    await review.stack.db.kysely
+      .insertInto('review_queue')
+      .values(
+        Array.from({ length: 205 }, (_, index) => ({
+          scene_id: many.id,
+          project_id: many.projectId,
+          scene_index: 0,
+          workflow_id: regenerationWorkflowId(many.id),
+          run_id: 'paging-run',
+          round: index + 1,
+          reason: 'auto_regeneration_failed',
+          best_score: 40,
+          best_attempt_number: null,
+          attempts: JSON.stringify([]),
+          status: 'expired' as const,
+          close_reason: 'paging test',
+          decided_at: new Date(created + index * 1000),
+          created_at: new Date(created + index * 1000),
+        })),
+      )
+      .execute();
+    await signIn(page);
+    await page.goto(`${review.pageUrl}/#/queue?project=${many.projectId}&status=all`);
+    await waitForCount(page.locator('li.queue-entry'), 205);
+    assert.equal((await page.locator('h1 .count-badge').innerText()).trim(), '205');
+    const rounds = await page.locator('li.queue-entry').evaluateAll((items) => new Set(items.map((item) => item.getAttribute('data-entry-id'))).size);
+    assert.equal(rounds, 205, 'every entry once');
+    await page.locator('li.queue-entry', { hasText: 'Long queue · Scene 0' }).first().waitFor();
   });
 
   async function signIn(tab: Page): Promise<void> {

@@ -1,4 +1,5 @@
 import type { WorkflowHandle } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 
 type History = Awaited<ReturnType<WorkflowHandle['fetchHistory']>>;
@@ -75,4 +76,15 @@ export function startedAttempts(events: readonly HistoryEvent[], activityType: s
       return started && scheduledIds.has(String(started.scheduledEventId));
     })
     .map((event) => event.activityTaskStartedEventAttributes!.attempt ?? 1);
+}
+
+/** The summary each scheduled activity carries (its userMetadata), as "type: summary", in order. */
+export function activitySummaries(events: readonly HistoryEvent[]): string[] {
+  return events
+    .filter((event) => event.activityTaskScheduledEventAttributes)
+    .map((event) => {
+      const summary = event.userMetadata?.summary;
+      const text = summary ? defaultPayloadConverter.fromPayload<string>(summary) : '';
+      return `${event.activityTaskScheduledEventAttributes!.activityType?.name ?? '?'}: ${text}`;
+    });
 }

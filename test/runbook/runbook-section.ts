@@ -128,7 +128,8 @@ one run per switch. In the test, 30 reviewer rounds run as 6 runs, each under 2,
 
 **In the Web UI** (\`http://localhost:8233\` with \`npm run temporal:dev\`), a round's page shows the
 same history; in the compact view each attempt reads as submitGeneration, awaitGeneration,
-storeAsset, analyzeAsset, recordAttempt, followed by the escalation, the reviewer's
+storeAsset, analyzeAsset, recordAttempt, each with its summary ("attempt 1 · kling · submit"),
+followed by the escalation, the reviewer's
 \`userDecision\` signal and the outcome. Its Reset button does what \`temporal workflow reset\` does.
 \`test/runbook/web-ui-screenshot.test.ts\` takes this picture in headless Chromium:
 

@@ -12,6 +12,7 @@ import { fakeActivities } from '../helpers/fake-activities';
 import { sceneInput } from '../helpers/scenes';
 import { screenshotPath } from '../helpers/screenshot-path';
 import { workflowBundle } from '../helpers/workflow-bundle';
+import { activitySummaries, historyEvents } from '../helpers/history';
 import { waitForStatus } from '../helpers/workflow-runner';
 import { launchChromium } from './headless-chromium';
 import { SCREENSHOT_PATH } from './runbook-section';
@@ -57,6 +58,13 @@ describe('the Temporal Web UI shows a round’s attempt history (README screensh
       await handle.signal(userDecisionSignal, { action: 'approve', attemptNumber: 2, reviewer: 'ops' });
       const result = await handle.result();
       assert.equal(result.outcome, 'approved');
+      // Each step of an attempt says in the history which attempt and provider it belongs to:
+      // the Web UI shows these summaries next to the activity type.
+      const summaries = activitySummaries(await historyEvents(handle));
+      for (const step of ['submitGeneration: attempt 2 · ', 'awaitGeneration: attempt 2 · ', 'analyzeAsset: attempt 3 · ']) {
+        assert.ok(summaries.some((summary) => summary.startsWith(step)), `${step}… in ${summaries.join(', ')}`);
+      }
+      assert.ok(summaries.some((summary) => /^recordAttempt: attempt 1 · \w+ · record$/.test(summary)));
     });
     await nativeConnection.close();
     await connection.close();
@@ -83,6 +91,8 @@ describe('the Temporal Web UI shows a round’s attempt history (README screensh
     assert.equal(await table.getByText('submitGeneration', { exact: true }).count(), 3, 'three attempts');
     assert.equal(await table.getByText('escalateToReview', { exact: true }).count(), 1);
     assert.equal(await table.getByText('userDecision', { exact: true }).count(), 1);
+    // Each activity row names its attempt and provider, as the review page's cards do.
+    assert.equal(await table.getByText(/^attempt 2 · \w+ · submit$/).count(), 1, 'the summary shows in the table');
 
     await page.getByRole('columnheader', { name: 'Event ID' }).evaluate((header) => header.scrollIntoView({ block: 'start' }));
     // The history's toolbar stays pinned at the top: leave room for it above the table.

@@ -161,7 +161,7 @@ describe('how a round ends, through the API', function () {
     });
   });
 
-  it('GET /api/scenes lists a page of scenes with their project names and a cursor to the next', async () => {
+  it('GET /api/scenes lists a page of scenes with their project names and a cursor to the next; GET /api/scenes/:id names its project', async () => {
     await withWebServer(() => 40, async (harness) => {
       const [first, second] = [await seedScene(harness.db, { score: 40 }), await seedScene(harness.db, { score: 40 })];
       const page1 = await harness.request({ method: 'GET', url: `/api/scenes?projectId=${first.projectId}&status=analyzed&limit=1` });
@@ -174,6 +174,9 @@ describe('how a round ends, through the API', function () {
       );
       assert.deepEqual(page2.items.map((s) => s.id), [Math.max(first.id, second.id)]);
       assert.equal(page2.nextCursor, undefined);
+      // The scene itself names its project too: the review page's header shows the name.
+      const one = json<{ id: number; projectName?: string }>(await harness.request({ method: 'GET', url: `/api/scenes/${first.id}` }));
+      assert.equal(one.projectName, 'Bakery');
     });
   });
 

@@ -11,13 +11,22 @@ export interface PromptInput {
   brandProfile?: BrandProfile;
 }
 
+/**
+ * What an attempt's prompt is built on, before fix phrases: a person's prompt, else on attempt 1
+ * the judge's improved prompt, else the visual direction. The page diffs attempt 1 against it.
+ */
+export function promptBase(input: Pick<PromptInput, 'attemptNumber' | 'visualDirection' | 'personPrompt'> & {
+  analysis?: Pick<SceneAnalysisResult, 'improvedPrompt'>;
+}): string {
+  if (input.personPrompt !== undefined) return input.personPrompt;
+  if (input.attemptNumber === 1 && input.analysis?.improvedPrompt) return input.analysis.improvedPrompt;
+  return input.visualDirection;
+}
+
 /** SPEC.md "Improved prompt for an attempt". */
 export function improvedPrompt(input: PromptInput): string {
   const { attemptNumber, analysis, brandProfile } = input;
-  let base = input.personPrompt ?? input.visualDirection;
-  if (attemptNumber === 1 && input.personPrompt === undefined && analysis.improvedPrompt) {
-    base = analysis.improvedPrompt;
-  }
+  const base = promptBase(input);
   const phrases: string[] = [];
   for (const issue of analysis.issues) {
     if (issue.category === 'brand_compliance') phrases.push(...brandFixes(issue.description, brandProfile));

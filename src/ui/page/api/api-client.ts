@@ -1,4 +1,9 @@
-import type { DecisionBody, ProviderName, RegenerationState, ReviewEntry, ReviewStatusFilter, Scene } from './types';
+import type { DecisionBody, Page, ProviderName, RegenerationState, ReviewEntry, ReviewStatusFilter, Scene } from './types';
+
+/** Entries per request: the most the API serves is 500; 200 keeps each answer quick. */
+export const QUEUE_PAGE_SIZE = 200;
+/** A bound on one listing (10,000 entries) so a runaway cursor cannot keep a poll going forever. */
+const MAX_QUEUE_PAGES = 50;
 
 /** An answer other than 2xx, with the server's own `{ error }` message when it sent one. */
 export class ApiError extends Error {
@@ -38,10 +43,20 @@ export class ApiClient {
     private readonly baseUrl = '',
   ) {}
 
-  listReviewQueue(query: ReviewQueueQuery): Promise<ReviewEntry[]> {
-    const params = new URLSearchParams({ status: query.status, limit: '200' });
-    if (query.projectId !== undefined) params.set('projectId', String(query.projectId));
-    return this.request<{ items: ReviewEntry[] }>('GET', `/api/review-queue?${params.toString()}`).then((page) => page.items);
+  /** Every matching entry, newest first: the pages are followed by their nextCursor. */
+  async listReviewQueue(query: ReviewQueueQuery): Promise<ReviewEntry[]> {
+    const entries: ReviewEntry[] = [];
+    let cursor: string | undefined;
+    for (let pages = 0; pages < MAX_QUEUE_PAGES; pages++) {
+      const params = new URLSearchParams({ status: query.status, limit: String(QUEUE_PAGE_SIZE) });
+      if (query.projectId !== undefined) params.set('projectId', String(query.projectId));
+      if (cursor !== undefined) params.set('cursor', cursor);
+      const page = await this.request<Page<ReviewEntry>>('GET', `/api/review-queue?${params.toString()}`);
+      entries.push(...page.items);
+      if (page.nextCursor === undefined) break;
+      cursor = page.nextCursor;
+    }
+    return entries;
   }
 
   getScene(sceneId: number): Promise<Scene> {

@@ -1,6 +1,7 @@
 /** The shapes the web server answers with, as the server defines them (type-only imports). */
 export type {
   DecisionBody,
+  Page,
   ReviewEntryView as ReviewEntry,
   ReviewStatusFilter,
   SceneView as Scene,

@@ -57,7 +57,9 @@ export function CandidateCard({ candidate, scene, selection }: CandidateCardProp
       <AnalysisDetails analysis={candidate.analysis} />
       <h4 className="prompt-title">
         {candidate.promptLabel}
-        {candidate.previousPrompt !== undefined && <span className="muted small"> (changes against the previous prompt marked)</span>}
+        {candidate.previousPrompt !== undefined && (
+          <span className="muted small"> (changes against {candidate.comparedWith ?? 'the previous prompt'} marked)</span>
+        )}
       </h4>
       <PromptChanges prompt={candidate.prompt} previous={candidate.previousPrompt} />
       {candidate.timestamp && <p className="muted small">{formatDateTime(candidate.timestamp)}</p>}

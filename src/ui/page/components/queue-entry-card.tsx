@@ -1,3 +1,4 @@
+import { projectLabel } from '../model/project-label';
 import type { ReviewEntry, Scene } from '../api/types';
 import { routeHref } from '../hooks/use-hash-route';
 import { formatScore, formatWaited } from '../model/format';
@@ -21,7 +22,7 @@ export function QueueEntryCard({ entry, scene, now, inFlight }: QueueEntryCardPr
   const thumbnailUrl = best?.assetUrl ?? scene?.assetUrl;
   const thumbnailAsset = best ? best.asset : scene?.asset;
   const href = routeHref({ view: 'scene', sceneId: entry.sceneId });
-  const title = `Project ${entry.projectId} · Scene ${entry.sceneIndex}`;
+  const title = `${projectLabel(entry.projectId, entry.projectName)} · Scene ${entry.sceneIndex}`;
   return (
     <li className={`queue-entry${inFlight ? ' in-flight' : ''}`} data-entry-id={entry.id} data-scene-id={entry.sceneId}>
       <a className="thumbnail" href={href} tabIndex={-1} aria-hidden="true">

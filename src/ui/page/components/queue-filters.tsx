@@ -4,7 +4,7 @@ import { routeHref } from '../hooks/use-hash-route';
 interface QueueFiltersProps {
   status: ReviewStatusFilter;
   projectId: number | undefined;
-  projectIds: number[];
+  projects: { id: number; name?: string }[];
 }
 
 const STATUSES: { value: ReviewStatusFilter; label: string }[] = [
@@ -14,7 +14,7 @@ const STATUSES: { value: ReviewStatusFilter; label: string }[] = [
 ];
 
 /** Filters live in the URL, so they survive a reload and can be shared. */
-export function QueueFilters({ status, projectId, projectIds }: QueueFiltersProps) {
+export function QueueFilters({ status, projectId, projects }: QueueFiltersProps) {
   const go = (next: { status?: ReviewStatusFilter; projectId?: number | null }): void => {
     window.location.hash = routeHref({
       view: 'queue',
@@ -40,9 +40,9 @@ export function QueueFilters({ status, projectId, projectIds }: QueueFiltersProp
           onChange={(event) => go({ projectId: event.target.value === '' ? null : Number(event.target.value) })}
         >
           <option value="">All projects</option>
-          {projectIds.map((id) => (
+          {projects.map(({ id, name }) => (
             <option key={id} value={id}>
-              Project {id}
+              {name ? `${name} (${id})` : `Project ${id}`}
             </option>
           ))}
         </select>

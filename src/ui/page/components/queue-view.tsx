@@ -17,7 +17,8 @@ export function QueueView({ status, projectId }: { status: ReviewStatusFilter; p
   const [error, setError] = useState<string>();
   const [scenes, setScenes] = useState<ReadonlyMap<number, Scene>>(new Map());
   const requestedScenes = useRef(new Set<number>());
-  const [seenProjects, setSeenProjects] = useState<ReadonlySet<number>>(new Set());
+  // Project ids seen in any listing, with their names, for the project filter.
+  const [seenProjects, setSeenProjects] = useState<ReadonlyMap<number, string | undefined>>(new Map());
 
   // Pending entries come from the app's own poll; other filters ask the server.
   const key = `${status}:${projectId ?? ''}`;
@@ -39,8 +40,14 @@ export function QueueView({ status, projectId }: { status: ReviewStatusFilter; p
   }, [status, projectId, session.pending, fetched, key]);
 
   useEffect(() => {
-    const ids = [...(session.pending ?? []), ...(entries ?? [])].map((e) => e.projectId);
-    setSeenProjects((seen) => (ids.every((id) => seen.has(id)) ? seen : new Set([...seen, ...ids])));
+    const listed = [...(session.pending ?? []), ...(entries ?? [])];
+    setSeenProjects((seen) => {
+      const fresh = listed.filter((e) => !seen.has(e.projectId) || (e.projectName !== undefined && seen.get(e.projectId) !== e.projectName));
+      if (fresh.length === 0) return seen;
+      const next = new Map(seen);
+      for (const e of fresh) next.set(e.projectId, e.projectName ?? next.get(e.projectId));
+      return next;
+    });
   }, [entries, session.pending]);
 
   // Narration and visual direction live on the scene: fetched once per scene shown.
@@ -55,7 +62,9 @@ export function QueueView({ status, projectId }: { status: ReviewStatusFilter; p
     }
   }, [entries, session.api]);
 
-  const projectIds = [...new Set([...seenProjects, ...(projectId === undefined ? [] : [projectId])])].sort((a, b) => a - b);
+  const projects = [...new Set([...seenProjects.keys(), ...(projectId === undefined ? [] : [projectId])])]
+    .sort((a, b) => a - b)
+    .map((id) => ({ id, name: seenProjects.get(id) }));
   const heading = status === 'pending' ? 'Waiting for review' : status === 'decided' ? 'Decided' : 'All entries';
 
   return (
@@ -69,7 +78,7 @@ export function QueueView({ status, projectId }: { status: ReviewStatusFilter; p
             </span>
           )}
         </h1>
-        <QueueFilters status={status} projectId={projectId} projectIds={projectIds} />
+        <QueueFilters status={status} projectId={projectId} projects={projects} />
       </div>
       {error && (
         <p className="error" role="alert">

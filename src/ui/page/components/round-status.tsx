@@ -10,13 +10,24 @@ interface RoundStatusProps {
   inFlight: DecisionInFlight | undefined;
   /** A decision this page sent that the workflow has since carried out. */
   carriedOut: ReviewEntry | undefined;
+  /** A decision this page sent that closed its entry while the scene record does not show it yet. */
+  savingOutcome: ReviewEntry | undefined;
   latestDecided: ReviewEntry | undefined;
   state: RegenerationState | undefined;
   manualRoundRequested: boolean;
 }
 
 /** One line on where the scene's review stands, announced to screen readers as it changes. */
-export function RoundStatus({ now, pendingEntry, inFlight, carriedOut, latestDecided, state, manualRoundRequested }: RoundStatusProps) {
+export function RoundStatus({
+  now,
+  pendingEntry,
+  inFlight,
+  carriedOut,
+  savingOutcome,
+  latestDecided,
+  state,
+  manualRoundRequested,
+}: RoundStatusProps) {
   const running = state?.status === 'regenerating';
   let content: ReactNode;
   if (inFlight && pendingEntry) {
@@ -34,6 +45,13 @@ export function RoundStatus({ now, pendingEntry, inFlight, carriedOut, latestDec
         Round {state.round} is running: attempt {Math.max(state.attempt, 1)} of {state.maxAttempts}.
         <progress max={state.maxAttempts} value={Math.max(state.attempt - 1, 0)} aria-label="Attempts finished" />
       </div>
+    );
+  } else if (savingOutcome?.decision) {
+    content = (
+      <p className="banner banner-progress">
+        <span className="spinner" aria-hidden="true" /> Decision taken: <strong>{describeDecision(savingOutcome.decision)}</strong>. Waiting
+        for the workflow to save the scene&rsquo;s outcome…
+      </p>
     );
   } else if (manualRoundRequested && !pendingEntry) {
     content = (

@@ -1,6 +1,7 @@
 import type { Scene } from '../api/types';
 import { isImageProvider } from '../../../domain/provider';
 import { regenerationWorkflowId } from '../../../domain/workflow-ids';
+import { projectLabel } from '../model/project-label';
 import { ScoreBadge } from './score-badge';
 import { TemporalLink } from './temporal-link';
 
@@ -22,7 +23,7 @@ export function SceneSummary({ scene }: { scene: Scene }) {
     <section className="scene-summary" aria-labelledby="scene-title">
       <div className="scene-title-row">
         <h1 id="scene-title">
-          Project {scene.projectId} · Scene {scene.sceneIndex}
+          {projectLabel(scene.projectId, scene.projectName)} · Scene {scene.sceneIndex}
         </h1>
         <span className={`status-pill status-${scene.status}`}>{STATUS_TEXT[scene.status]}</span>
         {/* A score belongs to an asset: a scene left without one (rejected) shows none. */}
@@ -40,6 +41,9 @@ export function SceneSummary({ scene }: { scene: Scene }) {
         <div className="inline-facts">
           <span>
             <span className="muted">Scene id</span> {scene.id}
+          </span>
+          <span>
+            <span className="muted">Project id</span> {scene.projectId}
           </span>
           <span>
             <span className="muted">Content</span> {scene.contentType}

@@ -89,7 +89,12 @@ export function SceneView({ sceneId }: { sceneId: number }) {
   const { scene, state, entries } = loaded;
   const pendingEntry = entries.find((e) => e.status === 'pending');
   const latestDecided = entries.find((e) => e.status === 'decided');
-  const carriedOut = watched && !inFlight ? entries.find((e) => e.id === watched.entryId && e.status === 'decided') : undefined;
+  const decided = watched && !inFlight ? entries.find((e) => e.id === watched.entryId && e.status === 'decided') : undefined;
+  // The workflow closes the entry before it saves the scene's outcome: "done" waits for the scene
+  // record (or a new round) so the header never contradicts it.
+  const sceneSettled = scene.status !== 'awaiting_review' && scene.status !== 'regenerating';
+  const carriedOut = decided && (sceneSettled || running) ? decided : undefined;
+  const savingOutcome = decided && !carriedOut ? decided : undefined;
   const roundView = buildRoundView(scene, pendingEntry ?? entries[0], state);
   const canDecide = pendingEntry !== undefined && inFlight === undefined && roundView.runOpen && roundView.round === pendingEntry.round;
   const selected = canDecide ? roundView.candidates.find((c) => c.key === selectedKey && c.approvable) : undefined;
@@ -111,6 +116,7 @@ export function SceneView({ sceneId }: { sceneId: number }) {
         pendingEntry={pendingEntry}
         inFlight={inFlight}
         carriedOut={carriedOut}
+        savingOutcome={savingOutcome}
         latestDecided={latestDecided}
         state={state}
         manualRoundRequested={manualRoundRequested}

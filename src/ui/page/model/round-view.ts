@@ -9,6 +9,7 @@ import type {
 } from '../api/types';
 import { bestOfRound } from '../../../../workflows/rules/best-pick';
 import { isApprovable } from '../../../../workflows/rules/decision';
+import { promptBase } from '../../../../workflows/rules/prompt';
 
 /** One column of the side-by-side comparison: the round's starting asset or one attempt. */
 export interface Candidate {
@@ -25,6 +26,8 @@ export interface Candidate {
   prompt: string;
   /** What the prompt is compared with to highlight its changes; absent for the scene's own prompt. */
   previousPrompt?: string;
+  /** What previousPrompt is, in words, e.g. "the judge's improved prompt it was built on". */
+  comparedWith?: string;
   assetUrl?: string;
   asset?: AssetRef;
   score?: number;
@@ -75,7 +78,7 @@ export function buildRoundView(scene: Scene, entry: ReviewEntry | undefined, sta
   const bestAttemptNumber = pendingEntry ? pendingEntry.bestAttemptNumber : (stateBest ?? bestOfRound(roundAttempts)?.attemptNumber);
 
   const attemptCandidates = roundAttempts.map((attempt) =>
-    attemptCandidate(attempt, previousPrompt(scene, runAttempts, attempt), bestAttemptNumber, scene),
+    attemptCandidate(attempt, comparison(scene, runAttempts, attempt), bestAttemptNumber, scene),
   );
   const startCandidate = { ...start, isBest: bestAttemptNumber === undefined };
   const best = attemptCandidates.find((c) => c.isBest) ?? startCandidate;
@@ -86,7 +89,7 @@ export function buildRoundView(scene: Scene, entry: ReviewEntry | undefined, sta
     const bestOfThatRound = bestOfRound(attempts)?.attemptNumber;
     earlierRounds.push({
       round: r,
-      attempts: attempts.map((a) => attemptCandidate(a, previousPrompt(scene, runAttempts, a), bestOfThatRound, scene)),
+      attempts: attempts.map((a) => attemptCandidate(a, comparison(scene, runAttempts, a), bestOfThatRound, scene)),
     });
   }
   return {
@@ -148,7 +151,7 @@ function startingCandidate(scene: Scene, runAttempts: RegenerationAttempt[], rou
 
 function attemptCandidate(
   attempt: RegenerationAttempt,
-  previous: string | undefined,
+  previous: PromptComparison | undefined,
   bestAttemptNumber: number | undefined,
   scene: Scene,
 ): Candidate {
@@ -160,7 +163,8 @@ function attemptCandidate(
     promptLabel: 'Prompt',
     provider: attempt.provider,
     prompt: attempt.prompt,
-    previousPrompt: previous,
+    previousPrompt: previous?.prompt,
+    comparedWith: previous?.what,
     assetUrl: attempt.assetUrl,
     asset: attempt.asset,
     score: attempt.analysisResult ? attempt.scoreAfter : undefined,
@@ -176,10 +180,51 @@ function attemptCandidate(
   };
 }
 
-/** The prompt tried just before this attempt in the run, or the scene's own visual direction. */
-function previousPrompt(scene: Scene, runAttempts: RegenerationAttempt[], attempt: RegenerationAttempt): string {
+/**
+ * What this attempt's prompt is compared with. Attempt 1 of a round is built on the judge's
+ * improved prompt of the asset the round started from (SPEC.md), so it is diffed against that
+ * base; later attempts against the prompt tried just before. The page does not know the
+ * analysis a round started from for certain (a closed round's scene record holds its outcome's),
+ * so the base is taken from the analyses the run had seen, the one whose base the prompt starts
+ * with; a person's prompt matches none and is compared with the prompt tried before it.
+ */
+export function previousPrompt(scene: Scene, runAttempts: RegenerationAttempt[], attempt: RegenerationAttempt): string {
+  return comparison(scene, runAttempts, attempt).prompt;
+}
+
+interface PromptComparison {
+  prompt: string;
+  what: string;
+}
+
+function comparison(scene: Scene, runAttempts: RegenerationAttempt[], attempt: RegenerationAttempt): PromptComparison {
   const index = runAttempts.findIndex((a) => a.round === attempt.round && a.attemptNumber === attempt.attemptNumber);
-  return index > 0 ? runAttempts[index - 1].prompt : scene.visualDirection;
+  const before: PromptComparison =
+    index > 0 ? { prompt: runAttempts[index - 1].prompt, what: 'the previous prompt' } : { prompt: scene.visualDirection, what: 'the visual direction' };
+  if (attempt.attemptNumber !== 1) return before;
+  const earlier = index > 0 ? runAttempts.slice(0, index) : [];
+  const analyses = [startAnalysis(scene, earlier, attempt.round), scene.analysis, ...earlier.map((a) => a.analysisResult).reverse()];
+  for (const analysis of analyses) {
+    if (!analysis) continue;
+    const base = promptBase({ attemptNumber: 1, visualDirection: scene.visualDirection, analysis });
+    if (base !== scene.visualDirection && startsFrom(attempt.prompt, base)) return { prompt: base, what: 'the judge’s improved prompt it was built on' };
+  }
+  return startsFrom(attempt.prompt, scene.visualDirection) ? { prompt: scene.visualDirection, what: 'the visual direction' } : before;
+}
+
+/** The analysis of the asset a round started from, as the workflow carries it between rounds. */
+function startAnalysis(scene: Scene, earlier: RegenerationAttempt[], round: number): SceneAnalysisResult | undefined {
+  for (let r = round - 1; r >= 1; r--) {
+    const carried = bestOfRound(earlier.filter((a) => a.round === r));
+    if (carried?.analysisResult) return carried.analysisResult;
+  }
+  return scene.analysis;
+}
+
+/** improvedPrompt trims the base's closing punctuation before it adds to it. */
+function startsFrom(prompt: string, base: string): boolean {
+  const trimmed = base.trim().replace(/[.\s]+$/, '');
+  return trimmed.length > 0 && prompt.startsWith(trimmed);
 }
 
 
