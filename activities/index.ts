@@ -5,7 +5,7 @@ import type { AssetStore } from '../src/storage/asset-store';
 import { createConcurrencyGate } from '../src/providers/concurrency-gate';
 import { createProviderClients } from '../src/providers/registry';
 import { createFileSubmissionLedger } from '../src/providers/submission-ledger';
-import { createAnalysisActivities } from './analysis';
+import { createAnalysisActivities, readFromLocalStore } from './analysis';
 import { createDatabaseActivities } from './database';
 import { createFetchActivities } from './fetch';
 import { createGenerationActivities } from './generation';
@@ -31,13 +31,8 @@ export function createActivities({ config, db, store }: ActivityDeps): SceneActi
       // The simulator serves its files over plain http on loopback; nothing else may.
       allowLoopback: config.simUrl !== undefined,
     }),
-    ...createAnalysisActivities({ config, readAsset: (asset) => localAssetPath(store, asset.key) }),
+    ...createAnalysisActivities({ config, readAsset: readFromLocalStore(store) }),
     ...createDatabaseActivities(db),
     ...createRoundActivities(),
   };
-}
-
-async function localAssetPath(store: AssetStore, key: string): Promise<string> {
-  if (!store.localPath) throw new Error('The analysis needs an asset store that keeps files on this machine');
-  return store.localPath(key);
 }
