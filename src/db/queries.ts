@@ -44,16 +44,6 @@ export async function getProject(db: Db, id: number): Promise<ProjectView | unde
 }
 
 /** Newest first: the order reviewers work in, served by review_queue_pending_idx. */
-export async function listReviewQueue(db: Db, filter: ReviewQueueFilter = {}): Promise<ReviewEntryView[]> {
-  const status = filter.status ?? 'pending';
-  const limit = Math.min(Math.max(1, Math.trunc(filter.limit ?? 100)), MAX_REVIEW_ENTRIES);
-  let query = db.kysely.selectFrom('review_queue').selectAll();
-  if (status !== 'all') query = query.where('status', '=', status);
-  if (filter.projectId !== undefined) query = query.where('project_id', '=', filter.projectId);
-  const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
-  return rows.map(toReviewEntryView);
-}
-
 export async function getReviewEntry(db: Db, id: number): Promise<ReviewEntryView | undefined> {
   const row = await db.kysely.selectFrom('review_queue').selectAll().where('id', '=', id).executeTakeFirst();
   return row && toReviewEntryView(row);
@@ -83,7 +73,7 @@ export interface SceneFilter {
  * added or changed between pages is neither served twice nor skipped because of the paging.
  */
 export async function listScenes(db: Db, filter: SceneFilter = {}): Promise<Page<SceneListItem>> {
-  const limit = Math.min(Math.max(1, Math.trunc(filter.limit ?? 100)), MAX_REVIEW_ENTRIES);
+  const limit = pageLimit(filter.limit);
   let query = db.kysely
     .selectFrom('scenes')
     .leftJoin('projects', 'projects.id', 'scenes.project_id')
@@ -102,6 +92,11 @@ export async function listScenes(db: Db, filter: SceneFilter = {}): Promise<Page
   return rows.length > limit ? { items, nextCursor: encodeCursor(rows[limit - 1]!.id) } : { items };
 }
 
+/** How many items a listing page holds: 100 unless asked, never more than MAX_REVIEW_ENTRIES. */
+function pageLimit(limit: number | undefined): number {
+  return Math.min(Math.max(1, Math.trunc(limit ?? 100)), MAX_REVIEW_ENTRIES);
+}
+
 export class BadCursorError extends Error {
   override readonly name = 'BadCursorError';
 }
@@ -117,7 +112,7 @@ function decodeCursor(cursor: string): number {
 }
 
 /**
- * The review queue a page at a time, newest first like listReviewQueue, with no cap on how far a
+ * The review queue a page at a time, newest first, with no cap on how far a
  * caller can page: the cursor is the last entry served (its creation time and id).
  */
 export async function listReviewQueuePage(
@@ -125,7 +120,7 @@ export async function listReviewQueuePage(
   filter: ReviewQueueFilter & { cursor?: string; projectIds?: readonly number[] } = {},
 ): Promise<Page<ReviewEntryView>> {
   const status = filter.status ?? 'pending';
-  const limit = Math.min(Math.max(1, Math.trunc(filter.limit ?? 100)), MAX_REVIEW_ENTRIES);
+  const limit = pageLimit(filter.limit);
   let query = db.kysely
     .selectFrom('review_queue')
     .leftJoin('projects', 'projects.id', 'review_queue.project_id')

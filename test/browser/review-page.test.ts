@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { getScene, listReviewQueue } from '../../src/db/queries';
+import { getScene, listReviewQueuePage } from '../../src/db/queries';
 import { createDatabaseActivities } from '../../activities/database';
 import type { SceneView } from '../../src/web/api-types';
 import type { SceneAssetResult } from '../../src/domain/regeneration';
@@ -123,7 +123,7 @@ describe('the review page in Chromium, on the real web server, worker, Temporal 
     const cards = page.locator('li.queue-entry');
     await waitForCount(cards, 3);
 
-    const expected = await listReviewQueue(review.stack.db, { status: 'pending', projectId });
+    const { items: expected } = await listReviewQueuePage(review.stack.db, { status: 'pending', projectId });
     const shownSceneIds = await cards.evaluateAll((items) => items.map((item) => Number(item.getAttribute('data-scene-id'))));
     assert.deepEqual(shownSceneIds, expected.map((e) => e.sceneId), 'newest first, as the API orders them');
     assert.equal((await page.locator('h1 .count-badge').innerText()).trim(), '3');
@@ -319,7 +319,7 @@ describe('the review page in Chromium, on the real web server, worker, Temporal 
     assert.equal(round2[0]?.attemptNumber, 1);
     assert.equal(round2[0].provider, 'flux');
     assert.ok(round2[0].prompt.startsWith(edited), round2[0].prompt);
-    const entries = (await listReviewQueue(review.stack.db, { status: 'all', projectId })).filter((e) => e.sceneId === ramen.id);
+    const entries = (await listReviewQueuePage(review.stack.db, { status: 'all', projectId })).items.filter((e) => e.sceneId === ramen.id);
     assert.deepEqual(entries.map((e) => [e.round, e.status, e.decision?.action]), [[1, 'decided', 'regenerate']]);
   });
 
@@ -344,7 +344,7 @@ describe('the review page in Chromium, on the real web server, worker, Temporal 
     await waitForScene(forest.id, (s) => s.status === 'rejected');
     const stored = (await getScene(review.stack.db, forest.id))!;
     assert.equal(stored.assetUrl, undefined);
-    const [entry] = (await listReviewQueue(review.stack.db, { status: 'all', projectId })).filter((e) => e.sceneId === forest.id);
+    const [entry] = (await listReviewQueuePage(review.stack.db, { status: 'all', projectId })).items.filter((e) => e.sceneId === forest.id);
     assert.equal(entry.status, 'decided');
     assert.equal(entry.decidedBy, 'ana');
     assert.deepEqual(entry.decision, { action: 'reject', note: 'Out of focus on every try', reviewer: 'ana' });
@@ -383,7 +383,7 @@ describe('the review page in Chromium, on the real web server, worker, Temporal 
     const result: RegenerationResult = await review.stack.client.workflow.getHandle(regenerationWorkflowId(teapot.id)).result();
     assert.equal(result.outcome, 'cancelled');
     await waitForScene(teapot.id, (s) => s.status === 'analyzed');
-    const [entry] = await listReviewQueue(review.stack.db, { status: 'all', projectId: teapot.projectId });
+    const [entry] = (await listReviewQueuePage(review.stack.db, { status: 'all', projectId: teapot.projectId })).items;
     assert.equal(entry?.status, 'cancelled');
     // Nothing left to cancel: the page offers a new round instead.
     await page.getByRole('button', { name: 'Regenerate this scene…' }).waitFor({ timeout: CARRIED_OUT_MS });
@@ -434,7 +434,7 @@ describe('the review page in Chromium, on the real web server, worker, Temporal 
   }
 
   async function pendingCount(): Promise<number> {
-    return (await listReviewQueue(review.stack.db, { status: 'pending' })).length;
+    return (await listReviewQueuePage(review.stack.db, { status: 'pending' })).items.length;
   }
 
   async function waitForScene(sceneId: number, done: (scene: SceneView) => boolean): Promise<void> {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createDatabaseActivities } from '../../activities/database';
-import { getReviewEntry, getScene, listReviewQueue } from '../../src/db/queries';
+import { getReviewEntry, getScene, listReviewQueuePage } from '../../src/db/queries';
 import type { DatabaseActivities } from '../../src/domain/activity-types';
 import { describeEachDatabase } from './test-databases';
 import { attempt, PROJECT_ID, SCENE_ID, sceneRequest, WORKFLOW_ID } from './fixtures';
@@ -81,13 +81,13 @@ describeEachDatabase('queries', ({ db }) => {
       decidedAt: '2025-01-04T02:00:00.000Z',
     });
 
-    const ids = (entries: { id: number }[]) => entries.map((entry) => entry.id);
-    assert.deepEqual(ids(await listReviewQueue(db())), [newest.entryId, otherProject.entryId, oldest.entryId]);
-    assert.deepEqual(ids(await listReviewQueue(db(), { status: 'decided' })), [decided.entryId]);
-    assert.deepEqual(ids(await listReviewQueue(db(), { status: 'all', limit: 2 })), [decided.entryId, newest.entryId]);
-    assert.deepEqual(ids(await listReviewQueue(db(), { projectId: 8 })), [otherProject.entryId]);
+    const ids = (page: { items: { id: number }[] }) => page.items.map((entry) => entry.id);
+    assert.deepEqual(ids(await listReviewQueuePage(db())), [newest.entryId, otherProject.entryId, oldest.entryId]);
+    assert.deepEqual(ids(await listReviewQueuePage(db(), { status: 'decided' })), [decided.entryId]);
+    assert.deepEqual(ids(await listReviewQueuePage(db(), { status: 'all', limit: 2 })), [decided.entryId, newest.entryId]);
+    assert.deepEqual(ids(await listReviewQueuePage(db(), { projectId: 8 })), [otherProject.entryId]);
 
-    const [first] = await listReviewQueue(db());
+    const [first] = (await listReviewQueuePage(db())).items;
     assert.equal(first?.sceneId, 43);
     assert.equal(first?.runId, 'run-a');
     assert.equal(first?.decision, undefined);

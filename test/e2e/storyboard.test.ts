@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { SceneAssetInput } from '../../src/domain/inputs';
 import type { SceneAssetResult } from '../../src/domain/regeneration';
-import { countRows, getScene, listReviewQueue } from '../../src/db/queries';
+import { countRows, getScene, listReviewQueuePage } from '../../src/db/queries';
 import type { Stack } from '../../src/stack/start-stack';
 import { sceneAssetWorkflow } from '../../workflows';
 import { getRegenerationStateQuery } from '../../workflows/messages';
@@ -99,7 +99,7 @@ describe('a storyboard end to end: real activities, simulator, PostgreSQL, Tempo
       waiting.attempts.map((a) => [a.attemptNumber, a.result, a.scoreAfter, a.assetUrl]),
     );
     assert.equal(stored[2]?.needsUserReview, true);
-    const queue = (await listReviewQueue(stack.db, { status: 'pending', projectId })).filter((e) =>
+    const queue = (await listReviewQueuePage(stack.db, { status: 'pending', projectId })).items.filter((e) =>
       scenes.some((s) => s.id === e.sceneId),
     );
     assert.equal(queue.length, 1);

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
-import { getScene, listReviewQueue } from '../../src/db/queries';
+import { getScene, listReviewQueuePage } from '../../src/db/queries';
 import type { RegenerationResult, RegenerationState } from '../../src/domain/regeneration';
 import type { RegenerateSceneInput } from '../../src/domain/inputs';
 import { startStack, type Stack } from '../../src/stack/start-stack';
@@ -357,7 +357,7 @@ describe('the operator runbook, run with the real temporal CLI', function () {
   });
 
   async function queueEntries(sceneId: number) {
-    const all = await listReviewQueue(stack.db, { status: 'all', projectId });
-    return all.filter((e) => e.sceneId === sceneId);
+    const { items } = await listReviewQueuePage(stack.db, { status: 'all', projectId });
+    return items.filter((e) => e.sceneId === sceneId);
   }
 });
