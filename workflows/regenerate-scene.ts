@@ -21,7 +21,6 @@ import { RoundRecord } from './round-record';
 import { shouldContinueAsNew } from './rules/continue-as-new';
 import { entryStatusFor } from './rules/ending';
 import { resolvePolicy } from './rules/policy';
-
 import { improvedPrompt } from './rules/prompt';
 import { providerForAttempt, sceneKind } from './rules/provider-choice';
 
