@@ -1,11 +1,12 @@
 import { activityInfo, cancellationDetails, CancelledFailure, heartbeat, log, sleep } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
-import type {
-  GenerationActivities,
-  GenerationOutput,
-  GenerationRequest,
-  GenerationTask,
-  ProviderBusy,
+import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
+import {
+  GENERATION_NOT_READY,
+  type GenerationActivities,
+  type GenerationOutput,
+  type GenerationRequest,
+  type GenerationTask,
+  type ProviderBusy,
 } from '../src/domain/activity-types';
 import { FailureType } from '../src/domain/failures';
 import type { ProviderName } from '../src/domain/provider';
@@ -14,7 +15,7 @@ import { classifyProviderError, taskFailure } from '../src/providers/classify-fa
 import type { ConcurrencyGate } from '../src/providers/concurrency-gate';
 import type { ProviderClient } from '../src/providers/provider-client';
 import type { SubmissionLedger } from '../src/providers/submission-ledger';
-import { awaitGenerationOptions } from '../workflows/activity-options';
+import { checkGenerationOptions } from '../workflows/activity-options';
 
 export interface GenerationActivityDeps {
   providers: Record<ProviderName, ProviderClient>;
@@ -135,7 +136,53 @@ export function createGenerationActivities(deps: GenerationActivityDeps): Genera
     }
   }
 
-  return { submitGeneration, awaitGeneration };
+  async function checkGeneration(task: GenerationTask): Promise<GenerationOutput> {
+    const provider = deps.providers[task.provider];
+    // Renewed on every look, so the place lasts as long as the task does and no longer.
+    await deps.gate.hold(task.provider, task.taskId);
+    try {
+      const result = await pollOrThrow(provider, task);
+      if (result.state === 'pending') throw notReady(task, result.progress);
+      if (result.state === 'failed') throw taskFailure(task.provider, result.reason, result.refused);
+      await deps.gate.release(task.provider, task.taskId);
+      const costUsd = provider.costUsd(task.kind, task.durationSeconds);
+      countGenerationCost(task.provider, task.taskId, costUsd);
+      return { provider: task.provider, taskId: task.taskId, outputUrl: result.outputUrl, costUsd };
+    } catch (error) {
+      // A look Temporal will retry keeps the place; after a final failure no look follows.
+      if (isFinal(error)) await deps.gate.release(task.provider, task.taskId);
+      throw error;
+    }
+  }
+
+  async function cancelGeneration(task: GenerationTask): Promise<void> {
+    await cancelQuietly(deps.providers[task.provider], task);
+    await deps.gate.release(task.provider, task.taskId);
+  }
+
+  return { submitGeneration, checkGeneration, cancelGeneration, awaitGeneration };
+}
+
+/**
+ * The task still runs. Retryable, so the workflow's retry policy schedules the next look; benign,
+ * so the worker logs it at debug level and its metrics do not count it as a failure.
+ */
+function notReady(task: GenerationTask, progress: number | undefined): ApplicationFailure {
+  const done = progress === undefined ? '' : ` (${Math.round(progress * 100)}% done)`;
+  return ApplicationFailure.create({
+    type: GENERATION_NOT_READY,
+    message: `${task.provider} task ${task.taskId} is still running${done}`,
+    details: [{ progress }],
+    category: ApplicationFailureCategory.BENIGN,
+  });
+}
+
+async function pollOrThrow(provider: ProviderClient, task: GenerationTask) {
+  try {
+    return await provider.poll(task.taskId);
+  } catch (error) {
+    throw classifyProviderError(task.provider, 'poll', error);
+  }
 }
 
 /** A transient failure comes back as a value, to be ridden out; anything else is thrown. */
@@ -167,7 +214,7 @@ function readHeartbeat(taskId: string): GenerationHeartbeat | undefined {
   };
 }
 
-const FINAL_FAILURE_TYPES: readonly string[] = awaitGenerationOptions.retry?.nonRetryableErrorTypes ?? [];
+const FINAL_FAILURE_TYPES: readonly string[] = checkGenerationOptions.retry?.nonRetryableErrorTypes ?? [];
 
 function isFinal(error: unknown): boolean {
   return error instanceof ApplicationFailure && (error.nonRetryable || FINAL_FAILURE_TYPES.includes(error.type ?? ''));

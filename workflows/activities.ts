@@ -9,6 +9,8 @@ import type {
 import {
   analyzeAssetOptions,
   awaitGenerationOptions,
+  cancelGenerationOptions,
+  checkGenerationOptions,
   databaseOptions,
   roundQueryOptions,
   storeAssetOptions,
@@ -17,6 +19,8 @@ import {
 
 /** One proxy per options group, so each kind of I/O keeps its own timeouts and retries. */
 export const { submitGeneration } = proxyActivities<GenerationActivities>(submitGenerationOptions);
+export const { checkGeneration } = proxyActivities<GenerationActivities>(checkGenerationOptions);
+export const { cancelGeneration } = proxyActivities<GenerationActivities>(cancelGenerationOptions);
 export const { awaitGeneration } = proxyActivities<GenerationActivities>(awaitGenerationOptions);
 export const { storeAsset } = proxyActivities<FetchActivities>(storeAssetOptions);
 export const { analyzeAsset } = proxyActivities<AnalysisActivities>(analyzeAssetOptions);

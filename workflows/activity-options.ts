@@ -19,6 +19,34 @@ export const submitGenerationOptions: ActivityOptions = {
   },
 };
 
+// One look at a provider's task, a short HTTP call. While the task runs the look fails
+// "not ready" and the retry policy is the poll schedule: Temporal's server waits out each gap,
+// so a worker holds no slot and the history gains no event between looks. The workflow sets the
+// gaps per kind and the deadline (scheduleToCloseTimeout) per provider and kind at the call
+// (rules/generation-wait.ts); polling is free, so a flaky provider is looked at again until then.
+export const checkGenerationOptions: ActivityOptions = {
+  startToCloseTimeout: '30 seconds',
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 1.5,
+    maximumInterval: '10 seconds',
+    nonRetryableErrorTypes: [
+      FailureType.contentRefused,
+      FailureType.generationFailed,
+      FailureType.badRequest,
+      FailureType.auth,
+    ],
+  },
+};
+
+// Telling a provider to stop a task nobody wants: best effort (the activity never fails on the
+// provider's answer), so a few quick tries are enough.
+export const cancelGenerationOptions: ActivityOptions = {
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 3 },
+};
+
+// Rounds started before checkGeneration wait inside one activity instead.
 // Video providers take minutes (PiAPI's own tools wait up to 15). The activity polls at most
 // every 10 s and heartbeats on each poll, so a dead worker is noticed within 30 s and the retry
 // resumes the same provider task instead of paying for a new one.

@@ -2,7 +2,7 @@ import { ActivityFailure, ApplicationFailure, isCancellation } from '@temporalio
 import type { RoundAsset } from '../src/domain/inputs';
 import type { RegenerationPolicy } from '../src/domain/policy';
 import type { AttemptFailure, RegenerationAttempt } from '../src/domain/regeneration';
-import { generateAndJudge, roundUsd, type GenerationPlan, type Receipt } from './generate-and-judge';
+import { AttemptGaveUp, generateAndJudge, roundUsd, type GenerationPlan, type Receipt } from './generate-and-judge';
 import { attemptOutcome } from './rules/outcome';
 
 /** What the scene stands on now: its own asset before the round, or the last attempt that beat it. */
@@ -29,8 +29,8 @@ export interface AttemptPlan extends GenerationPlan {
 
 /**
  * One attempt, generated, stored and judged, as the record SPEC.md keeps of it. Any activity
- * failure (after its own retries) makes a failed attempt with its reason and the round goes on;
- * only cancellation and bugs propagate.
+ * failure (after its own retries) or a wait past its deadline makes a failed attempt with its
+ * reason and the round goes on; only cancellation and bugs propagate.
  */
 export async function runAttempt(plan: AttemptPlan): Promise<RegenerationAttempt> {
   const { current, policy } = plan;
@@ -69,13 +69,14 @@ export async function runAttempt(plan: AttemptPlan): Promise<RegenerationAttempt
         error,
       );
     }
-    if (!(error instanceof ActivityFailure)) throw error;
+    const failure = attemptFailureOf(error);
+    if (failure === undefined) throw error;
     return {
       ...base,
       result: 'failed',
       // No asset was judged, so there is no score to report for this attempt.
       scoreAfter: 0,
-      failure: describeFailure(error),
+      failure,
       costUsd: roundUsd(receipt.costUsd),
       providerTaskId: receipt.providerTaskId,
     };
@@ -96,7 +97,17 @@ export class AttemptCancelled extends Error {
   }
 }
 
-export function describeFailure(error: ActivityFailure): AttemptFailure {
+/**
+ * Why an attempt failed, when `error` is an attempt's failure (an activity's, after its retries,
+ * or a wait past its deadline); undefined for anything else (cancellation, bugs).
+ */
+export function attemptFailureOf(error: unknown): AttemptFailure | undefined {
+  if (error instanceof AttemptGaveUp) return error.failure;
+  if (error instanceof ActivityFailure) return describeFailure(error);
+  return undefined;
+}
+
+function describeFailure(error: ActivityFailure): AttemptFailure {
   const cause = error.cause;
   if (cause instanceof ApplicationFailure) {
     return { type: cause.type ?? 'unknown', message: cause.message };

@@ -1,11 +1,41 @@
-import { sleep } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  CancellationScope,
+  isCancellation,
+  patched,
+  sleep,
+  TimeoutFailure,
+} from '@temporalio/workflow';
+import { msToNumber, RetryState, type Duration } from '@temporalio/common';
 import type { AssetRef } from '../src/domain/asset';
 import type { SceneAnalysisResult } from '../src/domain/analysis';
 import type { BrandProfile } from '../src/domain/brand';
 import type { ProviderName } from '../src/domain/provider';
 import { DEFAULT_ASPECT_RATIO, type Scene } from '../src/domain/scene';
-import type { GenerationRequest, GenerationTask, ProviderBusy, SceneKind } from '../src/domain/activity-types';
-import { analyzeAsset, awaitGeneration, storeAsset, submitGeneration } from './activities';
+import type {
+  GenerationOutput,
+  GenerationRequest,
+  GenerationTask,
+  ProviderBusy,
+  SceneKind,
+} from '../src/domain/activity-types';
+import type { AttemptFailure } from '../src/domain/regeneration';
+import {
+  analyzeAsset,
+  awaitGeneration,
+  cancelGeneration,
+  checkGeneration,
+  storeAsset,
+  submitGeneration,
+} from './activities';
+import { generationDeadlineMs, generationPollPolicy, providerBusyDeadlineMs } from './rules/generation-wait';
+
+/**
+ * Rounds recorded before this marker waited for a generation inside one long activity and queued
+ * for a provider's place without a deadline; from it on they look at the task with short checks
+ * and give up on either wait at its deadline.
+ */
+export const PATCH_POLL_WITHOUT_HELD_SLOT = 'poll-without-held-slot';
 
 export interface GenerationPlan {
   idempotencyKey: string;
@@ -15,6 +45,8 @@ export interface GenerationPlan {
   scene: Scene;
   brandProfile?: BrandProfile;
   minScoreToPass: number;
+  /** The policy's cap on one generation (a Temporal duration string), when it set one. */
+  generationTimeout?: string;
   /** Names the attempt in the Web UI's activity summaries, e.g. "attempt 2 · luma". */
   label: string;
 }
@@ -41,16 +73,26 @@ export async function generateAndJudge(plan: GenerationPlan, receipt: Receipt): 
   const durationSeconds = kind === 'video' ? scene.duration : 0;
   // The Web UI lists activities by type only; a summary says which attempt and provider each is.
   const summary = (step: string) => ({ summary: `${plan.label} · ${step}` });
-  const task = await submitWhenProviderHasRoom(summary('submit'), {
+  const request: GenerationRequest = {
     provider: plan.provider,
     prompt: plan.prompt,
     kind,
     durationSeconds,
     aspectRatio,
     idempotencyKey: plan.idempotencyKey,
-  });
-  receipt.providerTaskId = task.taskId;
-  const output = await awaitGeneration.executeWithOptions(summary('await'), [task]);
+  };
+  let output: GenerationOutput;
+  if (patched(PATCH_POLL_WITHOUT_HELD_SLOT)) {
+    const capMs = plan.generationTimeout === undefined ? undefined : msToNumber(plan.generationTimeout as Duration);
+    const deadlineMs = generationDeadlineMs(plan.provider, kind, capMs);
+    const task = await submitWhenProviderHasRoom(summary('submit'), request, providerBusyDeadlineMs(deadlineMs));
+    receipt.providerTaskId = task.taskId;
+    output = await waitForOutput(task, summary, deadlineMs);
+  } else {
+    const task = await submitWhenProviderHasRoom(summary('submit'), request, Infinity);
+    receipt.providerTaskId = task.taskId;
+    output = await awaitGeneration.executeWithOptions(summary('await'), [task]);
+  }
   receipt.costUsd += output.costUsd;
   const asset = await storeAsset.executeWithOptions(summary('store'), [
     { url: output.outputUrl, sceneId: scene.id, expectedKind: kind },
@@ -88,18 +130,83 @@ const BUSY_WAIT_GROWTH = 1.25;
 const LONGEST_BUSY_WAIT_MS = 15_000;
 
 /**
+ * The attempt ended without an output for a reason of the round's own (a deadline), not an
+ * activity's failure: it is recorded as a failed attempt like one.
+ */
+export class AttemptGaveUp extends Error {
+  override readonly name = 'AttemptGaveUp';
+  constructor(readonly failure: AttemptFailure) {
+    super(failure.message);
+  }
+}
+
+/**
  * Submits once the provider has room under its concurrency limit. The wait between asks is a
- * durable timer: it holds no worker slot, survives restarts and shows in the history.
+ * durable timer: it holds no worker slot, survives restarts and shows in the history. Past
+ * `deadlineMs` of waiting the attempt gives up with `provider_busy`.
  */
 async function submitWhenProviderHasRoom(
   options: { summary: string },
   request: GenerationRequest,
+  deadlineMs: number,
 ): Promise<GenerationTask> {
+  const giveUpAt = Date.now() + deadlineMs;
   for (let waits = 0; ; waits++) {
     const answer = await submitGeneration.executeWithOptions(options, [request]);
     if (!isBusy(answer)) return answer;
-    await sleep(Math.round(Math.min(LONGEST_BUSY_WAIT_MS, answer.retryAfterMs * BUSY_WAIT_GROWTH ** waits)));
+    const wait = Math.round(Math.min(LONGEST_BUSY_WAIT_MS, answer.retryAfterMs * BUSY_WAIT_GROWTH ** waits));
+    if (Date.now() + wait > giveUpAt) {
+      throw new AttemptGaveUp({
+        type: 'provider_busy',
+        message: `${request.provider} had no free place within ${minutes(deadlineMs)} (PROVIDER_CONCURRENCY)`,
+      });
+    }
+    await sleep(wait);
   }
+}
+
+/**
+ * Looks at the task until it is done (the looks' gaps are checkGeneration's retry policy). A task
+ * past its deadline, or one the round no longer wants because it was cancelled, is cancelled at
+ * the provider so it stops costing money.
+ */
+async function waitForOutput(
+  task: GenerationTask,
+  summary: (step: string) => { summary: string },
+  deadlineMs: number,
+): Promise<GenerationOutput> {
+  const poll = generationPollPolicy(task.kind);
+  try {
+    return await checkGeneration.executeWithOptions(
+      {
+        ...summary('generate'),
+        scheduleToCloseTimeout: deadlineMs,
+        retry: { initialInterval: poll.initialMs, backoffCoefficient: poll.backoff, maximumInterval: poll.maxMs },
+      },
+      [task],
+    );
+  } catch (error) {
+    if (isCancellation(error)) {
+      await CancellationScope.nonCancellable(() => cancelGeneration.executeWithOptions(summary('cancel'), [task]));
+      throw error;
+    }
+    if (!pastDeadline(error)) throw error;
+    await cancelGeneration.executeWithOptions(summary('cancel'), [task]);
+    throw new AttemptGaveUp({
+      type: 'timeout',
+      message: `${task.provider} did not finish task ${task.taskId} within ${minutes(deadlineMs)}`,
+    });
+  }
+}
+
+// The server ends the looks at the deadline either with a timeout, or, when the next look would
+// fall after it, with the last look's failure and retry state TIMEOUT.
+function pastDeadline(error: unknown): boolean {
+  return error instanceof ActivityFailure && (error.cause instanceof TimeoutFailure || error.retryState === RetryState.TIMEOUT);
+}
+
+function minutes(ms: number): string {
+  return ms < 60_000 ? `${Math.round(ms / 1000)} seconds` : `${Math.round(ms / 60_000)} minutes`;
 }
 
 function isBusy(answer: GenerationTask | ProviderBusy): answer is ProviderBusy {

@@ -1,5 +1,4 @@
 import {
-  ActivityFailure,
   ApplicationFailure,
   condition,
   isCancellation,
@@ -17,7 +16,7 @@ import type { SceneAssetInput } from '../src/domain/inputs';
 import { sceneForRegeneration } from '../src/domain/scene';
 import { regenerationWorkflowId } from '../src/domain/workflow-ids';
 import { db, findRoundInProgress } from './activities';
-import { describeFailure } from './attempt';
+import { attemptFailureOf } from './attempt';
 import { generateAndJudge, roundUsd, type JudgedAsset, type Receipt } from './generate-and-judge';
 import { regenerationEscalatedSignal } from './messages';
 import { regenerateSceneWorkflow } from './regenerate-scene';
@@ -104,13 +103,14 @@ export async function sceneAssetWorkflow(rawInput: SceneAssetInput): Promise<Sce
           scene,
           brandProfile: project?.brandProfile,
           minScoreToPass: policy.minScoreToPass,
+          generationTimeout: policy.generationTimeout,
           label: `first asset · ${scene.provider}`,
         },
         receipt,
       );
     } catch (error) {
-      if (isCancellation(error) || !(error instanceof ActivityFailure)) throw error;
-      const failure = describeFailure(error);
+      const failure = isCancellation(error) ? undefined : attemptFailureOf(error);
+      if (failure === undefined) throw error;
       return {
         analysis: {
           overallScore: 0,

@@ -186,8 +186,20 @@ export interface SaveSceneAnalysisRequest {
 
 export interface GenerationActivities {
   submitGeneration(request: GenerationRequest): Promise<GenerationTask | ProviderBusy>;
+  /**
+   * One look at the provider's task: its output when done; fails with GENERATION_NOT_READY while
+   * it runs, which the workflow's retry policy turns into the next look (no worker slot held
+   * between looks).
+   */
+  checkGeneration(task: GenerationTask): Promise<GenerationOutput>;
+  /** Asks the provider to stop a task the round no longer wants, and gives back its place. */
+  cancelGeneration(task: GenerationTask): Promise<void>;
+  /** Waits inside one activity, holding a slot: only for rounds started before checkGeneration. */
   awaitGeneration(task: GenerationTask): Promise<GenerationOutput>;
 }
+
+/** The failure type checkGeneration reports while the task still runs: not a failure of the attempt. */
+export const GENERATION_NOT_READY = 'generation_not_ready';
 
 export interface FetchActivities {
   storeAsset(request: StoreAssetRequest): Promise<AssetRef>;

@@ -222,6 +222,11 @@ function partialPolicy(check: ShapeCheck, raw: unknown, path: string): PartialPo
   if (policy === undefined) return undefined;
   const before = check.problems.length;
   const percent = (field: keyof RegenerationPolicy) => (v: unknown) => check.number(v, join(path, field), { min: 0, max: 100 });
+  const duration = (field: keyof RegenerationPolicy) => (v: unknown) =>
+    check.string(v, join(path, field), {
+      pattern: DURATION_PATTERN,
+      patternMessage: 'a duration such as "72h", "30 minutes" or "10s"',
+    });
   const providers = (field: string) => (v: unknown) =>
     check.array(v, join(path, `providerFallbackOrder.${field}`), (p, at) => providerName(check, p, at), { min: 1 });
   const value = defined({
@@ -235,12 +240,8 @@ function partialPolicy(check: ShapeCheck, raw: unknown, path: string): PartialPo
       const image = providers('image')(order.image);
       return video && image ? { video, image } : undefined;
     }),
-    reviewTimeout: check.optional(policy.reviewTimeout, (v) =>
-      check.string(v, join(path, 'reviewTimeout'), {
-        pattern: DURATION_PATTERN,
-        patternMessage: 'a duration such as "72h", "30 minutes" or "10s"',
-      }),
-    ),
+    reviewTimeout: check.optional(policy.reviewTimeout, duration('reviewTimeout')),
+    generationTimeout: check.optional(policy.generationTimeout, duration('generationTimeout')),
     onReviewTimeout: check.optional(policy.onReviewTimeout, (v) => check.oneOf(v, join(path, 'onReviewTimeout'), REVIEW_TIMEOUT_ACTIONS)),
   }) as PartialPolicy;
   return check.problems.length === before ? value : undefined;

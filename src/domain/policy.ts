@@ -14,6 +14,11 @@ export interface RegenerationPolicy {
   /** A Temporal duration string such as "72h"; absent means wait for a person indefinitely. */
   reviewTimeout?: string;
   onReviewTimeout?: ReviewTimeoutAction;
+  /**
+   * A Temporal duration string: the longest one generation may take at any provider, when that
+   * is shorter than the provider's own deadline (workflows/rules/generation-wait.ts).
+   */
+  generationTimeout?: string;
 }
 
 export type PartialPolicy = Partial<RegenerationPolicy>;

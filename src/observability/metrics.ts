@@ -106,7 +106,7 @@ export function countDecision(action: UserDecision['action']): void {
   decisions.inc({ action });
 }
 
-// A provider task is paid for once, but awaitGeneration can finish it twice when its completion
+// A provider task is paid for once, but checkGeneration can finish it twice when its completion
 // never reached Temporal and the activity is retried; remembering recent task ids keeps that
 // retry from counting the bill again (within this process, which is where such retries land
 // unless the worker itself died).

@@ -18,9 +18,10 @@ export interface WorkerTuning {
  *   machine), memory held by rounds that only wait for a reviewer. An evicted round costs nothing
  *   while it waits and replays its short history when a decision arrives; more cached rounds save
  *   replays, not the bulk of the CPU.
- * - 100 activity slots (the SDK default): awaitGeneration holds a slot for the whole generation,
- *   minutes with real providers, so the slots bound how many generations run at once; fewer would
- *   throttle a storyboard, more buys nothing on a machine the analyses already fill.
+ * - 100 activity slots (the SDK default): a generation holds a slot only while checkGeneration
+ *   looks at it (one HTTP call; Temporal's server waits out the gaps), so the slots bound short
+ *   calls and analyses, not generations in flight; more buys nothing on a machine the analyses
+ *   already fill.
  * - 40 workflow-task slots and 10 pollers each (the SDK defaults): workflow tasks take milliseconds;
  *   the CPU, not the slots, limits throughput.
  */

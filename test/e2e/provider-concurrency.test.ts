@@ -6,7 +6,7 @@ import { historyEvents } from '../helpers/history';
 import { startE2eStack, type E2eStack } from '../helpers/e2e-stack';
 import { uniqueSceneId } from '../helpers/scenes';
 
-describe('per-provider concurrency limits: real activities, simulator, PostgreSQL, Temporal', function () {
+describe('waiting on providers: real activities, simulator, PostgreSQL, Temporal', function () {
   this.timeout(180_000);
   let e2e: E2eStack | undefined;
   let stack: Stack;
@@ -20,7 +20,11 @@ describe('per-provider concurrency limits: real activities, simulator, PostgreSQ
       simulatorOptions: { latencyMs: LATENCY_MS },
     });
     stack = e2e.stack;
-    stack.simulator!.setScenarios([{ match: 'concurrency limit', scores: [85] }]);
+    stack.simulator!.setScenarios([
+      { match: 'concurrency limit', scores: [85] },
+      // A render that outlasts the test: only a cancel or a deadline ends it.
+      { match: 'slow render', scores: [85], latencyMs: 600_000 },
+    ]);
   });
 
   after(async function () {
@@ -66,5 +70,64 @@ describe('per-provider concurrency limits: real activities, simulator, PostgreSQ
       handles.map(async (handle) => (await historyEvents(handle)).filter((event) => event.timerStartedEventAttributes).length),
     );
     assert.ok(timers.filter((count) => count > 0).length >= 3, `waits per scene: ${timers.join(', ')}`);
+  });
+
+  function slowVideoScene(provider: 'kling' | 'runway'): SceneAssetInput {
+    const projectId = uniqueSceneId();
+    return {
+      scene: {
+        id: uniqueSceneId(),
+        projectId,
+        sceneIndex: 0,
+        sceneType: 'b-roll',
+        contentType: 'product',
+        narration: 'A slow render.',
+        visualDirection: 'A slow render of a paper lantern',
+        duration: 5,
+        provider,
+      },
+      project: { id: projectId, name: 'Lanterns' },
+    };
+  }
+
+  async function eventually(check: () => boolean, what: string): Promise<void> {
+    const until = Date.now() + 60_000;
+    while (!check()) {
+      if (Date.now() > until) assert.fail(`never happened: ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  it('a round cancelled while its provider renders cancels the task at the provider', async () => {
+    const input = slowVideoScene('runway');
+    const before = stack.simulator!.calls().providers.runway;
+    const handle = await stack.client.workflow.start(sceneAssetWorkflow, {
+      taskQueue: stack.config.temporal.taskQueue,
+      workflowId: `scene-asset-${input.scene.id}`,
+      args: [input],
+    });
+    await eventually(() => stack.simulator!.calls().providers.runway.submissions > before.submissions, 'the submission');
+    await handle.cancel();
+    await assert.rejects(handle.result(), /cancel/i);
+    await eventually(() => stack.simulator!.calls().providers.runway.cancels === before.cancels + 1, 'the cancel at runway');
+  });
+
+  it('a generation past its deadline fails the attempt with reason timeout and is cancelled at the provider', async () => {
+    // One attempt in the round, and a review that ends itself: the test waits for nothing else.
+    const policy = { generationTimeout: '3s', maxAttempts: 1, reviewTimeout: '1s', onReviewTimeout: 'reject' as const };
+    const input = { ...slowVideoScene('kling'), policy };
+    const before = stack.simulator!.calls().providers.kling;
+    const result = await stack.client.workflow.execute(sceneAssetWorkflow, {
+      taskQueue: stack.config.temporal.taskQueue,
+      workflowId: `scene-asset-${input.scene.id}`,
+      args: [input],
+    });
+    assert.match(result.analysis?.issues[0]?.description ?? '', /First asset failed: timeout: kling did not finish/);
+    assert.equal(result.needsUserReview, true);
+    await stack.client.workflow.getHandle(result.reviewWorkflowId!).result();
+    const after = stack.simulator!.calls().providers.kling;
+    // The first asset and the round's one attempt: each submitted once, each cancelled at its deadline.
+    assert.equal(after.submissions - before.submissions, 2);
+    assert.equal(after.cancels - before.cancels, 2);
   });
 });

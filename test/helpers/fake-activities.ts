@@ -1,5 +1,12 @@
-import { ApplicationFailure } from '@temporalio/common';
-import type { SceneActivities, GenerationRequest, AnalyzeAssetRequest, RoundInProgress } from '../../src/domain/activity-types';
+import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
+import {
+  GENERATION_NOT_READY,
+  type AnalyzeAssetRequest,
+  type GenerationRequest,
+  type GenerationTask,
+  type RoundInProgress,
+  type SceneActivities,
+} from '../../src/domain/activity-types';
 import type { SceneAnalysisResult, SceneIssue } from '../../src/domain/analysis';
 import type { AssetRef } from '../../src/domain/asset';
 
@@ -17,6 +24,8 @@ export interface FakeScript {
   analysisFailures?: Record<number, () => Error>;
   /** Milliseconds each generation takes, so a test can observe a round in flight. */
   generationDelayMs?: number;
+  /** The n-th submission's (0-based) generation never finishes. */
+  stuckGenerations?: Record<number, true>;
   /** What findRoundInProgress answers; no round by default. */
   roundInProgress?: (sceneId: number) => RoundInProgress | undefined;
 }
@@ -31,6 +40,9 @@ export interface FakeCalls {
   endedEntries: Parameters<SceneActivities['endReviewEntry']>[0][];
   restoredScenes: Parameters<SceneActivities['restoreSceneAfterCancel']>[0][];
   roundChecks: number[];
+  /** Generation checks, one per look at a task (checkGeneration) */
+  checks: GenerationTask[];
+  cancelledTasks: GenerationTask[];
   outcomes: Parameters<SceneActivities['saveSceneOutcome']>[0][];
   savedScenes: Parameters<SceneActivities['saveScene']>[0][];
   savedAnalyses: Parameters<SceneActivities['saveSceneAnalysis']>[0][];
@@ -46,11 +58,14 @@ export function fakeActivities(script: FakeScript): { activities: SceneActivitie
     endedEntries: [],
     restoredScenes: [],
     roundChecks: [],
+    checks: [],
+    cancelledTasks: [],
     outcomes: [],
     savedScenes: [],
     savedAnalyses: [],
   };
   let submitCount = 0;
+  const submittedAt = new Map<string, number>();
   let analysisCount = 0;
   const activities: SceneActivities = {
     async submitGeneration(request) {
@@ -60,7 +75,23 @@ export function fakeActivities(script: FakeScript): { activities: SceneActivitie
       if (failure) throw failure();
       const busyFor = script.busySubmissions?.[index];
       if (busyFor !== undefined) return { busy: true, provider: request.provider, retryAfterMs: busyFor };
+      submittedAt.set(`task-${index}`, script.stuckGenerations?.[index] ? Infinity : Date.now());
       return { provider: request.provider, taskId: `task-${index}`, kind: request.kind, durationSeconds: request.durationSeconds };
+    },
+    async checkGeneration(task) {
+      calls.checks.push(task);
+      const readyAt = (submittedAt.get(task.taskId) ?? 0) + (script.generationDelayMs ?? 0);
+      if (Date.now() < readyAt) {
+        throw ApplicationFailure.create({
+          type: GENERATION_NOT_READY,
+          message: `${task.taskId} is still running`,
+          category: ApplicationFailureCategory.BENIGN,
+        });
+      }
+      return { provider: task.provider, taskId: task.taskId, outputUrl: `https://provider.test/${task.taskId}`, costUsd: 0.5 };
+    },
+    async cancelGeneration(task) {
+      calls.cancelledTasks.push(task);
     },
     async awaitGeneration(task) {
       if (script.generationDelayMs) await new Promise((r) => setTimeout(r, script.generationDelayMs));

@@ -72,7 +72,7 @@ export function providerCases(providers: readonly ProviderName[]): FaultCase[] {
           // Neither is worth a retry: the refusal or the expired URL stays as it is.
           activityAttempts:
             fault === 'refuse'
-              ? { activity: 'awaitGeneration', attempts: [1, 1] }
+              ? { activity: 'checkGeneration', attempts: [1, 1] }
               : { activity: 'storeAsset', attempts: [1, 1] },
         };
       }

@@ -61,7 +61,7 @@ describe('the Temporal Web UI shows a round’s attempt history (README screensh
       // Each step of an attempt says in the history which attempt and provider it belongs to:
       // the Web UI shows these summaries next to the activity type.
       const summaries = activitySummaries(await historyEvents(handle));
-      for (const step of ['submitGeneration: attempt 2 · ', 'awaitGeneration: attempt 2 · ', 'analyzeAsset: attempt 3 · ']) {
+      for (const step of ['submitGeneration: attempt 2 · ', 'checkGeneration: attempt 2 · ', 'analyzeAsset: attempt 3 · ']) {
         assert.ok(summaries.some((summary) => summary.startsWith(step)), `${step}… in ${summaries.join(', ')}`);
       }
       assert.ok(summaries.some((summary) => /^recordAttempt: attempt 1 · \w+ · record$/.test(summary)));

@@ -482,6 +482,8 @@ describe('regenerateSceneWorkflow on a real Temporal server', function () {
         assert.equal(result.attempts[1].failure?.type, 'cancelled');
         assert.equal(calls.recordedAttempts.length, 2);
         assert.equal(calls.recordedAttempts[1].attempt.failure?.type, 'cancelled');
+        // The provider is told to stop the task the round no longer wants.
+        assert.deepEqual(calls.cancelledTasks.map((t) => t.taskId), ['task-1']);
         assert.equal(calls.restoredScenes.length, 1);
         assert.equal(calls.endedEntries.length, 0);
         assert.equal(calls.outcomes.length, 0);
@@ -509,6 +511,65 @@ describe('regenerateSceneWorkflow on a real Temporal server', function () {
         assert.equal(calls.restoredScenes.length, 1);
         // A decision after the end reaches no one.
         await assert.rejects(handle.signal(userDecisionSignal, { action: 'approve', reviewer: 'ana' }));
+      });
+    });
+  });
+
+  describe('waiting on a provider holds nothing (short checks, deadlines)', () => {
+    it('a running generation is looked at by one retried check: no slot held, no history event between looks', async () => {
+      const { activities, calls } = fakeActivities({ scores: [75], generationDelayMs: 3_000 });
+      await withWorker(activities, async ({ start }) => {
+        const handle = await start(sceneInput());
+        const result = await handle.result();
+        assert.equal(result.attempts[0].result, 'success');
+        // Looks at 0 s, 2 s and 5 s (video: from 2 s, ×1.5): the last finds the output.
+        assert.ok(calls.checks.length >= 2, `looked ${calls.checks.length} times`);
+        const events = (await handle.fetchHistory()).events!;
+        const checks = events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'checkGeneration');
+        assert.equal(checks.length, 1, 'one scheduled check, however many looks');
+        const scheduled = checks[0].activityTaskScheduledEventAttributes!;
+        // Kling video: 15 minutes (rules/generation-wait.ts), the poll policy's first gap 2 s.
+        assert.equal(Number(scheduled.scheduleToCloseTimeout!.seconds), 15 * 60);
+        assert.equal(Number(scheduled.retryPolicy!.initialInterval!.seconds), 2);
+        assert.equal(Number(scheduled.retryPolicy!.maximumInterval!.seconds), 15);
+        assert.ok(!events.some((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'awaitGeneration'));
+        assert.equal(calls.cancelledTasks.length, 0);
+      });
+    });
+
+    it('a generation past its deadline is cancelled at the provider and fails the attempt with reason timeout; the round goes on', async () => {
+      const { activities, calls } = fakeActivities({ scores: [75], stuckGenerations: { 0: true } });
+      await withWorker(activities, async ({ start }) => {
+        const handle = await start(sceneInput({}, { policy: { generationTimeout: '4s' } }));
+        const result = await handle.result();
+        assert.equal(result.outcome, 'passed');
+        const [first, second] = result.attempts;
+        assert.equal(first.result, 'failed');
+        assert.equal(first.failure?.type, 'timeout');
+        assert.match(first.failure!.message, /kling did not finish task task-0 within 4 seconds/);
+        assert.equal(first.providerTaskId, 'task-0');
+        assert.equal(second.result, 'success');
+        assert.deepEqual(calls.cancelledTasks.map((t) => t.taskId), ['task-0']);
+        assert.equal(calls.recordedAttempts.length, 2);
+      });
+    });
+
+    it('a provider with no free place past the deadline fails the attempt with reason provider_busy; the next provider is tried', async () => {
+      // generationTimeout 1s: the wait for a place ends after 2 s. Kling answers "busy, 1.5 s"
+      // twice: the second wait (1.5 s × 1.25) would end past the deadline.
+      const { activities, calls } = fakeActivities({ scores: [75], busySubmissions: { 0: 1_500, 1: 1_500 } });
+      await withWorker(activities, async ({ start }) => {
+        const handle = await start(sceneInput({}, { policy: { generationTimeout: '1s' } }));
+        const result = await handle.result();
+        const [first, second] = result.attempts;
+        assert.equal(first.result, 'failed');
+        assert.equal(first.failure?.type, 'provider_busy');
+        assert.equal(first.providerTaskId, undefined);
+        assert.equal(second.provider, 'runway');
+        assert.equal(second.result, 'success');
+        assert.deepEqual(calls.submissions.map((s) => s.provider), ['kling', 'kling', 'runway']);
+        const timers = (await handle.fetchHistory()).events!.filter((e) => e.timerStartedEventAttributes);
+        assert.equal(timers.length, 1, 'no wait that would end past the deadline');
       });
     });
   });

@@ -1,0 +1,53 @@
+import type { ProviderName } from '../../src/domain/provider';
+import type { SceneKind } from '../../src/domain/activity-types';
+
+/**
+ * How long a round waits for a provider (SPEC.md "Cost and provider health"): for a place under
+ * its concurrency limit, then for its task to finish. Both waits hold no worker slot; past either
+ * deadline the attempt fails (`provider_busy`, `timeout`) and the round goes on.
+ */
+
+const MINUTE_MS = 60_000;
+
+/**
+ * From submission to output, per provider and kind. A task still running past this is cancelled
+ * at the provider and the attempt fails with reason `timeout`.
+ */
+const GENERATION_DEADLINE_MS: Readonly<Record<ProviderName, Readonly<Record<SceneKind, number>>>> = {
+  // PiAPI's own MCP server polls Kling and Hailuo video for up to 900 s, and its CLI gives up on
+  // other tasks after 300 s (apinetwork/piapi-mcp-server; PiAPI-1/piapi-cli src/polling/poll.ts).
+  kling: { video: 15 * MINUTE_MS, image: 5 * MINUTE_MS },
+  hailuo: { video: 15 * MINUTE_MS, image: 5 * MINUTE_MS },
+  // Luma's ray-v2 through the same PiAPI task API: the same 900 s as PiAPI's other video models.
+  luma: { video: 15 * MINUTE_MS, image: 5 * MINUTE_MS },
+  flux: { video: 5 * MINUTE_MS, image: 5 * MINUTE_MS },
+  // The Runway SDK's waitForTaskOutput gives up after 600 000 ms by default.
+  runway: { video: 10 * MINUTE_MS, image: 10 * MINUTE_MS },
+  // fal's queue: schnell images take seconds; the 300 s PiAPI's CLI allows an image is ample.
+  falai: { video: 5 * MINUTE_MS, image: 5 * MINUTE_MS },
+};
+
+/** The provider's deadline for the kind, or the policy's `generationTimeout` when shorter. */
+export function generationDeadlineMs(provider: ProviderName, kind: SceneKind, policyCapMs?: number): number {
+  const own = GENERATION_DEADLINE_MS[provider][kind];
+  return policyCapMs === undefined ? own : Math.min(own, policyCapMs);
+}
+
+/**
+ * How long a round waits for a place under PROVIDER_CONCURRENCY before the attempt fails with
+ * `provider_busy` and the next attempt tries another provider: as long as two of this
+ * generation's slowest runs ahead in the queue, after which another provider is the quicker way.
+ */
+export function providerBusyDeadlineMs(generationDeadline: number): number {
+  return 2 * generationDeadline;
+}
+
+/**
+ * The gaps between looks at a running task, as a retry policy: Temporal's server waits them out
+ * (no slot held, no history event per look). Images finish in seconds, so their looks start at
+ * 1 s; videos take minutes, so theirs grow to 15 s. The Runway SDK looks every ~6 s and PiAPI's
+ * CLI backs off ×1.5 from 1 s: the same growth here.
+ */
+export function generationPollPolicy(kind: SceneKind): { initialMs: number; backoff: number; maxMs: number } {
+  return kind === 'video' ? { initialMs: 2_000, backoff: 1.5, maxMs: 15_000 } : { initialMs: 1_000, backoff: 1.5, maxMs: 10_000 };
+}
