@@ -10,7 +10,7 @@ import {
 } from '../src/domain/activity-types';
 import { FailureType } from '../src/domain/failures';
 import type { ProviderName } from '../src/domain/provider';
-import { countGenerationCost } from '../src/observability/metrics';
+import { countGenerationCost, countPossibleDuplicateCharge } from '../src/observability/metrics';
 import { classifyProviderError, taskFailure } from '../src/providers/classify-failure';
 import type { ConcurrencyGate } from '../src/providers/concurrency-gate';
 import type { ProviderClient } from '../src/providers/provider-client';
@@ -47,46 +47,85 @@ export function createGenerationActivities(deps: GenerationActivityDeps): Genera
 
   async function submitGeneration(request: GenerationRequest): Promise<GenerationTask | ProviderBusy> {
     const recorded = await deps.ledger.find(request.idempotencyKey);
-    if (recorded && recorded.provider === request.provider) {
-      log.info('Generation already submitted for this attempt; reusing its task', {
-        provider: recorded.provider,
-        taskId: recorded.taskId,
-      });
-      // Already at the provider: it counts against the limit whatever the limit says now.
-      deps.gate.hold(recorded.provider, recorded.taskId);
-      return recorded;
-    }
-    const place = deps.gate.tryTake(request.provider);
+    if (recorded && recorded.provider === request.provider) return reuse(recorded);
+    const place = await deps.gate.tryTake(request.provider);
     if (!place.granted) {
       log.info('Provider at its concurrency limit; the workflow will ask again', {
         provider: request.provider,
-        inFlight: deps.gate.inFlight(request.provider),
+        inFlight: place.inFlight,
       });
       return { busy: true, provider: request.provider, retryAfterMs: place.retryAfterMs };
     }
-    const provider = deps.providers[request.provider];
     let taskId: string;
     try {
-      ({ taskId } = await provider.submit({
-        prompt: request.prompt,
+      // Intent first: a retry that finds it with no answer knows this send may have started a task.
+      const intent = await deps.ledger.recordIntent(request.idempotencyKey, {
+        provider: request.provider,
         kind: request.kind,
         durationSeconds: request.durationSeconds,
-        aspectRatio: request.aspectRatio,
-      }));
+      });
+      if (intent.recorded) {
+        // Another submission under this key (a timed-out attempt still running) got there first.
+        await place.lease.cancel();
+        return await reuse(intent.recorded);
+      }
+      if (intent.unanswered) {
+        log.warn('An earlier submission under this key got no recorded answer; submitting again may be charged twice', {
+          provider: intent.unanswered.provider,
+          sentAt: intent.unanswered.sentAt.toISOString(),
+          idempotencyKey: request.idempotencyKey,
+        });
+        countPossibleDuplicateCharge(intent.unanswered.provider);
+      }
+      taskId = await send(request);
     } catch (error) {
-      place.lease.cancel();
-      throw classifyProviderError(request.provider, 'submit', error);
+      await quietly('give back the place of a failed submission', () => place.lease.cancel());
+      throw error;
     }
-    place.lease.bind(taskId);
     const task: GenerationTask = {
       provider: request.provider,
       taskId,
       kind: request.kind,
       durationSeconds: request.durationSeconds,
     };
-    await deps.ledger.record(request.idempotencyKey, task);
+    try {
+      // The answer before anything else: until it is written, a retry would pay again.
+      await deps.ledger.recordTask(request.idempotencyKey, task);
+    } finally {
+      // The task runs at the provider whether or not its answer was recorded: the place is its.
+      await quietly('bind the place to its task', () => place.lease.bind(taskId));
+    }
     log.info('Generation submitted', { provider: task.provider, taskId });
     return task;
+  }
+
+  async function reuse(recorded: GenerationTask): Promise<GenerationTask> {
+    log.info('Generation already submitted for this attempt; reusing its task', {
+      provider: recorded.provider,
+      taskId: recorded.taskId,
+    });
+    // Already at the provider: it counts against the limit whatever the limit says now.
+    await deps.gate.hold(recorded.provider, recorded.taskId);
+    return recorded;
+  }
+
+  /** Sends the submission; a refusal the provider answered is recorded, so no retry counts it. */
+  async function send(request: GenerationRequest): Promise<string> {
+    try {
+      const { taskId } = await deps.providers[request.provider].submit({
+        prompt: request.prompt,
+        kind: request.kind,
+        durationSeconds: request.durationSeconds,
+        aspectRatio: request.aspectRatio,
+      });
+      return taskId;
+    } catch (error) {
+      const failure = classifyProviderError(request.provider, 'submit', error);
+      if (providerSaidNo(failure)) {
+        await quietly('record the refusal', () => deps.ledger.recordRefusal(request.idempotencyKey));
+      }
+      throw failure;
+    }
   }
 
   async function awaitGeneration(task: GenerationTask): Promise<GenerationOutput> {
@@ -101,7 +140,7 @@ export function createGenerationActivities(deps: GenerationActivityDeps): Genera
       let delay = interval.initial;
       let failuresInRow = 0;
       for (;;) {
-        deps.gate.hold(task.provider, task.taskId);
+        await deps.gate.hold(task.provider, task.taskId);
         const result = await pollOnce(provider, task);
         state.polls += 1;
         if (result instanceof ApplicationFailure) {
@@ -113,7 +152,7 @@ export function createGenerationActivities(deps: GenerationActivityDeps): Genera
           heartbeat({ ...state });
           await sleep(wait);
         } else if (result.state === 'done') {
-          deps.gate.release(task.provider, task.taskId);
+          await deps.gate.release(task.provider, task.taskId);
           const costUsd = provider.costUsd(task.kind, task.durationSeconds);
           countGenerationCost(task.provider, task.taskId, costUsd);
           return { provider: task.provider, taskId: task.taskId, outputUrl: result.outputUrl, costUsd };
@@ -131,7 +170,7 @@ export function createGenerationActivities(deps: GenerationActivityDeps): Genera
       if (wasCancelledByWorkflow(error)) await cancelQuietly(provider, task);
       // A failure Temporal retries polls the same task again, so its place stays taken (and
       // lapses if no retry comes); after a cancellation or a final failure nothing will.
-      if (wasCancelledByWorkflow(error) || isFinal(error)) deps.gate.release(task.provider, task.taskId);
+      if (wasCancelledByWorkflow(error) || isFinal(error)) await deps.gate.release(task.provider, task.taskId);
       throw error;
     }
   }
@@ -182,6 +221,27 @@ async function pollOrThrow(provider: ProviderClient, task: GenerationTask) {
     return await provider.poll(task.taskId);
   } catch (error) {
     throw classifyProviderError(task.provider, 'poll', error);
+  }
+}
+
+/**
+ * Whether the provider answered a submission with an HTTP refusal that says it started nothing:
+ * any 4xx, or 503 (overloaded, try later). Other 5xx can come from a gateway in front of a
+ * backend that took the job, and a timeout or a dropped connection says nothing at all: those
+ * leave the intent unanswered, so a retry counts a possible duplicate.
+ */
+function providerSaidNo(failure: ApplicationFailure): boolean {
+  const details: unknown = failure.details?.[0];
+  const status = details && typeof details === 'object' ? (details as { httpStatus?: unknown }).httpStatus : undefined;
+  return typeof status === 'number' && ((status >= 400 && status < 500) || status === 503);
+}
+
+/** Bookkeeping after the fact: its failure is logged, and must not hide the outcome being reported. */
+async function quietly(what: string, work: () => Promise<void>): Promise<void> {
+  try {
+    await work();
+  } catch (error) {
+    log.warn(`Could not ${what}`, { reason: error instanceof Error ? error.message : String(error) });
   }
 }
 

@@ -2,9 +2,9 @@ import type { AppConfig } from '../src/config';
 import type { SceneActivities } from '../src/domain/activity-types';
 import type { Db } from '../src/db/database';
 import type { AssetStore } from '../src/storage/asset-store';
-import { createConcurrencyGate } from '../src/providers/concurrency-gate';
+import { createDatabaseConcurrencyGate } from '../src/providers/concurrency-gate';
 import { createProviderClients } from '../src/providers/registry';
-import { createFileSubmissionLedger } from '../src/providers/submission-ledger';
+import { createDatabaseSubmissionLedger } from '../src/providers/submission-ledger';
 import { createAnalysisActivities, readFromLocalStore } from './analysis';
 import { createDatabaseActivities } from './database';
 import { createFetchActivities } from './fetch';
@@ -22,8 +22,10 @@ export function createActivities({ config, db, store }: ActivityDeps): SceneActi
   return {
     ...createGenerationActivities({
       providers: createProviderClients(config),
-      ledger: createFileSubmissionLedger(config.dataDir),
-      gate: createConcurrencyGate({ limits: config.providerConcurrency }),
+      // Both in the database every worker shares: the limits hold across hosts, and a retried
+      // submit finds its task whichever host it lands on.
+      ledger: createDatabaseSubmissionLedger(db),
+      gate: createDatabaseConcurrencyGate({ db, limits: config.providerConcurrency }),
     }),
     ...createFetchActivities({
       store,

@@ -68,7 +68,7 @@ const EnvSchema = z.object({
   TEMPORAL_UI_URL: z.string().default(DEFAULT_TEMPORAL_UI_URL),
   MAX_ASSET_BYTES: z.coerce.number().int().positive().default(512 * 1024 * 1024),
   ANALYSIS_VIDEO_FRAMES: z.coerce.number().int().min(1).max(20).default(4),
-  /** Generations in flight per provider from one worker, e.g. "kling=3,runway=2"; the rest keep the default. */
+  /** Generations in flight per provider from all workers together, e.g. "kling=3,runway=2"; the rest keep the default. */
   PROVIDER_CONCURRENCY: optionalString,
   LOG_LEVEL: z.string().default('info'),
   // The worker's Prometheus endpoint; 0 picks a free port (tests, several workers on one host).
@@ -115,7 +115,7 @@ export interface AppConfig {
   temporalUiUrl: string;
   maxAssetBytes: number;
   analysisVideoFrames: number;
-  /** Generations each provider may have in flight from one worker process. */
+  /** Generations each provider may have in flight, from all workers together (counted in the database). */
   providerConcurrency: Record<ProviderName, number>;
   logLevel: string;
   /** Where the worker serves /metrics, and the loopback port of Temporal's exporter behind it. */

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { SceneKind } from '../domain/activity-types';
 import type { AssetRef } from '../domain/asset';
 import type { BrandProfile } from '../domain/brand';
 import type { SceneAnalysisResult } from '../domain/analysis';
@@ -123,11 +124,36 @@ export interface ReviewQueueTable {
   created_at: Timestamp;
 }
 
+/** One place in a provider's PROVIDER_CONCURRENCY, shared by every worker (concurrency-gate.ts). */
+export interface ProviderLeasesTable {
+  provider: string;
+  /** `task:<provider task id>`, or `pending:<uuid>` while the submission is on its way. */
+  place: string;
+  /** Set from the database's clock; a place past it is free. */
+  expires_at: Timestamp;
+}
+
+/** The submission ledger (submission-ledger.ts): one row per idempotency key. */
+export interface ProviderSubmissionsTable {
+  idempotency_key: string;
+  provider: string;
+  /** The provider's task; null until the provider answered with one. */
+  task_id: string | null;
+  kind: SceneKind;
+  duration_seconds: number;
+  /** When the latest submission under this key was about to be sent. */
+  sent_at: Timestamp;
+  /** When the provider's answer (a task, or a refusal) was recorded; null while none was. */
+  answered_at: NullableTimestamp;
+}
+
 export interface DatabaseSchema {
   projects: ProjectsTable;
   scenes: ScenesTable;
   regeneration_attempts: RegenerationAttemptsTable;
   review_queue: ReviewQueueTable;
+  provider_leases: ProviderLeasesTable;
+  provider_submissions: ProviderSubmissionsTable;
 }
 
 export type TableName = keyof DatabaseSchema;

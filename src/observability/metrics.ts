@@ -64,6 +64,12 @@ const generationCost = counter(
   'What finished provider generations cost in US dollars, by provider',
   ['provider'] as const,
 );
+const possibleDuplicateCharges = counter(
+  'provider_possible_duplicate_charges_total',
+  'Submissions sent again after an earlier one under the same idempotency key got no recorded answer ' +
+    '(a timeout or crash after sending): the provider may have started, and billed, both. By the provider of the earlier submission',
+  ['provider'] as const,
+);
 
 // Analysis metrics: recorded by src/analysis/analysis-metrics.ts, defined here so every product
 // metric name lives in one list.
@@ -80,6 +86,7 @@ for (const provider of PROVIDER_NAMES) {
   for (const result of ATTEMPT_RESULTS) attempts.inc({ provider, result }, 0);
   attemptCost.inc({ provider }, 0);
   generationCost.inc({ provider }, 0);
+  possibleDuplicateCharges.inc({ provider }, 0);
 }
 for (const attemptNumber of [1, 2, 3]) {
   for (const result of ATTEMPT_RESULTS) attemptResults.inc({ attempt_number: String(attemptNumber), result }, 0);
@@ -104,6 +111,11 @@ export function countEscalation(): void {
 /** Counted by closeReviewEntry only when it closed a pending entry. */
 export function countDecision(action: UserDecision['action']): void {
   decisions.inc({ action });
+}
+
+/** Counted by submitGeneration each time it sends again over an intent with no recorded answer. */
+export function countPossibleDuplicateCharge(provider: ProviderName): void {
+  possibleDuplicateCharges.inc({ provider });
 }
 
 // A provider task is paid for once, but checkGeneration can finish it twice when its completion

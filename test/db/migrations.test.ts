@@ -22,8 +22,9 @@ describeEachDatabase('migrations', ({ dialect, db, databaseUrl }) => {
     assert.equal(rows[0]?.count, Object.keys(migrations).length);
   });
 
-  it('creates the four tables', async () => {
-    for (const table of ['projects', 'scenes', 'regeneration_attempts', 'review_queue'] as const) {
+  it('creates the six tables', async () => {
+    const tables = ['projects', 'scenes', 'regeneration_attempts', 'review_queue', 'provider_leases', 'provider_submissions'] as const;
+    for (const table of tables) {
       assert.equal(await countRows(db(), table), 0, table);
     }
   });

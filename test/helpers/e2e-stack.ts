@@ -22,6 +22,9 @@ export async function startE2eStack(options: {
   simulatorOptions?: SimulatorOptions;
 }): Promise<E2eStack> {
   const [server, database] = await Promise.all([testServer(), testDatabase('postgres')]);
+  // Provider places are shared through the database: a stack stopped with generations in flight
+  // leaves places that would hold this stack's (own simulator's) limits until they lapse.
+  await database.db.kysely.deleteFrom('provider_leases').execute();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `${options.name}-`));
   try {
     const stack = await startStack({

@@ -6,10 +6,13 @@ import { createGenerationActivities, type GenerationHeartbeat } from '../../acti
 import type { GenerationOutput, GenerationRequest, GenerationTask } from '../../src/domain/activity-types';
 import type { ProviderName } from '../../src/domain/provider';
 import { parseProviderConcurrency } from '../../src/config';
-import { createConcurrencyGate, type ConcurrencyGate } from '../../src/providers/concurrency-gate';
-import { ProviderHttpError } from '../../src/providers/http-errors';
+import type { Db } from '../../src/db/database';
+import { createDatabaseConcurrencyGate, type ConcurrencyGate } from '../../src/providers/concurrency-gate';
+import { ProviderHttpError, ProviderNetworkError } from '../../src/providers/http-errors';
 import type { ProviderClient, ProviderPollResult } from '../../src/providers/provider-client';
-import { createMemorySubmissionLedger } from '../../src/providers/submission-ledger';
+import { createDatabaseSubmissionLedger } from '../../src/providers/submission-ledger';
+import { describeEachDatabase } from '../db/test-databases';
+import { metricValue } from '../ops/metric-values';
 import { submittedTask } from '../helpers/submitted-task';
 
 /** A provider that answers polls from a script and counts what it was asked. */
@@ -36,11 +39,20 @@ class ScriptedProvider implements ProviderClient {
   }
 }
 
-function activitiesWith(provider: ProviderClient, gate: ConcurrencyGate = createConcurrencyGate({ limits: parseProviderConcurrency(undefined) })) {
+let db: () => Db;
+
+const defaultGate = () => createDatabaseConcurrencyGate({ db: db(), limits: parseProviderConcurrency(undefined) });
+
+function activitiesWith(provider: ProviderClient, gate: ConcurrencyGate = defaultGate()) {
   const providers = Object.fromEntries(
     (['kling', 'runway', 'luma', 'hailuo', 'falai', 'flux'] as ProviderName[]).map((name) => [name, provider]),
   ) as Record<ProviderName, ProviderClient>;
-  return createGenerationActivities({ providers, ledger: createMemorySubmissionLedger(), gate, pollIntervalMs: { initial: 5, max: 20 } });
+  return createGenerationActivities({
+    providers,
+    ledger: createDatabaseSubmissionLedger(db()),
+    gate,
+    pollIntervalMs: { initial: 5, max: 20 },
+  });
 }
 
 // The activities log every submission and retry; tests only want to hear about errors.
@@ -69,7 +81,12 @@ async function expectFailure(promise: Promise<unknown>, type: string): Promise<A
   assert.fail(`expected a ${type} failure`);
 }
 
-describe('generation activities', () => {
+// The gate and the ledger are the real ones, on each test database (emptied before each test).
+describeEachDatabase('generation activities', (context) => {
+  before(() => {
+    db = context.db;
+  });
+
   describe('submitGeneration', () => {
     it('submits once per idempotency key, however often it is retried', async () => {
       const provider = new ScriptedProvider();
@@ -99,10 +116,82 @@ describe('generation activities', () => {
       const retried = submittedTask(await env.run(activities.submitGeneration, request));
       assert.equal(retried.taskId, 'task-after-outage');
     });
+
+    it('a retry on another worker gets the recorded task; a different provider under the key is not reused', async () => {
+      const provider = new ScriptedProvider();
+      const first = submittedTask(await quietEnvironment().run(activitiesWith(provider).submitGeneration, request));
+      // A new set of activities on the same database: another worker process, on another host.
+      assert.deepEqual(await quietEnvironment().run(activitiesWith(provider).submitGeneration, request), first);
+      assert.equal(provider.submissions, 1);
+      const elsewhere = submittedTask(
+        await quietEnvironment().run(activitiesWith(provider).submitGeneration, { ...request, provider: 'luma' as const }),
+      );
+      assert.equal(elsewhere.provider, 'luma');
+      assert.equal(provider.submissions, 2);
+    });
+
+    it('writes the intent before calling the provider and the answer before returning', async () => {
+      const provider = new ScriptedProvider();
+      const seenBySubmit: unknown[] = [];
+      provider.submit = async () => {
+        seenBySubmit.push(await db().kysely.selectFrom('provider_submissions').select(['provider', 'task_id', 'answered_at']).execute());
+        return { taskId: 'task-seen' };
+      };
+      await quietEnvironment().run(activitiesWith(provider).submitGeneration, request);
+      assert.deepEqual(seenBySubmit, [[{ provider: 'kling', task_id: null, answered_at: null }]]);
+      const row = await db().kysely.selectFrom('provider_submissions').selectAll().executeTakeFirstOrThrow();
+      assert.equal(row.idempotency_key, request.idempotencyKey);
+      assert.equal(row.task_id, 'task-seen');
+      assert.ok(row.answered_at instanceof Date);
+    });
+
+    it('counts a possible duplicate charge, once per retry, when an earlier send got no answer', async () => {
+      const provider = new ScriptedProvider();
+      let calls = 0;
+      provider.submit = async () => {
+        calls += 1;
+        // The first two sends time out: the provider may or may not have started a task.
+        if (calls <= 2) throw new ProviderNetworkError('no answer within 30000 ms', 'TimeoutError');
+        return { taskId: 'task-after-timeouts' };
+      };
+      const activities = activitiesWith(provider);
+      const before = await metricValue('provider_possible_duplicate_charges_total', { provider: 'kling' });
+      const counted = async () => (await metricValue('provider_possible_duplicate_charges_total', { provider: 'kling' })) - before;
+
+      await expectFailure(quietEnvironment().run(activities.submitGeneration, request), 'unavailable');
+      assert.equal(await counted(), 0, 'the first send is no duplicate of anything');
+      await expectFailure(quietEnvironment().run(activities.submitGeneration, request), 'unavailable');
+      assert.equal(await counted(), 1);
+      const task = submittedTask(await quietEnvironment().run(activities.submitGeneration, request));
+      assert.equal(task.taskId, 'task-after-timeouts');
+      assert.equal(await counted(), 2);
+      // Answered now: a further retry gets the task, sends nothing and counts nothing.
+      assert.deepEqual(await quietEnvironment().run(activities.submitGeneration, request), task);
+      assert.equal(calls, 3);
+      assert.equal(await counted(), 2);
+    });
+
+    it('counts nothing after a refusal the provider answered: it started no task', async () => {
+      const provider = new ScriptedProvider();
+      let calls = 0;
+      provider.submit = async () => {
+        calls += 1;
+        if (calls === 1) throw new ProviderHttpError(429, 'slow down', 10);
+        if (calls === 2) throw new ProviderHttpError(503, 'busy', 10);
+        return { taskId: 'task-after-refusals' };
+      };
+      const activities = activitiesWith(provider);
+      const before = await metricValue('provider_possible_duplicate_charges_total', { provider: 'kling' });
+      await expectFailure(quietEnvironment().run(activities.submitGeneration, request), 'unavailable');
+      await expectFailure(quietEnvironment().run(activities.submitGeneration, request), 'unavailable');
+      submittedTask(await quietEnvironment().run(activities.submitGeneration, request));
+      assert.equal(await metricValue('provider_possible_duplicate_charges_total', { provider: 'kling' }), before);
+    });
   });
 
   describe('the per-provider concurrency limit', () => {
-    const gateOfOne = () => createConcurrencyGate({ limits: { ...parseProviderConcurrency(undefined), kling: 1 }, retryAfterMs: 700 });
+    const gateOfOne = () =>
+      createDatabaseConcurrencyGate({ db: db(), limits: { ...parseProviderConcurrency(undefined), kling: 1 }, retryAfterMs: 700 });
     const second = { ...request, idempotencyKey: 'regenerate-scene-2/1/1' };
 
     it('answers busy without calling the provider while its limit is in flight, and submits once the task ends', async () => {
@@ -120,7 +209,7 @@ describe('generation activities', () => {
       submittedTask(await quietEnvironment().run(activities.submitGeneration, { ...second, provider: 'luma' as const }));
 
       await quietEnvironment().run(activities.awaitGeneration, first);
-      assert.equal(gate.inFlight('kling'), 0);
+      assert.equal(await gate.inFlight('kling'), 0);
       submittedTask(await quietEnvironment().run(activities.submitGeneration, second));
     });
 
@@ -131,7 +220,7 @@ describe('generation activities', () => {
       };
       const gate = gateOfOne();
       await expectFailure(quietEnvironment().run(activitiesWith(provider, gate).submitGeneration, request), 'bad_request');
-      assert.equal(gate.inFlight('kling'), 0);
+      assert.equal(await gate.inFlight('kling'), 0);
     });
 
     it('a final failure gives the place back; one Temporal retries keeps it for the retry', async () => {
@@ -139,13 +228,15 @@ describe('generation activities', () => {
       const refused = new ScriptedProvider([{ state: 'failed', reason: 'SAFETY', refused: true }]);
       const refusedTask = submittedTask(await quietEnvironment().run(activitiesWith(refused, refusedGate).submitGeneration, request));
       await expectFailure(quietEnvironment().run(activitiesWith(refused, refusedGate).awaitGeneration, refusedTask), 'content_refused');
-      assert.equal(refusedGate.inFlight('kling'), 0);
+      assert.equal(await refusedGate.inFlight('kling'), 0);
 
       const outageGate = gateOfOne();
       const outage = new ScriptedProvider([new ProviderHttpError(500, 'down', undefined)]);
-      const outageTask = submittedTask(await quietEnvironment().run(activitiesWith(outage, outageGate).submitGeneration, request));
+      const outageTask = submittedTask(
+        await quietEnvironment().run(activitiesWith(outage, outageGate).submitGeneration, { ...request, idempotencyKey: 'regenerate-scene-3/1/1' }),
+      );
       await expectFailure(quietEnvironment().run(activitiesWith(outage, outageGate).awaitGeneration, outageTask), 'unavailable');
-      assert.equal(outageGate.inFlight('kling'), 1);
+      assert.equal(await outageGate.inFlight('kling'), 1);
     });
 
     it('a workflow cancellation gives the place back', async () => {
@@ -156,7 +247,7 @@ describe('generation activities', () => {
       const env = quietEnvironment();
       env.once('heartbeat', () => env.cancel());
       await assert.rejects(env.run(activities.awaitGeneration, submitted), CancelledFailure);
-      assert.equal(gate.inFlight('kling'), 0);
+      assert.equal(await gate.inFlight('kling'), 0);
     });
 
     it('a retried submission the ledger knows keeps its task, even when the limit is taken', async () => {
@@ -164,11 +255,11 @@ describe('generation activities', () => {
       const gate = gateOfOne();
       const activities = activitiesWith(provider, gate);
       const first = submittedTask(await quietEnvironment().run(activities.submitGeneration, request));
-      gate.release('kling', first.taskId);
-      gate.hold('kling', 'someone-else');
+      await gate.release('kling', first.taskId);
+      await gate.hold('kling', 'someone-else');
       assert.deepEqual(await quietEnvironment().run(activities.submitGeneration, request), first);
       assert.equal(provider.submissions, 1);
-      assert.equal(gate.inFlight('kling'), 2);
+      assert.equal(await gate.inFlight('kling'), 2);
     });
   });
 

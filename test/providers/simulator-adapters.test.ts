@@ -1,19 +1,18 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import { createGenerationActivities } from '../../activities/generation';
 import { loadConfig, parseProviderConcurrency } from '../../src/config';
+import type { Db } from '../../src/db/database';
 import type { GenerationOutput, GenerationRequest, SceneKind } from '../../src/domain/activity-types';
 import type { ProviderName } from '../../src/domain/provider';
 import type { ProviderClient, ProviderPollResult } from '../../src/providers/provider-client';
-import { createConcurrencyGate } from '../../src/providers/concurrency-gate';
+import { createDatabaseConcurrencyGate } from '../../src/providers/concurrency-gate';
 import { createProviderClients } from '../../src/providers/registry';
-import { createFileSubmissionLedger } from '../../src/providers/submission-ledger';
+import { createDatabaseSubmissionLedger } from '../../src/providers/submission-ledger';
 import { startSimulator } from '../../src/sim/server';
+import { emptyTables, testDatabase } from '../db/test-databases';
 import { submittedTask } from '../helpers/submitted-task';
 
 /**
@@ -148,20 +147,22 @@ describe('provider adapters against the simulator', function () {
   }
 
   describe('generation activities', () => {
-    let dataDir: string;
-    before(async () => {
-      dataDir = await mkdtemp(path.join(tmpdir(), 'generation-'));
+    // The gate and the ledger live in the database; the embedded one is enough here.
+    let db: Db;
+    before(async function () {
+      this.timeout(30_000);
+      ({ db } = await testDatabase('pglite'));
     });
-    after(async () => {
-      await rm(dataDir, { recursive: true, force: true });
+    beforeEach(async () => {
+      await emptyTables(db);
     });
 
     const quietEnvironment = () => new MockActivityEnvironment(undefined, { logger: new DefaultLogger('ERROR') });
     const activities = () =>
       createGenerationActivities({
         providers,
-        ledger: createFileSubmissionLedger(dataDir),
-        gate: createConcurrencyGate({ limits: parseProviderConcurrency(undefined) }),
+        ledger: createDatabaseSubmissionLedger(db),
+        gate: createDatabaseConcurrencyGate({ db, limits: parseProviderConcurrency(undefined) }),
         pollIntervalMs: { initial: 20, max: 100 },
       });
 

@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { initialMigration } from './0001-initial';
 import { endingsMigration } from './0002-endings';
+import { providerCoordinationMigration } from './0003-provider-coordination';
 
 /**
  * Every migration, listed in code rather than found by scanning a folder, so the same list
@@ -9,6 +10,7 @@ import { endingsMigration } from './0002-endings';
 export const migrations: Readonly<Record<string, Migration>> = {
   '0001-initial': initialMigration,
   '0002-endings': endingsMigration,
+  '0003-provider-coordination': providerCoordinationMigration,
 };
 
 export const migrationProvider: MigrationProvider = {
