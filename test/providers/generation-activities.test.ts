@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { ActivityCancellationDetails, ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import { ActivityCancellationDetails, ApplicationFailure, ApplicationFailureCategory, CancelledFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import { createGenerationActivities, type GenerationHeartbeat } from '../../activities/generation';
-import type { GenerationOutput, GenerationRequest, GenerationTask } from '../../src/domain/activity-types';
+import { GENERATION_NOT_READY, type GenerationOutput, type GenerationRequest, type GenerationTask } from '../../src/domain/activity-types';
 import type { ProviderName } from '../../src/domain/provider';
 import { parseProviderConcurrency } from '../../src/config';
 import type { Db } from '../../src/db/database';
@@ -260,6 +260,50 @@ describeEachDatabase('generation activities', (context) => {
       assert.deepEqual(await quietEnvironment().run(activities.submitGeneration, request), first);
       assert.equal(provider.submissions, 1);
       assert.equal(await gate.inFlight('kling'), 2);
+    });
+  });
+
+  describe('checkGeneration (one look; Temporal schedules the next)', () => {
+    it('fails benign and retryable "not ready" while the task runs, keeping its place; returns the output and gives the place back when done', async () => {
+      const provider = new ScriptedProvider([{ state: 'pending', progress: 0.4 }, { state: 'done', outputUrl: 'https://cdn.test/out.mp4' }]);
+      const gate = defaultGate();
+      const activities = activitiesWith(provider, gate);
+      const notReady = await expectFailure(quietEnvironment().run(activities.checkGeneration, task), GENERATION_NOT_READY);
+      assert.equal(notReady.nonRetryable, false);
+      assert.equal(notReady.category, ApplicationFailureCategory.BENIGN);
+      assert.match(notReady.message, /kling task task-1 is still running \(40% done\)/);
+      assert.equal(await gate.inFlight('kling'), 1);
+      const output = await quietEnvironment().run(activities.checkGeneration, task);
+      assert.deepEqual(output, { provider: 'kling', taskId: 'task-1', outputUrl: 'https://cdn.test/out.mp4', costUsd: 0.5 });
+      assert.equal(provider.polls, 2);
+      assert.equal(await gate.inFlight('kling'), 0);
+    });
+
+    it('a failed or refused task is final and gives its place back; an outage is retried and keeps it', async () => {
+      const gate = defaultGate();
+      const refused = new ScriptedProvider([{ state: 'failed', reason: 'SAFETY.INPUT.TEXT', refused: true }]);
+      const failure = await expectFailure(quietEnvironment().run(activitiesWith(refused, gate).checkGeneration, task), 'content_refused');
+      assert.equal(failure.nonRetryable, true);
+      assert.equal(await gate.inFlight('kling'), 0);
+      const broken = new ScriptedProvider([{ state: 'failed', reason: 'renderer crashed', refused: false }]);
+      await expectFailure(quietEnvironment().run(activitiesWith(broken, gate).checkGeneration, task), 'generation_failed');
+      const outage = new ScriptedProvider([new ProviderHttpError(502, 'gateway', undefined)]);
+      const down = await expectFailure(quietEnvironment().run(activitiesWith(outage, gate).checkGeneration, task), 'unavailable');
+      assert.equal(down.nonRetryable, false);
+      assert.equal(await gate.inFlight('kling'), 1);
+      assert.deepEqual(outage.cancels, []);
+    });
+
+    it('cancelGeneration tells the provider to stop and gives the place back, even when the provider cannot cancel', async () => {
+      const gate = defaultGate();
+      const provider = new ScriptedProvider([{ state: 'pending' }]);
+      await expectFailure(quietEnvironment().run(activitiesWith(provider, gate).checkGeneration, task), GENERATION_NOT_READY);
+      await quietEnvironment().run(activitiesWith(provider, gate).cancelGeneration, task);
+      assert.deepEqual(provider.cancels, ['task-1']);
+      assert.equal(await gate.inFlight('kling'), 0);
+      const stubborn = new ScriptedProvider();
+      stubborn.cancel = () => Promise.reject(new ProviderHttpError(400, 'task already finished', undefined));
+      await quietEnvironment().run(activitiesWith(stubborn, gate).cancelGeneration, task);
     });
   });
 
