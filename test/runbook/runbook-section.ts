@@ -93,8 +93,8 @@ run waits on the old entry, and the reconciler moves the entry to the new run in
 review page's decision reaches it. \`temporal workflow list --query "WorkflowId = '…'"\` (the last
 command above) shows both runs.
 
-**Cancel a round.** The round stops what it is doing (a generation in flight is abandoned and
-recorded as a failed attempt with what it had cost), closes its queue entry as \`cancelled\`,
+**Cancel a round.** The round stops what it is doing (a generation in flight is cancelled at the
+provider and recorded as a failed attempt with what it had cost), closes its queue entry as \`cancelled\`,
 gives the scene back the status it had before the round (its asset never changed: only an
 ending writes one) and ends with outcome \`cancelled\`. The same from the API
 (\`POST /api/scenes/42/regeneration/cancel\`), the CLI (\`npm run client -- cancel 42\`) or the
