@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { register } from 'prom-client';
 import sharp from 'sharp';
-import { createAnalysisActivities, readFromLocalStore } from '../../activities/analysis';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { createAnalysisActivities, readThroughStore } from '../../activities/analysis';
+import { LocalAssetStore } from '../../src/storage/local-asset-store';
 import { createClaudeClient } from '../../src/analysis/claude-client';
 import { MODEL_IMAGE_LIMITS } from '../../src/analysis/resize-for-model';
 import { DEFAULT_MODEL_PRICES, type AppConfig } from '../../src/config';
@@ -66,7 +71,7 @@ describe('analyzeAsset activity', function () {
     const activities = createAnalysisActivities({
       config: config(),
       anthropic: createClaudeClient(config(), recorder.fetch),
-      readAsset: async (ref) => ref.key,
+      readAsset: async (ref) => ({ path: ref.key, release: async () => undefined }),
     });
     analyze = (request) => quietActivityEnvironment().run(activities.analyzeAsset, request);
   });
@@ -151,7 +156,7 @@ describe('analyzeAsset activity', function () {
   it('fails as auth when neither a key nor the simulator is configured, after the checks pass', async () => {
     const activities = createAnalysisActivities({
       config: { ...config(), simUrl: undefined },
-      readAsset: async (ref) => ref.key,
+      readAsset: async (ref) => ({ path: ref.key, release: async () => undefined }),
     });
     const failure = await expectFailure(
       quietActivityEnvironment().run(activities.analyzeAsset, {
@@ -166,10 +171,19 @@ describe('analyzeAsset activity', function () {
   });
 });
 
-describe('readFromLocalStore', () => {
-  it("maps an asset to the store's local path and refuses a store without local files", async () => {
-    const read = readFromLocalStore({ localPath: (key: string) => `/data/assets/${key}` });
-    assert.equal(await read({ url: 'u', key: 'ab.png', sha256: 'ab', sizeBytes: 1, mediaType: 'image/png' }), '/data/assets/ab.png');
-    assert.throws(() => readFromLocalStore({}), /localPath/);
+describe('readThroughStore', () => {
+  it("gives a local store's own file and releases nothing", async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'read-through-'));
+    try {
+      const store = new LocalAssetStore({ rootDir: root, publicUrl: 'http://localhost:3000' });
+      const stored = await store.put(Readable.from([Buffer.from('bytes')]), 'png');
+      const read = readThroughStore(store, path.join(root, 'scratch'));
+      const file = await read({ url: stored.url, key: stored.key, sha256: stored.sha256, sizeBytes: 5, mediaType: 'image/png' });
+      assert.equal(file.path, store.localPath(stored.key));
+      await file.release();
+      assert.equal(readFileSync(file.path, 'utf8'), 'bytes');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
