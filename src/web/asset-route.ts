@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isAssetKey, mediaTypeForKey } from '../storage/asset-key';
 import { AssetStoreUnavailableError, type AssetStore } from '../storage/asset-store';
 import { HttpError, badRequest, notFound } from './http-error';
@@ -11,39 +11,35 @@ import { HttpError, badRequest, notFound } from './http-error';
  * hash, unguessable and immutable. Byte ranges let browsers seek in clips.
  */
 export function registerAssetRoute(app: FastifyInstance, store: AssetStore): void {
-  app.get('/assets/*', async (request, reply) => {
-    const key = (request.params as { '*'?: string })['*'] ?? '';
-    // The key grammar admits no slash, dot segment or encoding, so it cannot name a path outside.
-    if (!isAssetKey(key)) throw badRequest('Invalid asset key');
-    const info = await storeCall(() => store.stat(key));
-    if (info === undefined) throw notFound('No such asset');
-    const size = info.sizeBytes;
+  // HEAD declared here rather than derived from GET: fastify's derived HEAD reads the whole body
+  // and throws it away, which for an object store means downloading it.
+  app.route({ method: ['GET', 'HEAD'], url: '/assets/*', handler: (request, reply) => serveAsset(store, request, reply) });
+}
 
-    const range = parseRange(request.headers.range, size);
-    if (range === 'unsatisfiable') {
-      void reply.header('Content-Range', `bytes */${size}`);
-      throw new HttpError(416, `Range not satisfiable: the asset has ${size} bytes`);
-    }
-    void reply
-      .header('Content-Type', mediaTypeForKey(key))
-      .header('X-Content-Type-Options', 'nosniff')
-      .header('Content-Security-Policy', "default-src 'none'; sandbox")
-      .header('Cache-Control', 'public, max-age=31536000, immutable')
-      .header('Accept-Ranges', 'bytes');
-    if (request.method === 'HEAD') {
-      // The length without opening the body (an object store would start sending it).
-      return reply.header('Content-Length', size).send();
-    }
-    const body = await openOrNotFound(store, key, range);
-    if (range === undefined) {
-      return reply.header('Content-Length', size).send(body);
-    }
-    return reply
-      .code(206)
-      .header('Content-Range', `bytes ${range.start}-${range.end}/${size}`)
-      .header('Content-Length', range.end - range.start + 1)
-      .send(body);
-  });
+async function serveAsset(store: AssetStore, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  const key = (request.params as { '*'?: string })['*'] ?? '';
+  // The key grammar admits no slash, dot segment or encoding, so it cannot name a path outside.
+  if (!isAssetKey(key)) throw badRequest('Invalid asset key');
+  const info = await storeCall(() => store.stat(key));
+  if (info === undefined) throw notFound('No such asset');
+  const size = info.sizeBytes;
+
+  const range = parseRange(request.headers.range, size);
+  if (range === 'unsatisfiable') {
+    void reply.header('Content-Range', `bytes */${size}`);
+    throw new HttpError(416, `Range not satisfiable: the asset has ${size} bytes`);
+  }
+  void reply
+    .header('Content-Type', mediaTypeForKey(key))
+    .header('X-Content-Type-Options', 'nosniff')
+    .header('Content-Security-Policy', "default-src 'none'; sandbox")
+    .header('Cache-Control', 'public, max-age=31536000, immutable')
+    .header('Accept-Ranges', 'bytes')
+    .header('Content-Length', range === undefined ? size : range.end - range.start + 1);
+  if (range !== undefined) void reply.code(206).header('Content-Range', `bytes ${range.start}-${range.end}/${size}`);
+  // HEAD: the headers without opening the body.
+  if (request.method === 'HEAD') return reply.send();
+  return reply.send(await openOrNotFound(store, key, range));
 }
 
 async function openOrNotFound(store: AssetStore, key: string, range: { start: number; end: number } | undefined) {
