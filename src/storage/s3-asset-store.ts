@@ -100,6 +100,9 @@ export class S3AssetStore implements AssetStore {
     this.queueSize = options.queueSize ?? DEFAULT_QUEUE_SIZE;
     this.description =
       `s3://${this.bucket}${this.prefix ? `/${this.prefix}` : ''}` + (options.endpoint ? ` at ${options.endpoint}` : ` (AWS, ${options.region})`);
+    // The SDK prints an eight-line notice on Node 20 (its releases after January 2027 need Node 22)
+    // at the first client, which would break the one-JSON-line-per-event logs; the README says it.
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     this.client = new S3Client({
       region: options.region,
       endpoint: options.endpoint,
@@ -308,9 +311,9 @@ function describeS3Error(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const status = httpStatus(error);
   const code = errorCode(error);
-  const parts = [error.name];
+  const parts = error.name === 'Error' ? [] : [error.name];
   if (status !== undefined) parts.push(`HTTP ${status}`);
   if (code !== undefined && code !== error.name && !error.message.includes(code)) parts.push(code);
   const message = error.message && error.message !== error.name && error.message !== 'UnknownError' ? `: ${error.message}` : '';
-  return `${parts.join(', ')}${message}`.replace(/\s+/g, ' ');
+  return (parts.length > 0 ? `${parts.join(', ')}${message}` : message.slice(2)).replace(/\s+/g, ' ');
 }
