@@ -13,8 +13,11 @@ export interface AssetStore {
    * file is removed again if anything fails (source error, size cap, abort).
    */
   stage(source: Readable, options?: StageOptions): Promise<StagedFile>;
-  /** Moves a staged file in under `<sha256>.<extension>`; identical content is kept once. */
-  commit(staged: StagedFile, extension: string): Promise<StoredAsset>;
+  /**
+   * Moves a staged file in under `<sha256>.<extension>`; identical content is kept once. An
+   * object store uploads it here, reporting the bytes sent and stopping on `signal`.
+   */
+  commit(staged: StagedFile, extension: string, options?: CommitOptions): Promise<StoredAsset>;
   /** Removes a staged file that will not be committed. Safe to call twice. */
   discard(staged: StagedFile): Promise<void>;
   /** stage + commit, for callers that already know the extension. */
@@ -43,6 +46,12 @@ export interface StageOptions {
   /** Refuse (AssetTooLargeError) as soon as more than this many bytes have arrived. */
   maxBytes?: number;
   /** Called with the running byte count as data arrives. */
+  onProgress?: (bytesSoFar: number) => void;
+  signal?: AbortSignal;
+}
+
+export interface CommitOptions {
+  /** Called with the running count of bytes uploaded, for stores that upload on commit. */
   onProgress?: (bytesSoFar: number) => void;
   signal?: AbortSignal;
 }

@@ -15,6 +15,7 @@ import {
   AssetStoreUnavailableError,
   type AssetStore,
   type ByteRange,
+  type CommitOptions,
   type StagedFile,
   type StageOptions,
   type StoredAsset,
@@ -118,11 +119,11 @@ export class S3AssetStore implements AssetStore {
     return writeStagingFile(source, this.scratchDir, options);
   }
 
-  async commit(staged: StagedFile, extension: string): Promise<StoredAsset> {
+  async commit(staged: StagedFile, extension: string, options: CommitOptions = {}): Promise<StoredAsset> {
     const key = assetKey(staged.sha256, extension);
     try {
       // Identical content is uploaded once; two workers racing on it both write the same bytes.
-      if ((await this.stat(key)) === undefined) await this.upload(staged, key);
+      if ((await this.stat(key)) === undefined) await this.upload(staged, key, options);
     } finally {
       await this.discard(staged);
     }
@@ -206,7 +207,8 @@ export class S3AssetStore implements AssetStore {
     }
   }
 
-  private async upload(staged: StagedFile, key: string): Promise<void> {
+  private async upload(staged: StagedFile, key: string, options: CommitOptions): Promise<void> {
+    options.signal?.throwIfAborted();
     const body = createReadStream(staged.path);
     const upload = new Upload({
       client: this.client,
@@ -223,11 +225,18 @@ export class S3AssetStore implements AssetStore {
       // A failed multipart upload is aborted, so no orphaned parts are billed.
       leavePartsOnError: false,
     });
+    const { onProgress, signal } = options;
+    if (onProgress) upload.on('httpUploadProgress', (progress) => onProgress(progress.loaded ?? 0));
+    // A cancelled activity stops sending parts; the multipart upload is aborted, not left behind.
+    const abort = (): void => void upload.abort().catch(() => undefined);
+    signal?.addEventListener('abort', abort, { once: true });
     try {
       await upload.done();
     } catch (error) {
+      if (signal?.aborted) throw signal.reason ?? error;
       throw this.failure(error, `uploading ${key}`);
     } finally {
+      signal?.removeEventListener('abort', abort);
       body.destroy();
     }
   }

@@ -7,7 +7,11 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { buffer, text } from 'node:stream/consumers';
 import { ApplicationFailure } from '@temporalio/common';
-import { createFetchActivities } from '../../activities/fetch';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { DefaultLogger } from '@temporalio/worker';
+import { pipeline } from 'node:stream/promises';
+import { createFetchActivities, type StoreAssetHeartbeat } from '../../activities/fetch';
+import type { AssetRef } from '../../src/domain/asset';
 import { loadConfig } from '../../src/config';
 import { FailureType } from '../../src/domain/failures';
 import { AssetStoreUnavailableError, AssetTooLargeError } from '../../src/storage/asset-store';
@@ -17,7 +21,7 @@ import { freePort } from '../../src/temporal/dev-server';
 import { S3_ACCESS_KEY, S3_SECRET_KEY, startS3Server, type S3TestServer } from '../helpers/s3-server';
 import { startAssetServer, type TestAssetServer } from './asset-server';
 import { listFiles } from './list-files';
-import { generatedBody, makePng } from './media-fixtures';
+import { generatedBody, makeMp4, makePng, paddedMp4Body } from './media-fixtures';
 
 const MB = 1024 * 1024;
 const sha256 = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex');
@@ -97,6 +101,24 @@ describe('S3AssetStore (versitygw)', function () {
     assert.equal(back.digest('hex'), stored.sha256);
   });
 
+  it('reports upload progress on commit (storeAsset heartbeats it) and stops on the signal, leaving nothing', async () => {
+    const size = 11 * MB;
+    const seen: number[] = [];
+    const staged = await store.stage(generatedBody(size));
+    const stored = await store.commit(staged, 'mp4', { onProgress: (bytes) => seen.push(bytes) });
+    assert.ok(seen.length >= 2, `progress per part: ${seen.join(', ')}`);
+    assert.equal(Math.max(...seen), size);
+    assert.equal(await store.has(stored.key), true);
+
+    const objects = await listFiles(path.join(server.dir, server.bucket));
+    const cancelled = await store.stage(generatedBody(size + 1));
+    const controller = new AbortController();
+    controller.abort(new Error('activity cancelled'));
+    await assert.rejects(store.commit(cancelled, 'mp4', { signal: controller.signal }), /activity cancelled/);
+    assert.equal(existsSync(cancelled.path), false);
+    assert.deepEqual(await listFiles(path.join(server.dir, server.bucket)), objects);
+  });
+
   it('keeps the size cap: over maxBytes is refused in staging and nothing is uploaded', async () => {
     const objects = await listFiles(path.join(server.dir, server.bucket));
     await assert.rejects(
@@ -122,6 +144,31 @@ describe('S3AssetStore (versitygw)', function () {
     assert.equal(stored.url, `https://regen.example.com/assets/${stored.key}`);
     assert.equal(made.objectKey(stored.key).startsWith('made/by/config/'), true);
     assert.equal(await readFile(path.join(server.dir, server.bucket, made.objectKey(stored.key)), 'utf8'), 'configured');
+  });
+
+  it('storeAsset into the object store heartbeats the upload too, and returns the served URL', async () => {
+    const mp4 = await makeMp4(160, 90, 1);
+    const size = 11 * MB;
+    const assets = await startAssetServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'video/mp4', 'content-length': size });
+      void pipeline(paddedMp4Body(mp4, size), response).catch(() => undefined);
+    });
+    try {
+      const env = new MockActivityEnvironment(undefined, { logger: new DefaultLogger('WARN') });
+      const beats: StoreAssetHeartbeat[] = [];
+      env.on('heartbeat', (details: StoreAssetHeartbeat) => beats.push(details));
+      const { storeAsset } = createFetchActivities({ store, maxAssetBytes: 20 * MB, allowLoopback: true, heartbeatEveryMs: 0 });
+      const ref: AssetRef = await env.run(storeAsset, { url: assets.url('/clip.mp4'), sceneId: 4, expectedKind: 'video' as const });
+      assert.equal(ref.url, store.urlFor(ref.key));
+      assert.equal(ref.mediaType, 'video/mp4');
+      const uploads = beats.filter((beat) => beat.uploadedBytes !== undefined);
+      assert.ok(uploads.length > 0, 'heartbeats while uploading');
+      assert.ok(uploads.every((beat) => beat.bytes === size));
+      assert.equal(Math.max(...uploads.map((beat) => beat.uploadedBytes!)), size);
+      assert.equal(await store.has(ref.key), true);
+    } finally {
+      await assets.close();
+    }
   });
 
   describe('when the store is down', () => {
