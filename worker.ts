@@ -10,7 +10,7 @@ import { openDatabase } from './src/db/database';
 import { createLogger } from './src/observability/logger';
 import { startMetricsServer, type MetricsServer } from './src/observability/metrics-server';
 import { installTemporalRuntime } from './src/observability/temporal-runtime';
-import { openAssetStore } from './src/storage/open-asset-store';
+import { openAssetStore, sweepLeftovers } from './src/storage/open-asset-store';
 import { AssetStoreCheckError } from './src/storage/s3-asset-store';
 import { createSceneWorker } from './src/worker/create-worker';
 
@@ -19,6 +19,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel, 'worker');
   // Before anything else starts: a wrong object-store setting ends the start with one line naming it.
   const store = await openAssetStore(config, { writes: true });
+  const swept = await sweepLeftovers(store, config);
   const { temporalMetricsUrl } = installTemporalRuntime({
     logger,
     metricsPort: config.metrics.temporalPort,
@@ -55,6 +56,7 @@ async function main(): Promise<void> {
         temporal: config.temporal.address,
         simulator: config.simUrl ?? null,
         metrics: metrics?.url ?? null,
+        leftoverFilesRemoved: swept,
       },
       'worker started',
     );

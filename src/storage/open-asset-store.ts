@@ -3,6 +3,7 @@ import type { AppConfig } from '../config';
 import type { AssetStore } from './asset-store';
 import { LocalAssetStore } from './local-asset-store';
 import { S3AssetStore } from './s3-asset-store';
+import { sweepStagingDir } from './staging-writer';
 
 export type AssetStoreSettings = Pick<AppConfig, 'assetStore' | 'publicUrl' | 'scratchDir'>;
 
@@ -34,4 +35,18 @@ export async function openAssetStore(config: AssetStoreSettings, options: { writ
     }
   }
   return store;
+}
+
+/** Longer than any storeAsset (10 minutes) or analysis (5 minutes) runs: older files are orphans. */
+const LEFTOVER_AGE_MS = 60 * 60_000;
+
+/**
+ * Deletes what a worker killed mid-download or mid-analysis left on this machine: old staging
+ * files and old files in the scratch directory (downloads staged for the object store, the
+ * analysis's copies). Files younger than an hour are spared: another worker sharing DATA_DIR may
+ * be writing them. For worker start-up; returns how many files went.
+ */
+export async function sweepLeftovers(store: AssetStore, config: Pick<AppConfig, 'scratchDir'>, now = Date.now()): Promise<number> {
+  const staging = store instanceof LocalAssetStore ? await store.sweepStaging(LEFTOVER_AGE_MS, now) : 0;
+  return staging + (await sweepStagingDir(config.scratchDir, LEFTOVER_AGE_MS, now, { everyFile: true }));
 }

@@ -74,7 +74,13 @@ class HashingMeter extends Transform {
  * mid-download leaves. Meant for worker start-up; the age guard spares files other workers
  * sharing the directory are still writing. A missing directory has nothing to sweep.
  */
-export async function sweepStagingDir(stagingDir: string, olderThanMs: number, now = Date.now()): Promise<number> {
+export async function sweepStagingDir(
+  stagingDir: string,
+  olderThanMs: number,
+  now = Date.now(),
+  /** Every file, not only `.part` ones: for a directory that holds nothing but temporary files. */
+  options: { everyFile?: boolean } = {},
+): Promise<number> {
   let names: string[];
   try {
     names = await readdir(stagingDir);
@@ -83,10 +89,10 @@ export async function sweepStagingDir(stagingDir: string, olderThanMs: number, n
     throw error;
   }
   let removed = 0;
-  for (const name of names.filter((entry) => entry.endsWith(STAGING_SUFFIX))) {
+  for (const name of names.filter((entry) => options.everyFile || entry.endsWith(STAGING_SUFFIX))) {
     const filePath = path.join(stagingDir, name);
     const info = await stat(filePath).catch(() => undefined);
-    if (info && now - info.mtimeMs >= olderThanMs) {
+    if (info?.isFile() && now - info.mtimeMs >= olderThanMs) {
       await rm(filePath, { force: true });
       removed += 1;
     }
