@@ -3,10 +3,18 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { regenerationWorkflowId } from '../../src/domain/workflow-ids';
+import { startSimulator } from '../../src/sim/server';
 import { freePort } from '../../src/temporal/dev-server';
+import { buildWebServer } from '../../src/web/server';
+import { regenerateSceneWorkflow } from '../../workflows';
+import { testDatabase } from '../db/test-databases';
+import { sceneInput } from '../helpers/scenes';
+import { listFiles } from '../storage/list-files';
 import { startLoggedWorker } from '../helpers/logged-process';
 import { S3_ACCESS_KEY, startS3Server, type S3TestServer } from '../helpers/s3-server';
-import { testServer } from '../helpers/temporal';
+import { testEnv, testServer } from '../helpers/temporal';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -58,7 +66,7 @@ function theOneLine(ended: Ended): string {
  * Bad object-store settings stop the worker and the web server at start, before they touch
  * Temporal or the database: exit 1 and one line that names the setting to fix.
  */
-describe('start-up check of the object store (worker and web processes)', function () {
+describe('the object store in the worker and web processes: start-up check, a round', function () {
   this.timeout(240_000);
   let s3: S3TestServer;
   let dataDir: string;
@@ -129,22 +137,53 @@ describe('start-up check of the object store (worker and web processes)', functi
     assert.match(theOneLine(ended), /Invalid environment: ASSET_STORE must be unset .* "\/srv\/assets" is not/);
   });
 
-  it('the worker starts with the right settings', async () => {
-    const server = await testServer();
+  it('with the right settings the worker starts, stores a round\'s asset in the bucket, judges it from there, and the web server serves it', async () => {
+    const [server, database, simulator] = await Promise.all([testServer(), testDatabase('postgres'), startSimulator({ port: 0 })]);
+    const taskQueue = `store-startup-${randomUUID()}`;
     const worker = await startLoggedWorker({
       ...base(),
       TEMPORAL_ADDRESS: server.address,
-      TEMPORAL_TASK_QUEUE: `store-startup-${process.pid}`,
+      TEMPORAL_TASK_QUEUE: taskQueue,
       TEMPORAL_METRICS_PORT: String(await freePort()),
+      DATABASE_URL: database.databaseUrl,
+      SIM_URL: simulator.url,
       AWS_ACCESS_KEY_ID: S3_ACCESS_KEY,
     });
     try {
-      assert.match(worker.output(), /worker started/);
+      simulator.setScenarios([{ match: 'copper kettle', scores: [86] }]);
+      const input = sceneInput({ visualDirection: 'A copper kettle on a stove', currentProvider: 'kling' });
+      const { client } = await testEnv();
+      const result = await client.workflow.execute(regenerateSceneWorkflow, {
+        taskQueue,
+        workflowId: regenerationWorkflowId(input.scene.id),
+        args: [input],
+      });
+      const attempt = result.attempts.find((candidate) => candidate.asset !== undefined);
+      assert.ok(attempt?.asset, JSON.stringify(result.attempts));
+      assert.equal(attempt.scoreAfter, 86, 'judged: the analysis read the object from the bucket');
+      // In the bucket under the prefix, and nowhere on the worker's disk.
+      const store = s3.store(path.join(dataDir, 'reader'), 'assets');
+      assert.equal(await store.has(attempt.asset.key), true);
+      assert.deepEqual(
+        (await listFiles(dataDir)).filter((file) => file.includes(attempt.asset!.sha256)),
+        [],
+        'no copy of the asset stays on the worker',
+      );
+      // A web server with a disk of its own serves it.
+      const web = buildWebServer({ db: database.db, temporal: client, taskQueue, assets: store, reviewers: [{ reviewer: 'r', token: 'token-0123456789' }] });
+      try {
+        const served = await web.inject({ url: new URL(attempt.asset.url).pathname });
+        assert.equal(served.statusCode, 200);
+        assert.equal(served.rawPayload.length, attempt.asset.sizeBytes);
+      } finally {
+        await web.close();
+      }
     } finally {
       await new Promise<void>((resolve) => {
         worker.child.once('exit', () => resolve());
         worker.child.kill('SIGTERM');
       });
+      await simulator.stop();
     }
   });
 });
