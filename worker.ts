@@ -10,12 +10,16 @@ import { openDatabase } from './src/db/database';
 import { createLogger } from './src/observability/logger';
 import { startMetricsServer, type MetricsServer } from './src/observability/metrics-server';
 import { installTemporalRuntime } from './src/observability/temporal-runtime';
-import { LocalAssetStore } from './src/storage/local-asset-store';
+import { openAssetStore, sweepLeftovers } from './src/storage/open-asset-store';
+import { AssetStoreCheckError } from './src/storage/s3-asset-store';
 import { createSceneWorker } from './src/worker/create-worker';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel, 'worker');
+  // Before anything else starts: a wrong object-store setting ends the start with one line naming it.
+  const store = await openAssetStore(config, { writes: true });
+  const swept = await sweepLeftovers(store, config);
   const { temporalMetricsUrl } = installTemporalRuntime({
     logger,
     metricsPort: config.metrics.temporalPort,
@@ -38,7 +42,6 @@ async function main(): Promise<void> {
   });
 
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  const store = new LocalAssetStore({ rootDir: config.assetsDir, publicUrl: config.publicUrl });
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   try {
     const worker = await createSceneWorker({
@@ -53,6 +56,7 @@ async function main(): Promise<void> {
         temporal: config.temporal.address,
         simulator: config.simUrl ?? null,
         metrics: metrics?.url ?? null,
+        leftoverFilesRemoved: swept,
       },
       'worker started',
     );
@@ -67,6 +71,13 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   // Also for a bad environment, before the configured logger exists: one JSON line, then exit.
-  createLogger('info', 'worker').fatal({ err: error }, 'worker failed');
+  // A setting that is wrong says so as the message itself, without a stack to wade through.
+  const logger = createLogger('info', 'worker');
+  if (isSettingError(error)) logger.fatal(`worker failed: ${error.message}`);
+  else logger.fatal({ err: error }, 'worker failed');
   process.exit(1);
 });
+
+function isSettingError(error: unknown): error is Error {
+  return error instanceof AssetStoreCheckError || (error instanceof Error && /^(Invalid environment|Asset store unusable)/.test(error.message));
+}

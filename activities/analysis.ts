@@ -5,8 +5,9 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { AppConfig } from '../src/config';
 import type { AnalysisActivities, AnalyzeAssetRequest, AnalyzeAssetResult } from '../src/domain/activity-types';
 import type { AssetRef } from '../src/domain/asset';
-import { FailureType } from '../src/domain/failures';
-import type { AssetStore } from '../src/storage/asset-store';
+import { activityFailure, FailureType } from '../src/domain/failures';
+import { assetFileReader, type AssetFile } from '../src/storage/asset-file';
+import { AssetStoreUnavailableError, type AssetStore } from '../src/storage/asset-store';
 import { countAnalysis, countSpend } from '../src/analysis/analysis-metrics';
 import { createClaudeClient } from '../src/analysis/claude-client';
 import { judgeWithClaude } from '../src/analysis/claude-judge';
@@ -22,8 +23,11 @@ export interface AnalysisActivityDeps {
   config: AnalysisConfig;
   /** Made from the config (key or simulator) on first use when not given. */
   anthropic?: Anthropic;
-  /** A local path to the stored asset's bytes; keeps this activity independent of the store. */
-  readAsset: (asset: AssetRef) => Promise<string>;
+  /**
+   * The stored asset as a file on this machine, released when the analysis is done with it;
+   * keeps this activity independent of the store (readThroughStore for the real one).
+   */
+  readAsset: (asset: AssetRef) => Promise<AssetFile>;
 }
 
 /**
@@ -41,7 +45,15 @@ export function createAnalysisActivities(deps: AnalysisActivityDeps): AnalysisAc
   const analyzeAsset = (request: AnalyzeAssetRequest) => heartbeatWhile(() => analyze(request));
 
   async function analyze(request: AnalyzeAssetRequest): Promise<AnalyzeAssetResult> {
-    const path = await localCopy(request.asset);
+    const file = await localCopy(request.asset);
+    try {
+      return await analyzeFile(request, file.path);
+    } finally {
+      await file.release();
+    }
+  }
+
+  async function analyzeFile(request: AnalyzeAssetRequest, path: string): Promise<AnalyzeAssetResult> {
     const expected: TechnicalExpectation = {
       kind: request.scene.duration > 0 ? 'video' : 'image',
       aspectRatio: request.scene.aspectRatio,
@@ -90,13 +102,20 @@ export function createAnalysisActivities(deps: AnalysisActivityDeps): AnalysisAc
     };
   }
 
-  async function localCopy(asset: AssetRef): Promise<string> {
+  async function localCopy(asset: AssetRef): Promise<AssetFile> {
     try {
-      const path = await deps.readAsset(asset);
+      const file = await deps.readAsset(asset);
       // A store that only maps keys to paths would otherwise let a lost file read as corrupt.
-      await access(path, constants.R_OK);
-      return path;
+      await access(file.path, constants.R_OK).catch(async (error: unknown) => {
+        await file.release();
+        throw error;
+      });
+      return file;
     } catch (error) {
+      if (error instanceof AssetStoreUnavailableError) {
+        // The object store is down: worth another try once it is back, like any outage.
+        throw activityFailure(FailureType.unavailable, error.message, {});
+      }
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
         // Our own store lost the file: no retry brings it back, and the attempt must say so.
         throw ApplicationFailure.create({
@@ -112,9 +131,12 @@ export function createAnalysisActivities(deps: AnalysisActivityDeps): AnalysisAc
   return { analyzeAsset };
 }
 
-/** `readAsset` for a store that keeps its files on this machine, as ffmpeg needs a path. */
-export function readFromLocalStore(store: Pick<AssetStore, 'localPath'>): (asset: AssetRef) => Promise<string> {
-  const localPath = store.localPath?.bind(store);
-  if (localPath === undefined) throw new Error('analysis needs an asset store with local files (localPath)');
-  return async (asset) => localPath(asset.key);
+/**
+ * `readAsset` for the configured store: its own file when it keeps files on this machine,
+ * otherwise a private copy in `scratchDir` (a directory of this worker's), removed after the
+ * analysis. Nothing here assumes a disk another process wrote to.
+ */
+export function readThroughStore(store: AssetStore, scratchDir: string): (asset: AssetRef) => Promise<AssetFile> {
+  const open = assetFileReader(store, scratchDir);
+  return (asset) => open(asset.key);
 }

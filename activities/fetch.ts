@@ -23,6 +23,8 @@ export interface FetchActivityDeps {
 /** What storeAsset heartbeats while the body streams in. */
 export interface StoreAssetHeartbeat {
   bytes: number;
+  /** Bytes sent to the object store so far, once the download is staged (S3 store only). */
+  uploadedBytes?: number;
 }
 
 const DEFAULT_HEARTBEAT_EVERY_MS = 1_000;
@@ -56,7 +58,11 @@ export function createFetchActivities(deps: FetchActivityDeps): FetchActivities 
       if (media.kind !== request.expectedKind) {
         throw new MediaProbeError(`Expected ${article(request.expectedKind)} ${request.expectedKind}, got ${media.mediaType}`);
       }
-      const stored = await deps.store.commit(staged, media.extension);
+      // An object store uploads here: heartbeats go on while the bytes go up, as while they came in.
+      const stored = await deps.store.commit(staged, media.extension, {
+        onProgress: progressHeartbeat(context, deps.heartbeatEveryMs ?? DEFAULT_HEARTBEAT_EVERY_MS, staged.sizeBytes),
+        signal,
+      });
       staged = undefined;
       context?.log.info('Asset stored', { sceneId: request.sceneId, key: stored.key, sizeBytes: stored.sizeBytes });
       return {
@@ -81,14 +87,15 @@ export function createFetchActivities(deps: FetchActivityDeps): FetchActivities 
   return { storeAsset };
 }
 
-function progressHeartbeat(context: Context | undefined, everyMs: number): ((bytes: number) => void) | undefined {
+/** Heartbeats the bytes received so far; with `receivedBytes`, the download is done and these are the bytes uploaded. */
+function progressHeartbeat(context: Context | undefined, everyMs: number, receivedBytes?: number): ((bytes: number) => void) | undefined {
   if (!context) return undefined;
   let last = 0;
   return (bytes) => {
     const now = Date.now();
     if (now - last < everyMs) return;
     last = now;
-    const details: StoreAssetHeartbeat = { bytes };
+    const details: StoreAssetHeartbeat = receivedBytes === undefined ? { bytes } : { bytes: receivedBytes, uploadedBytes: bytes };
     context.heartbeat(details);
   };
 }

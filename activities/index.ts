@@ -5,7 +5,7 @@ import type { AssetStore } from '../src/storage/asset-store';
 import { createDatabaseConcurrencyGate } from '../src/providers/concurrency-gate';
 import { createProviderClients } from '../src/providers/registry';
 import { createDatabaseSubmissionLedger } from '../src/providers/submission-ledger';
-import { createAnalysisActivities, readFromLocalStore } from './analysis';
+import { createAnalysisActivities, readThroughStore } from './analysis';
 import { createDatabaseActivities } from './database';
 import { createFetchActivities } from './fetch';
 import { createGenerationActivities } from './generation';
@@ -33,7 +33,8 @@ export function createActivities({ config, db, store }: ActivityDeps): SceneActi
       // The simulator serves its files over plain http on loopback; nothing else may.
       allowLoopback: config.simUrl !== undefined,
     }),
-    ...createAnalysisActivities({ config, readAsset: readFromLocalStore(store) }),
+    // An object store's assets are copied to a private file for ffmpeg and removed afterwards.
+    ...createAnalysisActivities({ config, readAsset: readThroughStore(store, config.scratchDir) }),
     ...createDatabaseActivities(db),
     ...createRoundActivities(),
   };

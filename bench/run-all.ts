@@ -14,7 +14,7 @@ const BENCHES: { name: string; file: string; what: string }[] = [
   { name: 'throughput', file: 'throughput.ts', what: '2. throughput' },
   { name: 'waiting', file: 'waiting-is-free.ts', what: '3. waiting is free' },
   { name: 'makespan', file: 'storyboard-makespan.ts', what: '4. storyboard makespan' },
-  { name: 'large-asset', file: 'store-large-asset.ts', what: '5. memory under large assets' },
+  { name: 'large-asset', file: 'store-large-asset.ts', what: '5. memory under large assets (local and S3)' },
   { name: 'tokens', file: 'analysis-tokens.ts', what: '6. image tokens per analysis' },
   { name: 'cache', file: 'prompt-cache.ts', what: '6. prompt-cache hit rate' },
   { name: 'cached-memory', file: 'cached-workflow-memory.ts', what: '7. memory per cached workflow' },

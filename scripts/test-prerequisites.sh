@@ -3,6 +3,8 @@
 # the one command passes on a fresh machine. Each check is quick when its thing is already there.
 #   - the Temporal CLI, built once from the Go module proxy (scripts/install-temporal-cli.sh;
 #     the tests find it the same way, in $(go env GOPATH)/bin, with no variable to export);
+#   - versitygw, the S3-compatible server the object-store tests run, built the same way
+#     (scripts/install-versitygw.sh);
 #   - Chromium (browser tests, Web UI screenshot) and jq (the runbook's reset points), from
 #     Debian's packages when this runs as root, otherwise named in one line;
 #   - PostgreSQL on 127.0.0.1:5432, started when installed but stopped, unless
@@ -11,6 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/install-temporal-cli.sh >/dev/null
+bash scripts/install-versitygw.sh >/dev/null
 
 missing=()
 [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || missing+=(chromium)

@@ -66,6 +66,15 @@ const EnvSchema = z.object({
   PUBLIC_URL: optionalString,
   /** Where people open the Temporal Web UI; the review page links each round there. */
   TEMPORAL_UI_URL: z.string().default(DEFAULT_TEMPORAL_UI_URL),
+  /** Unset: files under DATA_DIR/assets. `s3://bucket/prefix`: an S3-compatible object store. */
+  ASSET_STORE: optionalString,
+  /** The object store's URL when it is not AWS (versitygw, MinIO...); path-style addressing then. */
+  S3_ENDPOINT: optionalString,
+  S3_REGION: z.string().default('us-east-1'),
+  /** The object store's credentials; unset: the AWS SDK's default chain (instance role...). */
+  AWS_ACCESS_KEY_ID: optionalString,
+  AWS_SECRET_ACCESS_KEY: optionalString,
+  AWS_SESSION_TOKEN: optionalString,
   MAX_ASSET_BYTES: z.coerce.number().int().positive().default(512 * 1024 * 1024),
   ANALYSIS_VIDEO_FRAMES: z.coerce.number().int().min(1).max(20).default(4),
   /** Generations in flight per provider from all workers together, e.g. "kling=3,runway=2"; the rest keep the default. */
@@ -100,7 +109,15 @@ export interface AppConfig {
   temporal: { address: string; addressSet: boolean; namespace: string; taskQueue: string };
   databaseUrl?: string;
   dataDir: string;
+  /** `<DATA_DIR>/assets`: the local store's directory (used when assetStore.kind is 'local'). */
   assetsDir: string;
+  /** Where assets are stored: ASSET_STORE. */
+  assetStore: AssetStoreConfig;
+  /**
+   * `<DATA_DIR>/scratch`, this process's own files that nothing else reads: downloads staged
+   * for the object store, and the analysis's copies of objects while it runs.
+   */
+  scratchDir: string;
   simUrl?: string;
   simPort: number;
   keys: { anthropic?: string; piapi?: string; runway?: string; fal?: string };
@@ -128,6 +145,25 @@ export interface AppConfig {
   decisionHoldMs: number;
   generationPrices: typeof DEFAULT_GENERATION_PRICES;
   modelPrices: typeof DEFAULT_MODEL_PRICES;
+}
+
+export type AssetStoreConfig = LocalAssetStoreConfig | S3AssetStoreConfig;
+
+export interface LocalAssetStoreConfig {
+  kind: 'local';
+  rootDir: string;
+}
+
+export interface S3AssetStoreConfig {
+  kind: 's3';
+  bucket: string;
+  /** Key prefix without leading or trailing slash; '' for the bucket's root. */
+  prefix: string;
+  /** S3_ENDPOINT; absent: AWS itself. Path-style addressing is used whenever it is set. */
+  endpoint?: string;
+  region: string;
+  /** Absent: the SDK's default credential chain. */
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 }
 
 /** Unset: the static binaries of @ffmpeg-installer/ffmpeg and @ffprobe-installer/ffprobe. */
@@ -161,6 +197,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     databaseUrl: e.DATABASE_URL,
     dataDir,
     assetsDir: path.join(dataDir, 'assets'),
+    assetStore: parseAssetStore(e, dataDir),
+    scratchDir: path.join(dataDir, 'scratch'),
     simUrl: e.SIM_URL?.replace(/\/+$/, ''),
     simPort: e.SIM_PORT,
     keys: { anthropic: e.ANTHROPIC_API_KEY, piapi: e.PIAPI_API_KEY, runway: e.RUNWAYML_API_SECRET, fal: e.FAL_KEY },
@@ -194,6 +232,54 @@ const MediaEnvSchema = EnvSchema.pick({ FFMPEG_PATH: true, FFPROBE_PATH: true })
 export function loadMediaToolPaths(env: NodeJS.ProcessEnv = process.env): MediaToolPaths {
   const e = MediaEnvSchema.parse(env);
   return { ffmpegPath: e.FFMPEG_PATH, ffprobePath: e.FFPROBE_PATH };
+}
+
+// S3's rules for bucket names (3-63 of a-z 0-9 . -, starting and ending with a letter or digit).
+const BUCKET_PATTERN = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const PREFIX_SEGMENT_PATTERN = /^[A-Za-z0-9._-]+$/;
+
+/** ASSET_STORE and the S3_* / AWS_* settings that go with it; a malformed value stops the start. */
+function parseAssetStore(e: z.infer<typeof EnvSchema>, dataDir: string): AssetStoreConfig {
+  const local: LocalAssetStoreConfig = { kind: 'local', rootDir: path.join(dataDir, 'assets') };
+  const value = e.ASSET_STORE;
+  if (value === undefined) return local;
+  const match = /^s3:\/\/([^/]+)(?:\/(.*))?$/.exec(value);
+  const bucket = match?.[1] ?? '';
+  const prefix = (match?.[2] ?? '').replace(/\/+$/, '');
+  const segments = prefix === '' ? [] : prefix.split('/');
+  if (
+    !match ||
+    !BUCKET_PATTERN.test(bucket) ||
+    segments.some((segment) => !PREFIX_SEGMENT_PATTERN.test(segment) || segment === '.' || segment === '..')
+  ) {
+    throw new Error(
+      `Invalid environment: ASSET_STORE must be unset (files under DATA_DIR/assets) or s3://<bucket>[/<prefix>] ` +
+        `with an S3 bucket name and a prefix of letters, digits, '.', '_', '-' and '/'; "${value}" is not`,
+    );
+  }
+  let endpoint: string | undefined;
+  if (e.S3_ENDPOINT !== undefined) {
+    const url = URL.canParse(e.S3_ENDPOINT) ? new URL(e.S3_ENDPOINT) : undefined;
+    if (!url || !['http:', 'https:'].includes(url.protocol) || url.username || url.password) {
+      throw new Error(`Invalid environment: S3_ENDPOINT must be an http(s) URL without credentials, like http://127.0.0.1:7070; "${e.S3_ENDPOINT}" is not`);
+    }
+    endpoint = e.S3_ENDPOINT.replace(/\/+$/, '');
+  }
+  if ((e.AWS_ACCESS_KEY_ID === undefined) !== (e.AWS_SECRET_ACCESS_KEY === undefined)) {
+    throw new Error('Invalid environment: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY go together; only one is set');
+  }
+  const credentials =
+    e.AWS_ACCESS_KEY_ID !== undefined && e.AWS_SECRET_ACCESS_KEY !== undefined
+      ? { accessKeyId: e.AWS_ACCESS_KEY_ID, secretAccessKey: e.AWS_SECRET_ACCESS_KEY, sessionToken: e.AWS_SESSION_TOKEN }
+      : undefined;
+  return {
+    kind: 's3',
+    bucket,
+    prefix,
+    endpoint,
+    region: e.S3_REGION,
+    credentials,
+  };
 }
 
 /**

@@ -11,7 +11,7 @@ import { loadConfig, type AppConfig } from '../../src/config';
 import { openDatabase, type Db } from '../../src/db/database';
 import type { SceneActivities } from '../../src/domain/activity-types';
 import { startSimulator, type Simulator } from '../../src/sim/server';
-import { LocalAssetStore } from '../../src/storage/local-asset-store';
+import { createAssetStore } from '../../src/storage/open-asset-store';
 import { startDevServer, type DevServer } from '../../src/temporal/dev-server';
 import { createSceneWorker, type WorkerTuning } from '../../src/worker/create-worker';
 import { createBenchDatabase } from './postgres';
@@ -161,7 +161,7 @@ async function startInProcessWorker(
   tuning: Partial<WorkerTuning> | undefined,
   stops: (() => Promise<unknown>)[],
 ): Promise<StartedWorker> {
-  const store = new LocalAssetStore({ rootDir: config.assetsDir, publicUrl: config.publicUrl });
+  const store = createAssetStore(config);
   const activities = createActivities({ config, db, store });
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   stops.push(() => connection.close());

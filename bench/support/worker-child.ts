@@ -9,7 +9,7 @@ import { register } from 'prom-client';
 import { createActivities } from '../../activities';
 import { loadConfig } from '../../src/config';
 import { openDatabase } from '../../src/db/database';
-import { LocalAssetStore } from '../../src/storage/local-asset-store';
+import { createAssetStore } from '../../src/storage/open-asset-store';
 import { createSceneWorker, type WorkerTuning } from '../../src/worker/create-worker';
 
 export type ChildMessage =
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const tuning = JSON.parse(process.env.BENCH_WORKER_TUNING ?? '{}') as Partial<WorkerTuning>;
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  const store = new LocalAssetStore({ rootDir: config.assetsDir, publicUrl: config.publicUrl });
+  const store = createAssetStore(config);
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const worker = await createSceneWorker({
     connection,

@@ -9,7 +9,7 @@ import { loadConfig, type AppConfig } from '../config';
 import { openDatabase, type Db } from '../db/database';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../sim/server';
 import { startMetricsServer } from '../observability/metrics-server';
-import { LocalAssetStore } from '../storage/local-asset-store';
+import { openAssetStore } from '../storage/open-asset-store';
 import { reservePort, startDevServer, type DevServer } from '../temporal/dev-server';
 import { buildWebServer, DEFAULT_RECONCILE_EVERY_MS } from '../web/server';
 import { createSceneWorker } from '../worker/create-worker';
@@ -122,7 +122,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
     const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
     stops.push(() => db.close());
-    const store = new LocalAssetStore({ rootDir: config.assetsDir, publicUrl: config.publicUrl });
+    const store = await openAssetStore(config, { writes: true });
 
     const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
     stops.push(() => nativeConnection.close());
@@ -147,7 +147,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       temporal: client,
       taskQueue: config.temporal.taskQueue,
       decisionHoldMs: config.decisionHoldMs,
-      assetsDir: config.assetsDir,
+      assets: store,
       reviewers: [{ reviewer: 'reviewer', token }, ...config.reviewerTokens],
       reconcileEveryMs: options.reconcileEveryMs ?? DEFAULT_RECONCILE_EVERY_MS,
       logger: options.logger ? { level: options.logger.level } : false,

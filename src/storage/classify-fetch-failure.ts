@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { activityFailure, FailureType, type FailureTypeName } from '../domain/failures';
 import { MediaProbeError } from '../media/probe';
-import { AssetTooLargeError } from './asset-store';
+import { AssetStoreUnavailableError, AssetTooLargeError } from './asset-store';
 import { DownloadHttpError, DownloadTimeoutError, IncompleteDownloadError } from './download';
 import { UnsafeUrlError } from './safe-url';
 
@@ -33,6 +33,9 @@ export function classifyFetchFailure(error: unknown, rawUrl: string): unknown {
   if (error instanceof AssetTooLargeError) return failure(FailureType.assetTooLarge, `${url}: ${error.message}`, { url });
   if (error instanceof MediaProbeError) return failure(FailureType.assetInvalid, `${url}: ${error.message}`, { url });
   if (error instanceof DownloadHttpError) return classifyStatus(error, url);
+  // Our own object store, not the provider's URL, failed: retried like any outage, and the
+  // attempt's reason says which side it was.
+  if (error instanceof AssetStoreUnavailableError) return failure(FailureType.unavailable, `Storing ${url} failed: ${error.message}`, { url });
   if (error instanceof DownloadTimeoutError || error instanceof IncompleteDownloadError || isNetworkError(error)) {
     return failure(FailureType.unavailable, `Downloading ${url} failed: ${describe(error)}`, { url });
   }

@@ -1,9 +1,9 @@
-import { chmod, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { chmod, mkdir, open, realpath, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { assetKey, shardedRelativePath } from './asset-key';
-import type { AssetStore, StagedFile, StageOptions, StoredAsset } from './asset-store';
-import { STAGING_SUFFIX, writeStagingFile } from './staging-writer';
+import type { AssetStore, ByteRange, StagedFile, StageOptions, StoredAsset } from './asset-store';
+import { sweepStagingDir, writeStagingFile } from './staging-writer';
 
 export interface LocalAssetStoreOptions {
   /** Usually config.assetsDir (`<DATA_DIR>/assets`). */
@@ -64,13 +64,25 @@ export class LocalAssetStore implements AssetStore {
   }
 
   async has(key: string): Promise<boolean> {
-    return isFile(this.localPath(key));
+    return (await this.stat(key)) !== undefined;
   }
 
-  async openRead(key: string): Promise<Readable> {
+  async stat(key: string): Promise<{ sizeBytes: number } | undefined> {
+    const file = await this.resolveInside(key);
+    const info = file === undefined ? undefined : await stat(file).catch(() => undefined);
+    return info?.isFile() ? { sizeBytes: info.size } : undefined;
+  }
+
+  async openRead(key: string, range?: ByteRange): Promise<Readable> {
+    const file = await this.resolveInside(key);
+    if (file === undefined) throw notStored(key);
     // Opening first turns a missing key into a rejected promise instead of a stream error later.
-    const handle = await open(this.localPath(key), 'r');
-    return handle.createReadStream();
+    const handle = await open(file, 'r');
+    if (!(await handle.stat()).isFile()) {
+      await handle.close();
+      throw notStored(key);
+    }
+    return handle.createReadStream(range ? { start: range.start, end: range.end } : {});
   }
 
   localPath(key: string): string {
@@ -81,29 +93,27 @@ export class LocalAssetStore implements AssetStore {
     return `${this.publicUrl}/assets/${key}`;
   }
 
-  /**
-   * Deletes staging files older than `olderThanMs`: what a worker killed mid-download leaves.
-   * Meant for worker start-up; the age guard spares downloads still running in other workers.
-   */
+  /** Deletes staging files older than `olderThanMs` (sweepStagingDir). */
   async sweepStaging(olderThanMs: number, now = Date.now()): Promise<number> {
-    let names: string[];
-    try {
-      names = await readdir(this.stagingDir);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
-      throw error;
-    }
-    let removed = 0;
-    for (const name of names.filter((entry) => entry.endsWith(STAGING_SUFFIX))) {
-      const filePath = path.join(this.stagingDir, name);
-      const info = await stat(filePath).catch(() => undefined);
-      if (info && now - info.mtimeMs >= olderThanMs) {
-        await rm(filePath, { force: true });
-        removed += 1;
-      }
-    }
-    return removed;
+    return sweepStagingDir(this.stagingDir, olderThanMs, now);
   }
+
+  /**
+   * The real path of the key's file when it lies inside the root; undefined when it is missing
+   * or a link leads outside (the store never makes links, so one is not ours to serve).
+   */
+  private async resolveInside(key: string): Promise<string | undefined> {
+    try {
+      const [realRoot, realFile] = await Promise.all([realpath(this.rootDir), realpath(this.localPath(key))]);
+      return realFile.startsWith(realRoot + path.sep) ? realFile : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+function notStored(key: string): NodeJS.ErrnoException {
+  return Object.assign(new Error(`No such asset: ${key}`), { code: 'ENOENT' });
 }
 
 async function isFile(filePath: string): Promise<boolean> {

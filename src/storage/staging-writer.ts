@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { open, rm } from 'node:fs/promises';
+import { open, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -67,4 +67,35 @@ class HashingMeter extends Transform {
   digest(): string {
     return this.hash.digest('hex');
   }
+}
+
+/**
+ * Deletes staging files in `stagingDir` older than `olderThanMs`: what a worker killed
+ * mid-download leaves. Meant for worker start-up; the age guard spares files other workers
+ * sharing the directory are still writing. A missing directory has nothing to sweep.
+ */
+export async function sweepStagingDir(
+  stagingDir: string,
+  olderThanMs: number,
+  now = Date.now(),
+  /** Every file, not only `.part` ones: for a directory that holds nothing but temporary files. */
+  options: { everyFile?: boolean } = {},
+): Promise<number> {
+  let names: string[];
+  try {
+    names = await readdir(stagingDir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw error;
+  }
+  let removed = 0;
+  for (const name of names.filter((entry) => options.everyFile || entry.endsWith(STAGING_SUFFIX))) {
+    const filePath = path.join(stagingDir, name);
+    const info = await stat(filePath).catch(() => undefined);
+    if (info?.isFile() && now - info.mtimeMs >= olderThanMs) {
+      await rm(filePath, { force: true });
+      removed += 1;
+    }
+  }
+  return removed;
 }

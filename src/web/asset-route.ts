@@ -1,55 +1,64 @@
-import { createReadStream } from 'node:fs';
-import { realpath, stat } from 'node:fs/promises';
-import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import { isAssetKey, mediaTypeForKey, shardedRelativePath } from '../storage/asset-key';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isAssetKey, mediaTypeForKey } from '../storage/asset-key';
+import { AssetStoreUnavailableError, type AssetStore } from '../storage/asset-store';
 import { HttpError, badRequest, notFound } from './http-error';
 
 /**
- * Serves the asset store's files (src/storage: `<aa>/<bb>/<sha256>.<ext>` under assetsDir)
- * read-only, without auth: <img> and <video> cannot send a header, and a key is a content hash,
- * unguessable and immutable. Byte ranges let browsers seek in clips.
+ * Serves the asset store's objects read-only under /assets/<key>, from whichever store is
+ * configured (a local directory or an object store: src/storage), streamed through this
+ * server, so the URL a round records never changes and nothing but the store is shared with
+ * the workers. Without auth: <img> and <video> cannot send a header, and a key is a content
+ * hash, unguessable and immutable. Byte ranges let browsers seek in clips.
  */
-export function registerAssetRoute(app: FastifyInstance, assetsDir: string): void {
-  const root = path.resolve(assetsDir);
-
-  app.get('/assets/*', async (request, reply) => {
-    const key = (request.params as { '*'?: string })['*'] ?? '';
-    // The key grammar admits no slash, dot segment or encoding, so it cannot name a path outside.
-    if (!isAssetKey(key)) throw badRequest('Invalid asset key');
-    const file = await resolveInside(root, shardedRelativePath(key));
-    const info = file === undefined ? undefined : await stat(file).catch(() => undefined);
-    if (file === undefined || info === undefined || !info.isFile()) throw notFound('No such asset');
-
-    const range = parseRange(request.headers.range, info.size);
-    if (range === 'unsatisfiable') {
-      void reply.header('Content-Range', `bytes */${info.size}`);
-      throw new HttpError(416, `Range not satisfiable: the asset has ${info.size} bytes`);
-    }
-    void reply
-      .header('Content-Type', mediaTypeForKey(key))
-      .header('X-Content-Type-Options', 'nosniff')
-      .header('Content-Security-Policy', "default-src 'none'; sandbox")
-      .header('Cache-Control', 'public, max-age=31536000, immutable')
-      .header('Accept-Ranges', 'bytes');
-    if (range === undefined) {
-      return reply.header('Content-Length', info.size).send(createReadStream(file));
-    }
-    return reply
-      .code(206)
-      .header('Content-Range', `bytes ${range.start}-${range.end}/${info.size}`)
-      .header('Content-Length', range.end - range.start + 1)
-      .send(createReadStream(file, range));
-  });
+export function registerAssetRoute(app: FastifyInstance, store: AssetStore): void {
+  // HEAD declared here rather than derived from GET: fastify's derived HEAD reads the whole body
+  // and throws it away, which for an object store means downloading it.
+  app.route({ method: ['GET', 'HEAD'], url: '/assets/*', handler: (request, reply) => serveAsset(store, request, reply) });
 }
 
-/** The real path of `relative` under `root`, or undefined when it is missing or a link leads outside. */
-async function resolveInside(root: string, relative: string): Promise<string | undefined> {
+async function serveAsset(store: AssetStore, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  const key = (request.params as { '*'?: string })['*'] ?? '';
+  // The key grammar admits no slash, dot segment or encoding, so it cannot name a path outside.
+  if (!isAssetKey(key)) throw badRequest('Invalid asset key');
+  const info = await storeCall(() => store.stat(key));
+  if (info === undefined) throw notFound('No such asset');
+  const size = info.sizeBytes;
+
+  const range = parseRange(request.headers.range, size);
+  if (range === 'unsatisfiable') {
+    void reply.header('Content-Range', `bytes */${size}`);
+    throw new HttpError(416, `Range not satisfiable: the asset has ${size} bytes`);
+  }
+  void reply
+    .header('Content-Type', mediaTypeForKey(key))
+    .header('X-Content-Type-Options', 'nosniff')
+    .header('Content-Security-Policy', "default-src 'none'; sandbox")
+    .header('Cache-Control', 'public, max-age=31536000, immutable')
+    .header('Accept-Ranges', 'bytes')
+    .header('Content-Length', range === undefined ? size : range.end - range.start + 1);
+  if (range !== undefined) void reply.code(206).header('Content-Range', `bytes ${range.start}-${range.end}/${size}`);
+  // HEAD: the headers without opening the body.
+  if (request.method === 'HEAD') return reply.send();
+  return reply.send(await openOrNotFound(store, key, range));
+}
+
+async function openOrNotFound(store: AssetStore, key: string, range: { start: number; end: number } | undefined) {
   try {
-    const [realRoot, realFile] = await Promise.all([realpath(root), realpath(path.join(root, relative))]);
-    return realFile.startsWith(realRoot + path.sep) ? realFile : undefined;
-  } catch {
-    return undefined;
+    return await storeCall(() => store.openRead(key, range));
+  } catch (error) {
+    // Deleted between the look-up and the read: as missing as if it had never been there.
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw notFound('No such asset');
+    throw error;
+  }
+}
+
+/** An object store that is down answers 503, so a browser or proxy knows to try again. */
+async function storeCall<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof AssetStoreUnavailableError) throw new HttpError(503, 'The asset store is unavailable; try again shortly');
+    throw error;
   }
 }
 

@@ -2,6 +2,7 @@ import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { HttpError } from './http-error';
 import { registerAssetRoute } from './asset-route';
+import type { AssetStore } from '../storage/asset-store';
 import { answerFrameworkError, answerNotFound, installErrorHandling } from './error-handling';
 import { registerHealthRoute } from './health-route';
 import { registerReviewQueueRoutes } from './review-queue-routes';
@@ -21,8 +22,8 @@ declare module 'fastify' {
 }
 
 export interface WebServerDeps extends WebDeps {
-  /** Where the asset store keeps its files, served under /assets/<key>. */
-  assetsDir: string;
+  /** The asset store (src/storage/open-asset-store.ts), served under /assets/<key>. */
+  assets: AssetStore;
   /** Every token the API accepts and the reviewer each one acts as. */
   reviewers: readonly ReviewerCredential[];
   /** fastify's logger option: false (the default) for none, or pino options. */
@@ -57,7 +58,7 @@ export function buildWebServer(deps: WebServerDeps): FastifyInstance {
   });
   installErrorHandling(app);
   registerHealthRoute(app, deps.db);
-  registerAssetRoute(app, deps.assetsDir);
+  registerAssetRoute(app, deps.assets);
   if (deps.reviewUi) registerReviewUi(app, deps.reviewUi);
 
   void app.register(

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import type { AppConfig } from '../config';
 import { openDatabase, type Db } from '../db/database';
+import { openAssetStore } from '../storage/open-asset-store';
+import type { AssetStore } from '../storage/asset-store';
 import type { ReviewerCredential } from './reviewer-auth';
 import { buildWebServer, DEFAULT_RECONCILE_EVERY_MS } from './server';
 
@@ -17,14 +18,19 @@ export interface RunningWebServer {
 }
 
 /**
- * Opens what the caller did not pass (database, Temporal connection), builds the server and
- * listens. A process that also runs the worker passes its own database and client rather than
- * opening a second connection to each.
+ * Opens what the caller did not pass (asset store, database, Temporal connection), builds the
+ * server and listens. A process that also runs the worker passes its own store, database and
+ * client rather than opening a second of each. The asset store is checked first: a wrong
+ * object-store setting stops the start with a line that names it.
  */
-export async function startWebServer(config: AppConfig, shared: { db?: Db; temporal?: Client } = {}): Promise<RunningWebServer> {
+export async function startWebServer(
+  config: AppConfig,
+  shared: { db?: Db; temporal?: Client; assets?: AssetStore } = {},
+): Promise<RunningWebServer> {
   const { reviewers, generatedToken } = reviewerCredentials(config);
   const closers: (() => Promise<void>)[] = [];
   try {
+    const assets = shared.assets ?? (await openAssetStore(config, { writes: false }));
     let db = shared.db;
     if (db === undefined) {
       db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
@@ -36,13 +42,12 @@ export async function startWebServer(config: AppConfig, shared: { db?: Db; tempo
       closers.unshift(() => connection.close());
       temporal = new Client({ connection, namespace: config.temporal.namespace });
     }
-    mkdirSync(config.assetsDir, { recursive: true });
     const app = buildWebServer({
       db,
       temporal,
       taskQueue: config.temporal.taskQueue,
       decisionHoldMs: config.decisionHoldMs,
-      assetsDir: config.assetsDir,
+      assets,
       reviewers,
       reconcileEveryMs: DEFAULT_RECONCILE_EVERY_MS,
       logger: { level: config.logLevel, redact: ['req.headers.authorization'] },

@@ -1,11 +1,18 @@
 import assert from 'node:assert/strict';
 import { register } from 'prom-client';
 import sharp from 'sharp';
-import { createAnalysisActivities, readFromLocalStore } from '../../activities/analysis';
+import { createReadStream, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { createAnalysisActivities, readThroughStore } from '../../activities/analysis';
+import { LocalAssetStore } from '../../src/storage/local-asset-store';
+import type { S3AssetStore } from '../../src/storage/s3-asset-store';
+import { startS3Server, type S3TestServer } from '../helpers/s3-server';
 import { createClaudeClient } from '../../src/analysis/claude-client';
 import { MODEL_IMAGE_LIMITS } from '../../src/analysis/resize-for-model';
 import { DEFAULT_MODEL_PRICES, type AppConfig } from '../../src/config';
-import type { AnalyzeAssetRequest } from '../../src/domain/activity-types';
+import type { AnalyzeAssetRequest, AnalyzeAssetResult } from '../../src/domain/activity-types';
 import type { AssetRef } from '../../src/domain/asset';
 import { FailureType } from '../../src/domain/failures';
 import { startSimulator, type Simulator } from '../../src/sim/server';
@@ -66,7 +73,7 @@ describe('analyzeAsset activity', function () {
     const activities = createAnalysisActivities({
       config: config(),
       anthropic: createClaudeClient(config(), recorder.fetch),
-      readAsset: async (ref) => ref.key,
+      readAsset: async (ref) => ({ path: ref.key, release: async () => undefined }),
     });
     analyze = (request) => quietActivityEnvironment().run(activities.analyzeAsset, request);
   });
@@ -151,7 +158,7 @@ describe('analyzeAsset activity', function () {
   it('fails as auth when neither a key nor the simulator is configured, after the checks pass', async () => {
     const activities = createAnalysisActivities({
       config: { ...config(), simUrl: undefined },
-      readAsset: async (ref) => ref.key,
+      readAsset: async (ref) => ({ path: ref.key, release: async () => undefined }),
     });
     const failure = await expectFailure(
       quietActivityEnvironment().run(activities.analyzeAsset, {
@@ -166,10 +173,88 @@ describe('analyzeAsset activity', function () {
   });
 });
 
-describe('readFromLocalStore', () => {
-  it("maps an asset to the store's local path and refuses a store without local files", async () => {
-    const read = readFromLocalStore({ localPath: (key: string) => `/data/assets/${key}` });
-    assert.equal(await read({ url: 'u', key: 'ab.png', sha256: 'ab', sizeBytes: 1, mediaType: 'image/png' }), '/data/assets/ab.png');
-    assert.throws(() => readFromLocalStore({}), /localPath/);
+/** The analysis over ASSET_STORE=s3://...: the object is copied to a private file, and removed after. */
+describe('analyzeAsset over the object store (versitygw)', function () {
+  this.timeout(60_000);
+  let sim: Simulator;
+  let media: MediaFixtures;
+  let s3: S3TestServer;
+  let scratch: string;
+  let store: S3AssetStore;
+  const config = (): Pick<AppConfig, 'anthropicModel' | 'modelPrices' | 'keys' | 'simUrl' | 'analysisVideoFrames'> => ({
+    anthropicModel: 'claude-sonnet-4-6',
+    modelPrices: DEFAULT_MODEL_PRICES,
+    keys: {},
+    simUrl: sim.url,
+    analysisVideoFrames: 2,
+  });
+  const analyzeThrough = (readStore: S3AssetStore, ref: AssetRef, duration: number): Promise<AnalyzeAssetResult> =>
+    quietActivityEnvironment().run(
+      createAnalysisActivities({ config: config(), readAsset: readThroughStore(readStore, path.join(scratch, 'analysis')) }).analyzeAsset,
+      { asset: ref, scene: scene({ visualDirection: 'Harbour lights at dusk', duration }), prompt: 'Harbour lights at dusk', minScoreToPass: 70 },
+    );
+  const upload = async (file: string, extension: string, mediaType: string): Promise<AssetRef> => {
+    const stored = await store.put(createReadStream(file), extension);
+    return { url: stored.url, key: stored.key, sha256: stored.sha256, sizeBytes: stored.sizeBytes, mediaType };
+  };
+
+  before(async function () {
+    this.timeout(300_000);
+    media = await acquireMediaFixtures();
+    sim = await startSimulator();
+    s3 = await startS3Server();
+    scratch = mkdtempSync(path.join(os.tmpdir(), 'analysis-s3-'));
+    store = s3.store(path.join(scratch, 'staging'));
+  });
+  after(async () => {
+    await sim?.stop();
+    await s3?.close();
+    await releaseMediaFixtures();
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it('judges an image and a clip read from the store, and leaves no copy behind', async () => {
+    sim.setScenarios([{ match: 'harbour lights', scores: [77] }]);
+    const image = await analyzeThrough(store, await upload(media.goodImage, 'png', 'image/png'), 0);
+    assert.equal(image.analysis.overallScore, 77);
+    assert.equal(image.usage?.imagesSent, 1);
+    const clip = await analyzeThrough(store, await upload(media.goodClip, 'mp4', 'video/mp4'), 3);
+    assert.equal(clip.analysis.overallScore, 77);
+    assert.equal(clip.usage?.imagesSent, 2);
+    assert.deepEqual(readdirSync(path.join(scratch, 'analysis')), [], 'the private copies are removed');
+  });
+
+  it('fails as asset_gone for a key the store does not have, and as a retryable unavailable while the store is down', async () => {
+    const gone: AssetRef = { url: 'u', key: `${'ab'.repeat(32)}.png`, sha256: 'ab'.repeat(32), sizeBytes: 1, mediaType: 'image/png' };
+    const missing = await expectFailure(analyzeThrough(store, gone, 0), FailureType.assetGone);
+    assert.equal(missing.nonRetryable, true);
+    const ref = await upload(media.goodImage, 'png', 'image/png');
+    const down = s3.store(path.join(scratch, 'staging'));
+    await s3.stop();
+    try {
+      const failure = await expectFailure(analyzeThrough(down, ref, 0), FailureType.unavailable);
+      assert.equal(failure.nonRetryable, false);
+      assert.match(failure.message, /asset store s3:\/\/assets at http:\/\/127\.0\.0\.1:\d+ is unavailable/);
+    } finally {
+      await s3.restart();
+    }
+    assert.deepEqual(readdirSync(path.join(scratch, 'analysis')), []);
+  });
+});
+
+describe('readThroughStore', () => {
+  it("gives a local store's own file and releases nothing", async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'read-through-'));
+    try {
+      const store = new LocalAssetStore({ rootDir: root, publicUrl: 'http://localhost:3000' });
+      const stored = await store.put(Readable.from([Buffer.from('bytes')]), 'png');
+      const read = readThroughStore(store, path.join(root, 'scratch'));
+      const file = await read({ url: stored.url, key: stored.key, sha256: stored.sha256, sizeBytes: 5, mediaType: 'image/png' });
+      assert.equal(file.path, store.localPath(stored.key));
+      await file.release();
+      assert.equal(readFileSync(file.path, 'utf8'), 'bytes');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { startStack, type Stack } from '../../src/stack/start-stack';
+import { createAssetStore } from '../../src/storage/open-asset-store';
 import { registerReviewUi } from '../../src/ui/serve-ui';
 import { buildWebServer } from '../../src/web/server';
 import { testDatabase } from '../db/test-databases';
@@ -49,7 +50,7 @@ export async function startReviewStack(): Promise<ReviewStack> {
       db: stack.db,
       temporal: stack.client,
       taskQueue: stack.config.temporal.taskQueue,
-      assetsDir: stack.config.assetsDir,
+      assets: createAssetStore(stack.config),
       reviewers: [{ reviewer: REVIEWER, token: TOKEN }],
     });
     registerReviewUi(web, { distDir, temporalUiUrl: TEMPORAL_UI_URL });

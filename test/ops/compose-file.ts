@@ -15,6 +15,8 @@ export interface ComposeService {
   depends_on?: Record<string, { condition?: string }>;
   healthcheck?: { test?: string[] | string };
   stop_grace_period?: string;
+  deploy?: { replicas?: number };
+  container_name?: string;
 }
 
 export interface ComposeFile {

@@ -42,8 +42,8 @@ describe('docker-compose.yml', () => {
     compose = readComposeFile();
   });
 
-  it('has the whole stack: Temporal on PostgreSQL, its UI and setup, the product database, worker and web', () => {
-    for (const name of ['postgresql', 'temporal-schema', 'temporal', 'temporal-setup', 'temporal-ui', 'app-db', ...APP_SERVICES]) {
+  it('has the whole stack: Temporal on PostgreSQL, its UI and setup, the product database, the object store, worker and web', () => {
+    for (const name of ['postgresql', 'temporal-schema', 'temporal', 'temporal-setup', 'temporal-ui', 'app-db', 'object-store', ...APP_SERVICES]) {
       service(name);
     }
     assert.equal(env('temporal').DB, 'postgres12');
@@ -98,10 +98,13 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('gives worker and web settings that load, and the same Temporal, task queue, database and files', () => {
+  it('gives worker and web settings that load, and the same Temporal, task queue, database and object store', () => {
     const worker = env('worker');
     const web = env('web');
-    for (const key of ['TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_TASK_QUEUE', 'DATABASE_URL', 'DATA_DIR', 'PUBLIC_URL']) {
+    for (const key of [
+      'TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_TASK_QUEUE', 'DATABASE_URL', 'PUBLIC_URL',
+      'ASSET_STORE', 'S3_ENDPOINT', 'S3_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY',
+    ]) {
       assert.equal(worker[key], web[key], `worker and web disagree on ${key}`);
     }
     for (const name of APP_SERVICES) {
@@ -143,14 +146,43 @@ describe('docker-compose.yml', () => {
     assert.equal(service('temporal-schema').depends_on?.postgresql?.condition, 'service_healthy');
   });
 
-  it('mounts one volume at DATA_DIR in both worker and web: the web server serves what the worker stored', () => {
-    const dataDir = env('worker').DATA_DIR;
-    const at = (name: string) => mounts(service(name)).find((mount) => mount.target === dataDir);
-    const workerMount = at('worker');
-    const webMount = at('web');
-    assert.ok(workerMount && webMount, `both mount something at ${dataDir}`);
-    assert.equal(workerMount.source, webMount.source);
-    assert.ok(compose.volumes && workerMount.source in compose.volumes, `${workerMount.source} is a named volume`);
+  it('stores assets in the object-store service: its bucket, port and credentials', () => {
+    const store = service('object-store');
+    assert.match(store.image ?? '', /^versity\/versitygw:v\d/);
+    const config = loadConfig(Object.fromEntries(Object.entries(env('worker')).map(([key, value]) => [key, interpolate(value)])));
+    assert.equal(config.assetStore.kind, 's3');
+    if (config.assetStore.kind !== 's3') return;
+    const endpoint = new URL(config.assetStore.endpoint ?? '');
+    assert.equal(endpoint.hostname, 'object-store');
+    const command = words(store.command).join(' ');
+    // versitygw's posix backend serves each folder under its root as a bucket: the command makes ASSET_STORE's.
+    const root = /\bposix\s+(\S+)/.exec(command)?.[1];
+    assert.ok(root, `object-store runs the posix backend: ${command}`);
+    assert.match(command, new RegExp(`mkdir -p ${root}/${config.assetStore.bucket}\\b`));
+    assert.match(command, new RegExp(`--port :${endpoint.port}\\b`));
+    assert.equal(interpolate(env('object-store').ROOT_ACCESS_KEY), config.assetStore.credentials?.accessKeyId);
+    assert.equal(interpolate(env('object-store').ROOT_SECRET_KEY), config.assetStore.credentials?.secretAccessKey);
+    assert.ok(mounts(store).some((mount) => mount.target === root && compose.volumes && mount.source in compose.volumes), 'the objects live on a named volume');
+    assert.ok(store.healthcheck?.test, 'object-store has a healthcheck');
+    for (const name of APP_SERVICES) {
+      assert.equal(service(name).depends_on?.['object-store']?.condition, 'service_healthy', `${name} waits for the object store`);
+    }
+  });
+
+  it('runs two workers and shares no volume between workers and web server', () => {
+    const worker = service('worker');
+    assert.equal(worker.deploy?.replicas, 2);
+    // A fixed name or host port would stop the second replica from starting.
+    assert.equal(worker.container_name, undefined);
+    for (const port of worker.ports ?? []) assert.doesNotMatch(String(port), /:/, `worker publishes a fixed host port: ${port}`);
+    const named = (name: string): string[] =>
+      mounts(service(name))
+        .map((mount) => mount.source)
+        .filter((source) => compose.volumes !== undefined && source in compose.volumes);
+    // A named volume on the worker would be shared by its replicas; the web server reads from the object store.
+    assert.deepEqual(named('worker'), []);
+    assert.deepEqual(named('web'), []);
+    assert.ok(!named('object-store').some((source) => named('worker').includes(source) || named('web').includes(source)));
   });
 
   it('registers the four search attributes of CONTRACT.md with their types', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -9,6 +9,7 @@ import { loadConfig } from '../../src/config';
 import { isAssetKey, mediaTypeForKey, parseAssetKey } from '../../src/storage/asset-key';
 import { AssetTooLargeError } from '../../src/storage/asset-store';
 import { LocalAssetStore } from '../../src/storage/local-asset-store';
+import { sweepLeftovers } from '../../src/storage/open-asset-store';
 import { listFiles } from './list-files';
 import { generatedBody } from './media-fixtures';
 
@@ -137,4 +138,25 @@ describe('asset keys', () => {
       assert.equal(isAssetKey(bad), false);
     });
   }
+});
+
+describe('sweepLeftovers (worker start-up)', () => {
+  it('removes old staging files and every old file in the scratch directory, sparing recent ones', async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'leftovers-'));
+    try {
+      const config = loadConfig({ DATA_DIR: dataDir });
+      const store = new LocalAssetStore({ rootDir: config.assetsDir, publicUrl: config.publicUrl });
+      await mkdir(store.stagingDir, { recursive: true });
+      await mkdir(config.scratchDir, { recursive: true });
+      const hoursAgo = new Date(Date.now() - 2 * 3_600_000);
+      const old = [path.join(store.stagingDir, 'a.part'), path.join(config.scratchDir, 'b.part'), path.join(config.scratchDir, `c-${'ab'.repeat(32)}.png`)];
+      const fresh = [path.join(store.stagingDir, 'd.part'), path.join(config.scratchDir, `e-${'cd'.repeat(32)}.mp4`)];
+      for (const file of [...old, ...fresh]) await writeFile(file, 'x');
+      for (const file of old) await utimes(file, hoursAgo, hoursAgo);
+      assert.equal(await sweepLeftovers(store, config), 3);
+      assert.deepEqual((await listFiles(dataDir)).sort(), fresh.map((file) => path.relative(dataDir, file)).sort());
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
 });

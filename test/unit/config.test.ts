@@ -7,10 +7,11 @@ const ROOT = path.resolve(__dirname, '../..');
 
 /*
  * Places still allowed to read the environment themselves: the simulator's own variables
- * (SIM_SCENARIOS, SIM_HOST, SIM_LATENCY_MS, SIM_TIMEOUT_FAULT_MS, not product settings), and the
- * stack, which passes the environment it was given on to loadConfig.
+ * (SIM_SCENARIOS, SIM_HOST, SIM_LATENCY_MS, SIM_TIMEOUT_FAULT_MS, not product settings), the
+ * stack, which passes the environment it was given on to loadConfig, and the S3 store, which
+ * only sets the AWS SDK's switch for its Node-version notice (no setting is read there).
  */
-const READS_ENV_ITSELF = new Set(['src/config.ts', 'src/sim/main.ts', 'src/stack/start-stack.ts']);
+const READS_ENV_ITSELF = new Set(['src/config.ts', 'src/sim/main.ts', 'src/stack/start-stack.ts', 'src/storage/s3-asset-store.ts']);
 
 describe('loadConfig', () => {
   it('has a default for every setting', () => {
@@ -41,6 +42,41 @@ describe('loadConfig', () => {
     assert.deepEqual(config.media, { ffmpegPath: '/usr/bin/ffmpeg', ffprobePath: '/usr/bin/ffprobe' });
     assert.deepEqual(loadMediaToolPaths(env), config.media);
     assert.equal(config.temporalUiUrl, 'https://temporal.example.com');
+  });
+
+  it('keeps assets in DATA_DIR/assets unless ASSET_STORE names a bucket', () => {
+    const local = loadConfig({ DATA_DIR: '/var/lib/regen' });
+    assert.deepEqual(local.assetStore, { kind: 'local', rootDir: '/var/lib/regen/assets' });
+    assert.equal(local.scratchDir, '/var/lib/regen/scratch');
+    assert.deepEqual(loadConfig({ ASSET_STORE: '  ' }).assetStore.kind, 'local');
+  });
+
+  it('reads ASSET_STORE=s3://bucket/prefix with S3_ENDPOINT, S3_REGION and the credentials', () => {
+    const config = loadConfig({
+      ASSET_STORE: 's3://scene-assets/prod/v1/',
+      S3_ENDPOINT: 'http://127.0.0.1:7070/',
+      AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'secret',
+    });
+    assert.deepEqual(config.assetStore, {
+      kind: 's3',
+      bucket: 'scene-assets',
+      prefix: 'prod/v1',
+      endpoint: 'http://127.0.0.1:7070',
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret', sessionToken: undefined },
+    });
+    const aws = loadConfig({ ASSET_STORE: 's3://scene-assets', S3_REGION: 'eu-west-3' });
+    assert.deepEqual(aws.assetStore, { kind: 's3', bucket: 'scene-assets', prefix: '', endpoint: undefined, region: 'eu-west-3', credentials: undefined });
+  });
+
+  it('refuses a malformed ASSET_STORE, S3_ENDPOINT or half a credential pair, naming the setting', () => {
+    for (const value of ['/srv/assets', 's3:/bucket', 's3://', 's3://Bad_Bucket', 's3://b', 's3://bucket/../up', 's3://bucket/a//b', 'gs://bucket']) {
+      assert.throws(() => loadConfig({ ASSET_STORE: value }), /^Error: Invalid environment: ASSET_STORE must be unset/, value);
+    }
+    assert.throws(() => loadConfig({ ASSET_STORE: 's3://bucket', S3_ENDPOINT: 'localhost:7070' }), /Invalid environment: S3_ENDPOINT/);
+    assert.throws(() => loadConfig({ ASSET_STORE: 's3://bucket', S3_ENDPOINT: 'http://user:pw@host' }), /Invalid environment: S3_ENDPOINT/);
+    assert.throws(() => loadConfig({ ASSET_STORE: 's3://bucket', AWS_ACCESS_KEY_ID: 'only-one' }), /AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY/);
   });
 
   it('refuses a port that is not one', () => {

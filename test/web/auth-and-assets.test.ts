@@ -17,7 +17,8 @@ const ASSET_BYTES = Buffer.from('\x89PNG\r\n\x1a\n-not-really-an-image-but-bytes
 
 async function server(db: Db, assetsDir: string): Promise<FastifyInstance> {
   const { client } = await testEnv();
-  return buildWebServer({ db, temporal: client, taskQueue: 'unused', assetsDir, reviewers: [{ reviewer: 'reviewer', token: TOKEN }] });
+  const assets = new LocalAssetStore({ rootDir: assetsDir, publicUrl: 'http://localhost:3000' });
+  return buildWebServer({ db, temporal: client, taskQueue: 'unused', assets, reviewers: [{ reviewer: 'reviewer', token: TOKEN }] });
 }
 
 describe('HTTP API: tokens, errors and stored assets', function () {

@@ -187,7 +187,7 @@ describe('how a round ends, through the API', function () {
         db: harness.db,
         temporal: harness.client,
         taskQueue: harness.taskQueue,
-        assetsDir: harness.assetsDir,
+        assets: harness.assets,
         reviewers: [
           { reviewer: 'cy', token: 'cy-token-0123456789', projects: [entry.projectId + 1] },
           { reviewer: 'dee', token: 'dee-token-0123456789', projects: [entry.projectId] },
@@ -230,7 +230,7 @@ describe('how a round ends, through the API', function () {
         db: harness.db,
         temporal: harness.client,
         taskQueue: harness.taskQueue,
-        assetsDir: harness.assetsDir,
+        assets: harness.assets,
         reviewers: [
           { reviewer: 'ana', token: 'ana-token-0123456789' },
           { reviewer: 'bo', token: 'bo-token-0123456789' },

@@ -8,6 +8,8 @@ import type { Db } from '../../src/db/database';
 import type { SceneActivities } from '../../src/domain/activity-types';
 import type { SceneAnalysisResult } from '../../src/domain/analysis';
 import type { PipelineScene } from '../../src/domain/scene';
+import type { AssetStore } from '../../src/storage/asset-store';
+import { LocalAssetStore } from '../../src/storage/local-asset-store';
 import { buildWebServer } from '../../src/web/server';
 import { emptyTables, testDatabase } from '../db/test-databases';
 import { fakeActivities, type FakeCalls } from '../helpers/fake-activities';
@@ -25,7 +27,8 @@ export interface WebHarness {
   db: Db;
   client: Client;
   taskQueue: string;
-  assetsDir: string;
+  /** The local store over a fresh temporary directory, which the web server serves. */
+  assets: AssetStore;
   calls: FakeCalls;
   /** A request as reviewer `as` (default ana); `token: null` sends no Authorization header. */
   request(options: InjectOptions & { as?: keyof typeof TOKENS; token?: string | null }): Promise<LightMyRequestResponse>;
@@ -59,13 +62,13 @@ export async function withWebServer<T>(
       };
     },
   };
-  const assetsDir = mkdtempSync(path.join(tmpdir(), 'web-assets-'));
+  const assets = new LocalAssetStore({ rootDir: mkdtempSync(path.join(tmpdir(), 'web-assets-')), publicUrl: 'http://localhost:3000' });
   return withWorker(activities, async ({ client, taskQueue }) => {
     const app = buildWebServer({
       db,
       temporal: client,
       taskQueue,
-      assetsDir,
+      assets,
       reviewers: [
         { reviewer: 'ana', token: TOKENS.ana },
         { reviewer: 'bo', token: TOKENS.bo },
@@ -77,7 +80,7 @@ export async function withWebServer<T>(
         db,
         client,
         taskQueue,
-        assetsDir,
+        assets,
         calls: fake.calls,
         request: ({ as = 'ana', token, headers, ...options }) => {
           const presented = token === undefined ? TOKENS[as] : token;
