@@ -89,7 +89,6 @@ describe('many workers on many hosts: two workers (one killed), a web server, Po
       PIAPI_API_KEY: '',
       RUNWAYML_API_SECRET: '',
       FAL_KEY: '',
-      LOG_LEVEL: 'warn',
       ...s3.env('many-hosts'),
     };
     const doomed = await startWorkerProcess({ ...shared, DATA_DIR: tempDir('worker-a') });
