@@ -67,6 +67,9 @@ async function ask(
       {
         model: options.model,
         max_tokens: maxTokens,
+        // The least varied answer the model gives: a verdict near the bar should not flip
+        // between identical requests more than the model itself makes it (SPEC.md "Judging").
+        temperature: 0,
         system: judgeSystemBlocks(),
         tools: [judgeTool()],
         tool_choice: { type: 'tool', name: JUDGE_TOOL_NAME, disable_parallel_tool_use: true },

@@ -119,7 +119,7 @@ describe('simulator: Anthropic Messages API (the judge)', function () {
     assert.equal(response.body.stop_reason, 'max_tokens');
   });
 
-  it('rejects a missing key (401), a missing version (400), a bad image and an unknown forced tool', async () => {
+  it('rejects a missing key (401), a missing version (400), a bad image, a temperature above 1 and an unknown forced tool', async () => {
     const body = analysisRequest({ visualDirection: 'A quiet library', prompt: 'A quiet library', frames: [frame] });
     const noKey = await analyse(body, { 'anthropic-version': '2023-06-01' });
     assert.equal(noKey.status, 401);
@@ -134,6 +134,10 @@ describe('simulator: Anthropic Messages API (the judge)', function () {
     const unknownTool = await analyse({ ...body, tool_choice: { type: 'tool', name: 'something_else' } });
     assert.equal(unknownTool.status, 400);
     assert.match(unknownTool.body.error.message, /something_else/);
+
+    const hotJudge = await analyse({ ...body, temperature: 1.5 });
+    assert.equal(hotJudge.status, 400);
+    assert.match(hotJudge.body.error.message, /temperature/);
 
     const noMessages = await analyse({ model: 'claude-sonnet-4-6', max_tokens: 10, messages: [] });
     assert.equal(noMessages.status, 400);
