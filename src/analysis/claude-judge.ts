@@ -63,13 +63,13 @@ async function ask(
 ): Promise<{ answer: Answer; usage: TokenUsage }> {
   let message: Anthropic.Message;
   try {
+    // No temperature: the API version the SDK sends refuses any sampling parameter (even 0) with
+    // a 400. A verdict's run-to-run wobble is met instead by judging a score near the bar again
+    // (workflows/rules/judging.ts).
     message = await options.client.messages.create(
       {
         model: options.model,
         max_tokens: maxTokens,
-        // The least varied answer the model gives: a verdict near the bar should not flip
-        // between identical requests more than the model itself makes it (SPEC.md "Judging").
-        temperature: 0,
         system: judgeSystemBlocks(),
         tools: [judgeTool()],
         tool_choice: { type: 'tool', name: JUDGE_TOOL_NAME, disable_parallel_tool_use: true },
