@@ -1,9 +1,12 @@
-import { ActivityFailure, ApplicationFailure, isCancellation } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, isCancellation, patched } from '@temporalio/workflow';
 import type { RoundAsset } from '../src/domain/inputs';
 import type { RegenerationPolicy } from '../src/domain/policy';
 import type { AttemptFailure, RegenerationAttempt } from '../src/domain/regeneration';
 import { AttemptGaveUp, generateAndJudge, roundUsd, type GenerationPlan, type Receipt } from './generate-and-judge';
 import { attemptOutcome } from './rules/outcome';
+
+/** Rounds recorded before this marker let a `critical_fail` pass on its score. */
+export const PATCH_CRITICAL_FAIL_NEVER_PASSES = 'critical-fail-never-passes';
 
 /** What the scene stands on now: its own asset before the round, or the last attempt that beat it. */
 export type CurrentAsset = RoundAsset;
@@ -44,11 +47,16 @@ export async function runAttempt(plan: AttemptPlan): Promise<RegenerationAttempt
   };
   const receipt: Receipt = { costUsd: 0 };
   try {
-    const { asset, analysis } = await generateAndJudge(plan, receipt);
+    const { asset, analysis, judgments } = await generateAndJudge(
+      { ...plan, uncertaintyBand: policy.uncertaintyBand, judgmentsNearBar: policy.judgmentsNearBar },
+      receipt,
+    );
+    const recommendation = patched(PATCH_CRITICAL_FAIL_NEVER_PASSES) ? analysis.recommendation : undefined;
     return {
       ...base,
-      result: attemptOutcome(analysis.overallScore, current.score, policy),
+      result: attemptOutcome(analysis.overallScore, current.score, policy, recommendation),
       scoreAfter: analysis.overallScore,
+      judgments,
       analysisResult: analysis,
       assetUrl: asset.url,
       asset,

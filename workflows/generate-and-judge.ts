@@ -2,6 +2,7 @@ import {
   ActivityFailure,
   CancellationScope,
   isCancellation,
+  log,
   patched,
   sleep,
   TimeoutFailure,
@@ -13,13 +14,15 @@ import type { BrandProfile } from '../src/domain/brand';
 import type { ProviderName } from '../src/domain/provider';
 import { DEFAULT_ASPECT_RATIO, type Scene } from '../src/domain/scene';
 import type {
+  AnalyzeAssetRequest,
+  AnalyzeAssetResult,
   GenerationOutput,
   GenerationRequest,
   GenerationTask,
   ProviderBusy,
   SceneKind,
 } from '../src/domain/activity-types';
-import type { AttemptFailure } from '../src/domain/regeneration';
+import type { AttemptFailure, AttemptJudgment } from '../src/domain/regeneration';
 import {
   analyzeAsset,
   awaitGeneration,
@@ -29,6 +32,7 @@ import {
   submitGeneration,
 } from './activities';
 import { generationDeadlineMs, generationPollPolicy, providerBusyDeadlineMs } from './rules/generation-wait';
+import { judgingSettings, medianJudgment, shouldJudgeAgain } from './rules/judging';
 
 /**
  * Rounds recorded before this marker waited for a generation inside one long activity and queued
@@ -36,6 +40,8 @@ import { generationDeadlineMs, generationPollPolicy, providerBusyDeadlineMs } fr
  * and give up on either wait at its deadline.
  */
 export const PATCH_POLL_WITHOUT_HELD_SLOT = 'poll-without-held-slot';
+/** Rounds recorded before this marker judged every asset once, whatever its score. */
+export const PATCH_JUDGE_NEAR_THE_BAR = 'judge-near-the-bar';
 
 export interface GenerationPlan {
   idempotencyKey: string;
@@ -45,6 +51,14 @@ export interface GenerationPlan {
   scene: Scene;
   brandProfile?: BrandProfile;
   minScoreToPass: number;
+  /** The policy's judging near the bar (workflows/rules/judging.ts); SPEC.md's defaults when absent. */
+  uncertaintyBand?: number;
+  judgmentsNearBar?: number;
+  /**
+   * The prompt a person gave the round: the judge scores the asset against it, in place of the
+   * scene's visual direction it replaced, so an asset is not marked down for doing as asked.
+   */
+  personPrompt?: string;
   /** The policy's cap on one generation (a Temporal duration string), when it set one. */
   generationTimeout?: string;
   /** Names the attempt in the Web UI's activity summaries, e.g. "attempt 2 · luma". */
@@ -59,7 +73,10 @@ export interface Receipt {
 
 export interface JudgedAsset {
   asset: AssetRef;
+  /** The median judgment's analysis when the asset was judged more than once. */
   analysis: SceneAnalysisResult;
+  /** Every judgment made, in order; absent in rounds recorded before judging near the bar. */
+  judgments?: AttemptJudgment[];
 }
 
 /**
@@ -97,25 +114,65 @@ export async function generateAndJudge(plan: GenerationPlan, receipt: Receipt): 
   const asset = await storeAsset.executeWithOptions(summary('store'), [
     { url: output.outputUrl, sceneId: scene.id, expectedKind: kind },
   ]);
-  const judged = await analyzeAsset.executeWithOptions(summary('judge'), [
-    {
-      asset,
-      scene: {
-        id: scene.id,
-        sceneType: scene.sceneType,
-        contentType: scene.contentType,
-        narration: scene.narration,
-        visualDirection: scene.visualDirection,
-        duration: durationSeconds,
-        aspectRatio,
-      },
-      prompt: plan.prompt,
-      brandProfile: plan.brandProfile,
-      minScoreToPass: plan.minScoreToPass,
+  const judgeRequest: AnalyzeAssetRequest = {
+    asset,
+    scene: {
+      id: scene.id,
+      sceneType: scene.sceneType,
+      contentType: scene.contentType,
+      narration: scene.narration,
+      visualDirection: plan.personPrompt ?? scene.visualDirection,
+      duration: durationSeconds,
+      aspectRatio,
     },
-  ]);
-  receipt.costUsd += judged.costUsd;
-  return { asset, analysis: judged.analysis };
+    prompt: plan.prompt,
+    brandProfile: plan.brandProfile,
+    minScoreToPass: plan.minScoreToPass,
+  };
+  const first = await analyzeAsset.executeWithOptions(summary('judge'), [judgeRequest]);
+  receipt.costUsd += first.costUsd;
+  if (!patched(PATCH_JUDGE_NEAR_THE_BAR)) return { asset, analysis: first.analysis };
+  const judgments = await judgeNearTheBar(plan, first, receipt, (n) =>
+    analyzeAsset.executeWithOptions(summary(`judge ${n}`), [judgeRequest]),
+  );
+  return {
+    asset,
+    analysis: medianJudgment(judgments).analysis,
+    judgments: judgments.map(({ analysis, costUsd }) => ({ score: analysis.overallScore, costUsd })),
+  };
+}
+
+/**
+ * SPEC.md "Judging and choosing": a score near the bar is judged again, each judgment its own
+ * activity in history so that replay reads the same verdicts. A judgment after the first that
+ * fails (after its own retries) ends the judging rather than the attempt: the asset is already
+ * paid for and judged, and the judgments made decide.
+ */
+async function judgeNearTheBar(
+  plan: GenerationPlan,
+  first: AnalyzeAssetResult,
+  receipt: Receipt,
+  judgeAgain: (judgmentNumber: number) => Promise<AnalyzeAssetResult>,
+): Promise<AnalyzeAssetResult[]> {
+  const settings = judgingSettings(plan);
+  const judgments = [first];
+  while (shouldJudgeAgain(judgments, settings)) {
+    let next: AnalyzeAssetResult;
+    try {
+      next = await judgeAgain(judgments.length + 1);
+    } catch (error) {
+      if (!(error instanceof ActivityFailure) || isCancellation(error)) throw error;
+      log.warn('A judgment near the bar failed; the judgments made decide', {
+        attempt: plan.label,
+        judgments: judgments.length,
+        error: error.cause?.message ?? error.message,
+      });
+      break;
+    }
+    receipt.costUsd += next.costUsd;
+    judgments.push(next);
+  }
+  return judgments;
 }
 
 /** Costs are fractions of a cent per image; six decimals keep sums exact enough. */

@@ -223,6 +223,7 @@ async function runRound(
       scene,
       brandProfile: project?.brandProfile,
       minScoreToPass: policy.minScoreToPass,
+      personPrompt: direction.personPrompt,
       generationTimeout: policy.generationTimeout,
       label: `attempt ${attemptNumber} · ${provider}`,
       policy,

@@ -103,6 +103,8 @@ export async function sceneAssetWorkflow(rawInput: SceneAssetInput): Promise<Sce
           scene,
           brandProfile: project?.brandProfile,
           minScoreToPass: policy.minScoreToPass,
+          uncertaintyBand: policy.uncertaintyBand,
+          judgmentsNearBar: policy.judgmentsNearBar,
           generationTimeout: policy.generationTimeout,
           label: `first asset · ${scene.provider}`,
         },

@@ -3,6 +3,7 @@ import { DefaultLogger } from '@temporalio/worker';
 import type { SceneActivities } from '../../src/domain/activity-types';
 import type { RegenerationAttempt } from '../../src/domain/regeneration';
 import type { RegenerateSceneInput } from '../../src/domain/inputs';
+import { judgingSettings, medianJudgment, shouldJudgeAgain } from '../../workflows/rules/judging';
 import { attemptOutcome } from '../../workflows/rules/outcome';
 import { resolvePolicy } from '../../workflows/rules/policy';
 import { improvedPrompt } from '../../workflows/rules/prompt';
@@ -54,13 +55,18 @@ export async function plainRound(activities: SceneActivities, input: RegenerateS
     if ('busy' in task) throw new Error(`${provider} was busy in a benchmark that runs one round at a time`);
     const output = await call(activities.awaitGeneration, task);
     const asset = await call(activities.storeAsset, { url: output.outputUrl, sceneId: scene.id, expectedKind: kind });
-    const judged = await call(activities.analyzeAsset, {
+    const judgeRequest = {
       asset,
       scene: { ...scene, duration: kind === 'video' ? scene.duration : 0, aspectRatio: scene.aspectRatio ?? '16:9' },
       prompt,
       minScoreToPass: policy.minScoreToPass,
-    });
-    const result = attemptOutcome(judged.analysis.overallScore, current.score, policy);
+    };
+    // The same judging near the bar as the workflow, so both make the same calls.
+    const judgments = [await call(activities.analyzeAsset, judgeRequest)];
+    while (shouldJudgeAgain(judgments, judgingSettings(policy))) judgments.push(await call(activities.analyzeAsset, judgeRequest));
+    const judged = medianJudgment(judgments);
+    const judgingCost = judgments.reduce((sum, judgment) => sum + judgment.costUsd, 0);
+    const result = attemptOutcome(judged.analysis.overallScore, current.score, policy, judged.analysis.recommendation);
     const attempt: RegenerationAttempt = {
       attemptNumber,
       round: 1,
@@ -73,7 +79,8 @@ export async function plainRound(activities: SceneActivities, input: RegenerateS
       analysisResult: judged.analysis,
       assetUrl: asset.url,
       asset,
-      costUsd: output.costUsd + judged.costUsd,
+      costUsd: output.costUsd + judgingCost,
+      judgments: judgments.map((judgment) => ({ score: judgment.analysis.overallScore, costUsd: judgment.costUsd })),
     };
     attempts.push(attempt);
     if (result !== 'failed') current = { score: attempt.scoreAfter, analysis: judged.analysis, assetUrl: asset.url };

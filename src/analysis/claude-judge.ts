@@ -63,6 +63,9 @@ async function ask(
 ): Promise<{ answer: Answer; usage: TokenUsage }> {
   let message: Anthropic.Message;
   try {
+    // No temperature: the API version the SDK sends refuses any sampling parameter (even 0) with
+    // a 400. A verdict's run-to-run wobble is met instead by judging a score near the bar again
+    // (workflows/rules/judging.ts).
     message = await options.client.messages.create(
       {
         model: options.model,

@@ -243,6 +243,11 @@ function partialPolicy(check: ShapeCheck, raw: unknown, path: string): PartialPo
     reviewTimeout: check.optional(policy.reviewTimeout, duration('reviewTimeout')),
     generationTimeout: check.optional(policy.generationTimeout, duration('generationTimeout')),
     onReviewTimeout: check.optional(policy.onReviewTimeout, (v) => check.oneOf(v, join(path, 'onReviewTimeout'), REVIEW_TIMEOUT_ACTIONS)),
+    // A band past 50 would re-judge nearly every score; more than 5 judgments pays for little.
+    uncertaintyBand: check.optional(policy.uncertaintyBand, (v) => check.number(v, join(path, 'uncertaintyBand'), { min: 0, max: 50 })),
+    judgmentsNearBar: check.optional(policy.judgmentsNearBar, (v) =>
+      check.number(v, join(path, 'judgmentsNearBar'), { integer: true, min: 1, max: 5 }),
+    ),
   }) as PartialPolicy;
   return check.problems.length === before ? value : undefined;
 }

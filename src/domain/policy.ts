@@ -19,6 +19,13 @@ export interface RegenerationPolicy {
    * is shorter than the provider's own deadline (workflows/rules/generation-wait.ts).
    */
   generationTimeout?: string;
+  /**
+   * Points either side of minScoreToPass within which one judgment is not trusted to decide:
+   * such a score is judged again (SPEC.md "Judging and choosing").
+   */
+  uncertaintyBand?: number;
+  /** How many judgments, in all, a score near the bar gets; their median is the score. */
+  judgmentsNearBar?: number;
 }
 
 export type PartialPolicy = Partial<RegenerationPolicy>;

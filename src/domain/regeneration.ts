@@ -10,6 +10,12 @@ export interface AttemptFailure {
   message: string;
 }
 
+/** One of the judge's verdicts on an attempt's asset: a score near the bar gets several. */
+export interface AttemptJudgment {
+  score: number;
+  costUsd: number;
+}
+
 export interface RegenerationAttempt {
   /** 1.. within its round */
   attemptNumber: number;
@@ -31,6 +37,11 @@ export interface RegenerationAttempt {
   providerTaskId?: string;
   /** Added field: the stored copy's details (hash, media type, dimensions) behind assetUrl. */
   asset?: AssetRef;
+  /**
+   * Added field: every judgment of the asset in the order made, each with its cost (costUsd
+   * above includes them all); scoreAfter is their median (workflows/rules/judging.ts).
+   */
+  judgments?: AttemptJudgment[];
 }
 
 export const DECISION_ACTIONS = ['approve', 'reject', 'regenerate'] as const;

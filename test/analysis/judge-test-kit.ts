@@ -10,6 +10,7 @@ export interface RecordedRequest {
   tool_choice: { type: string; name?: string };
   tools: { name: string; strict?: boolean; input_schema: Record<string, unknown> }[];
   max_tokens: number;
+  temperature?: number;
   messages: { role: string; content: ContentBlock[] }[];
 }
 

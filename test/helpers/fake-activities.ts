@@ -7,7 +7,7 @@ import {
   type RoundInProgress,
   type SceneActivities,
 } from '../../src/domain/activity-types';
-import type { SceneAnalysisResult, SceneIssue } from '../../src/domain/analysis';
+import type { Recommendation, SceneAnalysisResult, SceneIssue } from '../../src/domain/analysis';
 import type { AssetRef } from '../../src/domain/asset';
 
 /** What a scripted fake world should do; the n-th call of each kind reads the n-th entry. */
@@ -16,6 +16,8 @@ export interface FakeScript {
   scores: number[];
   /** Issues every analysis reports (the prompt rules read them). */
   issues?: SceneIssue[];
+  /** The n-th analysis's (0-based) recommendation, e.g. a critical_fail; otherwise by score. */
+  recommendations?: Record<number, Recommendation>;
   /** Throw on the n-th submission (0-based), e.g. a refusal. */
   submitFailures?: Record<number, () => Error>;
   /** Answer "provider busy" (waiting this many ms) to the n-th submission (0-based). */
@@ -118,7 +120,7 @@ export function fakeActivities(script: FakeScript): { activities: SceneActivitie
       return {
         analysis: {
           overallScore: score,
-          recommendation: score >= request.minScoreToPass ? 'approve' : 'regenerate',
+          recommendation: script.recommendations?.[index] ?? (score >= request.minScoreToPass ? 'approve' : 'regenerate'),
           issues: script.issues ?? [],
         },
         costUsd: 0.01,

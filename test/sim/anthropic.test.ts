@@ -119,7 +119,7 @@ describe('simulator: Anthropic Messages API (the judge)', function () {
     assert.equal(response.body.stop_reason, 'max_tokens');
   });
 
-  it('rejects a missing key (401), a missing version (400), a bad image and an unknown forced tool', async () => {
+  it('rejects a missing key (401), a missing version (400), a bad image, sampling parameters the API version refuses and an unknown forced tool', async () => {
     const body = analysisRequest({ visualDirection: 'A quiet library', prompt: 'A quiet library', frames: [frame] });
     const noKey = await analyse(body, { 'anthropic-version': '2023-06-01' });
     assert.equal(noKey.status, 401);
@@ -134,6 +134,16 @@ describe('simulator: Anthropic Messages API (the judge)', function () {
     const unknownTool = await analyse({ ...body, tool_choice: { type: 'tool', name: 'something_else' } });
     assert.equal(unknownTool.status, 400);
     assert.match(unknownTool.body.error.message, /something_else/);
+
+    const hotJudge = await analyse({ ...body, temperature: 1.5 });
+    assert.equal(hotJudge.status, 400);
+    assert.match(hotJudge.body.error.message, /temperature/);
+    const newVersion = { ...ANTHROPIC_HEADERS, 'anthropic-version': '2026-10-21' };
+    for (const sampling of [{ temperature: 0 }, { temperature: 1 }, { top_p: 0.9 }, { top_k: 5 }]) {
+      const refused = await analyse({ ...body, ...sampling }, newVersion);
+      assert.equal(refused.status, 400, JSON.stringify(sampling));
+      assert.match(refused.body.error.message, /^(temperature|top_p|top_k): Extra inputs are not permitted$/);
+    }
 
     const noMessages = await analyse({ model: 'claude-sonnet-4-6', max_tokens: 10, messages: [] });
     assert.equal(noMessages.status, 400);

@@ -43,6 +43,25 @@ describe('input checks: regenerateSceneWorkflow input', () => {
     ]);
   });
 
+  it('takes the judging settings within their bounds: band 0..50, judgments 1..5', () => {
+    for (const policy of [{ uncertaintyBand: 0, judgmentsNearBar: 1 }, { uncertaintyBand: 50, judgmentsNearBar: 5 }, { uncertaintyBand: 2.5 }]) {
+      const checked = checkRegenerateSceneInput({ scene, policy });
+      assert.ok(checked.ok, JSON.stringify(policy));
+      assert.deepEqual(checked.value.policy, policy);
+    }
+    assert.deepEqual(problems(checkRegenerateSceneInput({ scene, policy: { uncertaintyBand: -1, judgmentsNearBar: 0 } })), [
+      'policy.uncertaintyBand: must be at least 0',
+      'policy.judgmentsNearBar: must be at least 1',
+    ]);
+    assert.deepEqual(problems(checkRegenerateSceneInput({ scene, policy: { uncertaintyBand: 51, judgmentsNearBar: 2.5 } })), [
+      'policy.uncertaintyBand: must be at most 50',
+      'policy.judgmentsNearBar: must be an integer',
+    ]);
+    assert.deepEqual(problems(checkRegenerateSceneInput({ scene, policy: { judgmentsNearBar: 6 } })), [
+      'policy.judgmentsNearBar: must be at most 5',
+    ]);
+  });
+
   it('refuses what is not an object at all, and a whitespace-only prompt', () => {
     assert.deepEqual(problems(checkRegenerateSceneInput('scene')), ['input: expected an object']);
     assert.deepEqual(problems(checkRegenerateSceneInput({ scene, customPrompt: '   ' })), ['customPrompt: must not be empty']);

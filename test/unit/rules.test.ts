@@ -26,6 +26,8 @@ describe('rules: policy defaults', () => {
       minScoreToPass: 70,
       scoreImprovementThreshold: 10,
       providerFallbackOrder: { video: ['kling', 'runway', 'luma', 'hailuo'], image: ['falai', 'flux'] },
+      uncertaintyBand: 5,
+      judgmentsNearBar: 3,
     });
   });
 
@@ -218,6 +220,17 @@ describe('rules: outcome of an attempt', () => {
   ];
   for (const [name, after, before, policy, expected] of cases) {
     it(name, () => assert.equal(attemptOutcome(after, before, resolvePolicy(policy)), expected));
+  }
+
+  const verdicts: [string, number, number, 'approve' | 'regenerate' | 'critical_fail', string][] = [
+    ['critical_fail with 90 does not pass', 90, 40, 'critical_fail', 'failed'],
+    ['critical_fail with a big gain does not become current', 65, 40, 'critical_fail', 'failed'],
+    ['approve with 90 passes', 90, 40, 'approve', 'success'],
+    ['regenerate at the bar passes on its score', 70, 40, 'regenerate', 'success'],
+    ['regenerate with a gain improves', 60, 40, 'regenerate', 'improved'],
+  ];
+  for (const [name, after, before, recommendation, expected] of verdicts) {
+    it(name, () => assert.equal(attemptOutcome(after, before, DEFAULT_POLICY, recommendation), expected));
   }
 });
 

@@ -122,10 +122,12 @@ describe('regenerateSceneWorkflow on a real Temporal server', function () {
         // Current moved to attempt 1, so attempt 2 is judged against 52.
         assert.deepEqual([second.scoreBefore, second.scoreAfter, second.result], [52, 49, 'failed']);
         assert.deepEqual([third.scoreBefore, third.scoreAfter, third.result], [52, 75, 'success']);
+        assert.deepEqual(result.attempts.map((a) => a.judgments?.length), [1, 1, 3]);
         for (const attempt of result.attempts) {
           assert.equal(attempt.round, 1);
           assert.ok(!Number.isNaN(Date.parse(attempt.timestamp)));
-          assert.equal(attempt.costUsd, 0.51);
+          // The generation (0.50) and every judgment (0.01 each; 75 is near the bar, so judged 3 times).
+          assert.equal(attempt.costUsd, Math.round((0.5 + 0.01 * attempt.judgments!.length) * 100) / 100);
           assert.ok(attempt.analysisResult);
           assert.ok(attempt.providerTaskId);
         }

@@ -62,7 +62,8 @@ describe('sceneAssetWorkflow: the pipeline step for one scene', function () {
   });
 
   it('triggers regeneration on a score below 70, and the round passing updates the result', async () => {
-    const { activities, calls } = fakeActivities({ scores: [69, 85] });
+    // 69 is near the bar, so the first asset is judged 3 times too: 69, 66, 68 → 68 fails.
+    const { activities, calls } = fakeActivities({ scores: [69, 66, 68, 85] });
     await withWorker(activities, async (ctx) => {
       const result = await (await startPipeline(ctx, pipelineInput())).result();
       assert.equal(result.needsUserReview, false);
@@ -70,6 +71,10 @@ describe('sceneAssetWorkflow: the pipeline step for one scene', function () {
       assert.equal(result.qualityScore, 85);
       assert.equal(result.assetUrl, 'http://assets.test/assets/task-1.png');
       assert.equal(calls.submissions.length, 2);
+      assert.equal(calls.analyses.length, 4);
+      assert.equal(calls.savedAnalyses[0].analysis.overallScore, 68);
+      assert.equal(calls.savedAnalyses[0].costUsd, 0.53, 'the generation and all three judgments');
+      assert.equal(result.regeneration?.attempts[0].scoreBefore, 68);
       assert.equal(calls.outcomes[0].outcome, 'passed');
     });
   });

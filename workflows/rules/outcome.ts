@@ -1,4 +1,4 @@
-import type { SceneAnalysisResult } from '../../src/domain/analysis';
+import type { Recommendation, SceneAnalysisResult } from '../../src/domain/analysis';
 import type { RegenerationPolicy } from '../../src/domain/policy';
 import type { AttemptResult } from '../../src/domain/regeneration';
 
@@ -11,8 +11,19 @@ export function needsRegeneration(analysis: SceneAnalysisResult, policy: Regener
   );
 }
 
-/** SPEC.md: success ends the round; improved becomes current; failed leaves current as it was. */
-export function attemptOutcome(scoreAfter: number, currentScore: number, policy: RegenerationPolicy): AttemptResult {
+/**
+ * SPEC.md: success ends the round; improved becomes current; failed leaves current as it was.
+ * A `critical_fail` (wrong subject, unsafe to publish) is unusable whatever its score, so it
+ * neither passes nor becomes what later prompts are built from. Without a recommendation the
+ * score alone decides, as rounds recorded before that rule did.
+ */
+export function attemptOutcome(
+  scoreAfter: number,
+  currentScore: number,
+  policy: RegenerationPolicy,
+  recommendation?: Recommendation,
+): AttemptResult {
+  if (recommendation === 'critical_fail') return 'failed';
   if (scoreAfter >= policy.minScoreToPass) return 'success';
   const gain = scoreAfter - currentScore;
   if (gain > 0 && gain >= policy.scoreImprovementThreshold) return 'improved';

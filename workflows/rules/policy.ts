@@ -1,5 +1,8 @@
 import type { PartialPolicy, RegenerationPolicy } from '../../src/domain/policy';
 
+/** SPEC.md "Judging and choosing": a score within 5 points of the bar gets 3 judgments. */
+export const JUDGING_DEFAULTS = { uncertaintyBand: 5, judgmentsNearBar: 3 } as const;
+
 /** SPEC.md "Defaults". */
 export const DEFAULT_POLICY: RegenerationPolicy = {
   maxAttempts: 3,
@@ -9,6 +12,7 @@ export const DEFAULT_POLICY: RegenerationPolicy = {
     video: ['kling', 'runway', 'luma', 'hailuo'],
     image: ['falai', 'flux'],
   },
+  ...JUDGING_DEFAULTS,
 };
 
 export function resolvePolicy(partial: PartialPolicy | undefined): RegenerationPolicy {

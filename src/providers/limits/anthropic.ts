@@ -32,6 +32,21 @@ export function claudeModel(id: string): ClaudeModelRule | undefined {
   return CLAUDE_MODELS.find((row) => row.id === id);
 }
 
+/**
+ * The sampling parameters. API versions from 2026-10-21 (the one the installed SDK sends) refuse
+ * each of them at any value, defaults included, on every model; 2023-06-01 takes temperature 0..1.
+ */
+export const SAMPLING_PARAMETERS = ['temperature', 'top_p', 'top_k'] as const;
+export const SAMPLING_REFUSED_FROM_VERSION = '2026-10-21';
+export const SAMPLING_SOURCE = 'https://platform.claude.com/docs/en/api/versioning (2026-10-21 removes temperature, top_p and top_k)';
+
+/** The sampling parameter a request may not carry under `apiVersion`, if it carries one. */
+export function refusedSamplingParameter(apiVersion: string, body: Record<string, unknown>): string | undefined {
+  // Versions are dates, so their text order is their time order.
+  if (apiVersion < SAMPLING_REFUSED_FROM_VERSION) return undefined;
+  return SAMPLING_PARAMETERS.find((name) => body[name] !== undefined);
+}
+
 /** Vision limits of the Messages API. */
 export const CLAUDE_IMAGE_LIMITS = {
   /** Per image, decoded. */

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { CLAUDE_IMAGE_LIMITS, checkToolSchema, claudeModel } from '../../providers/limits/anthropic';
+import { CLAUDE_IMAGE_LIMITS, checkToolSchema, claudeModel, refusedSamplingParameter } from '../../providers/limits/anthropic';
 import { measureImage, UnreadableImageError, type ImageMetrics } from '../judge/image-metrics';
 import { judge } from '../judge/judge-model';
 import {
@@ -37,12 +37,15 @@ export function registerAnthropicRoutes(app: FastifyInstance, context: SimContex
       reply.code(status).send(errorEnvelope(type, message, id));
 
     if (!hasKey(httpRequest)) return fail(401, 'authentication_error', 'x-api-key header is required');
-    if (!headerValue(httpRequest, 'anthropic-version')) {
+    const apiVersion = headerValue(httpRequest, 'anthropic-version');
+    if (!apiVersion) {
       return fail(400, 'invalid_request_error', 'anthropic-version: header is required');
     }
     const parsed = MessagesRequestSchema.safeParse(httpRequest.body);
     if (!parsed.success) return fail(400, 'invalid_request_error', describeIssues(parsed.error));
     const request = parsed.data;
+    const sampling = refusedSamplingParameter(apiVersion, request);
+    if (sampling) return fail(400, 'invalid_request_error', `${sampling}: Extra inputs are not permitted`);
     if (request.stream === true) {
       return fail(400, 'invalid_request_error', 'stream: the simulator answers non-streaming requests only');
     }
