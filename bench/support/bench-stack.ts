@@ -26,6 +26,8 @@ export interface BenchStackOptions {
    * leaves the worker to the benchmark, which starts it with `env`.
    */
   worker: 'in-process' | 'child' | 'none';
+  /** 'child' only: this many more worker processes on the same task queue (scale-out). */
+  extraWorkers?: number;
   tuning?: Partial<WorkerTuning>;
   /** The child worker's log level: ERROR for benchmarks whose activities fail on purpose. */
   workerLogLevel?: 'WARN' | 'ERROR';
@@ -48,6 +50,8 @@ export interface BenchStack {
   /** The same functions the worker runs; in-process only. */
   activities?: SceneActivities;
   workerPid: number;
+  /** The extra worker processes' pids (extraWorkers). */
+  extraWorkerPids: number[];
   devServerPid: number;
   /** prom-client metrics of the worker process (analysis tokens, cost). */
   workerMetrics(): Promise<Awaited<ReturnType<typeof register.getMetricsAsJSON>>>;
@@ -120,6 +124,17 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
           ? await startInProcessWorker(config, db, options.tuning, stops)
           : { pid: 0, metrics: () => Promise.resolve([]) };
 
+    const extraWorkerPids: number[] = [];
+    for (let i = 0; i < (options.worker === 'child' ? (options.extraWorkers ?? 0) : 0); i++) {
+      const extra = await startChildWorker(
+        { ...env, BENCH_WORKER_LOG_LEVEL: options.workerLogLevel ?? 'WARN' },
+        options.tuning,
+        options.workerNodeOptions ?? [],
+        stops,
+      );
+      extraWorkerPids.push(extra.pid);
+    }
+
     const connection = await Connection.connect({ address: devServer.address });
     stops.push(() => connection.close());
     const client = new Client({ connection });
@@ -134,6 +149,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
       config,
       activities: worker.activities,
       workerPid: worker.pid,
+      extraWorkerPids,
       devServerPid: devServer.process.pid!,
       workerMetrics: worker.metrics,
       workerProcess: worker.child,
