@@ -34,7 +34,7 @@ export function createActivities({ config, db, store }: ActivityDeps): SceneActi
       allowLoopback: config.simUrl !== undefined,
     }),
     ...createAnalysisActivities({ config, readAsset: readFromLocalStore(store) }),
-    ...createDatabaseActivities(db),
+    ...createDatabaseActivities(db, config.providerBreaker),
     ...createRoundActivities(),
   };
 }
