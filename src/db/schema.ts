@@ -3,7 +3,13 @@ import type { ProviderOutcome, SceneKind } from '../domain/activity-types';
 import type { AssetRef } from '../domain/asset';
 import type { BrandProfile } from '../domain/brand';
 import type { SceneAnalysisResult } from '../domain/analysis';
-import type { AttemptFailure, RegenerationAttempt, ReviewEntryStatus, UserDecision } from '../domain/regeneration';
+import type {
+  AttemptFailure,
+  RegenerationAttempt,
+  ReviewEntryStatus,
+  SkippedProvider,
+  UserDecision,
+} from '../domain/regeneration';
 
 /**
  * JSON columns are written as JSON text: `pg` would send a JS array as a PostgreSQL array
@@ -99,6 +105,8 @@ export interface RegenerationAttemptsTable {
   failure: NullableJsonColumn<AttemptFailure>;
   cost_usd: number | null;
   provider_task_id: string | null;
+  /** The providers the attempt passed over and why; null when none was. */
+  skipped_providers: NullableJsonColumn<SkippedProvider[]>;
   attempted_at: Timestamp;
   recorded_at: Timestamp;
 }

@@ -6,7 +6,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { openDatabase, type Db } from '../../src/db/database';
 import { pickProvider, readProviderHealth, recordProviderOutcome } from '../../src/db/provider-health';
 import { createDatabaseActivities } from '../../activities/database';
+import { listSceneAttempts } from '../../src/db/queries';
 import { describeEachDatabase, type DatabaseTestContext } from './test-databases';
+import { attempt, PROJECT_ID, sceneRequest, SCENE_ID, WORKFLOW_ID } from './fixtures';
 
 const settings = { allowedFails: 3, cooldownMs: 60_000 };
 
@@ -124,6 +126,18 @@ describeEachDatabase('provider circuit breakers', (context) => {
     }
     const answer = await activities.pickProvider({ candidates: ['hailuo', 'kling'], attemptKey: 'x' });
     assert.equal(answer.provider, 'kling');
+  });
+
+  it('an attempt keeps the providers it passed over, and one that passed over none has no list', async () => {
+    const activities = createDatabaseActivities(db(), settings);
+    await activities.saveScene(sceneRequest());
+    const skipped = [{ provider: 'kling' as const, reason: 'circuit breaker open after 3 failures in a row' }];
+    const base = { workflowId: WORKFLOW_ID, runId: 'run-a', sceneId: SCENE_ID, projectId: PROJECT_ID };
+    await activities.recordAttempt({ ...base, attempt: attempt(1, 1, 50, { provider: 'runway', skippedProviders: skipped }) });
+    await activities.recordAttempt({ ...base, attempt: attempt(1, 2, 50) });
+    const [first, second] = await listSceneAttempts(db(), SCENE_ID);
+    assert.deepEqual(first.skippedProviders, skipped);
+    assert.ok(!('skippedProviders' in second));
   });
 
   it('two workers see one state: failures from both count together, and only one gets the probe', async () => {

@@ -6,6 +6,7 @@ import { sql, type Kysely, type Migration } from 'kysely';
  *   when the breaker opened (null: closed), and the probe under way after the cooldown.
  * - `provider_outcomes`: one row per attempt's report (its idempotency key), so an activity
  *   retried after its write committed does not count the same failure twice.
+ * - `regeneration_attempts.skipped_providers`: the providers an attempt passed over, and why.
  * Times are the database's clock, so hosts whose clocks disagree agree on the cooldown.
  */
 export const providerHealthMigration: Migration = {
@@ -29,9 +30,12 @@ export const providerHealthMigration: Migration = {
       .addColumn('recorded_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
       .addCheckConstraint('provider_outcomes_outcome_check', sql`outcome in ('success','failure','neutral')`)
       .execute();
+
+    await db.schema.alterTable('regeneration_attempts').addColumn('skipped_providers', 'jsonb').execute();
   },
 
   async down(db: Kysely<unknown>): Promise<void> {
+    await db.schema.alterTable('regeneration_attempts').dropColumn('skipped_providers').execute();
     await db.schema.dropTable('provider_outcomes').execute();
     await db.schema.dropTable('provider_health').execute();
   },
