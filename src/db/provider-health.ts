@@ -31,11 +31,13 @@ export async function pickProvider(
     .setIsolationLevel('read committed')
     .execute(async (trx) => {
       const nowMs = await databaseNow(trx);
-      // Only open breakers can change here; closed ones are read without a lock.
+      // Only an open breaker's row changes here (its probe is handed out), so only those are read
+      // and locked; a provider without an open row is closed. Locked in one order, never deadlocked.
       const rows = await trx
         .selectFrom('provider_health')
         .selectAll()
         .where('provider', 'in', request.candidates)
+        .where('opened_at', 'is not', null)
         .orderBy('provider')
         .forUpdate()
         .execute();
