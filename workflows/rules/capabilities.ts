@@ -6,7 +6,7 @@ import { piapiRule } from '../../src/providers/limits/piapi';
 import { runwayRule } from '../../src/providers/limits/runway';
 
 /**
- * What each provider can make, as the product asks it (SPEC.md "Cost and provider health"): a
+ * What each provider can make through the endpoint and model the product sends it (SPEC.md "Cost and provider health"): a
  * provider that cannot make a scene is never chosen for it, and a person who names one is told
  * why. Figures come from the rule rows in src/providers/limits/, each with its source there, so a
  * limit has one home; the web server and the workflow both read this table (no zod, no I/O).
@@ -44,8 +44,8 @@ export const PROVIDER_ABILITIES: Readonly<Record<ProviderName, ProviderAbility>>
   // Luma ray-v2 through PiAPI: 5 or 10 s, six shapes from 9:16 to 21:9 (limits/piapi.ts).
   luma: { video: { ratios: LUMA.aspectRatios, maxSeconds: longest(LUMA.durations) } },
   // Hailuo t2v-01 takes neither a duration nor an aspect ratio (limits/piapi.ts,
-  // https://piapi.ai/docs/hailuo-api/generate-video): every clip is a 6-second 16:9 (1280×720)
-  // clip, which is also what piapi-models.ts bills it as.
+  // https://piapi.ai/docs/hailuo-api/generate-video): its clips come in one fixed shape and
+  // length, landscape 16:9 and 6 seconds (the clip piapi-models.ts bills).
   hailuo: { video: { ratios: ['16:9'], maxSeconds: 6 } },
   // Runway gen4.5 text-to-video: only 1280:720 and 720:1280, 2 to 10 s; gen4_image makes stills
   // in the ratios of its rule (limits/runway.ts, from @runwayml/sdk's request types).
