@@ -4,16 +4,18 @@ import type { DatabaseActivities } from '../src/domain/activity-types';
 import { FailureType } from '../src/domain/failures';
 import type { Db } from '../src/db/database';
 import { isPermanentDataError, RequestRejectedError } from '../src/db/errors';
+import * as health from '../src/db/provider-health';
 import * as regeneration from '../src/db/regeneration-writes';
 import * as scenes from '../src/db/scene-writes';
 import { countAttempt, countDecision, countEscalation } from '../src/observability/metrics';
+import { DEFAULT_BREAKER, type BreakerSettings } from '../workflows/rules/provider-health';
 
 /**
  * The only writers of the database. Temporal retries an activity whose completion it never
  * heard of, so each write is idempotent (see the write modules); what would never succeed on
  * retry fails at once as `bad_request`, and everything else is left to the retry policy.
  */
-export function createDatabaseActivities(db: Db): DatabaseActivities {
+export function createDatabaseActivities(db: Db, breaker: BreakerSettings = DEFAULT_BREAKER): DatabaseActivities {
   const { kysely } = db;
   return {
     // Metrics count what a write added, not what a retry found already there.
@@ -37,6 +39,10 @@ export function createDatabaseActivities(db: Db): DatabaseActivities {
     saveSceneOutcome: (request) => guard(() => scenes.saveSceneOutcome(kysely, request)),
     saveScene: (request) => guard(() => scenes.saveScene(kysely, request)),
     saveSceneAnalysis: (request) => guard(() => scenes.saveSceneAnalysis(kysely, request)),
+    pickProvider: (request) => guard(() => health.pickProvider(kysely, request, breaker)),
+    recordProviderOutcome: async (report) => {
+      await guard(() => health.recordProviderOutcome(kysely, report, breaker));
+    },
   };
 }
 

@@ -35,7 +35,7 @@ export function createActivities({ config, db, store }: ActivityDeps): SceneActi
     }),
     // An object store's assets are copied to a private file for ffmpeg and removed afterwards.
     ...createAnalysisActivities({ config, readAsset: readThroughStore(store, config.scratchDir) }),
-    ...createDatabaseActivities(db),
+    ...createDatabaseActivities(db, config.providerBreaker),
     ...createRoundActivities(),
   };
 }

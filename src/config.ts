@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { isProviderName, PROVIDER_NAMES, type ProviderName } from './domain/provider';
+import { DEFAULT_BREAKER } from '../workflows/rules/provider-health';
 
 /**
  * Prices used to report what an attempt cost, each for the exact model and mode the adapter
@@ -79,6 +80,9 @@ const EnvSchema = z.object({
   ANALYSIS_VIDEO_FRAMES: z.coerce.number().int().min(1).max(20).default(4),
   /** Generations in flight per provider from all workers together, e.g. "kling=3,runway=2"; the rest keep the default. */
   PROVIDER_CONCURRENCY: optionalString,
+  /** Circuit breaker shared by every worker: failures in a row that open it, and how long it stays open. */
+  PROVIDER_ALLOWED_FAILS: z.coerce.number().int().min(1).default(DEFAULT_BREAKER.allowedFails),
+  PROVIDER_COOLDOWN_SECONDS: z.coerce.number().min(0).default(DEFAULT_BREAKER.cooldownMs / 1000),
   LOG_LEVEL: z.string().default('info'),
   // The worker's Prometheus endpoint; 0 picks a free port (tests, several workers on one host).
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
@@ -134,6 +138,8 @@ export interface AppConfig {
   analysisVideoFrames: number;
   /** Generations each provider may have in flight, from all workers together (counted in the database). */
   providerConcurrency: Record<ProviderName, number>;
+  /** The providers' shared circuit breaker (workflows/rules/provider-health.ts, defaults after LiteLLM). */
+  providerBreaker: { allowedFails: number; cooldownMs: number };
   logLevel: string;
   /** Where the worker serves /metrics, and the loopback port of Temporal's exporter behind it. */
   metrics: { port: number; temporalPort: number };
@@ -212,6 +218,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     maxAssetBytes: e.MAX_ASSET_BYTES,
     analysisVideoFrames: e.ANALYSIS_VIDEO_FRAMES,
     providerConcurrency: parseProviderConcurrency(e.PROVIDER_CONCURRENCY),
+    providerBreaker: { allowedFails: e.PROVIDER_ALLOWED_FAILS, cooldownMs: e.PROVIDER_COOLDOWN_SECONDS * 1000 },
     logLevel: e.LOG_LEVEL,
     metrics: { port: e.METRICS_PORT, temporalPort: e.TEMPORAL_METRICS_PORT },
     media: { ffmpegPath: e.FFMPEG_PATH, ffprobePath: e.FFPROBE_PATH },

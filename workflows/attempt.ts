@@ -1,7 +1,7 @@
 import { ActivityFailure, ApplicationFailure, isCancellation, patched } from '@temporalio/workflow';
 import type { RoundAsset } from '../src/domain/inputs';
 import type { RegenerationPolicy } from '../src/domain/policy';
-import type { AttemptFailure, RegenerationAttempt } from '../src/domain/regeneration';
+import type { AttemptFailure, AttemptStep, RegenerationAttempt } from '../src/domain/regeneration';
 import { AttemptGaveUp, generateAndJudge, roundUsd, type GenerationPlan, type Receipt } from './generate-and-judge';
 import { attemptOutcome } from './rules/outcome';
 
@@ -85,10 +85,31 @@ export async function runAttempt(plan: AttemptPlan): Promise<RegenerationAttempt
       // No asset was judged, so there is no score to report for this attempt.
       scoreAfter: 0,
       failure,
+      ...withStep(failedStepOf(error)),
       costUsd: roundUsd(receipt.costUsd),
       providerTaskId: receipt.providerTaskId,
     };
   }
+}
+
+const STEP_OF_ACTIVITY: Readonly<Record<string, AttemptStep>> = {
+  submitGeneration: 'generate',
+  checkGeneration: 'generate',
+  awaitGeneration: 'generate',
+  cancelGeneration: 'generate',
+  storeAsset: 'store',
+  analyzeAsset: 'judge',
+};
+
+/** Which step an attempt's failure came from: the provider's health depends only on its own. */
+function failedStepOf(error: unknown): AttemptStep | undefined {
+  if (error instanceof AttemptGaveUp) return 'generate';
+  if (error instanceof ActivityFailure) return STEP_OF_ACTIVITY[error.activityType];
+  return undefined;
+}
+
+function withStep(step: AttemptStep | undefined): { failedStep?: AttemptStep } {
+  return step === undefined ? {} : { failedStep: step };
 }
 
 /**

@@ -5,6 +5,7 @@ import {
   condition,
   continueAsNew,
   isCancellation,
+  log,
   patched,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -12,17 +13,24 @@ import { checkRegenerateSceneInput } from '../src/domain/input-checks';
 import type { RegenerateSceneInput } from '../src/domain/inputs';
 import type { RegenerationPolicy } from '../src/domain/policy';
 import type { ProviderName } from '../src/domain/provider';
-import type { RegenerationAttempt, RegenerationOutcome, RegenerationResult } from '../src/domain/regeneration';
+import type {
+  RegenerationAttempt,
+  RegenerationOutcome,
+  RegenerationResult,
+  SkippedProvider,
+} from '../src/domain/regeneration';
 import { pipelineSceneOf } from '../src/domain/scene';
 import { db } from './activities';
 import { AttemptCancelled, runAttempt, type CurrentAsset } from './attempt';
+import { PATCH_PROVIDER_HEALTH } from './provider-health-patch';
 import { awaitReview, ReviewInbox, type Review } from './review-wait';
 import { RoundRecord } from './round-record';
 import { shouldContinueAsNew } from './rules/continue-as-new';
 import { entryStatusFor } from './rules/ending';
 import { resolvePolicy } from './rules/policy';
 import { improvedPrompt } from './rules/prompt';
-import { providerForAttempt, sceneKind } from './rules/provider-choice';
+import { providerCandidates, providerForAttempt, sceneKind, sceneNeeds } from './rules/provider-choice';
+import { breakerOutcome } from './rules/provider-health';
 
 /** Marks runs that close their records on this ending; older recorded runs replay without it. */
 export const PATCH_CANCEL_CLEANS_UP = 'cancel-cleans-up';
@@ -45,7 +53,7 @@ export async function regenerateSceneWorkflow(rawInput: RegenerateSceneInput): P
   const policy = resolvePolicy(input.policy);
   const { carried } = input;
   const record = new RoundRecord(scene, policy, carried);
-  const inbox = new ReviewInbox(record);
+  const inbox = new ReviewInbox(record, scene);
   // A run continued from another only exists because a reviewer sent the round back.
   let escalated = carried !== undefined;
 
@@ -122,10 +130,15 @@ export async function regenerateSceneWorkflow(rawInput: RegenerateSceneInput): P
    * round waited on one) is closed as cancelled, and the scene gets back what it had before.
    */
   async function endCancelled(attemptInFlight: RegenerationAttempt | undefined): Promise<RegenerationResult> {
-    const { workflowId } = workflowInfo();
+    const { workflowId, runId } = workflowInfo();
     if (attemptInFlight) {
       record.state.attempts.push(attemptInFlight);
       await db.recordAttempt({ workflowId, sceneId: scene.id, projectId: scene.projectId, attempt: attemptInFlight });
+      // A probe cut short says nothing of the provider: it is given back for another round to make.
+      if (patched(PATCH_PROVIDER_HEALTH)) {
+        const { provider, round, attemptNumber } = attemptInFlight;
+        await db.recordProviderOutcome({ provider, outcome: 'neutral', attemptKey: `${workflowId}/${runId}/${round}/${attemptNumber}` });
+      }
     }
     const entryId = record.state.reviewEntryId;
     if (entryId !== undefined) {
@@ -196,19 +209,26 @@ async function runRound(
   const { scene, project } = input;
   const { workflowId, runId } = workflowInfo();
   const { state } = record;
-  const kind = sceneKind(scene.duration, direction.provider);
+  const healthAware = patched(PATCH_PROVIDER_HEALTH);
+  // The scene's own kind (SPEC.md), whichever provider a person asked for; before the marker a
+  // round took the kind of the person's provider.
+  const needs = sceneNeeds(scene, scene.currentProvider);
+  const kind = healthAware ? needs.kind : sceneKind(scene.duration, direction.provider);
   const fallbackOrder = policy.providerFallbackOrder[kind];
   for (let attemptNumber = 1; attemptNumber <= policy.maxAttempts; attemptNumber++) {
     state.attempt = attemptNumber;
-    const provider = providerForAttempt({
+    const idempotencyKey = `${workflowId}/${runId}/${state.round}/${attemptNumber}`;
+    const preferred = providerForAttempt({
       attemptNumber,
       currentProvider: direction.provider,
       contentType: scene.contentType,
       fallbackOrder,
     });
+    const choice = healthAware ? await chooseHealthyProvider(preferred, fallbackOrder, needs, idempotencyKey) : undefined;
+    const provider = choice?.provider ?? preferred;
     record.tell(`generating with ${provider}`);
     const attempt = await runAttempt({
-      idempotencyKey: `${workflowId}/${runId}/${state.round}/${attemptNumber}`,
+      idempotencyKey,
       round: state.round,
       attemptNumber,
       provider,
@@ -229,13 +249,47 @@ async function runRound(
       policy,
       current: record.current,
     });
+    if (choice && choice.skipped.length > 0) attempt.skippedProviders = choice.skipped;
     record.addAttempt(attempt);
     await db.recordAttempt.executeWithOptions({ summary: `attempt ${attemptNumber} · ${provider} · record` }, [
       { workflowId, sceneId: scene.id, projectId: scene.projectId, attempt },
     ]);
+    if (healthAware) {
+      await db.recordProviderOutcome.executeWithOptions({ summary: `attempt ${attemptNumber} · ${provider} · health` }, [
+        { provider, outcome: breakerOutcome(attempt), attemptKey: idempotencyKey },
+      ]);
+    }
     if (attempt.result === 'success') return true;
   }
   return false;
+}
+
+/**
+ * The provider for an attempt (SPEC.md "Cost and provider health"): the static choice when it
+ * can make the scene and its circuit breaker lets it through, else the next of the fallback
+ * order that can and does, every one passed over recorded with the reason. When every provider
+ * that fits is cooling down, the round does not stop: it uses the first that fits. When none can
+ * make the scene, the static choice stands, as close as its adapter can shape the request.
+ */
+async function chooseHealthyProvider(
+  preferred: ProviderName,
+  fallbackOrder: readonly ProviderName[],
+  needs: ReturnType<typeof sceneNeeds>,
+  attemptKey: string,
+): Promise<{ provider: ProviderName; skipped: SkippedProvider[] }> {
+  const fitting = providerCandidates(preferred, fallbackOrder, needs);
+  if (fitting.candidates.length === 0) {
+    log.warn('no provider in the fallback order can make this scene', { preferred, reason: fitting.skipped[0]?.reason });
+    return { provider: preferred, skipped: [] };
+  }
+  const pick = await db.pickProvider.executeWithOptions({ summary: `provider health · ${fitting.candidates.join(', ')}` }, [
+    { candidates: fitting.candidates, attemptKey },
+  ]);
+  if (pick.provider === undefined) {
+    log.warn('every provider that fits is cooling down; using the first', { candidates: fitting.candidates });
+    return { provider: fitting.candidates[0], skipped: fitting.skipped };
+  }
+  return { provider: pick.provider, skipped: [...fitting.skipped, ...pick.skipped] };
 }
 
 /** Bad input fails the execution, not the workflow task, so it ends the run instead of looping. */

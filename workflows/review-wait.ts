@@ -8,6 +8,7 @@ import { db } from './activities';
 import { regenerationEscalatedSignal, userDecisionSignal } from './messages';
 import type { RoundRecord } from './round-record';
 import { decisionProblem, reviewTimeoutDecision } from './rules/decision';
+import { PATCH_PROVIDER_HEALTH } from './provider-health-patch';
 import { entryStatusFor } from './rules/ending';
 
 /** Marks runs that close their records on this ending; older recorded runs replay without it. */
@@ -23,7 +24,11 @@ export type Review = NonNullable<RegenerationResult['review']>;
 export class ReviewInbox {
   pending: UserDecision | undefined;
 
-  constructor(private readonly record: RoundRecord) {
+  /** `scene`: when given, a regenerate naming a provider that cannot make it is refused. */
+  constructor(
+    private readonly record: RoundRecord,
+    private readonly scene?: SceneForRegeneration,
+  ) {
     setHandler(userDecisionSignal, (raw) => {
       const reason = this.refusal(raw);
       if (reason !== undefined) log.warn('userDecision ignored', { reason, sceneId: record.state.sceneId });
@@ -34,7 +39,9 @@ export class ReviewInbox {
     if (this.record.state.status !== 'awaiting_review' || this.pending) return 'the round is not awaiting review';
     const checked = checkUserDecision(raw);
     if (!checked.ok) return `the decision does not fit its shape (${checked.problems.join('; ')})`;
-    const problem = decisionProblem(checked.value, this.record.roundAttempts());
+    // Rounds recorded before the marker took any provider a person named.
+    const scene = this.scene && patched(PATCH_PROVIDER_HEALTH) ? this.scene : undefined;
+    const problem = decisionProblem(checked.value, this.record.roundAttempts(), scene);
     if (problem !== undefined) return problem;
     this.pending = checked.value;
     return undefined;

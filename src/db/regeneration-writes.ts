@@ -43,6 +43,7 @@ export async function recordAttempt(
         failure: attempt.failure ? toJson(attempt.failure) : null,
         cost_usd: attempt.costUsd ?? null,
         provider_task_id: attempt.providerTaskId ?? null,
+        skipped_providers: attempt.skippedProviders?.length ? toJson(attempt.skippedProviders) : null,
         attempted_at: attempt.timestamp,
       })
       .onConflict((conflict) => conflict.columns(['workflow_id', 'run_id', 'round', 'attempt_number']).doNothing())

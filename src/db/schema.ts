@@ -1,9 +1,15 @@
 import type { ColumnType, Generated } from 'kysely';
-import type { SceneKind } from '../domain/activity-types';
+import type { ProviderOutcome, SceneKind } from '../domain/activity-types';
 import type { AssetRef } from '../domain/asset';
 import type { BrandProfile } from '../domain/brand';
 import type { SceneAnalysisResult } from '../domain/analysis';
-import type { AttemptFailure, RegenerationAttempt, ReviewEntryStatus, UserDecision } from '../domain/regeneration';
+import type {
+  AttemptFailure,
+  RegenerationAttempt,
+  ReviewEntryStatus,
+  SkippedProvider,
+  UserDecision,
+} from '../domain/regeneration';
 
 /**
  * JSON columns are written as JSON text: `pg` would send a JS array as a PostgreSQL array
@@ -99,6 +105,8 @@ export interface RegenerationAttemptsTable {
   failure: NullableJsonColumn<AttemptFailure>;
   cost_usd: number | null;
   provider_task_id: string | null;
+  /** The providers the attempt passed over and why; null when none was. */
+  skipped_providers: NullableJsonColumn<SkippedProvider[]>;
   attempted_at: Timestamp;
   recorded_at: Timestamp;
 }
@@ -147,6 +155,26 @@ export interface ProviderSubmissionsTable {
   answered_at: NullableTimestamp;
 }
 
+/** One provider's circuit breaker (workflows/rules/provider-health.ts); no row: closed. */
+export interface ProviderHealthTable {
+  provider: string;
+  consecutive_fails: number;
+  /** When the breaker opened, by the database's clock; null while closed. */
+  opened_at: NullableTimestamp;
+  /** The probe let through after the cooldown, and the attempt (idempotency key) it belongs to. */
+  probe_started_at: NullableTimestamp;
+  probe_key: string | null;
+  updated_at: Timestamp;
+}
+
+/** One attempt's report on its provider, kept so a retried report counts once. */
+export interface ProviderOutcomesTable {
+  attempt_key: string;
+  provider: string;
+  outcome: ProviderOutcome;
+  recorded_at: Timestamp;
+}
+
 export interface DatabaseSchema {
   projects: ProjectsTable;
   scenes: ScenesTable;
@@ -154,6 +182,8 @@ export interface DatabaseSchema {
   review_queue: ReviewQueueTable;
   provider_leases: ProviderLeasesTable;
   provider_submissions: ProviderSubmissionsTable;
+  provider_health: ProviderHealthTable;
+  provider_outcomes: ProviderOutcomesTable;
 }
 
 export type TableName = keyof DatabaseSchema;

@@ -60,6 +60,7 @@ export function toStoredAttempt(row: Selectable<RegenerationAttemptsTable>): Sto
     failure: row.failure ?? undefined,
     costUsd: row.cost_usd ?? undefined,
     providerTaskId: row.provider_task_id ?? undefined,
+    skippedProviders: row.skipped_providers ?? undefined,
   });
 }
 

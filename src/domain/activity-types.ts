@@ -11,6 +11,7 @@ import type { PipelineScene, Scene } from './scene';
 import type {
   RegenerationAttempt,
   RegenerationOutcome,
+  SkippedProvider,
   UserDecision,
 } from './regeneration';
 
@@ -184,6 +185,33 @@ export interface SaveSceneAnalysisRequest {
   costUsd: number;
 }
 
+/** Asked at each attempt's provider choice: which of these providers may be used now. */
+export interface PickProviderRequest {
+  /** Providers that can make the scene, best first (workflows/rules/provider-choice.ts). */
+  candidates: ProviderName[];
+  /** The attempt's idempotency key: it names the attempt's probe, so a retried ask keeps it. */
+  attemptKey: string;
+}
+
+export interface PickProviderAnswer {
+  /** The first candidate whose circuit breaker lets it through; absent when all are cooling down. */
+  provider?: ProviderName;
+  /** The attempt is the one probe of a provider whose cooldown is over. */
+  probe: boolean;
+  /** Candidates passed over before it, with the reason. */
+  skipped: SkippedProvider[];
+}
+
+/** What an attempt said about its provider's health (workflows/rules/provider-health.ts). */
+export type ProviderOutcome = 'success' | 'failure' | 'neutral';
+
+export interface ProviderOutcomeReport {
+  provider: ProviderName;
+  outcome: ProviderOutcome;
+  /** The attempt's idempotency key: a retried report counts once. */
+  attemptKey: string;
+}
+
 export interface GenerationActivities {
   submitGeneration(request: GenerationRequest): Promise<GenerationTask | ProviderBusy>;
   /**
@@ -218,6 +246,10 @@ export interface DatabaseActivities {
   saveSceneOutcome(request: SaveSceneOutcomeRequest): Promise<void>;
   saveScene(request: SaveSceneRequest): Promise<void>;
   saveSceneAnalysis(request: SaveSceneAnalysisRequest): Promise<void>;
+  /** The shared circuit breakers, read (and a probe claimed) at each attempt's provider choice. */
+  pickProvider(request: PickProviderRequest): Promise<PickProviderAnswer>;
+  /** Counts an attempt's outcome on its provider's breaker. */
+  recordProviderOutcome(report: ProviderOutcomeReport): Promise<void>;
 }
 
 export interface RoundActivities {

@@ -42,7 +42,22 @@ export interface RegenerationAttempt {
    * above includes them all); scoreAfter is their median (workflows/rules/judging.ts).
    */
   judgments?: AttemptJudgment[];
+  /**
+   * Added field: providers the round would have used for this attempt but passed over, and why
+   * (it cannot make the scene, or its circuit breaker is open); absent when none was.
+   */
+  skippedProviders?: SkippedProvider[];
+  /** Added field: the step a failed attempt failed at, when known. */
+  failedStep?: AttemptStep;
 }
+
+export interface SkippedProvider {
+  provider: ProviderName;
+  reason: string;
+}
+
+/** The steps of an attempt: the provider generates, our store keeps a copy, Claude judges it. */
+export type AttemptStep = 'generate' | 'store' | 'judge';
 
 export const DECISION_ACTIONS = ['approve', 'reject', 'regenerate'] as const;
 export type DecisionAction = (typeof DECISION_ACTIONS)[number];

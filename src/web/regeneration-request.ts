@@ -3,6 +3,7 @@ import type { SceneAnalysisResult } from '../domain/analysis';
 import { sceneForRegeneration } from '../domain/scene';
 import type { RegenerateSceneInput } from '../domain/inputs';
 import type { RegenerateBody } from './request-schemas';
+import type { DecidedScene } from '../../workflows/rules/decision';
 
 /**
  * A manual round starts from the scene as stored: its latest asset and analysis, its project's
@@ -24,5 +25,14 @@ export function manualRegenerationInput(
     trigger: 'manual',
     requestedBy: reviewer,
     ...(body.customPrompt ? { customPrompt: body.customPrompt } : {}),
+  };
+}
+
+/** The stored scene as a person's choice of provider is checked against (SPEC.md: kind, shape, length). */
+export function decidedScene(scene: SceneView): DecidedScene {
+  return {
+    duration: scene.duration,
+    currentProvider: scene.provider,
+    ...(scene.aspectRatio ? { aspectRatio: scene.aspectRatio } : {}),
   };
 }

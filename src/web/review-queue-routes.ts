@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { BadCursorError, getReviewEntry, listReviewQueuePage } from '../db/queries';
+import { BadCursorError, getReviewEntry, getScene, listReviewQueuePage } from '../db/queries';
 import { RoundNotRunningError, signalDecision } from '../client/regeneration-round';
 import { decisionProblem } from '../../workflows/rules/decision';
 import { DEFAULT_DECISION_HOLD_MS } from '../config';
 import { DecisionsInFlight } from './decisions-in-flight';
+import { decidedScene } from './regeneration-request';
 import { canSee } from './reviewer-auth';
 import { badRequest, conflict, notFound } from './http-error';
 import { parseDecisionBody, parseRequest, ReviewEntryParamsSchema, ReviewQueueQuerySchema } from './request-schemas';
@@ -41,7 +42,9 @@ export function registerReviewQueueRoutes(api: FastifyInstance, deps: WebDeps): 
     if (entry.status !== 'pending') {
       throw conflict(`Review entry ${entryId} is closed (${entry.status}${entry.closeReason ? `: ${entry.closeReason}` : ''})`);
     }
-    const problem = decisionProblem(decision, entry.attempts);
+    // A provider the person names must be able to make the scene, as the round will check too.
+    const scene = decision.action === 'regenerate' && decision.provider ? await getScene(deps.db, entry.sceneId) : undefined;
+    const problem = decisionProblem(decision, entry.attempts, scene && decidedScene(scene));
     if (problem !== undefined) throw badRequest(`Review entry ${entryId}: ${problem}`);
     if (!inFlight.claim(entryId)) {
       throw conflict(`A decision for review entry ${entryId} was already sent and is being carried out`);

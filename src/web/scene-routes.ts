@@ -11,7 +11,8 @@ import {
 } from '../client/regeneration-round';
 import { regenerationWorkflowId } from '../domain/workflow-ids';
 import { badRequest, conflict, notFound } from './http-error';
-import { manualRegenerationInput } from './regeneration-request';
+import { decidedScene, manualRegenerationInput } from './regeneration-request';
+import { providerProblem } from '../../workflows/rules/decision';
 import { parseRequest, RegenerateBodySchema, SceneListQuerySchema, SceneParamsSchema } from './request-schemas';
 import { translateTemporalFailure } from './temporal-failures';
 import type { WebDeps } from './web-deps';
@@ -35,6 +36,8 @@ export function registerSceneRoutes(api: FastifyInstance, deps: WebDeps): void {
     const scene = await visibleScene(request, id);
     const { analysis } = scene;
     if (analysis === undefined) throw badRequest('Scene has not been analyzed yet');
+    const problem = body.provider === undefined ? undefined : providerProblem(body.provider, decidedScene(scene));
+    if (problem !== undefined) throw badRequest(`Scene ${id}: ${problem}`);
     const project = await getProject(deps.db, scene.projectId);
     const input = manualRegenerationInput({ ...scene, analysis }, project, body, request.reviewer);
     try {

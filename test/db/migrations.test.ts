@@ -22,8 +22,17 @@ describeEachDatabase('migrations', ({ dialect, db, databaseUrl }) => {
     assert.equal(rows[0]?.count, Object.keys(migrations).length);
   });
 
-  it('creates the six tables', async () => {
-    const tables = ['projects', 'scenes', 'regeneration_attempts', 'review_queue', 'provider_leases', 'provider_submissions'] as const;
+  it('creates the eight tables', async () => {
+    const tables = [
+      'projects',
+      'scenes',
+      'regeneration_attempts',
+      'review_queue',
+      'provider_leases',
+      'provider_submissions',
+      'provider_health',
+      'provider_outcomes',
+    ] as const;
     for (const table of tables) {
       assert.equal(await countRows(db(), table), 0, table);
     }

@@ -9,6 +9,15 @@ import {
 } from '../../src/domain/activity-types';
 import type { Recommendation, SceneAnalysisResult, SceneIssue } from '../../src/domain/analysis';
 import type { AssetRef } from '../../src/domain/asset';
+import {
+  afterOutcome,
+  breakerVerdict,
+  CLOSED,
+  DEFAULT_BREAKER,
+  withProbe,
+  type BreakerRow,
+  type BreakerSettings,
+} from '../../workflows/rules/provider-health';
 
 /** What a scripted fake world should do; the n-th call of each kind reads the n-th entry. */
 export interface FakeScript {
@@ -30,6 +39,8 @@ export interface FakeScript {
   stuckGenerations?: Record<number, true>;
   /** What findRoundInProgress answers; no round by default. */
   roundInProgress?: (sceneId: number) => RoundInProgress | undefined;
+  /** The in-memory circuit breakers' settings (a tiny cooldown lets a test see a probe). */
+  breaker?: BreakerSettings;
 }
 
 /** Every call the workflow made, in order, for assertions. */
@@ -48,6 +59,10 @@ export interface FakeCalls {
   outcomes: Parameters<SceneActivities['saveSceneOutcome']>[0][];
   savedScenes: Parameters<SceneActivities['saveScene']>[0][];
   savedAnalyses: Parameters<SceneActivities['saveSceneAnalysis']>[0][];
+  providerPicks: { request: Parameters<SceneActivities['pickProvider']>[0]; answer: Awaited<ReturnType<SceneActivities['pickProvider']>> }[];
+  providerOutcomes: Parameters<SceneActivities['recordProviderOutcome']>[0][];
+  /** The breakers as the fake's shared store holds them, by provider. */
+  breakers: Map<string, BreakerRow>;
 }
 
 export function fakeActivities(script: FakeScript): { activities: SceneActivities; calls: FakeCalls } {
@@ -65,7 +80,11 @@ export function fakeActivities(script: FakeScript): { activities: SceneActivitie
     outcomes: [],
     savedScenes: [],
     savedAnalyses: [],
+    providerPicks: [],
+    providerOutcomes: [],
+    breakers: new Map(),
   };
+  const breaker = script.breaker ?? DEFAULT_BREAKER;
   let submitCount = 0;
   const submittedAt = new Map<string, number>();
   let analysisCount = 0;
@@ -156,6 +175,28 @@ export function fakeActivities(script: FakeScript): { activities: SceneActivitie
     async saveSceneAnalysis(request) {
       calls.savedAnalyses.push(request);
     },
+    // The same rules as the database's breakers, on this process's clock.
+    async pickProvider(request) {
+      const skipped: { provider: (typeof request.candidates)[number]; reason: string }[] = [];
+      let answer: Awaited<ReturnType<SceneActivities['pickProvider']>> = { probe: false, skipped };
+      for (const provider of request.candidates) {
+        const row = calls.breakers.get(provider) ?? CLOSED;
+        const verdict = breakerVerdict(row, Date.now(), breaker, request.attemptKey);
+        if (verdict === 'closed' || verdict === 'probe') {
+          if (verdict === 'probe') calls.breakers.set(provider, withProbe(row, Date.now(), request.attemptKey));
+          answer = { provider, probe: verdict === 'probe', skipped };
+          break;
+        }
+        skipped.push({ provider, reason: `circuit breaker ${verdict}` });
+      }
+      calls.providerPicks.push({ request, answer });
+      return answer;
+    },
+    async recordProviderOutcome(report) {
+      calls.providerOutcomes.push(report);
+      const row = calls.breakers.get(report.provider) ?? CLOSED;
+      calls.breakers.set(report.provider, afterOutcome(row, report.outcome, Date.now(), breaker, report.attemptKey));
+    },
   };
   return { activities, calls };
 }
@@ -166,3 +207,6 @@ export const unusable = (): Error =>
   ApplicationFailure.nonRetryable('The judge answered twice with no usable verdict', 'analysis_unusable');
 export const unavailable = (): Error =>
   ApplicationFailure.retryable('Provider answered 503', 'unavailable');
+/** A provider still down after the activity's own retries, without waiting them out. */
+export const unavailableAfterRetries = (): Error =>
+  ApplicationFailure.nonRetryable('Provider answered 503', 'unavailable');

@@ -1,17 +1,35 @@
 import type { RegenerationPolicy } from '../../src/domain/policy';
+import type { ProviderName } from '../../src/domain/provider';
 import type { RegenerationAttempt, UserDecision } from '../../src/domain/regeneration';
+import { capabilityProblem } from './capabilities';
+import { sceneNeeds } from './provider-choice';
 
 /** An attempt a reviewer can approve: it produced a stored, judged asset. */
 export function isApprovable(attempt: Pick<RegenerationAttempt, 'assetUrl' | 'analysisResult'>): boolean {
   return attempt.assetUrl !== undefined && attempt.analysisResult !== undefined;
 }
 
+/** The scene as a decision is checked against: what it is and which provider made its asset. */
+export interface DecidedScene {
+  duration: number;
+  aspectRatio?: string;
+  currentProvider: ProviderName;
+}
+
 /**
- * Why a well-formed decision cannot be carried out against the round's attempts, or undefined
- * when it can. The round checks it before acting; the API and the CLI check it first so that a
- * person hears why at once instead of finding it in the worker's log.
+ * Why a well-formed decision cannot be carried out against the round's attempts (and, when the
+ * scene is given, why its provider cannot make the scene), or undefined when it can. The round
+ * checks it before acting; the API and the CLI check it first so that a person hears why at once
+ * instead of finding it in the worker's log.
  */
-export function decisionProblem(decision: UserDecision, roundAttempts: readonly RegenerationAttempt[]): string | undefined {
+export function decisionProblem(
+  decision: UserDecision,
+  roundAttempts: readonly RegenerationAttempt[],
+  scene?: DecidedScene,
+): string | undefined {
+  if (decision.action === 'regenerate' && decision.provider !== undefined && scene !== undefined) {
+    return providerProblem(decision.provider, scene);
+  }
   if (decision.action !== 'approve' || decision.attemptNumber === undefined || decision.attemptNumber === 0) return undefined;
   const attempt = roundAttempts.find((a) => a.attemptNumber === decision.attemptNumber);
   if (attempt === undefined) return `attempt ${decision.attemptNumber} does not exist in this round`;
@@ -26,4 +44,10 @@ export function reviewTimeoutDecision(policy: RegenerationPolicy): UserDecision 
   return policy.onReviewTimeout === 'approve_best'
     ? { action: 'approve', reviewer: 'review-timeout', note }
     : { action: 'reject', reviewer: 'review-timeout', note };
+}
+
+/** Why a person's choice of provider cannot make the scene, or undefined when it can (SPEC.md). */
+export function providerProblem(provider: ProviderName, scene: DecidedScene): string | undefined {
+  const problem = capabilityProblem(provider, sceneNeeds(scene, scene.currentProvider));
+  return problem === undefined ? undefined : `provider ${provider} cannot make this scene: ${problem}`;
 }

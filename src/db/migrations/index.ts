@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import { initialMigration } from './0001-initial';
 import { endingsMigration } from './0002-endings';
 import { providerCoordinationMigration } from './0003-provider-coordination';
+import { providerHealthMigration } from './0004-provider-health';
 
 /**
  * Every migration, listed in code rather than found by scanning a folder, so the same list
@@ -11,6 +12,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0001-initial': initialMigration,
   '0002-endings': endingsMigration,
   '0003-provider-coordination': providerCoordinationMigration,
+  '0004-provider-health': providerHealthMigration,
 };
 
 export const migrationProvider: MigrationProvider = {
