@@ -94,8 +94,9 @@ describe('faults: no secret in history, logs, the database or the data directory
         contentType: 'nature',
         narration: 'A calm morning.',
         visualDirection: `A foggy pine forest, ${tag}`,
-        duration: 2,
-        provider: 'kling',
+        // A still: runway, fal.ai and flux (PiAPI) can all make it, so every key is used.
+        duration: 0,
+        provider: 'runway',
       },
       project: { id: 77, name: 'Secrets' },
     };
@@ -107,17 +108,18 @@ describe('faults: no secret in history, logs, the database or the data directory
     const first = await assetHandle.result();
     assert.equal(first.needsUserReview, true);
 
-    // Round 1 used kling, runway, hailuo; the reviewer moves round 2 to fal.ai's image models.
+    // The reviewer moves round 2 to flux, through PiAPI.
     const api = apiClient(`http://127.0.0.1:${port}`, markers.REVIEW_API_TOKEN);
-    await decide(api, sceneId, { action: 'regenerate', provider: 'falai', customPrompt: `Pine trees in fog, ${tag}` });
+    await decide(api, sceneId, { action: 'regenerate', provider: 'flux', customPrompt: `Pine trees in fog, ${tag}` });
     await decide(api, sceneId, { action: 'approve' });
     const round = env.client.workflow.getHandle<typeof regenerateSceneWorkflow>(regenerationWorkflowId(sceneId));
     const result = await round.result();
     assert.equal(result.outcome, 'approved');
     assert.deepEqual(
       result.attempts.map((a) => a.provider),
-      // Round 2's attempt 3: nature's best provider (hailuo) is not an image provider, so the first one.
-      ['kling', 'runway', 'hailuo', 'falai', 'flux', 'falai'],
+      // Each round: its provider, then the first other image provider (falai), then the best image
+      // provider for the content type (falai: no image provider is mapped to nature).
+      ['runway', 'falai', 'falai', 'flux', 'falai', 'falai'],
     );
 
     const histories = await Promise.all(

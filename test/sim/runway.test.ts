@@ -25,7 +25,8 @@ describe('simulator: Runway', function () {
   };
 
   it('runs text_to_video through PENDING and RUNNING to SUCCEEDED with an MP4 output', async () => {
-    sim.setScenarios([{ match: 'harbour', latencyMs: 1500 }]);
+    // Long enough that the first poll lands in the queued third even on a busy machine.
+    sim.setScenarios([{ match: 'harbour', latencyMs: 3000 }]);
     const created = await call(`${sim.url}/v1/text_to_video`, {
       headers: HEADERS,
       json: { model: 'gen4.5', promptText: 'A harbour at dawn', ratio: '1280:720', duration: 2 },
