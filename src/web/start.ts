@@ -43,6 +43,7 @@ export async function startWebServer(config: AppConfig, shared: { db?: Db; tempo
       taskQueue: config.temporal.taskQueue,
       decisionHoldMs: config.decisionHoldMs,
       assetsDir: config.assetsDir,
+      webhookSecret: config.providerWebhooks?.secret,
       reviewers,
       reconcileEveryMs: DEFAULT_RECONCILE_EVERY_MS,
       logger: { level: config.logLevel, redact: ['req.headers.authorization'] },
