@@ -224,6 +224,8 @@ async function lookUntilCalledBack(
   looks: () => Promise<GenerationOutput>,
   taskId: string,
 ): Promise<{ done: true; output: GenerationOutput } | { done: false }> {
+  // Called back before the wait began (a quick task): the first look is the one it asks for.
+  if (wasCalledBack(taskId)) return { done: true, output: await looks() };
   const scope = new CancellationScope();
   const running = scope.run(looks);
   let settled = false;
