@@ -57,3 +57,8 @@ export function sameToken(given: string | undefined, expected: string): boolean 
   const b = Buffer.from(expected);
   return a.length === b.length && timingSafeEqual(a, b);
 }
+
+/** The URL with any callback token blanked, for logs: a token in a log would let its reader call back. */
+export function redactCallbackToken(url: string): string {
+  return url.replace(/([?&]token=)[^&#]*/g, '$1[redacted]');
+}

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import type { AppConfig } from '../config';
+import { redactCallbackToken } from '../providers/callbacks';
 import { openDatabase, type Db } from '../db/database';
 import type { ReviewerCredential } from './reviewer-auth';
 import { buildWebServer, DEFAULT_RECONCILE_EVERY_MS } from './server';
@@ -46,7 +47,20 @@ export async function startWebServer(config: AppConfig, shared: { db?: Db; tempo
       webhookSecret: config.providerWebhooks?.secret,
       reviewers,
       reconcileEveryMs: DEFAULT_RECONCILE_EVERY_MS,
-      logger: { level: config.logLevel, redact: ['req.headers.authorization'] },
+      logger: {
+        level: config.logLevel,
+        redact: ['req.headers.authorization'],
+        // fastify's own request fields, with the token of a provider callback's URL left out.
+        serializers: {
+          req: (request) => ({
+            method: request.method,
+            url: redactCallbackToken(request.url),
+            host: request.host,
+            remoteAddress: request.ip,
+            remotePort: request.socket?.remotePort,
+          }),
+        },
+      },
       reviewUi: { temporalUiUrl: config.temporalUiUrl, temporalNamespace: config.temporal.namespace },
     });
     closers.unshift(() => app.close());

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Db } from '../../src/db/database';
-import { callbackToken, callbackUrl } from '../../src/providers/callbacks';
+import { callbackToken, callbackUrl, redactCallbackToken } from '../../src/providers/callbacks';
 import { buildWebServer } from '../../src/web/server';
 
 const SECRET = 'a-webhook-secret-for-tests';
@@ -122,5 +122,11 @@ describe('web: POST /webhooks/generation/:provider (provider callbacks)', () => 
       assert.equal(response.statusCode, 200);
     }
     assert.equal(signals.length, 5);
+  });
+
+  it('logs callback URLs without their token', () => {
+    const url = callbackPath('kling');
+    assert.equal(redactCallbackToken(url), `/webhooks/generation/kling?workflowId=${WORKFLOW_ID}&token=[redacted]`);
+    assert.equal(redactCallbackToken('/api/scenes?x=1'), '/api/scenes?x=1');
   });
 });
