@@ -174,7 +174,8 @@ async function submitWhenProviderHasRoom(
 }
 
 /**
- * Looks at the task until it is done (the looks' gaps are checkGeneration's retry policy). A task
+ * Looks at the task until it is done (the looks' gaps are checkGeneration's retry policy), and
+ * at once when the provider calls back that it ended (PROVIDER_WEBHOOKS, fal and PiAPI). A task
  * past its deadline, or one the round no longer wants because it was cancelled, is cancelled at
  * the provider so it stops costing money.
  */
