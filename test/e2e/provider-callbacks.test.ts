@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { SceneAssetInput } from '../../src/domain/inputs';
 import { sceneAssetWorkflow } from '../../workflows';
-import { eventTimeMs, historyEvents } from '../helpers/history';
+import { eventTimeMs, historyEvents, workflowTaskFailures } from '../helpers/history';
 import { startE2eStack, type E2eStack } from '../helpers/e2e-stack';
 import { uniqueSceneId } from '../helpers/scenes';
 
@@ -73,11 +73,27 @@ describe('provider callbacks: real activities, simulator, web server, PostgreSQL
         name: 'provider-callbacks-on',
         env: { PROVIDER_WEBHOOKS: 'on', WEBHOOK_SECRET: 'a-secret-of-the-callbacks-e2e' },
       });
-      e2e.stack.simulator!.setScenarios([{ match: 'twelve-second render', scores: [85], latencyMs: RENDER_MS }]);
+      e2e.stack.simulator!.setScenarios([
+        { match: 'twelve-second render', scores: [85], latencyMs: RENDER_MS },
+        { match: 'quick image', scores: [85] },
+      ]);
     });
     after(async function () {
       this.timeout(60_000);
       await e2e?.stop();
+    });
+
+    it('a fal image called back as soon as it is made (perhaps before the wait began) completes the round', async () => {
+      const input = klingScene('A quick image of a paper lantern');
+      input.scene = { ...input.scene, duration: 0, provider: 'falai' };
+      const { handle, result } = await runScene(e2e!, input);
+      assert.equal(result.qualityScore, 85);
+      const events = await historyEvents(handle);
+      assert.equal(signalled(events), 1);
+      assert.deepEqual(workflowTaskFailures(events), []);
+      const falai = e2e!.stack.simulator!.calls().providers.falai;
+      assert.equal(falai.callbacks, 1);
+      assert.equal(falai.callbackFailures, 0);
     });
 
     it('a kling video is found within 2 s of its render ending, before the next scheduled look', async () => {
