@@ -11,6 +11,7 @@ import {
 import { FailureType } from '../src/domain/failures';
 import type { ProviderName } from '../src/domain/provider';
 import { countGenerationCost, countPossibleDuplicateCharge } from '../src/observability/metrics';
+import { callbackDialect, callbackToken, callbackUrl } from '../src/providers/callbacks';
 import { classifyProviderError, taskFailure } from '../src/providers/classify-failure';
 import type { ConcurrencyGate } from '../src/providers/concurrency-gate';
 import type { ProviderClient } from '../src/providers/provider-client';
@@ -29,6 +30,8 @@ export interface GenerationActivityDeps {
    * and Temporal retries it; polling is free, so a blip should not spend a retry attempt.
    */
   maxConsecutivePollFailures?: number;
+  /** PROVIDER_WEBHOOKS: providers that offer webhooks call the web server back when a task ends. */
+  callbacks?: { publicUrl: string; secret: string };
 }
 
 /** What awaitGeneration heartbeats, and reads back when Temporal retries it. */
@@ -117,6 +120,7 @@ export function createGenerationActivities(deps: GenerationActivityDeps): Genera
         kind: request.kind,
         durationSeconds: request.durationSeconds,
         aspectRatio: request.aspectRatio,
+        ...callbackFor(request.provider),
       });
       return taskId;
     } catch (error) {
@@ -126,6 +130,20 @@ export function createGenerationActivities(deps: GenerationActivityDeps): Genera
       }
       throw failure;
     }
+  }
+
+  /** The callback URL (and PiAPI's header secret) for this workflow, when webhooks are on. */
+  function callbackFor(provider: ProviderName): { callbackUrl?: string; callbackSecret?: string } {
+    if (deps.callbacks === undefined || callbackDialect(provider) === undefined) return {};
+    // The workflow waiting for the task: the callback signals it. (A standalone activity has none.)
+    const workflowId = activityInfo().workflowExecution?.workflowId;
+    if (workflowId === undefined) return {};
+    const { publicUrl, secret } = deps.callbacks;
+    return {
+      callbackUrl: callbackUrl(publicUrl, secret, provider, workflowId),
+      // The per-workflow token, never WEBHOOK_SECRET itself: the provider learns nothing reusable.
+      callbackSecret: callbackToken(secret, provider, workflowId),
+    };
   }
 
   async function awaitGeneration(task: GenerationTask): Promise<GenerationOutput> {

@@ -26,6 +26,7 @@ export function createActivities({ config, db, store }: ActivityDeps): SceneActi
       // submit finds its task whichever host it lands on.
       ledger: createDatabaseSubmissionLedger(db),
       gate: createDatabaseConcurrencyGate({ db, limits: config.providerConcurrency }),
+      callbacks: config.providerWebhooks && { publicUrl: config.publicUrl, secret: config.providerWebhooks.secret },
     }),
     ...createFetchActivities({
       store,

@@ -65,6 +65,13 @@ const EnvSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   PUBLIC_URL: optionalString,
+  /** on: fal and PiAPI are asked to call PUBLIC_URL back when a task ends (src/providers/callbacks.ts). */
+  PROVIDER_WEBHOOKS: z
+    .enum(['on', 'off', 'true', 'false', '1', '0', ''])
+    .default('off')
+    .transform((value) => value === 'on' || value === 'true' || value === '1'),
+  /** Signs the callback URLs; required when PROVIDER_WEBHOOKS is on. */
+  WEBHOOK_SECRET: optionalString,
   /** Where people open the Temporal Web UI; the review page links each round there. */
   TEMPORAL_UI_URL: z.string().default(DEFAULT_TEMPORAL_UI_URL),
   /** Unset: files under DATA_DIR/assets. `s3://bucket/prefix`: an S3-compatible object store. */
@@ -133,6 +140,11 @@ export interface AppConfig {
   host: string;
   port: number;
   publicUrl: string;
+  /**
+   * Set when PROVIDER_WEBHOOKS is on: providers that offer webhooks call
+   * `${publicUrl}/webhooks/generation/<provider>` when a task ends, signed with this secret.
+   */
+  providerWebhooks?: { secret: string };
   temporalUiUrl: string;
   maxAssetBytes: number;
   analysisVideoFrames: number;
@@ -214,6 +226,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     host: e.HOST,
     port: e.PORT,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    providerWebhooks: readProviderWebhooks(e.PROVIDER_WEBHOOKS, e.WEBHOOK_SECRET, e.PUBLIC_URL),
     temporalUiUrl: e.TEMPORAL_UI_URL.replace(/\/+$/, ''),
     maxAssetBytes: e.MAX_ASSET_BYTES,
     analysisVideoFrames: e.ANALYSIS_VIDEO_FRAMES,
@@ -228,6 +241,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     generationPrices: DEFAULT_GENERATION_PRICES,
     modelPrices: DEFAULT_MODEL_PRICES,
   };
+}
+
+/** Shortest WEBHOOK_SECRET accepted: 16 characters are about 96 bits when random. */
+export const MIN_WEBHOOK_SECRET_LENGTH = 16;
+
+/**
+ * Callbacks need a secret to sign their URLs with, and a PUBLIC_URL the provider can reach (the
+ * default, localhost, is this host only): either missing stops the start.
+ */
+function readProviderWebhooks(on: boolean, secret: string | undefined, publicUrl: string | undefined) {
+  if (!on) return undefined;
+  if (secret === undefined || secret.length < MIN_WEBHOOK_SECRET_LENGTH) {
+    throw new Error(
+      `Invalid environment: WEBHOOK_SECRET must be set, at least ${MIN_WEBHOOK_SECRET_LENGTH} characters, when PROVIDER_WEBHOOKS is on`,
+    );
+  }
+  if (publicUrl === undefined) {
+    throw new Error('Invalid environment: PUBLIC_URL must be set to an address providers can reach when PROVIDER_WEBHOOKS is on');
+  }
+  return { secret };
 }
 
 const MediaEnvSchema = EnvSchema.pick({ FFMPEG_PATH: true, FFPROBE_PATH: true });

@@ -1,6 +1,7 @@
 import {
   ActivityFailure,
   CancellationScope,
+  condition,
   isCancellation,
   log,
   patched,
@@ -31,6 +32,7 @@ import {
   storeAsset,
   submitGeneration,
 } from './activities';
+import { listenForGenerationCallbacks, wasCalledBack } from './generation-callbacks';
 import { generationDeadlineMs, generationPollPolicy, providerBusyDeadlineMs } from './rules/generation-wait';
 import { judgingSettings, medianJudgment, shouldJudgeAgain } from './rules/judging';
 
@@ -42,6 +44,12 @@ import { judgingSettings, medianJudgment, shouldJudgeAgain } from './rules/judgi
 export const PATCH_POLL_WITHOUT_HELD_SLOT = 'poll-without-held-slot';
 /** Rounds recorded before this marker judged every asset once, whatever its score. */
 export const PATCH_JUDGE_NEAR_THE_BAR = 'judge-near-the-bar';
+
+/**
+ * From this marker on, a provider's callback (PROVIDER_WEBHOOKS) ends the wait for its task
+ * early; rounds recorded before it only poll.
+ */
+export const PATCH_GENERATION_CALLBACKS = 'generation-callbacks';
 
 export interface GenerationPlan {
   idempotencyKey: string;
@@ -223,7 +231,8 @@ async function submitWhenProviderHasRoom(
 }
 
 /**
- * Looks at the task until it is done (the looks' gaps are checkGeneration's retry policy). A task
+ * Looks at the task until it is done (the looks' gaps are checkGeneration's retry policy), and
+ * at once when the provider calls back that it ended (PROVIDER_WEBHOOKS, fal and PiAPI). A task
  * past its deadline, or one the round no longer wants because it was cancelled, is cancelled at
  * the provider so it stops costing money.
  */
@@ -233,27 +242,70 @@ async function waitForOutput(
   deadlineMs: number,
 ): Promise<GenerationOutput> {
   const poll = generationPollPolicy(task.kind);
-  try {
-    return await checkGeneration.executeWithOptions(
+  const check = (scheduleToCloseMs: number) =>
+    checkGeneration.executeWithOptions(
       {
         ...summary('generate'),
-        scheduleToCloseTimeout: deadlineMs,
+        scheduleToCloseTimeout: scheduleToCloseMs,
         retry: { initialInterval: poll.initialMs, backoffCoefficient: poll.backoff, maximumInterval: poll.maxMs },
       },
       [task],
     );
+  try {
+    if (!patched(PATCH_GENERATION_CALLBACKS)) return await check(deadlineMs);
+    listenForGenerationCallbacks();
+    const startedAt = Date.now();
+    const looks = await lookUntilCalledBack(() => check(deadlineMs), task.taskId);
+    if (looks.done) return looks.output;
+    // Called back: look now rather than at the next scheduled look. Should the task still run
+    // (a callback sent early), this look goes on at the same gaps until the same deadline.
+    const leftMs = deadlineMs - (Date.now() - startedAt);
+    if (leftMs <= 0) throw new AttemptGaveUp(timedOut(task, deadlineMs));
+    return await check(leftMs);
   } catch (error) {
     if (isCancellation(error)) {
       await CancellationScope.nonCancellable(() => cancelGeneration.executeWithOptions(summary('cancel'), [task]));
       throw error;
     }
-    if (!pastDeadline(error)) throw error;
+    if (!pastDeadline(error) && !(error instanceof AttemptGaveUp)) throw error;
     await cancelGeneration.executeWithOptions(summary('cancel'), [task]);
-    throw new AttemptGaveUp({
-      type: 'timeout',
-      message: `${task.provider} did not finish task ${task.taskId} within ${minutes(deadlineMs)}`,
-    });
+    throw error instanceof AttemptGaveUp ? error : new AttemptGaveUp(timedOut(task, deadlineMs));
   }
+}
+
+/**
+ * Runs the looks until they end or the provider calls back for the task, whichever comes first;
+ * on a callback the pending looks are cancelled (their cancellation is ours, not the round's).
+ * A cancellation of the round reaches the looks through the scope and is thrown as it is.
+ */
+async function lookUntilCalledBack(
+  looks: () => Promise<GenerationOutput>,
+  taskId: string,
+): Promise<{ done: true; output: GenerationOutput } | { done: false }> {
+  // Called back before the wait began (a quick task): the first look is the one it asks for.
+  if (wasCalledBack(taskId)) return { done: true, output: await looks() };
+  const scope = new CancellationScope();
+  const running = scope.run(looks);
+  let settled = false;
+  // Handled here so an outcome nobody awaits (after a callback) is no unhandled rejection.
+  running.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  await condition(() => settled || wasCalledBack(taskId));
+  if (settled) return { done: true, output: await running };
+  scope.cancel();
+  try {
+    // The looks may have ended just as the callback came: their output is as good as a new look's.
+    return { done: true, output: await running };
+  } catch (error) {
+    if (!isCancellation(error)) throw error;
+    return { done: false };
+  }
+}
+
+function timedOut(task: GenerationTask, deadlineMs: number): AttemptFailure {
+  return { type: 'timeout', message: `${task.provider} did not finish task ${task.taskId} within ${minutes(deadlineMs)}` };
 }
 
 // The server ends the looks at the deadline either with a timeout, or, when the next look would

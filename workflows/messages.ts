@@ -13,6 +13,17 @@ export const getRegenerationStateQuery = defineQuery<RegenerationState>('getRege
  */
 export const regenerationEscalatedSignal = defineSignal<[RegenerationState]>('regenerationEscalated');
 
+/**
+ * Sent by the web server when a provider calls back (PROVIDER_WEBHOOKS): the task has ended, so
+ * the workflow waiting on it looks at once instead of at its next scheduled look.
+ */
+export const generationCallbackSignal = defineSignal<[GenerationCallback]>('generationCallback');
+
+export interface GenerationCallback {
+  /** The provider's task id (PiAPI's task_id, fal's request_id). */
+  taskId: string;
+}
+
 export {
   RegenStatusKey,
   SceneIdKey,

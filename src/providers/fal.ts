@@ -106,7 +106,9 @@ export function createFalProvider(options: FalProviderOptions): ProviderClient {
     async submit(request: ProviderSubmitRequest) {
       if (request.kind !== 'image') throw unsupportedKindFailure('falai', request.kind);
       try {
-        const submitted = await fal.queue.submit(FAL_ENDPOINT, { input: falInput(request) });
+        // The client adds ?fal_webhook=<url>; fal POSTs the outcome there (docs.fal.ai/model-endpoints/webhooks).
+        const webhook = request.callbackUrl === undefined ? {} : { webhookUrl: request.callbackUrl };
+        const submitted = await fal.queue.submit(FAL_ENDPOINT, { input: falInput(request), ...webhook });
         const parsed = SubmittedSchema.safeParse(submitted);
         if (!parsed.success) throw new ProviderResponseError('fal accepted the request without a request_id');
         return { taskId: parsed.data.request_id };

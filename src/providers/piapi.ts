@@ -46,6 +46,19 @@ const TaskSchema = z.object({
 });
 type PiapiTask = z.infer<typeof TaskSchema>;
 
+/**
+ * PiAPI calls `config.webhook_config.endpoint` when the task ends and sends `secret` back as the
+ * x-webhook-secret header (piapi.ai/docs/unified-webhook).
+ */
+function withWebhook(body: Record<string, unknown>, request: ProviderSubmitRequest): Record<string, unknown> {
+  if (request.callbackUrl === undefined) return body;
+  const config = (body.config ?? {}) as Record<string, unknown>;
+  return {
+    ...body,
+    config: { ...config, webhook_config: { endpoint: request.callbackUrl, secret: request.callbackSecret ?? '' } },
+  };
+}
+
 /** Kling, Luma, Hailuo and Flux through PiAPI's unified task API: create, then get until it ends. */
 export function createPiapiProvider(options: PiapiProviderOptions): ProviderClient {
   const { provider } = options;
@@ -110,7 +123,7 @@ export function createPiapiProvider(options: PiapiProviderOptions): ProviderClie
   return {
     async submit(request: ProviderSubmitRequest) {
       if (request.kind !== model.makes) throw unsupportedKindFailure(provider, request.kind);
-      const task = await sendForTask('submit', 'POST', '/api/v1/task', model.createBody(request));
+      const task = await sendForTask('submit', 'POST', '/api/v1/task', withWebhook(model.createBody(request), request));
       return { taskId: task.task_id };
     },
     async poll(taskId: string) {

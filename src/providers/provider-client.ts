@@ -8,6 +8,13 @@ export interface ProviderSubmitRequest {
   durationSeconds: number;
   /** "16:9", "9:16", "1:1", ...; adapters pick the nearest shape their model offers. */
   aspectRatio: string;
+  /**
+   * Where to call back when the task ends (src/providers/callbacks.ts), for providers that offer
+   * webhooks; the others ignore it and are polled as always.
+   */
+  callbackUrl?: string;
+  /** Sent back by providers that echo a secret in a header (PiAPI's x-webhook-secret). */
+  callbackSecret?: string;
 }
 
 export type ProviderPollResult =

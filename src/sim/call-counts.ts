@@ -9,6 +9,10 @@ export interface ProviderCalls {
   /** Output file downloads, expired ones included. */
   downloads: number;
   cancels: number;
+  /** Webhook callbacks sent when a task created with one ended (PiAPI, fal). */
+  callbacks: number;
+  /** Of those, the ones that got no 2xx answer. */
+  callbackFailures: number;
   /** Submissions answered with a scripted fault. */
   faults: number;
   /** Most tasks of this provider running at once: what a provider's concurrency cap would see. */
@@ -59,6 +63,15 @@ export class CallCounts {
 
 function emptyProviders(): Record<ProviderName, ProviderCalls> {
   return Object.fromEntries(
-    PROVIDER_NAMES.map((name) => [name, { submissions: 0, polls: 0, downloads: 0, cancels: 0, faults: 0, peakInFlight: 0 }]),
+    PROVIDER_NAMES.map((name) => [name, {
+      submissions: 0,
+      polls: 0,
+      downloads: 0,
+      cancels: 0,
+      callbacks: 0,
+      callbackFailures: 0,
+      faults: 0,
+      peakInFlight: 0,
+    }]),
   ) as Record<ProviderName, ProviderCalls>;
 }

@@ -10,6 +10,8 @@
  *                                                      https://queue.fal.run/ rewritten to here)
  *   Anthropic  POST /v1/messages                        (x-api-key, anthropic-version)
  *   outputs    GET /_sim/files/:name                    (real PNG and H.264 MP4)
+ *   callbacks  a task created with a webhook (PiAPI config.webhook_config, fal ?fal_webhook=)
+ *              is POSTed to it when it ends, in that provider's shape
  *   controls   POST /_sim/scenarios · GET /_sim/calls · POST /_sim/reset · GET /_sim/health
  *
  * Scripted faults hit the n-th matching submission; http429/http500/timeout answer the submit
@@ -20,6 +22,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Fastify from 'fastify';
 import { CallCounts, type SimCalls } from './call-counts';
+import { SimCallbacks } from './callbacks';
 import { RequestHolds } from './hold';
 import { PromptCache } from './judge/prompt-cache';
 import { MediaCache } from './media/media-cache';
@@ -74,12 +77,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const media = new MediaCache(options.dataDir ?? path.join(os.tmpdir(), 'scene-regeneration-sim'));
   const holds = new RequestHolds();
   let baseUrl = '';
+  const counts = new CallCounts();
+  const tasks = new TaskStore(media);
+  const callbacks = new SimCallbacks(tasks, counts, () => app.log);
   const context: SimContext = {
     book: new ScenarioBook(),
-    counts: new CallCounts(),
-    tasks: new TaskStore(media),
+    counts,
+    tasks,
     media,
     holds,
+    callbacks,
     promptCache: new PromptCache(),
     latencyMs: nonNegative(options.latencyMs ?? 0, 'latencyMs'),
     timeoutFaultMs: nonNegative(options.timeoutFaultMs ?? 30_000, 'timeoutFaultMs'),
@@ -132,6 +139,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     stop: () => {
       stopping ??= (async () => {
         holds.releaseAll();
+        callbacks.stop();
         media.stop();
         await app.close();
       })();

@@ -1,4 +1,5 @@
 import type { CallCounts } from './call-counts';
+import type { SimCallbacks } from './callbacks';
 import type { RequestHolds } from './hold';
 import type { MediaCache } from './media/media-cache';
 import type { ScenarioBook } from './scenario-book';
@@ -12,6 +13,8 @@ export interface SimContext {
   tasks: TaskStore;
   media: MediaCache;
   holds: RequestHolds;
+  /** Webhook calls for tasks created with one. */
+  callbacks: SimCallbacks;
   promptCache: PromptCache;
   /** Default time from submission to a finished task, when no rule sets its own. */
   latencyMs: number;

@@ -148,6 +148,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       taskQueue: config.temporal.taskQueue,
       decisionHoldMs: config.decisionHoldMs,
       assets: store,
+      webhookSecret: config.providerWebhooks?.secret,
       reviewers: [{ reviewer: 'reviewer', token }, ...config.reviewerTokens],
       reconcileEveryMs: options.reconcileEveryMs ?? DEFAULT_RECONCILE_EVERY_MS,
       logger: options.logger ? { level: options.logger.level } : false,

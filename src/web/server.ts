@@ -9,6 +9,7 @@ import { registerReviewQueueRoutes } from './review-queue-routes';
 import { createReviewerAuthenticator, type ReviewerCredential } from './reviewer-auth';
 import { registerSceneRoutes } from './scene-routes';
 import type { WebDeps } from './web-deps';
+import { registerWebhookRoute } from './webhook-route';
 import { startReconciler } from '../client/review-entry-reconciler';
 import { registerReviewUi, type ReviewUiOptions } from '../ui/serve-ui';
 
@@ -40,6 +41,8 @@ export interface WebServerDeps extends WebDeps {
   reconcileEveryMs?: number;
   /** Requests each token may make per window before it gets 429; default 600 a minute. */
   rateLimit?: { max: number; windowMs: number };
+  /** PROVIDER_WEBHOOKS' secret: when set, providers' callbacks are taken at /webhooks/generation/<provider>. */
+  webhookSecret?: string;
 }
 
 export const DEFAULT_RATE_LIMIT = { max: 600, windowMs: 60_000 } as const;
@@ -60,6 +63,8 @@ export function buildWebServer(deps: WebServerDeps): FastifyInstance {
   registerHealthRoute(app, deps.db);
   registerAssetRoute(app, deps.assets);
   if (deps.reviewUi) registerReviewUi(app, deps.reviewUi);
+  // Outside /api: a provider has no reviewer's token, and the per-token rate limit is not its.
+  if (deps.webhookSecret) registerWebhookRoute(app, { temporal: deps.temporal, secret: deps.webhookSecret });
 
   void app.register(
     async (api) => {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import type { AppConfig } from '../config';
+import { redactCallbackToken } from '../providers/callbacks';
 import { openDatabase, type Db } from '../db/database';
 import { openAssetStore } from '../storage/open-asset-store';
 import type { AssetStore } from '../storage/asset-store';
@@ -48,9 +49,23 @@ export async function startWebServer(
       taskQueue: config.temporal.taskQueue,
       decisionHoldMs: config.decisionHoldMs,
       assets,
+      webhookSecret: config.providerWebhooks?.secret,
       reviewers,
       reconcileEveryMs: DEFAULT_RECONCILE_EVERY_MS,
-      logger: { level: config.logLevel, redact: ['req.headers.authorization'] },
+      logger: {
+        level: config.logLevel,
+        redact: ['req.headers.authorization'],
+        // fastify's own request fields, with the token of a provider callback's URL left out.
+        serializers: {
+          req: (request) => ({
+            method: request.method,
+            url: redactCallbackToken(request.url),
+            host: request.host,
+            remoteAddress: request.ip,
+            remotePort: request.socket?.remotePort,
+          }),
+        },
+      },
       reviewUi: { temporalUiUrl: config.temporalUiUrl, temporalNamespace: config.temporal.namespace },
     });
     closers.unshift(() => app.close());

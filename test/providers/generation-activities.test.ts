@@ -9,7 +9,8 @@ import { parseProviderConcurrency } from '../../src/config';
 import type { Db } from '../../src/db/database';
 import { createDatabaseConcurrencyGate, type ConcurrencyGate } from '../../src/providers/concurrency-gate';
 import { ProviderHttpError, ProviderNetworkError } from '../../src/providers/http-errors';
-import type { ProviderClient, ProviderPollResult } from '../../src/providers/provider-client';
+import type { ProviderClient, ProviderPollResult, ProviderSubmitRequest } from '../../src/providers/provider-client';
+import { callbackToken } from '../../src/providers/callbacks';
 import { createDatabaseSubmissionLedger } from '../../src/providers/submission-ledger';
 import { describeEachDatabase } from '../db/test-databases';
 import { metricValue } from '../ops/metric-values';
@@ -20,8 +21,10 @@ class ScriptedProvider implements ProviderClient {
   submissions = 0;
   polls = 0;
   cancels: string[] = [];
+  requests: ProviderSubmitRequest[] = [];
   constructor(private readonly script: Array<ProviderPollResult | Error> = []) {}
-  async submit() {
+  async submit(request: ProviderSubmitRequest) {
+    this.requests.push(request);
     this.submissions += 1;
     return { taskId: `task-${this.submissions}` };
   }
@@ -43,7 +46,11 @@ let db: () => Db;
 
 const defaultGate = () => createDatabaseConcurrencyGate({ db: db(), limits: parseProviderConcurrency(undefined) });
 
-function activitiesWith(provider: ProviderClient, gate: ConcurrencyGate = defaultGate()) {
+function activitiesWith(
+  provider: ProviderClient,
+  gate: ConcurrencyGate = defaultGate(),
+  callbacks?: { publicUrl: string; secret: string },
+) {
   const providers = Object.fromEntries(
     (['kling', 'runway', 'luma', 'hailuo', 'falai', 'flux'] as ProviderName[]).map((name) => [name, provider]),
   ) as Record<ProviderName, ProviderClient>;
@@ -52,6 +59,7 @@ function activitiesWith(provider: ProviderClient, gate: ConcurrencyGate = defaul
     ledger: createDatabaseSubmissionLedger(db()),
     gate,
     pollIntervalMs: { initial: 5, max: 20 },
+    callbacks,
   });
 }
 
@@ -99,6 +107,20 @@ describeEachDatabase('generation activities', (context) => {
       assert.deepEqual(first, { provider: 'kling', taskId: 'task-1', kind: 'video', durationSeconds: 5 });
       await env.run(activities.submitGeneration, { ...request, idempotencyKey: 'regenerate-scene-1/1/2' });
       assert.equal(provider.submissions, 2);
+    });
+
+    it('with webhooks on, passes a callback URL for the submitting workflow to providers that offer them', async () => {
+      const provider = new ScriptedProvider();
+      const secret = 'a-secret-for-this-test';
+      const activities = activitiesWith(provider, defaultGate(), { publicUrl: 'https://review.example.com/', secret });
+      const env = quietEnvironment();
+      await env.run(activities.submitGeneration, request);
+      await env.run(activities.submitGeneration, { ...request, provider: 'runway' as const, idempotencyKey: 'regenerate-scene-1/1/3' });
+      const [kling, runway] = provider.requests;
+      const token = callbackToken(secret, 'kling', 'test');
+      assert.equal(kling.callbackUrl, `https://review.example.com/webhooks/generation/kling?workflowId=test&token=${token}`);
+      assert.equal(kling.callbackSecret, token);
+      assert.equal(runway.callbackUrl, undefined, 'Runway has no webhooks');
     });
 
     it('records nothing when the provider refuses, so a later call may try again', async () => {

@@ -79,6 +79,22 @@ describe('loadConfig', () => {
     assert.throws(() => loadConfig({ ASSET_STORE: 's3://bucket', AWS_ACCESS_KEY_ID: 'only-one' }), /AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY/);
   });
 
+  it('PROVIDER_WEBHOOKS: off by default; on needs WEBHOOK_SECRET and PUBLIC_URL, or the start stops with one clear line', () => {
+    assert.equal(loadConfig({}).providerWebhooks, undefined);
+    assert.equal(loadConfig({ PROVIDER_WEBHOOKS: 'off', WEBHOOK_SECRET: 'x' }).providerWebhooks, undefined);
+    const on = { PROVIDER_WEBHOOKS: 'on', PUBLIC_URL: 'https://review.example.com' };
+    assert.throws(() => loadConfig(on), /^Error: Invalid environment: WEBHOOK_SECRET must be set/);
+    assert.throws(() => loadConfig({ ...on, WEBHOOK_SECRET: 'short' }), /Invalid environment: WEBHOOK_SECRET .* at least 16/);
+    assert.throws(
+      () => loadConfig({ PROVIDER_WEBHOOKS: 'on', WEBHOOK_SECRET: 'a-long-enough-secret' }),
+      /Invalid environment: PUBLIC_URL must be set/,
+    );
+    assert.throws(() => loadConfig({ PROVIDER_WEBHOOKS: 'yes' }), /Invalid environment: PROVIDER_WEBHOOKS/);
+    assert.deepEqual(loadConfig({ ...on, WEBHOOK_SECRET: 'a-long-enough-secret' }).providerWebhooks, {
+      secret: 'a-long-enough-secret',
+    });
+  });
+
   it('refuses a port that is not one', () => {
     assert.throws(() => loadConfig({ TEMPORAL_UI_PORT: 'eighty' }), /TEMPORAL_UI_PORT/);
   });

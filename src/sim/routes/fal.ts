@@ -5,7 +5,7 @@ import { answerTransportFault, submitGeneration } from '../generation';
 import { seedOf } from '../media/prompt-look';
 import { falImageSize, isFalImageSizeName } from '../media/media-size';
 import { fileUrl, type SimContext } from '../sim-context';
-import type { SimTask } from '../task-store';
+import type { SimTask, TaskOutcome } from '../task-store';
 
 /**
  * fal.ai's queue (research/providers.md §3) under /fal/queue/: the adapter rewrites
@@ -78,6 +78,11 @@ export function registerFalRoutes(app: FastifyInstance, context: SimContext): vo
       })),
     });
     if (result.kind === 'fault') return answerTransportFault(context, result.fault, reply, errorBody);
+    const webhook = (request.query as Record<string, unknown>).fal_webhook;
+    if (typeof webhook === 'string' && webhook !== '') {
+      const task = result.task;
+      context.callbacks.whenEnded(task, webhook, (outcome) => ({ body: callbackBody(context, task, outcome) }));
+    }
     reply.header('x-fal-request-id', result.task.id);
     return { status: 'IN_QUEUE', request_id: result.task.id, queue_position: 0, ...queueUrls(route.app, result.task.id) };
   });
@@ -121,43 +126,71 @@ async function status(context: SimContext, task: SimTask, app: string, withLogs:
 }
 
 async function result(context: SimContext, task: SimTask, reply: FastifyReply) {
-  const outcome = await context.tasks.outcome(task);
+  const answer = resultAnswer(context, task, await context.tasks.outcome(task));
+  if (answer.retryable === false) reply.header('x-fal-retryable', 'false');
+  return reply.code(answer.status).send(answer.body);
+}
+
+/** What GET …/requests/<id> answers for the outcome: the result, or the request's error. */
+function resultAnswer(
+  context: SimContext,
+  task: SimTask,
+  outcome: TaskOutcome,
+): { status: number; body: unknown; retryable?: boolean } {
   const input = (task.request as FalRequest).input;
   switch (outcome.state) {
     case 'queued':
     case 'running':
-      return reply.code(400).send({ detail: 'Request is still in progress' });
+      return { status: 400, body: { detail: 'Request is still in progress' } };
     case 'cancelled':
-      return reply.code(400).send({ detail: 'Request was cancelled', error_type: 'client_cancelled' });
+      return { status: 400, body: { detail: 'Request was cancelled', error_type: 'client_cancelled' } };
     case 'refused':
-      reply.header('x-fal-retryable', 'false');
-      return reply.code(422).send({
-        detail: [
-          {
-            loc: ['body', 'prompt'],
-            msg: 'The content could not be processed because it contained material flagged by a content checker.',
-            type: 'content_policy_violation',
-            url: 'https://docs.fal.ai/errors#content_policy_violation',
-            input: input.prompt,
-          },
-        ],
-      });
+      return {
+        status: 422,
+        retryable: false,
+        body: {
+          detail: [
+            {
+              loc: ['body', 'prompt'],
+              msg: 'The content could not be processed because it contained material flagged by a content checker.',
+              type: 'content_policy_violation',
+              url: 'https://docs.fal.ai/errors#content_policy_violation',
+              input: input.prompt,
+            },
+          ],
+        },
+      };
     case 'failed':
-      return reply.code(500).send({ detail: outcome.message, error_type: 'internal_error' });
+      return { status: 500, body: { detail: outcome.message, error_type: 'internal_error' } };
     case 'succeeded':
       return {
-        images: outcome.files.map((file, index) => ({
-          url: fileUrl(context, context.tasks.fileName(task, index)),
-          width: file.width,
-          height: file.height,
-          content_type: file.contentType,
-        })),
-        seed: input.seed ?? seedOf(input.prompt) % 2_147_483_647,
-        has_nsfw_concepts: outcome.files.map(() => false),
-        prompt: input.prompt,
-        timings: { inference: task.latencyMs / 1000 },
+        status: 200,
+        body: {
+          images: outcome.files.map((file, index) => ({
+            url: fileUrl(context, context.tasks.fileName(task, index)),
+            width: file.width,
+            height: file.height,
+            content_type: file.contentType,
+          })),
+          seed: input.seed ?? seedOf(input.prompt) % 2_147_483_647,
+          has_nsfw_concepts: outcome.files.map(() => false),
+          prompt: input.prompt,
+          timings: { inference: task.latencyMs / 1000 },
+        },
       };
   }
+}
+
+/**
+ * fal's webhook body: `{ request_id, gateway_request_id, status: "OK", payload: <result> }`, or
+ * status "ERROR" with `error: "Invalid status code: <n>"` and the error body as payload
+ * (docs.fal.ai/model-endpoints/webhooks).
+ */
+function callbackBody(context: SimContext, task: SimTask, outcome: TaskOutcome) {
+  const answer = resultAnswer(context, task, outcome);
+  const ids = { request_id: task.id, gateway_request_id: task.id };
+  if (answer.status === 200) return { ...ids, status: 'OK', payload: answer.body };
+  return { ...ids, status: 'ERROR', error: `Invalid status code: ${answer.status}`, payload: answer.body };
 }
 
 /** owner/app[/path] submits; owner/app/requests/<id>[/status|/cancel] reads or cancels one request. */

@@ -15,7 +15,12 @@ const CreateTaskSchema = z.object({
   model: z.string().min(1),
   task_type: z.string().min(1),
   input: z.looseObject({ prompt: z.string().trim().min(1, 'input.prompt is required') }),
-  config: z.looseObject({ service_mode: z.string().optional() }).optional(),
+  config: z
+    .looseObject({
+      service_mode: z.string().optional(),
+      webhook_config: z.looseObject({ endpoint: z.string().optional(), secret: z.string().optional() }).optional(),
+    })
+    .optional(),
 });
 type CreateTask = z.infer<typeof CreateTaskSchema>;
 
@@ -51,6 +56,16 @@ export function registerPiapiRoutes(app: FastifyInstance, context: SimContext): 
       media: [mediaSpec(body, model)],
     });
     if (result.kind === 'fault') return answerTransportFault(context, result.fault, reply, errorBody);
+    const webhook = body.config?.webhook_config;
+    if (webhook?.endpoint) {
+      // PiAPI POSTs { timestamp, data: <the get-task data> } and sends the secret as
+      // x-webhook-secret (piapi.ai/docs/unified-webhook).
+      const task = result.task;
+      context.callbacks.whenEnded(task, webhook.endpoint, (outcome) => ({
+        body: { timestamp: Math.floor(Date.now() / 1000), data: taskData(context, task, body, outcome) },
+        headers: webhook.secret ? { 'x-webhook-secret': webhook.secret } : undefined,
+      }));
+    }
     return { code: 200, message: 'success', data: taskData(context, result.task, body, { state: 'queued', progress: 0 }) };
   });
 
@@ -113,7 +128,7 @@ function taskData(context: SimContext, task: SimTask, body: CreateTask, outcome:
     status: STATUS[outcome.state],
     config: {
       service_mode: body.config?.service_mode ?? 'public',
-      webhook_config: { endpoint: '', secret: '' },
+      webhook_config: { endpoint: body.config?.webhook_config?.endpoint ?? '', secret: body.config?.webhook_config?.secret ?? '' },
     },
     input: body.input,
     output: outcome.state === 'succeeded' ? output(context, task, body) : pendingOutput(task, outcome),
