@@ -20,6 +20,7 @@ import type {
   SkippedProvider,
 } from '../src/domain/regeneration';
 import { pipelineSceneOf } from '../src/domain/scene';
+import { promptLimit } from '../src/providers/prompt-limit';
 import { db } from './activities';
 import { AttemptCancelled, runAttempt, type CurrentAsset } from './attempt';
 import { PATCH_PROVIDER_HEALTH } from './provider-health-patch';
@@ -238,6 +239,7 @@ async function runRound(
         personPrompt: direction.personPrompt,
         analysis: record.current.analysis,
         brandProfile: project?.brandProfile,
+        maxLength: promptLimit(provider, kind),
       }),
       kind,
       scene,
