@@ -37,6 +37,8 @@ describe('rules: the budget before an attempt', () => {
   const prices: [string, Parameters<typeof expectedAttemptUsd>[0], number][] = [
     ['kling 5 s, one judgment', { provider: 'kling', kind: 'video', durationSeconds: 5, judgments: 1 }, 0.26],
     ['kling 5 s, three judgments', { provider: 'kling', kind: 'video', durationSeconds: 5, judgments: 3 }, 0.38],
+    ['kling 6 s, billed as its 10 s clip', { provider: 'kling', kind: 'video', durationSeconds: 6, judgments: 1 }, 0.46],
+    ['runway 4.5 s, billed as 5 s', { provider: 'runway', kind: 'video', durationSeconds: 4.5, judgments: 1 }, 0.66],
     ['runway 5 s video', { provider: 'runway', kind: 'video', durationSeconds: 5, judgments: 3 }, 0.78],
     ['runway image', { provider: 'runway', kind: 'image', durationSeconds: 0, judgments: 3 }, 0.23],
     ['hailuo, priced per clip', { provider: 'hailuo', kind: 'video', durationSeconds: 5, judgments: 3 }, 0.38],

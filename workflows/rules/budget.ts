@@ -2,6 +2,25 @@ import type { SceneKind } from '../../src/domain/activity-types';
 import { DEFAULT_GENERATION_PRICES, DEFAULT_MODEL_PRICES } from '../../src/domain/prices';
 import type { ProviderName } from '../../src/domain/provider';
 import { generationCostUsd } from '../../src/providers/cost';
+import { piapiRule } from '../../src/providers/limits/piapi';
+import { snapUp } from '../../src/providers/limits/rule';
+import { runwayRule } from '../../src/providers/limits/runway';
+
+/**
+ * The clip lengths a per-second provider bills (src/providers/limits/): the adapters ask for the
+ * next length at or above the scene's (piapi-models.ts, runway.ts), so a 6 s scene costs 10 s.
+ */
+const BILLED_DURATIONS: Partial<Record<ProviderName, readonly number[] | undefined>> = {
+  kling: piapiRule('kling').durations,
+  luma: piapiRule('luma').durations,
+  runway: runwayRule('text_to_video', 'gen4.5').durations,
+};
+
+function billedSeconds(provider: ProviderName, kind: SceneKind, seconds: number): number {
+  const allowed = BILLED_DURATIONS[provider];
+  if (kind !== 'video' || allowed === undefined) return seconds;
+  return snapUp(Math.ceil(seconds), allowed);
+}
 
 /**
  * What one judgment is expected to cost. The workflow does not know which Claude model the
@@ -30,7 +49,8 @@ export function expectedAttemptUsd(attempt: {
   durationSeconds: number;
   judgments: number;
 }): number {
-  const generation = generationCostUsd(DEFAULT_GENERATION_PRICES[attempt.provider], attempt.kind, attempt.durationSeconds);
+  const { provider, kind } = attempt;
+  const generation = generationCostUsd(DEFAULT_GENERATION_PRICES[provider], kind, billedSeconds(provider, kind, attempt.durationSeconds));
   return roundUsd(generation + attempt.judgments * judgmentEstimateUsd());
 }
 
