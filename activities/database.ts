@@ -7,6 +7,7 @@ import { isPermanentDataError, RequestRejectedError } from '../src/db/errors';
 import * as health from '../src/db/provider-health';
 import * as regeneration from '../src/db/regeneration-writes';
 import * as scenes from '../src/db/scene-writes';
+import * as spend from '../src/db/project-spend';
 import { countAttempt, countDecision, countEscalation } from '../src/observability/metrics';
 import { DEFAULT_BREAKER, type BreakerSettings } from '../workflows/rules/provider-health';
 
@@ -38,6 +39,7 @@ export function createDatabaseActivities(db: Db, breaker: BreakerSettings = DEFA
     restoreSceneAfterCancel: (request) => guard(() => regeneration.restoreSceneAfterCancel(kysely, request)),
     saveSceneOutcome: (request) => guard(() => scenes.saveSceneOutcome(kysely, request)),
     saveScene: (request) => guard(() => scenes.saveScene(kysely, request)),
+    projectSpend: (request) => guard(() => spend.projectSpend(kysely, request)),
     saveSceneAnalysis: (request) => guard(() => scenes.saveSceneAnalysis(kysely, request)),
     pickProvider: (request) => guard(() => health.pickProvider(kysely, request, breaker)),
     recordProviderOutcome: async (report) => {

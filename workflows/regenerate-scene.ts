@@ -14,12 +14,14 @@ import type { RegenerateSceneInput } from '../src/domain/inputs';
 import type { RegenerationPolicy } from '../src/domain/policy';
 import type { ProviderName } from '../src/domain/provider';
 import type {
+  EscalationReason,
   RegenerationAttempt,
   RegenerationOutcome,
   RegenerationResult,
   SkippedProvider,
 } from '../src/domain/regeneration';
 import { pipelineSceneOf } from '../src/domain/scene';
+import { promptLimit } from '../src/providers/prompt-limit';
 import { db } from './activities';
 import { AttemptCancelled, runAttempt, type CurrentAsset } from './attempt';
 import { PATCH_PROVIDER_HEALTH } from './provider-health-patch';
@@ -27,6 +29,7 @@ import { awaitReview, ReviewInbox, type Review } from './review-wait';
 import { RoundRecord } from './round-record';
 import { shouldContinueAsNew } from './rules/continue-as-new';
 import { entryStatusFor } from './rules/ending';
+import { expectedAttemptUsd, mayStartAttempt } from './rules/budget';
 import { resolvePolicy } from './rules/policy';
 import { improvedPrompt } from './rules/prompt';
 import { providerCandidates, providerForAttempt, sceneKind, sceneNeeds } from './rules/provider-choice';
@@ -36,6 +39,8 @@ import { breakerOutcome } from './rules/provider-health';
 export const PATCH_CANCEL_CLEANS_UP = 'cancel-cleans-up';
 /** Marks runs that continue as new between reviewer rounds. */
 export const PATCH_CONTINUE_AS_NEW = 'continue-as-new-between-rounds';
+/** Marks runs that check the round's and the project's budget before each attempt. */
+export const PATCH_BUDGET_CHECKED = 'budget-checked';
 
 /** What a person asked of a round: their prompt and provider take the place of the scene's. */
 interface RoundDirection {
@@ -76,10 +81,11 @@ export async function regenerateSceneWorkflow(rawInput: RegenerateSceneInput): P
   try {
     for (;;) {
       const roundStart = record.current;
-      if (await runRound(input, policy, record, direction)) return await finish('passed', record.current);
+      const roundEnd = await runRound(input, policy, record, direction);
+      if (roundEnd === 'passed') return await finish('passed', record.current);
 
       escalated = true;
-      const review = await awaitReview(record, inbox, scene, policy);
+      const review = await awaitReview(record, inbox, scene, policy, roundEnd);
       if (review === undefined) return await finish('review_timed_out', record.current, { needsUserReview: true });
       const { decision } = review;
       if (decision.action === 'approve') {
@@ -199,17 +205,21 @@ export async function regenerateSceneWorkflow(rawInput: RegenerateSceneInput): P
   }
 }
 
-/** Runs up to maxAttempts attempts, each recorded; true as soon as one passes. */
+/**
+ * Runs up to maxAttempts attempts, each recorded: 'passed' as soon as one passes, otherwise why
+ * the round waits for a person.
+ */
 async function runRound(
   input: RegenerateSceneInput,
   policy: RegenerationPolicy,
   record: RoundRecord,
   direction: RoundDirection,
-): Promise<boolean> {
+): Promise<'passed' | EscalationReason> {
   const { scene, project } = input;
   const { workflowId, runId } = workflowInfo();
   const { state } = record;
   const healthAware = patched(PATCH_PROVIDER_HEALTH);
+  const budgetChecked = patched(PATCH_BUDGET_CHECKED);
   // The scene's own kind (SPEC.md), whichever provider a person asked for; before the marker a
   // round took the kind of the person's provider.
   const needs = sceneNeeds(scene, scene.currentProvider);
@@ -226,6 +236,13 @@ async function runRound(
     });
     const choice = healthAware ? await chooseHealthyProvider(preferred, fallbackOrder, needs, idempotencyKey) : undefined;
     const provider = choice?.provider ?? preferred;
+    if (budgetChecked && !(await withinBudget(scene, policy, record, provider, kind, attemptNumber))) {
+      // A probe handed to this attempt is given back: the provider was not tried.
+      if (healthAware) {
+        await db.recordProviderOutcome({ provider, outcome: 'neutral', attemptKey: idempotencyKey });
+      }
+      return 'budget_exhausted';
+    }
     record.tell(`generating with ${provider}`);
     const attempt = await runAttempt({
       idempotencyKey,
@@ -238,6 +255,7 @@ async function runRound(
         personPrompt: direction.personPrompt,
         analysis: record.current.analysis,
         brandProfile: project?.brandProfile,
+        maxLength: promptLimit(provider, kind),
       }),
       kind,
       scene,
@@ -259,8 +277,41 @@ async function runRound(
         { provider, outcome: breakerOutcome(attempt), attemptKey: idempotencyKey },
       ]);
     }
-    if (attempt.result === 'success') return true;
+    if (attempt.result === 'success') return 'passed';
   }
+  return 'auto_regeneration_failed';
+}
+
+/**
+ * SPEC.md "Cost and provider health": whether the attempt's expected price fits the round's
+ * budget and the project's. The project's spending is read from the database at every attempt
+ * (other rounds of the project spend too), through an activity so that replay sees the same.
+ */
+async function withinBudget(
+  scene: RegenerateSceneInput['scene'],
+  policy: RegenerationPolicy,
+  record: RoundRecord,
+  provider: ProviderName,
+  kind: 'video' | 'image',
+  attemptNumber: number,
+): Promise<boolean> {
+  const project = await db.projectSpend.executeWithOptions({ summary: `attempt ${attemptNumber} · budget` }, [
+    { projectId: scene.projectId },
+  ]);
+  const verdict = mayStartAttempt({
+    roundSpentUsd: record.roundAttempts().reduce((sum, a) => sum + (a.costUsd ?? 0), 0),
+    maxCostUsd: policy.maxCostUsd,
+    projectSpentUsd: project.spentUsd,
+    projectBudgetUsd: project.budgetUsd,
+    expectedUsd: expectedAttemptUsd({
+      provider,
+      kind,
+      durationSeconds: kind === 'video' ? scene.duration : 0,
+      judgments: policy.judgmentsNearBar ?? 1,
+    }),
+  });
+  if (verdict.start) return true;
+  log.info('budget exhausted: no further attempt', { sceneId: scene.id, exceeded: verdict.exceeded, why: verdict.message });
   return false;
 }
 

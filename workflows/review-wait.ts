@@ -2,7 +2,7 @@ import { condition, getExternalWorkflowHandle, log, patched, setHandler, workflo
 import type { Duration } from '@temporalio/common';
 import { checkUserDecision } from '../src/domain/input-checks';
 import type { RegenerationPolicy } from '../src/domain/policy';
-import type { RegenerationResult, UserDecision } from '../src/domain/regeneration';
+import type { EscalationReason, RegenerationResult, UserDecision } from '../src/domain/regeneration';
 import type { SceneForRegeneration } from '../src/domain/scene';
 import { db } from './activities';
 import { regenerationEscalatedSignal, userDecisionSignal } from './messages';
@@ -58,6 +58,7 @@ export async function awaitReview(
   inbox: ReviewInbox,
   scene: SceneForRegeneration,
   policy: RegenerationPolicy,
+  reason: EscalationReason = 'auto_regeneration_failed',
 ): Promise<Review | undefined> {
   const { workflowId } = workflowInfo();
   const { state } = record;
@@ -70,7 +71,7 @@ export async function awaitReview(
     sceneId: scene.id,
     projectId: scene.projectId,
     sceneIndex: scene.sceneIndex,
-    reason: 'auto_regeneration_failed',
+    reason,
     bestScore: record.current.score,
     bestAttemptNumber: record.current.attemptNumber,
     attempts: record.roundAttempts(),

@@ -54,12 +54,14 @@ export async function saveScene(kysely: Kysely<DatabaseSchema>, request: SaveSce
         id: scene.projectId,
         name: project?.name ?? null,
         brand_profile: project?.brandProfile ? toJson(project.brandProfile) : null,
+        budget_usd: project?.budgetUsd ?? null,
       })
       .onConflict((conflict) =>
         // A scene saved without its project must not erase what an earlier save stored.
         conflict.column('id').doUpdateSet((eb) => ({
           name: eb.fn.coalesce('excluded.name', 'projects.name'),
           brand_profile: eb.fn.coalesce('excluded.brand_profile', 'projects.brand_profile'),
+          budget_usd: eb.fn.coalesce('excluded.budget_usd', 'projects.budget_usd'),
           updated_at: sql`now()`,
         })),
       )

@@ -51,6 +51,8 @@ export interface ProjectsTable {
   id: number;
   name: string | null;
   brand_profile: NullableJsonColumn<BrandProfile>;
+  /** The project's budget in US dollars; null: none. */
+  budget_usd: ColumnType<number | null, number | null | undefined, number | null>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }

@@ -9,6 +9,7 @@ import type { BrandProfile } from './brand';
 import type { AssetRef } from './asset';
 import type { PipelineScene, Scene } from './scene';
 import type {
+  EscalationReason,
   RegenerationAttempt,
   RegenerationOutcome,
   SkippedProvider,
@@ -108,7 +109,7 @@ export interface EscalateToReviewRequest {
   sceneId: number;
   projectId: number;
   sceneIndex: number;
-  reason: 'auto_regeneration_failed';
+  reason: EscalationReason;
   bestScore: number;
   bestAttemptNumber?: number;
   attempts: RegenerationAttempt[];
@@ -168,7 +169,7 @@ export interface SaveSceneOutcomeRequest {
 
 export interface SaveSceneRequest {
   scene: PipelineScene;
-  project?: { id: number; name?: string; brandProfile?: BrandProfile };
+  project?: { id: number; name?: string; brandProfile?: BrandProfile; budgetUsd?: number };
   /**
    * The scene's asset and analysis as the caller knows them: a regeneration started directly
    * (not after sceneAssetWorkflow) registers its starting point so reviewers can compare.
@@ -250,6 +251,19 @@ export interface DatabaseActivities {
   pickProvider(request: PickProviderRequest): Promise<PickProviderAnswer>;
   /** Counts an attempt's outcome on its provider's breaker. */
   recordProviderOutcome(report: ProviderOutcomeReport): Promise<void>;
+  /** What a project has spent and its budget, read before each attempt (workflows/rules/budget.ts). */
+  projectSpend(request: ProjectSpendRequest): Promise<ProjectSpend>;
+}
+
+export interface ProjectSpendRequest {
+  projectId: number;
+}
+
+export interface ProjectSpend {
+  /** Every recorded attempt's cost and every first asset's, in US dollars. */
+  spentUsd: number;
+  /** The project's budget; absent: none. */
+  budgetUsd?: number;
 }
 
 export interface RoundActivities {

@@ -12,4 +12,9 @@ export interface ProjectRef {
   id: number;
   name?: string;
   brandProfile?: BrandProfile;
+  /**
+   * The most the project may spend on generation and judging, in US dollars; stored with the
+   * project, so a later input without it keeps it. Absent: no limit.
+   */
+  budgetUsd?: number;
 }

@@ -198,8 +198,16 @@ function projectRef(check: ShapeCheck, raw: unknown, path: string): ProjectRef |
     id: check.number(project.id, join(path, 'id'), { integer: true }),
     name: check.optional(project.name, (v) => check.string(v, join(path, 'name'))),
     brandProfile: check.optional(project.brandProfile, (v) => brandProfile(check, v, join(path, 'brandProfile'))),
+    budgetUsd: check.optional(project.budgetUsd, (v) => positiveUsd(check, v, join(path, 'budgetUsd'))),
   }) as ProjectRef;
   return check.problems.length === before ? value : undefined;
+}
+
+/** A budget of nothing would stop every round before its first attempt: leave it out for none. */
+function positiveUsd(check: ShapeCheck, raw: unknown, path: string): number | undefined {
+  const value = check.number(raw, path, { min: 0 });
+  if (value === undefined) return undefined;
+  return value > 0 ? value : check.problem(path, 'must be more than 0 (leave it out for no budget)');
 }
 
 const BRAND_FIELDS = ['guidelines', 'lightingFix', 'colorFix', 'corporateFix', 'avoid'] as const;
@@ -248,6 +256,7 @@ function partialPolicy(check: ShapeCheck, raw: unknown, path: string): PartialPo
     judgmentsNearBar: check.optional(policy.judgmentsNearBar, (v) =>
       check.number(v, join(path, 'judgmentsNearBar'), { integer: true, min: 1, max: 5 }),
     ),
+    maxCostUsd: check.optional(policy.maxCostUsd, (v) => positiveUsd(check, v, join(path, 'maxCostUsd'))),
   }) as PartialPolicy;
   return check.problems.length === before ? value : undefined;
 }

@@ -26,6 +26,11 @@ export interface RegenerationPolicy {
   uncertaintyBand?: number;
   /** How many judgments, in all, a score near the bar gets; their median is the score. */
   judgmentsNearBar?: number;
+  /**
+   * The most a round may spend in US dollars; an attempt whose expected price would take the
+   * round past it does not start (workflows/rules/budget.ts). Absent: no limit per round.
+   */
+  maxCostUsd?: number;
 }
 
 export type PartialPolicy = Partial<RegenerationPolicy>;

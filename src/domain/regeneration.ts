@@ -59,6 +59,13 @@ export interface SkippedProvider {
 /** The steps of an attempt: the provider generates, our store keeps a copy, Claude judges it. */
 export type AttemptStep = 'generate' | 'store' | 'judge';
 
+/**
+ * Why a round waits for a person: no attempt reached the bar, or the next attempt's expected
+ * price would have gone past the round's or the project's budget.
+ */
+export const ESCALATION_REASONS = ['auto_regeneration_failed', 'budget_exhausted'] as const;
+export type EscalationReason = (typeof ESCALATION_REASONS)[number];
+
 export const DECISION_ACTIONS = ['approve', 'reject', 'regenerate'] as const;
 export type DecisionAction = (typeof DECISION_ACTIONS)[number];
 

@@ -242,3 +242,12 @@ function entry(options: { round: number; attempts: RegenerationAttempt[]; bestAt
 function regenerationState(options: Pick<RegenerationState, 'round' | 'status' | 'attempt' | 'attempts'>): RegenerationState {
   return { sceneId: 5, maxAttempts: 3, currentScore: 52, ...options };
 }
+
+describe('review page: why a round waits', () => {
+  it('says in words why the round escalated, and shows a reason it does not know as stored', async () => {
+    const { describeEscalationReason } = await import('../../src/ui/page/model/escalation-text');
+    assert.equal(describeEscalationReason('auto_regeneration_failed'), 'automatic regeneration did not reach the bar');
+    assert.match(describeEscalationReason('budget_exhausted'), /^the budget ran out/);
+    assert.equal(describeEscalationReason('something_new'), 'something_new');
+  });
+});

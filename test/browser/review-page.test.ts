@@ -426,6 +426,27 @@ describe('the review page in Chromium, on the real web server, worker, Temporal 
     await page.locator('li.queue-entry', { hasText: 'Long queue · Scene 0' }).first().waitFor();
   });
 
+  it("shows that a round stopped because the project's budget ran out", async () => {
+    // A project of its own whose budget its first asset already spends: the round starts no
+    // attempt and waits for a person with reason budget_exhausted.
+    const teapot = { ...scene(0, 'A clay teapot on a shelf', 'The teapot waits.', 'falai', 0, 'object'), projectId: uniqueSceneId() };
+    const escalated = await review.stack.client.workflow.execute(sceneAssetWorkflow, {
+      taskQueue: review.stack.config.temporal.taskQueue,
+      workflowId: `scene-asset-${teapot.id}`,
+      args: [{ scene: teapot, project: { id: teapot.projectId, name: 'Tight budget', budgetUsd: 0.001 } }],
+    });
+    assert.equal(escalated.needsUserReview, true);
+    const [entry] = (await listReviewQueuePage(review.stack.db, { status: 'all', projectId: teapot.projectId })).items;
+    assert.equal(entry?.reason, 'budget_exhausted');
+    await signIn(page);
+    await page.goto(`${review.pageUrl}/#/scenes/${teapot.id}`);
+    await page.locator('.banner-waiting', { hasText: 'the budget ran out' }).waitFor();
+    // Out of the pending queue the other cases count.
+    const handle = review.stack.client.workflow.getHandle(regenerationWorkflowId(teapot.id));
+    await handle.cancel();
+    await handle.result().catch(() => undefined);
+  });
+
   async function signIn(tab: Page): Promise<void> {
     await tab.goto(review.pageUrl);
     await tab.evaluate((token) => sessionStorage.setItem('review-api-token', token), TOKEN);

@@ -39,6 +39,8 @@ export interface FakeScript {
   stuckGenerations?: Record<number, true>;
   /** What findRoundInProgress answers; no round by default. */
   roundInProgress?: (sceneId: number) => RoundInProgress | undefined;
+  /** What projectSpend answers: the project's spending before the round and its budget. */
+  project?: { spentUsd: number; budgetUsd?: number };
   /** The in-memory circuit breakers' settings (a tiny cooldown lets a test see a probe). */
   breaker?: BreakerSettings;
 }
@@ -61,6 +63,7 @@ export interface FakeCalls {
   savedAnalyses: Parameters<SceneActivities['saveSceneAnalysis']>[0][];
   providerPicks: { request: Parameters<SceneActivities['pickProvider']>[0]; answer: Awaited<ReturnType<SceneActivities['pickProvider']>> }[];
   providerOutcomes: Parameters<SceneActivities['recordProviderOutcome']>[0][];
+  projectSpendReads: Parameters<SceneActivities['projectSpend']>[0][];
   /** The breakers as the fake's shared store holds them, by provider. */
   breakers: Map<string, BreakerRow>;
 }
@@ -82,6 +85,7 @@ export function fakeActivities(script: FakeScript): { activities: SceneActivitie
     savedAnalyses: [],
     providerPicks: [],
     providerOutcomes: [],
+    projectSpendReads: [],
     breakers: new Map(),
   };
   const breaker = script.breaker ?? DEFAULT_BREAKER;
@@ -191,6 +195,14 @@ export function fakeActivities(script: FakeScript): { activities: SceneActivitie
       }
       calls.providerPicks.push({ request, answer });
       return answer;
+    },
+    // As the database sums it: the spending before the round and every attempt recorded since.
+    async projectSpend(request) {
+      calls.projectSpendReads.push(request);
+      const recorded = calls.recordedAttempts.reduce((sum, r) => sum + (r.attempt.costUsd ?? 0), 0);
+      const spentUsd = Math.round(((script.project?.spentUsd ?? 0) + recorded) * 1_000_000) / 1_000_000;
+      const budgetUsd = script.project?.budgetUsd;
+      return budgetUsd === undefined ? { spentUsd } : { spentUsd, budgetUsd };
     },
     async recordProviderOutcome(report) {
       calls.providerOutcomes.push(report);

@@ -1,6 +1,7 @@
 import type { SceneAnalysisResult } from '../../src/domain/analysis';
 import type { BrandProfile } from '../../src/domain/brand';
 import { CATEGORY_FIXES, DEFAULT_BRAND_FIXES, MINIMALIST_PHRASE, SIMPLIFY_PHRASE } from '../../src/domain/fix-phrases';
+import { limitPrompt } from '../../src/providers/prompt-limit';
 
 export interface PromptInput {
   attemptNumber: number;
@@ -9,6 +10,11 @@ export interface PromptInput {
   personPrompt?: string;
   analysis: SceneAnalysisResult;
   brandProfile?: BrandProfile;
+  /**
+   * The provider's longest prompt (src/providers/prompt-limit.ts promptLimit). The cut happens
+   * here, not in the adapter, so that the attempt records exactly the prompt that was sent.
+   */
+  maxLength?: number;
 }
 
 /**
@@ -35,12 +41,49 @@ export function improvedPrompt(input: PromptInput): string {
   if (attemptNumber >= 2) phrases.push(SIMPLIFY_PHRASE);
   if (attemptNumber >= 3) phrases.push(MINIMALIST_PHRASE);
 
-  const unique = [...new Set(phrases)];
-  // The base's own closing punctuation would otherwise double up with the ". " we join with.
-  const trimmedBase = base.trim().replace(/[.\s]+$/, '');
-  const body = unique.length > 0 ? `${trimmedBase}. ${unique.join(', ')}` : trimmedBase;
-  return `${body}. Avoid: ${brandProfile?.avoid ?? DEFAULT_BRAND_FIXES.avoid}`;
+  return fitPrompt({
+    base,
+    fixes: [...new Set(phrases)],
+    avoid: brandProfile?.avoid ?? DEFAULT_BRAND_FIXES.avoid,
+    maxLength: input.maxLength,
+  });
 }
+
+/**
+ * Joins base, fix phrases and the Avoid list, within `maxLength` when given. The base is what
+ * gets shortened: the fix phrases and the Avoid list are what this attempt changes, while the
+ * base's tail repeats what the scene asked for last. The base is cut at a word and without an
+ * ellipsis: a generation model reads the prompt as instructions, and "…" tells it nothing while
+ * taking room (the page shows the whole visual direction beside the prompt sent).
+ */
+export function fitPrompt(parts: { base: string; fixes: readonly string[]; avoid: string; maxLength?: number }): string {
+  const { avoid, maxLength } = parts;
+  const tail = `. Avoid: ${avoid}`;
+  const join = (base: string, fixes: readonly string[]) => {
+    // The base's own closing punctuation would otherwise double up with the ". " we join with.
+    const trimmedBase = base.trim().replace(/[.\s]+$/, '');
+    const body = fixes.length > 0 ? `${trimmedBase}. ${fixes.join(', ')}` : trimmedBase;
+    return `${body}${tail}`;
+  };
+  const whole = join(parts.base, parts.fixes);
+  if (maxLength === undefined || whole.length <= maxLength) return whole;
+
+  // When the fixes and the Avoid list alone leave no room for a few words of the base, the fixes
+  // go last-first: the later ones are the generic simplify/minimalist phrases, the earlier ones
+  // answer this asset's own issues. The Avoid list stays: it is the brand's hard line.
+  let fixes = [...parts.fixes];
+  const roomForBase = () => maxLength - join('', fixes).length;
+  while (fixes.length > 0 && roomForBase() < MIN_BASE_CHARS) fixes = fixes.slice(0, -1);
+  const room = roomForBase();
+  // Only an Avoid list longer than the provider's whole limit gets here: the plain cut keeps the
+  // request valid.
+  if (room < MIN_BASE_CHARS) return limitPrompt(join(parts.base, []), maxLength);
+  // A cut that ends on a clause's comma would read "word,. fix".
+  return join(limitPrompt(parts.base.trim(), room).replace(/[,;:\s]+$/, ''), fixes);
+}
+
+/** Fewer characters of the base than this would not say what the scene is. */
+const MIN_BASE_CHARS = 40;
 
 function brandFixes(description: string, brand: BrandProfile | undefined): string[] {
   const text = description.toLowerCase();

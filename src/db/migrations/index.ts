@@ -3,6 +3,7 @@ import { initialMigration } from './0001-initial';
 import { endingsMigration } from './0002-endings';
 import { providerCoordinationMigration } from './0003-provider-coordination';
 import { providerHealthMigration } from './0004-provider-health';
+import { projectBudgetMigration } from './0005-project-budget';
 
 /**
  * Every migration, listed in code rather than found by scanning a folder, so the same list
@@ -13,6 +14,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0002-endings': endingsMigration,
   '0003-provider-coordination': providerCoordinationMigration,
   '0004-provider-health': providerHealthMigration,
+  '0005-project-budget': projectBudgetMigration,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import type { RegenerationState, ReviewEntry } from '../api/types';
 import { describeDecision } from '../model/decision-text';
+import { describeEscalationReason } from '../model/escalation-text';
 import { formatDateTime, formatScore, formatWaited } from '../model/format';
 import type { DecisionInFlight } from '../session';
 
@@ -70,7 +71,7 @@ export function RoundStatus({
       <p className="banner banner-waiting">
         Waiting for a decision for <strong>{formatWaited(now - Date.parse(pendingEntry.createdAt))}</strong> · round {pendingEntry.round} ·
         best score {formatScore(pendingEntry.bestScore)} ·{' '}
-        {pendingEntry.reason === 'auto_regeneration_failed' ? 'automatic regeneration did not reach the bar' : pendingEntry.reason}
+        {describeEscalationReason(pendingEntry.reason)}
       </p>
     );
   } else if (latestDecided?.decision) {

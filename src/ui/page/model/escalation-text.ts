@@ -1,0 +1,11 @@
+/** Why a round waits for a person, in the page's words; a reason it does not know is shown as stored. */
+export function describeEscalationReason(reason: string): string {
+  switch (reason) {
+    case 'auto_regeneration_failed':
+      return 'automatic regeneration did not reach the bar';
+    case 'budget_exhausted':
+      return 'the budget ran out: another attempt would have cost more than the round or the project may spend';
+    default:
+      return reason;
+  }
+}

@@ -1,0 +1,101 @@
+import type { SceneKind } from '../../src/domain/activity-types';
+import { DEFAULT_GENERATION_PRICES, DEFAULT_MODEL_PRICES } from '../../src/domain/prices';
+import type { ProviderName } from '../../src/domain/provider';
+import { generationCostUsd } from '../../src/providers/cost';
+import { piapiRule } from '../../src/providers/limits/piapi';
+import { snapUp } from '../../src/providers/limits/rule';
+import { runwayRule } from '../../src/providers/limits/runway';
+
+/**
+ * The clip lengths a per-second provider bills (src/providers/limits/): the adapters ask for the
+ * next length at or above the scene's (piapi-models.ts, runway.ts), so a 6 s scene costs 10 s.
+ */
+const BILLED_DURATIONS: Partial<Record<ProviderName, readonly number[] | undefined>> = {
+  kling: piapiRule('kling').durations,
+  luma: piapiRule('luma').durations,
+  runway: runwayRule('text_to_video', 'gen4.5').durations,
+};
+
+function billedSeconds(provider: ProviderName, kind: SceneKind, seconds: number): number {
+  const allowed = BILLED_DURATIONS[provider];
+  if (kind !== 'video' || allowed === undefined) return seconds;
+  return snapUp(Math.ceil(seconds), allowed);
+}
+
+/**
+ * What one judgment is expected to cost. The workflow does not know which Claude model the
+ * workers are configured with, so it prices the dearest one the judge may use
+ * (src/domain/prices.ts DEFAULT_MODEL_PRICES): a budget is a ceiling, and an estimate too high
+ * stops a round early, never lets one overspend. Tokens: a video is judged on 4 frames
+ * (ANALYSIS_VIDEO_FRAMES' default), about 1,600 tokens each at the API's largest image size
+ * (width × height / 750, https://platform.claude.com/docs/en/build-with-claude/vision), plus about
+ * 1,600 tokens of instructions, scene and brand; a verdict runs to a few hundred tokens, 800 here.
+ */
+export const JUDGMENT_TOKENS = { input: 8_000, output: 800 } as const;
+
+export function judgmentEstimateUsd(): number {
+  const dearest = Object.values(DEFAULT_MODEL_PRICES).reduce((a, b) => (b.inputPerMTok + b.outputPerMTok > a.inputPerMTok + a.outputPerMTok ? b : a));
+  return roundUsd((JUDGMENT_TOKENS.input * dearest.inputPerMTok + JUDGMENT_TOKENS.output * dearest.outputPerMTok) / 1_000_000);
+}
+
+/**
+ * The most an attempt is expected to cost: the provider's price for the scene (src/domain/prices.ts)
+ * and every judgment a score near the bar may get (policy.judgmentsNearBar), since a budget must
+ * hold whatever the judge answers.
+ */
+export function expectedAttemptUsd(attempt: {
+  provider: ProviderName;
+  kind: SceneKind;
+  durationSeconds: number;
+  judgments: number;
+}): number {
+  const { provider, kind } = attempt;
+  const generation = generationCostUsd(DEFAULT_GENERATION_PRICES[provider], kind, billedSeconds(provider, kind, attempt.durationSeconds));
+  return roundUsd(generation + attempt.judgments * judgmentEstimateUsd());
+}
+
+export interface BudgetState {
+  /** What the round's attempts so far cost. */
+  roundSpentUsd: number;
+  /** policy.maxCostUsd; absent: the round has no budget of its own. */
+  maxCostUsd?: number;
+  /** What the project has spent, as the database has it (first assets and every attempt). */
+  projectSpentUsd: number;
+  /** The project's budget; absent: none. */
+  projectBudgetUsd?: number;
+  expectedUsd: number;
+}
+
+export type BudgetVerdict = { start: true } | { start: false; exceeded: 'round' | 'project'; message: string };
+
+/**
+ * SPEC.md "Cost and provider health": no attempt starts whose expected price would take the
+ * round or the project past its budget. Reaching a budget exactly is within it.
+ */
+export function mayStartAttempt(state: BudgetState): BudgetVerdict {
+  const { expectedUsd } = state;
+  if (state.maxCostUsd !== undefined && roundUsd(state.roundSpentUsd + expectedUsd) > state.maxCostUsd) {
+    return {
+      start: false,
+      exceeded: 'round',
+      message: `the round spent $${usd(state.roundSpentUsd)} of its $${usd(state.maxCostUsd)}; the next attempt may cost $${usd(expectedUsd)}`,
+    };
+  }
+  if (state.projectBudgetUsd !== undefined && roundUsd(state.projectSpentUsd + expectedUsd) > state.projectBudgetUsd) {
+    return {
+      start: false,
+      exceeded: 'project',
+      message: `the project spent $${usd(state.projectSpentUsd)} of its $${usd(state.projectBudgetUsd)}; the next attempt may cost $${usd(expectedUsd)}`,
+    };
+  }
+  return { start: true };
+}
+
+// Sums of float prices (0.1 + 0.2) would otherwise miss a budget by a rounding error.
+function roundUsd(value: number): number {
+  return Math.round(value * 1_000_000) / 1_000_000;
+}
+
+function usd(value: number): string {
+  return value.toFixed(2);
+}
