@@ -1,8 +1,8 @@
-import type { AssetStore } from '../../src/storage/asset-store';
 import assert from 'node:assert/strict';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Db } from '../../src/db/database';
 import { callbackToken, callbackUrl, redactCallbackToken } from '../../src/providers/callbacks';
+import type { AssetStore } from '../../src/storage/asset-store';
 import { buildWebServer } from '../../src/web/server';
 
 const SECRET = 'a-webhook-secret-for-tests';
