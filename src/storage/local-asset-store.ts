@@ -1,8 +1,9 @@
-import { chmod, mkdir, open, realpath, rename, rm, stat } from 'node:fs/promises';
+import { chmod, mkdir, open, realpath, rename, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { assetKey, shardedRelativePath } from './asset-key';
-import type { AssetStore, ByteRange, StagedFile, StageOptions, StoredAsset } from './asset-store';
+import type { ByteRange, StagedFile, StageOptions, StoredAsset } from './asset-store';
+import { StagedAssetStore } from './staged-asset-store';
 import { sweepStagingDir, writeStagingFile } from './staging-writer';
 
 export interface LocalAssetStoreOptions {
@@ -18,12 +19,13 @@ const STAGING_DIR_NAME = '.staging';
  * Content-addressed files under `<rootDir>/<aa>/<bb>/<sha256>.<ext>`. Staging lives inside the
  * root, on the same filesystem, so commit is a rename: a reader sees the whole file or none.
  */
-export class LocalAssetStore implements AssetStore {
+export class LocalAssetStore extends StagedAssetStore {
   readonly rootDir: string;
   readonly stagingDir: string;
   private readonly publicUrl: string;
 
   constructor(options: LocalAssetStoreOptions) {
+    super();
     this.rootDir = path.resolve(options.rootDir);
     this.stagingDir = path.join(this.rootDir, STAGING_DIR_NAME);
     this.publicUrl = options.publicUrl.replace(/\/+$/, '');
@@ -47,24 +49,6 @@ export class LocalAssetStore implements AssetStore {
       await rename(staged.path, target);
     }
     return { key, url: this.urlFor(key), sha256: staged.sha256, sizeBytes: staged.sizeBytes };
-  }
-
-  async discard(staged: StagedFile): Promise<void> {
-    await rm(staged.path, { force: true });
-  }
-
-  async put(source: Readable, extension: string, options?: StageOptions): Promise<StoredAsset> {
-    const staged = await this.stage(source, options);
-    try {
-      return await this.commit(staged, extension);
-    } catch (error) {
-      await this.discard(staged);
-      throw error;
-    }
-  }
-
-  async has(key: string): Promise<boolean> {
-    return (await this.stat(key)) !== undefined;
   }
 
   async stat(key: string): Promise<{ sizeBytes: number } | undefined> {

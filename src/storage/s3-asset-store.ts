@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import {
   GetObjectCommand,
@@ -13,13 +13,13 @@ import type { S3AssetStoreConfig } from '../config';
 import { assetKey, mediaTypeForKey, shardedRelativePath } from './asset-key';
 import {
   AssetStoreUnavailableError,
-  type AssetStore,
   type ByteRange,
   type CommitOptions,
   type StagedFile,
   type StageOptions,
   type StoredAsset,
 } from './asset-store';
+import { StagedAssetStore } from './staged-asset-store';
 import { sweepStagingDir, writeStagingFile } from './staging-writer';
 
 export interface S3AssetStoreOptions extends Omit<S3AssetStoreConfig, 'kind'> {
@@ -81,7 +81,7 @@ export class AssetStoreCheckError extends Error {
  * parts on commit (lib-storage's Upload: a few parts in memory whatever the size) and removed.
  * Nothing a reader needs stays on this machine.
  */
-export class S3AssetStore implements AssetStore {
+export class S3AssetStore extends StagedAssetStore {
   readonly client: S3Client;
   readonly bucket: string;
   readonly prefix: string;
@@ -93,6 +93,7 @@ export class S3AssetStore implements AssetStore {
   readonly description: string;
 
   constructor(options: S3AssetStoreOptions) {
+    super();
     this.bucket = options.bucket;
     this.prefix = options.prefix.replace(/^\/+|\/+$/g, '');
     this.scratchDir = options.scratchDir;
@@ -128,24 +129,6 @@ export class S3AssetStore implements AssetStore {
       await this.discard(staged);
     }
     return { key, url: this.urlFor(key), sha256: staged.sha256, sizeBytes: staged.sizeBytes };
-  }
-
-  async discard(staged: StagedFile): Promise<void> {
-    await rm(staged.path, { force: true });
-  }
-
-  async put(source: Readable, extension: string, options?: StageOptions): Promise<StoredAsset> {
-    const staged = await this.stage(source, options);
-    try {
-      return await this.commit(staged, extension);
-    } catch (error) {
-      await this.discard(staged);
-      throw error;
-    }
-  }
-
-  async has(key: string): Promise<boolean> {
-    return (await this.stat(key)) !== undefined;
   }
 
   async stat(key: string): Promise<{ sizeBytes: number } | undefined> {
