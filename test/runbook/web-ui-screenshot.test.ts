@@ -70,7 +70,7 @@ describe('the Temporal Web UI shows a round’s attempt history (README screensh
     await connection.close();
 
     browser = await launchChromium();
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1300 } });
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1600 } });
     await page.goto(`${server.uiUrl}/namespaces/default/workflows/${workflowId}`, { waitUntil: 'domcontentloaded' });
     // The UI is a single-page app: the history arrives after the shell, so wait for its content.
     await page.getByText('submitGeneration').first().waitFor({ state: 'visible', timeout: 60_000 });
@@ -100,7 +100,7 @@ describe('the Temporal Web UI shows a round’s attempt history (README screensh
     await page.mouse.wheel(0, -150);
     for (const name of ['saveScene', 'saveSceneOutcome']) {
       const box = await table.getByText(name, { exact: true }).boundingBox();
-      assert.ok(box && box.y > 0 && box.y + box.height <= 1300, `${name} is in the picture`);
+      assert.ok(box && box.y > 0 && box.y + box.height <= 1600, `${name} is in the picture`);
     }
     // The README's picture of the Web UI (UPDATE_SCREENSHOTS=1 refreshes it): this test makes it.
     const screenshot = screenshotPath(path.basename(SCREENSHOT_PATH));

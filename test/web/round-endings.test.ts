@@ -91,6 +91,11 @@ describe('how a round ends, through the API', function () {
         const scene = await seedScene(harness.db, { score: 40 });
         assert.equal((await harness.request({ method: 'POST', url: `/api/scenes/${scene.id}/regenerate` })).statusCode, 202);
         await eventually(() => sceneRecord(harness, scene.id), (s) => s.status === 'regenerating');
+        // An attempt in flight: its generation submitted (a round cancelled before its first
+        // attempt has nothing to record).
+        const submitted = async () =>
+          harness.calls.submissions.filter((s) => s.idempotencyKey.startsWith(`${regenerationWorkflowId(scene.id)}/`)).length;
+        await eventually(submitted, (count) => count >= 1);
         assert.equal((await cancel(harness, scene.id)).statusCode, 202);
         const result = await harness.client.workflow.getHandle(regenerationWorkflowId(scene.id)).result();
         assert.equal(result.outcome, 'cancelled');
@@ -99,7 +104,8 @@ describe('how a round ends, through the API', function () {
         assert.equal(after.regenerationAttempts.at(-1)?.failure?.type, 'cancelled');
         assert.deepEqual(await entriesOf(harness, scene.id), []);
       },
-      { generationDelayMs: 1_500 },
+      // Long enough that the cancel lands while attempt 1's generation runs.
+      { generationDelayMs: 6_000 },
     );
   });
 
