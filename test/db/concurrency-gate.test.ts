@@ -1,45 +1,16 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import { parseProviderConcurrency } from '../../src/config';
-import { openDatabase, type Db } from '../../src/db/database';
+import type { Db } from '../../src/db/database';
 import { createDatabaseConcurrencyGate, DEFAULT_LEASE_MS } from '../../src/providers/concurrency-gate';
-import { describeEachDatabase, type DatabaseTestContext } from './test-databases';
+import { describeEachDatabase, openTwoPools } from './test-databases';
 
 const limits = { ...parseProviderConcurrency(undefined), kling: 2 };
 
 async function placesIn(db: Db): Promise<string[]> {
   const rows = await db.kysely.selectFrom('provider_leases').select('place').where('provider', '=', 'kling').orderBy('place').execute();
   return rows.map((row) => row.place);
-}
-
-/**
- * Two pools on one database, as two workers on two hosts would have: a second pool on this run's
- * PostgreSQL database, or for the embedded database an owner and a client on one directory
- * (both reach PGlite through its PostgreSQL-protocol server, as separate processes do).
- */
-async function openTwoPools(context: DatabaseTestContext): Promise<{ pools: [Db, Db]; close(): Promise<void> }> {
-  if (context.dialect === 'postgres') {
-    const url = context.databaseUrl();
-    assert.ok(url);
-    const second = await openDatabase({ databaseUrl: url, dataDir: 'unused' });
-    return { pools: [context.db(), second], close: () => second.close() };
-  }
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'scene-regen-gate-'));
-  const owner = await openDatabase({ dataDir });
-  const client = await openDatabase({ dataDir });
-  assert.deepEqual([owner.embedded?.role, client.embedded?.role], ['owner', 'client']);
-  return {
-    pools: [owner, client],
-    async close() {
-      await client.close();
-      await owner.close();
-      fs.rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
 }
 
 describeEachDatabase('provider concurrency gate', (context) => {

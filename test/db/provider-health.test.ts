@@ -1,37 +1,13 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { openDatabase, type Db } from '../../src/db/database';
+import type { Db } from '../../src/db/database';
 import { pickProvider, readProviderHealth, recordProviderOutcome } from '../../src/db/provider-health';
 import { createDatabaseActivities } from '../../activities/database';
 import { listSceneAttempts } from '../../src/db/queries';
-import { describeEachDatabase, type DatabaseTestContext } from './test-databases';
+import { describeEachDatabase, openTwoPools } from './test-databases';
 import { attempt, PROJECT_ID, sceneRequest, SCENE_ID, WORKFLOW_ID } from './fixtures';
 
 const settings = { allowedFails: 3, cooldownMs: 60_000 };
-
-/** Two pools on one database, as two workers on two hosts would have (see concurrency-gate.test.ts). */
-async function openTwoPools(context: DatabaseTestContext): Promise<{ pools: [Db, Db]; close(): Promise<void> }> {
-  if (context.dialect === 'postgres') {
-    const url = context.databaseUrl();
-    assert.ok(url);
-    const second = await openDatabase({ databaseUrl: url, dataDir: 'unused' });
-    return { pools: [context.db(), second], close: () => second.close() };
-  }
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'scene-regen-health-'));
-  const owner = await openDatabase({ dataDir });
-  const client = await openDatabase({ dataDir });
-  return {
-    pools: [owner, client],
-    async close() {
-      await client.close();
-      await owner.close();
-      fs.rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
 
 async function failKling(db: Db, times: number, prefix = 'a'): Promise<void> {
   for (let i = 0; i < times; i++) {

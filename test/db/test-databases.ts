@@ -1,4 +1,8 @@
+import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { sql } from 'kysely';
 import { Client } from 'pg';
 import { IN_MEMORY, openDatabase, type Db, type DialectName } from '../../src/db/database';
@@ -140,4 +144,30 @@ function withDatabaseName(serverUrl: string, name: string): string {
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return url.toString();
+}
+
+/**
+ * Two pools on one database, as two workers on two hosts would have: a second pool on this run's
+ * PostgreSQL database, or for the embedded database an owner and a client on one directory
+ * (both reach PGlite through its PostgreSQL-protocol server, as separate processes do).
+ */
+export async function openTwoPools(context: DatabaseTestContext): Promise<{ pools: [Db, Db]; close(): Promise<void> }> {
+  if (context.dialect === 'postgres') {
+    const url = context.databaseUrl();
+    assert.ok(url);
+    const second = await openDatabase({ databaseUrl: url, dataDir: 'unused' });
+    return { pools: [context.db(), second], close: () => second.close() };
+  }
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'scene-regen-pools-'));
+  const owner = await openDatabase({ dataDir });
+  const client = await openDatabase({ dataDir });
+  assert.deepEqual([owner.embedded?.role, client.embedded?.role], ['owner', 'client']);
+  return {
+    pools: [owner, client],
+    async close() {
+      await client.close();
+      await owner.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }
