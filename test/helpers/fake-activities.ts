@@ -2,6 +2,7 @@ import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/comm
 import {
   GENERATION_NOT_READY,
   type AnalyzeAssetRequest,
+  type CompareAssetsRequest,
   type GenerationRequest,
   type GenerationTask,
   type RoundInProgress,
@@ -9,6 +10,7 @@ import {
 } from '../../src/domain/activity-types';
 import type { Recommendation, SceneAnalysisResult, SceneIssue } from '../../src/domain/analysis';
 import type { AssetRef } from '../../src/domain/asset';
+import type { PairwiseAnswer } from '../../src/domain/best-pick';
 import {
   afterOutcome,
   breakerVerdict,
@@ -41,6 +43,15 @@ export interface FakeScript {
   roundInProgress?: (sceneId: number) => RoundInProgress | undefined;
   /** What projectSpend answers: the project's spending before the round and its budget. */
   project?: { spentUsd: number; budgetUsd?: number };
+  /**
+   * What compareAssets answers (each order as shown); by default the first-shown (higher-ranked)
+   * asset in the first order and the second-shown (again the higher-ranked) in the other.
+   */
+  preferences?: (request: CompareAssetsRequest, index: number) => [PairwiseAnswer, PairwiseAnswer];
+  /** What one comparison (both orders) costs; 0 by default so other tests' sums hold. */
+  comparisonCostUsd?: number;
+  /** Throw on the n-th comparison (0-based). */
+  comparisonFailures?: Record<number, () => Error>;
   /** The in-memory circuit breakers' settings (a tiny cooldown lets a test see a probe). */
   breaker?: BreakerSettings;
 }
@@ -49,6 +60,7 @@ export interface FakeScript {
 export interface FakeCalls {
   submissions: GenerationRequest[];
   analyses: AnalyzeAssetRequest[];
+  comparisons: CompareAssetsRequest[];
   recordedAttempts: Parameters<SceneActivities['recordAttempt']>[0][];
   escalations: Parameters<SceneActivities['escalateToReview']>[0][];
   closedEntries: Parameters<SceneActivities['closeReviewEntry']>[0][];
@@ -72,6 +84,7 @@ export function fakeActivities(script: FakeScript): { activities: SceneActivitie
   const calls: FakeCalls = {
     submissions: [],
     analyses: [],
+    comparisons: [],
     recordedAttempts: [],
     escalations: [],
     closedEntries: [],
@@ -149,6 +162,13 @@ export function fakeActivities(script: FakeScript): { activities: SceneActivitie
         costUsd: 0.01,
         modelSkipped: false,
       };
+    },
+    async compareAssets(request) {
+      const index = calls.comparisons.length;
+      calls.comparisons.push(request);
+      const failure = script.comparisonFailures?.[index];
+      if (failure) throw failure();
+      return { answers: script.preferences?.(request, index) ?? ['first', 'second'], costUsd: script.comparisonCostUsd ?? 0 };
     },
     async recordAttempt(request) {
       calls.recordedAttempts.push(request);
