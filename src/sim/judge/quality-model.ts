@@ -91,7 +91,7 @@ export function analysisText(asset: AssetDescription): string {
 /**
  * True quality of an asset without rendering it: the judge reads the look the renderer would
  * paint from the prompt's words (its fallback when a request carries no image). Fast (no pixels),
- * so a benchmark can judge thousands of attempts; within a few points of the rendered path.
+ * so a benchmark can judge thousands of attempts; within about two points of the rendered path.
  */
 export function trueQualityFor(asset: AssetDescription): number {
   const score = judge({ userText: analysisText(asset), images: [] }).overallScore;
