@@ -1,3 +1,4 @@
+import type Anthropic from '@anthropic-ai/sdk';
 import { promptLook } from '../../src/sim/media/prompt-look';
 import { renderStillPng } from '../../src/sim/media/render-image';
 import { JUDGE_TOOL_INPUT_SCHEMA } from '../../src/analysis/judge-prompt';
@@ -57,7 +58,7 @@ export function analysisRequest(options: AnalysisRequestOptions): Record<string,
 }
 
 /** The strict record_preference tool of the pairwise wire format (shared shapes §2). */
-export const PREFERENCE_TOOL = {
+export const PREFERENCE_TOOL: Anthropic.Tool = {
   name: 'record_preference',
   description: 'Record which of the two assets serves the scene better.',
   input_schema: {
@@ -67,7 +68,7 @@ export const PREFERENCE_TOOL = {
     additionalProperties: false,
   },
   strict: true,
-} as const;
+};
 
 export interface PairwiseRequestOptions {
   sceneText: string;
@@ -78,7 +79,10 @@ export interface PairwiseRequestOptions {
 }
 
 /** A request shaped like the product's pairwise judgment: scene text, then each asset after its marker. */
-export function pairwiseRequest(options: PairwiseRequestOptions) {
+export function pairwiseRequest(options: PairwiseRequestOptions): Anthropic.MessageCreateParamsNonStreaming & {
+  messages: { role: 'user'; content: Anthropic.ContentBlockParam[] }[];
+  tools: Anthropic.Tool[];
+} {
   const images = (frames: string[]) =>
     frames.map((data) => ({ type: 'image' as const, source: { type: 'base64' as const, media_type: 'image/png' as const, data } }));
   return {
