@@ -126,6 +126,7 @@ export function registerAnthropicRoutes(app: FastifyInstance, context: SimContex
     }
     const scripted = ruleIndex === undefined ? {} : context.book.takeScriptedVerdict(ruleIndex);
     // Scripted scores are served exactly; otherwise the true quality, with noise where asked for.
+    const asset = assetKey(seen);
     let truth: number;
     let served: number;
     if (scripted.score !== undefined) {
@@ -133,10 +134,10 @@ export function registerAnthropicRoutes(app: FastifyInstance, context: SimContex
     } else {
       truth = trueQuality(ownVerdict.overallScore, providerOf(seen), findScenePrompt(text).contentType);
       const sigma = (ruleIndex === undefined ? undefined : context.book.ruleAt(ruleIndex)?.judgeNoise) ?? context.settings.judgeNoise;
-      const requestKey = fingerprint([text, assetKey(seen)]);
-      served = sigma > 0 ? noisyScore(truth, sigma, context.judgeMemory.rngFor(context.settings.seed, requestKey)) : Math.round(truth);
+      const rng = () => context.judgeMemory.rngFor(context.settings.seed, fingerprint([text, asset]));
+      served = sigma > 0 ? noisyScore(truth, sigma, rng()) : Math.round(truth);
     }
-    if (seen.length > 0) context.judgeMemory.rememberTruth(assetKey(seen), truth);
+    if (seen.length > 0) context.judgeMemory.rememberTruth(asset, truth);
     const verdict =
       served === ownVerdict.overallScore && scripted.issues === undefined
         ? ownVerdict
