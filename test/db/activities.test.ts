@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment, defaultActivityInfo } from '@temporalio/testing';
 import { createDatabaseActivities } from '../../activities/database';
-import { countRows, getProject, getReviewEntry, getScene, listReviewQueuePage, listSceneAttempts } from '../../src/db/queries';
+import { countRows, getProject, getReviewEntry, getScene, listReviewQueuePage, listSceneAttempts, pendingReviewEntryOf } from '../../src/db/queries';
 import type { DatabaseActivities, EscalateToReviewRequest } from '../../src/domain/activity-types';
 import { FailureType } from '../../src/domain/failures';
 import { describeEachDatabase } from './test-databases';
@@ -236,6 +236,7 @@ describeEachDatabase('database activities', ({ db }) => {
       assert.deepEqual(listed?.bestPick, bestPick);
       const without = await activities.escalateToReview(escalation({ round: 2 }));
       assert.equal((await getReviewEntry(db(), without.entryId))?.bestPick, undefined);
+      assert.equal((await pendingReviewEntryOf(db(), SCENE_ID))?.id, without.entryId, "the scene's newest pending entry");
     });
 
     it('a later round, or a later run, gets an entry of its own', async () => {
