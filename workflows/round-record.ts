@@ -31,6 +31,7 @@ export class RoundRecord {
       score: scene.analysisResult.overallScore,
       analysis: scene.analysisResult,
       assetUrl: scene.currentAssetUrl,
+      assetRef: scene.currentAsset,
       provider: scene.currentProvider,
     };
     this.roundStart = this.current;

@@ -135,6 +135,36 @@ describe('the best of a round: highest score, pairwise within the band', functio
     });
   });
 
+  it('60 next to a stored starting 58: compared, the starting asset preferred in both orders is the best', async () => {
+    const startRef = {
+      url: 'http://assets.test/assets/original.png',
+      key: 'original.png',
+      sha256: 'original',
+      sizeBytes: 100,
+      mediaType: 'image/png',
+    };
+    const { activities, calls } = fakeActivities({ scores: [60], preferences: () => ['second', 'first'] });
+    await withWorker(activities, async ({ start: run }) => {
+      const input = sceneInput({
+        currentAssetUrl: startRef.url,
+        currentAsset: startRef,
+        analysisResult: { overallScore: 58, recommendation: 'regenerate', issues: [] },
+      });
+      const handle = await run({ ...input, policy: { maxAttempts: 1 } });
+      const state = await waitForReviewEntry(handle);
+      assert.equal(calls.comparisons.length, 1);
+      assert.equal(calls.comparisons[0].second.key, 'original.png', 'the starting asset, ranked second, shown second first');
+      assert.deepEqual(state.bestPick, { score: 58, reason: 'pairwise', runnerUp: { attemptNumber: 1, score: 60 } });
+      assert.equal(calls.escalations[0].bestScore, 58);
+      assert.equal(calls.escalations[0].bestAttemptNumber, undefined);
+      await handle.signal(userDecisionSignal, { action: 'approve', reviewer: 'ana' });
+      const result = await handle.result();
+      assert.equal(result.finalScore, 58);
+      assert.equal(result.newAssetUrl, startRef.url);
+      assert.equal(calls.outcomes.at(-1)?.asset?.ref?.key, 'original.png');
+    });
+  });
+
   it('the starting asset stays the best when every attempt scores lower; a plain approve keeps it', async () => {
     const { activities, calls } = fakeActivities({ scores: [30, 20, 25] });
     await withWorker(activities, async ({ start: run }) => {
