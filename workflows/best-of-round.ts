@@ -2,6 +2,7 @@ import { ActivityFailure, isCancellation, log } from '@temporalio/workflow';
 import type { AssetRef } from '../src/domain/asset';
 import type { BrandProfile } from '../src/domain/brand';
 import type { PairwiseAnswer } from '../src/domain/best-pick';
+import type { RegenerationAttempt } from '../src/domain/regeneration';
 import type { SceneForRegeneration } from '../src/domain/scene';
 import { DEFAULT_ASPECT_RATIO } from '../src/domain/scene';
 import { compareAssets } from './activities';
@@ -28,23 +29,28 @@ export interface BestContext {
 }
 
 /**
- * Names the round's best among its judged assets (`mayCompare` false: by score alone, as when an
+ * Names the round's best among its judged assets, `attempt` (just judged, not yet added to the
+ * round) included (`mayCompare` false: by score alone, as when an
  * attempt passed and its asset is taken whatever a comparison would say), asking Claude to compare the top two when
  * their scores are within the band and that pair was not compared yet in this round. Returns
  * what the comparison cost (0 when none was asked), for the caller to count with the attempt
  * that made it necessary. A comparison that fails (after its retries) leaves the higher score
  * standing: the round goes on rather than stop over a tie-break.
  */
-export async function chooseBest(context: BestContext, mayCompare = true): Promise<number> {
+export async function chooseBest(context: BestContext, attempt: RegenerationAttempt, mayCompare = true): Promise<number> {
   const { record } = context;
-  const ranked = rankByScore(bestCandidates(record.roundStart.score, record.roundAttempts()));
+  const attempts = [...record.roundAttempts(), attempt];
+  const ranked = rankByScore(bestCandidates(record.roundStart.score, attempts));
   let costUsd = 0;
   let answers: readonly [PairwiseAnswer, PairwiseAnswer] | undefined;
   if (mayCompare && needsPairwise(ranked, context.band)) {
     const key = pairKey(ranked[0], ranked[1]);
     answers = record.comparedPairs.get(key);
     if (answers === undefined) {
-      const assetOf = (candidate: BestCandidate) => record.assetRefOf(candidate.attemptNumber);
+      const assetOf = (candidate: BestCandidate) =>
+        candidate.attemptNumber === undefined
+          ? record.roundStart.assetRef
+          : attempts.find((a) => a.attemptNumber === candidate.attemptNumber)?.asset;
       const compared = await compare(context, assetOf(ranked[0]), assetOf(ranked[1]));
       if (compared !== undefined) {
         costUsd = compared.costUsd;

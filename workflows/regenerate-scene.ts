@@ -273,23 +273,12 @@ async function runRound(
       current: record.current,
     });
     if (choice && choice.skipped.length > 0) attempt.skippedProviders = choice.skipped;
-    record.addAttempt(attempt);
     if (pairwiseBest && attempt.analysisResult !== undefined) {
       // A comparison this attempt made necessary is paid with it, like its judgments.
-      const comparedUsd = await chooseBest(
-        {
-          record,
-          scene,
-          brandProfile: project?.brandProfile,
-          personPrompt: direction.personPrompt,
-          band: judgingSettings(policy).uncertaintyBand,
-          kind,
-          label: `attempt ${attemptNumber} · ${provider}`,
-        },
-        attempt.result !== 'success',
-      );
+      const comparedUsd = await bestAfter(attempt);
       if (comparedUsd > 0) attempt.costUsd = roundUsd((attempt.costUsd ?? 0) + comparedUsd);
     }
+    record.addAttempt(attempt);
     await db.recordAttempt.executeWithOptions({ summary: `attempt ${attemptNumber} · ${provider} · record` }, [
       { workflowId, sceneId: scene.id, projectId: scene.projectId, attempt },
     ]);
@@ -301,6 +290,26 @@ async function runRound(
     if (attempt.result === 'success') return 'passed';
   }
   return 'auto_regeneration_failed';
+
+  /** The round's best with the attempt just judged; a passing attempt is taken whatever a comparison says. */
+  async function bestAfter(attempt: RegenerationAttempt): Promise<number> {
+    const context = {
+      record,
+      scene,
+      brandProfile: project?.brandProfile,
+      personPrompt: direction.personPrompt,
+      band: judgingSettings(policy).uncertaintyBand,
+      kind,
+      label: `attempt ${attempt.attemptNumber} · ${attempt.provider}`,
+    };
+    try {
+      return await chooseBest(context, attempt, attempt.result !== 'success');
+    } catch (error) {
+      // Cancelled while comparing: the attempt is recorded with what it cost, as one in flight.
+      if (isCancellation(error)) throw new AttemptCancelled(attempt, error);
+      throw error;
+    }
+  }
 }
 
 /**

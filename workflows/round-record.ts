@@ -1,6 +1,5 @@
 import { setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { RegenerationPolicy } from '../src/domain/policy';
-import type { AssetRef } from '../src/domain/asset';
 import type { BestPick, PairwiseAnswer } from '../src/domain/best-pick';
 import type { RegenerationAttempt, RegenerationState, RegenerationStatus } from '../src/domain/regeneration';
 import type { SceneForRegeneration } from '../src/domain/scene';
@@ -92,11 +91,6 @@ export class RoundRecord {
     return currentFrom(this.roundAttempts().find((a) => a.attemptNumber === pick.attemptNumber)!);
   }
 
-  /** The stored copy of a candidate for best: undefined = the round's start. */
-  assetRefOf(attemptNumber: number | undefined): AssetRef | undefined {
-    if (attemptNumber === undefined) return this.roundStart.assetRef;
-    return this.roundAttempts().find((a) => a.attemptNumber === attemptNumber)?.asset;
-  }
 
   roundAttempts(): RegenerationAttempt[] {
     return this.state.attempts.filter((a) => a.round === this.state.round);

@@ -50,6 +50,8 @@ export interface FakeScript {
   preferences?: (request: CompareAssetsRequest, index: number) => [PairwiseAnswer, PairwiseAnswer];
   /** What one comparison (both orders) costs; 0 by default so other tests' sums hold. */
   comparisonCostUsd?: number;
+  /** Milliseconds each comparison takes, so a test can cancel a round while it compares. */
+  comparisonDelayMs?: number;
   /** Throw on the n-th comparison (0-based). */
   comparisonFailures?: Record<number, () => Error>;
   /** The in-memory circuit breakers' settings (a tiny cooldown lets a test see a probe). */
@@ -168,6 +170,7 @@ export function fakeActivities(script: FakeScript): { activities: SceneActivitie
       calls.comparisons.push(request);
       const failure = script.comparisonFailures?.[index];
       if (failure) throw failure();
+      if (script.comparisonDelayMs) await new Promise((r) => setTimeout(r, script.comparisonDelayMs));
       return { answers: script.preferences?.(request, index) ?? ['first', 'second'], costUsd: script.comparisonCostUsd ?? 0 };
     },
     async recordAttempt(request) {

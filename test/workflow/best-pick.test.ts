@@ -10,7 +10,7 @@ import { activitySummaries, historyEvents } from '../helpers/history';
 import { sceneInput } from '../helpers/scenes';
 import { testEnv } from '../helpers/temporal';
 import { workflowBundle } from '../helpers/workflow-bundle';
-import { waitForReviewEntry, withWorker } from '../helpers/workflow-runner';
+import { waitForReviewEntry, waitUntil, withWorker } from '../helpers/workflow-runner';
 
 /**
  * SPEC.md "Judging and choosing": the best of a round is the highest judged score, the starting
@@ -178,6 +178,27 @@ describe('the best of a round: highest score, pairwise within the band', functio
       const result = await handle.result();
       assert.equal(result.finalScore, 50);
       assert.equal(result.newAssetUrl, 'http://assets.test/assets/original.mp4');
+    });
+  });
+
+  it('cancelled while comparing: the attempt is recorded with its cost and the round ends cancelled', async () => {
+    const { activities, calls } = fakeActivities({ scores: SCORES, comparisonDelayMs: 5_000 });
+    await withWorker(activities, async ({ start: run }) => {
+      const handle = await run(start());
+      await waitUntil(() => calls.comparisons.length === 1, 60_000);
+      await handle.cancel();
+      const result = await handle.result();
+      assert.equal(result.outcome, 'cancelled');
+      await waitUntil(() => calls.restoredScenes.length === 1);
+      assert.deepEqual(
+        calls.recordedAttempts.map((r) => [r.attempt.attemptNumber, r.attempt.scoreAfter, r.attempt.costUsd]),
+        [
+          [1, 58, 0.51],
+          [2, 66, 0.53],
+          [3, 69, 0.53],
+        ],
+      );
+      assert.equal(result.attempts.length, 3, 'the compared attempt is kept once');
     });
   });
 
