@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { progressLines } from '../../src/demo/progress';
+import { summaryRow } from '../../src/demo/summary-table';
 import type { SceneView } from '../../src/web/api-types';
 
 describe('demo progress: the best a scene waits with', () => {
@@ -40,5 +41,10 @@ describe('demo progress: the best a scene waits with', () => {
     const seen = new Set<string>();
     assert.ok(!progressLines(scene, seen).some((line) => line.includes('reviewer')));
     assert.equal(progressLines(scene, seen, { round: 1, bestScore: 50 }).filter((line) => line.includes('reviewer')).length, 1);
+  });
+
+  it("the final table shows a waiting scene's best, not its own score", () => {
+    assert.equal(summaryRow(scene, { sceneId: 1, needsUserReview: true }, { bestScore: 66 }).finalScore, 'best 66');
+    assert.equal(summaryRow(scene, { sceneId: 1, needsUserReview: true }).finalScore, '44');
   });
 });
