@@ -59,6 +59,9 @@ async function main(): Promise<void> {
     settings: { judgeNoise: env.SIM_JUDGE_NOISE, seed: env.SIM_SEED, providerProfile: env.SIM_PROVIDER_PROFILE },
   });
   console.log(`simulator listening at ${sim.url} (${scenarios.length} scenario rules, latency ${env.SIM_LATENCY_MS} ms)`);
+  if (env.SIM_JUDGE_NOISE > 0 || env.SIM_PROVIDER_PROFILE) {
+    console.log(`judge noise σ ${env.SIM_JUDGE_NOISE} (seed ${env.SIM_SEED}), provider profile ${env.SIM_PROVIDER_PROFILE ? 'on' : 'off'}`);
+  }
   console.log(`point the product at it with SIM_URL=${sim.url}`);
 
   let stopping = false;
