@@ -69,6 +69,9 @@ export type EscalationReason = (typeof ESCALATION_REASONS)[number];
 export const DECISION_ACTIONS = ['approve', 'reject', 'regenerate'] as const;
 export type DecisionAction = (typeof DECISION_ACTIONS)[number];
 
+/** Who a decision the review-timeout policy made (SPEC.md) is recorded as: no person. */
+export const REVIEW_TIMEOUT_REVIEWER = 'review-timeout';
+
 /** Limits of a decision's free text, shared by the workflow, the API and the page. */
 export const DECISION_LIMITS = { reviewer: 200, note: 2000, customPrompt: 4000 } as const;
 
