@@ -49,6 +49,11 @@ export interface RegenerationAttempt {
   skippedProviders?: SkippedProvider[];
   /** Added field: the step a failed attempt failed at, when known. */
   failedStep?: AttemptStep;
+  /**
+   * Added field: 'learned' when the recorded attempts chose this attempt's provider (SPEC.md
+   * "Cost and provider health"); absent: the static map did.
+   */
+  providerChoice?: 'learned';
 }
 
 export interface SkippedProvider {
