@@ -26,6 +26,7 @@ import { db } from './activities';
 import { AttemptCancelled, runAttempt, type CurrentAsset } from './attempt';
 import { chooseBest, PATCH_PAIRWISE_BEST_PICK } from './best-of-round';
 import { roundUsd } from './generate-and-judge';
+import { learnedChoiceFor, readRoundEvidence } from './learned-provider';
 import { PATCH_PROVIDER_HEALTH } from './provider-health-patch';
 import { awaitReview, ReviewInbox, type Review } from './review-wait';
 import { RoundRecord } from './round-record';
@@ -230,15 +231,24 @@ async function runRound(
   const needs = sceneNeeds(scene, scene.currentProvider);
   const kind = healthAware ? needs.kind : sceneKind(scene.duration, direction.provider);
   const fallbackOrder = policy.providerFallbackOrder[kind];
+  const evidence = await readRoundEvidence({ contentType: scene.contentType, kind, needs, fallbackOrder, policy });
   for (let attemptNumber = 1; attemptNumber <= policy.maxAttempts; attemptNumber++) {
     state.attempt = attemptNumber;
     const idempotencyKey = `${workflowId}/${runId}/${state.round}/${attemptNumber}`;
-    const preferred = providerForAttempt({
+    // The learned choice only replaces the static one: capabilities and breakers still apply.
+    const learned = learnedChoiceFor(evidence, {
       attemptNumber,
       currentProvider: direction.provider,
-      contentType: scene.contentType,
-      fallbackOrder,
+      usedThisRound: record.roundAttempts().map((a) => a.provider),
     });
+    const preferred =
+      learned ??
+      providerForAttempt({
+        attemptNumber,
+        currentProvider: direction.provider,
+        contentType: scene.contentType,
+        fallbackOrder,
+      });
     const choice = healthAware ? await chooseHealthyProvider(preferred, fallbackOrder, needs, idempotencyKey) : undefined;
     const provider = choice?.provider ?? preferred;
     if (budgetChecked && !(await withinBudget(scene, policy, record, provider, kind, attemptNumber, pairwiseBest))) {
@@ -273,6 +283,7 @@ async function runRound(
       current: record.current,
     });
     if (choice && choice.skipped.length > 0) attempt.skippedProviders = choice.skipped;
+    if (learned !== undefined) attempt.providerChoice = 'learned';
     if (pairwiseBest && attempt.analysisResult !== undefined) {
       // A comparison this attempt made necessary is paid with it, like its judgments.
       const comparedUsd = await bestAfter(attempt);

@@ -11,6 +11,7 @@ import {
 import type { Recommendation, SceneAnalysisResult, SceneIssue } from '../../src/domain/analysis';
 import type { AssetRef } from '../../src/domain/asset';
 import type { PairwiseAnswer } from '../../src/domain/best-pick';
+import type { ProviderEvidence } from '../../src/domain/provider-evidence';
 import {
   afterOutcome,
   breakerVerdict,
@@ -54,6 +55,10 @@ export interface FakeScript {
   comparisonDelayMs?: number;
   /** Throw on the n-th comparison (0-based). */
   comparisonFailures?: Record<number, () => Error>;
+  /** What providerEvidence answers (filtered to the round's content type and kind); none by default. */
+  evidence?: ProviderEvidence[];
+  /** Makes providerEvidence throw this instead. */
+  evidenceFailure?: () => Error;
   /** The in-memory circuit breakers' settings (a tiny cooldown lets a test see a probe). */
   breaker?: BreakerSettings;
 }
@@ -78,6 +83,7 @@ export interface FakeCalls {
   providerPicks: { request: Parameters<SceneActivities['pickProvider']>[0]; answer: Awaited<ReturnType<SceneActivities['pickProvider']>> }[];
   providerOutcomes: Parameters<SceneActivities['recordProviderOutcome']>[0][];
   projectSpendReads: Parameters<SceneActivities['projectSpend']>[0][];
+  evidenceReads: Parameters<SceneActivities['providerEvidence']>[0][];
   /** The breakers as the fake's shared store holds them, by provider. */
   breakers: Map<string, BreakerRow>;
 }
@@ -101,6 +107,7 @@ export function fakeActivities(script: FakeScript): { activities: SceneActivitie
     providerPicks: [],
     providerOutcomes: [],
     projectSpendReads: [],
+    evidenceReads: [],
     breakers: new Map(),
   };
   const breaker = script.breaker ?? DEFAULT_BREAKER;
@@ -226,6 +233,12 @@ export function fakeActivities(script: FakeScript): { activities: SceneActivitie
       const spentUsd = Math.round(((script.project?.spentUsd ?? 0) + recorded) * 1_000_000) / 1_000_000;
       const budgetUsd = script.project?.budgetUsd;
       return budgetUsd === undefined ? { spentUsd } : { spentUsd, budgetUsd };
+    },
+    async providerEvidence(request) {
+      calls.evidenceReads.push(request);
+      if (script.evidenceFailure) throw script.evidenceFailure();
+      const contentType = request.contentType.toLowerCase();
+      return (script.evidence ?? []).filter((e) => e.contentType === contentType && e.kind === request.kind);
     },
     async recordProviderOutcome(report) {
       calls.providerOutcomes.push(report);

@@ -20,6 +20,16 @@ import { judge } from './judge-model';
  * renders every generated file itself, so when asked to (`providerProfile`) it marks each render
  * with its provider, and the judge reads the mark back from the frames it is sent, as a real
  * judge would see a provider's own look.
+ *
+ * In process (a benchmark), one judged attempt of a scene looks like:
+ *
+ *   const rng = seededRng(seed);
+ *   const truth = trueQualityFor({ prompt, provider, contentType, visualDirection });
+ *   const score = noisyScore(truth, sigma, rng);            // what the judge would report
+ *   const answer = pairwisePreference(truthA, truthB);       // what a pairwise request answers
+ *
+ * The HTTP simulator computes the same numbers from rendered pixels (renderedTrueQualityFor), and
+ * seeds its noise per request (src/sim/judge/judge-memory.ts) rather than from one sequence.
  */
 
 /** One pairwise answer, in the order the two assets were shown. */

@@ -85,20 +85,26 @@ export function markFilters(provider: ProviderName, width: number, height: numbe
  * elsewhere, or a render made without `providerProfile`). Each cell is read by the mean grey of
  * its middle half, so a pixel or two of misalignment after resizing does not matter.
  */
-export async function readProviderMark(bytes: Buffer): Promise<ProviderName | undefined> {
-  const { data, info } = await sharp(bytes).greyscale().raw().toBuffer({ resolveWithObject: true });
-  const place = geometry(info.width, info.height);
+export async function readProviderMark(bytes: Buffer, size?: { width: number; height: number }): Promise<ProviderName | undefined> {
+  const { width, height } = size ?? (await sharp(bytes).metadata());
+  if (!width || !height) return undefined;
+  const place = geometry(width, height);
   if (place === undefined) return undefined;
+  // Only the strip's rows and columns are converted and copied out.
+  const left = Math.max(0, Math.floor(place.left));
+  const top = Math.max(0, Math.floor(place.top));
+  const region = { left, top, width: Math.min(width - left, Math.ceil(place.cell * CELLS) + 1), height: Math.min(height - top, Math.ceil(place.cell) + 1) };
+  const { data, info } = await sharp(bytes).extract(region).greyscale().raw().toBuffer({ resolveWithObject: true });
   const bits: boolean[] = [];
   for (let index = 0; index < CELLS; index++) {
-    const x0 = Math.ceil(place.left + (index + 0.25) * place.cell);
-    const x1 = Math.floor(place.left + (index + 0.75) * place.cell);
-    const y0 = Math.ceil(place.top + 0.25 * place.cell);
-    const y1 = Math.floor(place.top + 0.75 * place.cell);
+    const x0 = Math.ceil(place.left + (index + 0.25) * place.cell) - left;
+    const x1 = Math.floor(place.left + (index + 0.75) * place.cell) - left;
+    const y0 = Math.ceil(place.top + 0.25 * place.cell) - top;
+    const y1 = Math.floor(place.top + 0.75 * place.cell) - top;
     let total = 0;
     let count = 0;
-    for (let y = y0; y <= y1; y++) {
-      for (let x = x0; x <= x1; x++) {
+    for (let y = Math.max(0, y0); y <= Math.min(info.height - 1, y1); y++) {
+      for (let x = Math.max(0, x0); x <= Math.min(info.width - 1, x1); x++) {
         total += data[(y * info.width + x) * info.channels];
         count += 1;
       }

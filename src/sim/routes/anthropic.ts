@@ -192,7 +192,7 @@ async function lookAt(block: ImageBlock, maxSide: number): Promise<SeenImage> {
   if (metrics.width > maxSide || metrics.height > maxSide) {
     throw new UnreadableImageError(`image dimensions exceed max allowed size: ${maxSide} pixels (got ${metrics.width}x${metrics.height})`);
   }
-  return { block, metrics, mark: await readProviderMark(bytes) };
+  return { block, metrics, mark: await readProviderMark(bytes, metrics) };
 }
 
 /** The request in cache order (tools, system, messages), each piece with its token estimate. */
