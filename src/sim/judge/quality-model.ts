@@ -1,3 +1,4 @@
+import type { PairwiseAnswer } from '../../domain/best-pick';
 import type { ProviderName } from '../../domain/provider';
 import { clamp, promptLook, seedOf } from '../media/prompt-look';
 import { renderStillPng } from '../media/render-image';
@@ -32,8 +33,8 @@ import { judge } from './judge-model';
  * seeds its noise per request (src/sim/judge/judge-memory.ts) rather than from one sequence.
  */
 
-/** One pairwise answer, in the order the two assets were shown. */
-export type PairwiseAnswer = 'first' | 'second' | 'tie';
+/** One pairwise answer, in the order the two assets were shown: the product's own type. */
+export type { PairwiseAnswer } from '../../domain/best-pick';
 
 /** A source of uniform numbers in [0, 1). */
 export type Rng = () => number;
