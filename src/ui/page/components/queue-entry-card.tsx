@@ -31,7 +31,8 @@ export function QueueEntryCard({ entry, scene, now, inFlight }: QueueEntryCardPr
     <li className={`queue-entry${inFlight ? ' in-flight' : ''}`} data-entry-id={entry.id} data-scene-id={entry.sceneId}>
       <a className="thumbnail" href={href} tabIndex={-1} aria-hidden="true">
         {scene ? (
-          <MediaBox url={thumbnailUrl} asset={thumbnailAsset} aspectRatio={aspectRatioOf(thumbnailAsset, scene)} label={`${summary.score?.label === 'Kept' ? 'Kept' : 'Best'} asset of ${title}`} compact />
+          <MediaBox url={thumbnailUrl} asset={thumbnailAsset} aspectRatio={aspectRatioOf(thumbnailAsset, scene)} label={`${summary.score?.label === 'Kept' ? 'Kept' : 'Best'} asset of ${title}`}
+            emptyText={summary.shown === 'none' ? 'No asset kept' : undefined} compact />
         ) : (
           <div className="media-box media-empty" style={{ aspectRatio: '16 / 9' }} />
         )}
