@@ -8,7 +8,9 @@ import * as health from '../src/db/provider-health';
 import * as regeneration from '../src/db/regeneration-writes';
 import * as scenes from '../src/db/scene-writes';
 import * as spend from '../src/db/project-spend';
-import { countAttempt, countDecision, countEscalation } from '../src/observability/metrics';
+import { providerEvidence } from '../src/db/provider-evidence';
+import { approvalAgrees } from '../src/domain/judge-agreement';
+import { countAttempt, countDecision, countEscalation, countJudgeAgreement } from '../src/observability/metrics';
 import { DEFAULT_BREAKER, type BreakerSettings } from '../workflows/rules/provider-health';
 
 /**
@@ -30,8 +32,11 @@ export function createDatabaseActivities(db: Db, breaker: BreakerSettings = DEFA
       return { entryId };
     },
     closeReviewEntry: async (request) => {
-      const { closed } = await guard(() => regeneration.closeReviewEntry(kysely, withRunId(request)));
-      if (closed) countDecision(request.decision.action);
+      const { closed, bestAttemptNumber } = await guard(() => regeneration.closeReviewEntry(kysely, withRunId(request)));
+      if (!closed) return;
+      countDecision(request.decision.action);
+      const agreed = approvalAgrees(request.decision, bestAttemptNumber);
+      if (agreed !== undefined) countJudgeAgreement(agreed);
     },
     endReviewEntry: async (request) => {
       await guard(() => regeneration.endReviewEntry(kysely, request));
@@ -40,6 +45,8 @@ export function createDatabaseActivities(db: Db, breaker: BreakerSettings = DEFA
     saveSceneOutcome: (request) => guard(() => scenes.saveSceneOutcome(kysely, request)),
     saveScene: (request) => guard(() => scenes.saveScene(kysely, request)),
     projectSpend: (request) => guard(() => spend.projectSpend(kysely, request)),
+    // Only the round's content type and kind: a handful of rows in the round's history.
+    providerEvidence: (request) => guard(() => providerEvidence(kysely, request)),
     saveSceneAnalysis: (request) => guard(() => scenes.saveSceneAnalysis(kysely, request)),
     pickProvider: (request) => guard(() => health.pickProvider(kysely, request, breaker)),
     recordProviderOutcome: async (report) => {

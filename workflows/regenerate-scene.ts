@@ -24,6 +24,7 @@ import { pipelineSceneOf } from '../src/domain/scene';
 import { promptLimit } from '../src/providers/prompt-limit';
 import { db } from './activities';
 import { AttemptCancelled, runAttempt, type CurrentAsset } from './attempt';
+import { learnedChoiceFor, readRoundEvidence } from './learned-provider';
 import { PATCH_PROVIDER_HEALTH } from './provider-health-patch';
 import { awaitReview, ReviewInbox, type Review } from './review-wait';
 import { RoundRecord } from './round-record';
@@ -225,15 +226,24 @@ async function runRound(
   const needs = sceneNeeds(scene, scene.currentProvider);
   const kind = healthAware ? needs.kind : sceneKind(scene.duration, direction.provider);
   const fallbackOrder = policy.providerFallbackOrder[kind];
+  const evidence = await readRoundEvidence({ contentType: scene.contentType, kind, needs, fallbackOrder, policy });
   for (let attemptNumber = 1; attemptNumber <= policy.maxAttempts; attemptNumber++) {
     state.attempt = attemptNumber;
     const idempotencyKey = `${workflowId}/${runId}/${state.round}/${attemptNumber}`;
-    const preferred = providerForAttempt({
+    // The learned choice only replaces the static one: capabilities and breakers still apply.
+    const learned = learnedChoiceFor(evidence, {
       attemptNumber,
       currentProvider: direction.provider,
-      contentType: scene.contentType,
-      fallbackOrder,
+      usedThisRound: record.roundAttempts().map((a) => a.provider),
     });
+    const preferred =
+      learned ??
+      providerForAttempt({
+        attemptNumber,
+        currentProvider: direction.provider,
+        contentType: scene.contentType,
+        fallbackOrder,
+      });
     const choice = healthAware ? await chooseHealthyProvider(preferred, fallbackOrder, needs, idempotencyKey) : undefined;
     const provider = choice?.provider ?? preferred;
     if (budgetChecked && !(await withinBudget(scene, policy, record, provider, kind, attemptNumber))) {
@@ -268,6 +278,7 @@ async function runRound(
       current: record.current,
     });
     if (choice && choice.skipped.length > 0) attempt.skippedProviders = choice.skipped;
+    if (learned !== undefined) attempt.providerChoice = 'learned';
     record.addAttempt(attempt);
     await db.recordAttempt.executeWithOptions({ summary: `attempt ${attemptNumber} · ${provider} · record` }, [
       { workflowId, sceneId: scene.id, projectId: scene.projectId, attempt },

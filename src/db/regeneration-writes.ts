@@ -119,7 +119,7 @@ function entryOf(request: Resolved<CloseReviewEntryRequest>) {
 export async function closeReviewEntry(
   kysely: Kysely<DatabaseSchema>,
   request: Resolved<CloseReviewEntryRequest>,
-): Promise<{ closed: boolean }> {
+): Promise<{ closed: boolean; bestAttemptNumber?: number }> {
   const { runId } = request;
   return kysely.transaction().execute(async (trx) => {
     const closed = await trx
@@ -133,7 +133,7 @@ export async function closeReviewEntry(
       .where(entryOf(request))
       // The first decision stands: a retry, or a late duplicate, changes nothing.
       .where('status', '=', 'pending')
-      .returning('scene_id')
+      .returning(['scene_id', 'best_attempt_number'])
       .executeTakeFirst();
     if (closed === undefined) {
       const existing = await trx.selectFrom('review_queue').select('id').where(entryOf(request)).executeTakeFirst();
@@ -145,7 +145,8 @@ export async function closeReviewEntry(
     if (request.decision.action === 'regenerate') {
       await markRegenerating(trx, closed.scene_id, request.workflowId, runId);
     }
-    return { closed: true };
+    // The judge's best, for the judge–human agreement metric.
+    return { closed: true, bestAttemptNumber: closed.best_attempt_number ?? undefined };
   });
 }
 

@@ -8,6 +8,7 @@ import type { SceneAnalysisResult } from './analysis';
 import type { BrandProfile } from './brand';
 import type { AssetRef } from './asset';
 import type { PipelineScene, Scene } from './scene';
+import type { ProviderEvidence, ProviderEvidenceRequest } from './provider-evidence';
 import type {
   EscalationReason,
   RegenerationAttempt,
@@ -253,6 +254,11 @@ export interface DatabaseActivities {
   recordProviderOutcome(report: ProviderOutcomeReport): Promise<void>;
   /** What a project has spent and its budget, read before each attempt (workflows/rules/budget.ts). */
   projectSpend(request: ProjectSpendRequest): Promise<ProjectSpend>;
+  /**
+   * What the recorded attempts say of each provider for one content type and kind, read once at
+   * a round's start for the learned provider choice (workflows/rules/learned-choice.ts).
+   */
+  providerEvidence(request: ProviderEvidenceRequest): Promise<ProviderEvidence[]>;
 }
 
 export interface ProjectSpendRequest {

@@ -257,6 +257,11 @@ function partialPolicy(check: ShapeCheck, raw: unknown, path: string): PartialPo
       check.number(v, join(path, 'judgmentsNearBar'), { integer: true, min: 1, max: 5 }),
     ),
     maxCostUsd: check.optional(policy.maxCostUsd, (v) => positiveUsd(check, v, join(path, 'maxCostUsd'))),
+    learnedProviderChoice: check.optional(policy.learnedProviderChoice, (v) => check.boolean(v, join(path, 'learnedProviderChoice'))),
+    // At least one judged attempt: a record of none would let no evidence at all decide.
+    minEvidence: check.optional(policy.minEvidence, (v) =>
+      check.number(v, join(path, 'minEvidence'), { integer: true, min: 1, max: 100_000 }),
+    ),
   }) as PartialPolicy;
   return check.problems.length === before ? value : undefined;
 }

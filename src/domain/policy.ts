@@ -31,6 +31,13 @@ export interface RegenerationPolicy {
    * round past it does not start (workflows/rules/budget.ts). Absent: no limit per round.
    */
   maxCostUsd?: number;
+  /**
+   * Whether attempts 2 and 3 take the provider the recorded attempts favour once there is enough
+   * evidence (workflows/rules/learned-choice.ts); false: the static map of SPEC.md exactly.
+   */
+  learnedProviderChoice?: boolean;
+  /** Judged attempts a provider needs, for the scene's content type and kind, before its record counts. */
+  minEvidence?: number;
 }
 
 export type PartialPolicy = Partial<RegenerationPolicy>;

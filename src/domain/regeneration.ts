@@ -49,6 +49,11 @@ export interface RegenerationAttempt {
   skippedProviders?: SkippedProvider[];
   /** Added field: the step a failed attempt failed at, when known. */
   failedStep?: AttemptStep;
+  /**
+   * Added field: 'learned' when the recorded attempts chose this attempt's provider (SPEC.md
+   * "Cost and provider health"); absent: the static map did.
+   */
+  providerChoice?: 'learned';
 }
 
 export interface SkippedProvider {
@@ -68,6 +73,9 @@ export type EscalationReason = (typeof ESCALATION_REASONS)[number];
 
 export const DECISION_ACTIONS = ['approve', 'reject', 'regenerate'] as const;
 export type DecisionAction = (typeof DECISION_ACTIONS)[number];
+
+/** Who a decision the review-timeout policy made (SPEC.md) is recorded as: no person. */
+export const REVIEW_TIMEOUT_REVIEWER = 'review-timeout';
 
 /** Limits of a decision's free text, shared by the workflow, the API and the page. */
 export const DECISION_LIMITS = { reviewer: 200, note: 2000, customPrompt: 4000 } as const;

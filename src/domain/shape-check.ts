@@ -57,6 +57,10 @@ export class ShapeCheck {
     return value;
   }
 
+  boolean(value: unknown, path: string): boolean | undefined {
+    return typeof value === 'boolean' ? value : this.problem(path, 'expected true or false');
+  }
+
   oneOf<T extends string>(value: unknown, path: string, options: readonly T[]): T | undefined {
     if ((options as readonly unknown[]).includes(value)) return value as T;
     return this.problem(path, `must be one of ${options.join(', ')}`);

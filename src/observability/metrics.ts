@@ -59,6 +59,11 @@ const escalations = counter(
   [] as const,
 );
 const decisions = counter('scene_review_decisions_total', 'Review decisions carried out, by action', ['action'] as const);
+const judgeAgreement = counter(
+  'judge_human_agreement_total',
+  "Reviewers' approvals by whether they took the asset the judge ranked best (src/domain/judge-agreement.ts)",
+  ['agreed'] as const,
+);
 const generationCost = counter(
   'scene_generation_cost_usd_total',
   'What finished provider generations cost in US dollars, by provider',
@@ -93,6 +98,7 @@ for (const attemptNumber of [1, 2, 3]) {
 }
 for (const action of ['approve', 'reject', 'regenerate'] satisfies UserDecision['action'][]) decisions.inc({ action }, 0);
 escalations.inc(0);
+for (const agreed of ['true', 'false']) judgeAgreement.inc({ agreed }, 0);
 
 /** One attempt, counted by recordAttempt only when its row was actually inserted. */
 export function countAttempt(attempt: RegenerationAttempt): void {
@@ -111,6 +117,11 @@ export function countEscalation(): void {
 /** Counted by closeReviewEntry only when it closed a pending entry. */
 export function countDecision(action: UserDecision['action']): void {
   decisions.inc({ action });
+}
+
+/** Counted by closeReviewEntry, with the decision, for a reviewer's approval. */
+export function countJudgeAgreement(agreed: boolean): void {
+  judgeAgreement.inc({ agreed: String(agreed) });
 }
 
 /** Counted by submitGeneration each time it sends again over an intent with no recorded answer. */

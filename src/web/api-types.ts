@@ -6,6 +6,7 @@ import type { AssetRef } from '../domain/asset';
 import type { BrandProfile } from '../domain/brand';
 import type { SceneAnalysisResult } from '../domain/analysis';
 import type { RegenerationAttempt, UserDecision } from '../domain/regeneration';
+import type { ProviderName } from '../domain/provider';
 import type { PipelineScene } from '../domain/scene';
 import type { ReviewEntryStatus, SceneStatus } from '../db/schema';
 
@@ -85,3 +86,36 @@ export interface Page<T> {
 
 /** A scene as GET /api/scenes lists it: the record without its attempts, with its project's name. */
 export type SceneListItem = Omit<SceneView, 'regenerationAttempts'> & { projectName?: string };
+
+/** One provider × content type × kind, from the recorded attempts (GET /api/insights). */
+export interface ProviderInsight {
+  provider: ProviderName;
+  /** Lower-cased. */
+  contentType: string;
+  kind: 'image' | 'video';
+  /** Every recorded attempt, judged or not. */
+  attempts: number;
+  /** Attempts that got a judgment. */
+  judgedAttempts: number;
+  /** Passed over judged attempts; null when none was judged. */
+  passRate: number | null;
+  /** Mean score gain (after minus before) of judged attempts; null when none was judged. */
+  meanGain: number | null;
+  /** Every attempt's cost over the attempts that passed (each ended its round); null when none passed. */
+  costPerPassedUsd: number | null;
+}
+
+/** How often a reviewer's approval took the asset the judge ranked best. */
+export interface JudgeAgreement {
+  /** Approvals decided by a reviewer (not by the review-timeout policy). */
+  decided: number;
+  /** Of those, approvals of the round's best (a plain approve, or naming the best). */
+  approvedJudgesBest: number;
+  /** approvedJudgesBest / decided; null when nothing was decided. */
+  rate: number | null;
+}
+
+export interface InsightsResponse {
+  providers: ProviderInsight[];
+  agreement: JudgeAgreement;
+}

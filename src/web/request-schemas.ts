@@ -62,3 +62,5 @@ export const SceneListQuerySchema = z.object({
   cursor: z.string().max(64).optional(),
   limit: PageLimit.optional(),
 });
+
+export const InsightsQuerySchema = z.object({ projectId: IdText.optional() });

@@ -5,6 +5,7 @@ import { registerAssetRoute } from './asset-route';
 import type { AssetStore } from '../storage/asset-store';
 import { answerFrameworkError, answerNotFound, installErrorHandling } from './error-handling';
 import { registerHealthRoute } from './health-route';
+import { registerInsightsRoutes } from './insights-routes';
 import { registerReviewQueueRoutes } from './review-queue-routes';
 import { createReviewerAuthenticator, type ReviewerCredential } from './reviewer-auth';
 import { registerSceneRoutes } from './scene-routes';
@@ -89,6 +90,7 @@ export function buildWebServer(deps: WebServerDeps): FastifyInstance {
       });
       registerSceneRoutes(api, deps);
       registerReviewQueueRoutes(api, deps);
+      registerInsightsRoutes(api, deps);
       // Declared here too so unknown /api paths pass the token check before answering 404.
       api.setNotFoundHandler(answerNotFound);
     },

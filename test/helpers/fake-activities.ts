@@ -9,6 +9,7 @@ import {
 } from '../../src/domain/activity-types';
 import type { Recommendation, SceneAnalysisResult, SceneIssue } from '../../src/domain/analysis';
 import type { AssetRef } from '../../src/domain/asset';
+import type { ProviderEvidence } from '../../src/domain/provider-evidence';
 import {
   afterOutcome,
   breakerVerdict,
@@ -41,6 +42,8 @@ export interface FakeScript {
   roundInProgress?: (sceneId: number) => RoundInProgress | undefined;
   /** What projectSpend answers: the project's spending before the round and its budget. */
   project?: { spentUsd: number; budgetUsd?: number };
+  /** What providerEvidence answers (filtered to the round's content type and kind); none by default. */
+  evidence?: ProviderEvidence[];
   /** The in-memory circuit breakers' settings (a tiny cooldown lets a test see a probe). */
   breaker?: BreakerSettings;
 }
@@ -64,6 +67,7 @@ export interface FakeCalls {
   providerPicks: { request: Parameters<SceneActivities['pickProvider']>[0]; answer: Awaited<ReturnType<SceneActivities['pickProvider']>> }[];
   providerOutcomes: Parameters<SceneActivities['recordProviderOutcome']>[0][];
   projectSpendReads: Parameters<SceneActivities['projectSpend']>[0][];
+  evidenceReads: Parameters<SceneActivities['providerEvidence']>[0][];
   /** The breakers as the fake's shared store holds them, by provider. */
   breakers: Map<string, BreakerRow>;
 }
@@ -86,6 +90,7 @@ export function fakeActivities(script: FakeScript): { activities: SceneActivitie
     providerPicks: [],
     providerOutcomes: [],
     projectSpendReads: [],
+    evidenceReads: [],
     breakers: new Map(),
   };
   const breaker = script.breaker ?? DEFAULT_BREAKER;
@@ -203,6 +208,11 @@ export function fakeActivities(script: FakeScript): { activities: SceneActivitie
       const spentUsd = Math.round(((script.project?.spentUsd ?? 0) + recorded) * 1_000_000) / 1_000_000;
       const budgetUsd = script.project?.budgetUsd;
       return budgetUsd === undefined ? { spentUsd } : { spentUsd, budgetUsd };
+    },
+    async providerEvidence(request) {
+      calls.evidenceReads.push(request);
+      const contentType = request.contentType.toLowerCase();
+      return (script.evidence ?? []).filter((e) => e.contentType === contentType && e.kind === request.kind);
     },
     async recordProviderOutcome(report) {
       calls.providerOutcomes.push(report);

@@ -62,6 +62,19 @@ describe('input checks: regenerateSceneWorkflow input', () => {
     ]);
   });
 
+  it('takes the learned-choice settings: a boolean and a whole number of judged attempts from 1', () => {
+    for (const policy of [{ learnedProviderChoice: false }, { learnedProviderChoice: true, minEvidence: 1 }, { minEvidence: 500 }]) {
+      const checked = checkRegenerateSceneInput({ scene, policy });
+      assert.ok(checked.ok, JSON.stringify(policy));
+      assert.deepEqual(checked.value.policy, policy);
+    }
+    assert.deepEqual(problems(checkRegenerateSceneInput({ scene, policy: { learnedProviderChoice: 'no', minEvidence: 0 } })), [
+      'policy.learnedProviderChoice: expected true or false',
+      'policy.minEvidence: must be at least 1',
+    ]);
+    assert.deepEqual(problems(checkRegenerateSceneInput({ scene, policy: { minEvidence: 2.5 } })), ['policy.minEvidence: must be an integer']);
+  });
+
   it('refuses what is not an object at all, and a whitespace-only prompt', () => {
     assert.deepEqual(problems(checkRegenerateSceneInput('scene')), ['input: expected an object']);
     assert.deepEqual(problems(checkRegenerateSceneInput({ scene, customPrompt: '   ' })), ['customPrompt: must not be empty']);

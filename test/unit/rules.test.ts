@@ -28,6 +28,8 @@ describe('rules: policy defaults', () => {
       providerFallbackOrder: { video: ['kling', 'runway', 'luma', 'hailuo'], image: ['falai', 'flux'] },
       uncertaintyBand: 5,
       judgmentsNearBar: 3,
+      learnedProviderChoice: true,
+      minEvidence: 20,
     });
   });
 

@@ -1,6 +1,6 @@
 import type { RegenerationPolicy } from '../../src/domain/policy';
 import type { ProviderName } from '../../src/domain/provider';
-import type { RegenerationAttempt, UserDecision } from '../../src/domain/regeneration';
+import { REVIEW_TIMEOUT_REVIEWER, type RegenerationAttempt, type UserDecision } from '../../src/domain/regeneration';
 import { capabilityProblem } from './capabilities';
 import { sceneNeeds } from './provider-choice';
 
@@ -42,8 +42,8 @@ export function reviewTimeoutDecision(policy: RegenerationPolicy): UserDecision 
   if (!policy.onReviewTimeout) return undefined;
   const note = `No decision within ${policy.reviewTimeout}`;
   return policy.onReviewTimeout === 'approve_best'
-    ? { action: 'approve', reviewer: 'review-timeout', note }
-    : { action: 'reject', reviewer: 'review-timeout', note };
+    ? { action: 'approve', reviewer: REVIEW_TIMEOUT_REVIEWER, note }
+    : { action: 'reject', reviewer: REVIEW_TIMEOUT_REVIEWER, note };
 }
 
 /** Why a person's choice of provider cannot make the scene, or undefined when it can (SPEC.md). */

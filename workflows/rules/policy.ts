@@ -3,6 +3,12 @@ import type { PartialPolicy, RegenerationPolicy } from '../../src/domain/policy'
 /** SPEC.md "Judging and choosing": a score within 5 points of the bar gets 3 judgments. */
 export const JUDGING_DEFAULTS = { uncertaintyBand: 5, judgmentsNearBar: 3 } as const;
 
+/**
+ * SPEC.md "Cost and provider health": providers are chosen from the recorded attempts once one
+ * has 20 judged attempts for the scene's content type and kind (workflows/rules/learned-choice.ts).
+ */
+export const LEARNED_CHOICE_DEFAULTS = { learnedProviderChoice: true, minEvidence: 20 } as const;
+
 /** SPEC.md "Defaults". */
 export const DEFAULT_POLICY: RegenerationPolicy = {
   maxAttempts: 3,
@@ -13,6 +19,7 @@ export const DEFAULT_POLICY: RegenerationPolicy = {
     image: ['falai', 'flux'],
   },
   ...JUDGING_DEFAULTS,
+  ...LEARNED_CHOICE_DEFAULTS,
 };
 
 export function resolvePolicy(partial: PartialPolicy | undefined): RegenerationPolicy {

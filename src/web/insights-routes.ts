@@ -1,0 +1,22 @@
+import type { FastifyInstance } from 'fastify';
+import { getInsights } from '../db/insights';
+import type { InsightsResponse } from './api-types';
+import { notFound } from './http-error';
+import { canSee } from './reviewer-auth';
+import { InsightsQuerySchema, parseRequest } from './request-schemas';
+import type { WebDeps } from './web-deps';
+
+/**
+ * GET /api/insights: per provider × content type × kind, what the recorded attempts say (the
+ * figures the learned provider choice reads), and how often reviewers approved the judge's best.
+ * A token scoped to projects sees its projects' figures only; a project outside its scope is 404.
+ */
+export function registerInsightsRoutes(api: FastifyInstance, deps: WebDeps): void {
+  api.get('/insights', async (request): Promise<InsightsResponse> => {
+    const { projectId } = parseRequest(InsightsQuerySchema, request.query, 'query');
+    if (projectId !== undefined && !canSee({ projects: request.projectScope }, projectId)) {
+      throw notFound(`Project ${projectId} not found`);
+    }
+    return getInsights(deps.db, { projectId, projectIds: request.projectScope });
+  });
+}

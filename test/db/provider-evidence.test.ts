@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { createDatabaseActivities } from '../../activities/database';
+import { getInsights } from '../../src/db/insights';
+import type { DatabaseActivities } from '../../src/domain/activity-types';
+import type { RegenerationAttempt } from '../../src/domain/regeneration';
+import { attempt, PROJECT_ID, SCENE_ID, sceneRequest, WORKFLOW_ID } from './fixtures';
+import { describeEachDatabase } from './test-databases';
+
+describeEachDatabase('provider evidence from the recorded attempts', ({ db }) => {
+  let activities: DatabaseActivities;
+  let recorded = 0;
+  beforeEach(async () => {
+    activities = createDatabaseActivities(db());
+    // A food video scene (kling, 5 s), a food still (duration 0) and a product video of another project.
+    await activities.saveScene(sceneRequest({ contentType: 'Food' }));
+    await activities.saveScene(sceneRequest({ id: SCENE_ID + 1, sceneIndex: 4, contentType: 'food', duration: 0, provider: 'flux' }));
+    await activities.saveScene({ scene: { ...sceneRequest().scene, id: SCENE_ID + 2, projectId: PROJECT_ID + 1, contentType: 'product' } });
+  });
+
+  /** Records one attempt of its own round, so no two share a key. */
+  const record = (sceneId: number, projectId: number, extra: Partial<RegenerationAttempt>) =>
+    activities.recordAttempt({
+      workflowId: `${WORKFLOW_ID}-${sceneId}`,
+      runId: 'run-a',
+      sceneId,
+      projectId,
+      attempt: attempt(++recorded, 1, 50, extra),
+    });
+
+  it('sums attempts, judged attempts, passes, mean gain and cost per provider, content type and kind', async () => {
+    // kling on the food video: 2 judged (one pass), 1 failed generation.
+    await record(SCENE_ID, PROJECT_ID, { provider: 'kling', scoreBefore: 40, scoreAfter: 75, result: 'success', costUsd: 0.4 });
+    await record(SCENE_ID, PROJECT_ID, { provider: 'kling', scoreBefore: 40, scoreAfter: 50, result: 'failed', costUsd: 0.4 });
+    await record(SCENE_ID, PROJECT_ID, {
+      provider: 'kling',
+      result: 'failed',
+      scoreAfter: 0,
+      analysisResult: undefined,
+      failure: { type: 'unavailable', message: '503' },
+      costUsd: undefined,
+    });
+    // flux on the food still; runway on the product video of project 8.
+    await record(SCENE_ID + 1, PROJECT_ID, { provider: 'flux', scoreBefore: 60, scoreAfter: 72, result: 'success', costUsd: 0.05 });
+    await record(SCENE_ID + 2, PROJECT_ID + 1, { provider: 'runway', scoreBefore: 50, scoreAfter: 55, result: 'failed', costUsd: 0.8 });
+
+    const food = await activities.providerEvidence({ contentType: 'FOOD', kind: 'video' });
+    assert.deepEqual(food, [
+      { provider: 'kling', contentType: 'food', kind: 'video', judgedAttempts: 2, passedAttempts: 1, meanGain: 22.5, totalCostUsd: 0.8, attempts: 3 },
+    ]);
+    assert.deepEqual(await activities.providerEvidence({ contentType: 'food', kind: 'image' }), [
+      { provider: 'flux', contentType: 'food', kind: 'image', judgedAttempts: 1, passedAttempts: 1, meanGain: 12, totalCostUsd: 0.05, attempts: 1 },
+    ]);
+    assert.deepEqual(await activities.providerEvidence({ contentType: 'nature', kind: 'video' }), []);
+
+    const insights = await getInsights(db());
+    assert.deepEqual(insights.providers, [
+      { provider: 'flux', contentType: 'food', kind: 'image', attempts: 1, judgedAttempts: 1, passRate: 1, meanGain: 12, costPerPassedUsd: 0.05 },
+      { provider: 'kling', contentType: 'food', kind: 'video', attempts: 3, judgedAttempts: 2, passRate: 0.5, meanGain: 22.5, costPerPassedUsd: 0.8 },
+      { provider: 'runway', contentType: 'product', kind: 'video', attempts: 1, judgedAttempts: 1, passRate: 0, meanGain: 5, costPerPassedUsd: null },
+    ]);
+    const scoped = await getInsights(db(), { projectIds: [PROJECT_ID + 1] });
+    assert.deepEqual(scoped.providers.map((p) => p.provider), ['runway']);
+    assert.deepEqual((await getInsights(db(), { projectId: PROJECT_ID + 1, projectIds: [PROJECT_ID] })).providers, []);
+    assert.deepEqual((await getInsights(db(), { projectId: PROJECT_ID })).providers.map((p) => p.provider), ['flux', 'kling']);
+  });
+
+  it('an image provider’s attempt on a video scene counts as an image; a failed-only provider has no rates', async () => {
+    await record(SCENE_ID, PROJECT_ID, { provider: 'falai', result: 'failed', scoreAfter: 30 });
+    await record(SCENE_ID, PROJECT_ID, {
+      provider: 'luma',
+      result: 'failed',
+      scoreAfter: 0,
+      analysisResult: undefined,
+      failure: { type: 'content_refused', message: 'no' },
+      costUsd: 0,
+    });
+    assert.deepEqual((await activities.providerEvidence({ contentType: 'food', kind: 'image' })).map((e) => e.provider), ['falai']);
+    const [luma] = (await getInsights(db())).providers.filter((p) => p.provider === 'luma');
+    assert.deepEqual(luma, {
+      provider: 'luma',
+      contentType: 'food',
+      kind: 'video',
+      attempts: 1,
+      judgedAttempts: 0,
+      passRate: null,
+      meanGain: null,
+      costPerPassedUsd: null,
+    });
+  });
+});
