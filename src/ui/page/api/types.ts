@@ -1,9 +1,17 @@
 /** The shapes the web server answers with, as the server defines them (type-only imports). */
 import type { ReviewEntryView } from '../../../web/api-types';
-import type { ProviderName } from '../../../domain/provider';
 import type { RegenerationState as DomainRegenerationState } from '../../../domain/regeneration';
 
-export type { DecisionBody, Page, ReviewStatusFilter, SceneView as Scene, StoredAttempt, UiConfig } from '../../../web/api-types';
+export type {
+  DecisionBody,
+  InsightsResponse,
+  Page,
+  ProviderInsight as InsightRow,
+  ReviewStatusFilter,
+  SceneView as Scene,
+  StoredAttempt,
+  UiConfig,
+} from '../../../web/api-types';
 export type { AssetRef } from '../../../domain/asset';
 export type { SceneAnalysisResult, SceneIssue, IssueCategory } from '../../../domain/analysis';
 export type { ProviderName } from '../../../domain/provider';
@@ -24,19 +32,3 @@ export interface BestPick {
 export type ReviewEntry = ReviewEntryView & { bestPick?: BestPick };
 /** A round's live state; bestPick is absent from rounds that started before it was kept. */
 export type RegenerationState = DomainRegenerationState & { bestPick?: BestPick };
-
-/** GET /api/insights: how each provider does per content type and kind, and how often reviewers agree with the judge. */
-export interface InsightsResponse {
-  providers: InsightRow[];
-  agreement: { decided: number; approvedJudgesBest: number; rate: number | null };
-}
-export interface InsightRow {
-  provider: ProviderName;
-  contentType: string;
-  kind: 'image' | 'video';
-  attempts: number;
-  judgedAttempts: number;
-  passRate: number | null;
-  meanGain: number | null;
-  costPerPassedUsd: number | null;
-}

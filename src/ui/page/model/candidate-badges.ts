@@ -1,4 +1,5 @@
 import type { RegenerationAttempt } from '../api/types';
+import { REVIEW_TIMEOUT_REVIEWER } from '../../../domain/regeneration';
 
 /** A small label on a candidate's card; the title says what it means in a sentence. */
 export interface Badge {
@@ -29,9 +30,6 @@ export interface BadgeContext {
   bestWhy?: string;
 }
 
-/** The workflow's policy approves the best itself when a review times out (SPEC.md). */
-const TIMEOUT_REVIEWER = 'review-timeout';
-
 /**
  * One set of badges that never contradict each other: "Best" while the round is open; after a
  * decision the kept asset says who kept it and, when the judge ranked another asset first, that
@@ -45,7 +43,7 @@ export function candidateBadges(candidate: BadgeInput, context: BadgeContext): {
 
   if (candidate.isKept) {
     if (approvedBy !== undefined) {
-      const byTimeout = approvedBy === TIMEOUT_REVIEWER;
+      const byTimeout = approvedBy === REVIEW_TIMEOUT_REVIEWER;
       const who = byTimeout ? 'the review-timeout policy' : approvedBy;
       const alsoBest = candidate.isBest ? '; it is also the judge’s best' : '';
       note =
@@ -64,7 +62,7 @@ export function candidateBadges(candidate: BadgeInput, context: BadgeContext): {
     const decidedOtherwise = !context.runOpen && decision !== undefined && decision.action !== 'regenerate';
     if (decidedOtherwise) {
       const what = decision.action === 'reject' ? 'rejected the scene' : 'kept another asset';
-      const who = decision.by === TIMEOUT_REVIEWER ? 'the review-timeout policy' : decision.by;
+      const who = decision.by === REVIEW_TIMEOUT_REVIEWER ? 'the review-timeout policy' : decision.by;
       badges.push({ kind: 'judges-best', text: 'Judge’s best', title: `The judge ranked it best; ${who} ${what}.` });
     } else {
       badges.push({ kind: 'best', text: 'Best', title: context.bestWhy ?? 'The best asset of this round.' });
