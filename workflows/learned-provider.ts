@@ -1,4 +1,4 @@
-import { patched } from '@temporalio/workflow';
+import { ActivityFailure, isCancellation, log, patched } from '@temporalio/workflow';
 import type { SceneKind } from '../src/domain/activity-types';
 import type { RegenerationPolicy } from '../src/domain/policy';
 import type { ProviderEvidence } from '../src/domain/provider-evidence';
@@ -41,9 +41,18 @@ export async function readRoundEvidence(args: {
   if (policy.learnedProviderChoice === false || policy.maxAttempts < 2) return undefined;
   if (!patched(PATCH_LEARNED_PROVIDER_CHOICE)) return undefined;
   const contentType = args.contentType.toLowerCase();
-  const evidence = await db.providerEvidence.executeWithOptions({ summary: `provider evidence · ${contentType} ${kind}` }, [
-    { contentType, kind },
-  ]);
+  let evidence: ProviderEvidence[];
+  try {
+    evidence = await db.providerEvidence.executeWithOptions({ summary: `provider evidence · ${contentType} ${kind}` }, [
+      { contentType, kind },
+    ]);
+  } catch (error) {
+    // Only a refusal the database activities will not retry ends up here: the round goes on
+    // with the static map rather than failing over an optimisation.
+    if (!(error instanceof ActivityFailure) || isCancellation(error)) throw error;
+    log.warn('provider evidence unavailable; the static provider choice stands', { error: error.message });
+    return undefined;
+  }
   return {
     contentType,
     kind,

@@ -24,6 +24,8 @@ export interface SimCalls {
   /** Messages API requests that passed auth and validation, faulted ones included. */
   analyses: number;
   analysisFaults: number;
+  /** Messages API requests forcing record_preference (a pairwise judgment); not in `analyses`. */
+  pairwise: number;
   rules: Record<string, RuleUsage>;
 }
 
@@ -31,6 +33,7 @@ export class CallCounts {
   private providers = emptyProviders();
   private analyses = 0;
   private analysisFaults = 0;
+  private pairwise = 0;
 
   count(provider: ProviderName, what: Exclude<keyof ProviderCalls, 'peakInFlight'>): void {
     this.providers[provider][what] += 1;
@@ -47,7 +50,12 @@ export class CallCounts {
     if (faulted) this.analysisFaults += 1;
   }
 
+  countPairwise(): void {
+    this.pairwise += 1;
+  }
+
   reset(): void {
+    this.pairwise = 0;
     this.providers = emptyProviders();
     this.analyses = 0;
     this.analysisFaults = 0;
@@ -57,7 +65,7 @@ export class CallCounts {
     const providers = Object.fromEntries(
       Object.entries(this.providers).map(([name, calls]) => [name, { ...calls }]),
     ) as Record<ProviderName, ProviderCalls>;
-    return { providers, analyses: this.analyses, analysisFaults: this.analysisFaults, rules };
+    return { providers, analyses: this.analyses, analysisFaults: this.analysisFaults, pairwise: this.pairwise, rules };
   }
 }
 

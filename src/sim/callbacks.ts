@@ -27,12 +27,18 @@ export class SimCallbacks {
 
   /** `message` shapes the provider's callback from the ended task's outcome (never queued or running). */
   whenEnded(task: SimTask, url: string, message: (outcome: TaskOutcome) => CallbackMessage): void {
-    const due = Math.max(0, task.createdAt.getTime() + task.latencyMs - Date.now());
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      void this.send(task, url, message);
-    }, due);
-    this.timers.add(timer);
+    const due = task.createdAt.getTime() + task.latencyMs - Date.now();
+    // A timer may fire a millisecond before the wall clock says the task ended (timers run on
+    // the monotonic clock): the task would still read as running and the callback be lost.
+    if (due > 0) {
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        this.whenEnded(task, url, message);
+      }, due);
+      this.timers.add(timer);
+      return;
+    }
+    void this.send(task, url, message);
   }
 
   stop(): void {

@@ -2,7 +2,10 @@
  * `npm run sim`: the simulator as a process of its own, for the demo and for manual runs.
  * SIM_PORT (default 7070), SIM_SCENARIOS (a JSON file of scenario rules), SIM_LATENCY_MS
  * (default 2000: tasks visibly pass through pending and processing), SIM_TIMEOUT_FAULT_MS
- * (default 30000), DATA_DIR (rendered media are cached under <DATA_DIR>/sim-cache).
+ * (default 30000), DATA_DIR (rendered media are cached under <DATA_DIR>/sim-cache),
+ * SIM_JUDGE_NOISE (σ of the judge's score noise, default 0), SIM_SEED (the noise's seed, default
+ * 1), SIM_PROVIDER_PROFILE (1/true/on: renders carry their provider's mark and the judge adds the
+ * provider quality profile; default off).
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -16,6 +19,12 @@ const SimEnvSchema = z.object({
   SIM_LATENCY_MS: z.coerce.number().int().min(0).default(2000),
   SIM_TIMEOUT_FAULT_MS: z.coerce.number().int().min(0).default(30_000),
   SIM_HOST: z.string().trim().min(1).default('127.0.0.1'),
+  SIM_JUDGE_NOISE: z.coerce.number().min(0).default(0),
+  SIM_SEED: z.coerce.number().int().min(0).default(1),
+  SIM_PROVIDER_PROFILE: z
+    .enum(['', '0', '1', 'false', 'true', 'off', 'on'])
+    .default('')
+    .transform((value) => value === '1' || value === 'true' || value === 'on'),
 });
 
 async function readScenarios(file: string | undefined): Promise<ScenarioRule[]> {
@@ -47,8 +56,12 @@ async function main(): Promise<void> {
     timeoutFaultMs: env.SIM_TIMEOUT_FAULT_MS,
     dataDir: path.join(config.dataDir, 'sim-cache'),
     logRequests: config.logLevel === 'debug',
+    settings: { judgeNoise: env.SIM_JUDGE_NOISE, seed: env.SIM_SEED, providerProfile: env.SIM_PROVIDER_PROFILE },
   });
   console.log(`simulator listening at ${sim.url} (${scenarios.length} scenario rules, latency ${env.SIM_LATENCY_MS} ms)`);
+  if (env.SIM_JUDGE_NOISE > 0 || env.SIM_PROVIDER_PROFILE) {
+    console.log(`judge noise σ ${env.SIM_JUDGE_NOISE} (seed ${env.SIM_SEED}), provider profile ${env.SIM_PROVIDER_PROFILE ? 'on' : 'off'}`);
+  }
   console.log(`point the product at it with SIM_URL=${sim.url}`);
 
   let stopping = false;

@@ -36,6 +36,16 @@ export class ScenarioBook {
     return this.rules.map((rule) => ({ ...rule }));
   }
 
+  /** The first matching rule, without counting anything. */
+  ruleFor(text: string): ScenarioRule | undefined {
+    const index = this.find(text);
+    return index === undefined ? undefined : this.rules[index];
+  }
+
+  ruleAt(index: number): ScenarioRule | undefined {
+    return this.rules[index];
+  }
+
   find(text: string): number | undefined {
     const haystack = text.toLowerCase();
     const index = this.rules.findIndex((rule) => haystack.includes(rule.match.toLowerCase()));

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ProviderName } from '../domain/provider';
 import { ISSUE_CATEGORIES, ISSUE_SEVERITIES } from '../domain/analysis';
+import { JudgeNoiseSchema } from './sim-settings';
 
 /** What a generation provider can be told to do wrong (CONTRACT.md "The simulator"). */
 export const ProviderFaultSchema = z.enum(['http429', 'http500', 'timeout', 'refuse', 'expired_url']);
@@ -35,6 +36,10 @@ export const ScenarioRuleSchema = z
       .optional(),
     faults: FaultsSchema.optional(),
     latencyMs: z.number().int().min(0).max(600_000).optional(),
+    /** σ of the judge's noise for matching analyses without scripted scores; replaces the setting. */
+    judgeNoise: JudgeNoiseSchema.optional(),
+    /** Answer matching pairwise requests so, whichever asset is truly better. */
+    pairwise: z.enum(['first', 'second'], { error: 'pairwise must be "first" or "second"' }).optional(),
   })
   .strict();
 

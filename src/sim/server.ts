@@ -13,6 +13,7 @@
  *   callbacks  a task created with a webhook (PiAPI config.webhook_config, fal ?fal_webhook=)
  *              is POSTed to it when it ends, in that provider's shape
  *   controls   POST /_sim/scenarios · GET /_sim/calls · POST /_sim/reset · GET /_sim/health
+ *              · GET|POST /_sim/settings (judge noise, its seed, the provider profile)
  *
  * Scripted faults hit the n-th matching submission; http429/http500/timeout answer the submit
  * request itself, refuse and expired_url shape the task (PiAPI: failed with a moderation
@@ -24,10 +25,12 @@ import Fastify from 'fastify';
 import { CallCounts, type SimCalls } from './call-counts';
 import { SimCallbacks } from './callbacks';
 import { RequestHolds } from './hold';
+import { JudgeMemory } from './judge/judge-memory';
 import { PromptCache } from './judge/prompt-cache';
 import { MediaCache } from './media/media-cache';
 import { ScenarioBook } from './scenario-book';
 import { parseScenarioRules, type ScenarioRule } from './scenario-rules';
+import { applySettings, DEFAULT_SIM_SETTINGS, type SimSettings } from './sim-settings';
 import type { SimContext } from './sim-context';
 import { TaskStore } from './task-store';
 import { registerAnthropicRoutes } from './routes/anthropic';
@@ -40,6 +43,7 @@ import { registerRunwayRoutes } from './routes/runway';
 
 export type { ScenarioRule } from './scenario-rules';
 export type { SimCalls, ProviderCalls } from './call-counts';
+export type { SimSettings } from './sim-settings';
 
 export interface SimulatorOptions {
   /** 0 (the default) picks a free port. */
@@ -55,6 +59,8 @@ export interface SimulatorOptions {
   dataDir?: string;
   /** Log each request (pino, to stdout). Off by default to keep test output clean. */
   logRequests?: boolean;
+  /** Judge noise σ, its seed, and the provider profile (src/sim/sim-settings.ts); default: none of them. */
+  settings?: Partial<SimSettings>;
 }
 
 export interface Simulator {
@@ -64,9 +70,11 @@ export interface Simulator {
   stop(): Promise<void>;
   /** Replaces the rules (validated; throws on bad rules) and restarts their counters. */
   setScenarios(rules: ScenarioRule[]): void;
-  /** Clears the rules, the call counts and the prompt cache. */
+  /** Clears the rules, the call counts, the prompt cache and the judge's memory; restores the settings it started with. */
   reset(): void;
   calls(): SimCalls;
+  /** Changes some settings (validated; throws on bad values) and answers all of them. */
+  setSettings(patch: Partial<SimSettings>): SimSettings;
 }
 
 /** Request bodies up to Anthropic's own 32 MB limit: several video frames as base64. */
@@ -78,6 +86,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const holds = new RequestHolds();
   let baseUrl = '';
   const counts = new CallCounts();
+  const startSettings = applySettings({ ...DEFAULT_SIM_SETTINGS }, options.settings ?? {});
   const tasks = new TaskStore(media);
   const callbacks = new SimCallbacks(tasks, counts, () => app.log);
   const context: SimContext = {
@@ -88,6 +97,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     holds,
     callbacks,
     promptCache: new PromptCache(),
+    judgeMemory: new JudgeMemory(),
+    settings: startSettings,
     latencyMs: nonNegative(options.latencyMs ?? 0, 'latencyMs'),
     timeoutFaultMs: nonNegative(options.timeoutFaultMs ?? 30_000, 'timeoutFaultMs'),
     baseUrl: () => baseUrl,
@@ -98,6 +109,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     context.book.clear();
     context.counts.reset();
     context.promptCache.clear();
+    context.judgeMemory.clear();
+    context.settings = startSettings;
   };
 
   const app = Fastify({
@@ -148,6 +161,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     setScenarios: (rules) => context.book.replace(parseScenarioRules(rules)),
     reset,
     calls: () => context.counts.snapshot(context.book.usage()),
+    setSettings: (patch) => (context.settings = applySettings(context.settings, patch)),
   };
 }
 

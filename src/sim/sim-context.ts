@@ -5,6 +5,8 @@ import type { MediaCache } from './media/media-cache';
 import type { ScenarioBook } from './scenario-book';
 import type { TaskStore } from './task-store';
 import type { PromptCache } from './judge/prompt-cache';
+import type { JudgeMemory } from './judge/judge-memory';
+import type { SimSettings } from './sim-settings';
 
 /** Everything the route handlers share; one per running simulator. */
 export interface SimContext {
@@ -16,6 +18,10 @@ export interface SimContext {
   /** Webhook calls for tasks created with one. */
   callbacks: SimCallbacks;
   promptCache: PromptCache;
+  /** Noise draws and judged assets' true quality, between requests. */
+  judgeMemory: JudgeMemory;
+  /** Judge noise, its seed and the provider profile; changed by POST /_sim/settings. */
+  settings: SimSettings;
   /** Default time from submission to a finished task, when no rule sets its own. */
   latencyMs: number;
   /** How long a "timeout" fault keeps the request open before answering 504. */

@@ -44,6 +44,8 @@ export interface FakeScript {
   project?: { spentUsd: number; budgetUsd?: number };
   /** What providerEvidence answers (filtered to the round's content type and kind); none by default. */
   evidence?: ProviderEvidence[];
+  /** Makes providerEvidence throw this instead. */
+  evidenceFailure?: () => Error;
   /** The in-memory circuit breakers' settings (a tiny cooldown lets a test see a probe). */
   breaker?: BreakerSettings;
 }
@@ -211,6 +213,7 @@ export function fakeActivities(script: FakeScript): { activities: SceneActivitie
     },
     async providerEvidence(request) {
       calls.evidenceReads.push(request);
+      if (script.evidenceFailure) throw script.evidenceFailure();
       const contentType = request.contentType.toLowerCase();
       return (script.evidence ?? []).filter((e) => e.contentType === contentType && e.kind === request.kind);
     },

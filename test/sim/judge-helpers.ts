@@ -1,3 +1,4 @@
+import type Anthropic from '@anthropic-ai/sdk';
 import { promptLook } from '../../src/sim/media/prompt-look';
 import { renderStillPng } from '../../src/sim/media/render-image';
 import { JUDGE_TOOL_INPUT_SCHEMA } from '../../src/analysis/judge-prompt';
@@ -53,5 +54,54 @@ export function analysisRequest(options: AnalysisRequestOptions): Record<string,
     ...base,
     tools: [{ name: JUDGE_TOOL_NAME, description: 'Record the analysis', input_schema: judgeInputJsonSchema }],
     tool_choice: { type: 'tool', name: JUDGE_TOOL_NAME },
+  };
+}
+
+/** The strict record_preference tool of the pairwise wire format (shared shapes §2). */
+export const PREFERENCE_TOOL: Anthropic.Tool = {
+  name: 'record_preference',
+  description: 'Record which of the two assets serves the scene better.',
+  input_schema: {
+    type: 'object',
+    properties: { preferred: { type: 'string', enum: ['first', 'second', 'tie'] }, reason: { type: 'string' } },
+    required: ['preferred', 'reason'],
+    additionalProperties: false,
+  },
+  strict: true,
+};
+
+export interface PairwiseRequestOptions {
+  sceneText: string;
+  /** Base64 PNG frames of the asset shown first, and of the one shown second. */
+  first: string[];
+  second: string[];
+  maxTokens?: number;
+}
+
+/** A request shaped like the product's pairwise judgment: scene text, then each asset after its marker. */
+export function pairwiseRequest(options: PairwiseRequestOptions): Anthropic.MessageCreateParamsNonStreaming & {
+  messages: { role: 'user'; content: Anthropic.ContentBlockParam[] }[];
+  tools: Anthropic.Tool[];
+} {
+  const images = (frames: string[]) =>
+    frames.map((data) => ({ type: 'image' as const, source: { type: 'base64' as const, media_type: 'image/png' as const, data } }));
+  return {
+    model: 'claude-sonnet-4-6',
+    max_tokens: options.maxTokens ?? 1024,
+    system: [{ type: 'text' as const, text: JUDGE_SYSTEM, cache_control: { type: 'ephemeral' as const } }],
+    tools: [PREFERENCE_TOOL],
+    tool_choice: { type: 'tool' as const, name: 'record_preference' },
+    messages: [
+      {
+        role: 'user' as const,
+        content: [
+          { type: 'text' as const, text: options.sceneText },
+          { type: 'text' as const, text: 'First asset:' },
+          ...images(options.first),
+          { type: 'text' as const, text: 'Second asset:' },
+          ...images(options.second),
+        ],
+      },
+    ],
   };
 }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { ApplicationFailure } from '@temporalio/common';
 import type { RegenerateSceneInput } from '../../src/domain/inputs';
 import type { ProviderName } from '../../src/domain/provider';
 import type { ProviderEvidence } from '../../src/domain/provider-evidence';
@@ -80,6 +81,14 @@ describe('regenerateSceneWorkflow: learned provider choice', function () {
     assert.deepEqual(off.providers, ['kling', 'runway', 'hailuo']);
     assert.equal(off.calls.evidenceReads.length, 0);
     assert.equal(off.evidenceActivities, 0);
+  });
+
+  it('evidence the database refuses to read leaves the static map; the round goes on', async () => {
+    const evidence = [nature('luma', 40, 40, 0.1)];
+    const refused = () => ApplicationFailure.nonRetryable('Database refused the read', 'bad_request');
+    const round = await roundProviders({ evidence, evidenceFailure: refused });
+    assert.deepEqual(round.providers, ['kling', 'runway', 'hailuo']);
+    assert.equal(round.calls.evidenceReads.length, 1);
   });
 
   it('the circuit breaker still applies after the learned choice', async () => {

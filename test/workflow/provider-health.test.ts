@@ -66,11 +66,12 @@ describe('provider health and capabilities on a real Temporal server', function 
     const { activities, calls } = fakeActivities({
       scores: [45],
       submitFailures: { ...downThrice, 3: unavailableAfterRetries },
-      breaker: { allowedFails: 3, cooldownMs: 1_500 },
+      // Long enough that the round after a failed probe starts within it on a loaded machine.
+      breaker: { allowedFails: 3, cooldownMs: 5_000 },
     });
     await withWorker(activities, async (ctx) => {
       await roundToReview(ctx, klingOnly());
-      await sleep(1_600);
+      await sleep(5_100);
       // The probe (submission 3) fails: the breaker opens again at once.
       const failedProbe = await roundToReview(ctx, sceneInput());
       assert.equal(failedProbe[0].provider, 'kling');
@@ -81,7 +82,7 @@ describe('provider health and capabilities on a real Temporal server', function 
       assert.equal(reopened[0].provider, 'runway');
       assert.equal(reopened[0].skippedProviders?.[0].provider, 'kling');
 
-      await sleep(1_600);
+      await sleep(5_100);
       const goodProbe = await roundToReview(ctx, sceneInput());
       assert.equal(goodProbe[0].provider, 'kling');
       assert.equal(goodProbe[0].skippedProviders, undefined);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { JUDGE_TOOL_NAME, type JudgeVerdict } from '../../domain/judge';
 import type { ClaudeFault } from '../scenario-rules';
+import type { PairwiseAnswer } from './quality-model';
 import { jsonOutputRequested, type MessagesRequest } from './messages-request';
 import { textTokens, type CacheUsage } from './prompt-cache';
 
@@ -57,6 +58,23 @@ export function unusableContent(
   }
   const json = JSON.stringify(verdict);
   return { content: [{ type: 'text', text: json.slice(0, Math.floor(json.length / 2)) }], stopReason: 'max_tokens' };
+}
+
+const PREFERENCE_REASONS: Record<PairwiseAnswer, string> = {
+  first: 'The first asset serves the scene better: its light, detail and framing are closer to the direction and the brand.',
+  second: 'The second asset serves the scene better: its light, detail and framing are closer to the direction and the brand.',
+  tie: 'The two assets serve the scene equally well; neither is clearly better.',
+};
+
+/** The answer to a pairwise request; cut off like any answer when it does not fit max_tokens. */
+export function preferenceContent(
+  toolName: string,
+  preferred: PairwiseAnswer,
+  maxTokens: number,
+): { content: ContentOut[]; stopReason: StopReason } {
+  const content = [toolUse(toolName, { preferred, reason: PREFERENCE_REASONS[preferred] })];
+  if (outputTokens(content) <= maxTokens) return { content, stopReason: 'tool_use' };
+  return { content: [toolUse(toolName, { preferred })], stopReason: 'max_tokens' };
 }
 
 export function outputTokens(content: ContentOut[]): number {

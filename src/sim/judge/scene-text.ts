@@ -7,18 +7,22 @@
 export interface ScenePrompt {
   prompt?: string;
   visualDirection?: string;
+  /** The scene's expected content type (person, food, …), lower-cased, when the text names one. */
+  contentType?: string;
   /** Stable for one scene across its attempts: seeds the scene's own difficulty. */
   key: string;
 }
 
 const PROMPT_LABELS = ['generation prompt', 'generation_prompt', 'generationPrompt', 'prompt'];
 const DIRECTION_LABELS = ['visual direction', 'visual_direction', 'visualDirection'];
+const CONTENT_TYPE_LABELS = ['expectedContentType', 'expected content type', 'contentType', 'content type', 'content_type'];
 
 export function findScenePrompt(text: string): ScenePrompt {
   const prompt = findLabelled(text, PROMPT_LABELS);
   const visualDirection = findLabelled(text, DIRECTION_LABELS);
+  const contentType = findLabelled(text, CONTENT_TYPE_LABELS)?.toLowerCase();
   const keySource = visualDirection ?? prompt ?? text;
-  return { prompt: prompt ?? visualDirection, visualDirection, key: normalise(keySource).slice(0, 64) };
+  return { prompt: prompt ?? visualDirection, visualDirection, contentType, key: normalise(keySource).slice(0, 64) };
 }
 
 function findLabelled(text: string, labels: string[]): string | undefined {

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { ProviderName } from '../../domain/provider';
 import { promptLook } from './prompt-look';
 import { renderStillPng } from './render-image';
 import { VideoRenderer } from './render-video';
@@ -15,6 +16,8 @@ export interface MediaSpec {
   height: number;
   /** Seconds; ignored for images. */
   durationSeconds: number;
+  /** The provider whose strip the render carries (provider-mark.ts); none when undefined. */
+  mark?: ProviderName;
 }
 
 export interface MediaFile {
@@ -73,6 +76,7 @@ export class MediaCache {
       if (spec.kind === 'video') {
         await this.videos.render({
           look,
+          mark: spec.mark,
           width: spec.width,
           height: spec.height,
           durationSeconds: spec.durationSeconds,
@@ -80,7 +84,7 @@ export class MediaCache {
           outputPath: scratch,
         });
       } else {
-        await writeFile(scratch, await renderStillPng(look, spec.width, spec.height));
+        await writeFile(scratch, await renderStillPng(look, spec.width, spec.height, spec.mark));
       }
       await rename(scratch, finalPath);
     } catch (error) {
@@ -95,7 +99,8 @@ export class MediaCache {
 function cacheKey(spec: MediaSpec): string {
   const duration = spec.kind === 'video' ? spec.durationSeconds : 0;
   return createHash('sha256')
-    .update(JSON.stringify([RENDER_VERSION, spec.kind, spec.width, spec.height, duration, spec.prompt]))
+    // A marked render is a different file; unmarked ones keep the key they always had.
+    .update(JSON.stringify([RENDER_VERSION, spec.kind, spec.width, spec.height, duration, spec.prompt, ...(spec.mark ? [spec.mark] : [])]))
     .digest('hex')
     .slice(0, 40);
 }

@@ -1,5 +1,7 @@
 import sharp from 'sharp';
+import type { ProviderName } from '../../domain/provider';
 import type { PromptLook } from './prompt-look';
+import { paintMark } from './provider-mark';
 
 type Rgb = [number, number, number];
 
@@ -25,13 +27,20 @@ interface Subject {
   period: number;
 }
 
-/** A PNG that follows the look: palette from warmth, detail from sharpness, exposure from brightness. */
-export async function renderStillPng(look: PromptLook, width: number, height: number): Promise<Buffer> {
+/**
+ * A PNG that follows the look: palette from warmth, detail from sharpness, exposure from
+ * brightness. With `mark`, the provider's strip is painted on top after the blur, sharp-edged
+ * (src/sim/media/provider-mark.ts).
+ */
+export async function renderStillPng(look: PromptLook, width: number, height: number, mark?: ProviderName): Promise<Buffer> {
   const raw = paintPixels(look, width, height);
   let image = sharp(raw, { raw: { width, height, channels: 3 } });
   const sigma = blurSigma(look.sharpness);
   if (sigma !== undefined) image = image.blur(sigma);
-  return image.png({ compressionLevel: 6 }).toBuffer();
+  if (mark === undefined) return image.png({ compressionLevel: 6 }).toBuffer();
+  const blurred = await image.raw().toBuffer();
+  paintMark(blurred, width, height, mark);
+  return sharp(blurred, { raw: { width, height, channels: 3 } }).png({ compressionLevel: 6 }).toBuffer();
 }
 
 /** Soft prompts get a visible blur; prompts asking for crisp detail get none. */

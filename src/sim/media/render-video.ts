@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFile, rm } from 'node:fs/promises';
 import { ffmpegPath } from '../../media/ffmpeg';
+import type { ProviderName } from '../../domain/provider';
 import type { PromptLook } from './prompt-look';
+import { markFilters } from './provider-mark';
 import { renderStillPng } from './render-image';
 
 export const VIDEO_FPS = 8;
@@ -13,6 +15,8 @@ export interface VideoJob {
   width: number;
   height: number;
   durationSeconds: number;
+  /** The provider whose strip every frame carries (provider-mark.ts); none when undefined. */
+  mark?: ProviderName;
   /** Scratch file for the still the clip pans across. */
   stillPath: string;
   outputPath: string;
@@ -63,6 +67,8 @@ function ffmpegArguments(job: VideoJob): string[] {
   const seconds = job.durationSeconds;
   // Pan diagonally from one corner of the still to the other over the whole clip.
   const crop = `crop=${job.width}:${job.height}:'(iw-ow)*t/${seconds}':'(ih-oh)*t/${seconds}'`;
+  // The strip is drawn on the frame, after the pan, so it stays in the frame's corner.
+  const mark = job.mark === undefined ? [] : markFilters(job.mark, job.width, job.height);
   return [
     '-hide_banner',
     '-loglevel',
@@ -77,7 +83,7 @@ function ffmpegArguments(job: VideoJob): string[] {
     '-t',
     String(seconds),
     '-vf',
-    `${crop},format=yuv420p`,
+    [crop, ...mark, 'format=yuv420p'].join(','),
     '-r',
     String(VIDEO_FPS),
     '-c:v',

@@ -2,6 +2,11 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { CLAUDE_IMAGE_LIMITS, checkToolSchema, claudeModel, refusedSamplingParameter } from '../../providers/limits/anthropic';
 import { measureImage, UnreadableImageError, type ImageMetrics } from '../judge/image-metrics';
 import { judge } from '../judge/judge-model';
+import { isPairwiseRequest, pairwiseAssets, PAIRWISE_TOOL_NAME } from '../judge/pairwise-request';
+import { noisyScore, pairwisePreference, trueQuality } from '../judge/quality-model';
+import { findScenePrompt } from '../judge/scene-text';
+import { majorityProvider, readProviderMark } from '../media/provider-mark';
+import type { ProviderName } from '../../domain/provider';
 import {
   MessagesRequestSchema,
   systemText,
@@ -16,6 +21,7 @@ import {
   errorEnvelope,
   messageBody,
   outputTokens,
+  preferenceContent,
   requestId,
   unusableContent,
   verdictContent,
@@ -79,6 +85,19 @@ export function registerAnthropicRoutes(app: FastifyInstance, context: SimContex
     }
 
     const text = userText(request);
+    if (isPairwiseRequest(request)) {
+      const assets = pairwiseAssets(request);
+      if (!assets.ok) return fail(400, 'invalid_request_error', assets.problem);
+      context.counts.countPairwise();
+      const usage = context.promptCache.account(segments(request, seen), model.minCacheTokens);
+      // Pairwise requests take no faults and move no rule's scores: those script analyses.
+      const rule = context.book.ruleFor(`${systemText(request)}\n${text}`);
+      const seenOf = new Map(seen.map((image) => [image.block, image]));
+      const truthOf = (blocks: ImageBlock[]) => assetTruth(context, text, blocks.map((block) => seenOf.get(block) ?? { block }));
+      const preferred = rule?.pairwise ?? pairwisePreference(truthOf(assets.first), truthOf(assets.second));
+      const { content, stopReason } = preferenceContent(PAIRWISE_TOOL_NAME, preferred, request.max_tokens);
+      return messageBody(request, content, stopReason, usage);
+    }
     const { ruleIndex, fault } = context.book.takeAnalysisFault(`${systemText(request)}\n${text}`);
     context.counts.countAnalysis(fault !== undefined);
     if (fault === 'http429') {
@@ -106,10 +125,23 @@ export function registerAnthropicRoutes(app: FastifyInstance, context: SimContex
       return messageBody(request, content, stopReason, usage);
     }
     const scripted = ruleIndex === undefined ? {} : context.book.takeScriptedVerdict(ruleIndex);
+    // Scripted scores are served exactly; otherwise the true quality, with noise where asked for.
+    const asset = assetKey(seen);
+    let truth: number;
+    let served: number;
+    if (scripted.score !== undefined) {
+      truth = served = scripted.score;
+    } else {
+      truth = trueQuality(ownVerdict.overallScore, providerOf(seen), findScenePrompt(text).contentType);
+      const sigma = (ruleIndex === undefined ? undefined : context.book.ruleAt(ruleIndex)?.judgeNoise) ?? context.settings.judgeNoise;
+      const rng = () => context.judgeMemory.rngFor(context.settings.seed, fingerprint([text, asset]));
+      served = sigma > 0 ? noisyScore(truth, sigma, rng()) : Math.round(truth);
+    }
+    if (seen.length > 0) context.judgeMemory.rememberTruth(asset, truth);
     const verdict =
-      scripted.score === undefined && scripted.issues === undefined
+      served === ownVerdict.overallScore && scripted.issues === undefined
         ? ownVerdict
-        : judge({ userText: text, images, scriptedScore: scripted.score, scriptedIssues: scripted.issues });
+        : judge({ userText: text, images, scriptedScore: served, scriptedIssues: scripted.issues });
     const { content, stopReason } = verdictContent(mode, verdict);
     return messageBody(request, content, stopReason, usage);
   });
@@ -118,6 +150,34 @@ export function registerAnthropicRoutes(app: FastifyInstance, context: SimContex
 interface SeenImage {
   block: ImageBlock;
   metrics?: ImageMetrics;
+  /** The provider whose mark the image carries (src/sim/media/provider-mark.ts). */
+  mark?: ProviderName;
+}
+
+function providerOf(images: SeenImage[]): ProviderName | undefined {
+  return majorityProvider(images.map((image) => image.mark));
+}
+
+/** Identifies one asset by the exact images shown of it, so its analysis and a later pairwise meet. */
+function assetKey(images: SeenImage[]): string {
+  return fingerprint(
+    images.map(({ block }) =>
+      block.source.type === 'base64' ? block.source.data : block.source.type === 'url' ? block.source.url : block.source.file_id,
+    ),
+  );
+}
+
+/**
+ * The true quality of one asset of a pairwise request: the one its analysis found, when the
+ * simulator judged these exact images before; else the judge's own reading of its images with
+ * the request's scene text, plus the provider profile.
+ */
+function assetTruth(context: SimContext, text: string, images: SeenImage[]): number {
+  const remembered = context.judgeMemory.truthOf(assetKey(images));
+  if (remembered !== undefined) return remembered;
+  const metrics = images.flatMap((image) => (image.metrics ? [image.metrics] : []));
+  const score = judge({ userText: text, images: metrics }).overallScore;
+  return trueQuality(score, providerOf(images), findScenePrompt(text).contentType);
 }
 
 /** Size and dimension limits as the vision docs give them (CLAUDE_IMAGE_LIMITS, with its source). */
@@ -132,7 +192,7 @@ async function lookAt(block: ImageBlock, maxSide: number): Promise<SeenImage> {
   if (metrics.width > maxSide || metrics.height > maxSide) {
     throw new UnreadableImageError(`image dimensions exceed max allowed size: ${maxSide} pixels (got ${metrics.width}x${metrics.height})`);
   }
-  return { block, metrics };
+  return { block, metrics, mark: await readProviderMark(bytes, metrics) };
 }
 
 /** The request in cache order (tools, system, messages), each piece with its token estimate. */
