@@ -3,16 +3,23 @@ import type Anthropic from '@anthropic-ai/sdk';
 import { log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { AppConfig } from '../src/config';
-import type { AnalysisActivities, AnalyzeAssetRequest, AnalyzeAssetResult } from '../src/domain/activity-types';
+import type {
+  AnalysisActivities,
+  AnalyzeAssetRequest,
+  AnalyzeAssetResult,
+  CompareAssetsRequest,
+  CompareAssetsResult,
+} from '../src/domain/activity-types';
 import type { AssetRef } from '../src/domain/asset';
 import { activityFailure, FailureType } from '../src/domain/failures';
 import { assetFileReader, type AssetFile } from '../src/storage/asset-file';
 import { AssetStoreUnavailableError, type AssetStore } from '../src/storage/asset-store';
 import { countAnalysis, countSpend } from '../src/analysis/analysis-metrics';
 import { createClaudeClient } from '../src/analysis/claude-client';
+import { compareWithClaude } from '../src/analysis/claude-compare';
 import { judgeWithClaude } from '../src/analysis/claude-judge';
 import { findModelPrice } from '../src/analysis/cost';
-import { inspectAsset } from '../src/analysis/inspect-asset';
+import { inspectAsset, type JudgeImage } from '../src/analysis/inspect-asset';
 import { technicalFailureAnalysis, type TechnicalExpectation } from '../src/analysis/technical-checks';
 import { verdictToAnalysis } from '../src/analysis/verdict-to-analysis';
 import { heartbeatWhile } from './heartbeat-while';
@@ -102,6 +109,44 @@ export function createAnalysisActivities(deps: AnalysisActivityDeps): AnalysisAc
     };
   }
 
+  /**
+   * compareAssets: both assets prepared as the judge sees them (the image resized, or frames of
+   * the clip), then Claude asked once per order. An asset the technical checks fail cannot be
+   * compared; it was judged critical_fail already and is never a candidate for best.
+   */
+  const compareAssets = (request: CompareAssetsRequest) => heartbeatWhile(() => compare(request));
+
+  async function compare(request: CompareAssetsRequest): Promise<CompareAssetsResult> {
+    const first = await imagesOf(request.first, request);
+    const second = await imagesOf(request.second, request);
+    client ??= createClaudeClient(config);
+    const outcome = await compareWithClaude(
+      { client, model: config.anthropicModel, price },
+      { scene: request.scene, brandProfile: request.brandProfile, first, second },
+    );
+    const usage = { ...outcome.usage, imagesSent: 2 * (first.length + second.length) };
+    countSpend(usage, outcome.costUsd);
+    return { answers: outcome.answers, costUsd: outcome.costUsd, usage };
+  }
+
+  async function imagesOf(asset: AssetRef, request: CompareAssetsRequest): Promise<JudgeImage[]> {
+    const expected: TechnicalExpectation = {
+      kind: request.scene.duration > 0 ? 'video' : 'image',
+      aspectRatio: request.scene.aspectRatio,
+      durationSeconds: request.scene.duration,
+    };
+    const file = await localCopy(asset);
+    try {
+      const inspection = await inspectAsset(file.path, expected, config.analysisVideoFrames);
+      if (inspection.images.length === 0) {
+        throw activityFailure(FailureType.analysisUnusable, `The asset ${asset.key} cannot be shown for comparison: it fails the technical checks`, {});
+      }
+      return inspection.images;
+    } finally {
+      await file.release();
+    }
+  }
+
   async function localCopy(asset: AssetRef): Promise<AssetFile> {
     try {
       const file = await deps.readAsset(asset);
@@ -128,7 +173,7 @@ export function createAnalysisActivities(deps: AnalysisActivityDeps): AnalysisAc
     }
   }
 
-  return { analyzeAsset };
+  return { analyzeAsset, compareAssets };
 }
 
 /**

@@ -23,6 +23,8 @@ export const { checkGeneration } = proxyActivities<GenerationActivities>(checkGe
 export const { cancelGeneration } = proxyActivities<GenerationActivities>(cancelGenerationOptions);
 export const { awaitGeneration } = proxyActivities<GenerationActivities>(awaitGenerationOptions);
 export const { storeAsset } = proxyActivities<FetchActivities>(storeAssetOptions);
-export const { analyzeAsset } = proxyActivities<AnalysisActivities>(analyzeAssetOptions);
+// A pairwise comparison is the same I/O as a judgment (assets read from our store, frames taken,
+// Claude asked) and fails the same ways, so it shares the judge's retry domain.
+export const { analyzeAsset, compareAssets } = proxyActivities<AnalysisActivities>(analyzeAssetOptions);
 export const db = proxyActivities<DatabaseActivities>(databaseOptions);
 export const { findRoundInProgress } = proxyActivities<RoundActivities>(roundQueryOptions);

@@ -86,7 +86,8 @@ export const storeAssetOptions: ActivityOptions = {
   },
 };
 
-// One Claude request (plus one corrective retry inside the activity) with frame extraction.
+// One Claude request (plus one corrective retry inside the activity) with frame extraction; a
+// pairwise comparison (compareAssets) is two requests of at most 2 minutes each, within the same 5.
 // 429/529 carry their own retry delay; an unusable answer has already had its second chance.
 // The activity heartbeats every 5 s while it works, so a dead worker costs 30 s, not 5 minutes.
 export const analyzeAssetOptions: ActivityOptions = {

@@ -25,12 +25,15 @@ import { promptLimit } from '../src/providers/prompt-limit';
 import { db } from './activities';
 import { AttemptCancelled, runAttempt, type CurrentAsset } from './attempt';
 import { learnedChoiceFor, readRoundEvidence } from './learned-provider';
+import { chooseBest, PATCH_PAIRWISE_BEST_PICK } from './best-of-round';
+import { roundUsd } from './generate-and-judge';
 import { PATCH_PROVIDER_HEALTH } from './provider-health-patch';
 import { awaitReview, ReviewInbox, type Review } from './review-wait';
 import { RoundRecord } from './round-record';
 import { shouldContinueAsNew } from './rules/continue-as-new';
 import { entryStatusFor } from './rules/ending';
 import { expectedAttemptUsd, mayStartAttempt } from './rules/budget';
+import { judgingSettings } from './rules/judging';
 import { resolvePolicy } from './rules/policy';
 import { improvedPrompt } from './rules/prompt';
 import { providerCandidates, providerForAttempt, sceneKind, sceneNeeds } from './rules/provider-choice';
@@ -59,6 +62,7 @@ export async function regenerateSceneWorkflow(rawInput: RegenerateSceneInput): P
   const policy = resolvePolicy(input.policy);
   const { carried } = input;
   const record = new RoundRecord(scene, policy, carried);
+  if (patched(PATCH_PAIRWISE_BEST_PICK)) record.usePairwiseBest();
   const inbox = new ReviewInbox(record, scene);
   // A run continued from another only exists because a reviewer sent the round back.
   let escalated = carried !== undefined;
@@ -221,6 +225,7 @@ async function runRound(
   const { state } = record;
   const healthAware = patched(PATCH_PROVIDER_HEALTH);
   const budgetChecked = patched(PATCH_BUDGET_CHECKED);
+  const pairwiseBest = record.state.bestPick !== undefined;
   // The scene's own kind (SPEC.md), whichever provider a person asked for; before the marker a
   // round took the kind of the person's provider.
   const needs = sceneNeeds(scene, scene.currentProvider);
@@ -246,7 +251,7 @@ async function runRound(
       });
     const choice = healthAware ? await chooseHealthyProvider(preferred, fallbackOrder, needs, idempotencyKey) : undefined;
     const provider = choice?.provider ?? preferred;
-    if (budgetChecked && !(await withinBudget(scene, policy, record, provider, kind, attemptNumber))) {
+    if (budgetChecked && !(await withinBudget(scene, policy, record, provider, kind, attemptNumber, pairwiseBest))) {
       // A probe handed to this attempt is given back: the provider was not tried.
       if (healthAware) {
         await db.recordProviderOutcome({ provider, outcome: 'neutral', attemptKey: idempotencyKey });
@@ -279,6 +284,11 @@ async function runRound(
     });
     if (choice && choice.skipped.length > 0) attempt.skippedProviders = choice.skipped;
     if (learned !== undefined) attempt.providerChoice = 'learned';
+    if (pairwiseBest && attempt.analysisResult !== undefined) {
+      // A comparison this attempt made necessary is paid with it, like its judgments.
+      const comparedUsd = await bestAfter(attempt);
+      if (comparedUsd > 0) attempt.costUsd = roundUsd((attempt.costUsd ?? 0) + comparedUsd);
+    }
     record.addAttempt(attempt);
     await db.recordAttempt.executeWithOptions({ summary: `attempt ${attemptNumber} · ${provider} · record` }, [
       { workflowId, sceneId: scene.id, projectId: scene.projectId, attempt },
@@ -291,6 +301,26 @@ async function runRound(
     if (attempt.result === 'success') return 'passed';
   }
   return 'auto_regeneration_failed';
+
+  /** The round's best with the attempt just judged; a passing attempt is taken whatever a comparison says. */
+  async function bestAfter(attempt: RegenerationAttempt): Promise<number> {
+    const context = {
+      record,
+      scene,
+      brandProfile: project?.brandProfile,
+      personPrompt: direction.personPrompt,
+      band: judgingSettings(policy).uncertaintyBand,
+      kind,
+      label: `attempt ${attempt.attemptNumber} · ${attempt.provider}`,
+    };
+    try {
+      return await chooseBest(context, attempt, attempt.result !== 'success');
+    } catch (error) {
+      // Cancelled while comparing: the attempt is recorded with what it cost, as one in flight.
+      if (isCancellation(error)) throw new AttemptCancelled(attempt, error);
+      throw error;
+    }
+  }
 }
 
 /**
@@ -305,6 +335,7 @@ async function withinBudget(
   provider: ProviderName,
   kind: 'video' | 'image',
   attemptNumber: number,
+  pairwiseBest: boolean,
 ): Promise<boolean> {
   const project = await db.projectSpend.executeWithOptions({ summary: `attempt ${attemptNumber} · budget` }, [
     { projectId: scene.projectId },
@@ -319,6 +350,8 @@ async function withinBudget(
       kind,
       durationSeconds: kind === 'video' ? scene.duration : 0,
       judgments: policy.judgmentsNearBar ?? 1,
+      // An attempt may make one pairwise comparison necessary (best-of-round.ts).
+      comparisons: pairwiseBest ? 1 : 0,
     }),
   });
   if (verdict.start) return true;

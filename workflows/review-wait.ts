@@ -72,8 +72,9 @@ export async function awaitReview(
     projectId: scene.projectId,
     sceneIndex: scene.sceneIndex,
     reason,
-    bestScore: record.current.score,
-    bestAttemptNumber: record.current.attemptNumber,
+    bestScore: record.bestScore(),
+    bestAttemptNumber: state.bestPick ? state.bestPick.attemptNumber : record.current.attemptNumber,
+    ...(state.bestPick ? { bestPick: state.bestPick } : {}),
     attempts: record.roundAttempts(),
     escalatedAt: state.awaitingReviewSince,
   });

@@ -9,6 +9,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type { AssetRef } from '../src/domain/asset';
 import type { SceneAnalysisResult } from '../src/domain/analysis';
 import type { RegenerationResult, RegenerationState, SceneAssetResult } from '../src/domain/regeneration';
 import { checkSceneAssetInput } from '../src/domain/input-checks';
@@ -89,7 +90,7 @@ export async function sceneAssetWorkflow(rawInput: SceneAssetInput): Promise<Sce
   return roundResult(ended, first);
 
   /** The first asset, or, when it cannot be made, a failing verdict so that a round tries others. */
-  async function firstAsset(): Promise<{ assetUrl?: string; analysis: SceneAnalysisResult }> {
+  async function firstAsset(): Promise<{ assetUrl?: string; asset?: AssetRef; analysis: SceneAnalysisResult }> {
     const kind = sceneKind(scene.duration, scene.provider);
     const receipt: Receipt = { costUsd: 0 };
     let judged: JudgedAsset;
@@ -131,10 +132,10 @@ export async function sceneAssetWorkflow(rawInput: SceneAssetInput): Promise<Sce
       analysis: judged.analysis,
       costUsd: roundUsd(receipt.costUsd),
     });
-    return { assetUrl: judged.asset.url, analysis: judged.analysis };
+    return { assetUrl: judged.asset.url, asset: judged.asset, analysis: judged.analysis };
   }
 
-  async function startRound(first: { assetUrl?: string; analysis: SceneAnalysisResult }) {
+  async function startRound(first: { assetUrl?: string; asset?: AssetRef; analysis: SceneAnalysisResult }) {
     try {
       return await startChild(regenerateSceneWorkflow, {
         workflowId: regenerationWorkflowId(scene.id),
@@ -143,7 +144,7 @@ export async function sceneAssetWorkflow(rawInput: SceneAssetInput): Promise<Sce
         parentClosePolicy: ParentClosePolicy.ABANDON,
         args: [
           {
-            scene: sceneForRegeneration(scene, { assetUrl: first.assetUrl, analysis: first.analysis }),
+            scene: sceneForRegeneration(scene, first),
             project,
             policy: partialPolicy,
             trigger: 'auto',

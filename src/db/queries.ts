@@ -49,6 +49,18 @@ export async function getReviewEntry(db: Db, id: number): Promise<ReviewEntryVie
   return row && toReviewEntryView(row);
 }
 
+/** The scene's entry waiting for a reviewer, when it has one: the newest, should there be more. */
+export async function pendingReviewEntryOf(db: Db, sceneId: number): Promise<ReviewEntryView | undefined> {
+  const row = await db.kysely
+    .selectFrom('review_queue')
+    .selectAll()
+    .where('scene_id', '=', sceneId)
+    .where('status', '=', 'pending')
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+  return row && toReviewEntryView(row);
+}
+
 export async function countRows(db: Db, table: TableName): Promise<number> {
   const row = await db.kysely
     .selectFrom(table)

@@ -72,6 +72,7 @@ export async function escalateToReview(
         reason: request.reason,
         best_score: request.bestScore,
         best_attempt_number: request.bestAttemptNumber ?? null,
+        best_pick: request.bestPick ? toJson(request.bestPick) : null,
         attempts: toJson(request.attempts),
         created_at: request.escalatedAt,
       })

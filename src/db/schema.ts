@@ -1,6 +1,7 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { ProviderOutcome, SceneKind } from '../domain/activity-types';
 import type { AssetRef } from '../domain/asset';
+import type { BestPick } from '../domain/best-pick';
 import type { BrandProfile } from '../domain/brand';
 import type { SceneAnalysisResult } from '../domain/analysis';
 import type {
@@ -124,6 +125,8 @@ export interface ReviewQueueTable {
   reason: string;
   best_score: number;
   best_attempt_number: number | null;
+  /** Why the best is the best (migration 0006); null for entries made before. */
+  best_pick: NullableJsonColumn<BestPick>;
   attempts: JsonColumn<RegenerationAttempt[]>;
   status: ColumnType<ReviewEntryStatus, ReviewEntryStatus | undefined, ReviewEntryStatus>;
   decision: NullableJsonColumn<UserDecision>;

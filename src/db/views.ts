@@ -76,6 +76,7 @@ export function toReviewEntryView(row: Selectable<ReviewQueueTable>): ReviewEntr
     reason: row.reason,
     bestScore: row.best_score,
     bestAttemptNumber: row.best_attempt_number ?? undefined,
+    bestPick: row.best_pick ?? undefined,
     attempts: row.attempts,
     status: row.status,
     decision: row.decision ?? undefined,

@@ -1,9 +1,17 @@
 import type { Db } from '../db/database';
-import { getScene } from '../db/queries';
-import type { SceneView } from '../web/api-types';
+import { getScene, pendingReviewEntryOf } from '../db/queries';
+import type { ReviewEntryView, SceneView } from '../web/api-types';
 
-/** One line per change in a scene's life: first asset judged, each attempt, the outcome. */
-export function progressLines(scene: SceneView, seen: Set<string>): string[] {
+/**
+ * One line per change in a scene's life: first asset judged, each attempt, the outcome. While the
+ * scene waits for a reviewer its record still holds the asset it had; the best is the queue
+ * entry's (what a plain approve takes), so `pending` is read for it.
+ */
+export function progressLines(
+  scene: SceneView,
+  seen: Set<string>,
+  pending?: Pick<ReviewEntryView, 'bestScore' | 'bestAttemptNumber' | 'bestPick' | 'round'>,
+): string[] {
   const label = `scene ${String(scene.sceneIndex + 1).padStart(2)}`;
   const lines: string[] = [];
   const emit = (key: string, text: string): void => {
@@ -18,8 +26,14 @@ export function progressLines(scene: SceneView, seen: Set<string>): string[] {
     const score = attempt.failure ? `failed: ${attempt.failure.type}` : `score ${attempt.scoreAfter} (${attempt.result})`;
     emit(`attempt-${attempt.workflowId}-${attempt.round}-${attempt.attemptNumber}`, `round ${attempt.round} attempt ${attempt.attemptNumber} · ${attempt.provider} · ${score}`);
   }
-  if (scene.status === 'awaiting_review') emit('review', `waiting for a reviewer (best score ${scene.qualityScore})`);
+  if (scene.status === 'awaiting_review' && pending !== undefined) emit('review', `waiting for a reviewer (${bestText(pending)})`);
   return lines;
+}
+
+function bestText(entry: Pick<ReviewEntryView, 'bestScore' | 'bestAttemptNumber' | 'bestPick' | 'round'>): string {
+  const which = entry.bestAttemptNumber === undefined ? 'the asset the round started from' : `round ${entry.round} attempt ${entry.bestAttemptNumber}`;
+  const why = entry.bestPick?.reason === 'pairwise' ? ', preferred in a side-by-side comparison' : '';
+  return `best score ${entry.bestScore}: ${which}${why}`;
 }
 
 /** Prints progress for the given scenes every interval until stopped. */
@@ -29,7 +43,9 @@ export function watchProgress(db: Db, sceneIds: readonly number[], print: (line:
   const tick = async (): Promise<void> => {
     for (const id of sceneIds) {
       const scene = await getScene(db, id);
-      if (scene) for (const line of progressLines(scene, seen.get(id)!)) print(line);
+      if (!scene) continue;
+      const pending = scene.status === 'awaiting_review' ? await pendingReviewEntryOf(db, id) : undefined;
+      for (const line of progressLines(scene, seen.get(id)!, pending)) print(line);
     }
   };
   const loop = (async () => {

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { startStoryboard } from '../client/scene-pipeline';
 import { loadConfig } from '../config';
-import { getScene } from '../db/queries';
+import { getScene, pendingReviewEntryOf } from '../db/queries';
 import type { SceneAssetResult } from '../domain/regeneration';
 import { installTemporalRuntime } from '../observability/temporal-runtime';
 import { PROJECT_ROOT } from '../project-root';
@@ -85,7 +85,8 @@ export async function runDemo(argv: string[]): Promise<number> {
     const rows = [];
     for (const [index, sceneId] of sceneIds.entries()) {
       const scene = await getScene(stack.db, sceneId);
-      if (scene) rows.push(summaryRow(scene, results[index]));
+      const pending = scene?.status === 'awaiting_review' ? await pendingReviewEntryOf(stack.db, sceneId) : undefined;
+      if (scene) rows.push(summaryRow(scene, results[index], pending));
     }
     console.log(`\n${formatTable(rows)}\n`);
     const waiting = results.filter((r) => r?.needsUserReview).length;

@@ -1,5 +1,5 @@
 import type { SceneAssetResult } from '../domain/regeneration';
-import type { SceneView } from '../web/api-types';
+import type { ReviewEntryView, SceneView } from '../web/api-types';
 
 export interface SummaryRow {
   scene: number;
@@ -11,8 +11,16 @@ export interface SummaryRow {
   costUsd: number;
 }
 
-/** What the final table says about one scene, from its record and its pipeline result. */
-export function summaryRow(scene: SceneView, result: SceneAssetResult | undefined): SummaryRow {
+/**
+ * What the final table says about one scene, from its record and its pipeline result. A scene
+ * waiting for a reviewer shows the best its queue entry names (`pending`): its record still holds
+ * the asset it had before the round.
+ */
+export function summaryRow(
+  scene: SceneView,
+  result: SceneAssetResult | undefined,
+  pending?: Pick<ReviewEntryView, 'bestScore'>,
+): SummaryRow {
   const attempts = scene.regenerationAttempts;
   const first = attempts[0]?.scoreBefore ?? scene.qualityScore;
   // Attempt 1 uses the scene's own provider, so the attempts alone name every provider tried.
@@ -23,7 +31,7 @@ export function summaryRow(scene: SceneView, result: SceneAssetResult | undefine
     firstScore: first === undefined ? '-' : String(first),
     attempts: attempts.length,
     providers: providers.join(' → '),
-    finalScore: scene.qualityScore === undefined ? '-' : String(scene.qualityScore),
+    finalScore: pending ? `best ${pending.bestScore}` : scene.qualityScore === undefined ? '-' : String(scene.qualityScore),
     outcome: outcomeLabel(scene, result),
     costUsd: Math.round(cost * 10_000) / 10_000,
   };

@@ -7,6 +7,7 @@ import type { ProviderName } from './provider';
 import type { SceneAnalysisResult } from './analysis';
 import type { BrandProfile } from './brand';
 import type { AssetRef } from './asset';
+import type { BestPick, PairwiseAnswer } from './best-pick';
 import type { PipelineScene, Scene } from './scene';
 import type { ProviderEvidence, ProviderEvidenceRequest } from './provider-evidence';
 import type {
@@ -90,6 +91,26 @@ export interface AnalyzeAssetResult {
   modelSkipped: boolean;
 }
 
+/** Two judged assets of one scene whose scores are too close to choose between (SPEC.md). */
+export interface CompareAssetsRequest {
+  scene: SceneForAnalysis;
+  brandProfile?: BrandProfile;
+  /** Shown first in the first request and second in the other; the higher-ranked of the two. */
+  first: AssetRef;
+  second: AssetRef;
+}
+
+export interface CompareAssetsResult {
+  /**
+   * Claude's answer to each order, as it gave it, in the order that request showed:
+   * [with `first` shown first, with `second` shown first] (what rules/best-pick.ts decideBest reads).
+   */
+  answers: [PairwiseAnswer, PairwiseAnswer];
+  /** Both requests. */
+  costUsd: number;
+  usage?: AnalysisUsage;
+}
+
 export interface RecordAttemptRequest {
   workflowId: string;
   /**
@@ -113,6 +134,8 @@ export interface EscalateToReviewRequest {
   reason: EscalationReason;
   bestScore: number;
   bestAttemptNumber?: number;
+  /** Why the best is the best; absent in rounds recorded before the pairwise best pick. */
+  bestPick?: BestPick;
   attempts: RegenerationAttempt[];
   escalatedAt: string;
 }
@@ -237,6 +260,8 @@ export interface FetchActivities {
 
 export interface AnalysisActivities {
   analyzeAsset(request: AnalyzeAssetRequest): Promise<AnalyzeAssetResult>;
+  /** One pairwise judgment: Claude asked once per order which of two judged assets is better. */
+  compareAssets(request: CompareAssetsRequest): Promise<CompareAssetsResult>;
 }
 
 export interface DatabaseActivities {

@@ -151,9 +151,12 @@ function sceneForRegeneration(check: ShapeCheck, raw: unknown, path: string): Sc
   const fields = sceneFields(check, scene, path);
   const currentProvider = providerName(check, scene.currentProvider, join(path, 'currentProvider'));
   const currentAssetUrl = check.optional(scene.currentAssetUrl, (v) => check.string(v, join(path, 'currentAssetUrl')));
+  const currentAsset = check.optional(scene.currentAsset, (v) => check.object(v, join(path, 'currentAsset'))) as
+    | SceneForRegeneration['currentAsset']
+    | undefined;
   const analysisResult = analysis(check, scene.analysisResult, join(path, 'analysisResult'));
   if (!fields || !currentProvider || !analysisResult) return undefined;
-  return defined({ ...fields, currentProvider, currentAssetUrl, analysisResult });
+  return defined({ ...fields, currentProvider, currentAssetUrl, currentAsset, analysisResult });
 }
 
 export function checkAnalysis(raw: unknown, path = 'analysis'): Checked<SceneAnalysisResult> {

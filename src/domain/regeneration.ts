@@ -1,5 +1,6 @@
 import type { SceneAnalysisResult } from './analysis';
 import type { AssetRef } from './asset';
+import type { BestPick } from './best-pick';
 import type { ProviderName } from './provider';
 
 export const ATTEMPT_RESULTS = ['success', 'failed', 'improved'] as const;
@@ -81,7 +82,7 @@ export const REVIEW_TIMEOUT_REVIEWER = 'review-timeout';
 export const DECISION_LIMITS = { reviewer: 200, note: 2000, customPrompt: 4000 } as const;
 
 export type UserDecision =
-  /** No attemptNumber: the current best; 0: the scene's asset from before the round. */
+  /** No attemptNumber: the round's best (RegenerationState.bestPick); 0: the scene's asset from before the round. */
   | { action: 'approve'; attemptNumber?: number; reviewer: string; note?: string }
   | { action: 'reject'; reviewer: string; note?: string }
   | { action: 'regenerate'; customPrompt?: string; provider?: ProviderName; reviewer: string; note?: string };
@@ -105,7 +106,10 @@ export interface RegenerationState {
   attempt: number;
   maxAttempts: number;
   currentScore: number;
+  /** The round's best (SPEC.md "Judging and choosing"): bestPick.attemptNumber when bestPick is set. */
   bestAttemptNumber?: number;
+  /** Added field: the round's best and why; absent in rounds recorded before the pairwise best pick. */
+  bestPick?: BestPick;
   attempts: RegenerationAttempt[];
   awaitingReviewSince?: string;
   decision?: UserDecision;

@@ -1,4 +1,5 @@
 import type { SceneAnalysisResult } from './analysis';
+import type { AssetRef } from './asset';
 import type { ProviderName } from './provider';
 
 /**
@@ -28,6 +29,11 @@ export interface PipelineScene extends Scene {
 export interface SceneForRegeneration extends Scene {
   currentProvider: ProviderName;
   currentAssetUrl?: string;
+  /**
+   * Added field: our stored copy behind currentAssetUrl, when there is one, so that the round can
+   * show the asset it started from in a pairwise comparison (SPEC.md "Judging and choosing").
+   */
+  currentAsset?: AssetRef;
   analysisResult: SceneAnalysisResult;
 }
 
@@ -57,12 +63,14 @@ export function pipelineSceneOf(scene: SceneForRegeneration): PipelineScene {
 /** The scene a round starts from: the pipeline's scene with its current provider, asset and analysis. */
 export function sceneForRegeneration(
   scene: PipelineScene,
-  current: { provider?: ProviderName; assetUrl?: string; analysis: SceneAnalysisResult },
+  current: { provider?: ProviderName; assetUrl?: string; asset?: AssetRef; analysis: SceneAnalysisResult },
 ): SceneForRegeneration {
   return {
     ...sceneOf(scene),
     currentProvider: current.provider ?? scene.provider,
     analysisResult: current.analysis,
     ...(current.assetUrl ? { currentAssetUrl: current.assetUrl } : {}),
+    // Details that describe another asset than the URL would show the wrong one.
+    ...(current.asset && current.asset.url === current.assetUrl ? { currentAsset: current.asset } : {}),
   };
 }

@@ -3,6 +3,7 @@
  * so no server code reaches the browser).
  */
 import type { AssetRef } from '../domain/asset';
+import type { BestPick } from '../domain/best-pick';
 import type { BrandProfile } from '../domain/brand';
 import type { SceneAnalysisResult } from '../domain/analysis';
 import type { RegenerationAttempt, UserDecision } from '../domain/regeneration';
@@ -54,6 +55,8 @@ export interface ReviewEntryView {
   reason: string;
   bestScore: number;
   bestAttemptNumber?: number;
+  /** The best a plain approve takes, and why; absent for entries made before it was recorded. */
+  bestPick?: BestPick;
   attempts: RegenerationAttempt[];
   status: ReviewEntryStatus;
   decision?: UserDecision;

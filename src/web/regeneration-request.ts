@@ -16,7 +16,7 @@ export function manualRegenerationInput(
   reviewer: string,
 ): RegenerateSceneInput {
   return {
-    scene: sceneForRegeneration(scene, { provider: body.provider, assetUrl: scene.assetUrl, analysis: scene.analysis }),
+    scene: sceneForRegeneration(scene, { provider: body.provider, assetUrl: scene.assetUrl, asset: scene.asset, analysis: scene.analysis }),
     project: {
       id: scene.projectId,
       ...(project?.name ? { name: project.name } : {}),

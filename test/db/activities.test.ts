@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment, defaultActivityInfo } from '@temporalio/testing';
 import { createDatabaseActivities } from '../../activities/database';
-import { countRows, getProject, getReviewEntry, getScene, listSceneAttempts } from '../../src/db/queries';
+import { countRows, getProject, getReviewEntry, getScene, listReviewQueuePage, listSceneAttempts, pendingReviewEntryOf } from '../../src/db/queries';
 import type { DatabaseActivities, EscalateToReviewRequest } from '../../src/domain/activity-types';
 import { FailureType } from '../../src/domain/failures';
 import { describeEachDatabase } from './test-databases';
@@ -224,6 +224,19 @@ describeEachDatabase('database activities', ({ db }) => {
       const scene = await getScene(db(), SCENE_ID);
       assert.equal(scene?.needsUserReview, true);
       assert.equal(scene?.status, 'awaiting_review');
+    });
+
+    it('keeps the best and why (best_pick) and serves it with the entry; absent when not given', async () => {
+      const bestPick = { attemptNumber: 2, score: 61, reason: 'pairwise' as const, runnerUp: { attemptNumber: 3, score: 58 } };
+      const withPick = await activities.escalateToReview(escalation({ bestPick }));
+      const entry = await getReviewEntry(db(), withPick.entryId);
+      assert.deepEqual(entry?.bestPick, bestPick);
+      assert.equal(entry?.bestAttemptNumber, 2);
+      const [listed] = (await listReviewQueuePage(db(), { status: 'pending', limit: 10 })).items;
+      assert.deepEqual(listed?.bestPick, bestPick);
+      const without = await activities.escalateToReview(escalation({ round: 2 }));
+      assert.equal((await getReviewEntry(db(), without.entryId))?.bestPick, undefined);
+      assert.equal((await pendingReviewEntryOf(db(), SCENE_ID))?.id, without.entryId, "the scene's newest pending entry");
     });
 
     it('a later round, or a later run, gets an entry of its own', async () => {

@@ -2,6 +2,7 @@ import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/comm
 import {
   GENERATION_NOT_READY,
   type AnalyzeAssetRequest,
+  type CompareAssetsRequest,
   type GenerationRequest,
   type GenerationTask,
   type RoundInProgress,
@@ -10,6 +11,7 @@ import {
 import type { Recommendation, SceneAnalysisResult, SceneIssue } from '../../src/domain/analysis';
 import type { AssetRef } from '../../src/domain/asset';
 import type { ProviderEvidence } from '../../src/domain/provider-evidence';
+import type { PairwiseAnswer } from '../../src/domain/best-pick';
 import {
   afterOutcome,
   breakerVerdict,
@@ -46,6 +48,17 @@ export interface FakeScript {
   evidence?: ProviderEvidence[];
   /** Makes providerEvidence throw this instead. */
   evidenceFailure?: () => Error;
+  /**
+   * What compareAssets answers (each order as shown); by default the first-shown (higher-ranked)
+   * asset in the first order and the second-shown (again the higher-ranked) in the other.
+   */
+  preferences?: (request: CompareAssetsRequest, index: number) => [PairwiseAnswer, PairwiseAnswer];
+  /** What one comparison (both orders) costs; 0 by default so other tests' sums hold. */
+  comparisonCostUsd?: number;
+  /** Milliseconds each comparison takes, so a test can cancel a round while it compares. */
+  comparisonDelayMs?: number;
+  /** Throw on the n-th comparison (0-based). */
+  comparisonFailures?: Record<number, () => Error>;
   /** The in-memory circuit breakers' settings (a tiny cooldown lets a test see a probe). */
   breaker?: BreakerSettings;
 }
@@ -54,6 +67,7 @@ export interface FakeScript {
 export interface FakeCalls {
   submissions: GenerationRequest[];
   analyses: AnalyzeAssetRequest[];
+  comparisons: CompareAssetsRequest[];
   recordedAttempts: Parameters<SceneActivities['recordAttempt']>[0][];
   escalations: Parameters<SceneActivities['escalateToReview']>[0][];
   closedEntries: Parameters<SceneActivities['closeReviewEntry']>[0][];
@@ -78,6 +92,7 @@ export function fakeActivities(script: FakeScript): { activities: SceneActivitie
   const calls: FakeCalls = {
     submissions: [],
     analyses: [],
+    comparisons: [],
     recordedAttempts: [],
     escalations: [],
     closedEntries: [],
@@ -156,6 +171,14 @@ export function fakeActivities(script: FakeScript): { activities: SceneActivitie
         costUsd: 0.01,
         modelSkipped: false,
       };
+    },
+    async compareAssets(request) {
+      const index = calls.comparisons.length;
+      calls.comparisons.push(request);
+      const failure = script.comparisonFailures?.[index];
+      if (failure) throw failure();
+      if (script.comparisonDelayMs) await new Promise((r) => setTimeout(r, script.comparisonDelayMs));
+      return { answers: script.preferences?.(request, index) ?? ['first', 'second'], costUsd: script.comparisonCostUsd ?? 0 };
     },
     async recordAttempt(request) {
       calls.recordedAttempts.push(request);

@@ -42,6 +42,8 @@ describe('rules: the budget before an attempt', () => {
     ['runway 5 s video', { provider: 'runway', kind: 'video', durationSeconds: 5, judgments: 3 }, 0.78],
     ['runway image', { provider: 'runway', kind: 'image', durationSeconds: 0, judgments: 3 }, 0.23],
     ['hailuo, priced per clip', { provider: 'hailuo', kind: 'video', durationSeconds: 5, judgments: 3 }, 0.38],
+    ['kling 5 s, three judgments and a pairwise comparison', { provider: 'kling', kind: 'video', durationSeconds: 5, judgments: 3, comparisons: 1 }, 0.62],
+    ['no comparison counts nothing', { provider: 'kling', kind: 'video', durationSeconds: 5, judgments: 3, comparisons: 0 }, 0.38],
     ['fal image', { provider: 'falai', kind: 'image', durationSeconds: 0, judgments: 1 }, 0.063],
   ];
   for (const [name, attempt, usd] of prices) {

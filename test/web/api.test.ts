@@ -124,6 +124,7 @@ describe('HTTP API', function () {
         const { sceneId, entry } = await escalate(harness);
         assert.equal(entry.attempts.length, 3);
         assert.equal(entry.bestScore, 52);
+        assert.deepEqual(entry.bestPick, { attemptNumber: 2, score: 52, reason: 'highest_score', runnerUp: { attemptNumber: 3, score: 45 } });
 
         const unknownAttempt = await harness.request({
           method: 'POST',

@@ -8,7 +8,8 @@ import { workflowBundle } from '../helpers/workflow-bundle';
 
 /**
  * The fake's attempts each cost $0.51 (a $0.50 generation, a $0.01 judgment). The budget rule
- * expects kling 5 s at $0.38, runway at $0.78 and hailuo at $0.38 (workflows/rules/budget.ts).
+ * expects kling 5 s at $0.62, runway at $1.02 and hailuo at $0.62 (workflows/rules/budget.ts:
+ * the generation, three judgments and a pairwise comparison's four judgments' worth).
  */
 describe('regenerateSceneWorkflow: budgets', function () {
   this.timeout(120_000);
@@ -19,8 +20,8 @@ describe('regenerateSceneWorkflow: budgets', function () {
   });
 
   it('a round budget that allows two attempts escalates with budget_exhausted before the third', async () => {
-    // Before attempt 2: $0.51 + $0.78 = $1.29 fits; before attempt 3: $1.02 + $0.38 = $1.40 does not.
-    const maxCostUsd = 1.35;
+    // Before attempt 2: $0.51 + $1.02 = $1.53 fits; before attempt 3: $1.02 + $0.62 = $1.64 does not.
+    const maxCostUsd = 1.6;
     const { activities, calls } = fakeActivities({ scores: [45, 48, 50] });
     await withWorker(activities, async ({ start }) => {
       const handle = await start(sceneInput({}, { policy: { maxCostUsd } }));
@@ -40,8 +41,8 @@ describe('regenerateSceneWorkflow: budgets', function () {
   });
 
   it("a project's budget stops a round: the second attempt would take it past", async () => {
-    // Attempt 1: $5.00 + $0.38 fits $5.50; attempt 2: $5.51 + $0.78 does not.
-    const { activities, calls } = fakeActivities({ scores: [45, 48, 50], project: { spentUsd: 5, budgetUsd: 5.5 } });
+    // Attempt 1: $5.00 + $0.62 fits $5.70; attempt 2: $5.51 + $1.02 does not.
+    const { activities, calls } = fakeActivities({ scores: [45, 48, 50], project: { spentUsd: 5, budgetUsd: 5.7 } });
     await withWorker(activities, async ({ start }) => {
       const handle = await start(sceneInput());
       const state = await waitForStatus(handle, 'awaiting_review');

@@ -39,19 +39,28 @@ export function judgmentEstimateUsd(): number {
 }
 
 /**
- * The most an attempt is expected to cost: the provider's price for the scene (src/domain/prices.ts)
- * and every judgment a score near the bar may get (policy.judgmentsNearBar), since a budget must
- * hold whatever the judge answers.
+ * A pairwise comparison (src/analysis/claude-compare.ts) is two requests, each showing both
+ * assets: about twice a judgment's images each, so four judgments' worth in all.
+ */
+export const JUDGMENTS_PER_COMPARISON = 4;
+
+/**
+ * The most an attempt is expected to cost: the provider's price for the scene (src/domain/prices.ts),
+ * every judgment a score near the bar may get (policy.judgmentsNearBar) and the pairwise
+ * comparison its score may call for, since a budget must hold whatever the judge answers.
  */
 export function expectedAttemptUsd(attempt: {
   provider: ProviderName;
   kind: SceneKind;
   durationSeconds: number;
   judgments: number;
+  /** Pairwise comparisons the attempt may make necessary (0 or 1); none when absent. */
+  comparisons?: number;
 }): number {
   const { provider, kind } = attempt;
   const generation = generationCostUsd(DEFAULT_GENERATION_PRICES[provider], kind, billedSeconds(provider, kind, attempt.durationSeconds));
-  return roundUsd(generation + attempt.judgments * judgmentEstimateUsd());
+  const judgments = attempt.judgments + (attempt.comparisons ?? 0) * JUDGMENTS_PER_COMPARISON;
+  return roundUsd(generation + judgments * judgmentEstimateUsd());
 }
 
 export interface BudgetState {

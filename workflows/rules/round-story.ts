@@ -16,7 +16,8 @@ export function roundSummary(
 }
 
 export function roundDetails(state: RegenerationState, doing?: string): string {
-  const best = state.bestAttemptNumber !== undefined ? `best ${state.currentScore} (attempt ${state.bestAttemptNumber})` : `best ${state.currentScore} (the scene's own)`;
+  const score = state.bestPick?.score ?? state.currentScore;
+  const best = state.bestAttemptNumber !== undefined ? `best ${score} (attempt ${state.bestAttemptNumber})` : `best ${score} (the scene's own)`;
   const where =
     state.status === 'regenerating' && state.attempt > 0
       ? `round ${state.round}, attempt ${state.attempt} of ${state.maxAttempts}`

@@ -4,6 +4,7 @@ import { endingsMigration } from './0002-endings';
 import { providerCoordinationMigration } from './0003-provider-coordination';
 import { providerHealthMigration } from './0004-provider-health';
 import { projectBudgetMigration } from './0005-project-budget';
+import { bestPickMigration } from './0006-best-pick';
 
 /**
  * Every migration, listed in code rather than found by scanning a folder, so the same list
@@ -15,6 +16,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0003-provider-coordination': providerCoordinationMigration,
   '0004-provider-health': providerHealthMigration,
   '0005-project-budget': projectBudgetMigration,
+  '0006-best-pick': bestPickMigration,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,109 @@
+import type Anthropic from '@anthropic-ai/sdk';
+import type { PairwiseAnswer } from '../domain/best-pick';
+import { PREFERENCE_TOOL_NAME, PreferenceSchema } from '../domain/preference';
+import type { SceneForAnalysis } from '../domain/activity-types';
+import type { BrandProfile } from '../domain/brand';
+import { addUsage, analysisCostUsd, NO_USAGE, type ModelPrice, type TokenUsage } from './cost';
+import type { JudgeImage } from './inspect-asset';
+import { FailureType } from '../domain/failures';
+import { classifyJudgeError, judgeFailure } from './judge-failures';
+import { pairwiseSystemBlocks, pairwiseUserContent, preferenceTool } from './pairwise-prompt';
+
+export interface ClaudeCompareOptions {
+  /** Created with maxRetries: 0 (see claude-client.ts): Temporal is the one retry layer. */
+  client: Anthropic;
+  model: string;
+  /** Unknown prices (a model not in the table) report a cost of 0. */
+  price?: ModelPrice;
+  requestTimeoutMs?: number;
+}
+
+export interface CompareInput {
+  scene: SceneForAnalysis;
+  brandProfile?: BrandProfile;
+  /** The candidate shown first in the first request (and second in the other). */
+  first: JudgeImage[];
+  second: JudgeImage[];
+}
+
+export interface CompareOutcome {
+  /** [answer with `first` shown first, answer with `second` shown first], each in the order shown. */
+  answers: [PairwiseAnswer, PairwiseAnswer];
+  /** Both requests. */
+  usage: TokenUsage;
+  costUsd: number;
+}
+
+// A preference and one sentence of reason: a few dozen tokens.
+const MAX_TOKENS = 512;
+const DEFAULT_REQUEST_TIMEOUT_MS = 120_000;
+
+/**
+ * Asks once per order, so that a preference for whichever asset comes first (position bias)
+ * shows as the two orders disagreeing. Each answer is returned as Claude gave it, in the order
+ * that request showed: rules/best-pick.ts decideBest reads it against that order. An unusable
+ * answer is not asked again here: both orders are needed and the round does without a
+ * comparison rather than pay for a third request.
+ */
+export async function compareWithClaude(options: ClaudeCompareOptions, input: CompareInput): Promise<CompareOutcome> {
+  const costOf = (usage: TokenUsage) => (options.price ? analysisCostUsd(usage, options.price) : 0);
+  const inOrder = await ask(options, { scene: input.scene, brandProfile: input.brandProfile, shownFirst: input.first, shownSecond: input.second });
+  const swapped = await ask(options, { scene: input.scene, brandProfile: input.brandProfile, shownFirst: input.second, shownSecond: input.first });
+  const usage = addUsage(inOrder.usage, swapped.usage);
+  const problems = [inOrder.answer, swapped.answer].flatMap((answer) => ('problem' in answer ? [answer.problem] : []));
+  if ('problem' in inOrder.answer || 'problem' in swapped.answer) {
+    throw judgeFailure(FailureType.analysisUnusable, `Claude's comparison was unusable: ${problems.join('; ')}`, {
+      usage,
+      costUsd: costOf(usage),
+    });
+  }
+  return { answers: [inOrder.answer.preferred, swapped.answer.preferred], usage, costUsd: costOf(usage) };
+}
+
+type Answer = { preferred: PairwiseAnswer } | { problem: string };
+
+async function ask(
+  options: ClaudeCompareOptions,
+  request: Parameters<typeof pairwiseUserContent>[0],
+): Promise<{ answer: Answer; usage: TokenUsage }> {
+  let message: Anthropic.Message;
+  try {
+    message = await options.client.messages.create(
+      {
+        model: options.model,
+        max_tokens: MAX_TOKENS,
+        system: pairwiseSystemBlocks(),
+        tools: [preferenceTool()],
+        tool_choice: { type: 'tool', name: PREFERENCE_TOOL_NAME, disable_parallel_tool_use: true },
+        messages: [{ role: 'user', content: pairwiseUserContent(request) }],
+      },
+      { timeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, maxRetries: 0 },
+    );
+  } catch (error) {
+    throw classifyJudgeError(error);
+  }
+  return { answer: readPreference(message), usage: usageOf(message.usage) };
+}
+
+/** The preference in a message, or why there is none. */
+export function readPreference(message: Pick<Anthropic.Message, 'content' | 'stop_reason'>): Answer {
+  if (message.stop_reason === 'refusal') return { problem: 'the comparison was declined (stop_reason refusal)' };
+  if (message.stop_reason === 'max_tokens') return { problem: 'the comparison was cut off at the max_tokens limit' };
+  const call = message.content.find(
+    (block): block is Anthropic.ToolUseBlock => block.type === 'tool_use' && block.name === PREFERENCE_TOOL_NAME,
+  );
+  if (call === undefined) return { problem: `the answer did not call the ${PREFERENCE_TOOL_NAME} tool` };
+  const parsed = PreferenceSchema.safeParse(call.input);
+  if (!parsed.success) return { problem: `the tool input did not match its schema (${parsed.error.issues[0]?.message ?? 'invalid'})` };
+  return { preferred: parsed.data.preferred };
+}
+
+function usageOf(usage: Anthropic.Usage | undefined): TokenUsage {
+  if (usage === undefined) return NO_USAGE;
+  return {
+    inputTokens: usage.input_tokens ?? 0,
+    outputTokens: usage.output_tokens ?? 0,
+    cacheCreationInputTokens: usage.cache_creation_input_tokens ?? 0,
+    cacheReadInputTokens: usage.cache_read_input_tokens ?? 0,
+  };
+}
