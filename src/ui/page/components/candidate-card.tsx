@@ -31,8 +31,6 @@ export function CandidateCard({ candidate, scene, selection }: CandidateCardProp
           ))}
         </div>
       </header>
-      {candidate.bestWhy && <p className="best-why">{candidate.bestWhy}</p>}
-      {candidate.keptNote && <p className="kept-note">{candidate.keptNote}</p>}
       <MediaBox
         url={candidate.assetUrl}
         asset={candidate.asset}
@@ -50,6 +48,9 @@ export function CandidateCard({ candidate, scene, selection }: CandidateCardProp
         )}
         {candidate.costUsd !== undefined && <span className="cost">{formatCost(candidate.costUsd)}</span>}
       </div>
+      {/* Below the media, so the media of every card line up. */}
+      {candidate.bestWhy && <p className="best-why">{candidate.bestWhy}</p>}
+      {candidate.keptNote && <p className="kept-note">{candidate.keptNote}</p>}
       {candidate.origin && <p className="muted small">From the {candidate.origin}.</p>}
       {candidate.failure && (
         <p className="failure" role="note">

@@ -4,7 +4,7 @@ import { REVIEW_TIMEOUT_REVIEWER } from '../../../domain/regeneration';
 /** A small label on a candidate's card; the title says what it means in a sentence. */
 export interface Badge {
   /** Also the card's CSS class: tag-<kind>. */
-  kind: 'best' | 'judges-best' | 'kept' | 'success' | 'improved' | 'failed' | 'below-bar';
+  kind: 'best' | 'judges-best' | 'kept' | 'success' | 'improved' | 'failed';
   text: string;
   title: string;
 }
@@ -33,7 +33,7 @@ export interface BadgeContext {
 /**
  * One set of badges that never contradict each other: "Best" while the round is open; after a
  * decision the kept asset says who kept it and, when the judge ranked another asset first, that
- * one says "Judge's best". A kept asset below the bar says so in a line rather than "failed".
+ * one says "Judge's best". A kept asset below the bar says so in its note rather than "failed".
  */
 export function candidateBadges(candidate: BadgeInput, context: BadgeContext): { badges: Badge[]; note?: string } {
   const badges: Badge[] = [];
@@ -69,20 +69,19 @@ export function candidateBadges(candidate: BadgeInput, context: BadgeContext): {
     }
   }
 
-  if (candidate.result) badges.push(resultBadge(candidate.result, candidate.isKept && approvedBy !== undefined));
+  // A kept asset's note already says it is below the bar: "failed" beside "Kept" would contradict it.
+  const explained = candidate.isKept && note !== undefined && candidate.result === 'failed';
+  if (candidate.result && !explained) badges.push(resultBadge(candidate.result));
   return { badges, note };
 }
 
-function resultBadge(result: NonNullable<RegenerationAttempt['result']>, approved: boolean): Badge {
+function resultBadge(result: NonNullable<RegenerationAttempt['result']>): Badge {
   switch (result) {
     case 'success':
       return { kind: 'success', text: 'passed', title: 'The judge scored it at or above the bar.' };
     case 'improved':
       return { kind: 'improved', text: 'improved', title: 'Below the bar, but it beat the score it had to beat by the minimum gain.' };
     case 'failed':
-      // An approved asset did not fail the reviewer: it is below the bar, and its note says who kept it.
-      return approved
-        ? { kind: 'below-bar', text: 'below the bar', title: 'The judge scored it below the bar.' }
-        : { kind: 'failed', text: 'failed', title: 'Below the bar, and it did not beat the score it had to beat by the minimum gain.' };
+      return { kind: 'failed', text: 'failed', title: 'Below the bar, and it did not beat the score it had to beat by the minimum gain.' };
   }
 }
