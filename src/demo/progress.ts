@@ -32,7 +32,13 @@ export function progressLines(
 
 function bestText(entry: Pick<ReviewEntryView, 'bestScore' | 'bestAttemptNumber' | 'bestPick' | 'round'>): string {
   const which = entry.bestAttemptNumber === undefined ? 'the asset the round started from' : `round ${entry.round} attempt ${entry.bestAttemptNumber}`;
-  const why = entry.bestPick?.reason === 'pairwise' ? ', preferred in a side-by-side comparison' : '';
+  const reason = entry.bestPick?.reason;
+  const why =
+    reason === 'pairwise'
+      ? ', preferred in a side-by-side comparison'
+      : reason === 'pairwise_split'
+        ? ', a side-by-side comparison did not decide'
+        : '';
   return `best score ${entry.bestScore}: ${which}${why}`;
 }
 

@@ -104,7 +104,10 @@ describe('a storyboard end to end: real activities, simulator, PostgreSQL, Tempo
     );
     assert.equal(queue.length, 1);
     assert.equal(queue[0].sceneId, scenes[2].id);
-    assert.equal(queue[0].bestScore, waiting.currentScore);
+    // The entry names the round's best, as the round does (SPEC.md "Judging and choosing").
+    assert.equal(queue[0].bestScore, waiting.bestPick?.score);
+    assert.equal(queue[0].bestAttemptNumber, waiting.bestAttemptNumber);
+    assert.deepEqual(queue[0].bestPick, waiting.bestPick);
     assert.ok((await countRows(stack.db, 'regeneration_attempts')) >= 4);
 
     // One provider submission per generation: 1 + 2 + 4, never a duplicate.

@@ -10,8 +10,8 @@ import {
 } from '../../src/domain/activity-types';
 import type { Recommendation, SceneAnalysisResult, SceneIssue } from '../../src/domain/analysis';
 import type { AssetRef } from '../../src/domain/asset';
-import type { ProviderEvidence } from '../../src/domain/provider-evidence';
 import type { PairwiseAnswer } from '../../src/domain/best-pick';
+import type { ProviderEvidence } from '../../src/domain/provider-evidence';
 import {
   afterOutcome,
   breakerVerdict,
@@ -44,10 +44,6 @@ export interface FakeScript {
   roundInProgress?: (sceneId: number) => RoundInProgress | undefined;
   /** What projectSpend answers: the project's spending before the round and its budget. */
   project?: { spentUsd: number; budgetUsd?: number };
-  /** What providerEvidence answers (filtered to the round's content type and kind); none by default. */
-  evidence?: ProviderEvidence[];
-  /** Makes providerEvidence throw this instead. */
-  evidenceFailure?: () => Error;
   /**
    * What compareAssets answers (each order as shown); by default the first-shown (higher-ranked)
    * asset in the first order and the second-shown (again the higher-ranked) in the other.
@@ -59,6 +55,10 @@ export interface FakeScript {
   comparisonDelayMs?: number;
   /** Throw on the n-th comparison (0-based). */
   comparisonFailures?: Record<number, () => Error>;
+  /** What providerEvidence answers (filtered to the round's content type and kind); none by default. */
+  evidence?: ProviderEvidence[];
+  /** Makes providerEvidence throw this instead. */
+  evidenceFailure?: () => Error;
   /** The in-memory circuit breakers' settings (a tiny cooldown lets a test see a probe). */
   breaker?: BreakerSettings;
 }

@@ -86,7 +86,9 @@ export function scriptedRound(plan: RoundPlan, options: ScriptedRoundOptions): S
   );
   const attemptMatches = [tag, `${tag}. ${SIMPLIFY}`, `${tag}. ${SIMPLIFY}, ${MINIMALIST}`];
   const rules: ScenarioRule[] = shape.scores
-    .map((score, index) => ({ match: attemptMatches[index], scores: [score], issues: [], latencyMs: options.latencyMs }))
+    // A pairwise comparison (two scores within the band) answers for the asset shown first in
+    // both orders, a split: the higher score stays the best, so each plan's final score holds.
+    .map((score, index) => ({ match: attemptMatches[index], scores: [score], issues: [], latencyMs: options.latencyMs, pairwise: 'first' as const }))
     .reverse();
   const reviewer = options.reviewer ?? 'fault-suite';
   const decision: UserDecision | undefined =

@@ -32,6 +32,16 @@ describe('demo progress: the best a scene waits with', () => {
     assert.equal(lines.at(-1), 'scene  1 · waiting for a reviewer (best score 66: round 1 attempt 2, preferred in a side-by-side comparison)');
   });
 
+  it('says when a comparison did not decide', () => {
+    const lines = progressLines(scene, new Set(), {
+      round: 1,
+      bestScore: 60,
+      bestAttemptNumber: 3,
+      bestPick: { attemptNumber: 3, score: 60, reason: 'pairwise_split', runnerUp: { attemptNumber: 2, score: 60 } },
+    });
+    assert.match(lines.at(-1) ?? '', /best score 60: round 1 attempt 3, a side-by-side comparison did not decide/);
+  });
+
   it('names the starting asset when it is the best', () => {
     const lines = progressLines(scene, new Set(), { round: 1, bestScore: 44, bestPick: { score: 44, reason: 'highest_score' } });
     assert.equal(lines.at(-1), 'scene  1 · waiting for a reviewer (best score 44: the asset the round started from)');

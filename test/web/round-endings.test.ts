@@ -266,7 +266,8 @@ describe('how a round ends, through the API', function () {
       const described = await handle.describe();
       assert.equal(await described.staticSummary(), `Regenerate scene ${sceneId} of Bakery (project ${entry.projectId}): video, from kling`);
       const metadata = await handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
-      assert.match(metadata.currentDetails ?? '', /^round 1 · best 40 \(the scene's own\) · waiting for a reviewer's decision since /);
+      // Every asset scored 40: among equal scores the latest attempt ranks first (rules/best-pick.ts).
+      assert.match(metadata.currentDetails ?? '', /^round 1 · best 40 \(attempt 3\) · waiting for a reviewer's decision since /);
       await handle.terminate('test done');
     });
   });
