@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import type { ReviewEntryView, SceneView, StoredAttempt } from '../../src/web/api-types';
-import type { RegenerationAttempt, RegenerationState } from '../../src/domain/regeneration';
+import type { RegenerationAttempt, RegenerationState, UserDecision } from '../../src/domain/regeneration';
+import type { BestPick, ReviewEntry } from '../../src/ui/page/api/types';
+import { describeBestPick } from '../../src/ui/page/model/best-pick-text';
+import { candidateBadges } from '../../src/ui/page/model/candidate-badges';
+import { escalationTag } from '../../src/ui/page/model/escalation-text';
+import { summarizeEntry } from '../../src/ui/page/model/queue-entry-summary';
 import { parseRoute, routeHref } from '../../src/ui/page/hooks/use-hash-route';
 import { describeDecision } from '../../src/ui/page/model/decision-text';
 import { formatCost, formatWaited, scoreBand } from '../../src/ui/page/model/format';
@@ -152,6 +157,8 @@ describe('review page: words, routes and lists', () => {
       { view: 'queue', status: 'pending', projectId: undefined },
       { view: 'queue', status: 'decided', projectId: 7 },
       { view: 'scene', sceneId: 42 },
+      { view: 'insights' },
+      { view: 'insights', projectId: 12 },
     ] as const) {
       assert.deepEqual(parseRoute(routeHref(route)), route);
     }
@@ -221,8 +228,18 @@ function scene(options: { status: SceneView['status']; attempts: StoredAttempt[]
   };
 }
 
-function entry(options: { round: number; attempts: RegenerationAttempt[]; bestAttemptNumber?: number; status?: ReviewEntryView['status'] }): ReviewEntryView {
+function entry(options: {
+  round: number;
+  attempts: RegenerationAttempt[];
+  bestAttemptNumber?: number;
+  status?: ReviewEntryView['status'];
+  bestPick?: BestPick;
+  decision?: UserDecision;
+}): ReviewEntry {
   return {
+    bestPick: options.bestPick,
+    decision: options.decision,
+    decidedBy: options.decision?.reviewer,
     id: 9,
     sceneId: 5,
     projectId: 3,
@@ -249,5 +266,172 @@ describe('review page: why a round waits', () => {
     assert.equal(describeEscalationReason('auto_regeneration_failed'), 'automatic regeneration did not reach the bar');
     assert.match(describeEscalationReason('budget_exhausted'), /^the budget ran out/);
     assert.equal(describeEscalationReason('something_new'), 'something_new');
+  });
+
+  it('tags a queue card with the reason only when it is not the usual one', () => {
+    assert.equal(escalationTag('auto_regeneration_failed'), undefined);
+    assert.equal(escalationTag('budget_exhausted'), 'budget ran out');
+    assert.equal(escalationTag('something_new'), 'something_new');
+  });
+});
+
+describe('review page: why the best is best', () => {
+  it('puts each reason of the best pick in words', () => {
+    assert.equal(describeBestPick({ attemptNumber: 2, score: 69, reason: 'highest_score', runnerUp: { attemptNumber: 1, score: 61 } }), 'Best: highest score (69, next 61)');
+    assert.equal(describeBestPick({ attemptNumber: 1, score: 69, reason: 'highest_score' }), 'Best: highest score (69)');
+    assert.equal(
+      describeBestPick({ attemptNumber: 2, score: 66, reason: 'pairwise', runnerUp: { attemptNumber: 3, score: 69 } }),
+      'Best: Claude preferred it to attempt 3 in both orders (66 vs 69)',
+    );
+    assert.equal(
+      describeBestPick({ score: 64, reason: 'pairwise', runnerUp: { attemptNumber: undefined, score: 64 } }),
+      'Best: Claude preferred it to the starting asset in both orders (64 vs 64)',
+    );
+    assert.equal(
+      describeBestPick({ attemptNumber: 3, score: 69, reason: 'pairwise_split', runnerUp: { attemptNumber: 2, score: 66 } }),
+      'Best: scores 3 points apart (69 vs 66) and the two orders disagreed; the higher score stands',
+    );
+    assert.equal(
+      describeBestPick({ attemptNumber: 3, score: 66, reason: 'pairwise_split', runnerUp: { attemptNumber: 2, score: 66 } }),
+      'Best: scores equal (66 vs 66) and the two orders disagreed; the higher score stands',
+    );
+    assert.equal(describeBestPick({ score: 45, reason: 'only_candidate' }), 'Best: the only judged asset');
+  });
+
+  it('marks the asset the best pick names, with its reason, even where the old rule would pick another', () => {
+    // The old rule takes the last attempt that did not fail (attempt 1); the pick names attempt 3.
+    const attempts = [attempt(1, 1, 'improved', 55), attempt(1, 2, 'failed', 50), attempt(1, 3, 'failed', 60)];
+    const pick: BestPick = { attemptNumber: 3, score: 60, reason: 'pairwise', runnerUp: { attemptNumber: 1, score: 55 } };
+    const view = buildRoundView(scene({ status: 'awaiting_review', attempts }), entry({ round: 1, bestAttemptNumber: 3, attempts, bestPick: pick }), undefined);
+    assert.deepEqual(view.candidates.map((c) => c.isBest), [false, false, false, true]);
+    assert.equal(view.bestWhy, 'Best: Claude preferred it to attempt 1 in both orders (60 vs 55)');
+    assert.equal(view.candidates[3].bestWhy, view.bestWhy);
+    assert.equal(view.candidates[1].bestWhy, undefined);
+    assert.deepEqual(view.candidates[3].badges.map((b) => [b.kind, b.text, b.title]), [
+      ['best', 'Best', view.bestWhy],
+      ['failed', 'failed', 'Below the bar, and it did not beat the score it had to beat by the minimum gain.'],
+    ]);
+    assert.equal(view.bestPrompt, attempts[2].prompt);
+  });
+
+  it('a running round takes the pick from the live state; the starting asset can be the best', () => {
+    const attempts = [attempt(1, 1, 'failed', 38)];
+    const state: RegenerationState & { bestPick: BestPick } = {
+      ...regenerationState({ round: 1, status: 'regenerating', attempt: 2, attempts }),
+      bestPick: { score: 40, reason: 'highest_score', runnerUp: { attemptNumber: 1, score: 38 } },
+    };
+    const view = buildRoundView(scene({ status: 'regenerating', attempts }), undefined, state);
+    assert.equal(view.candidates[0].isBest, true);
+    assert.equal(view.candidates[0].bestWhy, 'Best: highest score (40, next 38)');
+    assert.equal(view.candidates[1].isBest, false);
+  });
+
+  it('without a best pick (older rounds) the entry\'s best attempt number stands, with no reason shown', () => {
+    const attempts = [attempt(1, 1, 'improved', 55), attempt(1, 2, 'failed', 60)];
+    const view = buildRoundView(scene({ status: 'awaiting_review', attempts }), entry({ round: 1, bestAttemptNumber: 1, attempts }), undefined);
+    assert.deepEqual(view.candidates.map((c) => c.isBest), [false, true, false]);
+    assert.equal(view.bestWhy, undefined);
+    assert.equal(view.candidates[1].badges[0].title, 'The best asset of this round.');
+  });
+});
+
+describe('review page: badges that agree with each other', () => {
+  it('an approved attempt below the bar says who kept it; the judge\'s best says it was the judge\'s', () => {
+    const attempts = [attempt(1, 1, 'improved', 55), attempt(1, 2, 'failed', 50)];
+    const pick: BestPick = { attemptNumber: 1, score: 55, reason: 'highest_score', runnerUp: { attemptNumber: 2, score: 50 } };
+    const approved = scene({ status: 'approved', attempts, assetUrl: attempts[1].assetUrl });
+    const decided = entry({ round: 1, status: 'decided', bestAttemptNumber: 1, attempts, bestPick: pick, decision: { action: 'approve', attemptNumber: 2, reviewer: 'ana' } });
+    const view = buildRoundView(approved, decided, undefined);
+    assert.deepEqual(view.decision, { action: 'approve', by: 'ana' });
+    const [start, first, second] = view.candidates;
+    assert.deepEqual(start.badges, [], 'the scene as it is now is neither best nor kept: attempt 2 is');
+    assert.deepEqual(first.badges.map((b) => b.text), ['Judge’s best', 'improved']);
+    assert.equal(first.badges[0].title, 'The judge ranked it best; ana kept another asset.');
+    assert.equal(first.bestWhy, 'Best: highest score (55, next 50)');
+    assert.deepEqual(second.badges.map((b) => [b.kind, b.text]), [['kept', 'Kept by ana']], 'its note says it is below the bar, not a "failed" tag');
+    assert.equal(second.keptNote, 'Approved by ana although the judge scored it below the bar.');
+    assert.equal(view.candidates.filter((c) => c.badges.some((b) => b.kind === 'best')).length, 0, 'no plain "Best" once decided');
+  });
+
+  it('approving the best gives one badge that says both', () => {
+    const badges = candidateBadges(
+      { attemptNumber: 1, isBest: true, isKept: true, result: 'improved' },
+      { runOpen: false, decision: { action: 'approve', by: 'ana' }, bestWhy: 'Best: highest score (55, next 50)' },
+    );
+    assert.deepEqual(badges.badges.map((b) => b.text), ['Kept by ana', 'improved']);
+    assert.equal(badges.note, "Approved by ana although the judge scored it below the bar; it is also the judge’s best.");
+  });
+
+  it('the timeout policy, a rejection and a passing attempt each say what happened', () => {
+    const timeout = candidateBadges({ attemptNumber: 2, isBest: true, isKept: true, result: 'failed' }, { runOpen: false, decision: { action: 'approve', by: 'review-timeout' } });
+    assert.equal(timeout.badges[0].text, 'Kept on timeout');
+    assert.match(timeout.note ?? '', /^Approved by the review-timeout policy although/);
+    const rejected = candidateBadges({ attemptNumber: 2, isBest: true, isKept: false, result: 'failed' }, { runOpen: false, decision: { action: 'reject', by: 'ana' } });
+    assert.deepEqual(rejected.badges.map((b) => [b.text, b.title]), [
+      ['Judge’s best', 'The judge ranked it best; ana rejected the scene.'],
+      ['failed', 'Below the bar, and it did not beat the score it had to beat by the minimum gain.'],
+    ]);
+    const passed = candidateBadges({ attemptNumber: 3, isBest: true, isKept: true, result: 'success' }, { runOpen: false });
+    assert.deepEqual(passed.badges.map((b) => [b.kind, b.text, b.title]), [
+      ['kept', 'Kept', 'The scene uses this asset: it passed the bar.'],
+      ['success', 'passed', 'The judge scored it at or above the bar.'],
+    ]);
+    assert.equal(passed.note, undefined);
+  });
+
+  it('a rejected round shows no badge on the empty scene card even when the starting asset was the best', () => {
+    const attempts = [attempt(1, 1, 'failed', 35)];
+    const rejected = { ...scene({ status: 'rejected', attempts }), assetUrl: undefined, asset: undefined };
+    const decided = entry({ round: 1, status: 'decided', attempts, bestPick: { score: 40, reason: 'highest_score' }, decision: { action: 'reject', reviewer: 'ana' } });
+    const view = buildRoundView(rejected, decided, undefined);
+    assert.deepEqual(view.candidates.map((c) => c.badges.map((b) => b.text)), [[], ['failed']]);
+  });
+
+  it('approving the starting asset marks the scene card kept', () => {
+    const attempts = [attempt(1, 1, 'failed', 35)];
+    const approved = scene({ status: 'approved', attempts });
+    const decided = entry({ round: 1, status: 'decided', attempts, bestPick: { score: 40, reason: 'highest_score' }, decision: { action: 'approve', reviewer: 'ana' } });
+    const view = buildRoundView(approved, decided, undefined);
+    assert.deepEqual(view.candidates[0].badges.map((b) => b.text), ['Kept by ana']);
+    assert.equal(view.candidates[0].keptNote, "Approved by ana although the judge scored it below the bar; it is also the judge’s best.");
+  });
+});
+
+describe('review page: what the queue card shows of an entry', () => {
+  const attempts = [attempt(1, 1, 'improved', 55), { ...attempt(1, 2, 'failed', 50), provider: 'kling' as const }, attempt(1, 3, 'failed', 45)];
+  const pick: BestPick = { attemptNumber: 1, score: 55, reason: 'highest_score', runnerUp: { attemptNumber: 2, score: 50 } };
+
+  it('while it waits: the judge\'s best and why', () => {
+    const summary = summarizeEntry(entry({ round: 1, bestAttemptNumber: 1, attempts, bestPick: pick }));
+    assert.equal(summary.line, 'Best: attempt 1 by falai (55): highest score (55, next 50)');
+    assert.deepEqual(summary.score, { label: 'Best', value: 55 });
+    assert.equal(summary.shown !== 'none' && summary.shown !== 'scene' && summary.shown.attempt.attemptNumber, 1);
+    // Older entries: the best attempt number alone; none means nothing beat the starting asset.
+    assert.equal(summarizeEntry(entry({ round: 1, bestAttemptNumber: 1, attempts })).line, 'Best: attempt 1 by falai (55)');
+    assert.equal(summarizeEntry(entry({ round: 1, attempts })).line, 'No attempt beat the starting asset');
+    assert.equal(summarizeEntry(entry({ round: 1, attempts, bestPick: { score: 55, reason: 'only_candidate' } })).line, 'Best: the starting asset (55): the only judged asset');
+  });
+
+  it('once approved: the attempt kept, or the best at the time for a plain approve', () => {
+    const named = summarizeEntry(entry({ round: 1, status: 'decided', bestAttemptNumber: 1, attempts, bestPick: pick, decision: { action: 'approve', attemptNumber: 2, reviewer: 'ana' } }));
+    assert.equal(named.line, 'Kept: attempt 2 by kling (50)');
+    assert.deepEqual(named.score, { label: 'Kept', value: 50 });
+    assert.equal(typeof named.shown === 'object' && named.shown.attempt.attemptNumber, 2);
+    const plain = summarizeEntry(entry({ round: 1, status: 'decided', bestAttemptNumber: 1, attempts, decision: { action: 'approve', reviewer: 'ana' } }));
+    assert.equal(plain.line, 'Kept: attempt 1 by falai (55)');
+    const start = summarizeEntry(entry({ round: 1, status: 'decided', attempts, decision: { action: 'approve', attemptNumber: 0, reviewer: 'ana' } }));
+    assert.equal(start.line, 'Kept: the starting asset (40)');
+    assert.equal(start.shown, 'scene');
+  });
+
+  it('once rejected: nothing kept, no thumbnail and no score', () => {
+    const rejected = summarizeEntry(entry({ round: 1, status: 'decided', bestAttemptNumber: 1, attempts, bestPick: pick, decision: { action: 'reject', reviewer: 'ana' } }));
+    assert.deepEqual(rejected, { shown: 'none', line: 'Rejected: no asset kept' });
+  });
+
+  it('another round asked for, or no decision: the judge\'s best as it was', () => {
+    const again = summarizeEntry(entry({ round: 1, status: 'decided', bestAttemptNumber: 1, attempts, decision: { action: 'regenerate', reviewer: 'ana' } }));
+    assert.equal(again.line, 'Best: attempt 1 by falai (55)');
+    assert.equal(summarizeEntry(entry({ round: 1, status: 'expired', bestAttemptNumber: 1, attempts })).line, 'Best: attempt 1 by falai (55)');
   });
 });

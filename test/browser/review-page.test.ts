@@ -12,6 +12,9 @@ import { screenshotPath } from '../helpers/screenshot-path';
 import { launchChromium } from './chromium';
 import { startReviewStack, TEMPORAL_UI_URL, TOKEN, type ReviewStack } from './review-stack';
 import { regenerationWorkflowId } from '../../src/domain/workflow-ids';
+import type { InsightsResponse, ReviewEntry } from '../../src/ui/page/api/types';
+import { describeBestPick } from '../../src/ui/page/model/best-pick-text';
+import { describeAgreement, formatAttempts, formatCostPerPassed, formatGain, formatRate } from '../../src/ui/page/model/insights-view';
 
 const LAPTOP = { width: 1366, height: 900 };
 const TABLET = { width: 820, height: 1180 };
@@ -26,8 +29,9 @@ describe('the review page in Chromium, on the real web server, worker, Temporal 
   let context: BrowserContext;
   let page: Page;
 
-  // Three scenes that all escalate: a video scene whose best attempt is 1 (attempt 2 is approved
-  // instead), and two image scenes, one for another round and one to reject.
+  // Three scenes that all escalate: a video scene whose best attempt is 1 by a clear margin
+  // (attempt 2 is approved instead), an image scene whose starting asset stays the best (for
+  // another round), and one whose top two are close enough for a pairwise judgment (to reject).
   const kettle = scene(0, 'A copper kettle on a gas stove', 'The copper kettle starts the morning.', 'luma', 5, 'product');
   const ramen = scene(1, 'A bowl of ramen on a wooden counter', 'Ramen, the way grandmother made it.', 'falai', 0, 'food');
   const forest = scene(2, 'A pine forest in the fog', 'The pine forest keeps its secrets.', 'falai', 0, 'nature');
@@ -51,10 +55,11 @@ describe('the review page in Chromium, on the real web server, worker, Temporal 
     browser = launched;
     const coldLight = [{ category: 'brand_compliance', severity: 'medium', description: 'cold clinical lighting' }] as const;
     review.stack.simulator!.setScenarios([
-      // Original 40; attempt 1 improves to 55 (the best); 2 and 3 do not gain 10 points.
-      { match: 'copper kettle', scores: [40, 55, 50, 60], issues: [...coldLight] },
-      // Nothing beats the original in round 1; the reviewer's round passes at once.
-      { match: 'ramen', scores: [42, 45, 47, 49, 88], issues: [{ category: 'composition', severity: 'low', description: 'cluttered counter' }] },
+      // Original 40; attempt 1 improves to 55, the best by more than the uncertainty band; 2 and 3 score lower.
+      { match: 'copper kettle', scores: [40, 55, 45, 42], issues: [...coldLight] },
+      // Every attempt scores below the original in round 1; the reviewer's round passes at once.
+      { match: 'ramen', scores: [42, 30, 32, 34, 88], issues: [{ category: 'composition', severity: 'low', description: 'cluttered counter' }] },
+      // Attempt 3 (41) and attempt 2 (38) are within the band: Claude compares them.
       { match: 'pine forest', scores: [30, 35, 38, 41], issues: [{ category: 'technical', severity: 'high', description: 'soft focus' }] },
       { match: 'clay teapot', scores: [30, 35, 38, 41] },
     ]);
@@ -138,6 +143,7 @@ describe('the review page in Chromium, on the real web server, worker, Temporal 
     assert.equal(await projectOption.getAttribute('value'), String(projectId));
     assert.match(text, /A copper kettle on a gas stove/);
     assert.match(text, /Best\s*55/);
+    assert.match(text, /Best: attempt 1 by luma \(55\): highest score \(55, next 45\)/);
     assert.match(text, /3 attempts/);
     assert.match(text, /waiting \d+ (s|min)/);
     const workflowLink = await kettleCard.getByRole('link', { name: /Workflow in Temporal/ }).getAttribute('href');
@@ -159,6 +165,11 @@ describe('the review page in Chromium, on the real web server, worker, Temporal 
     const best = page.locator('article.candidate.is-best');
     assert.equal(await best.count(), 1);
     assert.equal(await best.getAttribute('data-candidate'), 'attempt-1-1');
+    // It says why it is the best, on the card and in the badge's title.
+    assert.equal(await best.locator('.best-why').innerText(), 'Best: highest score (55, next 45)');
+    assert.equal(await best.locator('.tag-best').innerText(), 'Best');
+    assert.equal(await best.locator('.tag-best').getAttribute('title'), 'Best: highest score (55, next 45)');
+    assert.equal(await page.locator('.tag-best').count(), 1);
 
     const stored = (await getScene(review.stack.db, kettle.id))!;
     const attempts = stored.regenerationAttempts;
@@ -279,6 +290,18 @@ describe('the review page in Chromium, on the real web server, worker, Temporal 
     // The page keeps looking until the scene record settles, then marks what the scene kept.
     await page.locator('article[data-candidate="attempt-1-2"] .tag-kept').waitFor({ timeout: 15_000 });
     assert.equal(await page.locator('.tag-kept').count(), 1);
+    // The badges explain each other: who kept attempt 2 although the judge scored it below the
+    // bar, and that attempt 1 was the judge's best; no card says "failed" beside "Kept".
+    const kept = page.locator('article[data-candidate="attempt-1-2"]');
+    assert.equal(await kept.locator('.tag-kept').innerText(), 'Kept by ana');
+    assert.equal(await kept.locator('.kept-note').innerText(), 'Approved by ana although the judge scored it below the bar.');
+    assert.deepEqual(await kept.locator('.tag').allInnerTexts(), ['Kept by ana']);
+    const judgesBest = page.locator('article[data-candidate="attempt-1-1"]');
+    assert.equal(await judgesBest.locator('.tag-judges-best').innerText(), 'Judge’s best');
+    assert.equal(await judgesBest.locator('.tag-judges-best').getAttribute('title'), 'The judge ranked it best; ana kept another asset.');
+    assert.equal(await judgesBest.locator('.best-why').innerText(), 'Best: highest score (55, next 45)');
+    assert.equal(await page.locator('.tag-best').count(), 0, 'no plain "Best" once the round is decided');
+    await page.screenshot({ path: screenshotPath('scene-decided.png'), fullPage: true });
 
     // Back in the queue (no reload), the entry is gone and the decided list has it.
     await page.evaluate((hash) => (window.location.hash = hash), `#/queue?project=${projectId}`);
@@ -287,7 +310,13 @@ describe('the review page in Chromium, on the real web server, worker, Temporal 
     await page.getByText('Decided', { exact: true }).click();
     const decided = page.locator(`li.queue-entry[data-scene-id="${kettle.id}"]`);
     await decided.waitFor();
-    assert.match(await decided.innerText(), /Approved attempt 2 by ana/);
+    // The decided list shows what was kept, not the judge's best.
+    const decidedText = await decided.innerText();
+    assert.match(decidedText, /Approved attempt 2 by ana/);
+    assert.match(decidedText, new RegExp(`Kept: attempt 2 by kling \\(${Math.round(attempt2.scoreAfter)}\\)`));
+    assert.match(decidedText, new RegExp(`Kept\\s*${Math.round(attempt2.scoreAfter)}`));
+    assert.doesNotMatch(decidedText, /Best: attempt 1/);
+    assert.equal(await decided.locator('.thumbnail video').getAttribute('src'), attempt2.assetUrl);
   });
 
   it('regenerate with an edited prompt starts a new round whose first attempt uses that prompt', async () => {
@@ -295,6 +324,7 @@ describe('the review page in Chromium, on the real web server, worker, Temporal 
     await waitForCount(page.locator('article.candidate'), 4);
     // Nothing improved on the original, so it is the best and its prompt fills the form.
     assert.equal(await page.locator('article.candidate.is-best').getAttribute('data-candidate'), 'start');
+    assert.equal(await page.locator('article.candidate.is-best .best-why').innerText(), 'Best: highest score (42, next 34)');
     await page.getByRole('button', { name: 'Regenerate…' }).click();
     const prompt = page.getByLabel('Prompt for the next round');
     assert.equal(await prompt.inputValue(), ramen.visualDirection);
@@ -326,6 +356,14 @@ describe('the review page in Chromium, on the real web server, worker, Temporal 
   it('rejects with a note from the keyboard alone and the entry closes', async () => {
     await page.goto(`${review.pageUrl}/#/scenes/${forest.id}`);
     await waitForCount(page.locator('article.candidate'), 4);
+    // The top two were within the band: the badge is where the pairwise judgment put it, and says so.
+    const [waiting] = (await listReviewQueuePage(review.stack.db, { status: 'pending', projectId })).items.filter((e) => e.sceneId === forest.id);
+    const pick = (waiting as ReviewEntry | undefined)?.bestPick;
+    assert.ok(pick, 'the queue entry records the best pick');
+    assert.ok(pick.reason === 'pairwise' || pick.reason === 'pairwise_split', pick.reason);
+    const bestCard = page.locator('article.candidate.is-best');
+    assert.equal(await bestCard.getAttribute('data-candidate'), pick.attemptNumber === undefined ? 'start' : `attempt-1-${pick.attemptNumber}`);
+    assert.equal(await bestCard.locator('.best-why').innerText(), describeBestPick(pick));
     await tabTo(page, 'button', 'Reject…');
     await page.keyboard.press('Enter');
     await tabTo(page, '#reject-note');
@@ -349,6 +387,65 @@ describe('the review page in Chromium, on the real web server, worker, Temporal 
     assert.equal(entry.decidedBy, 'ana');
     assert.deepEqual(entry.decision, { action: 'reject', note: 'Out of focus on every try', reviewer: 'ana' });
     assert.equal((await page.locator('.app-header .count-badge').innerText()).trim(), String(await pendingCount()));
+    // Nothing is kept: the judge's best says the reviewer rejected the scene.
+    const judgesBest = page.locator('.tag-judges-best');
+    await judgesBest.waitFor({ timeout: 15_000 });
+    assert.equal(await judgesBest.getAttribute('title'), 'The judge ranked it best; ana rejected the scene.');
+    assert.equal(await page.locator('.tag-kept').count(), 0);
+
+    // The decided list says so too, with no thumbnail and no score of an asset the scene does not have.
+    await page.goto(`${review.pageUrl}/#/queue?project=${projectId}&status=decided`);
+    const decided = page.locator(`li.queue-entry[data-scene-id="${forest.id}"]`);
+    await decided.getByText('Rejected: no asset kept').waitFor();
+    const decidedText = await decided.innerText();
+    assert.match(decidedText, /Rejected by ana/);
+    assert.doesNotMatch(decidedText, /Best/);
+    assert.equal(await decided.locator('.thumbnail video, .thumbnail img').count(), 0);
+  });
+
+  it('shows how each provider does and how often reviewers keep the judge’s best, reachable from the keyboard', async () => {
+    await page.goto(`${review.pageUrl}/#/queue?project=${projectId}`);
+    await page.getByRole('heading', { name: /Waiting for review/ }).waitFor();
+    await tabTo(page, 'a', 'This project’s insights');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: /^Insights/ }).waitFor();
+    assert.match(page.url(), new RegExp(`#/insights\\?project=${projectId}$`));
+
+    const response = await fetch(`${review.pageUrl}/api/insights?projectId=${projectId}`, { headers: { Authorization: `Bearer ${TOKEN}` } });
+    assert.equal(response.status, 200);
+    const insights = (await response.json()) as InsightsResponse;
+    // This project's reviewer decisions: one approval (attempt 2, not the judge's best); the
+    // other round was rejected and one asked for another round, neither an approval.
+    assert.deepEqual(insights.agreement, { decided: 1, approvedJudgesBest: 0, rate: 0 });
+    assert.equal(await page.locator('.agreement').innerText(), describeAgreement(insights.agreement));
+    assert.equal(describeAgreement(insights.agreement), 'Reviewers approved the judge’s best in 0 of 1 decision (0%)');
+
+    const rows = page.locator('.insights-table tbody tr');
+    await waitForCount(rows, insights.providers.length);
+    assert.ok(insights.providers.some((p) => p.provider === 'luma' && p.contentType === 'product' && p.kind === 'video'), 'the kettle attempts by luma');
+    for (const expected of insights.providers) {
+      const cells = await page.locator(`tr[data-row="${expected.provider}:${expected.contentType}:${expected.kind}"]`).locator('th, td').allInnerTexts();
+      assert.deepEqual(cells.map((c) => c.trim()), [
+        expected.provider,
+        expected.contentType,
+        expected.kind,
+        formatAttempts(expected),
+        formatRate(expected.passRate),
+        formatGain(expected.meanGain),
+        formatCostPerPassed(expected),
+      ]);
+    }
+    // Sorting is a button in each column head: Enter on "Pass rate" sorts by it, highest first.
+    await tabTo(page, 'button', 'Pass rate');
+    await page.keyboard.press('Enter');
+    assert.equal(await page.locator('th', { hasText: 'Pass rate' }).getAttribute('aria-sort'), 'descending');
+    const shownRates = await page.locator('.insights-table tbody tr td:nth-child(5)').allInnerTexts();
+    const sortedRates = [...insights.providers]
+      .map((p) => p.passRate)
+      .sort((a, b) => (a === null ? 1 : b === null ? -1 : b - a))
+      .map((rate) => formatRate(rate));
+    assert.deepEqual(shownRates.map((r) => r.trim()), sortedRates);
+    await page.screenshot({ path: screenshotPath('insights.png'), fullPage: true });
   });
 
   it('fits a tablet screen without sideways scrolling', async () => {
@@ -441,6 +538,16 @@ describe('the review page in Chromium, on the real web server, worker, Temporal 
     await signIn(page);
     await page.goto(`${review.pageUrl}/#/scenes/${teapot.id}`);
     await page.locator('.banner-waiting', { hasText: 'the budget ran out' }).waitFor();
+    // No attempt was made: the starting asset is the best, as the only judged asset.
+    const pick = (entry as ReviewEntry).bestPick;
+    assert.deepEqual(pick && { attemptNumber: pick.attemptNumber, reason: pick.reason }, { attemptNumber: undefined, reason: 'only_candidate' });
+    assert.equal(await page.locator('article.candidate.is-best .best-why').innerText(), 'Best: the only judged asset');
+    // The queue card says why it waits, in words, with the reason in full in its title.
+    await page.goto(`${review.pageUrl}/#/queue?project=${teapot.projectId}`);
+    const reason = page.locator(`li.queue-entry[data-scene-id="${teapot.id}"] .tag-reason`);
+    await reason.waitFor();
+    assert.equal(await reason.innerText(), 'budget ran out');
+    assert.match((await reason.getAttribute('title')) ?? '', /^Waits for a person because the budget ran out/);
     // Out of the pending queue the other cases count.
     const handle = review.stack.client.workflow.getHandle(regenerationWorkflowId(teapot.id));
     await handle.cancel();

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ApiClient, ApiError, loadUiConfig } from './api/api-client';
 import { tokenStore } from './api/token-store';
 import type { ReviewEntry, UiConfig } from './api/types';
+import { InsightsView } from './components/insights-view';
 import { QueueView } from './components/queue-view';
 import { SceneView } from './components/scene-view';
 import { TokenGate } from './components/token-gate';
@@ -138,6 +139,9 @@ function SignedIn({ token, config, onSignOut }: { token: string; config: UiConfi
               </span>
             )}
           </a>
+          <a href={routeHref({ view: 'insights' })} aria-current={route.view === 'insights' ? 'page' : undefined}>
+            Insights
+          </a>
         </nav>
         <button type="button" className="link-button" onClick={() => onSignOut()}>
           Change token
@@ -154,6 +158,8 @@ function SignedIn({ token, config, onSignOut }: { token: string; config: UiConfi
         )}
         {route.view === 'scene' ? (
           <SceneView key={route.sceneId} sceneId={route.sceneId} />
+        ) : route.view === 'insights' ? (
+          <InsightsView projectId={route.projectId} />
         ) : (
           <QueueView status={route.status} projectId={route.projectId} />
         )}

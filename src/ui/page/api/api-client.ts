@@ -1,4 +1,4 @@
-import type { DecisionBody, Page, ProviderName, RegenerationState, ReviewEntry, ReviewStatusFilter, Scene } from './types';
+import type { DecisionBody, InsightsResponse, Page, ProviderName, RegenerationState, ReviewEntry, ReviewStatusFilter, Scene } from './types';
 
 /** Entries per request: the most the API serves is 500; 200 keeps each answer quick. */
 export const QUEUE_PAGE_SIZE = 200;
@@ -67,6 +67,17 @@ export class ApiClient {
   async getRegenerationState(sceneId: number): Promise<RegenerationState | undefined> {
     try {
       return await this.request<RegenerationState>('GET', `/api/scenes/${sceneId}/regeneration`);
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) return undefined;
+      throw error;
+    }
+  }
+
+  /** How providers do and how often reviewers agree with the judge; undefined from a server without insights. */
+  async getInsights(projectId?: number): Promise<InsightsResponse | undefined> {
+    const query = projectId === undefined ? '' : `?${new URLSearchParams({ projectId: String(projectId) }).toString()}`;
+    try {
+      return await this.request<InsightsResponse>('GET', `/api/insights${query}`);
     } catch (error) {
       if (error instanceof ApiError && error.status === 404) return undefined;
       throw error;

@@ -1,7 +1,9 @@
 /** The shapes the web server answers with, as the server defines them (type-only imports). */
 export type {
   DecisionBody,
+  InsightsResponse,
   Page,
+  ProviderInsight as InsightRow,
   ReviewEntryView as ReviewEntry,
   ReviewStatusFilter,
   SceneView as Scene,
@@ -12,3 +14,4 @@ export type { AssetRef } from '../../../domain/asset';
 export type { SceneAnalysisResult, SceneIssue, IssueCategory } from '../../../domain/analysis';
 export type { ProviderName } from '../../../domain/provider';
 export type { RegenerationAttempt, RegenerationState, UserDecision } from '../../../domain/regeneration';
+export type { BestPick, BestPickReason } from '../../../domain/best-pick';

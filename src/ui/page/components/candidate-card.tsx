@@ -13,8 +13,6 @@ interface CandidateCardProps {
   selection?: { selected: boolean; onSelect(): void; groupName: string };
 }
 
-const RESULT_TEXT = { success: 'passed', improved: 'improved', failed: 'failed' } as const;
-
 /** One column of the comparison: the media, then everything the judge and the provider said. */
 export function CandidateCard({ candidate, scene, selection }: CandidateCardProps) {
   return (
@@ -26,9 +24,11 @@ export function CandidateCard({ candidate, scene, selection }: CandidateCardProp
       <header className="candidate-head">
         <h3>{candidate.label}</h3>
         <div className="tags">
-          {candidate.isBest && <span className="tag tag-best">Best</span>}
-          {candidate.isKept && <span className="tag tag-kept">Kept</span>}
-          {candidate.result && <span className={`tag tag-${candidate.result}`}>{RESULT_TEXT[candidate.result]}</span>}
+          {candidate.badges.map((badge) => (
+            <span key={badge.kind} className={`tag tag-${badge.kind}`} title={badge.title}>
+              {badge.text}
+            </span>
+          ))}
         </div>
       </header>
       <MediaBox
@@ -48,6 +48,9 @@ export function CandidateCard({ candidate, scene, selection }: CandidateCardProp
         )}
         {candidate.costUsd !== undefined && <span className="cost">{formatCost(candidate.costUsd)}</span>}
       </div>
+      {/* Below the media, so the media of every card line up. */}
+      {candidate.bestWhy && <p className="best-why">{candidate.bestWhy}</p>}
+      {candidate.keptNote && <p className="kept-note">{candidate.keptNote}</p>}
       {candidate.origin && <p className="muted small">From the {candidate.origin}.</p>}
       {candidate.failure && (
         <p className="failure" role="note">

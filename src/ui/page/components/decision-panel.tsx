@@ -77,7 +77,7 @@ export function DecisionPanel({ entry, scene, roundView, selected }: DecisionPan
     ask({
       decision: { action: 'approve' },
       title: 'Approve the best?',
-      text: `The scene keeps the best asset of round ${roundView.round} (${bestText}).`,
+      text: `The scene keeps the best asset of round ${roundView.round} (${bestText}).${roundView.bestWhy ? ` ${roundView.bestWhy}.` : ''}`,
       confirmLabel: 'Approve the best',
       askNote: true,
     });

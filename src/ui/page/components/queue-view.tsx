@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ReviewEntry, ReviewStatusFilter, Scene } from '../api/types';
+import { routeHref } from '../hooks/use-hash-route';
 import { usePolling } from '../hooks/use-polling';
 import { useNow } from '../hooks/use-now';
 import { useSession } from '../session';
@@ -79,6 +80,11 @@ export function QueueView({ status, projectId }: { status: ReviewStatusFilter; p
           )}
         </h1>
         <QueueFilters status={status} projectId={projectId} projects={projects} />
+        {projectId !== undefined && (
+          <a className="small" href={routeHref({ view: 'insights', projectId })}>
+            This project&rsquo;s insights
+          </a>
+        )}
       </div>
       {error && (
         <p className="error" role="alert">

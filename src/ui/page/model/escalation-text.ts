@@ -9,3 +9,15 @@ export function describeEscalationReason(reason: string): string {
       return reason;
   }
 }
+
+/** The reason as a tag on a queue card; the usual reason (the attempts did not reach the bar) goes unsaid. */
+export function escalationTag(reason: string): string | undefined {
+  switch (reason) {
+    case 'auto_regeneration_failed':
+      return undefined;
+    case 'budget_exhausted':
+      return 'budget ran out';
+    default:
+      return reason;
+  }
+}

@@ -1,5 +1,6 @@
 import type {
   AssetRef,
+  BestPick,
   ProviderName,
   RegenerationAttempt,
   RegenerationState,
@@ -10,6 +11,8 @@ import type {
 import { bestOfRound } from '../../../../workflows/rules/best-pick';
 import { isApprovable } from '../../../../workflows/rules/decision';
 import { promptBase } from '../../../../workflows/rules/prompt';
+import { describeBestPick } from './best-pick-text';
+import { candidateBadges, type Badge, type RoundDecision } from './candidate-badges';
 
 /** One column of the side-by-side comparison: the round's starting asset or one attempt. */
 export interface Candidate {
@@ -42,6 +45,12 @@ export interface Candidate {
   isBest: boolean;
   /** The scene's asset now is this one (after a decision or a passing attempt). */
   isKept: boolean;
+  /** Best, kept and result badges that agree with each other (candidateBadges). */
+  badges: Badge[];
+  /** A line on the card saying who kept it and how it stood with the judge. */
+  keptNote?: string;
+  /** On the best card: why it is the best (describeBestPick), when the round recorded it. */
+  bestWhy?: string;
 }
 
 export interface RoundView {
@@ -51,6 +60,11 @@ export interface RoundView {
   candidates: Candidate[];
   /** undefined: the starting asset is the best. */
   bestAttemptNumber?: number;
+  /** Why the best is best; absent for rounds judged before it was recorded. */
+  bestPick?: BestPick;
+  bestWhy?: string;
+  /** The decision that closed this round, when a person (or the timeout policy) decided it. */
+  decision?: RoundDecision;
   bestPrompt: string;
   /** Earlier rounds of the same run, oldest first. */
   earlierRounds: { round: number; attempts: Candidate[] }[];
@@ -74,14 +88,31 @@ export function buildRoundView(scene: Scene, entry: ReviewEntry | undefined, sta
   const start = startingCandidate(scene, runAttempts, round, runOpen);
 
   const pendingEntry = entry?.status === 'pending' && entry.round === round ? entry : undefined;
-  const stateBest = state && state.round === round ? state.bestAttemptNumber : undefined;
-  const bestAttemptNumber = pendingEntry ? pendingEntry.bestAttemptNumber : (stateBest ?? bestOfRound(roundAttempts)?.attemptNumber);
+  const roundEntry = entry && entry.round === round && sameRun(entry, scene, runAttempts) ? entry : undefined;
+  const stateOfRound = state && state.round === round ? state : undefined;
+  // The server's pick, with its reason; rounds from before it was recorded fall back to the number alone.
+  const bestPick = pendingEntry?.bestPick ?? stateOfRound?.bestPick ?? roundEntry?.bestPick;
+  const bestAttemptNumber = bestPick
+    ? bestPick.attemptNumber
+    : pendingEntry
+      ? pendingEntry.bestAttemptNumber
+      : (stateOfRound?.bestAttemptNumber ?? bestOfRound(roundAttempts)?.attemptNumber);
+  const bestWhy = bestPick ? describeBestPick(bestPick) : undefined;
+  const decided = roundEntry?.status === 'decided' ? roundEntry.decision : undefined;
+  const decision: RoundDecision | undefined = decided && { action: decided.action, by: roundEntry?.decidedBy ?? decided.reviewer };
 
   const attemptCandidates = roundAttempts.map((attempt) =>
     attemptCandidate(attempt, comparison(scene, runAttempts, attempt), bestAttemptNumber, scene),
   );
-  const startCandidate = { ...start, isBest: bestAttemptNumber === undefined };
-  const best = attemptCandidates.find((c) => c.isBest) ?? startCandidate;
+  // Once the round is closed the first card shows the scene as it is now, which is the round's
+  // starting asset only when no attempt was kept and the scene still has an asset.
+  const attemptKept = attemptCandidates.some((c) => c.isKept);
+  const startIsBest = bestAttemptNumber === undefined && (runOpen || (!attemptKept && Boolean(start.assetUrl)));
+  const startKept =
+    !runOpen && Boolean(start.assetUrl) && decided?.action === 'approve' && (decided.attemptNumber ?? bestAttemptNumber ?? 0) === 0;
+  const startCandidate = { ...start, isBest: startIsBest, isKept: startKept };
+  const candidates = [startCandidate, ...attemptCandidates].map((c) => withBadges(c, { runOpen, decision, bestWhy }));
+  const best = candidates.find((c) => c.isBest) ?? startCandidate;
 
   const earlierRounds: RoundView['earlierRounds'] = [];
   for (let r = 1; r < round; r++) {
@@ -89,17 +120,33 @@ export function buildRoundView(scene: Scene, entry: ReviewEntry | undefined, sta
     const bestOfThatRound = bestOfRound(attempts)?.attemptNumber;
     earlierRounds.push({
       round: r,
-      attempts: attempts.map((a) => attemptCandidate(a, comparison(scene, runAttempts, a), bestOfThatRound, scene)),
+      attempts: attempts
+        .map((a) => attemptCandidate(a, comparison(scene, runAttempts, a), bestOfThatRound, scene))
+        .map((c) => withBadges(c, { runOpen: false })),
     });
   }
   return {
     round,
     runOpen,
-    candidates: [startCandidate, ...attemptCandidates],
+    candidates,
     bestAttemptNumber,
+    bestPick,
+    bestWhy,
+    decision,
     bestPrompt: best.prompt,
     earlierRounds,
   };
+}
+
+function withBadges(candidate: Candidate, context: Parameters<typeof candidateBadges>[1]): Candidate {
+  const { badges, note } = candidateBadges(candidate, context);
+  return { ...candidate, badges, keptNote: note, bestWhy: candidate.isBest ? context.bestWhy : undefined };
+}
+
+/** An entry belongs to the run shown when it names no run or the run's attempts carry its id. */
+function sameRun(entry: ReviewEntry, scene: Scene, runAttempts: RegenerationAttempt[]): boolean {
+  const runId = scene.latestRunId ?? (runAttempts[0] as { runId?: string } | undefined)?.runId;
+  return entry.runId === undefined || runId === undefined || runId === entry.runId;
 }
 
 function attemptsOfLatestRun(scene: Scene, entry: ReviewEntry | undefined, state: RegenerationState | undefined): RegenerationAttempt[] {
@@ -129,6 +176,7 @@ function startingCandidate(scene: Scene, runAttempts: RegenerationAttempt[], rou
     approvable: Boolean(scene.assetUrl),
     isBest: false,
     isKept: false,
+    badges: [],
   };
   if (!runOpen) return original;
   // Each round starts from the best of the round before it (or what that round started from).
@@ -177,6 +225,7 @@ function attemptCandidate(
     approvable: isApprovable(attempt),
     isBest: bestAttemptNumber === attempt.attemptNumber,
     isKept: Boolean(attempt.assetUrl) && attempt.assetUrl === scene.assetUrl && !OPEN_SCENE_STATUSES.has(scene.status),
+    badges: [],
   };
 }
 
