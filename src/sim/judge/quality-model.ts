@@ -4,6 +4,7 @@ import { clamp, promptLook, seedOf } from '../media/prompt-look';
 import { renderStillPng } from '../media/render-image';
 import { measureImage } from './image-metrics';
 import { judge } from './judge-model';
+import { mulberry32 } from '../seeded-random';
 
 /**
  * The simulator's ground truth: how good an asset really is, before any judge noise. The
@@ -126,14 +127,7 @@ export async function renderedTrueQualityFor(asset: AssetDescription, size = { w
  * is as good a seed as a number; the same seed always gives the same sequence.
  */
 export function seededRng(seed: number | string): Rng {
-  let state = (typeof seed === 'number' ? seed : seedOf(seed)) >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(typeof seed === 'number' ? seed : seedOf(seed));
 }
 
 /** One standard normal draw (Box–Muller), taking two uniforms from `rng`. */

@@ -2,6 +2,7 @@ import sharp from 'sharp';
 import type { ProviderName } from '../../domain/provider';
 import type { PromptLook } from './prompt-look';
 import { paintMark } from './provider-mark';
+import { mulberry32 } from '../seeded-random';
 
 type Rgb = [number, number, number];
 
@@ -133,15 +134,4 @@ function hash2(x: number, y: number, seed: number): number {
   h = Math.imul(h ^ (h >>> 13), 1274126177);
   h ^= h >>> 16;
   return (h >>> 0) / 4294967296;
-}
-
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
