@@ -1,6 +1,6 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { AppConfig } from '../config';
-import { missingKeyFailure } from './judge-failures';
+import { classifyJudgeError, missingKeyFailure } from './judge-failures';
 
 export type ClaudeClientConfig = Pick<AppConfig, 'keys' | 'simUrl'>;
 
@@ -21,4 +21,39 @@ export function createClaudeClient(config: ClaudeClientConfig, fetchImplementati
     maxRetries: 0,
     ...(fetchImplementation ? { fetch: fetchImplementation } : {}),
   });
+}
+
+export interface ForcedToolRequest {
+  model: string;
+  maxTokens: number;
+  system: Anthropic.TextBlockParam[];
+  /** The one tool the answer must call, once: its input is the answer. */
+  tool: Anthropic.Tool;
+  content: Anthropic.ContentBlockParam[];
+  timeoutMs: number;
+}
+
+/**
+ * One Messages request whose answer must be a call of `tool`, for the judge and the pairwise
+ * comparison alike. No SDK retries (Temporal is the one retry layer); an error the SDK throws
+ * comes back as the judge's failure types, which the activity's retry policy reads. No
+ * temperature: the API version the SDK sends refuses any sampling parameter (even 0) with a 400;
+ * a verdict's run-to-run wobble is met instead by asking again (workflows/rules/judging.ts).
+ */
+export async function askForcedTool(client: Anthropic, request: ForcedToolRequest): Promise<Anthropic.Message> {
+  try {
+    return await client.messages.create(
+      {
+        model: request.model,
+        max_tokens: request.maxTokens,
+        system: request.system,
+        tools: [request.tool],
+        tool_choice: { type: 'tool', name: request.tool.name, disable_parallel_tool_use: true },
+        messages: [{ role: 'user', content: request.content }],
+      },
+      { timeout: request.timeoutMs, maxRetries: 0 },
+    );
+  } catch (error) {
+    throw classifyJudgeError(error);
+  }
 }

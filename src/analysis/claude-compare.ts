@@ -6,7 +6,8 @@ import type { BrandProfile } from '../domain/brand';
 import { addUsage, analysisCostUsd, NO_USAGE, type ModelPrice, type TokenUsage } from './cost';
 import type { JudgeImage } from './inspect-asset';
 import { FailureType } from '../domain/failures';
-import { classifyJudgeError, judgeFailure } from './judge-failures';
+import { askForcedTool } from './claude-client';
+import { judgeFailure } from './judge-failures';
 import { pairwiseSystemBlocks, pairwiseUserContent, preferenceTool } from './pairwise-prompt';
 
 export interface ClaudeCompareOptions {
@@ -66,22 +67,14 @@ async function ask(
   options: ClaudeCompareOptions,
   request: Parameters<typeof pairwiseUserContent>[0],
 ): Promise<{ answer: Answer; usage: TokenUsage }> {
-  let message: Anthropic.Message;
-  try {
-    message = await options.client.messages.create(
-      {
-        model: options.model,
-        max_tokens: MAX_TOKENS,
-        system: pairwiseSystemBlocks(),
-        tools: [preferenceTool()],
-        tool_choice: { type: 'tool', name: PREFERENCE_TOOL_NAME, disable_parallel_tool_use: true },
-        messages: [{ role: 'user', content: pairwiseUserContent(request) }],
-      },
-      { timeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, maxRetries: 0 },
-    );
-  } catch (error) {
-    throw classifyJudgeError(error);
-  }
+  const message = await askForcedTool(options.client, {
+    model: options.model,
+    maxTokens: MAX_TOKENS,
+    system: pairwiseSystemBlocks(),
+    tool: preferenceTool(),
+    content: pairwiseUserContent(request),
+    timeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+  });
   return { answer: readPreference(message), usage: usageOf(message.usage) };
 }
 

@@ -2,7 +2,8 @@ import type Anthropic from '@anthropic-ai/sdk';
 import { JUDGE_TOOL_NAME, JudgeVerdictSchema, type JudgeVerdict } from '../domain/judge';
 import { addUsage, analysisCostUsd, NO_USAGE, type ModelPrice, type TokenUsage } from './cost';
 import { judgeSystemBlocks, judgeTool, judgeUserContent, type JudgeRequestInput } from './judge-prompt';
-import { classifyJudgeError, unusableAnswerFailure } from './judge-failures';
+import { askForcedTool } from './claude-client';
+import { unusableAnswerFailure } from './judge-failures';
 
 export interface ClaudeJudgeOptions {
   /** Created with maxRetries: 0 (see claude-client.ts): Temporal is the one retry layer. */
@@ -61,25 +62,14 @@ async function ask(
   maxTokens: number,
   correction?: string,
 ): Promise<{ answer: Answer; usage: TokenUsage }> {
-  let message: Anthropic.Message;
-  try {
-    // No temperature: the API version the SDK sends refuses any sampling parameter (even 0) with
-    // a 400. A verdict's run-to-run wobble is met instead by judging a score near the bar again
-    // (workflows/rules/judging.ts).
-    message = await options.client.messages.create(
-      {
-        model: options.model,
-        max_tokens: maxTokens,
-        system: judgeSystemBlocks(),
-        tools: [judgeTool()],
-        tool_choice: { type: 'tool', name: JUDGE_TOOL_NAME, disable_parallel_tool_use: true },
-        messages: [{ role: 'user', content: judgeUserContent(input, correction) }],
-      },
-      { timeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, maxRetries: 0 },
-    );
-  } catch (error) {
-    throw classifyJudgeError(error);
-  }
+  const message = await askForcedTool(options.client, {
+    model: options.model,
+    maxTokens,
+    system: judgeSystemBlocks(),
+    tool: judgeTool(),
+    content: judgeUserContent(input, correction),
+    timeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+  });
   return { answer: readAnswer(message), usage: usageOf(message.usage) };
 }
 
