@@ -117,17 +117,21 @@ function imageLabel(input: JudgeRequestInput, shown: JudgeImage, index: number):
   return `Frame ${index + 1} of ${input.images.length}, at ${seconds(shown.timeSeconds)} of ${seconds(input.media.durationSeconds ?? 0)}:`;
 }
 
-function taskText(input: JudgeRequestInput): string {
-  const { scene, media } = input;
-  const sceneData = {
+/** The scene as the judge reads it, the same for a judgment and a pairwise comparison. */
+export function sceneFacts(scene: JudgeRequestInput['scene']) {
+  return {
     sceneType: scene.sceneType,
     expectedContentType: scene.contentType,
     aspectRatio: scene.aspectRatio,
     durationSeconds: scene.duration,
     visualDirection: scene.visualDirection,
     narration: scene.narration,
-    generationPrompt: input.prompt,
   };
+}
+
+function taskText(input: JudgeRequestInput): string {
+  const { scene, media } = input;
+  const sceneData = { ...sceneFacts(scene), generationPrompt: input.prompt };
   const assetLine =
     media.kind === 'video'
       ? `The asset is a video clip of ${seconds(media.durationSeconds ?? 0)} at ${media.width}×${media.height}; the ${input.images.length} frames above were taken at ${input.images.map((shown) => seconds(shown.timeSeconds ?? 0)).join(', ')}. Judge the clip as a whole from them.`
@@ -155,7 +159,7 @@ function correctionText(problem: string): string {
  * Only a project's own profile travels in the request; the house brand lives in the cached
  * system prompt, so the common case adds no tokens per analysis.
  */
-function brandData(profile: BrandProfile | undefined) {
+export function brandData(profile: BrandProfile | undefined) {
   if (profile === undefined) return undefined;
   const preferredLook = [profile.lightingFix, profile.colorFix, profile.corporateFix].filter(
     (phrase): phrase is string => phrase !== undefined && phrase.trim() !== '',

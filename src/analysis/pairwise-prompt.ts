@@ -3,7 +3,7 @@ import type { SceneForAnalysis } from '../domain/activity-types';
 import type { BrandProfile } from '../domain/brand';
 import { PREFERENCE_TOOL_NAME, preferenceInputJsonSchema } from '../domain/preference';
 import type { JudgeImage } from './inspect-asset';
-import { BRAND_TAG, fencedJson, SCENE_DATA_TAG } from './judge-prompt';
+import { BRAND_TAG, brandData, fencedJson, SCENE_DATA_TAG, sceneFacts } from './judge-prompt';
 
 /**
  * The pairwise comparison's prompt (SPEC.md "Judging and choosing"): two judged assets of one
@@ -66,14 +66,7 @@ function imageBlock(shown: JudgeImage): Anthropic.ImageBlockParam {
 
 function taskText(input: PairwiseRequestInput): string {
   const { scene } = input;
-  const sceneData = {
-    sceneType: scene.sceneType,
-    expectedContentType: scene.contentType,
-    aspectRatio: scene.aspectRatio,
-    durationSeconds: scene.duration,
-    visualDirection: scene.visualDirection,
-    narration: scene.narration,
-  };
+  const sceneData = sceneFacts(scene);
   const brand = brandData(input.brandProfile);
   const shape =
     scene.duration > 0
@@ -90,16 +83,4 @@ function taskText(input: PairwiseRequestInput): string {
     shape,
     `Record which one is better with the ${PREFERENCE_TOOL_NAME} tool.`,
   ].join('\n');
-}
-
-function brandData(profile: BrandProfile | undefined) {
-  if (profile === undefined) return undefined;
-  const data = {
-    guidelines: profile.guidelines?.trim() || undefined,
-    preferredLook: [profile.lightingFix, profile.colorFix, profile.corporateFix].filter((p): p is string => !!p?.trim()),
-    avoid: profile.avoid?.trim() || undefined,
-  };
-  const hasLook = data.preferredLook.length > 0;
-  if (data.guidelines === undefined && data.avoid === undefined && !hasLook) return undefined;
-  return { ...data, preferredLook: hasLook ? data.preferredLook : undefined };
 }
