@@ -1,5 +1,6 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { AppConfig } from '../config';
+import { NO_USAGE, type TokenUsage } from './cost';
 import { classifyJudgeError, missingKeyFailure } from './judge-failures';
 
 export type ClaudeClientConfig = Pick<AppConfig, 'keys' | 'simUrl'>;
@@ -56,4 +57,15 @@ export async function askForcedTool(client: Anthropic, request: ForcedToolReques
   } catch (error) {
     throw classifyJudgeError(error);
   }
+}
+
+/** The tokens a message was billed for, as the cost table reads them. */
+export function usageOf(usage: Anthropic.Usage | undefined): TokenUsage {
+  if (usage === undefined) return NO_USAGE;
+  return {
+    inputTokens: usage.input_tokens ?? 0,
+    outputTokens: usage.output_tokens ?? 0,
+    cacheCreationInputTokens: usage.cache_creation_input_tokens ?? 0,
+    cacheReadInputTokens: usage.cache_read_input_tokens ?? 0,
+  };
 }

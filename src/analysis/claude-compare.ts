@@ -3,10 +3,10 @@ import type { PairwiseAnswer } from '../domain/best-pick';
 import { PREFERENCE_TOOL_NAME, PreferenceSchema } from '../domain/preference';
 import type { SceneForAnalysis } from '../domain/activity-types';
 import type { BrandProfile } from '../domain/brand';
-import { addUsage, analysisCostUsd, NO_USAGE, type ModelPrice, type TokenUsage } from './cost';
+import { addUsage, analysisCostUsd, type ModelPrice, type TokenUsage } from './cost';
 import type { JudgeImage } from './inspect-asset';
 import { FailureType } from '../domain/failures';
-import { askForcedTool } from './claude-client';
+import { askForcedTool, usageOf } from './claude-client';
 import { judgeFailure } from './judge-failures';
 import { pairwiseSystemBlocks, pairwiseUserContent, preferenceTool } from './pairwise-prompt';
 
@@ -89,14 +89,4 @@ export function readPreference(message: Pick<Anthropic.Message, 'content' | 'sto
   const parsed = PreferenceSchema.safeParse(call.input);
   if (!parsed.success) return { problem: `the tool input did not match its schema (${parsed.error.issues[0]?.message ?? 'invalid'})` };
   return { preferred: parsed.data.preferred };
-}
-
-function usageOf(usage: Anthropic.Usage | undefined): TokenUsage {
-  if (usage === undefined) return NO_USAGE;
-  return {
-    inputTokens: usage.input_tokens ?? 0,
-    outputTokens: usage.output_tokens ?? 0,
-    cacheCreationInputTokens: usage.cache_creation_input_tokens ?? 0,
-    cacheReadInputTokens: usage.cache_read_input_tokens ?? 0,
-  };
 }

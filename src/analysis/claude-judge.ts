@@ -1,8 +1,8 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { JUDGE_TOOL_NAME, JudgeVerdictSchema, type JudgeVerdict } from '../domain/judge';
-import { addUsage, analysisCostUsd, NO_USAGE, type ModelPrice, type TokenUsage } from './cost';
+import { addUsage, analysisCostUsd, type ModelPrice, type TokenUsage } from './cost';
 import { judgeSystemBlocks, judgeTool, judgeUserContent, type JudgeRequestInput } from './judge-prompt';
-import { askForcedTool } from './claude-client';
+import { askForcedTool, usageOf } from './claude-client';
 import { unusableAnswerFailure } from './judge-failures';
 
 export interface ClaudeJudgeOptions {
@@ -92,14 +92,4 @@ export function readAnswer(message: Pick<Anthropic.Message, 'content' | 'stop_re
     return { problem: `the tool input did not match its schema (${issues})`, truncated: false };
   }
   return { verdict: parsed.data };
-}
-
-function usageOf(usage: Anthropic.Usage | undefined): TokenUsage {
-  if (usage === undefined) return NO_USAGE;
-  return {
-    inputTokens: usage.input_tokens ?? 0,
-    outputTokens: usage.output_tokens ?? 0,
-    cacheCreationInputTokens: usage.cache_creation_input_tokens ?? 0,
-    cacheReadInputTokens: usage.cache_read_input_tokens ?? 0,
-  };
 }
