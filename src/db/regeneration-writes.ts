@@ -44,6 +44,9 @@ export async function recordAttempt(
         cost_usd: attempt.costUsd ?? null,
         provider_task_id: attempt.providerTaskId ?? null,
         skipped_providers: attempt.skippedProviders?.length ? toJson(attempt.skippedProviders) : null,
+        judgments: attempt.judgments?.length ? toJson(attempt.judgments) : null,
+        failed_step: attempt.failedStep ?? null,
+        provider_choice: attempt.providerChoice ?? null,
         attempted_at: attempt.timestamp,
       })
       .onConflict((conflict) => conflict.columns(['workflow_id', 'run_id', 'round', 'attempt_number']).doNothing())

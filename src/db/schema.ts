@@ -6,6 +6,8 @@ import type { BrandProfile } from '../domain/brand';
 import type { SceneAnalysisResult } from '../domain/analysis';
 import type {
   AttemptFailure,
+  AttemptJudgment,
+  AttemptStep,
   RegenerationAttempt,
   ReviewEntryStatus,
   SkippedProvider,
@@ -110,6 +112,10 @@ export interface RegenerationAttemptsTable {
   provider_task_id: string | null;
   /** The providers the attempt passed over and why; null when none was. */
   skipped_providers: NullableJsonColumn<SkippedProvider[]>;
+  /** Every judgment of the asset with its cost; null when it was not judged (or recorded before). */
+  judgments: NullableJsonColumn<AttemptJudgment[]>;
+  failed_step: AttemptStep | null;
+  provider_choice: RegenerationAttempt['providerChoice'] | null;
   attempted_at: Timestamp;
   recorded_at: Timestamp;
 }

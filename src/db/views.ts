@@ -61,6 +61,9 @@ export function toStoredAttempt(row: Selectable<RegenerationAttemptsTable>): Sto
     costUsd: row.cost_usd ?? undefined,
     providerTaskId: row.provider_task_id ?? undefined,
     skippedProviders: row.skipped_providers ?? undefined,
+    judgments: row.judgments ?? undefined,
+    failedStep: row.failed_step ?? undefined,
+    providerChoice: row.provider_choice ?? undefined,
   });
 }
 

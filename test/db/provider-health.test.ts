@@ -104,16 +104,28 @@ describeEachDatabase('provider circuit breakers', (context) => {
     assert.equal(answer.provider, 'kling');
   });
 
-  it('an attempt keeps the providers it passed over, and one that passed over none has no list', async () => {
+  it('an attempt keeps the providers it passed over, its judgments, where it failed and how its provider was chosen; one without has none of them', async () => {
     const activities = createDatabaseActivities(db(), settings);
     await activities.saveScene(sceneRequest());
     const skipped = [{ provider: 'kling' as const, reason: 'circuit breaker open after 3 failures in a row' }];
     const base = { workflowId: WORKFLOW_ID, runId: 'run-a', sceneId: SCENE_ID, projectId: PROJECT_ID };
-    await activities.recordAttempt({ ...base, attempt: attempt(1, 1, 50, { provider: 'runway', skippedProviders: skipped }) });
-    await activities.recordAttempt({ ...base, attempt: attempt(1, 2, 50) });
+    const judgments = [
+      { score: 68, costUsd: 0.011 },
+      { score: 72, costUsd: 0.012 },
+      { score: 71, costUsd: 0.011 },
+    ];
+    await activities.recordAttempt({
+      ...base,
+      attempt: attempt(1, 1, 50, { provider: 'runway', skippedProviders: skipped, judgments, providerChoice: 'learned' }),
+    });
+    await activities.recordAttempt({ ...base, attempt: attempt(1, 2, 50, { failedStep: 'generate' }) });
     const [first, second] = await listSceneAttempts(db(), SCENE_ID);
     assert.deepEqual(first.skippedProviders, skipped);
+    assert.deepEqual(first.judgments, judgments, 'every judgment is kept with its cost');
+    assert.equal(first.providerChoice, 'learned');
     assert.ok(!('skippedProviders' in second));
+    assert.ok(!('judgments' in second) && !('providerChoice' in second));
+    assert.equal(second.failedStep, 'generate');
   });
 
   it('two workers see one state: failures from both count together, and only one gets the probe', async () => {

@@ -5,6 +5,7 @@ import { providerCoordinationMigration } from './0003-provider-coordination';
 import { providerHealthMigration } from './0004-provider-health';
 import { projectBudgetMigration } from './0005-project-budget';
 import { bestPickMigration } from './0006-best-pick';
+import { attemptDetailsMigration } from './0007-attempt-details';
 
 /**
  * Every migration, listed in code rather than found by scanning a folder, so the same list
@@ -17,6 +18,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0004-provider-health': providerHealthMigration,
   '0005-project-budget': projectBudgetMigration,
   '0006-best-pick': bestPickMigration,
+  '0007-attempt-details': attemptDetailsMigration,
 };
 
 export const migrationProvider: MigrationProvider = {
