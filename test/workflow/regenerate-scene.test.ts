@@ -472,10 +472,13 @@ describe('regenerateSceneWorkflow on a real Temporal server', function () {
 
   describe('cancellation (SPEC.md "How a round ends")', () => {
     it('cancelled while generating: the attempt in flight is recorded with its cost, the scene restored, outcome cancelled', async () => {
-      const { activities, calls } = fakeActivities({ scores: [55, 48, 50], generationDelayMs: 1_500 });
+      // Long enough that the cancel lands while attempt 2 renders, even on a loaded machine.
+      const { activities, calls } = fakeActivities({ scores: [55, 48, 50], generationDelayMs: 4_000 });
       await withWorker(activities, async ({ start }) => {
         const handle = await start(sceneInput());
         await waitForStatus(handle, 'regenerating', 20_000, (s) => s.attempt === 2);
+        // Attempt 2 counts from before its provider is chosen: cancel once its task exists.
+        await waitUntil(() => calls.submissions.length === 2, 20_000);
         await handle.cancel();
         const result = await handle.result();
         assert.equal(result.outcome, 'cancelled');
