@@ -28,25 +28,40 @@ function judgedAssets(rounds: readonly RoundRecord[]) {
   return rounds.flatMap((r) => [r.start, ...r.attempts.map((a) => a.asset)]);
 }
 
-function judgingFigure(rounds: readonly RoundRecord[]): Figure {
+/** A wider band with more judgments, as a policy may set them: what the target asks for costs this. */
+const WIDER = { uncertaintyBand: 8, judgmentsNearBar: 5 };
+
+function wrongCalls(rounds: readonly RoundRecord[]): { withBand: number; single: number; extra: number; assets: number } {
   const assets = judgedAssets(rounds);
-  const truth = (q: number) => q >= judging.minScoreToPass;
-  const wrongWithBand = assets.filter((a) => a.score >= judging.minScoreToPass !== truth(a.trueQuality)).length;
-  const wrongSingle = assets.filter((a) => a.firstScore >= judging.minScoreToPass !== truth(a.trueQuality)).length;
-  const extra = assets.reduce((sum, a) => sum + a.judgments - 1, 0);
-  const ratio = wrongWithBand / wrongSingle;
+  const wrong = (score: number, q: number) => score >= judging.minScoreToPass !== q >= judging.minScoreToPass;
+  return {
+    withBand: assets.filter((a) => wrong(a.score, a.trueQuality)).length,
+    single: assets.filter((a) => wrong(a.firstScore, a.trueQuality)).length,
+    extra: assets.reduce((sum, a) => sum + a.judgments - 1, 0),
+    assets: assets.length,
+  };
+}
+
+function judgingFigure(rounds: readonly RoundRecord[]): Figure {
+  const wider = wrongCalls(playStoryboard(storyboard(SCENES), { ...base, judging: { ...judging, ...WIDER } }).rounds);
+  const { withBand, single, extra, assets } = wrongCalls(rounds);
+  const ratio = withBand / single;
   return {
     bench: BENCH,
-    name: `wrong pass/fail calls over ${assets.length} judged assets, band ±${judging.uncertaintyBand} (up to ${judging.judgmentsNearBar} judgments)`,
-    value: wrongWithBand,
+    name: `wrong pass/fail calls over ${assets} judged assets, band ±${judging.uncertaintyBand} (up to ${judging.judgmentsNearBar} judgments)`,
+    value: withBand,
     unit: 'calls',
-    reference: { name: 'one judgment per asset', value: wrongSingle, unit: 'calls' },
+    reference: { name: 'one judgment per asset', value: single, unit: 'calls' },
     ratio,
     target: '≤ 0.5×',
     met: ratio <= 0.5,
-    limitedBy: ratio <= 0.5 ? undefined : 'a median of 3 draws narrows σ by about 1.5×, not 2×; assets whose true quality sits within a point of the bar stay a coin toss',
+    limitedBy:
+      ratio <= 0.5
+        ? undefined
+        : 'the defaults: a median of 3 draws narrows σ by about 1.5×, not 2×, and σ 6 reaches past a band of 5; assets within a point of the bar stay a coin toss',
     notes: [
-      `extra judgments: ${extra} (+${fmt((100 * extra) / assets.length)}% over one judgment per asset), about $${fmt(extra * JUDGMENT_USD)} at claude-sonnet-4-6`,
+      `extra judgments: ${extra} (+${fmt((100 * extra) / assets)}% over one judgment per asset), about $${fmt(extra * JUDGMENT_USD)} at claude-sonnet-4-6`,
+      `with policy uncertaintyBand ${WIDER.uncertaintyBand} and judgmentsNearBar ${WIDER.judgmentsNearBar}: ${wider.withBand} wrong against ${wider.single} (${fmt(wider.withBand / wider.single)}×), +${fmt((100 * wider.extra) / wider.assets)}% judgments`,
     ],
   };
 }
