@@ -82,7 +82,9 @@ export function scriptedRound(plan: RoundPlan, options: ScriptedRoundOptions): S
       // No issues, so no fix phrases: each attempt's prompt is exactly the base plus its own phrases.
       analysisResult: { overallScore: 40, recommendation: 'regenerate', issues: [] },
     },
-    { trigger: 'auto' },
+    // The plans name each attempt's provider by the static map; with 100 rounds of one content
+    // type the learned choice would gather enough evidence to change attempt 3 mid-run.
+    { trigger: 'auto', policy: { learnedProviderChoice: false } },
   );
   const attemptMatches = [tag, `${tag}. ${SIMPLIFY}`, `${tag}. ${SIMPLIFY}, ${MINIMALIST}`];
   const rules: ScenarioRule[] = shape.scores
