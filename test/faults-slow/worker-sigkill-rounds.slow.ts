@@ -165,19 +165,25 @@ async function submissionRetry(
 ): Promise<{ description: string; timedOut: boolean }> {
   const events = await historyEvents(handle);
   // A submission the provider's concurrency limit turned away ("busy") is asked again as a new
-  // activity; only the ones that went through belong to an attempt, one each.
-  const submitted = events.filter(
-    (event) =>
-      event.activityTaskScheduledEventAttributes?.activityType?.name === 'submitGeneration' &&
-      !answeredBusy(events, String(event.eventId)),
-  );
-  const id = String(submitted[attemptNumber - 1]?.eventId);
-  const started = events.find((event) => String(event.activityTaskStartedEventAttributes?.scheduledEventId) === id)
-    ?.activityTaskStartedEventAttributes;
-  if (!started) return { description: 'submitGeneration never started', timedOut: false };
+  // activity, so one attempt may have several: the ones answered busy, then the one that went
+  // through. A busy answer can follow a killed send (the dead worker's place is still held), so
+  // the attempt's executions are all of them, busy ones included.
+  const groups: string[][] = [[]];
+  for (const event of events) {
+    if (event.activityTaskScheduledEventAttributes?.activityType?.name !== 'submitGeneration') continue;
+    const id = String(event.eventId);
+    groups[groups.length - 1].push(id);
+    if (!answeredBusy(events, id)) groups.push([]);
+  }
+  const started = (groups[attemptNumber - 1] ?? [])
+    .map((id) => events.find((event) => String(event.activityTaskStartedEventAttributes?.scheduledEventId) === id)?.activityTaskStartedEventAttributes)
+    .filter((attrs) => attrs !== undefined && attrs !== null);
+  if (started.length === 0) return { description: 'submitGeneration never started', timedOut: false };
+  const runs = started.reduce((sum, attrs) => sum + (attrs.attempt ?? 1), 0);
+  const failures = started.map((attrs) => attrs.lastFailure?.message).filter((message) => message);
   return {
-    description: `submitGeneration ran ${started.attempt ?? 1} times (last failure: ${started.lastFailure?.message ?? 'none'})`,
-    timedOut: Boolean(started.lastFailure?.timeoutFailureInfo),
+    description: `submitGeneration ran ${runs} times in ${started.length} activities (failures: ${failures.join('; ') || 'none'})`,
+    timedOut: started.some((attrs) => Boolean(attrs.lastFailure?.timeoutFailureInfo)),
   };
 }
 
