@@ -8,6 +8,7 @@ import * as health from '../src/db/provider-health';
 import * as regeneration from '../src/db/regeneration-writes';
 import * as scenes from '../src/db/scene-writes';
 import * as spend from '../src/db/project-spend';
+import { reserveProjectBudget } from '../src/db/budget-reservations';
 import { providerEvidence } from '../src/db/provider-evidence';
 import { approvalAgrees } from '../src/domain/judge-agreement';
 import { countAttempt, countDecision, countEscalation, countJudgeAgreement } from '../src/observability/metrics';
@@ -45,6 +46,7 @@ export function createDatabaseActivities(db: Db, breaker: BreakerSettings = DEFA
     saveSceneOutcome: (request) => guard(() => scenes.saveSceneOutcome(kysely, request)),
     saveScene: (request) => guard(() => scenes.saveScene(kysely, request)),
     projectSpend: (request) => guard(() => spend.projectSpend(kysely, request)),
+    reserveProjectBudget: (request) => guard(() => reserveProjectBudget(kysely, withRunId(request))),
     // Only the round's content type and kind: a handful of rows in the round's history.
     providerEvidence: (request) => guard(() => providerEvidence(kysely, request)),
     saveSceneAnalysis: (request) => guard(() => scenes.saveSceneAnalysis(kysely, request)),

@@ -9,6 +9,7 @@ import {
   patched,
   workflowInfo,
 } from '@temporalio/workflow';
+import { msToNumber, type Duration } from '@temporalio/common';
 import { checkRegenerateSceneInput } from '../src/domain/input-checks';
 import type { RegenerateSceneInput } from '../src/domain/inputs';
 import type { RegenerationPolicy } from '../src/domain/policy';
@@ -38,6 +39,7 @@ import { resolvePolicy } from './rules/policy';
 import { improvedPrompt } from './rules/prompt';
 import { providerCandidates, providerForAttempt, sceneKind, sceneNeeds } from './rules/provider-choice';
 import { breakerOutcome } from './rules/provider-health';
+import { attemptDeadlineMs, generationDeadlineMs } from './rules/generation-wait';
 
 /** Marks runs that close their records on this ending; older recorded runs replay without it. */
 export const PATCH_CANCEL_CLEANS_UP = 'cancel-cleans-up';
@@ -45,6 +47,8 @@ export const PATCH_CANCEL_CLEANS_UP = 'cancel-cleans-up';
 export const PATCH_CONTINUE_AS_NEW = 'continue-as-new-between-rounds';
 /** Marks runs that check the round's and the project's budget before each attempt. */
 export const PATCH_BUDGET_CHECKED = 'budget-checked';
+/** Marks runs whose attempts hold their expected price against the project's budget. */
+export const PATCH_BUDGET_RESERVED = 'budget-reserved';
 
 /** What a person asked of a round: their prompt and provider take the place of the scene's. */
 interface RoundDirection {
@@ -325,8 +329,10 @@ async function runRound(
 
 /**
  * SPEC.md "Cost and provider health": whether the attempt's expected price fits the round's
- * budget and the project's. The project's spending is read from the database at every attempt
- * (other rounds of the project spend too), through an activity so that replay sees the same.
+ * budget and the project's. The round's is the workflow's own sum; the project's is decided by
+ * the database, which holds the price for this attempt so that the project's other rounds, on
+ * any worker, count it until it is recorded. Runs before the marker read the project's spending
+ * without holding anything.
  */
 async function withinBudget(
   scene: RegenerateSceneInput['scene'],
@@ -337,26 +343,47 @@ async function withinBudget(
   attemptNumber: number,
   pairwiseBest: boolean,
 ): Promise<boolean> {
-  const project = await db.projectSpend.executeWithOptions({ summary: `attempt ${attemptNumber} · budget` }, [
-    { projectId: scene.projectId },
-  ]);
-  const verdict = mayStartAttempt({
-    roundSpentUsd: record.roundAttempts().reduce((sum, a) => sum + (a.costUsd ?? 0), 0),
-    maxCostUsd: policy.maxCostUsd,
-    projectSpentUsd: project.spentUsd,
-    projectBudgetUsd: project.budgetUsd,
-    expectedUsd: expectedAttemptUsd({
-      provider,
-      kind,
-      durationSeconds: kind === 'video' ? scene.duration : 0,
-      judgments: policy.judgmentsNearBar ?? 1,
-      // An attempt may make one pairwise comparison necessary (best-of-round.ts).
-      comparisons: pairwiseBest ? 1 : 0,
-    }),
+  const summary = { summary: `attempt ${attemptNumber} · budget` };
+  const roundSpentUsd = record.roundAttempts().reduce((sum, a) => sum + (a.costUsd ?? 0), 0);
+  const expectedUsd = expectedAttemptUsd({
+    provider,
+    kind,
+    durationSeconds: kind === 'video' ? scene.duration : 0,
+    judgments: policy.judgmentsNearBar ?? 1,
+    // An attempt may make one pairwise comparison necessary (best-of-round.ts).
+    comparisons: pairwiseBest ? 1 : 0,
   });
-  if (verdict.start) return true;
-  log.info('budget exhausted: no further attempt', { sceneId: scene.id, exceeded: verdict.exceeded, why: verdict.message });
-  return false;
+  const refused = (why: { exceeded: 'round' | 'project'; message?: string }) => {
+    log.info('budget exhausted: no further attempt', { sceneId: scene.id, exceeded: why.exceeded, why: why.message });
+    return false;
+  };
+  if (!patched(PATCH_BUDGET_RESERVED)) {
+    const project = await db.projectSpend.executeWithOptions(summary, [{ projectId: scene.projectId }]);
+    const verdict = mayStartAttempt({
+      roundSpentUsd,
+      maxCostUsd: policy.maxCostUsd,
+      projectSpentUsd: project.spentUsd,
+      projectBudgetUsd: project.budgetUsd,
+      expectedUsd,
+    });
+    return verdict.start || refused(verdict);
+  }
+  const roundVerdict = mayStartAttempt({ roundSpentUsd, maxCostUsd: policy.maxCostUsd, projectSpentUsd: 0, expectedUsd });
+  if (!roundVerdict.start) return refused(roundVerdict);
+  const capMs = policy.generationTimeout === undefined ? undefined : msToNumber(policy.generationTimeout as Duration);
+  const { workflowId, runId } = workflowInfo();
+  const hold = await db.reserveProjectBudget.executeWithOptions(summary, [
+    {
+      projectId: scene.projectId,
+      workflowId,
+      runId,
+      round: record.state.round,
+      attemptNumber,
+      expectedUsd,
+      holdMs: attemptDeadlineMs(generationDeadlineMs(provider, kind, capMs)),
+    },
+  ]);
+  return hold.granted || refused({ exceeded: 'project', message: hold.message });
 }
 
 /**

@@ -186,6 +186,19 @@ export interface ProviderOutcomesTable {
   recorded_at: Timestamp;
 }
 
+/** What an attempt may cost, held against its project's budget until the attempt is recorded. */
+export interface BudgetReservationsTable {
+  workflow_id: string;
+  run_id: string;
+  round: number;
+  attempt_number: number;
+  project_id: number;
+  amount_usd: number;
+  reserved_at: Timestamp;
+  /** From the database's clock: past it the hold counts no more. */
+  expires_at: Timestamp;
+}
+
 export interface DatabaseSchema {
   projects: ProjectsTable;
   scenes: ScenesTable;
@@ -195,6 +208,7 @@ export interface DatabaseSchema {
   provider_submissions: ProviderSubmissionsTable;
   provider_health: ProviderHealthTable;
   provider_outcomes: ProviderOutcomesTable;
+  budget_reservations: BudgetReservationsTable;
 }
 
 export type TableName = keyof DatabaseSchema;

@@ -277,8 +277,18 @@ export interface DatabaseActivities {
   pickProvider(request: PickProviderRequest): Promise<PickProviderAnswer>;
   /** Counts an attempt's outcome on its provider's breaker. */
   recordProviderOutcome(report: ProviderOutcomeReport): Promise<void>;
-  /** What a project has spent and its budget, read before each attempt (workflows/rules/budget.ts). */
+  /**
+   * What a project has spent and its budget: read before each attempt by rounds started before
+   * budget holds (reserveProjectBudget), which must still be able to finish.
+   */
   projectSpend(request: ProjectSpendRequest): Promise<ProjectSpend>;
+  /**
+   * Holds an attempt's expected price against its project's budget, or refuses the attempt when
+   * what the project spent and what attempts under way hold leave no room for it
+   * (workflows/rules/budget.ts). Read and held in one transaction per project, so rounds of one
+   * project on many workers cannot all start on the same spending.
+   */
+  reserveProjectBudget(request: ReserveBudgetRequest): Promise<BudgetReservation>;
   /**
    * What the recorded attempts say of each provider for one content type and kind, read once at
    * a round's start for the learned provider choice (workflows/rules/learned-choice.ts).
@@ -295,6 +305,29 @@ export interface ProjectSpend {
   spentUsd: number;
   /** The project's budget; absent: none. */
   budgetUsd?: number;
+}
+
+/** One attempt's hold on its project's budget, keyed like the attempt it is for. */
+export interface ReserveBudgetRequest {
+  projectId: number;
+  workflowId: string;
+  /** The round's run; the calling activity's run when absent. */
+  runId?: string;
+  round: number;
+  attemptNumber: number;
+  /** The attempt's expected price (workflows/rules/budget.ts expectedAttemptUsd). */
+  expectedUsd: number;
+  /** How long the hold lasts if the attempt is never recorded (its run was terminated). */
+  holdMs: number;
+}
+
+export interface BudgetReservation extends ProjectSpend {
+  /** The attempt may start: its price is held (or the project has no budget). */
+  granted: boolean;
+  /** What other attempts of the project, started and not yet recorded, hold. */
+  heldUsd: number;
+  /** Why the attempt may not start, when it may not. */
+  message?: string;
 }
 
 export interface RoundActivities {

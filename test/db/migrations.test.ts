@@ -22,7 +22,7 @@ describeEachDatabase('migrations', ({ dialect, db, databaseUrl }) => {
     assert.equal(rows[0]?.count, Object.keys(migrations).length);
   });
 
-  it('creates the eight tables', async () => {
+  it('creates the nine tables', async () => {
     const tables = [
       'projects',
       'scenes',
@@ -32,6 +32,7 @@ describeEachDatabase('migrations', ({ dialect, db, databaseUrl }) => {
       'provider_submissions',
       'provider_health',
       'provider_outcomes',
+      'budget_reservations',
     ] as const;
     for (const table of tables) {
       assert.equal(await countRows(db(), table), 0, table);

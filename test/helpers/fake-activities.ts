@@ -21,6 +21,7 @@ import {
   type BreakerRow,
   type BreakerSettings,
 } from '../../workflows/rules/provider-health';
+import { mayStartAttempt, roundUsd } from '../../workflows/rules/budget';
 
 /** What a scripted fake world should do; the n-th call of each kind reads the n-th entry. */
 export interface FakeScript {
@@ -42,7 +43,7 @@ export interface FakeScript {
   stuckGenerations?: Record<number, true>;
   /** What findRoundInProgress answers; no round by default. */
   roundInProgress?: (sceneId: number) => RoundInProgress | undefined;
-  /** What projectSpend answers: the project's spending before the round and its budget. */
+  /** The project's spending before the round and its budget, as projectSpend and reserveProjectBudget see them. */
   project?: { spentUsd: number; budgetUsd?: number };
   /**
    * What compareAssets answers (each order as shown); by default the first-shown (higher-ranked)
@@ -83,6 +84,7 @@ export interface FakeCalls {
   providerPicks: { request: Parameters<SceneActivities['pickProvider']>[0]; answer: Awaited<ReturnType<SceneActivities['pickProvider']>> }[];
   providerOutcomes: Parameters<SceneActivities['recordProviderOutcome']>[0][];
   projectSpendReads: Parameters<SceneActivities['projectSpend']>[0][];
+  budgetReservations: { request: Parameters<SceneActivities['reserveProjectBudget']>[0]; granted: boolean }[];
   evidenceReads: Parameters<SceneActivities['providerEvidence']>[0][];
   /** The breakers as the fake's shared store holds them, by provider. */
   breakers: Map<string, BreakerRow>;
@@ -107,10 +109,18 @@ export function fakeActivities(script: FakeScript): { activities: SceneActivitie
     providerPicks: [],
     providerOutcomes: [],
     projectSpendReads: [],
+    budgetReservations: [],
     evidenceReads: [],
     breakers: new Map(),
   };
   const breaker = script.breaker ?? DEFAULT_BREAKER;
+  // As the database sums it: the spending before the round and every attempt recorded since.
+  const projectSpend = () => {
+    const recorded = calls.recordedAttempts.reduce((sum, r) => sum + (r.attempt.costUsd ?? 0), 0);
+    const spentUsd = roundUsd((script.project?.spentUsd ?? 0) + recorded);
+    const budgetUsd = script.project?.budgetUsd;
+    return budgetUsd === undefined ? { spentUsd } : { spentUsd, budgetUsd };
+  };
   let submitCount = 0;
   const submittedAt = new Map<string, number>();
   let analysisCount = 0;
@@ -226,13 +236,28 @@ export function fakeActivities(script: FakeScript): { activities: SceneActivitie
       calls.providerPicks.push({ request, answer });
       return answer;
     },
-    // As the database sums it: the spending before the round and every attempt recorded since.
     async projectSpend(request) {
       calls.projectSpendReads.push(request);
-      const recorded = calls.recordedAttempts.reduce((sum, r) => sum + (r.attempt.costUsd ?? 0), 0);
-      const spentUsd = Math.round(((script.project?.spentUsd ?? 0) + recorded) * 1_000_000) / 1_000_000;
-      const budgetUsd = script.project?.budgetUsd;
-      return budgetUsd === undefined ? { spentUsd } : { spentUsd, budgetUsd };
+      return projectSpend();
+    },
+    // As the database decides it (src/db/budget-reservations.ts): granted holds of attempts not
+    // yet recorded count against the budget beside what was spent.
+    async reserveProjectBudget(request) {
+      const spend = projectSpend();
+      const recorded = (r: typeof request) =>
+        calls.recordedAttempts.some((a) => a.workflowId === r.workflowId && a.attempt.round === r.round && a.attempt.attemptNumber === r.attemptNumber);
+      const heldUsd = roundUsd(
+        calls.budgetReservations.filter((h) => h.granted && !recorded(h.request)).reduce((sum, h) => sum + h.request.expectedUsd, 0),
+      );
+      const verdict = mayStartAttempt({
+        roundSpentUsd: 0,
+        projectSpentUsd: spend.spentUsd,
+        projectHeldUsd: heldUsd,
+        projectBudgetUsd: spend.budgetUsd,
+        expectedUsd: request.expectedUsd,
+      });
+      calls.budgetReservations.push({ request, granted: verdict.start });
+      return verdict.start ? { granted: true, ...spend, heldUsd } : { granted: false, ...spend, heldUsd, message: verdict.message };
     },
     async providerEvidence(request) {
       calls.evidenceReads.push(request);

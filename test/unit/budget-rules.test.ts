@@ -16,6 +16,8 @@ describe('rules: the budget before an attempt', () => {
     ['a project budget spent', { projectBudgetUsd: 10, projectSpentUsd: 9.6 }, 'project'],
     ['the round is checked before the project', { maxCostUsd: 0.1, projectBudgetUsd: 0.1 }, 'round'],
     ['a round within budget still stops at the project', { maxCostUsd: 5, projectBudgetUsd: 3, projectSpentUsd: 2.8 }, 'project'],
+    ['what attempts under way hold counts beside what was spent', { projectBudgetUsd: 10, projectSpentUsd: 9, projectHeldUsd: 0.6 }, 'project'],
+    ['holds that leave room', { projectBudgetUsd: 10, projectSpentUsd: 9, projectHeldUsd: 0.5 }, 'start'],
   ];
   for (const [name, state, expected] of cases) {
     it(`${name}: ${expected === 'start' ? 'the attempt starts' : `stopped by the ${expected}`}`, () => {
@@ -28,6 +30,8 @@ describe('rules: the budget before an attempt', () => {
     const verdict = mayStartAttempt({ ...base, maxCostUsd: 1, roundSpentUsd: 0.75 });
     assert.equal(verdict.start, false);
     assert.equal(!verdict.start && verdict.message, 'the round spent $0.75 of its $1.00; the next attempt may cost $0.50');
+    const held = mayStartAttempt({ ...base, projectBudgetUsd: 2, projectSpentUsd: 1, projectHeldUsd: 0.62 });
+    assert.equal(!held.start && held.message, 'the project spent $1.00 (and attempts under way hold $0.62) of its $2.00; the next attempt may cost $0.50');
   });
 
   it('a judgment is priced at the dearest model: 8,000 tokens in, 800 out at $5 / $25 per million', () => {

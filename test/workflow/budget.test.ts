@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
+import { createDatabaseActivities } from '../../activities/database';
 import { userDecisionSignal } from '../../workflows/messages';
+import { sceneRequest } from '../db/fixtures';
+import { emptyTables, testDatabase } from '../db/test-databases';
 import { fakeActivities } from '../helpers/fake-activities';
-import { sceneInput } from '../helpers/scenes';
+import { sceneInput, uniqueSceneId } from '../helpers/scenes';
 import { testEnv } from '../helpers/temporal';
 import { waitForStatus, waitUntil, withWorker } from '../helpers/workflow-runner';
 import { workflowBundle } from '../helpers/workflow-bundle';
@@ -33,8 +36,8 @@ describe('regenerateSceneWorkflow: budgets', function () {
       assert.equal(calls.escalations[0].attempts.length, 2);
       const spent = calls.recordedAttempts.reduce((sum, r) => sum + (r.attempt.costUsd ?? 0), 0);
       assert.ok(spent <= maxCostUsd, `spent ${spent}`);
-      // The project's spending is read before every attempt, the stopped one included.
-      assert.equal(calls.projectSpendReads.length, 3);
+      // The project's budget is asked only when the round's own allows the attempt.
+      assert.deepEqual(calls.budgetReservations.map((r) => [r.request.attemptNumber, r.granted]), [[1, true], [2, true]]);
       await handle.signal(userDecisionSignal, { action: 'reject', reviewer: 'ana' });
       await handle.result();
     });
@@ -49,7 +52,7 @@ describe('regenerateSceneWorkflow: budgets', function () {
       await waitUntil(() => calls.escalations.length === 1);
       assert.equal(state.attempts.length, 1);
       assert.equal(calls.escalations[0].reason, 'budget_exhausted');
-      assert.deepEqual(calls.projectSpendReads.map((r) => r.projectId), [7, 7]);
+      assert.deepEqual(calls.budgetReservations.map((r) => [r.request.projectId, r.request.expectedUsd, r.granted]), [[7, 0.62, true], [7, 1.02, false]]);
       await handle.signal(userDecisionSignal, { action: 'approve', reviewer: 'ana' });
       const result = await handle.result();
       assert.equal(result.outcome, 'approved');
@@ -68,6 +71,30 @@ describe('regenerateSceneWorkflow: budgets', function () {
       assert.deepEqual(calls.providerOutcomes.map((o) => o.outcome), ['neutral']);
       await handle.signal(userDecisionSignal, { action: 'reject', reviewer: 'ana' });
       await handle.result();
+    });
+  });
+
+  it("rounds of one project running at once, with PostgreSQL's holds: together they start no more than its budget", async () => {
+    // $1.00 fits one attempt's expected $0.62 but not two. Each round alone would read $0 spent
+    // and start; the first hold makes the second round stop, and after the first attempt's $0.51
+    // is recorded its round's runway attempt ($1.02 expected) does not fit either.
+    const database = await testDatabase('postgres');
+    await emptyTables(database.db);
+    const projectId = uniqueSceneId();
+    const scenes = [uniqueSceneId(), uniqueSceneId()];
+    const dbActivities = createDatabaseActivities(database.db);
+    for (const id of scenes) await dbActivities.saveScene({ ...sceneRequest({ id, projectId }), project: { id: projectId, name: 'Budgeted', budgetUsd: 1 } });
+    const { activities, calls } = fakeActivities({ scores: [45], generationDelayMs: 1_500 });
+    await withWorker({ ...activities, ...dbActivities }, async ({ start }) => {
+      const handles = await Promise.all(scenes.map((id) => start(sceneInput({ id, projectId }))));
+      await Promise.all(handles.map((handle) => waitForStatus(handle, 'awaiting_review')));
+      assert.equal(calls.submissions.length, 1);
+      const entries = await database.db.kysely.selectFrom('review_queue').select(['scene_id', 'reason']).where('project_id', '=', projectId).execute();
+      assert.deepEqual(entries.map((e) => e.reason), ['budget_exhausted', 'budget_exhausted']);
+      const spend = await dbActivities.projectSpend({ projectId });
+      assert.ok(spend.spentUsd <= 1, `spent ${spend.spentUsd}`);
+      for (const handle of handles) await handle.signal(userDecisionSignal, { action: 'reject', reviewer: 'ana' });
+      await Promise.all(handles.map((handle) => handle.result()));
     });
   });
 });

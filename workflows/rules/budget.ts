@@ -70,6 +70,8 @@ export interface BudgetState {
   maxCostUsd?: number;
   /** What the project has spent, as the database has it (first assets and every attempt). */
   projectSpentUsd: number;
+  /** What attempts of the project under way hold against its budget (src/db/budget-reservations.ts). */
+  projectHeldUsd?: number;
   /** The project's budget; absent: none. */
   projectBudgetUsd?: number;
   expectedUsd: number;
@@ -90,18 +92,20 @@ export function mayStartAttempt(state: BudgetState): BudgetVerdict {
       message: `the round spent $${usd(state.roundSpentUsd)} of its $${usd(state.maxCostUsd)}; the next attempt may cost $${usd(expectedUsd)}`,
     };
   }
-  if (state.projectBudgetUsd !== undefined && roundUsd(state.projectSpentUsd + expectedUsd) > state.projectBudgetUsd) {
+  const held = state.projectHeldUsd ?? 0;
+  if (state.projectBudgetUsd !== undefined && roundUsd(state.projectSpentUsd + held + expectedUsd) > state.projectBudgetUsd) {
+    const holds = held > 0 ? ` (and attempts under way hold $${usd(held)})` : '';
     return {
       start: false,
       exceeded: 'project',
-      message: `the project spent $${usd(state.projectSpentUsd)} of its $${usd(state.projectBudgetUsd)}; the next attempt may cost $${usd(expectedUsd)}`,
+      message: `the project spent $${usd(state.projectSpentUsd)}${holds} of its $${usd(state.projectBudgetUsd)}; the next attempt may cost $${usd(expectedUsd)}`,
     };
   }
   return { start: true };
 }
 
-// Sums of float prices (0.1 + 0.2) would otherwise miss a budget by a rounding error.
-function roundUsd(value: number): number {
+/** Sums of float prices (0.1 + 0.2) would otherwise miss a budget by a rounding error. */
+export function roundUsd(value: number): number {
   return Math.round(value * 1_000_000) / 1_000_000;
 }
 

@@ -43,6 +43,16 @@ export function providerBusyDeadlineMs(generationDeadline: number): number {
 }
 
 /**
+ * The longest one attempt can run once started: its wait for a place, its generation, and three
+ * hours for storing, judging and comparing, more than those activities' timeouts and retries add
+ * up to (workflows/activity-options.ts). An attempt's hold on its project's budget
+ * (src/db/budget-reservations.ts) lasts this long if the attempt is never recorded.
+ */
+export function attemptDeadlineMs(generationDeadline: number): number {
+  return providerBusyDeadlineMs(generationDeadline) + generationDeadline + 180 * MINUTE_MS;
+}
+
+/**
  * The gaps between looks at a running task, as a retry policy: Temporal's server waits them out
  * (no slot held, no history event per look). Images finish in seconds, so their looks start at
  * 1 s; videos take minutes, so theirs grow to 15 s. The Runway SDK looks every ~6 s and PiAPI's

@@ -6,6 +6,7 @@ import { providerHealthMigration } from './0004-provider-health';
 import { projectBudgetMigration } from './0005-project-budget';
 import { bestPickMigration } from './0006-best-pick';
 import { attemptDetailsMigration } from './0007-attempt-details';
+import { budgetReservationsMigration } from './0008-budget-reservations';
 
 /**
  * Every migration, listed in code rather than found by scanning a folder, so the same list
@@ -19,6 +20,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0005-project-budget': projectBudgetMigration,
   '0006-best-pick': bestPickMigration,
   '0007-attempt-details': attemptDetailsMigration,
+  '0008-budget-reservations': budgetReservationsMigration,
 };
 
 export const migrationProvider: MigrationProvider = {
