@@ -93,6 +93,11 @@ export interface RunSettings {
   evidence?: ProviderEvidence[];
   maxCostUsd?: number;
   projectBudgetUsd?: number;
+  /**
+   * A fixed choice to search over (the bench's bound), not a product rule: when it names a
+   * provider, that is the attempt's preferred provider instead of the learned or static choice.
+   */
+  providerFor?: (scene: QualityScene, attemptNumber: number) => ProviderName | undefined;
 }
 
 /** One judged asset: its truth and what the judging made of it. */
@@ -224,7 +229,8 @@ function playScene(scene: QualityScene, settings: RunSettings, rng: Rng, evidenc
           usedThisRound: record.attempts.map((a) => a.provider),
         })
       : undefined;
-    const provider = providerCandidates(learned ?? staticChoice, fallbackOrder, needs).candidates[0];
+    const preferred = settings.providerFor?.(scene, attemptNumber) ?? learned ?? staticChoice;
+    const provider = providerCandidates(preferred, fallbackOrder, needs).candidates[0];
     const expectedUsd = expectedAttemptUsd({
       provider,
       kind: scene.kind,
