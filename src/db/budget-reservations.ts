@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { BudgetReservation, ReserveBudgetRequest } from '../domain/activity-types';
-import { mayStartAttempt, roundUsd } from '../../workflows/rules/budget';
+import { projectHoldAnswer, roundUsd } from '../../workflows/rules/budget';
 import { projectSpend } from './project-spend';
 import type { Resolved } from './regeneration-writes';
 import type { DatabaseSchema } from './schema';
@@ -36,14 +36,8 @@ export async function reserveProjectBudget(
         hold.attempt_number === request.attemptNumber;
       const heldUsd = roundUsd(holds.filter((hold) => !own(hold)).reduce((sum, hold) => sum + Number(hold.amount_usd), 0));
       if (holds.some(own)) return { granted: true, ...spend, heldUsd };
-      const verdict = mayStartAttempt({
-        roundSpentUsd: 0,
-        projectSpentUsd: spend.spentUsd,
-        projectHeldUsd: heldUsd,
-        projectBudgetUsd: spend.budgetUsd,
-        expectedUsd: request.expectedUsd,
-      });
-      if (!verdict.start) return { granted: false, ...spend, heldUsd, message: verdict.message };
+      const answer = projectHoldAnswer(spend, heldUsd, request.expectedUsd);
+      if (!answer.granted) return answer;
       await trx
         .insertInto('budget_reservations')
         .values({
@@ -56,7 +50,7 @@ export async function reserveProjectBudget(
           expires_at: sql`now() + ${Math.max(0, Math.round(request.holdMs))} * interval '1 millisecond'`,
         })
         .execute();
-      return { granted: true, ...spend, heldUsd };
+      return answer;
     });
 }
 

@@ -9,18 +9,18 @@ import { createAnalysisActivities, readThroughStore } from '../../activities/ana
 import { LocalAssetStore } from '../../src/storage/local-asset-store';
 import type { S3AssetStore } from '../../src/storage/s3-asset-store';
 import { startS3Server, type S3TestServer } from '../helpers/s3-server';
-import { createClaudeClient } from '../../src/analysis/claude-client';
 import { MODEL_IMAGE_LIMITS } from '../../src/analysis/resize-for-model';
-import { DEFAULT_MODEL_PRICES, type AppConfig } from '../../src/config';
 import type { AnalyzeAssetRequest, AnalyzeAssetResult } from '../../src/domain/activity-types';
 import type { AssetRef } from '../../src/domain/asset';
 import { FailureType } from '../../src/domain/failures';
 import { startSimulator, type Simulator } from '../../src/sim/server';
 import {
   expectFailure,
+  fileAsset,
   imageBlocks,
+  judgeConfig,
   quietActivityEnvironment,
-  recordingFetch,
+  recordedAnalysisActivities,
   scene,
   userText,
   type RecordedRequest,
@@ -41,21 +41,8 @@ describe('analyzeAsset activity', function () {
   let analyze: (request: AnalyzeAssetRequest) => Promise<Awaited<ReturnType<ReturnType<typeof createAnalysisActivities>['analyzeAsset']>>>;
 
   const FRAMES = 3;
-  const config = (): Pick<AppConfig, 'anthropicModel' | 'modelPrices' | 'keys' | 'simUrl' | 'analysisVideoFrames'> => ({
-    anthropicModel: 'claude-sonnet-4-6',
-    modelPrices: DEFAULT_MODEL_PRICES,
-    keys: {},
-    simUrl: sim.url,
-    analysisVideoFrames: FRAMES,
-  });
-  // The store's key is the file name here; readAsset is the seam to the real store.
-  const asset = (path: string, mediaType: string): AssetRef => ({
-    url: `http://localhost/assets/${path}`,
-    key: path,
-    sha256: 'test',
-    sizeBytes: 1,
-    mediaType,
-  });
+  const config = () => judgeConfig(sim.url, FRAMES);
+  const asset = fileAsset;
 
   before(async function () {
     this.timeout(60_000);
@@ -68,14 +55,9 @@ describe('analyzeAsset activity', function () {
   });
   beforeEach(() => {
     sim.reset();
-    const recorder = recordingFetch();
-    requests = recorder.requests;
-    const activities = createAnalysisActivities({
-      config: config(),
-      anthropic: createClaudeClient(config(), recorder.fetch),
-      readAsset: async (ref) => ({ path: ref.key, release: async () => undefined }),
-    });
-    analyze = (request) => quietActivityEnvironment().run(activities.analyzeAsset, request);
+    const recorded = recordedAnalysisActivities(config());
+    requests = recorded.requests;
+    analyze = (request) => quietActivityEnvironment().run(recorded.activities.analyzeAsset, request);
   });
 
   it('judges a passing image: one resized image, score, category scores, usage and cost', async () => {
@@ -181,13 +163,7 @@ describe('analyzeAsset over the object store (versitygw)', function () {
   let s3: S3TestServer;
   let scratch: string;
   let store: S3AssetStore;
-  const config = (): Pick<AppConfig, 'anthropicModel' | 'modelPrices' | 'keys' | 'simUrl' | 'analysisVideoFrames'> => ({
-    anthropicModel: 'claude-sonnet-4-6',
-    modelPrices: DEFAULT_MODEL_PRICES,
-    keys: {},
-    simUrl: sim.url,
-    analysisVideoFrames: 2,
-  });
+  const config = () => judgeConfig(sim.url, 2);
   const analyzeThrough = (readStore: S3AssetStore, ref: AssetRef, duration: number): Promise<AnalyzeAssetResult> =>
     quietActivityEnvironment().run(
       createAnalysisActivities({ config: config(), readAsset: readThroughStore(readStore, path.join(scratch, 'analysis')) }).analyzeAsset,

@@ -2,11 +2,8 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createAnalysisActivities } from '../../activities/analysis';
-import { createClaudeClient } from '../../src/analysis/claude-client';
 import { readPreference } from '../../src/analysis/claude-compare';
 import { FIRST_ASSET_LABEL, SECOND_ASSET_LABEL } from '../../src/analysis/pairwise-prompt';
-import { DEFAULT_MODEL_PRICES, type AppConfig } from '../../src/config';
 import type { CompareAssetsRequest, CompareAssetsResult } from '../../src/domain/activity-types';
 import type { AssetRef } from '../../src/domain/asset';
 import { FailureType } from '../../src/domain/failures';
@@ -14,7 +11,16 @@ import { promptLook } from '../../src/sim/media/prompt-look';
 import { renderStillPng } from '../../src/sim/media/render-image';
 import { startSimulator, type Simulator } from '../../src/sim/server';
 import { decideBest } from '../../workflows/rules/best-pick';
-import { expectFailure, quietActivityEnvironment, recordingFetch, scene, type ContentBlock, type RecordedRequest } from './judge-test-kit';
+import {
+  expectFailure,
+  fileAsset,
+  judgeConfig,
+  quietActivityEnvironment,
+  recordedAnalysisActivities,
+  scene,
+  type ContentBlock,
+  type RecordedRequest,
+} from './judge-test-kit';
 import { acquireMediaFixtures, releaseMediaFixtures, type MediaFixtures } from './media-fixtures';
 
 /** The images of each asset in one recorded pairwise request, by the labels of the wire format. */
@@ -46,20 +52,7 @@ describe('compareAssets activity', function () {
 
   const FRAMES = 3;
   const DIRECTION = 'A woman reading by a window';
-  const config = (): Pick<AppConfig, 'anthropicModel' | 'modelPrices' | 'keys' | 'simUrl' | 'analysisVideoFrames'> => ({
-    anthropicModel: 'claude-sonnet-4-6',
-    modelPrices: DEFAULT_MODEL_PRICES,
-    keys: {},
-    simUrl: sim.url,
-    analysisVideoFrames: FRAMES,
-  });
-  const asset = (file: string, mediaType = 'image/png'): AssetRef => ({
-    url: `http://localhost/assets/${path.basename(file)}`,
-    key: file,
-    sha256: 'test',
-    sizeBytes: 1,
-    mediaType,
-  });
+  const asset = (file: string, mediaType = 'image/png'): AssetRef => fileAsset(file, mediaType);
   const imageScene = () => scene({ visualDirection: DIRECTION, contentType: 'person', duration: 0 });
 
   before(async function () {
@@ -80,14 +73,9 @@ describe('compareAssets activity', function () {
   });
   beforeEach(() => {
     sim.reset();
-    const recorder = recordingFetch();
-    requests = recorder.requests;
-    const activities = createAnalysisActivities({
-      config: config(),
-      anthropic: createClaudeClient(config(), recorder.fetch),
-      readAsset: async (ref) => ({ path: ref.key, release: async () => undefined }),
-    });
-    compare = (request) => quietActivityEnvironment().run(activities.compareAssets, request);
+    const recorded = recordedAnalysisActivities(judgeConfig(sim.url, FRAMES));
+    requests = recorded.requests;
+    compare = (request) => quietActivityEnvironment().run(recorded.activities.compareAssets, request);
   });
 
   it('asks once per order with the forced strict record_preference tool, the assets swapped in the second', async () => {

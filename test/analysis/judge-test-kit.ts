@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
+import { createAnalysisActivities } from '../../activities/analysis';
+import { createClaudeClient } from '../../src/analysis/claude-client';
+import { DEFAULT_MODEL_PRICES, type AppConfig } from '../../src/config';
 import type { SceneForAnalysis } from '../../src/domain/activity-types';
+import type { AssetRef } from '../../src/domain/asset';
 
 /** What the SDK sent: the parsed JSON bodies of every Messages request, in order. */
 export interface RecordedRequest {
@@ -17,6 +21,35 @@ export interface RecordedRequest {
 export type ContentBlock =
   | { type: 'text'; text: string }
   | { type: 'image'; source: { type: string; media_type: string; data: string } };
+
+export type JudgeConfig = Pick<AppConfig, 'anthropicModel' | 'modelPrices' | 'keys' | 'simUrl' | 'analysisVideoFrames'>;
+
+/** The judge's settings against the simulator at `simUrl`, sending `frames` frames of a video. */
+export function judgeConfig(simUrl: string, frames: number): JudgeConfig {
+  return { anthropicModel: 'claude-sonnet-4-6', modelPrices: DEFAULT_MODEL_PRICES, keys: {}, simUrl, analysisVideoFrames: frames };
+}
+
+/**
+ * The analysis activities as a worker builds them, the real SDK pointed at the simulator, with
+ * every request the SDK sends recorded; an asset is read from the path its key names.
+ */
+export function recordedAnalysisActivities(config: JudgeConfig): {
+  activities: ReturnType<typeof createAnalysisActivities>;
+  requests: RecordedRequest[];
+} {
+  const recorder = recordingFetch();
+  const activities = createAnalysisActivities({
+    config,
+    anthropic: createClaudeClient(config, recorder.fetch),
+    readAsset: async (ref) => ({ path: ref.key, release: async () => undefined }),
+  });
+  return { activities, requests: recorder.requests };
+}
+
+/** An asset whose store key is its file's path, as recordedAnalysisActivities reads it. */
+export function fileAsset(file: string, mediaType: string): AssetRef {
+  return { url: `http://localhost/assets/${file.split('/').pop()}`, key: file, sha256: 'test', sizeBytes: 1, mediaType };
+}
 
 /** A fetch that records each request body and then makes the real call. */
 export function recordingFetch(): { fetch: typeof fetch; requests: RecordedRequest[] } {

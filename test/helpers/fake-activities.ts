@@ -21,7 +21,7 @@ import {
   type BreakerRow,
   type BreakerSettings,
 } from '../../workflows/rules/provider-health';
-import { mayStartAttempt, roundUsd } from '../../workflows/rules/budget';
+import { projectHoldAnswer, roundUsd } from '../../workflows/rules/budget';
 
 /** What a scripted fake world should do; the n-th call of each kind reads the n-th entry. */
 export interface FakeScript {
@@ -249,15 +249,9 @@ export function fakeActivities(script: FakeScript): { activities: SceneActivitie
       const heldUsd = roundUsd(
         calls.budgetReservations.filter((h) => h.granted && !recorded(h.request)).reduce((sum, h) => sum + h.request.expectedUsd, 0),
       );
-      const verdict = mayStartAttempt({
-        roundSpentUsd: 0,
-        projectSpentUsd: spend.spentUsd,
-        projectHeldUsd: heldUsd,
-        projectBudgetUsd: spend.budgetUsd,
-        expectedUsd: request.expectedUsd,
-      });
-      calls.budgetReservations.push({ request, granted: verdict.start });
-      return verdict.start ? { granted: true, ...spend, heldUsd } : { granted: false, ...spend, heldUsd, message: verdict.message };
+      const answer = projectHoldAnswer(spend, heldUsd, request.expectedUsd);
+      calls.budgetReservations.push({ request, granted: answer.granted });
+      return answer;
     },
     async providerEvidence(request) {
       calls.evidenceReads.push(request);

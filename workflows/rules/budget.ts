@@ -1,4 +1,4 @@
-import type { SceneKind } from '../../src/domain/activity-types';
+import type { BudgetReservation, ProjectSpend, SceneKind } from '../../src/domain/activity-types';
 import { DEFAULT_GENERATION_PRICES, DEFAULT_MODEL_PRICES } from '../../src/domain/prices';
 import type { ProviderName } from '../../src/domain/provider';
 import { generationCostUsd } from '../../src/providers/cost';
@@ -102,6 +102,21 @@ export function mayStartAttempt(state: BudgetState): BudgetVerdict {
     };
   }
   return { start: true };
+}
+
+/**
+ * The project's part of mayStartAttempt as the database answers it (src/db/budget-reservations.ts):
+ * what attempts under way hold counts beside what the project spent.
+ */
+export function projectHoldAnswer(spend: ProjectSpend, heldUsd: number, expectedUsd: number): BudgetReservation {
+  const verdict = mayStartAttempt({
+    roundSpentUsd: 0,
+    projectSpentUsd: spend.spentUsd,
+    projectHeldUsd: heldUsd,
+    projectBudgetUsd: spend.budgetUsd,
+    expectedUsd,
+  });
+  return verdict.start ? { granted: true, ...spend, heldUsd } : { granted: false, ...spend, heldUsd, message: verdict.message };
 }
 
 /** Sums of float prices (0.1 + 0.2) would otherwise miss a budget by a rounding error. */
