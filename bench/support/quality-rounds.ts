@@ -5,7 +5,7 @@ import { DEFAULT_GENERATION_PRICES, DEFAULT_MODEL_PRICES } from '../../src/domai
 import type { ProviderEvidence } from '../../src/domain/provider-evidence';
 import type { ProviderName } from '../../src/domain/provider';
 import { generationCostUsd } from '../../src/providers/cost';
-import { judge } from '../../src/sim/judge/judge-model';
+import { judge, simulatedRecommendation } from '../../src/sim/judge/judge-model';
 import { analysisText, gaussian, noisyScore, pairwisePreference, seededRng, trueQualityFor, type Rng } from '../../src/sim/judge/quality-model';
 import type { PairwiseAnswer } from '../../src/domain/best-pick';
 import { bestCandidates, decideBest, needsPairwise, pairKey, rankByScore, type BestCandidate } from '../../workflows/rules/best-pick';
@@ -146,16 +146,12 @@ function generationUsd(provider: ProviderName, scene: QualityScene): number {
   return generationCostUsd(DEFAULT_GENERATION_PRICES[provider], scene.kind, scene.duration);
 }
 
-function recommendation(score: number): SceneAnalysisResult['recommendation'] {
-  return score >= DEFAULT_POLICY.minScoreToPass ? 'approve' : score < 30 ? 'critical_fail' : 'regenerate';
-}
-
 /** Judges an asset of true quality `q` as the workflow does: again while the median is near the bar. */
 function judgeAsset(q: number, settings: RunSettings, rng: Rng): JudgedAsset {
   const judgments: { analysis: { overallScore: number; recommendation: SceneAnalysisResult['recommendation'] }; modelSkipped: boolean }[] = [];
   do {
     const score = noisyScore(q, settings.sigma, rng);
-    judgments.push({ analysis: { overallScore: score, recommendation: recommendation(score) }, modelSkipped: false });
+    judgments.push({ analysis: { overallScore: score, recommendation: simulatedRecommendation(score) }, modelSkipped: false });
   } while (shouldJudgeAgain(judgments, settings.judging));
   return {
     trueQuality: q,
@@ -168,7 +164,7 @@ function judgeAsset(q: number, settings: RunSettings, rng: Rng): JudgedAsset {
 /** The analysis the next prompt is built from: the simulated judge's issues, the median score. */
 function analysisOf(prompt: string, scene: QualityScene, provider: ProviderName, score: number): SceneAnalysisResult {
   const verdict = judge({ userText: analysisText({ prompt, provider, contentType: scene.contentType, visualDirection: scene.visualDirection, narration: scene.narration }), images: [] });
-  return { overallScore: score, recommendation: recommendation(score), issues: verdict.issues, improvedPrompt: verdict.improvedPrompt };
+  return { overallScore: score, recommendation: simulatedRecommendation(score), issues: verdict.issues, improvedPrompt: verdict.improvedPrompt };
 }
 
 function qualityOf(prompt: string, scene: QualityScene, provider: ProviderName): number {
@@ -251,7 +247,7 @@ function playScene(scene: QualityScene, settings: RunSettings, rng: Rng, evidenc
     }
     const prompt = improvedPrompt({ attemptNumber, visualDirection: scene.visualDirection, analysis: current.analysis });
     const asset = judgeAsset(qualityOf(prompt, scene, provider), settings, rng);
-    const result = attemptOutcome(asset.score, current.score, policy, recommendation(asset.score));
+    const result = attemptOutcome(asset.score, current.score, policy, simulatedRecommendation(asset.score));
     const attempt: AttemptRecord = { attemptNumber, provider, asset, result, costUsd: generationUsd(provider, scene) + asset.judgments * JUDGMENT_USD };
     record.attempts.push(attempt);
     // As the workflow does (workflows/best-of-round.ts): the best is named after every attempt
@@ -282,7 +278,7 @@ function chooseBest(record: RoundRecord, settings: RunSettings): number {
     attemptNumber: a.attemptNumber,
     scoreAfter: a.asset.score,
     assetUrl: 'judged',
-    analysisResult: { overallScore: a.asset.score, recommendation: recommendation(a.asset.score), issues: [] },
+    analysisResult: { overallScore: a.asset.score, recommendation: simulatedRecommendation(a.asset.score), issues: [] },
   }));
   const ranked = rankByScore(bestCandidates(record.start.score, judged));
   record.bestByScore = ranked[0];

@@ -48,6 +48,14 @@ const OFF_BRAND_CEILING = 60;
 const COOL_CUES = /\b(blue\/gr[ae]y|blue|gr[ae]y|cold|clinical|sterile|neon|fluorescent|icy)\b/;
 const ARTIFICIAL_CUES = /\b(neon|hologram|holographic|signage|lettering|dashboard|interface|infographic|text overlays?)\b/;
 
+/**
+ * The simulated judge's recommendation for an overall score: approve from the product's default
+ * passing score (70), a critical failure under 30, otherwise regenerate.
+ */
+export function simulatedRecommendation(overall: number): JudgeVerdict['recommendation'] {
+  return overall >= 70 ? 'approve' : overall < 30 ? 'critical_fail' : 'regenerate';
+}
+
 export function judge(input: JudgeInput): JudgeVerdict {
   const scene = findScenePrompt(input.userText);
   const cueText = stripAvoidClauses(input.userText);
@@ -73,7 +81,7 @@ export function judge(input: JudgeInput): JudgeVerdict {
     overallScore: overall,
     categoryScores: scores,
     issues,
-    recommendation: overall >= 70 ? 'approve' : overall < 30 ? 'critical_fail' : 'regenerate',
+    recommendation: simulatedRecommendation(overall),
     improvedPrompt: improvedPrompt(scene.prompt, scores, cueText),
   };
 }
