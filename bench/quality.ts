@@ -146,10 +146,10 @@ function playFixed(scenes: readonly QualityScene[], choice: FixedChoice): Totals
 /**
  * The best any provider choice for attempts 2 and 3 could do on these scenes: every fixed choice
  * tried on the measured seeds themselves, knowing how they turn out. `best` has the lowest cost
- * per pass of those passing no fewer rounds than the static map, `cheapest` the lowest of all.
+ * per pass of those passing no fewer rounds than the static map (`fixed`, its totals for these
+ * scenes), `cheapest` the lowest of all.
  */
-function bestForContentType(scenes: readonly QualityScene[]): { fixed: Totals; best: Totals; cheapest: Totals } {
-  const fixed = roundTotals(measuredRounds(scenes, base));
+function bestForContentType(scenes: readonly QualityScene[], fixed: Totals): { fixed: Totals; best: Totals; cheapest: Totals } {
   let best = fixed;
   let cheapest = fixed;
   for (const choice of fixedChoices(scenes)) {
@@ -160,10 +160,20 @@ function bestForContentType(scenes: readonly QualityScene[]): { fixed: Totals; b
   return { fixed, best, cheapest };
 }
 
-/** The bound no learner choosing attempts 2 and 3 can beat, per content type and summed. */
-function bestFixedChoice(scenes: readonly QualityScene[]) {
+/**
+ * The bound no learner choosing attempts 2 and 3 can beat, per content type and summed, against
+ * the static map's rounds of the same scenes and seeds. Each scene's rounds depend only on its
+ * own noise stream (no budgets, no evidence), so a content type's scenes played alone turn out as
+ * they did among the others.
+ */
+function bestFixedChoice(scenes: readonly QualityScene[], fixedRounds: readonly RoundRecord[]) {
   const contentTypes = [...new Set(scenes.map((s) => s.contentType))];
-  const each = contentTypes.map((ct) => bestForContentType(scenes.filter((s) => s.contentType === ct)));
+  const each = contentTypes.map((ct) =>
+    bestForContentType(
+      scenes.filter((s) => s.contentType === ct),
+      roundTotals(fixedRounds.filter((r) => r.scene.contentType === ct)),
+    ),
+  );
   return {
     fixed: sumTotals(each.map((e) => e.fixed)),
     best: sumTotals(each.map((e) => e.best)),
@@ -219,7 +229,7 @@ function learnedFigures(): Figure[] {
   const learned = roundTotals(learnedRounds);
   const ratio = perPass(learned) / perPass(fixed);
   const qualified = warmUp.evidence.filter((e) => e.judgedAttempts >= MIN_EVIDENCE).length;
-  const bound = bestFixedChoice(scenes);
+  const bound = bestFixedChoice(scenes, fixedRounds);
   const boundRatio = perPass(bound.best) / perPass(bound.fixed);
   const cheapestRatio = perPass(bound.cheapest) / perPass(bound.fixed);
   const lost = passesLost(fixedRounds, learnedRounds);
