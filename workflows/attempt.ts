@@ -2,7 +2,8 @@ import { ActivityFailure, ApplicationFailure, isCancellation, patched } from '@t
 import type { RoundAsset } from '../src/domain/inputs';
 import type { RegenerationPolicy } from '../src/domain/policy';
 import type { AttemptFailure, AttemptStep, RegenerationAttempt } from '../src/domain/regeneration';
-import { AttemptGaveUp, generateAndJudge, roundUsd, type GenerationPlan, type Receipt } from './generate-and-judge';
+import { roundUsd } from '../src/providers/cost';
+import { AttemptGaveUp, generateAndJudge, type GenerationPlan, type Receipt } from './generate-and-judge';
 import { attemptOutcome } from './rules/outcome';
 
 /** Rounds recorded before this marker let a `critical_fail` pass on its score. */

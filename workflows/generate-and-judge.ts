@@ -8,7 +8,7 @@ import {
   sleep,
   TimeoutFailure,
 } from '@temporalio/workflow';
-import { msToNumber, RetryState, type Duration } from '@temporalio/common';
+import { RetryState } from '@temporalio/common';
 import type { AssetRef } from '../src/domain/asset';
 import type { SceneAnalysisResult } from '../src/domain/analysis';
 import type { BrandProfile } from '../src/domain/brand';
@@ -108,8 +108,7 @@ export async function generateAndJudge(plan: GenerationPlan, receipt: Receipt): 
   };
   let output: GenerationOutput;
   if (patched(PATCH_POLL_WITHOUT_HELD_SLOT)) {
-    const capMs = plan.generationTimeout === undefined ? undefined : msToNumber(plan.generationTimeout as Duration);
-    const deadlineMs = generationDeadlineMs(plan.provider, kind, capMs);
+    const deadlineMs = generationDeadlineMs(plan.provider, kind, plan.generationTimeout);
     const task = await submitWhenProviderHasRoom(summary('submit'), request, providerBusyDeadlineMs(deadlineMs));
     receipt.providerTaskId = task.taskId;
     output = await waitForOutput(task, summary, deadlineMs);
@@ -181,11 +180,6 @@ async function judgeNearTheBar(
     judgments.push(next);
   }
   return judgments;
-}
-
-/** Costs are fractions of a cent per image; six decimals keep sums exact enough. */
-export function roundUsd(usd: number): number {
-  return Math.round(usd * 1e6) / 1e6;
 }
 
 // Each ask costs about ten history events. Waits grow gently (×1.25) so a place freed by a

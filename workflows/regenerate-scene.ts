@@ -9,7 +9,6 @@ import {
   patched,
   workflowInfo,
 } from '@temporalio/workflow';
-import { msToNumber, type Duration } from '@temporalio/common';
 import { checkRegenerateSceneInput } from '../src/domain/input-checks';
 import type { RegenerateSceneInput } from '../src/domain/inputs';
 import type { RegenerationPolicy } from '../src/domain/policy';
@@ -26,7 +25,7 @@ import { promptLimit } from '../src/providers/prompt-limit';
 import { db } from './activities';
 import { AttemptCancelled, runAttempt, type CurrentAsset } from './attempt';
 import { chooseBest, PATCH_PAIRWISE_BEST_PICK } from './best-of-round';
-import { roundUsd } from './generate-and-judge';
+import { roundUsd } from '../src/providers/cost';
 import { learnedChoiceFor, readRoundEvidence } from './learned-provider';
 import { PATCH_PROVIDER_HEALTH } from './provider-health-patch';
 import { awaitReview, ReviewInbox, type Review } from './review-wait';
@@ -370,7 +369,6 @@ async function withinBudget(
   }
   const roundVerdict = mayStartAttempt({ roundSpentUsd, maxCostUsd: policy.maxCostUsd, projectSpentUsd: 0, expectedUsd });
   if (!roundVerdict.start) return refused(roundVerdict);
-  const capMs = policy.generationTimeout === undefined ? undefined : msToNumber(policy.generationTimeout as Duration);
   const { workflowId, runId } = workflowInfo();
   const hold = await db.reserveProjectBudget.executeWithOptions(summary, [
     {
@@ -380,7 +378,7 @@ async function withinBudget(
       round: record.state.round,
       attemptNumber,
       expectedUsd,
-      holdMs: attemptDeadlineMs(generationDeadlineMs(provider, kind, capMs)),
+      holdMs: attemptDeadlineMs(generationDeadlineMs(provider, kind, policy.generationTimeout)),
     },
   ]);
   return hold.granted || refused({ exceeded: 'project', message: hold.message });

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { BudgetReservation, ReserveBudgetRequest } from '../domain/activity-types';
-import { projectHoldAnswer, roundUsd } from '../../workflows/rules/budget';
+import { projectHoldAnswer } from '../../workflows/rules/budget';
+import { roundUsd } from '../providers/cost';
 import { projectSpend } from './project-spend';
 import type { Resolved } from './regeneration-writes';
 import type { DatabaseSchema } from './schema';

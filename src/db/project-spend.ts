@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { ProjectSpend, ProjectSpendRequest } from '../domain/activity-types';
+import { roundUsd } from '../providers/cost';
 import type { DatabaseSchema } from './schema';
 
 /**
@@ -22,7 +23,7 @@ export async function projectSpend(kysely: Kysely<DatabaseSchema>, request: Proj
       .executeTakeFirstOrThrow(),
     kysely.selectFrom('projects').select('budget_usd').where('id', '=', projectId).executeTakeFirst(),
   ]);
-  const spentUsd = Math.round((Number(attempts.usd) + Number(firstAssets.usd)) * 1_000_000) / 1_000_000;
+  const spentUsd = roundUsd(Number(attempts.usd) + Number(firstAssets.usd));
   const budgetUsd = project?.budget_usd ?? undefined;
   return budgetUsd === undefined ? { spentUsd } : { spentUsd, budgetUsd: Number(budgetUsd) };
 }

@@ -12,12 +12,15 @@ export interface GenerationPrice {
  */
 export function generationCostUsd(price: GenerationPrice, kind: SceneKind, billedSeconds: number): number {
   if (kind === 'video' && price.perSecondUsd !== undefined) {
-    return roundToMicroDollars(price.perSecondUsd * billedSeconds);
+    return roundUsd(price.perSecondUsd * billedSeconds);
   }
-  return roundToMicroDollars(price.perItemUsd ?? 0);
+  return roundUsd(price.perItemUsd ?? 0);
 }
 
-// Float products like 0.1 * 3 = 0.30000000000000004 would otherwise leak into stored costs.
-function roundToMicroDollars(usd: number): number {
+/**
+ * Dollars to six decimals: float products and sums (0.1 * 3 = 0.30000000000000004) would
+ * otherwise leak into stored costs and miss a budget by a rounding error.
+ */
+export function roundUsd(usd: number): number {
   return Math.round(usd * 1_000_000) / 1_000_000;
 }

@@ -21,7 +21,8 @@ import {
   type BreakerRow,
   type BreakerSettings,
 } from '../../workflows/rules/provider-health';
-import { projectHoldAnswer, roundUsd } from '../../workflows/rules/budget';
+import { projectHoldAnswer } from '../../workflows/rules/budget';
+import { roundUsd } from '../../src/providers/cost';
 
 /** What a scripted fake world should do; the n-th call of each kind reads the n-th entry. */
 export interface FakeScript {

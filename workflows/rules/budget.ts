@@ -1,7 +1,7 @@
 import type { BudgetReservation, ProjectSpend, SceneKind } from '../../src/domain/activity-types';
 import { DEFAULT_GENERATION_PRICES, DEFAULT_MODEL_PRICES } from '../../src/domain/prices';
 import type { ProviderName } from '../../src/domain/provider';
-import { generationCostUsd } from '../../src/providers/cost';
+import { generationCostUsd, roundUsd } from '../../src/providers/cost';
 import { piapiRule } from '../../src/providers/limits/piapi';
 import { snapUp } from '../../src/providers/limits/rule';
 import { runwayRule } from '../../src/providers/limits/runway';
@@ -119,10 +119,6 @@ export function projectHoldAnswer(spend: ProjectSpend, heldUsd: number, expected
   return verdict.start ? { granted: true, ...spend, heldUsd } : { granted: false, ...spend, heldUsd, message: verdict.message };
 }
 
-/** Sums of float prices (0.1 + 0.2) would otherwise miss a budget by a rounding error. */
-export function roundUsd(value: number): number {
-  return Math.round(value * 1_000_000) / 1_000_000;
-}
 
 function usd(value: number): string {
   return value.toFixed(2);

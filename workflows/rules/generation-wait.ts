@@ -1,3 +1,4 @@
+import { msToNumber, type Duration } from '@temporalio/common';
 import type { ProviderName } from '../../src/domain/provider';
 import type { SceneKind } from '../../src/domain/activity-types';
 
@@ -27,10 +28,10 @@ const GENERATION_DEADLINE_MS: Readonly<Record<ProviderName, Readonly<Record<Scen
   falai: { video: 5 * MINUTE_MS, image: 5 * MINUTE_MS },
 };
 
-/** The provider's deadline for the kind, or the policy's `generationTimeout` when shorter. */
-export function generationDeadlineMs(provider: ProviderName, kind: SceneKind, policyCapMs?: number): number {
+/** The provider's deadline for the kind, or the policy's `generationTimeout` (a duration) when shorter. */
+export function generationDeadlineMs(provider: ProviderName, kind: SceneKind, generationTimeout?: string): number {
   const own = GENERATION_DEADLINE_MS[provider][kind];
-  return policyCapMs === undefined ? own : Math.min(own, policyCapMs);
+  return generationTimeout === undefined ? own : Math.min(own, msToNumber(generationTimeout as Duration));
 }
 
 /**
