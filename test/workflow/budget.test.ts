@@ -4,6 +4,7 @@ import { userDecisionSignal } from '../../workflows/messages';
 import { sceneRequest } from '../db/fixtures';
 import { emptyTables, testDatabase } from '../db/test-databases';
 import { fakeActivities } from '../helpers/fake-activities';
+import { waitUntilAsync } from '../helpers/wait-async';
 import { sceneInput, uniqueSceneId } from '../helpers/scenes';
 import { testEnv } from '../helpers/temporal';
 import { waitForStatus, waitUntil, withWorker } from '../helpers/workflow-runner';
@@ -89,7 +90,10 @@ describe('regenerateSceneWorkflow: budgets', function () {
       const handles = await Promise.all(scenes.map((id) => start(sceneInput({ id, projectId }))));
       await Promise.all(handles.map((handle) => waitForStatus(handle, 'awaiting_review')));
       assert.equal(calls.submissions.length, 1);
-      const entries = await database.db.kysely.selectFrom('review_queue').select(['scene_id', 'reason']).where('project_id', '=', projectId).execute();
+      // The status turns before the escalation's entry is written.
+      const queued = () => database.db.kysely.selectFrom('review_queue').select(['scene_id', 'reason']).where('project_id', '=', projectId).execute();
+      await waitUntilAsync(async () => (await queued()).length === 2, 20_000, 'both escalations written');
+      const entries = await queued();
       assert.deepEqual(entries.map((e) => e.reason), ['budget_exhausted', 'budget_exhausted']);
       const spend = await dbActivities.projectSpend({ projectId });
       assert.ok(spend.spentUsd <= 1, `spent ${spend.spentUsd}`);
