@@ -171,7 +171,7 @@ function bestFixedChoice(scenes: readonly QualityScene[], fixedRounds: readonly 
   const each = contentTypes.map((ct) =>
     bestForContentType(
       scenes.filter((s) => s.contentType === ct),
-      roundTotals(fixedRounds.filter((r) => r.scene.contentType === ct)),
+      roundTotals(ofContentType(fixedRounds, ct)),
     ),
   );
   return {
@@ -197,19 +197,26 @@ function mostUsed(rounds: readonly RoundRecord[], attemptNumber: number): Provid
   return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
 }
 
+/** The content types of these rounds, in their order. */
+function contentTypesOf(rounds: readonly RoundRecord[]): string[] {
+  return [...new Set(rounds.map((r) => r.scene.contentType))];
+}
+
+function ofContentType(rounds: readonly RoundRecord[], contentType: string): RoundRecord[] {
+  return rounds.filter((r) => r.scene.contentType === contentType);
+}
+
 /** Passed rounds per content type, learned against static, e.g. "nature 80/76". */
 function passesByContentType(fixedRounds: readonly RoundRecord[], learnedRounds: readonly RoundRecord[]): string {
-  const contentTypes = [...new Set(fixedRounds.map((r) => r.scene.contentType))];
-  const passed = (rounds: readonly RoundRecord[], ct: string) => roundTotals(rounds.filter((r) => r.scene.contentType === ct)).passed;
-  return contentTypes.map((ct) => `${ct} ${passed(learnedRounds, ct)}/${passed(fixedRounds, ct)}`).join(', ');
+  const passed = (rounds: readonly RoundRecord[], ct: string) => roundTotals(ofContentType(rounds, ct)).passed;
+  return contentTypesOf(fixedRounds).map((ct) => `${ct} ${passed(learnedRounds, ct)}/${passed(fixedRounds, ct)}`).join(', ');
 }
 
 /** Per content type where the learned choice passed fewer rounds: the counts and what it picked differently. */
 function passesLost(fixedRounds: readonly RoundRecord[], learnedRounds: readonly RoundRecord[]): string[] {
-  const contentTypes = [...new Set(fixedRounds.map((r) => r.scene.contentType))];
-  return contentTypes.flatMap((ct) => {
-    const fixed = fixedRounds.filter((r) => r.scene.contentType === ct);
-    const learned = learnedRounds.filter((r) => r.scene.contentType === ct);
+  return contentTypesOf(fixedRounds).flatMap((ct) => {
+    const fixed = ofContentType(fixedRounds, ct);
+    const learned = ofContentType(learnedRounds, ct);
     const [f, l] = [roundTotals(fixed).passed, roundTotals(learned).passed];
     if (l >= f) return [];
     const picks = [2, 3]

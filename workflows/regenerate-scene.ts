@@ -21,11 +21,11 @@ import type {
   SkippedProvider,
 } from '../src/domain/regeneration';
 import { pipelineSceneOf } from '../src/domain/scene';
+import { roundUsd } from '../src/providers/cost';
 import { promptLimit } from '../src/providers/prompt-limit';
 import { db } from './activities';
 import { AttemptCancelled, runAttempt, type CurrentAsset } from './attempt';
 import { chooseBest, PATCH_PAIRWISE_BEST_PICK } from './best-of-round';
-import { roundUsd } from '../src/providers/cost';
 import { learnedChoiceFor, readRoundEvidence } from './learned-provider';
 import { PATCH_PROVIDER_HEALTH } from './provider-health-patch';
 import { awaitReview, ReviewInbox, type Review } from './review-wait';

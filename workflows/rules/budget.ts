@@ -119,7 +119,6 @@ export function projectHoldAnswer(spend: ProjectSpend, heldUsd: number, expected
   return verdict.start ? { granted: true, ...spend, heldUsd } : { granted: false, ...spend, heldUsd, message: verdict.message };
 }
 
-
 function usd(value: number): string {
   return value.toFixed(2);
 }
