@@ -1,15 +1,16 @@
 import type { AppConfig } from '../src/config';
-import type { SceneActivities } from '../src/domain/activity-types';
 import type { Db } from '../src/db/database';
+import { createDatabaseRoundStore } from '../src/db/round-store';
 import type { AssetStore } from '../src/storage/asset-store';
 import { createDatabaseConcurrencyGate } from '../src/providers/concurrency-gate';
-import { createProviderClients } from '../src/providers/registry';
+import { createProviderClients, providerKeyProblem } from '../src/providers/registry';
 import { createDatabaseSubmissionLedger } from '../src/providers/submission-ledger';
 import { createAnalysisActivities, readThroughStore } from './analysis';
-import { createDatabaseActivities } from './database';
-import { createFetchActivities } from './fetch';
 import { createGenerationActivities } from './generation';
 import { createRoundActivities } from './rounds';
+import { createRoundStepActivities } from './round-steps';
+import { createSceneRecordActivities } from './scene-records';
+import { createOutputStorer } from './store-output';
 
 export interface ActivityDeps {
   config: AppConfig;
@@ -18,25 +19,32 @@ export interface ActivityDeps {
 }
 
 /** Every real activity, wired for the worker: one factory per kind of I/O. */
-export function createActivities({ config, db, store }: ActivityDeps): SceneActivities {
+export function createActivities({ config, db, store }: ActivityDeps) {
   return {
     ...createGenerationActivities({
       providers: createProviderClients(config),
       // Both in the database every worker shares: the limits hold across hosts, and a retried
-      // submit finds its task whichever host it lands on.
+      // generation finds its task whichever host it lands on.
       ledger: createDatabaseSubmissionLedger(db),
       gate: createDatabaseConcurrencyGate({ db, limits: config.providerConcurrency }),
+      storeOutput: createOutputStorer({
+        store,
+        maxAssetBytes: config.maxAssetBytes,
+        // The simulator serves its files over plain http on loopback; nothing else may.
+        allowLoopback: config.simUrl !== undefined,
+      }),
       callbacks: config.providerWebhooks && { publicUrl: config.publicUrl, secret: config.providerWebhooks.secret },
-    }),
-    ...createFetchActivities({
-      store,
-      maxAssetBytes: config.maxAssetBytes,
-      // The simulator serves its files over plain http on loopback; nothing else may.
-      allowLoopback: config.simUrl !== undefined,
     }),
     // An object store's assets are copied to a private file for ffmpeg and removed afterwards.
     ...createAnalysisActivities({ config, readAsset: readThroughStore(store, config.scratchDir) }),
-    ...createDatabaseActivities(db, config.providerBreaker),
+    ...createRoundStepActivities({
+      store: createDatabaseRoundStore(db, config.providerBreaker),
+      keyProblem: (provider) => providerKeyProblem(config, provider),
+    }),
+    ...createSceneRecordActivities(db),
     ...createRoundActivities(),
   };
 }
+
+/** The activities the workflows call, by name: what `proxyActivities` is typed with. */
+export type SceneActivities = ReturnType<typeof createActivities>;

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type { SaveSceneAnalysisRequest, SaveSceneOutcomeRequest, SaveSceneRequest } from '../domain/activity-types';
+import type { SaveSceneAnalysisRequest, SaveSceneRequest, SceneEnding } from '../domain/round-steps';
+import { restoreSceneAfterCancel } from './regeneration-writes';
 import { RequestRejectedError } from './errors';
 import { toJson, type DatabaseSchema } from './schema';
 
@@ -8,37 +9,36 @@ import { toJson, type DatabaseSchema } from './schema';
  * so writing the same request twice leaves the same row.
  */
 
-export async function saveSceneOutcome(
-  kysely: Kysely<DatabaseSchema>,
-  request: SaveSceneOutcomeRequest,
-): Promise<void> {
-  const { asset } = request;
-  const assetColumns = asset
-    ? {
-        asset_url: asset.url,
-        // Keep the stored details only while they still describe the kept asset.
-        asset: asset.ref
-          ? sql<string>`${toJson(asset.ref)}::jsonb`
-          : keepAssetWhileUrlIs(sql`${asset.url}`),
-        ...(asset.provider ? { provider: asset.provider } : {}),
-      }
-    : request.outcome === 'rejected'
-      ? { asset_url: null, asset: null }
-      : {};
+/**
+ * SPEC.md "How a round ends", the scene's row: a kept asset brings its analysis, score and
+ * provider with it; a rejection leaves no generated asset and so no score or analysis either; a
+ * review that timed out keeps the asset from before the round, flagged; a cancelled round gives
+ * the scene back the status it had. Absolute values, so writing the same ending twice leaves the
+ * same row.
+ */
+export async function endScene(kysely: Kysely<DatabaseSchema>, sceneId: number, ending: SceneEnding): Promise<void> {
+  if (ending.outcome === 'cancelled') return restoreSceneAfterCancel(kysely, { sceneId });
+  const columns =
+    ending.outcome === 'passed' || ending.outcome === 'approved'
+      ? {
+          asset_url: ending.asset.url,
+          // Keep the stored details only while they still describe the kept asset.
+          asset: ending.asset.ref ? sql<string>`${toJson(ending.asset.ref)}::jsonb` : keepAssetWhileUrlIs(sql`${ending.asset.url}`),
+          provider: ending.asset.provider,
+          analysis: toJson(ending.asset.analysis),
+          quality_score: ending.asset.score,
+          needs_user_review: false,
+        }
+      : ending.outcome === 'rejected'
+        ? { asset_url: null, asset: null, analysis: null, quality_score: null, needs_user_review: false }
+        : { needs_user_review: true };
   const updated = await kysely
     .updateTable('scenes')
-    .set({
-      ...assetColumns,
-      ...(request.analysis ? { analysis: toJson(request.analysis) } : {}),
-      quality_score: request.finalScore,
-      needs_user_review: request.needsUserReview,
-      status: request.outcome,
-      updated_at: sql`now()`,
-    })
-    .where('id', '=', request.sceneId)
+    .set({ ...columns, status: ending.outcome, status_before_round: null, updated_at: sql`now()` })
+    .where('id', '=', sceneId)
     .executeTakeFirst();
   if (updated.numUpdatedRows === 0n) {
-    throw new RequestRejectedError(`Scene ${request.sceneId} is not stored: saveScene must run before its outcome`);
+    throw new RequestRejectedError(`Scene ${sceneId} is not stored: saveScene must run before its ending`);
   }
 }
 
