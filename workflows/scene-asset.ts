@@ -5,6 +5,7 @@ import {
   ParentClosePolicy,
   setHandler,
   startChild,
+  setWorkflowOptions,
   workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
@@ -164,3 +165,7 @@ export async function sceneAssetWorkflow(rawInput: SceneAssetInput): Promise<Sce
     };
   }
 }
+
+// README "Shipping a change to workflow code": each task goes to the Current build, so an open run
+// replays its history on code deployed since it started; changes that alter its commands are patched.
+setWorkflowOptions({ versioningBehavior: 'AUTO_UPGRADE' }, sceneAssetWorkflow);
