@@ -227,7 +227,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 }
 
 /** Shortest WEBHOOK_SECRET accepted: 16 characters are about 96 bits when random. */
-export const MIN_WEBHOOK_SECRET_LENGTH = 16;
+const MIN_WEBHOOK_SECRET_LENGTH = 16;
 
 /**
  * Callbacks need a secret to sign their URLs with, and a PUBLIC_URL the provider can reach (the
@@ -309,7 +309,7 @@ function parseAssetStore(e: z.infer<typeof EnvSchema>, dataDir: string): AssetSt
  * Providers cap concurrent tasks per account (plans differ), so the default only keeps a large
  * storyboard from flooding one provider; set the plan's figure per provider.
  */
-export const DEFAULT_PROVIDER_CONCURRENCY = 10;
+const DEFAULT_PROVIDER_CONCURRENCY = 10;
 
 /** "kling=3,runway=2" → a limit for every provider, the ones not named at the default. */
 export function parseProviderConcurrency(list: string | undefined): Record<ProviderName, number> {
