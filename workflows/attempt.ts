@@ -78,10 +78,11 @@ export async function runAttempt(plan: AttemptPlan): Promise<RegenerationAttempt
       const failure = { type: 'cancelled', message: 'The round was cancelled during this attempt' };
       throw new AttemptCancelled({ ...base, result: 'failed', scoreAfter: 0, failure, ...money }, error);
     }
-    const failure = attemptFailureOf(error);
-    if (failure === undefined) throw error;
+    const failed = attemptFailureOf(error);
+    if (failed === undefined) throw error;
+    const { step, ...failure } = failed;
     // No asset was judged, so there is no score to report for this attempt.
-    return { ...base, result: 'failed', scoreAfter: 0, failure, failedStep: generated ? 'judge' : (failure.step ?? 'generate'), ...money };
+    return { ...base, result: 'failed', scoreAfter: 0, failure, failedStep: generated ? 'judge' : (step ?? 'generate'), ...money };
   }
 }
 
