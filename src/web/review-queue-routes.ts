@@ -46,6 +46,9 @@ export function registerReviewQueueRoutes(api: FastifyInstance, deps: WebDeps): 
     const scene = decision.action === 'regenerate' && decision.provider ? await getScene(deps.db, entry.sceneId) : undefined;
     const problem = decisionProblem(decision, entry.attempts, scene && decidedScene(scene));
     if (problem !== undefined) throw badRequest(`Review entry ${entryId}: ${problem}`);
+    if (decision.action === 'approve' && decision.attemptNumber === undefined && entry.bestPick === undefined) {
+      throw conflict(`Review entry ${entryId}: nothing to approve: neither the round nor the scene has an asset that could pass; reject, or regenerate`);
+    }
     if (!inFlight.claim(entryId)) {
       throw conflict(`A decision for review entry ${entryId} was already sent and is being carried out`);
     }
