@@ -13,14 +13,23 @@ import { providerEvidence } from '../src/db/provider-evidence';
 import { approvalAgrees } from '../src/domain/judge-agreement';
 import { countAttempt, countDecision, countEscalation, countJudgeAgreement } from '../src/observability/metrics';
 import { DEFAULT_BREAKER, type BreakerSettings } from '../workflows/rules/provider-health';
+import type { NotificationSettings } from '../src/notifications/settings';
+import { eventStarter } from './notifications';
 
 /**
  * The only writers of the database. Temporal retries an activity whose completion it never
  * heard of, so each write is idempotent (see the write modules); what would never succeed on
  * retry fails at once as `bad_request`, and everything else is left to the retry policy.
  */
-export function createDatabaseActivities(db: Db, breaker: BreakerSettings = DEFAULT_BREAKER): DatabaseActivities {
+export function createDatabaseActivities(
+  db: Db,
+  breaker: BreakerSettings = DEFAULT_BREAKER,
+  notify?: NotificationSettings,
+): DatabaseActivities {
   const { kysely } = db;
+  // A write that records an escalation, a decision or an ending adds its outgoing webhooks in
+  // its own transaction; the same activity then starts their delivery workflows.
+  const startEvents = eventStarter(db, notify);
   return {
     // Metrics count what a write added, not what a retry found already there.
     recordAttempt: async (request) => {
@@ -28,12 +37,14 @@ export function createDatabaseActivities(db: Db, breaker: BreakerSettings = DEFA
       if (inserted) countAttempt(request.attempt);
     },
     escalateToReview: async (request) => {
-      const { entryId, inserted } = await guard(() => regeneration.escalateToReview(kysely, withRunId(request)));
+      const { entryId, inserted, eventKeys } = await guard(() => regeneration.escalateToReview(kysely, withRunId(request), notify));
       if (inserted) countEscalation();
+      await startEvents(eventKeys);
       return { entryId };
     },
     closeReviewEntry: async (request) => {
-      const { closed, bestAttemptNumber } = await guard(() => regeneration.closeReviewEntry(kysely, withRunId(request)));
+      const { closed, bestAttemptNumber, eventKeys } = await guard(() => regeneration.closeReviewEntry(kysely, withRunId(request), notify));
+      await startEvents(eventKeys);
       if (!closed) return;
       countDecision(request.decision.action);
       const agreed = approvalAgrees(request.decision, bestAttemptNumber);
@@ -42,8 +53,14 @@ export function createDatabaseActivities(db: Db, breaker: BreakerSettings = DEFA
     endReviewEntry: async (request) => {
       await guard(() => regeneration.endReviewEntry(kysely, request));
     },
-    restoreSceneAfterCancel: (request) => guard(() => regeneration.restoreSceneAfterCancel(kysely, request)),
-    saveSceneOutcome: (request) => guard(() => scenes.saveSceneOutcome(kysely, request)),
+    restoreSceneAfterCancel: async (request) => {
+      const { eventKeys } = await guard(() => regeneration.restoreSceneAfterCancel(kysely, withRunId(request), notify));
+      await startEvents(eventKeys);
+    },
+    saveSceneOutcome: async (request) => {
+      const { eventKeys } = await guard(() => scenes.saveSceneOutcome(kysely, withRunId(request), notify));
+      await startEvents(eventKeys);
+    },
     saveScene: (request) => guard(() => scenes.saveScene(kysely, request)),
     projectSpend: (request) => guard(() => spend.projectSpend(kysely, request)),
     reserveProjectBudget: (request) => guard(() => reserveProjectBudget(kysely, withRunId(request))),

@@ -1,5 +1,6 @@
 import type { AppConfig } from '../src/config';
 import type { SceneActivities } from '../src/domain/activity-types';
+import type { NotificationActivities } from '../src/domain/notification-activities';
 import type { Db } from '../src/db/database';
 import type { AssetStore } from '../src/storage/asset-store';
 import { createDatabaseConcurrencyGate } from '../src/providers/concurrency-gate';
@@ -9,6 +10,7 @@ import { createAnalysisActivities, readThroughStore } from './analysis';
 import { createDatabaseActivities } from './database';
 import { createFetchActivities } from './fetch';
 import { createGenerationActivities } from './generation';
+import { createNotificationActivities } from './notifications';
 import { createRoundActivities } from './rounds';
 
 export interface ActivityDeps {
@@ -18,7 +20,7 @@ export interface ActivityDeps {
 }
 
 /** Every real activity, wired for the worker: one factory per kind of I/O. */
-export function createActivities({ config, db, store }: ActivityDeps): SceneActivities {
+export function createActivities({ config, db, store }: ActivityDeps): SceneActivities & NotificationActivities {
   return {
     ...createGenerationActivities({
       providers: createProviderClients(config),
@@ -36,7 +38,8 @@ export function createActivities({ config, db, store }: ActivityDeps): SceneActi
     }),
     // An object store's assets are copied to a private file for ffmpeg and removed afterwards.
     ...createAnalysisActivities({ config, readAsset: readThroughStore(store, config.scratchDir) }),
-    ...createDatabaseActivities(db, config.providerBreaker),
+    ...createDatabaseActivities(db, config.providerBreaker, config.notifications),
     ...createRoundActivities(),
+    ...createNotificationActivities(db, config.notifications),
   };
 }

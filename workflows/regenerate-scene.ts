@@ -166,7 +166,12 @@ export async function regenerateSceneWorkflow(rawInput: RegenerateSceneInput): P
       });
       record.state.reviewEntryId = undefined;
     }
-    await db.restoreSceneAfterCancel({ workflowId, sceneId: scene.id });
+    await db.restoreSceneAfterCancel({
+      workflowId,
+      sceneId: scene.id,
+      finalScore: roundStartOfRun.score,
+      costUsd: spentUsd(record.state.attempts),
+    });
     record.state.attempt = 0;
     record.current = roundStartOfRun;
     record.state.currentScore = roundStartOfRun.score;
@@ -199,6 +204,7 @@ export async function regenerateSceneWorkflow(rawInput: RegenerateSceneInput): P
       asset:
         keepsAsset && final.assetUrl ? { url: final.assetUrl, provider: final.provider, ref: final.assetRef } : undefined,
       analysis: keepsAsset ? final.analysis : undefined,
+      costUsd: spentUsd(record.state.attempts),
     });
     return {
       success: keepsAsset,
@@ -410,6 +416,11 @@ async function chooseHealthyProvider(
     return { provider: fitting.candidates[0], skipped: fitting.skipped };
   }
   return { provider: pick.provider, skipped: [...fitting.skipped, ...pick.skipped] };
+}
+
+/** What every attempt of the workflow's rounds cost, the carried ones of earlier runs included. */
+function spentUsd(attempts: readonly RegenerationAttempt[]): number {
+  return roundUsd(attempts.reduce((sum, a) => sum + (a.costUsd ?? 0), 0));
 }
 
 /** Bad input fails the execution, not the workflow task, so it ends the run instead of looping. */

@@ -77,6 +77,7 @@ export async function awaitReview(
     ...(state.bestPick ? { bestPick: state.bestPick } : {}),
     attempts: record.roundAttempts(),
     escalatedAt: state.awaitingReviewSince,
+    reviewTimeout: policy.reviewTimeout,
   });
   state.reviewEntryId = entryId;
   await tellParentOnce(record);

@@ -6,7 +6,11 @@ import type {
   RecordAttemptRequest,
   RestoreSceneRequest,
 } from '../domain/activity-types';
+import { decisionEvent, decisionEventKey, escalationEvents } from '../notifications/events';
+import type { NotificationSettings } from '../notifications/settings';
 import { RequestRejectedError } from './errors';
+import { dropReminders, enqueueDeliveries } from './notification-outbox';
+import { enqueueRoundEnded } from './round-ended';
 import { toJson, type DatabaseSchema, type SceneStatus } from './schema';
 
 /** A request whose run id is settled: '' when the caller ran outside any workflow run. */
@@ -57,10 +61,15 @@ export async function recordAttempt(
   });
 }
 
+/**
+ * `notify`: the outgoing webhooks' settings; the entry's events are added with it, in its
+ * transaction. `eventKeys` names them for the caller to send (with or without `notify`: none).
+ */
 export async function escalateToReview(
   kysely: Kysely<DatabaseSchema>,
   request: Resolved<EscalateToReviewRequest>,
-): Promise<{ entryId: number; inserted: boolean }> {
+  notify?: NotificationSettings,
+): Promise<{ entryId: number; inserted: boolean; eventKeys: string[] }> {
   const { runId } = request;
   return kysely.transaction().execute(async (trx) => {
     const inserted = await trx
@@ -104,7 +113,24 @@ export async function escalateToReview(
       })
       .where('id', '=', request.sceneId)
       .execute();
-    return { entryId: entry.id, inserted: inserted !== undefined };
+    const eventKeys = notify
+      ? await enqueueDeliveries(
+          trx,
+          notify.targets,
+          escalationEvents({
+            entryId: entry.id,
+            sceneId: request.sceneId,
+            projectId: request.projectId,
+            reason: request.reason,
+            bestScore: request.bestScore,
+            escalatedAt: request.escalatedAt,
+            reviewTimeout: request.reviewTimeout,
+            reminderOffsetsMs: notify.reminderOffsetsMs,
+            publicUrl: notify.publicUrl,
+          }),
+        )
+      : [];
+    return { entryId: entry.id, inserted: inserted !== undefined, eventKeys };
   });
 }
 
@@ -123,7 +149,8 @@ function entryOf(request: Resolved<CloseReviewEntryRequest>) {
 export async function closeReviewEntry(
   kysely: Kysely<DatabaseSchema>,
   request: Resolved<CloseReviewEntryRequest>,
-): Promise<{ closed: boolean; bestAttemptNumber?: number }> {
+  notify?: NotificationSettings,
+): Promise<{ closed: boolean; bestAttemptNumber?: number; eventKeys: string[] }> {
   const { runId } = request;
   return kysely.transaction().execute(async (trx) => {
     const closed = await trx
@@ -137,20 +164,29 @@ export async function closeReviewEntry(
       .where(entryOf(request))
       // The first decision stands: a retry, or a late duplicate, changes nothing.
       .where('status', '=', 'pending')
-      .returning(['scene_id', 'best_attempt_number'])
+      .returning(['id', 'scene_id', 'project_id', 'best_attempt_number'])
       .executeTakeFirst();
     if (closed === undefined) {
       const existing = await trx.selectFrom('review_queue').select('id').where(entryOf(request)).executeTakeFirst();
       if (existing === undefined) {
         throw new RequestRejectedError(`No review entry for workflow ${request.workflowId} round ${request.round}`);
       }
-      return { closed: false };
+      // A retry after the close: its event was added with it, and may still be to send.
+      return { closed: false, eventKeys: notify ? [decisionEventKey(existing.id)] : [] };
     }
     if (request.decision.action === 'regenerate') {
       await markRegenerating(trx, closed.scene_id, request.workflowId, runId);
     }
+    let eventKeys: string[] = [];
+    if (notify) {
+      await dropReminders(trx, closed.id);
+      const { decision, decidedAt } = request;
+      eventKeys = await enqueueDeliveries(trx, notify.targets, [
+        decisionEvent({ entryId: closed.id, sceneId: closed.scene_id, projectId: closed.project_id, decision, decidedAt }),
+      ]);
+    }
     // The judge's best, for the judge–human agreement metric.
-    return { closed: true, bestAttemptNumber: closed.best_attempt_number ?? undefined };
+    return { closed: true, bestAttemptNumber: closed.best_attempt_number ?? undefined, eventKeys };
   });
 }
 
@@ -185,14 +221,17 @@ export async function endReviewEntry(
   kysely: Kysely<DatabaseSchema>,
   request: EndReviewEntryRequest,
 ): Promise<{ closed: boolean }> {
-  const closed = await kysely
-    .updateTable('review_queue')
-    .set({ status: request.status, close_reason: request.reason, decided_at: request.endedAt })
-    .where('id', '=', request.entryId)
-    .where('status', '=', 'pending')
-    .returning('id')
-    .executeTakeFirst();
-  return { closed: closed !== undefined };
+  return kysely.transaction().execute(async (trx) => {
+    const closed = await trx
+      .updateTable('review_queue')
+      .set({ status: request.status, close_reason: request.reason, decided_at: request.endedAt })
+      .where('id', '=', request.entryId)
+      .where('status', '=', 'pending')
+      .returning('id')
+      .executeTakeFirst();
+    if (closed !== undefined) await dropReminders(trx, request.entryId);
+    return { closed: closed !== undefined };
+  });
 }
 
 /**
@@ -200,20 +239,31 @@ export async function endReviewEntry(
  * scene's asset (only an ending does), so only the status comes back; a scene no round had
  * marked is left alone.
  */
-export async function restoreSceneAfterCancel(kysely: Kysely<DatabaseSchema>, request: RestoreSceneRequest): Promise<void> {
+export async function restoreSceneAfterCancel(
+  kysely: Kysely<DatabaseSchema>,
+  request: Resolved<RestoreSceneRequest>,
+  notify?: NotificationSettings,
+): Promise<{ eventKeys: string[] }> {
   const restored = sql<SceneStatus>`coalesce(scenes.status_before_round,
     case when scenes.analysis is null then 'new' else 'analyzed' end)`;
-  await kysely
-    .updateTable('scenes')
-    .set({
-      status: restored,
-      needs_user_review: sql<boolean>`${restored} = 'review_timed_out'`,
-      status_before_round: null,
-      updated_at: sql`now()`,
-    })
-    .where('id', '=', request.sceneId)
-    .where('status', 'in', ['regenerating', 'awaiting_review'])
-    .execute();
+  return kysely.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('scenes')
+      .set({
+        status: restored,
+        needs_user_review: sql<boolean>`${restored} = 'review_timed_out'`,
+        status_before_round: null,
+        updated_at: sql`now()`,
+      })
+      .where('id', '=', request.sceneId)
+      .where('status', 'in', ['regenerating', 'awaiting_review'])
+      .execute();
+    const { workflowId, runId, sceneId, finalScore, costUsd } = request;
+    const eventKeys = notify
+      ? await enqueueRoundEnded(trx, notify, { workflowId, runId, sceneId, outcome: 'cancelled', finalScore, costUsd })
+      : [];
+    return { eventKeys };
+  });
 }
 
 /**
@@ -225,14 +275,17 @@ export async function supersedeReviewEntry(
   entryId: number,
   reason: string,
 ): Promise<{ closed: boolean }> {
-  const closed = await kysely
-    .updateTable('review_queue')
-    .set({ status: 'superseded', close_reason: reason, decided_at: sql`now()` })
-    .where('id', '=', entryId)
-    .where('status', '=', 'pending')
-    .returning('id')
-    .executeTakeFirst();
-  return { closed: closed !== undefined };
+  return kysely.transaction().execute(async (trx) => {
+    const closed = await trx
+      .updateTable('review_queue')
+      .set({ status: 'superseded', close_reason: reason, decided_at: sql`now()` })
+      .where('id', '=', entryId)
+      .where('status', '=', 'pending')
+      .returning('id')
+      .executeTakeFirst();
+    if (closed !== undefined) await dropReminders(trx, entryId);
+    return { closed: closed !== undefined };
+  });
 }
 
 /**

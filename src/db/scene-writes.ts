@@ -1,6 +1,8 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { SaveSceneAnalysisRequest, SaveSceneOutcomeRequest, SaveSceneRequest } from '../domain/activity-types';
+import type { NotificationSettings } from '../notifications/settings';
 import { RequestRejectedError } from './errors';
+import { enqueueRoundEnded } from './round-ended';
 import { toJson, type DatabaseSchema } from './schema';
 
 /*
@@ -8,10 +10,12 @@ import { toJson, type DatabaseSchema } from './schema';
  * so writing the same request twice leaves the same row.
  */
 
+/** `notify`: the round's `round.ended` event is added in the same transaction (keys answered). */
 export async function saveSceneOutcome(
   kysely: Kysely<DatabaseSchema>,
-  request: SaveSceneOutcomeRequest,
-): Promise<void> {
+  request: SaveSceneOutcomeRequest & { runId: string },
+  notify?: NotificationSettings,
+): Promise<{ eventKeys: string[] }> {
   const { asset } = request;
   const assetColumns = asset
     ? {
@@ -25,21 +29,26 @@ export async function saveSceneOutcome(
     : request.outcome === 'rejected'
       ? { asset_url: null, asset: null }
       : {};
-  const updated = await kysely
-    .updateTable('scenes')
-    .set({
-      ...assetColumns,
-      ...(request.analysis ? { analysis: toJson(request.analysis) } : {}),
-      quality_score: request.finalScore,
-      needs_user_review: request.needsUserReview,
-      status: request.outcome,
-      updated_at: sql`now()`,
-    })
-    .where('id', '=', request.sceneId)
-    .executeTakeFirst();
-  if (updated.numUpdatedRows === 0n) {
-    throw new RequestRejectedError(`Scene ${request.sceneId} is not stored: saveScene must run before its outcome`);
-  }
+  return kysely.transaction().execute(async (trx) => {
+    const updated = await trx
+      .updateTable('scenes')
+      .set({
+        ...assetColumns,
+        ...(request.analysis ? { analysis: toJson(request.analysis) } : {}),
+        quality_score: request.finalScore,
+        needs_user_review: request.needsUserReview,
+        status: request.outcome,
+        updated_at: sql`now()`,
+      })
+      .where('id', '=', request.sceneId)
+      .executeTakeFirst();
+    if (updated.numUpdatedRows === 0n) {
+      throw new RequestRejectedError(`Scene ${request.sceneId} is not stored: saveScene must run before its outcome`);
+    }
+    const { workflowId, runId, sceneId, outcome, finalScore, costUsd } = request;
+    const eventKeys = notify ? await enqueueRoundEnded(trx, notify, { workflowId, runId, sceneId, outcome, finalScore, costUsd }) : [];
+    return { eventKeys };
+  });
 }
 
 export async function saveScene(kysely: Kysely<DatabaseSchema>, request: SaveSceneRequest): Promise<void> {

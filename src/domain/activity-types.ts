@@ -138,6 +138,8 @@ export interface EscalateToReviewRequest {
   bestPick?: BestPick;
   attempts: RegenerationAttempt[];
   escalatedAt: string;
+  /** The round's reviewTimeout ("72h"), for the reminders before it runs out; absent: none. */
+  reviewTimeout?: string;
 }
 
 export interface CloseReviewEntryRequest {
@@ -163,7 +165,12 @@ export interface EndReviewEntryRequest {
 
 export interface RestoreSceneRequest {
   workflowId: string;
+  /** See RecordAttemptRequest.runId. */
+  runId?: string;
   sceneId: number;
+  /** For the `round.ended` event: the score the scene keeps, and what the rounds cost. */
+  finalScore?: number;
+  costUsd?: number;
 }
 
 /** A regeneration round that is still running for a scene, as Temporal describes it. */
@@ -189,6 +196,8 @@ export interface SaveSceneOutcomeRequest {
    */
   asset?: { url: string; provider?: ProviderName; ref?: AssetRef };
   analysis?: SceneAnalysisResult;
+  /** Every attempt of the workflow's rounds, in US dollars (the `round.ended` event); absent: this run's recorded attempts. */
+  costUsd?: number;
 }
 
 export interface SaveSceneRequest {

@@ -5,6 +5,7 @@
 import type { AssetRef } from '../domain/asset';
 import type { BestPick } from '../domain/best-pick';
 import type { BrandProfile } from '../domain/brand';
+import type { NotificationDelivery } from '../domain/notifications';
 import type { SceneAnalysisResult } from '../domain/analysis';
 import type { RegenerationAttempt, UserDecision } from '../domain/regeneration';
 import type { ProviderName } from '../domain/provider';
@@ -42,6 +43,8 @@ export interface SceneView extends PipelineScene {
   updatedAt: string;
   /** Oldest run first; within a run by round, then attempt number. */
   regenerationAttempts: StoredAttempt[];
+  /** The outgoing webhooks about the scene and how each went, oldest first (GET /api/scenes/:id only). */
+  notifications?: NotificationDelivery[];
 }
 
 export interface ReviewEntryView {
@@ -88,7 +91,7 @@ export interface Page<T> {
 }
 
 /** A scene as GET /api/scenes lists it: the record without its attempts, with its project's name. */
-export type SceneListItem = Omit<SceneView, 'regenerationAttempts'> & { projectName?: string };
+export type SceneListItem = Omit<SceneView, 'regenerationAttempts' | 'notifications'> & { projectName?: string };
 
 /** One provider × content type × kind, from the recorded attempts (GET /api/insights). */
 export interface ProviderInsight {

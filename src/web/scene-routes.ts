@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { SceneView } from './api-types';
 import { canSee } from './reviewer-auth';
 import { BadCursorError, getProject, getScene, listScenes } from '../db/queries';
+import { sceneDeliveries } from '../db/notification-outbox';
 import {
   cancelRound,
   queryRegenerationState,
@@ -81,8 +82,8 @@ export function registerSceneRoutes(api: FastifyInstance, deps: WebDeps): void {
   api.get('/scenes/:id', async (request) => {
     const { id } = parseRequest(SceneParamsSchema, request.params, 'params');
     const scene = await visibleScene(request, id);
-    const project = await getProject(deps.db, scene.projectId);
-    return project?.name ? { ...scene, projectName: project.name } : scene;
+    const [project, notifications] = await Promise.all([getProject(deps.db, scene.projectId), sceneDeliveries(deps.db.kysely, id)]);
+    return { ...scene, ...(project?.name ? { projectName: project.name } : {}), notifications };
   });
 
   /** Asks the round itself: its state is exact even between the database writes. */
