@@ -74,7 +74,10 @@ export interface ReviewEntryView {
 }
 
 /** A decision as the API takes it: the reviewer is whoever the token belongs to. */
-export type DecisionBody = UserDecision extends infer D ? (D extends UserDecision ? Omit<D, 'reviewer'> : never) : never;
+export type DecisionBody =
+  | Omit<Extract<UserDecision, { action: 'approve' }>, 'reviewer'>
+  | Omit<Extract<UserDecision, { action: 'reject' }>, 'reviewer'>
+  | Omit<Extract<UserDecision, { action: 'regenerate' }>, 'reviewer'>;
 
 /** What GET /ui/config.json tells the page about its surroundings. */
 export interface UiConfig {
@@ -124,4 +127,31 @@ export interface JudgeAgreement {
 export interface InsightsResponse {
   providers: ProviderInsight[];
   agreement: JudgeAgreement;
+}
+
+/** 202 of POST /api/scenes/:id/regenerate: the round started. */
+export interface RoundStarted {
+  workflowId: string;
+  runId: string;
+}
+
+/** 202 of POST /api/scenes/:id/regeneration/cancel: the round was asked to cancel. */
+export interface CancelRequested {
+  workflowId: string;
+  runId: string;
+  /** The reviewer whose token asked. */
+  requestedBy: string;
+}
+
+/** 202 of POST /api/review-queue/:entryId/decision: the decision was signalled to the round. */
+export interface DecisionAccepted {
+  entryId: number;
+  workflowId: string;
+  runId?: string;
+  decision: UserDecision;
+}
+
+/** Every 4xx and 5xx answer. */
+export interface ApiError {
+  error: string;
 }
