@@ -80,7 +80,7 @@ describe('the review page shows a scene’s notifications, in Chromium', functio
       assert.match(failed[2], /^Gave up after [2-9] tries$/);
       assert.match(failed[3], /^HTTP 503: refused x+…?$/, 'an excerpt of the answer, never all of it');
       assert.ok(failed[3].length < 220);
-      await page.screenshot({ path: screenshotPath('scene-notifications.png'), fullPage: true });
+      await section.screenshot({ path: screenshotPath('scene-notifications.png') });
     } finally {
       await context.close();
     }
