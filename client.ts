@@ -1,8 +1,8 @@
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from './src/config';
-import { runCli } from './src/client/cli';
+import { runCli } from './src/cli/cli';
 
-/** The operator and pipeline CLI: `ts-node client.ts <command>` (see src/client/cli.ts). */
+/** The operator and pipeline CLI: `ts-node client.ts <command>` (see src/cli/cli.ts). */
 async function main(): Promise<number> {
   const config = loadConfig();
   let connection: Connection | undefined;

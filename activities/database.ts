@@ -12,7 +12,7 @@ import { reserveProjectBudget } from '../src/db/budget-reservations';
 import { providerEvidence } from '../src/db/provider-evidence';
 import { approvalAgrees } from '../src/domain/judge-agreement';
 import { countAttempt, countDecision, countEscalation, countJudgeAgreement } from '../src/observability/metrics';
-import { DEFAULT_BREAKER, type BreakerSettings } from '../workflows/rules/provider-health';
+import { DEFAULT_BREAKER, type BreakerSettings } from '../src/rules/provider-health';
 import type { NotificationSettings } from '../src/notifications/settings';
 import { eventStarter } from './notifications';
 

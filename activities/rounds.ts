@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import type { RoundActivities } from '../src/domain/activity-types';
-import { findRoundInProgress } from '../src/client/round-status';
+import { findRoundInProgress } from '../src/temporal/round-status';
 
 /** Questions about other workflows, asked of Temporal with the worker's own client. */
 export function createRoundActivities(): RoundActivities {

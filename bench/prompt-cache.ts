@@ -9,7 +9,7 @@
  * Run: npx ts-node bench/prompt-cache.ts
  */
 import path from 'node:path';
-import { startStoryboard } from '../src/client/scene-pipeline';
+import { startStoryboard } from '../src/temporal/scene-pipeline';
 import { readDemoStoryboard } from '../src/demo/storyboard';
 import { startBenchStack } from './support/bench-stack';
 import { fmt, report, runBench, type Figure } from './support/result';

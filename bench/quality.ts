@@ -15,7 +15,7 @@
  * - budgets: no round and no project over its budget.
  */
 import type { ProviderName } from '../src/domain/provider';
-import { DEFAULT_POLICY, JUDGING_DEFAULTS } from '../workflows/rules/policy';
+import { DEFAULT_POLICY, JUDGING_DEFAULTS } from '../src/rules/policy';
 import { isTrulyBest, playStoryboard, storyboard, JUDGMENT_USD, type QualityScene, type RoundRecord, type RunSettings } from './support/quality-rounds';
 import { fmt, report, runBench, type Figure } from './support/result';
 

@@ -1,12 +1,12 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { DEFAULT_GENERATION_PRICES, DEFAULT_MODEL_PRICES } from './domain/prices';
+import { DEFAULT_GENERATION_PRICES, DEFAULT_MODEL_PRICES } from './catalog/prices';
 import { isProviderName, PROVIDER_NAMES, type ProviderName } from './domain/provider';
 import { readNotificationSettings, type NotificationSettings } from './notifications/settings';
-import { DEFAULT_BREAKER } from '../workflows/rules/provider-health';
+import { DEFAULT_BREAKER } from './rules/provider-health';
 
 // The price tables are plain data in a zod-free module, so the workflow's budget rule can read them.
-export { DEFAULT_GENERATION_PRICES, DEFAULT_MODEL_PRICES } from './domain/prices';
+export { DEFAULT_GENERATION_PRICES, DEFAULT_MODEL_PRICES } from './catalog/prices';
 
 /** The Web UI of a local dev server (`npm run temporal:dev`, the demo). */
 export const DEFAULT_TEMPORAL_UI_URL = 'http://localhost:8233';
@@ -126,7 +126,7 @@ export interface AppConfig {
   analysisVideoFrames: number;
   /** Generations each provider may have in flight, from all workers together (counted in the database). */
   providerConcurrency: Record<ProviderName, number>;
-  /** The providers' shared circuit breaker (workflows/rules/provider-health.ts, defaults after LiteLLM). */
+  /** The providers' shared circuit breaker (src/rules/provider-health.ts, defaults after LiteLLM). */
   providerBreaker: { allowedFails: number; cooldownMs: number };
   logLevel: string;
   /** Where the worker serves /metrics, and the loopback port of Temporal's exporter behind it. */

@@ -2,9 +2,9 @@ import { ActivityFailure, ApplicationFailure, isCancellation, patched } from '@t
 import type { RoundAsset } from '../src/domain/inputs';
 import type { RegenerationPolicy } from '../src/domain/policy';
 import type { AttemptFailure, AttemptStep, RegenerationAttempt } from '../src/domain/regeneration';
-import { roundUsd } from '../src/providers/cost';
+import { roundUsd } from '../src/catalog/cost';
 import { AttemptGaveUp, generateAndJudge, type GenerationPlan, type Receipt } from './generate-and-judge';
-import { attemptOutcome } from './rules/outcome';
+import { attemptOutcome } from '../src/rules/outcome';
 
 /** Rounds recorded before this marker let a `critical_fail` pass on its score. */
 export const PATCH_CRITICAL_FAIL_NEVER_PASSES = 'critical-fail-never-passes';

@@ -14,15 +14,8 @@ import type { SceneAnalysisResult } from '../src/domain/analysis';
 import type { BrandProfile } from '../src/domain/brand';
 import type { ProviderName } from '../src/domain/provider';
 import { DEFAULT_ASPECT_RATIO, type Scene } from '../src/domain/scene';
-import type {
-  AnalyzeAssetRequest,
-  AnalyzeAssetResult,
-  GenerationOutput,
-  GenerationRequest,
-  GenerationTask,
-  ProviderBusy,
-  SceneKind,
-} from '../src/domain/activity-types';
+import type { AnalyzeAssetRequest, AnalyzeAssetResult, GenerationOutput, GenerationRequest, GenerationTask, ProviderBusy } from '../src/domain/activity-types';
+import type { SceneKind } from '../src/domain/scene';
 import type { AttemptFailure, AttemptJudgment } from '../src/domain/regeneration';
 import {
   analyzeAsset,
@@ -33,8 +26,8 @@ import {
   submitGeneration,
 } from './activities';
 import { listenForGenerationCallbacks, wasCalledBack } from './generation-callbacks';
-import { generationDeadlineMs, generationPollPolicy, providerBusyDeadlineMs } from './rules/generation-wait';
-import { judgingSettings, medianJudgment, shouldJudgeAgain } from './rules/judging';
+import { generationDeadlineMs, generationPollPolicy, providerBusyDeadlineMs } from '../src/rules/generation-wait';
+import { judgingSettings, medianJudgment, shouldJudgeAgain } from '../src/rules/judging';
 
 /**
  * Rounds recorded before this marker waited for a generation inside one long activity and queued
@@ -59,7 +52,7 @@ export interface GenerationPlan {
   scene: Scene;
   brandProfile?: BrandProfile;
   minScoreToPass: number;
-  /** The policy's judging near the bar (workflows/rules/judging.ts); SPEC.md's defaults when absent. */
+  /** The policy's judging near the bar (src/rules/judging.ts); SPEC.md's defaults when absent. */
   uncertaintyBand?: number;
   judgmentsNearBar?: number;
   /**

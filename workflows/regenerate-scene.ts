@@ -21,24 +21,24 @@ import type {
   SkippedProvider,
 } from '../src/domain/regeneration';
 import { pipelineSceneOf } from '../src/domain/scene';
-import { roundUsd } from '../src/providers/cost';
-import { promptLimit } from '../src/providers/prompt-limit';
+import { roundUsd } from '../src/catalog/cost';
+import { promptLimit } from '../src/catalog/prompt-limit';
 import { db } from './activities';
 import { AttemptCancelled, runAttempt, type CurrentAsset } from './attempt';
-import { chooseBest, PATCH_PAIRWISE_BEST_PICK } from './best-of-round';
-import { learnedChoiceFor, readRoundEvidence } from './learned-provider';
+import { chooseBest, PATCH_PAIRWISE_BEST_PICK } from './best-pick';
+import { learnedChoiceFor, readRoundEvidence } from './learned-choice';
 import { PATCH_PROVIDER_HEALTH } from './provider-health-patch';
 import { awaitReview, ReviewInbox, type Review } from './review-wait';
 import { RoundRecord } from './round-record';
-import { shouldContinueAsNew } from './rules/continue-as-new';
-import { entryStatusFor } from './rules/ending';
-import { expectedAttemptUsd, mayStartAttempt } from './rules/budget';
-import { judgingSettings } from './rules/judging';
-import { resolvePolicy } from './rules/policy';
-import { improvedPrompt } from './rules/prompt';
-import { providerCandidates, providerForAttempt, sceneKind, sceneNeeds } from './rules/provider-choice';
-import { breakerOutcome } from './rules/provider-health';
-import { attemptDeadlineMs, generationDeadlineMs } from './rules/generation-wait';
+import { shouldContinueAsNew } from '../src/rules/continue-as-new';
+import { entryStatusFor } from '../src/rules/ending';
+import { expectedAttemptUsd, mayStartAttempt } from '../src/rules/budget';
+import { judgingSettings } from '../src/rules/judging';
+import { resolvePolicy } from '../src/rules/policy';
+import { improvedPrompt } from '../src/rules/prompt';
+import { providerCandidates, providerForAttempt, sceneKind, sceneNeeds } from '../src/rules/provider-choice';
+import { breakerOutcome } from '../src/rules/provider-health';
+import { attemptDeadlineMs, generationDeadlineMs } from '../src/rules/generation-wait';
 
 /** Marks runs that close their records on this ending; older recorded runs replay without it. */
 export const PATCH_CANCEL_CLEANS_UP = 'cancel-cleans-up';
@@ -355,7 +355,7 @@ async function withinBudget(
     kind,
     durationSeconds: kind === 'video' ? scene.duration : 0,
     judgments: policy.judgmentsNearBar ?? 1,
-    // An attempt may make one pairwise comparison necessary (best-of-round.ts).
+    // An attempt may make one pairwise comparison necessary (best-pick.ts).
     comparisons: pairwiseBest ? 1 : 0,
   });
   const refused = (why: { exceeded: 'round' | 'project'; message?: string }) => {

@@ -7,9 +7,9 @@ import type { SceneForRegeneration } from '../src/domain/scene';
 import { db } from './activities';
 import { regenerationEscalatedSignal, userDecisionSignal } from './messages';
 import type { RoundRecord } from './round-record';
-import { decisionProblem, reviewTimeoutDecision } from './rules/decision';
+import { decisionProblem, reviewTimeoutDecision } from '../src/rules/decision';
 import { PATCH_PROVIDER_HEALTH } from './provider-health-patch';
-import { entryStatusFor } from './rules/ending';
+import { entryStatusFor } from '../src/rules/ending';
 
 /** Marks runs that close their records on this ending; older recorded runs replay without it. */
 export const PATCH_EXPIRE_ENTRY_ON_TIMEOUT = 'review-timeout-expires-entry';

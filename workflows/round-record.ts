@@ -5,7 +5,7 @@ import type { RegenerationAttempt, RegenerationState, RegenerationStatus } from 
 import type { SceneForRegeneration } from '../src/domain/scene';
 import type { CarriedRound } from '../src/domain/inputs';
 import { currentFrom, type CurrentAsset } from './attempt';
-import { roundDetails } from './rules/round-story';
+import { roundDetails } from '../src/rules/round-story';
 import { BestScoreKey, getRegenerationStateQuery, ProjectIdKey, RegenStatusKey, SceneIdKey } from './messages';
 
 /**
@@ -18,7 +18,7 @@ export class RoundRecord {
   /** The asset this round started from: a candidate for best like its attempts. */
   roundStart: CurrentAsset;
   /**
-   * Rounds with the pairwise best pick (best-of-round.ts) name their best apart from the current
+   * Rounds with the pairwise best pick (best-pick.ts) name their best apart from the current
    * asset; older rounds called the current asset best.
    */
   private pairwiseBest = false;

@@ -16,16 +16,16 @@ import { checkSceneAssetInput } from '../src/domain/input-checks';
 import type { SceneAssetInput } from '../src/domain/inputs';
 import { sceneForRegeneration } from '../src/domain/scene';
 import { regenerationWorkflowId } from '../src/domain/workflow-ids';
-import { roundUsd } from '../src/providers/cost';
+import { roundUsd } from '../src/catalog/cost';
 import { db, findRoundInProgress } from './activities';
 import { attemptFailureOf } from './attempt';
 import { generateAndJudge, type JudgedAsset, type Receipt } from './generate-and-judge';
 import { regenerationEscalatedSignal } from './messages';
 import { regenerateSceneWorkflow } from './regenerate-scene';
-import { needsRegeneration } from './rules/outcome';
-import { resolvePolicy } from './rules/policy';
-import { sceneKind } from './rules/provider-choice';
-import { roundSummary } from './rules/round-story';
+import { needsRegeneration } from '../src/rules/outcome';
+import { resolvePolicy } from '../src/rules/policy';
+import { sceneKind } from '../src/rules/provider-choice';
+import { roundSummary } from '../src/rules/round-story';
 
 /** Marks runs that ask whether the scene's round still runs before doing anything. */
 export const PATCH_CHECK_ROUND_FIRST = 'pipeline-checks-round-first';

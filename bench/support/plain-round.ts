@@ -3,11 +3,11 @@ import { DefaultLogger } from '@temporalio/worker';
 import type { SceneActivities } from '../../src/domain/activity-types';
 import type { RegenerationAttempt } from '../../src/domain/regeneration';
 import type { RegenerateSceneInput } from '../../src/domain/inputs';
-import { judgingSettings, medianJudgment, shouldJudgeAgain } from '../../workflows/rules/judging';
-import { attemptOutcome } from '../../workflows/rules/outcome';
-import { resolvePolicy } from '../../workflows/rules/policy';
-import { improvedPrompt } from '../../workflows/rules/prompt';
-import { providerForAttempt, sceneKind } from '../../workflows/rules/provider-choice';
+import { judgingSettings, medianJudgment, shouldJudgeAgain } from '../../src/rules/judging';
+import { attemptOutcome } from '../../src/rules/outcome';
+import { resolvePolicy } from '../../src/rules/policy';
+import { improvedPrompt } from '../../src/rules/prompt';
+import { providerForAttempt, sceneKind } from '../../src/rules/provider-choice';
 
 // The worker logs at WARN in these benchmarks; the plain loop must not pay for more.
 const QUIET = new DefaultLogger('WARN');

@@ -1,26 +1,26 @@
 import type { SceneAnalysisResult } from '../../src/domain/analysis';
-import type { SceneKind } from '../../src/domain/activity-types';
+import type { SceneKind } from '../../src/domain/scene';
 import type { BestPick } from '../../src/domain/best-pick';
-import { DEFAULT_GENERATION_PRICES, DEFAULT_MODEL_PRICES } from '../../src/domain/prices';
+import { DEFAULT_GENERATION_PRICES, DEFAULT_MODEL_PRICES } from '../../src/catalog/prices';
 import type { ProviderEvidence } from '../../src/domain/provider-evidence';
 import type { ProviderName } from '../../src/domain/provider';
-import { generationCostUsd } from '../../src/providers/cost';
+import { generationCostUsd } from '../../src/catalog/cost';
 import { judge, simulatedRecommendation } from '../../src/sim/judge/judge-model';
 import { analysisText, gaussian, noisyScore, pairwisePreference, seededRng, trueQualityFor, type Rng } from '../../src/sim/judge/quality-model';
 import type { PairwiseAnswer } from '../../src/domain/best-pick';
-import { bestCandidates, decideBest, needsPairwise, pairKey, rankByScore, type BestCandidate } from '../../workflows/rules/best-pick';
-import { expectedAttemptUsd, JUDGMENT_TOKENS, JUDGMENTS_PER_COMPARISON, mayStartAttempt } from '../../workflows/rules/budget';
-import { capabilityProblem } from '../../workflows/rules/capabilities';
-import { medianJudgment, shouldJudgeAgain, type JudgingSettings } from '../../workflows/rules/judging';
-import { learnedProvider } from '../../workflows/rules/learned-choice';
-import { attemptOutcome } from '../../workflows/rules/outcome';
-import { DEFAULT_POLICY } from '../../workflows/rules/policy';
-import { improvedPrompt } from '../../workflows/rules/prompt';
-import { providerCandidates, providerForAttempt, sceneNeeds } from '../../workflows/rules/provider-choice';
+import { bestCandidates, decideBest, needsPairwise, pairKey, rankByScore, type BestCandidate } from '../../src/rules/best-pick';
+import { expectedAttemptUsd, JUDGMENT_TOKENS, JUDGMENTS_PER_COMPARISON, mayStartAttempt } from '../../src/rules/budget';
+import { capabilityProblem } from '../../src/rules/capabilities';
+import { medianJudgment, shouldJudgeAgain, type JudgingSettings } from '../../src/rules/judging';
+import { learnedProvider } from '../../src/rules/learned-choice';
+import { attemptOutcome } from '../../src/rules/outcome';
+import { DEFAULT_POLICY } from '../../src/rules/policy';
+import { improvedPrompt } from '../../src/rules/prompt';
+import { providerCandidates, providerForAttempt, sceneNeeds } from '../../src/rules/provider-choice';
 
 /**
  * Rounds as the workflow decides them, played in process: the product's own rule modules
- * (workflows/rules/) make every decision, and the simulator's quality model
+ * (src/rules/) make every decision, and the simulator's quality model
  * (src/sim/judge/quality-model.ts) stands in for the providers and the judge: each asset has a
  * true quality, each judgment is that quality plus seeded noise, and a pairwise question is
  * answered for the truly better asset. What this leaves out is the plumbing the tests cover
@@ -250,7 +250,7 @@ function playScene(scene: QualityScene, settings: RunSettings, rng: Rng, evidenc
     const result = attemptOutcome(asset.score, current.score, policy, simulatedRecommendation(asset.score));
     const attempt: AttemptRecord = { attemptNumber, provider, asset, result, costUsd: generationUsd(provider, scene) + asset.judgments * JUDGMENT_USD };
     record.attempts.push(attempt);
-    // As the workflow does (workflows/best-of-round.ts): the best is named after every attempt
+    // As the workflow does (workflows/best-pick.ts): the best is named after every attempt
     // that did not pass, comparing the top two when they are within the band, each pair once.
     if (result !== 'success') attempt.costUsd += chooseBest(record, settings);
     record.roundCostUsd += attempt.costUsd;

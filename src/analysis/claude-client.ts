@@ -39,7 +39,7 @@ export interface ForcedToolRequest {
  * comparison alike. No SDK retries (Temporal is the one retry layer); an error the SDK throws
  * comes back as the judge's failure types, which the activity's retry policy reads. No
  * temperature: the API version the SDK sends refuses any sampling parameter (even 0) with a 400;
- * a verdict's run-to-run wobble is met instead by asking again (workflows/rules/judging.ts).
+ * a verdict's run-to-run wobble is met instead by asking again (src/rules/judging.ts).
  */
 export async function askForcedTool(client: Anthropic, request: ForcedToolRequest): Promise<Anthropic.Message> {
   try {

@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { BudgetReservation, ReserveBudgetRequest } from '../domain/activity-types';
-import { projectHoldAnswer } from '../../workflows/rules/budget';
-import { roundUsd } from '../providers/cost';
+import { projectHoldAnswer } from '../rules/budget';
+import { roundUsd } from '../catalog/cost';
 import { projectSpend } from './project-spend';
 import type { Resolved } from './regeneration-writes';
 import type { DatabaseSchema } from './schema';

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { REVIEW_TIMEOUT_REVIEWER } from '../domain/regeneration';
-import type { InsightsResponse, JudgeAgreement, ProviderInsight } from '../web/api-types';
+import type { InsightsResponse, JudgeAgreement, ProviderInsight } from '../domain/http-api';
 import type { Db } from './database';
 import { providerEvidence } from './provider-evidence';
 

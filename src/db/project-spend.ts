@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { ProjectSpend, ProjectSpendRequest } from '../domain/activity-types';
-import { roundUsd } from '../providers/cost';
+import { roundUsd } from '../catalog/cost';
 import type { DatabaseSchema } from './schema';
 
 /**

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { SceneKind } from '../domain/activity-types';
+import type { SceneKind } from '../domain/scene';
 import { IMAGE_PROVIDERS, type ProviderName } from '../domain/provider';
 import type { ProviderEvidence } from '../domain/provider-evidence';
 import type { DatabaseSchema } from './schema';

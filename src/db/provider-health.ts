@@ -9,12 +9,12 @@ import {
   withProbe,
   type BreakerRow,
   type BreakerSettings,
-} from '../../workflows/rules/provider-health';
+} from '../rules/provider-health';
 import type { DatabaseSchema, ProviderHealthTable } from './schema';
 
 /**
  * The circuit breakers in the database every worker shares. The rules are the workflow's pure
- * ones (workflows/rules/provider-health.ts); here they run on the database's clock (`now()`),
+ * ones (src/rules/provider-health.ts); here they run on the database's clock (`now()`),
  * with each open breaker's row locked while its probe is handed out or an outcome is counted, so
  * two workers never both take the one probe nor lose each other's counts.
  */

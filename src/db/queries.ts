@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from './database';
 import type { ReviewEntryStatus, SceneStatus, TableName } from './schema';
-import type { Page, ProjectView, ReviewEntryView, SceneListItem, SceneView, StoredAttempt } from '../web/api-types';
+import type { Page, ProjectView, ReviewEntryView, SceneListItem, SceneView, StoredAttempt } from '../domain/http-api';
 import { toProjectView, toReviewEntryView, toSceneView, toStoredAttempt } from './views';
 
 /** The read side, for the HTTP API and tests; every write goes through the database activities. */

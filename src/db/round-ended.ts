@@ -2,7 +2,7 @@ import { sql, type Transaction } from 'kysely';
 import type { RegenerationOutcome } from '../domain/regeneration';
 import { roundEndedEvent } from '../notifications/events';
 import type { NotificationSettings } from '../notifications/settings';
-import { roundUsd } from '../providers/cost';
+import { roundUsd } from '../catalog/cost';
 import { enqueueDeliveries } from './notification-outbox';
 import type { DatabaseSchema } from './schema';
 

@@ -1,5 +1,6 @@
 import type { ColumnType, Generated } from 'kysely';
-import type { ProviderOutcome, SceneKind } from '../domain/activity-types';
+import type { ProviderOutcome } from '../domain/activity-types';
+import type { SceneKind, SceneStatus } from '../domain/scene';
 import type { AssetRef } from '../domain/asset';
 import type { BestPick } from '../domain/best-pick';
 import type { BrandProfile } from '../domain/brand';
@@ -28,21 +29,7 @@ export function toJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/**
- * Where a scene stands, from the pipeline's first save to the end of its latest round. A
- * cancelled round gives the scene back the status it had, so `cancelled` is no scene status.
- */
-export const SCENE_STATUSES = [
-  'new',
-  'analyzed',
-  'regenerating',
-  'awaiting_review',
-  'passed',
-  'approved',
-  'rejected',
-  'review_timed_out',
-] as const;
-export type SceneStatus = (typeof SCENE_STATUSES)[number];
+export { SCENE_STATUSES, type SceneStatus } from '../domain/scene';
 
 /**
  * `decided` by a person or the review-timeout policy; `expired` when the review timed out with
@@ -167,7 +154,7 @@ export interface ProviderSubmissionsTable {
   answered_at: NullableTimestamp;
 }
 
-/** One provider's circuit breaker (workflows/rules/provider-health.ts); no row: closed. */
+/** One provider's circuit breaker (src/rules/provider-health.ts); no row: closed. */
 export interface ProviderHealthTable {
   provider: string;
   consecutive_fails: number;

@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { ProviderName } from '../domain/provider';
-import type { ProjectView, ReviewEntryView, SceneView, StoredAttempt } from '../web/api-types';
+import type { ProjectView, ReviewEntryView, SceneView, StoredAttempt } from '../domain/http-api';
 import type { ProjectsTable, RegenerationAttemptsTable, ReviewQueueTable, ScenesTable } from './schema';
 
 /** Rows as the HTTP API serves them: camelCase, ISO timestamps, absent rather than null. */

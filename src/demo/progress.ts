@@ -1,6 +1,6 @@
 import type { Db } from '../db/database';
 import { getScene, pendingReviewEntryOf } from '../db/queries';
-import type { ReviewEntryView, SceneView } from '../web/api-types';
+import type { ReviewEntryView, SceneView } from '../domain/http-api';
 
 /**
  * One line per change in a scene's life: first asset judged, each attempt, the outcome. While the

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
-import { startStoryboard } from '../client/scene-pipeline';
+import { startStoryboard } from '../temporal/scene-pipeline';
 import { loadConfig } from '../config';
 import { getScene, pendingReviewEntryOf } from '../db/queries';
 import type { SceneAssetResult } from '../domain/regeneration';

@@ -1,5 +1,5 @@
 import type { SceneAssetResult } from '../domain/regeneration';
-import type { ReviewEntryView, SceneView } from '../web/api-types';
+import type { ReviewEntryView, SceneView } from '../domain/http-api';
 
 export interface SummaryRow {
   scene: number;

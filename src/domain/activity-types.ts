@@ -18,7 +18,7 @@ import type {
   UserDecision,
 } from './regeneration';
 
-export type SceneKind = 'video' | 'image';
+import type { SceneKind } from './scene';
 
 export interface GenerationRequest {
   provider: ProviderName;
@@ -221,7 +221,7 @@ export interface SaveSceneAnalysisRequest {
 
 /** Asked at each attempt's provider choice: which of these providers may be used now. */
 export interface PickProviderRequest {
-  /** Providers that can make the scene, best first (workflows/rules/provider-choice.ts). */
+  /** Providers that can make the scene, best first (src/rules/provider-choice.ts). */
   candidates: ProviderName[];
   /** The attempt's idempotency key: it names the attempt's probe, so a retried ask keeps it. */
   attemptKey: string;
@@ -236,7 +236,7 @@ export interface PickProviderAnswer {
   skipped: SkippedProvider[];
 }
 
-/** What an attempt said about its provider's health (workflows/rules/provider-health.ts). */
+/** What an attempt said about its provider's health (src/rules/provider-health.ts). */
 export type ProviderOutcome = 'success' | 'failure' | 'neutral';
 
 export interface ProviderOutcomeReport {
@@ -294,13 +294,13 @@ export interface DatabaseActivities {
   /**
    * Holds an attempt's expected price against its project's budget, or refuses the attempt when
    * what the project spent and what attempts under way hold leave no room for it
-   * (workflows/rules/budget.ts). Read and held in one transaction per project, so rounds of one
+   * (src/rules/budget.ts). Read and held in one transaction per project, so rounds of one
    * project on many workers cannot all start on the same spending.
    */
   reserveProjectBudget(request: ReserveBudgetRequest): Promise<BudgetReservation>;
   /**
    * What the recorded attempts say of each provider for one content type and kind, read once at
-   * a round's start for the learned provider choice (workflows/rules/learned-choice.ts).
+   * a round's start for the learned provider choice (src/rules/learned-choice.ts).
    */
   providerEvidence(request: ProviderEvidenceRequest): Promise<ProviderEvidence[]>;
 }
@@ -324,7 +324,7 @@ export interface ReserveBudgetRequest {
   runId?: string;
   round: number;
   attemptNumber: number;
-  /** The attempt's expected price (workflows/rules/budget.ts expectedAttemptUsd). */
+  /** The attempt's expected price (src/rules/budget.ts expectedAttemptUsd). */
   expectedUsd: number;
   /** How long the hold lasts if the attempt is never recorded (its run was terminated). */
   holdMs: number;

@@ -16,7 +16,7 @@ export interface RegenerationPolicy {
   onReviewTimeout?: ReviewTimeoutAction;
   /**
    * A Temporal duration string: the longest one generation may take at any provider, when that
-   * is shorter than the provider's own deadline (workflows/rules/generation-wait.ts).
+   * is shorter than the provider's own deadline (src/rules/generation-wait.ts).
    */
   generationTimeout?: string;
   /**
@@ -28,12 +28,12 @@ export interface RegenerationPolicy {
   judgmentsNearBar?: number;
   /**
    * The most a round may spend in US dollars; an attempt whose expected price would take the
-   * round past it does not start (workflows/rules/budget.ts). Absent: no limit per round.
+   * round past it does not start (src/rules/budget.ts). Absent: no limit per round.
    */
   maxCostUsd?: number;
   /**
    * Whether attempts 2 and 3 take the provider the recorded attempts favour once there is enough
-   * evidence (workflows/rules/learned-choice.ts); false: the static map of SPEC.md exactly.
+   * evidence (src/rules/learned-choice.ts); false: the static map of SPEC.md exactly.
    */
   learnedProviderChoice?: boolean;
   /** Judged attempts a provider needs, for the scene's content type and kind, before its record counts. */

@@ -1,4 +1,4 @@
-import type { SceneKind } from './activity-types';
+import type { SceneKind } from './scene';
 import type { ProviderName } from './provider';
 
 /**

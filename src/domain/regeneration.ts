@@ -40,7 +40,7 @@ export interface RegenerationAttempt {
   asset?: AssetRef;
   /**
    * Added field: every judgment of the asset in the order made, each with its cost (costUsd
-   * above includes them all); scoreAfter is their median (workflows/rules/judging.ts).
+   * above includes them all); scoreAfter is their median (src/rules/judging.ts).
    */
   judgments?: AttemptJudgment[];
   /**

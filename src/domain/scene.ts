@@ -6,6 +6,9 @@ import type { ProviderName } from './provider';
  * What a scene is, whoever holds it (the pipeline, a round, the judge, the database): the one
  * definition of its fields. CONTRACT.md's two scene shapes add the provider in their own words.
  */
+/** What a scene is made as: a clip, or a still image (SPEC.md: a video scene has a duration and a video provider). */
+export type SceneKind = 'video' | 'image';
+
 export interface Scene {
   id: number;
   projectId: number;
@@ -74,3 +77,19 @@ export function sceneForRegeneration(
     ...(current.asset && current.asset.url === current.assetUrl ? { currentAsset: current.asset } : {}),
   };
 }
+
+/**
+ * Where a scene stands, from the pipeline's first save to the end of its latest round. A
+ * cancelled round gives the scene back the status it had, so `cancelled` is no scene status.
+ */
+export const SCENE_STATUSES = [
+  'new',
+  'analyzed',
+  'regenerating',
+  'awaiting_review',
+  'passed',
+  'approved',
+  'rejected',
+  'review_timed_out',
+] as const;
+export type SceneStatus = (typeof SCENE_STATUSES)[number];

@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { activityFailure, FailureType, type FailureTypeName } from '../domain/failures';
-import type { SceneKind } from '../domain/activity-types';
+import type { SceneKind } from '../domain/scene';
 import type { ProviderName } from '../domain/provider';
 import { ProviderHttpError, ProviderNetworkError, ProviderResponseError, parseRetryAfter } from './http-errors';
 

@@ -1,13 +1,13 @@
 import { createFalClient, type RequestMiddleware } from '@fal-ai/client';
 import { z } from 'zod';
-import type { SceneKind } from '../domain/activity-types';
+import type { SceneKind } from '../domain/scene';
 import { FailureType } from '../domain/failures';
-import { closestAspect } from './aspect-ratio';
+import { closestAspect } from '../catalog/aspect-ratio';
 import { classifyProviderError, unsupportedKindFailure } from './classify-failure';
-import { generationCostUsd, type GenerationPrice } from './cost';
+import { generationCostUsd, type GenerationPrice } from '../catalog/cost';
 import { ProviderResponseError } from './http-errors';
-import { FAL_SCHNELL } from './limits/fal';
-import { limitPrompt } from './prompt-limit';
+import { FAL_SCHNELL } from '../catalog/limits/fal';
+import { limitPrompt } from '../catalog/prompt-limit';
 import { createProviderFetch, type FetchFunction } from './provider-fetch';
 import type { ProviderClient, ProviderPollResult, ProviderSubmitRequest } from './provider-client';
 

@@ -1,7 +1,7 @@
-import type { SceneKind } from '../domain/activity-types';
-import { closestAspect, sizeForAspect } from './aspect-ratio';
-import { piapiRule, type PiapiRule } from './limits/piapi';
-import { snapUp } from './limits/rule';
+import type { SceneKind } from '../domain/scene';
+import { closestAspect, sizeForAspect } from '../catalog/aspect-ratio';
+import { piapiRule, type PiapiRule } from '../catalog/limits/piapi';
+import { snapUp } from '../catalog/limits/rule';
 import {
   readFluxImageUrl,
   readHailuoProgress,
@@ -9,7 +9,7 @@ import {
   readKlingVideoUrl,
   readLumaVideoUrl,
 } from './piapi-output';
-import { limitPrompt } from './prompt-limit';
+import { limitPrompt } from '../catalog/prompt-limit';
 import type { ProviderSubmitRequest } from './provider-client';
 
 export type PiapiProvider = PiapiRule['provider'];

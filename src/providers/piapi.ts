@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import type { SceneKind } from '../domain/activity-types';
+import type { SceneKind } from '../domain/scene';
 import {
   classifyProviderError,
   mentionsModeration,
   unsupportedKindFailure,
   type ProviderOperation,
 } from './classify-failure';
-import { generationCostUsd, type GenerationPrice } from './cost';
+import { generationCostUsd, type GenerationPrice } from '../catalog/cost';
 import { ProviderHttpError, ProviderResponseError } from './http-errors';
 import { PIAPI_MODELS, type PiapiProvider } from './piapi-models';
 import { createProviderFetch, type FetchFunction } from './provider-fetch';

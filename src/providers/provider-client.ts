@@ -1,4 +1,4 @@
-import type { SceneKind } from '../domain/activity-types';
+import type { SceneKind } from '../domain/scene';
 
 /** What every provider is asked for; the adapter maps it onto its own models and parameters. */
 export interface ProviderSubmitRequest {

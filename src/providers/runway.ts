@@ -1,13 +1,13 @@
 import RunwayML from '@runwayml/sdk';
 import { z } from 'zod';
-import type { SceneKind } from '../domain/activity-types';
-import { closestAspect } from './aspect-ratio';
+import type { SceneKind } from '../domain/scene';
+import { closestAspect } from '../catalog/aspect-ratio';
 import { classifyProviderError, mentionsModeration } from './classify-failure';
-import { generationCostUsd, type GenerationPrice } from './cost';
+import { generationCostUsd, type GenerationPrice } from '../catalog/cost';
 import { ProviderResponseError } from './http-errors';
-import { runwayFailureRule, runwayRule, type RunwayEndpoint } from './limits/runway';
-import { snapUp } from './limits/rule';
-import { limitPrompt } from './prompt-limit';
+import { runwayFailureRule, runwayRule, type RunwayEndpoint } from '../catalog/limits/runway';
+import { snapUp } from '../catalog/limits/rule';
+import { limitPrompt } from '../catalog/prompt-limit';
 import type { ProviderClient, ProviderPollResult, ProviderSubmitRequest } from './provider-client';
 
 export interface RunwayProviderOptions {

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database';
-import type { GenerationTask, SceneKind } from '../domain/activity-types';
+import type { GenerationTask } from '../domain/activity-types';
+import type { SceneKind } from '../domain/scene';
 import { PROVIDER_NAMES, type ProviderName } from '../domain/provider';
 
 /**

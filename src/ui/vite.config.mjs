@@ -3,7 +3,7 @@ import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
 // The page is served by the web server under /ui/ (index also at /), so built asset URLs carry
-// that base. Output sits beside the sources and is what serve-ui.ts serves by default.
+// that base. Output sits beside the sources and is what src/web/serve-ui.ts serves by default.
 export default defineConfig({
   root: fileURLToPath(new URL('./page', import.meta.url)),
   base: '/ui/',

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { getInsights } from '../db/insights';
-import type { InsightsResponse } from './api-types';
+import type { InsightsResponse } from '../domain/http-api';
 import { notFound } from './http-error';
 import { canSee } from './reviewer-auth';
 import { InsightsQuerySchema, parseRequest } from './request-schemas';

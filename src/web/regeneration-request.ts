@@ -1,9 +1,9 @@
-import type { ProjectView, SceneView } from './api-types';
+import type { ProjectView, SceneView } from '../domain/http-api';
 import type { SceneAnalysisResult } from '../domain/analysis';
 import { sceneForRegeneration } from '../domain/scene';
 import type { RegenerateSceneInput } from '../domain/inputs';
 import type { RegenerateBody } from './request-schemas';
-import type { DecidedScene } from '../../workflows/rules/decision';
+import type { DecidedScene } from '../rules/decision';
 
 /**
  * A manual round starts from the scene as stored: its latest asset and analysis, its project's

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import type { DecisionAccepted } from './api-types';
+import type { DecisionAccepted } from '../domain/http-api';
 import { BadCursorError, getReviewEntry, getScene, listReviewQueuePage } from '../db/queries';
-import { RoundNotRunningError, signalDecision } from '../client/regeneration-round';
-import { decisionProblem } from '../../workflows/rules/decision';
+import { RoundNotRunningError, signalDecision } from '../temporal/regeneration-round';
+import { decisionProblem } from '../rules/decision';
 import { DEFAULT_DECISION_HOLD_MS } from '../config';
 import { DecisionsInFlight } from './decisions-in-flight';
 import { decidedScene } from './regeneration-request';

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { CancelRequested, RoundStarted, SceneView } from './api-types';
+import type { CancelRequested, RoundStarted, SceneView } from '../domain/http-api';
 import { canSee } from './reviewer-auth';
 import { BadCursorError, getProject, getScene, listScenes } from '../db/queries';
 import { sceneDeliveries } from '../db/notification-outbox';
@@ -9,11 +9,11 @@ import {
   RoundAlreadyRunningError,
   RoundNotRunningError,
   startRegenerationRound,
-} from '../client/regeneration-round';
+} from '../temporal/regeneration-round';
 import { regenerationWorkflowId } from '../domain/workflow-ids';
 import { badRequest, conflict, notFound } from './http-error';
 import { decidedScene, manualRegenerationInput } from './regeneration-request';
-import { providerProblem } from '../../workflows/rules/decision';
+import { providerProblem } from '../rules/decision';
 import { parseRequest, RegenerateBodySchema, SceneListQuerySchema, SceneParamsSchema } from './request-schemas';
 import { translateTemporalFailure } from './temporal-failures';
 import type { WebDeps } from './web-deps';

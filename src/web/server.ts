@@ -13,8 +13,8 @@ import type { WebDeps } from './web-deps';
 import { registerWebhookRoute } from './webhook-route';
 import { registerOpenApi } from './openapi/register-openapi';
 import { ROUTE_SCHEMAS } from './openapi/route-schemas';
-import { startReconciler } from '../client/review-entry-reconciler';
-import { registerReviewUi, type ReviewUiOptions } from '../ui/serve-ui';
+import { startReconciler } from './review-entry-reconciler';
+import { registerReviewUi, type ReviewUiOptions } from './serve-ui';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -38,7 +38,7 @@ export interface WebServerDeps extends WebDeps {
   reviewUi?: ReviewUiOptions;
   /**
    * How often the server closes queue entries whose run was terminated or reset
-   * (src/client/review-entry-reconciler.ts); absent or 0: never (tests that seed entries of
+   * (src/web/review-entry-reconciler.ts); absent or 0: never (tests that seed entries of
    * made-up runs), the processes that serve people pass DEFAULT_RECONCILE_EVERY_MS.
    */
   reconcileEveryMs?: number;

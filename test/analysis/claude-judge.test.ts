@@ -56,7 +56,7 @@ describe('Claude judge against the simulator', function () {
     assert.ok(outcome.costUsd > 0);
     const [request] = requests;
     assert.deepEqual(request.tool_choice, { type: 'tool', name: JUDGE_TOOL_NAME, disable_parallel_tool_use: true });
-    // The API version the SDK sends refuses any temperature (src/providers/limits/anthropic.ts).
+    // The API version the SDK sends refuses any temperature (src/catalog/limits/anthropic.ts).
     assert.equal(request.temperature, undefined);
     assert.deepEqual(request.tools.map((tool) => tool.name), [JUDGE_TOOL_NAME]);
     // Strict (decoded against the schema), in the 2020-12 dialect with no draft-07 $schema.

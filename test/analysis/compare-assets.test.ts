@@ -10,7 +10,7 @@ import { FailureType } from '../../src/domain/failures';
 import { promptLook } from '../../src/sim/media/prompt-look';
 import { renderStillPng } from '../../src/sim/media/render-image';
 import { startSimulator, type Simulator } from '../../src/sim/server';
-import { decideBest } from '../../workflows/rules/best-pick';
+import { decideBest } from '../../src/rules/best-pick';
 import {
   expectFailure,
   fileAsset,

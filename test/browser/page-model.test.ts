@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { ReviewEntryView, SceneView, StoredAttempt } from '../../src/web/api-types';
+import type { ReviewEntryView, SceneView, StoredAttempt } from '../../src/domain/http-api';
 import type { RegenerationAttempt, RegenerationState, UserDecision } from '../../src/domain/regeneration';
 import type { BestPick, ReviewEntry } from '../../src/ui/page/api/types';
 import { describeBestPick } from '../../src/ui/page/model/best-pick-text';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { getScene, listReviewQueuePage } from '../../src/db/queries';
 import { createDatabaseActivities } from '../../activities/database';
-import type { SceneView } from '../../src/web/api-types';
+import type { SceneView } from '../../src/domain/http-api';
 import type { SceneAssetResult } from '../../src/domain/regeneration';
 import type { RegenerationResult } from '../../src/domain/regeneration';
 import type { PipelineScene } from '../../src/domain/scene';

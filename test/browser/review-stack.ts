@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { startStack, type Stack } from '../../src/stack/start-stack';
 import { createAssetStore } from '../../src/storage/open-asset-store';
-import { registerReviewUi } from '../../src/ui/serve-ui';
+import { registerReviewUi } from '../../src/web/serve-ui';
 import { buildWebServer } from '../../src/web/server';
 import { testDatabase } from '../db/test-databases';
 import { testServer } from '../helpers/temporal';

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { DEFAULT_UI_DIST_DIR, registerReviewUi } from '../../src/ui/serve-ui';
+import { DEFAULT_UI_DIST_DIR, registerReviewUi } from '../../src/web/serve-ui';
 
 describe('serving the review page', () => {
   let root: string;

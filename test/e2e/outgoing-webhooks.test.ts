@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { NotificationDelivery } from '../../src/domain/notifications';
 import type { RegenerateSceneInput } from '../../src/domain/inputs';
-import { roundUsd } from '../../src/providers/cost';
+import { roundUsd } from '../../src/catalog/cost';
 import type { ScenarioRule } from '../../src/sim/server';
 import type { regenerateSceneWorkflow } from '../../workflows';
 import { getRegenerationStateQuery } from '../../workflows/messages';

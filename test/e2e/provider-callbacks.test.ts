@@ -37,7 +37,7 @@ function activityTimes(events: readonly HistoryEvent[], activityType: string): {
 
 /**
  * The time from the submission's answer to the check that found the output. Video looks come at
- * 0, 2, 5, 9.5 and 16.25 s (workflows/rules/generation-wait.ts).
+ * 0, 2, 5, 9.5 and 16.25 s (src/rules/generation-wait.ts).
  */
 async function generationWait(handle: WorkflowHandle): Promise<{ waitedMs: number; events: HistoryEvent[] }> {
   const events = await historyEvents(handle);

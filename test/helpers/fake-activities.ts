@@ -20,9 +20,9 @@ import {
   withProbe,
   type BreakerRow,
   type BreakerSettings,
-} from '../../workflows/rules/provider-health';
-import { projectHoldAnswer } from '../../workflows/rules/budget';
-import { roundUsd } from '../../src/providers/cost';
+} from '../../src/rules/provider-health';
+import { projectHoldAnswer } from '../../src/rules/budget';
+import { roundUsd } from '../../src/catalog/cost';
 
 /** What a scripted fake world should do; the n-th call of each kind reads the n-th entry. */
 export interface FakeScript {

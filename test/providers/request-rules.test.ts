@@ -1,19 +1,19 @@
 import assert from 'node:assert/strict';
 import { falInput } from '../../src/providers/fal';
 import { DEFAULT_MODEL_PRICES } from '../../src/config';
-import { CLAUDE_IMAGE_LIMITS, CLAUDE_MODELS, claudeModel } from '../../src/providers/limits/anthropic';
-import { checkFalSchnell, FAL_SCHNELL } from '../../src/providers/limits/fal';
-import { checkPiapiCreate, PIAPI_RULES } from '../../src/providers/limits/piapi';
-import { checkRunwayCreate, RUNWAY_FAILURE_RULES, RUNWAY_RULES, runwayFailureRule } from '../../src/providers/limits/runway';
+import { CLAUDE_IMAGE_LIMITS, CLAUDE_MODELS, claudeModel } from '../../src/catalog/limits/anthropic';
+import { checkFalSchnell, FAL_SCHNELL } from '../../src/catalog/limits/fal';
+import { checkPiapiCreate, PIAPI_RULES } from '../../src/catalog/limits/piapi';
+import { checkRunwayCreate, RUNWAY_FAILURE_RULES, RUNWAY_RULES, runwayFailureRule } from '../../src/catalog/limits/runway';
 import { PIAPI_MODELS, type PiapiProvider } from '../../src/providers/piapi-models';
-import { promptLimit } from '../../src/providers/prompt-limit';
+import { promptLimit } from '../../src/catalog/prompt-limit';
 import type { ProviderSubmitRequest } from '../../src/providers/provider-client';
 import { runwayRequest } from '../../src/providers/runway';
 
 /**
  * The client never sends a request a rule refuses: every provider × kind × aspect ratio ×
  * duration × prompt length the product can ask for, checked against the same rule rows the
- * simulator refuses with (src/providers/limits/).
+ * simulator refuses with (src/catalog/limits/).
  */
 
 const ASPECTS = ['16:9', '9:16', '1:1', '4:3', '3:4', '21:9', '4:5', '2:1', '1:3', '1920:1080', '720:1280', '', 'nonsense'];

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { closestAspect, parseAspectRatio, sizeForAspect } from '../../src/providers/aspect-ratio';
+import { closestAspect, parseAspectRatio, sizeForAspect } from '../../src/catalog/aspect-ratio';
 import { PIAPI_MODELS } from '../../src/providers/piapi-models';
-import { limitPrompt } from '../../src/providers/prompt-limit';
+import { limitPrompt } from '../../src/catalog/prompt-limit';
 
 describe('request shaping', () => {
   it('picks the nearest aspect a model offers', () => {

@@ -150,7 +150,7 @@ describe('simulator: Anthropic Messages API (the judge)', function () {
     assert.equal(sim.calls().analyses, 0, 'rejected requests are not analyses');
   });
 
-  describe('published rules (src/providers/limits/anthropic.ts)', () => {
+  describe('published rules (src/catalog/limits/anthropic.ts)', () => {
     const base = () => analysisRequest({ visualDirection: 'A quiet library', prompt: 'A quiet library', frames: [frame] });
     const withTool = (tool: Record<string, unknown>) => ({ ...base(), tools: [tool], tool_choice: { type: 'tool', name: JUDGE_TOOL_NAME } });
 

@@ -6,9 +6,9 @@ import { judge } from '../../src/sim/judge/judge-model';
 import { findScenePrompt } from '../../src/sim/judge/scene-text';
 import { promptLook } from '../../src/sim/media/prompt-look';
 import { renderStillPng } from '../../src/sim/media/render-image';
-import { attemptOutcome } from '../../workflows/rules/outcome';
-import { DEFAULT_POLICY } from '../../workflows/rules/policy';
-import { improvedPrompt } from '../../workflows/rules/prompt';
+import { attemptOutcome } from '../../src/rules/outcome';
+import { DEFAULT_POLICY } from '../../src/rules/policy';
+import { improvedPrompt } from '../../src/rules/prompt';
 
 /** Renders the prompt the way the simulator would and judges it with the scene's text. */
 async function judgeRendered(visualDirection: string, prompt: string) {

@@ -5,7 +5,7 @@ import type { Simulator } from '../../src/sim/server';
 import { call, startTestSimulator } from './sim-test-helpers';
 
 /**
- * The simulator refuses what each provider's published rules refuse (src/providers/limits/),
+ * The simulator refuses what each provider's published rules refuse (src/catalog/limits/),
  * with that API's status and error shape, and counts no submission for a refused request.
  */
 describe('simulator: provider rules', function () {

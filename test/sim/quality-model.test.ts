@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { DEFAULT_GENERATION_PRICES } from '../../src/domain/prices';
+import { DEFAULT_GENERATION_PRICES } from '../../src/catalog/prices';
 import { isImageProvider, PROVIDER_NAMES, type ProviderName } from '../../src/domain/provider';
 import {
   gaussian,
@@ -12,7 +12,7 @@ import {
   trueQuality,
   trueQualityFor,
 } from '../../src/sim/judge/quality-model';
-import { BEST_PROVIDER_FOR_CONTENT } from '../../workflows/rules/provider-choice';
+import { BEST_PROVIDER_FOR_CONTENT } from '../../src/rules/provider-choice';
 
 const CONTENT_TYPES = Object.keys(BEST_PROVIDER_FOR_CONTENT);
 

@@ -7,7 +7,7 @@ import {
   pairKey,
   rankByScore,
   type BestCandidate,
-} from '../../workflows/rules/best-pick';
+} from '../../src/rules/best-pick';
 
 const start = (score: number): BestCandidate => ({ score });
 const att = (attemptNumber: number, score: number): BestCandidate => ({ attemptNumber, score });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { checkRegenerateSceneInput } from '../../src/domain/input-checks';
-import { expectedAttemptUsd, judgmentEstimateUsd, mayStartAttempt, type BudgetState } from '../../workflows/rules/budget';
+import { expectedAttemptUsd, judgmentEstimateUsd, mayStartAttempt, type BudgetState } from '../../src/rules/budget';
 import { sceneInput } from '../helpers/scenes';
 
 describe('rules: the budget before an attempt', () => {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import type { ProviderName } from '../../src/domain/provider';
-import { capabilityProblem, type SceneNeeds } from '../../workflows/rules/capabilities';
-import { decisionProblem } from '../../workflows/rules/decision';
-import { providerCandidates, sceneNeeds } from '../../workflows/rules/provider-choice';
+import { capabilityProblem, type SceneNeeds } from '../../src/rules/capabilities';
+import { decisionProblem } from '../../src/rules/decision';
+import { providerCandidates, sceneNeeds } from '../../src/rules/provider-choice';
 
 const video = (aspectRatio = '16:9', durationSeconds = 5): SceneNeeds => ({ kind: 'video', durationSeconds, aspectRatio });
 const image = (aspectRatio = '16:9'): SceneNeeds => ({ kind: 'image', durationSeconds: 0, aspectRatio });

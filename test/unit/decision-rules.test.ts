@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import type { RegenerationAttempt } from '../../src/domain/regeneration';
-import { DEFAULT_POLICY } from '../../workflows/rules/policy';
-import { bestOfRound } from '../../workflows/rules/best-pick';
-import { decisionProblem, isApprovable, reviewTimeoutDecision } from '../../workflows/rules/decision';
+import { DEFAULT_POLICY } from '../../src/rules/policy';
+import { bestOfRound } from '../../src/rules/best-pick';
+import { decisionProblem, isApprovable, reviewTimeoutDecision } from '../../src/rules/decision';
 
 const analysis = { overallScore: 60, recommendation: 'regenerate' as const, issues: [] };
 function attempt(attemptNumber: number, produced: boolean): RegenerationAttempt {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { progressLines } from '../../src/demo/progress';
 import { summaryRow } from '../../src/demo/summary-table';
-import type { SceneView } from '../../src/web/api-types';
+import type { SceneView } from '../../src/domain/http-api';
 
 describe('demo progress: the best a scene waits with', () => {
   const scene = {

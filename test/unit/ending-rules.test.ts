@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { CONTINUE_AS_NEW_LIMITS, shouldContinueAsNew } from '../../workflows/rules/continue-as-new';
-import { entryStatusFor, reconcileVerdict } from '../../workflows/rules/ending';
+import { CONTINUE_AS_NEW_LIMITS, shouldContinueAsNew } from '../../src/rules/continue-as-new';
+import { entryStatusFor, reconcileVerdict } from '../../src/rules/ending';
 
 describe('rules: how a round ends (SPEC.md)', () => {
   it('gives each ending of a review wait its queue entry status', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Recommendation } from '../../src/domain/analysis';
-import { judgingSettings, medianJudgment, nearTheBar, shouldJudgeAgain, type Judged } from '../../workflows/rules/judging';
-import { resolvePolicy } from '../../workflows/rules/policy';
+import { judgingSettings, medianJudgment, nearTheBar, shouldJudgeAgain, type Judged } from '../../src/rules/judging';
+import { resolvePolicy } from '../../src/rules/policy';
 
 const DEFAULTS = judgingSettings(resolvePolicy(undefined));
 

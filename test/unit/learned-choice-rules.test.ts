@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { ProviderName } from '../../src/domain/provider';
 import type { ProviderEvidence } from '../../src/domain/provider-evidence';
-import { learnedProvider, passPerDollar, passRate, type LearnedChoiceArgs } from '../../workflows/rules/learned-choice';
+import { learnedProvider, passPerDollar, passRate, type LearnedChoiceArgs } from '../../src/rules/learned-choice';
 
 /** `judged` judged attempts of which `passed` passed, each attempt costing `usd`. */
 function evidence(provider: ProviderName, judged: number, passed: number, usd: number, extra: Partial<ProviderEvidence> = {}): ProviderEvidence {

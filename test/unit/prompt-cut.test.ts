@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import type { SceneAnalysisResult } from '../../src/domain/analysis';
 import { DEFAULT_BRAND_FIXES, MINIMALIST_PHRASE, SIMPLIFY_PHRASE } from '../../src/domain/fix-phrases';
-import { promptLimit } from '../../src/providers/prompt-limit';
-import { fitPrompt, improvedPrompt } from '../../workflows/rules/prompt';
+import { promptLimit } from '../../src/catalog/prompt-limit';
+import { fitPrompt, improvedPrompt } from '../../src/rules/prompt';
 
 const AVOID = `. Avoid: ${DEFAULT_BRAND_FIXES.avoid}`;
 const TECHNICAL = 'high resolution, sharp focus, professional quality';

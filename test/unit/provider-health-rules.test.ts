@@ -11,7 +11,7 @@ import {
   type BreakerOutcome,
   type BreakerRow,
   type BreakerVerdict,
-} from '../../workflows/rules/provider-health';
+} from '../../src/rules/provider-health';
 
 const settings = { allowedFails: 3, cooldownMs: 60_000 };
 const T = 1_000_000;

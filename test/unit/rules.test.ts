@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import type { SceneAnalysisResult, SceneIssue } from '../../src/domain/analysis';
 import type { ProviderName } from '../../src/domain/provider';
 import { MINIMALIST_PHRASE, SIMPLIFY_PHRASE } from '../../src/domain/fix-phrases';
-import { attemptOutcome, needsRegeneration } from '../../workflows/rules/outcome';
-import { DEFAULT_POLICY, resolvePolicy } from '../../workflows/rules/policy';
-import { improvedPrompt } from '../../workflows/rules/prompt';
-import { providerForAttempt, sceneKind } from '../../workflows/rules/provider-choice';
+import { attemptOutcome, needsRegeneration } from '../../src/rules/outcome';
+import { DEFAULT_POLICY, resolvePolicy } from '../../src/rules/policy';
+import { improvedPrompt } from '../../src/rules/prompt';
+import { providerForAttempt, sceneKind } from '../../src/rules/provider-choice';
 
 const AVOID =
   '. Avoid: garbled text, fake UI, distorted features, cold clinical lighting, blue/gray tones';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { LightMyRequestResponse } from 'fastify';
-import type { ReviewEntryView, SceneView } from '../../src/web/api-types';
+import type { ReviewEntryView, SceneView } from '../../src/domain/http-api';
 import type { RegenerationState } from '../../src/domain/regeneration';
 import { testEnv } from '../helpers/temporal';
 import { workflowBundle } from '../helpers/workflow-bundle';

@@ -8,7 +8,7 @@ import { createDatabaseActivities } from '../../activities/database';
 import type { DatabaseActivities } from '../../src/domain/activity-types';
 import type { RegenerationAttempt, UserDecision } from '../../src/domain/regeneration';
 import { LocalAssetStore } from '../../src/storage/local-asset-store';
-import type { InsightsResponse } from '../../src/web/api-types';
+import type { InsightsResponse } from '../../src/domain/http-api';
 import { buildWebServer } from '../../src/web/server';
 import { attempt, sceneRequest } from '../db/fixtures';
 import { emptyTables, testDatabase } from '../db/test-databases';

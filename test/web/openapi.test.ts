@@ -6,7 +6,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { enqueueDeliveries } from '../../src/db/notification-outbox';
 import { decisionEvent, deliveryBody, escalationEvents, roundEndedEvent } from '../../src/notifications/events';
 import { parseWebhookTargets } from '../../src/notifications/targets';
-import type { ReviewEntryView } from '../../src/web/api-types';
+import type { ReviewEntryView } from '../../src/domain/http-api';
 import { API_SCHEMAS_FILE, generateApiSchemas } from '../../src/web/openapi/generate-schemas';
 import { testEnv } from '../helpers/temporal';
 import { workflowBundle } from '../helpers/workflow-bundle';

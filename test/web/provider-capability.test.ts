@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { ReviewEntryView } from '../../src/web/api-types';
+import type { ReviewEntryView } from '../../src/domain/http-api';
 import { testEnv } from '../helpers/temporal';
 import { workflowBundle } from '../helpers/workflow-bundle';
 import { eventually, seedScene, withWebServer, type WebHarness } from './web-harness';

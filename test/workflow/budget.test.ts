@@ -12,7 +12,7 @@ import { workflowBundle } from '../helpers/workflow-bundle';
 
 /**
  * The fake's attempts each cost $0.51 (a $0.50 generation, a $0.01 judgment). The budget rule
- * expects kling 5 s at $0.62, runway at $1.02 and hailuo at $0.62 (workflows/rules/budget.ts:
+ * expects kling 5 s at $0.62, runway at $1.02 and hailuo at $0.62 (src/rules/budget.ts:
  * the generation, three judgments and a pairwise comparison's four judgments' worth).
  */
 describe('regenerateSceneWorkflow: budgets', function () {

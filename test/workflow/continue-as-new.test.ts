@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { userDecisionSignal } from '../../workflows/messages';
-import { CONTINUE_AS_NEW_LIMITS } from '../../workflows/rules/continue-as-new';
+import { CONTINUE_AS_NEW_LIMITS } from '../../src/rules/continue-as-new';
 import { regenerationWorkflowId } from '../../src/domain/workflow-ids';
 import { fakeActivities } from '../helpers/fake-activities';
 import { sceneInput } from '../helpers/scenes';

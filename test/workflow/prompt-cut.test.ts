@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { DEFAULT_BRAND_FIXES } from '../../src/domain/fix-phrases';
-import { promptLimit } from '../../src/providers/prompt-limit';
+import { promptLimit } from '../../src/catalog/prompt-limit';
 import { userDecisionSignal } from '../../workflows/messages';
 import { fakeActivities } from '../helpers/fake-activities';
 import { sceneInput } from '../helpers/scenes';

@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Migration } from 'kysely';
 
 /**
- * The circuit breaker every worker shares per provider (workflows/rules/provider-health.ts):
+ * The circuit breaker every worker shares per provider (src/rules/provider-health.ts):
  * - `provider_health`: one row per provider that has reported an outcome: failures in a row,
  *   when the breaker opened (null: closed), and the probe under way after the cooldown.
  * - `provider_outcomes`: one row per attempt's report (its idempotency key), so an activity

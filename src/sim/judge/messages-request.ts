@@ -59,7 +59,7 @@ const JsonSchemaFormat = z.looseObject({ type: z.literal('json_schema'), schema:
 export const MessagesRequestSchema = z.looseObject({
   model: z.string().min(1),
   max_tokens: z.number().int().min(1),
-  /** Only API version 2023-06-01 takes it (src/providers/limits/anthropic.ts), and only 0..1. */
+  /** Only API version 2023-06-01 takes it (src/catalog/limits/anthropic.ts), and only 0..1. */
   temperature: z.number().min(0).max(1).optional(),
   messages: z.array(Message).min(1),
   system: z.union([z.string(), z.array(TextBlock)]).optional(),

@@ -32,7 +32,7 @@ export class PromptCache {
       prefixKeys.push(hash.copy().digest('hex'));
     }
     // A prefix shorter than the model's minimum is not cached at all: no write, no read, no error
-    // (src/providers/limits/anthropic.ts gives each model's minimum and its source).
+    // (src/catalog/limits/anthropic.ts gives each model's minimum and its source).
     let running = 0;
     const prefixTokens = segments.map((segment) => (running += segment.tokens));
     const breakpoints = segments.flatMap((segment, index) =>

@@ -44,7 +44,7 @@ export type Rng = () => number;
  * Points each provider adds to (or takes from) the true quality of a scene of each content type
  * (SPEC.md's content types). Invented for the simulator, kept within ±10 so the scene's own text
  * and fix phrases still matter most. It deliberately disagrees with SPEC.md's static map
- * ("Best provider for a content type", workflows/rules/provider-choice.ts) where value per dollar
+ * ("Best provider for a content type", src/rules/provider-choice.ts) where value per dollar
  * is concerned, so a learned choice has something to find:
  * - product: luma is the static pick, but kling is better at the same per-second price;
  * - nature: hailuo is the static pick, but luma is better for the same price of a 5 s clip;

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { CLAUDE_IMAGE_LIMITS, checkToolSchema, claudeModel, refusedSamplingParameter } from '../../providers/limits/anthropic';
+import { CLAUDE_IMAGE_LIMITS, checkToolSchema, claudeModel, refusedSamplingParameter } from '../../catalog/limits/anthropic';
 import { measureImage, UnreadableImageError, type ImageMetrics } from '../judge/image-metrics';
 import { judge } from '../judge/judge-model';
 import { isPairwiseRequest, pairwiseAssets, PAIRWISE_TOOL_NAME } from '../judge/pairwise-request';

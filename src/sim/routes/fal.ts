@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { checkFalSchnell, FAL_SCHNELL } from '../../providers/limits/fal';
+import { checkFalSchnell, FAL_SCHNELL } from '../../catalog/limits/fal';
 import { answerTransportFault, submitGeneration } from '../generation';
 import { seedOf } from '../media/prompt-look';
 import { falImageSize, isFalImageSizeName } from '../media/media-size';

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { ProviderName } from '../../domain/provider';
-import { checkPiapiCreate, PIAPI_RULES } from '../../providers/limits/piapi';
+import { checkPiapiCreate, PIAPI_RULES } from '../../catalog/limits/piapi';
 import { answerTransportFault, durationSeconds, submitGeneration } from '../generation';
 import type { MediaSpec } from '../media/media-cache';
 import { explicitImageSize, videoSize } from '../media/media-size';
@@ -30,7 +30,7 @@ interface PiapiModel {
   kind: 'video' | 'image';
 }
 
-/** The model's row in the rule table (src/providers/limits/piapi.ts), once the request passed it. */
+/** The model's row in the rule table (src/catalog/limits/piapi.ts), once the request passed it. */
 function modelOf(body: CreateTask): PiapiModel | undefined {
   const rule = PIAPI_RULES.find((row) => row.model === body.model && row.taskType === body.task_type);
   return rule && { provider: rule.provider, taskType: rule.taskType, kind: rule.makes };

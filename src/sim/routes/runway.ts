@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { checkRunwayCreate } from '../../providers/limits/runway';
+import { checkRunwayCreate } from '../../catalog/limits/runway';
 import { answerTransportFault, durationSeconds, submitGeneration } from '../generation';
 import type { MediaSpec } from '../media/media-cache';
 import { imageSizeFromRatio, videoSize } from '../media/media-size';

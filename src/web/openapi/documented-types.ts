@@ -1,9 +1,9 @@
 /**
  * The types the API document describes (GET /api/openapi.json), by the names its components
- * take: the routes' answers and bodies (src/web/api-types.ts) and the outgoing webhooks' bodies.
+ * take: the routes' answers and bodies (src/domain/http-api.ts) and the outgoing webhooks' bodies.
  * `npm run openapi:schemas` turns them into src/web/openapi/api-schemas.json.
  */
-import type { Page, ReviewEntryView, SceneListItem } from '../api-types';
+import type { Page, ReviewEntryView, SceneListItem } from '../../domain/http-api';
 
 export type {
   ApiError,
@@ -13,7 +13,7 @@ export type {
   InsightsResponse,
   RoundStarted,
   SceneView,
-} from '../api-types';
+} from '../../domain/http-api';
 export type { RegenerationState } from '../../domain/regeneration';
 export type {
   AuditRequestedBody,

@@ -13,7 +13,7 @@ import type { DocumentedType } from './documented-types';
 /*
  * Each route's schema for the API document: its parameters, query and body from the zod schemas
  * the route parses with (src/web/request-schemas.ts), its answers from the TypeScript types it
- * answers with (src/web/api-types.ts, as api-schemas.json). They describe; the handlers still
+ * answers with (src/domain/http-api.ts, as api-schemas.json). They describe; the handlers still
  * parse with zod, so a request is checked once and refused with the route's own message.
  */
 

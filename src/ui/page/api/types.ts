@@ -9,7 +9,7 @@ export type {
   SceneView as Scene,
   StoredAttempt,
   UiConfig,
-} from '../../../web/api-types';
+} from '../../../domain/http-api';
 export type { AssetRef } from '../../../domain/asset';
 export type { SceneAnalysisResult, SceneIssue, IssueCategory } from '../../../domain/analysis';
 export type { ProviderName } from '../../../domain/provider';

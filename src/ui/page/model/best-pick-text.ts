@@ -8,7 +8,7 @@ export function assetName(attemptNumber: number | undefined): string {
 
 /**
  * Why the judge's best is the best, in a line: "Best: highest score (69, next 61)". The rule
- * itself is SPEC's (workflows/rules/best-pick.ts); this only puts its answer in words.
+ * itself is SPEC's (src/rules/best-pick.ts); this only puts its answer in words.
  */
 export function describeBestPick(pick: BestPick): string {
   return `Best: ${explainBestPick(pick)}`;

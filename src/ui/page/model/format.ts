@@ -1,4 +1,4 @@
-import { DEFAULT_POLICY } from '../../../../workflows/rules/policy';
+import { DEFAULT_POLICY } from '../../../rules/policy';
 
 /** How long something has waited, in the two largest units that matter: "3 h 5 min". */
 export function formatWaited(milliseconds: number): string {

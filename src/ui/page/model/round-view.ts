@@ -8,9 +8,9 @@ import type {
   Scene,
   SceneAnalysisResult,
 } from '../api/types';
-import { bestOfRound } from '../../../../workflows/rules/best-pick';
-import { isApprovable } from '../../../../workflows/rules/decision';
-import { promptBase } from '../../../../workflows/rules/prompt';
+import { bestOfRound } from '../../../rules/best-pick';
+import { isApprovable } from '../../../rules/decision';
+import { promptBase } from '../../../rules/prompt';
 import { describeBestPick } from './best-pick-text';
 import { candidateBadges, type Badge, type RoundDecision } from './candidate-badges';
 

@@ -1,6 +1,6 @@
 import { msToNumber, type Duration } from '@temporalio/common';
-import type { ProviderName } from '../../src/domain/provider';
-import type { SceneKind } from '../../src/domain/activity-types';
+import type { ProviderName } from '../domain/provider';
+import type { SceneKind } from '../domain/scene';
 
 /**
  * How long a round waits for a provider (SPEC.md "Cost and provider health"): for a place under

@@ -1,6 +1,6 @@
-import type { SceneKind } from '../../src/domain/activity-types';
-import type { ProviderEvidence } from '../../src/domain/provider-evidence';
-import type { ProviderName } from '../../src/domain/provider';
+import type { SceneKind } from '../domain/scene';
+import type { ProviderEvidence } from '../domain/provider-evidence';
+import type { ProviderName } from '../domain/provider';
 
 /**
  * Expected passes per dollar: the share of attempts that passed over the mean cost of an attempt,

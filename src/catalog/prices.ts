@@ -1,8 +1,8 @@
-import type { ProviderName } from './provider';
+import type { ProviderName } from '../domain/provider';
 
 /**
  * Prices used to report what an attempt cost, each for the exact model and mode the adapter
- * sends (src/providers/limits/), with its source. Video is priced per second, images per image.
+ * sends (src/catalog/limits/), with its source. Video is priced per second, images per image.
  */
 export const DEFAULT_GENERATION_PRICES: Readonly<Record<ProviderName, { perSecondUsd?: number; perItemUsd?: number }>> = {
   // Kling 2.6 standard, no audio: $0.20 per 5-second clip (https://piapi.ai/kling-2-6). The page
@@ -26,7 +26,7 @@ export const DEFAULT_GENERATION_PRICES: Readonly<Record<ProviderName, { perSecon
 /**
  * Claude's price per million tokens (input, output); cache writes cost 1.25x input, reads 0.1x
  * (https://platform.claude.com/docs/en/about-claude/pricing). Only models the judge may use: each
- * also has a row in src/providers/limits/anthropic.ts. claude-sonnet-4-5 reached end of life on
+ * also has a row in src/catalog/limits/anthropic.ts. claude-sonnet-4-5 reached end of life on
  * 2026-11-30 (the installed SDK's deprecation list) and is left out.
  */
 export const DEFAULT_MODEL_PRICES: Readonly<Record<string, { inputPerMTok: number; outputPerMTok: number }>> = {

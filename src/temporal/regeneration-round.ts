@@ -10,7 +10,7 @@ import { REGENERATE_SCENE_WORKFLOW, regenerationWorkflowId } from '../domain/wor
 import type { regenerateSceneWorkflow } from '../../workflows/regenerate-scene';
 import { getRegenerationStateQuery, userDecisionSignal } from '../../workflows/messages';
 import { findRoundInProgress } from './round-status';
-import { roundSummary } from '../../workflows/rules/round-story';
+import { roundSummary } from '../rules/round-story';
 
 /*
  * Everything a program outside the worker does to a regeneration round: start it, ask where it

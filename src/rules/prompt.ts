@@ -1,7 +1,7 @@
-import type { SceneAnalysisResult } from '../../src/domain/analysis';
-import type { BrandProfile } from '../../src/domain/brand';
-import { CATEGORY_FIXES, DEFAULT_BRAND_FIXES, MINIMALIST_PHRASE, SIMPLIFY_PHRASE } from '../../src/domain/fix-phrases';
-import { limitPrompt } from '../../src/providers/prompt-limit';
+import type { SceneAnalysisResult } from '../domain/analysis';
+import type { BrandProfile } from '../domain/brand';
+import { CATEGORY_FIXES, DEFAULT_BRAND_FIXES, MINIMALIST_PHRASE, SIMPLIFY_PHRASE } from '../domain/fix-phrases';
+import { limitPrompt } from '../catalog/prompt-limit';
 
 export interface PromptInput {
   attemptNumber: number;
@@ -11,7 +11,7 @@ export interface PromptInput {
   analysis: SceneAnalysisResult;
   brandProfile?: BrandProfile;
   /**
-   * The provider's longest prompt (src/providers/prompt-limit.ts promptLimit). The cut happens
+   * The provider's longest prompt (src/catalog/prompt-limit.ts promptLimit). The cut happens
    * here, not in the adapter, so that the attempt records exactly the prompt that was sent.
    */
   maxLength?: number;

@@ -1,4 +1,4 @@
-import type { SceneKind } from '../domain/activity-types';
+import type { SceneKind } from '../domain/scene';
 
 export interface GenerationPrice {
   perSecondUsd?: number;

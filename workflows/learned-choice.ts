@@ -1,12 +1,12 @@
 import { ActivityFailure, isCancellation, log, patched } from '@temporalio/workflow';
-import type { SceneKind } from '../src/domain/activity-types';
+import type { SceneKind } from '../src/domain/scene';
 import type { RegenerationPolicy } from '../src/domain/policy';
 import type { ProviderEvidence } from '../src/domain/provider-evidence';
 import type { ProviderName } from '../src/domain/provider';
 import { db } from './activities';
-import { capabilityProblem, type SceneNeeds } from './rules/capabilities';
-import { learnedProvider } from './rules/learned-choice';
-import { LEARNED_CHOICE_DEFAULTS } from './rules/policy';
+import { capabilityProblem, type SceneNeeds } from '../src/rules/capabilities';
+import { learnedProvider } from '../src/rules/learned-choice';
+import { LEARNED_CHOICE_DEFAULTS } from '../src/rules/policy';
 
 /**
  * Marks runs that read the recorded attempts at each round's start and let them choose the

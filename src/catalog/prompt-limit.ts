@@ -4,7 +4,7 @@ import { runwayRule } from './limits/runway';
 
 /**
  * The longest prompt each provider is sent for a scene kind, from the rule tables
- * (src/providers/limits/). Pure and free of zod so that workflow code can import it.
+ * (src/catalog/limits/). Pure and free of zod so that workflow code can import it.
  */
 export function promptLimit(provider: string, kind: 'image' | 'video'): number {
   switch (provider) {

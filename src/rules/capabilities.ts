@@ -1,14 +1,14 @@
-import type { SceneKind } from '../../src/domain/activity-types';
-import type { ProviderName } from '../../src/domain/provider';
-import { parseAspectRatio } from '../../src/providers/aspect-ratio';
-import { FAL_SCHNELL } from '../../src/providers/limits/fal';
-import { piapiRule } from '../../src/providers/limits/piapi';
-import { runwayRule } from '../../src/providers/limits/runway';
+import type { SceneKind } from '../domain/scene';
+import type { ProviderName } from '../domain/provider';
+import { parseAspectRatio } from '../catalog/aspect-ratio';
+import { FAL_SCHNELL } from '../catalog/limits/fal';
+import { piapiRule } from '../catalog/limits/piapi';
+import { runwayRule } from '../catalog/limits/runway';
 
 /**
  * What each provider can make through the endpoint and model the product sends it (SPEC.md "Cost and provider health"): a
  * provider that cannot make a scene is never chosen for it, and a person who names one is told
- * why. Figures come from the rule rows in src/providers/limits/, each with its source there, so a
+ * why. Figures come from the rule rows in src/catalog/limits/, each with its source there, so a
  * limit has one home; the web server and the workflow both read this table (no zod, no I/O).
  */
 export interface VideoAbility {

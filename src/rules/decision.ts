@@ -1,6 +1,6 @@
-import type { RegenerationPolicy } from '../../src/domain/policy';
-import type { ProviderName } from '../../src/domain/provider';
-import { REVIEW_TIMEOUT_REVIEWER, type RegenerationAttempt, type UserDecision } from '../../src/domain/regeneration';
+import type { RegenerationPolicy } from '../domain/policy';
+import type { ProviderName } from '../domain/provider';
+import { REVIEW_TIMEOUT_REVIEWER, type RegenerationAttempt, type UserDecision } from '../domain/regeneration';
 import { capabilityProblem } from './capabilities';
 import { sceneNeeds } from './provider-choice';
 

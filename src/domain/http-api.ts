@@ -2,15 +2,14 @@
  * The shapes the HTTP API answers with and takes, shared with the review page (type-only there,
  * so no server code reaches the browser).
  */
-import type { AssetRef } from '../domain/asset';
-import type { BestPick } from '../domain/best-pick';
-import type { BrandProfile } from '../domain/brand';
-import type { NotificationDelivery } from '../domain/notifications';
-import type { SceneAnalysisResult } from '../domain/analysis';
-import type { RegenerationAttempt, UserDecision } from '../domain/regeneration';
-import type { ProviderName } from '../domain/provider';
-import type { PipelineScene } from '../domain/scene';
-import type { ReviewEntryStatus, SceneStatus } from '../db/schema';
+import type { AssetRef } from './asset';
+import type { BestPick } from './best-pick';
+import type { BrandProfile } from './brand';
+import type { NotificationDelivery } from './notifications';
+import type { SceneAnalysisResult } from './analysis';
+import type { RegenerationAttempt, ReviewEntryStatus, UserDecision } from './regeneration';
+import type { ProviderName } from './provider';
+import type { PipelineScene, SceneStatus } from './scene';
 
 export interface ProjectView {
   id: number;

@@ -7,7 +7,7 @@ import type { SceneForRegeneration } from '../src/domain/scene';
 import { DEFAULT_ASPECT_RATIO } from '../src/domain/scene';
 import { compareAssets } from './activities';
 import type { RoundRecord } from './round-record';
-import { bestCandidates, decideBest, needsPairwise, pairKey, rankByScore, type BestCandidate } from './rules/best-pick';
+import { bestCandidates, decideBest, needsPairwise, pairKey, rankByScore, type BestCandidate } from '../src/rules/best-pick';
 
 /**
  * From this marker on a round names its best by SPEC.md "Judging and choosing" (the highest

@@ -1,5 +1,5 @@
-import type { ProviderName } from '../../src/domain/provider';
-import type { RegenerationState } from '../../src/domain/regeneration';
+import type { ProviderName } from '../domain/provider';
+import type { RegenerationState } from '../domain/regeneration';
 import { sceneKind } from './provider-choice';
 
 /**

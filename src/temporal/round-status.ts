@@ -1,7 +1,7 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { RoundInProgress } from '../domain/activity-types';
 import { regenerationWorkflowId } from '../domain/workflow-ids';
-import { RegenStatusKey } from '../temporal/search-attributes';
+import { RegenStatusKey } from './search-attributes';
 
 /**
  * The scene's regeneration round when its latest run is still running, with the status its

@@ -2,7 +2,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Db } from '../db/database';
 import { moveReviewEntryToRun, supersedeReviewEntry } from '../db/regeneration-writes';
 import { getRegenerationStateQuery } from '../../workflows/messages';
-import { reconcileVerdict } from '../../workflows/rules/ending';
+import { reconcileVerdict } from '../rules/ending';
 
 /** What one pass did, entry by entry, for the log and the CLI. */
 export interface ReconcileReport {

@@ -1,5 +1,5 @@
-import type { SceneAnalysisResult } from '../../src/domain/analysis';
-import type { RegenerationPolicy } from '../../src/domain/policy';
+import type { SceneAnalysisResult } from '../domain/analysis';
+import type { RegenerationPolicy } from '../domain/policy';
 import { JUDGING_DEFAULTS } from './policy';
 
 /** SPEC.md "Judging and choosing": when one judgment is not trusted to decide, and how several do. */

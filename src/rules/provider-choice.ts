@@ -1,7 +1,7 @@
-import type { SceneKind } from '../../src/domain/activity-types';
-import { isImageProvider, type ProviderName } from '../../src/domain/provider';
-import type { SkippedProvider } from '../../src/domain/regeneration';
-import { DEFAULT_ASPECT_RATIO } from '../../src/domain/scene';
+import type { SceneKind } from '../domain/scene';
+import { isImageProvider, type ProviderName } from '../domain/provider';
+import type { SkippedProvider } from '../domain/regeneration';
+import { DEFAULT_ASPECT_RATIO } from '../domain/scene';
 import { capabilityProblem, type SceneNeeds } from './capabilities';
 
 /** SPEC.md: a scene is video when it has a duration and its provider is not an image provider. */

@@ -1,9 +1,9 @@
 import type { Client } from '@temporalio/client';
 import { checkUserDecision } from '../domain/input-checks';
 import type { RegenerationState, UserDecision } from '../domain/regeneration';
-import { decisionProblem } from '../../workflows/rules/decision';
+import { decisionProblem } from '../rules/decision';
 import { regenerationWorkflowId } from '../domain/workflow-ids';
-import { cancelRound, queryRegenerationState, RoundNotRunningError, signalDecision, type WorkflowRef } from './regeneration-round';
+import { cancelRound, queryRegenerationState, RoundNotRunningError, signalDecision, type WorkflowRef } from '../temporal/regeneration-round';
 
 /** A mistake the operator can fix (bad arguments, wrong moment); shown without a stack trace. */
 export class CommandError extends Error {

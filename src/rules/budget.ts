@@ -1,13 +1,14 @@
-import type { BudgetReservation, ProjectSpend, SceneKind } from '../../src/domain/activity-types';
-import { DEFAULT_GENERATION_PRICES, DEFAULT_MODEL_PRICES } from '../../src/domain/prices';
-import type { ProviderName } from '../../src/domain/provider';
-import { generationCostUsd, roundUsd } from '../../src/providers/cost';
-import { piapiRule } from '../../src/providers/limits/piapi';
-import { snapUp } from '../../src/providers/limits/rule';
-import { runwayRule } from '../../src/providers/limits/runway';
+import type { BudgetReservation, ProjectSpend } from '../domain/activity-types';
+import type { SceneKind } from '../domain/scene';
+import { DEFAULT_GENERATION_PRICES, DEFAULT_MODEL_PRICES } from '../catalog/prices';
+import type { ProviderName } from '../domain/provider';
+import { generationCostUsd, roundUsd } from '../catalog/cost';
+import { piapiRule } from '../catalog/limits/piapi';
+import { snapUp } from '../catalog/limits/rule';
+import { runwayRule } from '../catalog/limits/runway';
 
 /**
- * The clip lengths a per-second provider bills (src/providers/limits/): the adapters ask for the
+ * The clip lengths a per-second provider bills (src/catalog/limits/): the adapters ask for the
  * next length at or above the scene's (piapi-models.ts, runway.ts), so a 6 s scene costs 10 s.
  */
 const BILLED_DURATIONS: Partial<Record<ProviderName, readonly number[] | undefined>> = {
@@ -25,7 +26,7 @@ function billedSeconds(provider: ProviderName, kind: SceneKind, seconds: number)
 /**
  * What one judgment is expected to cost. The workflow does not know which Claude model the
  * workers are configured with, so it prices the dearest one the judge may use
- * (src/domain/prices.ts DEFAULT_MODEL_PRICES): a budget is a ceiling, and an estimate too high
+ * (src/catalog/prices.ts DEFAULT_MODEL_PRICES): a budget is a ceiling, and an estimate too high
  * stops a round early, never lets one overspend. Tokens: a video is judged on 4 frames
  * (ANALYSIS_VIDEO_FRAMES' default), about 1,600 tokens each at the API's largest image size
  * (width × height / 750, https://platform.claude.com/docs/en/build-with-claude/vision), plus about
@@ -45,7 +46,7 @@ export function judgmentEstimateUsd(): number {
 export const JUDGMENTS_PER_COMPARISON = 4;
 
 /**
- * The most an attempt is expected to cost: the provider's price for the scene (src/domain/prices.ts),
+ * The most an attempt is expected to cost: the provider's price for the scene (src/catalog/prices.ts),
  * every judgment a score near the bar may get (policy.judgmentsNearBar) and the pairwise
  * comparison its score may call for, since a budget must hold whatever the judge answers.
  */

@@ -1,7 +1,7 @@
-import type { BestPick, PairwiseAnswer } from '../../src/domain/best-pick';
-import type { RegenerationAttempt } from '../../src/domain/regeneration';
+import type { BestPick, PairwiseAnswer } from '../domain/best-pick';
+import type { RegenerationAttempt } from '../domain/regeneration';
 
-export type { PairwiseAnswer } from '../../src/domain/best-pick';
+export type { PairwiseAnswer } from '../domain/best-pick';
 
 /**
  * SPEC.md: an attempt that passed or improved becomes current, so the round's current asset at

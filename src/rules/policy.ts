@@ -1,11 +1,11 @@
-import type { PartialPolicy, RegenerationPolicy } from '../../src/domain/policy';
+import type { PartialPolicy, RegenerationPolicy } from '../domain/policy';
 
 /** SPEC.md "Judging and choosing": a score within 5 points of the bar gets 3 judgments. */
 export const JUDGING_DEFAULTS = { uncertaintyBand: 5, judgmentsNearBar: 3 } as const;
 
 /**
  * SPEC.md "Cost and provider health": providers are chosen from the recorded attempts once one
- * has 20 judged attempts for the scene's content type and kind (workflows/rules/learned-choice.ts).
+ * has 20 judged attempts for the scene's content type and kind (src/rules/learned-choice.ts).
  */
 export const LEARNED_CHOICE_DEFAULTS = { learnedProviderChoice: true, minEvidence: 20 } as const;
 

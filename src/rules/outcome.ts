@@ -1,6 +1,6 @@
-import type { Recommendation, SceneAnalysisResult } from '../../src/domain/analysis';
-import type { RegenerationPolicy } from '../../src/domain/policy';
-import type { AttemptResult } from '../../src/domain/regeneration';
+import type { Recommendation, SceneAnalysisResult } from '../domain/analysis';
+import type { RegenerationPolicy } from '../domain/policy';
+import type { AttemptResult } from '../domain/regeneration';
 
 /** SPEC.md "When regeneration starts": whether a freshly analysed scene needs a round at all. */
 export function needsRegeneration(analysis: SceneAnalysisResult, policy: RegenerationPolicy): boolean {

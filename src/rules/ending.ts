@@ -1,4 +1,4 @@
-import type { ReviewEntryEnding } from '../../src/domain/regeneration';
+import type { ReviewEntryEnding } from '../domain/regeneration';
 
 /** SPEC.md "How a round ends": the queue entry's status for each way a review wait can end. */
 export type WaitEnding = 'decided' | 'timed_out_without_action' | 'cancelled' | 'run_gone';

@@ -5,7 +5,7 @@ import { checkSceneAssetInput, checkStoryboard, normalProviderName } from '../do
 import { isProviderName, PROVIDER_NAMES } from '../domain/provider';
 import type { Checked } from '../domain/shape-check';
 import { cancel, CommandError, decide, showRegenerationState } from './operator-commands';
-import { startSceneAsset, startStoryboard } from './scene-pipeline';
+import { startSceneAsset, startStoryboard } from '../temporal/scene-pipeline';
 
 export const USAGE = `Usage: client <command>
 

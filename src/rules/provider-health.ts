@@ -1,5 +1,5 @@
-import type { ProviderOutcome } from '../../src/domain/activity-types';
-import type { RegenerationAttempt } from '../../src/domain/regeneration';
+import type { ProviderOutcome } from '../domain/activity-types';
+import type { RegenerationAttempt } from '../domain/regeneration';
 
 /**
  * The circuit breaker every worker shares per provider (SPEC.md "Cost and provider health"):
