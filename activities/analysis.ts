@@ -3,13 +3,7 @@ import type Anthropic from '@anthropic-ai/sdk';
 import { log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { AppConfig } from '../src/config';
-import type {
-  AnalysisActivities,
-  AnalyzeAssetRequest,
-  AnalyzeAssetResult,
-  CompareAssetsRequest,
-  CompareAssetsResult,
-} from '../src/domain/activity-types';
+import type { CompareAssetsRequest, CompareAssetsResult, JudgeRequest, Judgment } from '../src/domain/judging';
 import type { AssetRef } from '../src/domain/asset';
 import { activityFailure, FailureType } from '../src/domain/failures';
 import { assetFileReader, type AssetFile } from '../src/storage/asset-file';
@@ -23,6 +17,7 @@ import { inspectAsset, type JudgeImage } from '../src/analysis/inspect-asset';
 import { technicalFailureAnalysis, type TechnicalExpectation } from '../src/analysis/technical-checks';
 import { verdictToAnalysis } from '../src/analysis/verdict-to-analysis';
 import { heartbeatWhile } from './heartbeat-while';
+import { judgeUntilSure } from './judge-until-sure';
 
 export type AnalysisConfig = Pick<AppConfig, 'anthropicModel' | 'modelPrices' | 'keys' | 'simUrl' | 'analysisVideoFrames'>;
 
@@ -38,20 +33,21 @@ export interface AnalysisActivityDeps {
 }
 
 /**
- * analyzeAsset: technical checks on the stored file first, and Claude only for assets that
- * pass them. Returns the analysis with what it cost; throws ApplicationFailures whose types the
- * analysis retry policy understands.
+ * judgeAsset: technical checks on the stored file first, and Claude only for assets that pass
+ * them, judged again near the bar (judge-until-sure.ts). Returns the combined analysis with what
+ * every judgment cost; throws ApplicationFailures whose types the analysis retry policy understands.
  */
-export function createAnalysisActivities(deps: AnalysisActivityDeps): AnalysisActivities {
+export function createAnalysisActivities(deps: AnalysisActivityDeps) {
   const { config } = deps;
   let client = deps.anthropic;
   const price = findModelPrice(config.anthropicModel, config.modelPrices);
 
   // Frame extraction and the Claude call take tens of seconds; the heartbeat lets a dead worker's
   // analysis be retried within the heartbeat timeout rather than after the whole 5 minutes.
-  const analyzeAsset = (request: AnalyzeAssetRequest) => heartbeatWhile(() => analyze(request));
+  // judgeUntilSure heartbeats while it works, carrying the judgments made so far.
+  const judgeAsset = (request: JudgeRequest) => judgeUntilSure(request, judgeOnce);
 
-  async function analyze(request: AnalyzeAssetRequest): Promise<AnalyzeAssetResult> {
+  async function judgeOnce(request: JudgeRequest): Promise<Judgment> {
     const file = await localCopy(request.asset);
     try {
       return await analyzeFile(request, file.path);
@@ -60,7 +56,7 @@ export function createAnalysisActivities(deps: AnalysisActivityDeps): AnalysisAc
     }
   }
 
-  async function analyzeFile(request: AnalyzeAssetRequest, path: string): Promise<AnalyzeAssetResult> {
+  async function analyzeFile(request: JudgeRequest, path: string): Promise<Judgment> {
     const expected: TechnicalExpectation = {
       kind: request.scene.duration > 0 ? 'video' : 'image',
       aspectRatio: request.scene.aspectRatio,
@@ -173,7 +169,7 @@ export function createAnalysisActivities(deps: AnalysisActivityDeps): AnalysisAc
     }
   }
 
-  return { analyzeAsset, compareAssets };
+  return { judgeAsset, compareAssets };
 }
 
 /**

@@ -1,119 +1,118 @@
-import { activityInfo, cancellationDetails, CancelledFailure, heartbeat, log, sleep } from '@temporalio/activity';
+import { activityInfo, log } from '@temporalio/activity';
 import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
+import type { AssetRef } from '../src/domain/asset';
+import { FailureType } from '../src/domain/failures';
 import {
   GENERATION_NOT_READY,
-  type GenerationActivities,
-  type GenerationOutput,
-  type GenerationRequest,
+  type CancelGenerationRequest,
+  type CancelledGeneration,
+  type GeneratedAsset,
+  type GenerateRequest,
+  type GenerationFailureDetails,
   type GenerationTask,
-  type ProviderBusy,
-} from '../src/domain/activity-types';
-import { FailureType } from '../src/domain/failures';
+} from '../src/domain/generation';
 import type { ProviderName } from '../src/domain/provider';
 import { countGenerationCost, countPossibleDuplicateCharge } from '../src/observability/metrics';
 import { callbackDialect, callbackToken, callbackUrl } from '../src/providers/callbacks';
 import { classifyProviderError, taskFailure } from '../src/providers/classify-failure';
 import type { ConcurrencyGate } from '../src/providers/concurrency-gate';
 import type { ProviderClient } from '../src/providers/provider-client';
-import type { SubmissionLedger } from '../src/providers/submission-ledger';
-import { checkGenerationOptions } from '../workflows/activity-options';
+import type { LedgerEntry, SubmissionLedger } from '../src/providers/submission-ledger';
+import { nextLookDelayMs, nextPlaceAskDelayMs } from '../src/rules/generation-wait';
+import type { StoreOutputRequest } from './store-output';
 
 export interface GenerationActivityDeps {
   providers: Record<ProviderName, ProviderClient>;
   ledger: SubmissionLedger;
   /** Per-provider limits on generations in flight (PROVIDER_CONCURRENCY). */
   gate: ConcurrencyGate;
-  /** Wait between polls: starts at `initial`, grows ×1.5 up to `max`. */
-  pollIntervalMs?: { initial: number; max: number };
-  /**
-   * Failed polls in a row (429, 5xx, timeouts) ridden out inside the activity before it fails
-   * and Temporal retries it; polling is free, so a blip should not spend a retry attempt.
-   */
-  maxConsecutivePollFailures?: number;
+  /** Copies a finished task's output into our store (activities/store-output.ts). */
+  storeOutput: (request: StoreOutputRequest) => Promise<AssetRef>;
   /** PROVIDER_WEBHOOKS: providers that offer webhooks call the web server back when a task ends. */
   callbacks?: { publicUrl: string; secret: string };
 }
 
-/** What awaitGeneration heartbeats, and reads back when Temporal retries it. */
-export interface GenerationHeartbeat {
-  taskId: string;
-  progress?: number;
-  polls: number;
-}
+/**
+ * Sends a provider is asked for one attempt before its failure is final: a provider that is down
+ * for five tries is down for this attempt, and the next attempt tries another.
+ */
+export const MAX_SENDS = 5;
 
-const DEFAULT_POLL_INTERVAL_MS = { initial: 1_000, max: 10_000 };
-const BACKOFF = 1.5;
+/**
+ * How long after the provider delivered our store may keep failing before the attempt gives up
+ * on the output: long enough to ride out a blip of the object store, short enough that an outage
+ * fails the attempt (`unavailable` at the store step) and the round goes on.
+ */
+export const STORE_RETRY_WINDOW_MS = 120_000;
 
-export function createGenerationActivities(deps: GenerationActivityDeps): GenerationActivities {
-  const interval = deps.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
-  const maxPollFailures = deps.maxConsecutivePollFailures ?? 3;
+/**
+ * generateAsset: one activity from submission to our stored copy, retried by Temporal until it is
+ * done. Each execution does the next step and fails benignly ("not ready", with the delay it
+ * wants) while there is nothing to do but wait: it takes a place under PROVIDER_CONCURRENCY and
+ * submits, or looks at the task, or stores the output. Between executions Temporal's server
+ * waits, so no worker slot is held and no history event is written; every execution finds where
+ * the last one got to in the submission ledger, on any host.
+ */
+export function createGenerationActivities(deps: GenerationActivityDeps) {
+  async function generateAsset(request: GenerateRequest): Promise<GeneratedAsset> {
+    const entry = await deps.ledger.find(request.idempotencyKey);
+    const ours = entry?.provider === request.provider ? entry : undefined;
+    if (ours?.task === undefined) throw await submit(request, ours);
+    if (ours.output !== undefined) return await store(request, ours.task, ours.output);
+    return await look(request, ours.task, ours.runningForMs ?? 0);
+  }
 
-  async function submitGeneration(request: GenerationRequest): Promise<GenerationTask | ProviderBusy> {
-    const recorded = await deps.ledger.find(request.idempotencyKey);
-    if (recorded && recorded.provider === request.provider) return reuse(recorded);
-    const place = await deps.gate.tryTake(request.provider);
+  /** Submits once the provider has room; always throws: the task it started is looked at next time. */
+  async function submit(request: GenerateRequest, entry: LedgerEntry | undefined): Promise<ApplicationFailure> {
+    const { provider, idempotencyKey } = request;
+    const place = await deps.gate.tryTake(provider);
     if (!place.granted) {
-      log.info('Provider at its concurrency limit; the workflow will ask again', {
-        provider: request.provider,
-        inFlight: place.inFlight,
-      });
-      return { busy: true, provider: request.provider, retryAfterMs: place.retryAfterMs };
+      if (Date.now() > request.submitBy) {
+        return ApplicationFailure.create({
+          type: PROVIDER_BUSY,
+          message: `${provider} had no free place in time (PROVIDER_CONCURRENCY)`,
+          nonRetryable: true,
+          details: [{ step: 'generate' } satisfies GenerationFailureDetails],
+        });
+      }
+      return notReady(`${provider} is at its concurrency limit (${place.inFlight} in flight)`, nextPlaceAskDelayMs(place.retryAfterMs, activityInfo().attempt - 1));
     }
     let taskId: string;
     try {
       // Intent first: a retry that finds it with no answer knows this send may have started a task.
-      const intent = await deps.ledger.recordIntent(request.idempotencyKey, {
-        provider: request.provider,
-        kind: request.kind,
-        durationSeconds: request.durationSeconds,
-      });
-      if (intent.recorded) {
-        // Another submission under this key (a timed-out attempt still running) got there first.
+      const intent = await deps.ledger.recordIntent(idempotencyKey, { provider, kind: request.kind, durationSeconds: request.durationSeconds });
+      if (!intent.claimed) {
         await place.lease.cancel();
-        return await reuse(intent.recorded);
+        if ('recorded' in intent) return notReady(`${provider} task ${intent.recorded.taskId} was just recorded`, 0);
+        return notReady(`another submission under ${idempotencyKey} is on its way`, 5_000);
       }
       if (intent.unanswered) {
         log.warn('An earlier submission under this key got no recorded answer; submitting again may be charged twice', {
           provider: intent.unanswered.provider,
           sentAt: intent.unanswered.sentAt.toISOString(),
-          idempotencyKey: request.idempotencyKey,
+          idempotencyKey,
         });
         countPossibleDuplicateCharge(intent.unanswered.provider);
       }
-      taskId = await send(request);
+      taskId = await send(request, entry?.failedSends ?? 0);
     } catch (error) {
       await quietly('give back the place of a failed submission', () => place.lease.cancel());
       throw error;
     }
-    const task: GenerationTask = {
-      provider: request.provider,
-      taskId,
-      kind: request.kind,
-      durationSeconds: request.durationSeconds,
-    };
+    const task: GenerationTask = { provider, taskId, kind: request.kind, durationSeconds: request.durationSeconds };
     try {
       // The answer before anything else: until it is written, a retry would pay again.
-      await deps.ledger.recordTask(request.idempotencyKey, task);
+      await deps.ledger.recordTask(idempotencyKey, task);
     } finally {
       // The task runs at the provider whether or not its answer was recorded: the place is its.
       await quietly('bind the place to its task', () => place.lease.bind(taskId));
     }
-    log.info('Generation submitted', { provider: task.provider, taskId });
-    return task;
+    log.info('Generation submitted', { provider, taskId });
+    return notReady(`${provider} task ${taskId} submitted`, nextLookDelayMs(request.kind, 0), { taskId });
   }
 
-  async function reuse(recorded: GenerationTask): Promise<GenerationTask> {
-    log.info('Generation already submitted for this attempt; reusing its task', {
-      provider: recorded.provider,
-      taskId: recorded.taskId,
-    });
-    // Already at the provider: it counts against the limit whatever the limit says now.
-    await deps.gate.hold(recorded.provider, recorded.taskId);
-    return recorded;
-  }
-
-  /** Sends the submission; a refusal the provider answered is recorded, so no retry counts it. */
-  async function send(request: GenerationRequest): Promise<string> {
+  /** Sends the submission; a failed send is counted, and past MAX_SENDS its failure is final. */
+  async function send(request: GenerateRequest, failedBefore: number): Promise<string> {
     try {
       const { taskId } = await deps.providers[request.provider].submit({
         prompt: request.prompt,
@@ -125,11 +124,87 @@ export function createGenerationActivities(deps: GenerationActivityDeps): Genera
       return taskId;
     } catch (error) {
       const failure = classifyProviderError(request.provider, 'submit', error);
-      if (providerSaidNo(failure)) {
-        await quietly('record the refusal', () => deps.ledger.recordRefusal(request.idempotencyKey));
-      }
-      throw failure;
+      await quietly('record the failed send', () => deps.ledger.recordFailedSend(request.idempotencyKey, providerSaidNo(failure)));
+      const final = failure.nonRetryable || failedBefore + 1 >= MAX_SENDS;
+      throw withDetails(failure, { step: 'generate' }, final, retryDelayOf(failure) ?? sendBackoffMs(failedBefore));
     }
+  }
+
+  /** One look at the task: its output stored when done; "not ready" while it runs. */
+  async function look(request: GenerateRequest, task: GenerationTask, runningForMs: number): Promise<GeneratedAsset> {
+    const provider = deps.providers[task.provider];
+    // Renewed on every look, so the place lasts as long as the task does and no longer.
+    await deps.gate.hold(task.provider, task.taskId);
+    if (runningForMs > request.deadlineMs) {
+      await stopTask(provider, task);
+      throw ApplicationFailure.create({
+        type: TIMEOUT,
+        message: `${task.provider} did not finish task ${task.taskId} within ${minutes(request.deadlineMs)}`,
+        nonRetryable: true,
+        details: [{ step: 'generate', taskId: task.taskId, billedUsd: 0 } satisfies GenerationFailureDetails],
+      });
+    }
+    let result;
+    try {
+      result = await provider.poll(task.taskId);
+    } catch (error) {
+      // Looking again is free: a provider blip waits for the next look, whatever its kind.
+      const failure = classifyProviderError(task.provider, 'poll', error);
+      if (failure.nonRetryable) {
+        await deps.gate.release(task.provider, task.taskId);
+        throw withDetails(failure, { step: 'generate', taskId: task.taskId }, true);
+      }
+      throw notReady(`${task.provider} could not be asked about task ${task.taskId}: ${failure.message}`, nextLookDelayMs(task.kind, runningForMs));
+    }
+    if (result.state === 'pending') {
+      const done = result.progress === undefined ? '' : ` (${Math.round(result.progress * 100)}% done)`;
+      throw notReady(`${task.provider} task ${task.taskId} is still running${done}`, nextLookDelayMs(task.kind, runningForMs), { taskId: task.taskId });
+    }
+    await deps.gate.release(task.provider, task.taskId);
+    if (result.state === 'failed') {
+      throw withDetails(taskFailure(task.provider, result.reason, result.refused), { step: 'generate', taskId: task.taskId, billedUsd: 0 }, true);
+    }
+    const costUsd = provider.costUsd(task.kind, task.durationSeconds);
+    await deps.ledger.recordOutput(request.idempotencyKey, { outputUrl: result.outputUrl, costUsd });
+    countGenerationCost(task.provider, task.taskId, costUsd);
+    return await store(request, task, { outputUrl: result.outputUrl, costUsd, doneForMs: 0 });
+  }
+
+  async function store(
+    request: GenerateRequest,
+    task: GenerationTask,
+    output: { outputUrl: string; costUsd: number; doneForMs: number },
+  ): Promise<GeneratedAsset> {
+    try {
+      const asset = await deps.storeOutput({ url: output.outputUrl, sceneId: request.sceneId, expectedKind: task.kind });
+      return { asset, provider: task.provider, taskId: task.taskId, costUsd: output.costUsd };
+    } catch (error) {
+      if (!(error instanceof ApplicationFailure)) throw error;
+      // The provider delivered: whatever becomes of our copy, its task is billed.
+      const details: GenerationFailureDetails = { step: 'store', taskId: task.taskId, billedUsd: output.costUsd };
+      throw withDetails(error, details, error.nonRetryable || output.doneForMs > STORE_RETRY_WINDOW_MS);
+    }
+  }
+
+  /** Stops the task of an attempt the round no longer wants, gives back its place, and says what it costs. */
+  async function cancelGeneration(request: CancelGenerationRequest): Promise<CancelledGeneration> {
+    const entry = await deps.ledger.find(request.idempotencyKey);
+    const task = entry?.task;
+    if (task === undefined) return { billedUsd: 0 };
+    if (entry?.output !== undefined) return { taskId: task.taskId, billedUsd: entry.output.costUsd };
+    await stopTask(deps.providers[task.provider], task);
+    return { taskId: task.taskId, billedUsd: 0 };
+  }
+
+  async function stopTask(provider: ProviderClient, task: GenerationTask): Promise<void> {
+    try {
+      await provider.cancel(task.taskId);
+      log.info('Cancelled the provider task', { provider: task.provider, taskId: task.taskId });
+    } catch (error) {
+      // Some APIs only cancel queued tasks; the round goes ahead regardless.
+      log.warn('Could not cancel the provider task', { provider: task.provider, taskId: task.taskId, reason: errorMessage(error) });
+    }
+    await quietly('give back the place of a stopped task', () => deps.gate.release(task.provider, task.taskId));
   }
 
   /** The callback URL (and PiAPI's header secret) for this workflow, when webhooks are on. */
@@ -146,100 +221,39 @@ export function createGenerationActivities(deps: GenerationActivityDeps): Genera
     };
   }
 
-  async function awaitGeneration(task: GenerationTask): Promise<GenerationOutput> {
-    const provider = deps.providers[task.provider];
-    // The task id is this activity's input, so a retry (worker crash, timeout) polls the same
-    // task; the heartbeat only carries progress across.
-    const previous = readHeartbeat(task.taskId);
-    const state: GenerationHeartbeat = { taskId: task.taskId, progress: previous?.progress, polls: previous?.polls ?? 0 };
-    if (previous) log.info('Resuming a generation already in progress', { ...state });
-
-    try {
-      let delay = interval.initial;
-      let failuresInRow = 0;
-      for (;;) {
-        await deps.gate.hold(task.provider, task.taskId);
-        const result = await pollOnce(provider, task);
-        state.polls += 1;
-        if (result instanceof ApplicationFailure) {
-          failuresInRow += 1;
-          const wait = retryDelayOf(result) ?? delay;
-          // A long retry-after would outlast the heartbeat timeout: leave that wait to Temporal,
-          // which honours it as the failure's nextRetryDelay.
-          if (failuresInRow > maxPollFailures || wait > interval.max) throw result;
-          heartbeat({ ...state });
-          await sleep(wait);
-        } else if (result.state === 'done') {
-          await deps.gate.release(task.provider, task.taskId);
-          const costUsd = provider.costUsd(task.kind, task.durationSeconds);
-          countGenerationCost(task.provider, task.taskId, costUsd);
-          return { provider: task.provider, taskId: task.taskId, outputUrl: result.outputUrl, costUsd };
-        } else if (result.state === 'failed') {
-          throw taskFailure(task.provider, result.reason, result.refused);
-        } else {
-          failuresInRow = 0;
-          if (result.progress !== undefined) state.progress = result.progress;
-          heartbeat({ ...state });
-          await sleep(delay);
-        }
-        delay = Math.min(interval.max, Math.round(delay * BACKOFF));
-      }
-    } catch (error) {
-      if (wasCancelledByWorkflow(error)) await cancelQuietly(provider, task);
-      // A failure Temporal retries polls the same task again, so its place stays taken (and
-      // lapses if no retry comes); after a cancellation or a final failure nothing will.
-      if (wasCancelledByWorkflow(error) || isFinal(error)) await deps.gate.release(task.provider, task.taskId);
-      throw error;
-    }
-  }
-
-  async function checkGeneration(task: GenerationTask): Promise<GenerationOutput> {
-    const provider = deps.providers[task.provider];
-    // Renewed on every look, so the place lasts as long as the task does and no longer.
-    await deps.gate.hold(task.provider, task.taskId);
-    try {
-      const result = await pollOrThrow(provider, task);
-      if (result.state === 'pending') throw notReady(task, result.progress);
-      if (result.state === 'failed') throw taskFailure(task.provider, result.reason, result.refused);
-      await deps.gate.release(task.provider, task.taskId);
-      const costUsd = provider.costUsd(task.kind, task.durationSeconds);
-      countGenerationCost(task.provider, task.taskId, costUsd);
-      return { provider: task.provider, taskId: task.taskId, outputUrl: result.outputUrl, costUsd };
-    } catch (error) {
-      // A look Temporal will retry keeps the place; after a final failure no look follows.
-      if (isFinal(error)) await deps.gate.release(task.provider, task.taskId);
-      throw error;
-    }
-  }
-
-  async function cancelGeneration(task: GenerationTask): Promise<void> {
-    await cancelQuietly(deps.providers[task.provider], task);
-    await deps.gate.release(task.provider, task.taskId);
-  }
-
-  return { submitGeneration, checkGeneration, cancelGeneration, awaitGeneration };
+  return { generateAsset, cancelGeneration };
 }
 
+/** No free place in time under PROVIDER_CONCURRENCY: the next attempt tries another provider. */
+export const PROVIDER_BUSY = 'provider_busy';
+/** The provider did not finish within the deadline; the task was cancelled at the provider. */
+export const TIMEOUT = 'timeout';
+
 /**
- * The task still runs. Retryable, so the workflow's retry policy schedules the next look; benign,
- * so the worker logs it at debug level and its metrics do not count it as a failure.
+ * Nothing to do but wait. Retryable, after `delayMs`; benign, so the worker logs it at debug
+ * level and its metrics do not count it as a failure.
  */
-function notReady(task: GenerationTask, progress: number | undefined): ApplicationFailure {
-  const done = progress === undefined ? '' : ` (${Math.round(progress * 100)}% done)`;
+function notReady(message: string, delayMs: number, details: GenerationFailureDetails = {}): ApplicationFailure {
   return ApplicationFailure.create({
     type: GENERATION_NOT_READY,
-    message: `${task.provider} task ${task.taskId} is still running${done}`,
-    details: [{ progress }],
+    message,
+    details: [{ step: 'generate', ...details } satisfies GenerationFailureDetails],
     category: ApplicationFailureCategory.BENIGN,
+    nextRetryDelay: Math.max(1, Math.round(delayMs)),
   });
 }
 
-async function pollOrThrow(provider: ProviderClient, task: GenerationTask) {
-  try {
-    return await provider.poll(task.taskId);
-  } catch (error) {
-    throw classifyProviderError(task.provider, 'poll', error);
-  }
+/** The failure again with what the round records of it (step, task, money), final or not. */
+function withDetails(failure: ApplicationFailure, details: GenerationFailureDetails, final: boolean, retryDelayMs?: number): ApplicationFailure {
+  const own: unknown = failure.details?.[0];
+  return ApplicationFailure.create({
+    type: failure.type ?? FailureType.unavailable,
+    message: failure.message,
+    nonRetryable: final,
+    details: [{ ...(own && typeof own === 'object' ? own : {}), ...details }],
+    nextRetryDelay: final ? undefined : retryDelayMs,
+    cause: failure,
+  });
 }
 
 /**
@@ -254,48 +268,9 @@ function providerSaidNo(failure: ApplicationFailure): boolean {
   return typeof status === 'number' && ((status >= 400 && status < 500) || status === 503);
 }
 
-/** Bookkeeping after the fact: its failure is logged, and must not hide the outcome being reported. */
-async function quietly(what: string, work: () => Promise<void>): Promise<void> {
-  try {
-    await work();
-  } catch (error) {
-    log.warn(`Could not ${what}`, { reason: error instanceof Error ? error.message : String(error) });
-  }
-}
-
-/** A transient failure comes back as a value, to be ridden out; anything else is thrown. */
-async function pollOnce(
-  provider: ProviderClient,
-  task: GenerationTask,
-): Promise<Awaited<ReturnType<ProviderClient['poll']>> | ApplicationFailure> {
-  try {
-    return await provider.poll(task.taskId);
-  } catch (error) {
-    const failure = classifyProviderError(task.provider, 'poll', error);
-    if (failure.type === FailureType.unavailable) {
-      log.warn('Polling the provider failed; trying again', { provider: task.provider, reason: failure.message });
-      return failure;
-    }
-    throw failure;
-  }
-}
-
-function readHeartbeat(taskId: string): GenerationHeartbeat | undefined {
-  const details: unknown = activityInfo().heartbeatDetails;
-  if (!details || typeof details !== 'object') return undefined;
-  const candidate = details as Partial<GenerationHeartbeat>;
-  if (candidate.taskId !== taskId) return undefined;
-  return {
-    taskId,
-    progress: typeof candidate.progress === 'number' ? candidate.progress : undefined,
-    polls: typeof candidate.polls === 'number' ? candidate.polls : 0,
-  };
-}
-
-const FINAL_FAILURE_TYPES: readonly string[] = checkGenerationOptions.retry?.nonRetryableErrorTypes ?? [];
-
-function isFinal(error: unknown): boolean {
-  return error instanceof ApplicationFailure && (error.nonRetryable || FINAL_FAILURE_TYPES.includes(error.type ?? ''));
+/** 5 s, doubling, to a minute: the spacing the submission had when it was an activity of its own. */
+function sendBackoffMs(failedBefore: number): number {
+  return Math.min(60_000, 5_000 * 2 ** failedBefore);
 }
 
 function retryDelayOf(failure: ApplicationFailure): number | undefined {
@@ -303,25 +278,19 @@ function retryDelayOf(failure: ApplicationFailure): number | undefined {
   return typeof delay === 'number' ? delay : undefined;
 }
 
-// Only a cancellation the workflow asked for stops the provider's task. A timeout, a worker
-// shutdown or a pause also cancel the activity, but then Temporal retries it and the retry
-// must find the task still running.
-function wasCancelledByWorkflow(error: unknown): boolean {
-  if (!(error instanceof CancelledFailure)) return false;
-  const details = cancellationDetails();
-  return details ? details.cancelRequested : error.message === 'CANCELLED';
+/** Bookkeeping after the fact: its failure is logged, and must not hide the outcome being reported. */
+async function quietly(what: string, work: () => Promise<void>): Promise<void> {
+  try {
+    await work();
+  } catch (error) {
+    log.warn(`Could not ${what}`, { reason: errorMessage(error) });
+  }
 }
 
-async function cancelQuietly(provider: ProviderClient, task: GenerationTask): Promise<void> {
-  try {
-    await provider.cancel(task.taskId);
-    log.info('Cancelled the provider task', { provider: task.provider, taskId: task.taskId });
-  } catch (error) {
-    // Some APIs only cancel queued tasks; the workflow's cancellation goes ahead regardless.
-    log.warn('Could not cancel the provider task', {
-      provider: task.provider,
-      taskId: task.taskId,
-      reason: error instanceof Error ? error.message : String(error),
-    });
-  }
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function minutes(ms: number): string {
+  return ms < 60_000 ? `${Math.round(ms / 1000)} seconds` : `${Math.round(ms / 60_000)} minutes`;
 }

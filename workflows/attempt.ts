@@ -1,116 +1,136 @@
-import { ActivityFailure, ApplicationFailure, isCancellation, patched } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, CancellationScope, isCancellation, TimeoutFailure } from '@temporalio/workflow';
+import type { BrandProfile } from '../src/domain/brand';
+import type { GeneratedAsset, GenerationFailureDetails } from '../src/domain/generation';
 import type { RoundAsset } from '../src/domain/inputs';
+import type { JudgeResult } from '../src/domain/judging';
 import type { RegenerationPolicy } from '../src/domain/policy';
+import type { ProviderName } from '../src/domain/provider';
 import type { AttemptFailure, AttemptStep, RegenerationAttempt } from '../src/domain/regeneration';
+import { DEFAULT_ASPECT_RATIO, type Scene, type SceneKind } from '../src/domain/scene';
 import { roundUsd } from '../src/catalog/cost';
-import { AttemptGaveUp, generateAndJudge, type GenerationPlan, type Receipt } from './generate-and-judge';
+import { judgingSettings } from '../src/rules/judging';
 import { attemptOutcome } from '../src/rules/outcome';
+import { generationDeadlineMs, providerBusyDeadlineMs } from '../src/rules/generation-wait';
+import { cancelGeneration, judgeAsset } from './activities';
+import { generate } from './generation';
 
-/** Rounds recorded before this marker let a `critical_fail` pass on its score. */
-export const PATCH_CRITICAL_FAIL_NEVER_PASSES = 'critical-fail-never-passes';
-
-/** What the scene stands on now: its own asset before the round, or the last attempt that beat it. */
-export type CurrentAsset = RoundAsset;
-
-/** An attempt that produced a judged asset, as the asset the scene now stands on. */
-export function currentFrom(attempt: RegenerationAttempt): CurrentAsset {
-  return {
-    score: attempt.scoreAfter,
-    analysis: attempt.analysisResult!,
-    assetUrl: attempt.assetUrl,
-    assetRef: attempt.asset,
-    provider: attempt.provider,
-    attemptNumber: attempt.attemptNumber,
-  };
-}
-
-export interface AttemptPlan extends GenerationPlan {
+/** What one attempt (or the pipeline's first asset) makes and how it is judged. */
+export interface AttemptPlan {
+  idempotencyKey: string;
   round: number;
   attemptNumber: number;
+  provider: ProviderName;
+  prompt: string;
+  kind: SceneKind;
+  scene: Scene;
+  brandProfile?: BrandProfile;
+  /**
+   * The prompt a person gave the round: the judge scores the asset against it, in place of the
+   * scene's visual direction it replaced, so an asset is not marked down for doing as asked.
+   */
+  personPrompt?: string;
   policy: RegenerationPolicy;
-  current: CurrentAsset;
+  /** What the attempt is judged against: the round's current asset. */
+  current: Pick<RoundAsset, 'score'>;
+  /** Names the attempt in the Web UI's activity summaries, e.g. "attempt 2 · luma". */
+  label: string;
 }
 
 /**
- * One attempt, generated, stored and judged, as the record SPEC.md keeps of it. Any activity
- * failure (after its own retries) or a wait past its deadline makes a failed attempt with its
- * reason and the round goes on; only cancellation and bugs propagate.
+ * One attempt, generated, stored and judged, as the record SPEC.md keeps of it. A generation or
+ * judgment that fails (after its own retries) makes a failed attempt with its reason and what it
+ * cost, and the round goes on; only cancellation and bugs propagate. A cancelled attempt stops
+ * its provider's task and is thrown as AttemptCancelled, carrying what it had cost.
  */
 export async function runAttempt(plan: AttemptPlan): Promise<RegenerationAttempt> {
-  const { current, policy } = plan;
   const base = {
     attemptNumber: plan.attemptNumber,
     round: plan.round,
     timestamp: new Date().toISOString(),
     provider: plan.provider,
     prompt: plan.prompt,
-    scoreBefore: current.score,
+    scoreBefore: plan.current.score,
   };
-  const receipt: Receipt = { costUsd: 0 };
+  let generated: GeneratedAsset | undefined;
   try {
-    const { asset, analysis, judgments } = await generateAndJudge(
-      { ...plan, uncertaintyBand: policy.uncertaintyBand, judgmentsNearBar: policy.judgmentsNearBar },
-      receipt,
-    );
-    const recommendation = patched(PATCH_CRITICAL_FAIL_NEVER_PASSES) ? analysis.recommendation : undefined;
+    generated = await generate(generationRequest(plan), `${plan.label} · generate`);
+    const judged = await judge(plan, generated);
     return {
       ...base,
-      result: attemptOutcome(analysis.overallScore, current.score, policy, recommendation),
-      scoreAfter: analysis.overallScore,
-      judgments,
-      analysisResult: analysis,
-      assetUrl: asset.url,
-      asset,
-      costUsd: roundUsd(receipt.costUsd),
-      providerTaskId: receipt.providerTaskId,
+      result: attemptOutcome(judged.analysis.overallScore, plan.current.score, plan.policy, judged.analysis.recommendation),
+      scoreAfter: judged.analysis.overallScore,
+      judgments: judged.judgments,
+      analysisResult: judged.analysis,
+      assetUrl: generated.asset.url,
+      asset: generated.asset,
+      costUsd: roundUsd(generated.costUsd + judged.costUsd),
+      providerTaskId: generated.taskId,
     };
   } catch (error) {
+    const spent = generated ? { taskId: generated.taskId, billedUsd: generated.costUsd } : await stopGeneration(plan, error);
+    const money = { costUsd: roundUsd(spent.billedUsd ?? 0), ...(spent.taskId ? { providerTaskId: spent.taskId } : {}) };
     if (isCancellation(error)) {
-      throw new AttemptCancelled(
-        {
-          ...base,
-          result: 'failed',
-          scoreAfter: 0,
-          failure: { type: 'cancelled', message: 'The round was cancelled during this attempt' },
-          costUsd: roundUsd(receipt.costUsd),
-          providerTaskId: receipt.providerTaskId,
-        },
-        error,
-      );
+      const failure = { type: 'cancelled', message: 'The round was cancelled during this attempt' };
+      throw new AttemptCancelled({ ...base, result: 'failed', scoreAfter: 0, failure, ...money }, error);
     }
     const failure = attemptFailureOf(error);
     if (failure === undefined) throw error;
-    return {
-      ...base,
-      result: 'failed',
-      // No asset was judged, so there is no score to report for this attempt.
-      scoreAfter: 0,
-      failure,
-      ...withStep(failedStepOf(error)),
-      costUsd: roundUsd(receipt.costUsd),
-      providerTaskId: receipt.providerTaskId,
-    };
+    // No asset was judged, so there is no score to report for this attempt.
+    return { ...base, result: 'failed', scoreAfter: 0, failure, failedStep: generated ? 'judge' : (failure.step ?? 'generate'), ...money };
   }
 }
 
-const STEP_OF_ACTIVITY: Readonly<Record<string, AttemptStep>> = {
-  submitGeneration: 'generate',
-  checkGeneration: 'generate',
-  awaitGeneration: 'generate',
-  cancelGeneration: 'generate',
-  storeAsset: 'store',
-  analyzeAsset: 'judge',
-};
-
-/** Which step an attempt's failure came from: the provider's health depends only on its own. */
-function failedStepOf(error: unknown): AttemptStep | undefined {
-  if (error instanceof AttemptGaveUp) return 'generate';
-  if (error instanceof ActivityFailure) return STEP_OF_ACTIVITY[error.activityType];
-  return undefined;
+/** The generation request of an attempt: its deadlines start now. */
+export function generationRequest(plan: Omit<AttemptPlan, 'round' | 'attemptNumber' | 'current' | 'label'>) {
+  const { scene, kind, provider } = plan;
+  const deadlineMs = generationDeadlineMs(provider, kind, plan.policy.generationTimeout);
+  return {
+    provider,
+    prompt: plan.prompt,
+    kind,
+    durationSeconds: kind === 'video' ? scene.duration : 0,
+    aspectRatio: scene.aspectRatio ?? DEFAULT_ASPECT_RATIO,
+    idempotencyKey: plan.idempotencyKey,
+    sceneId: scene.id,
+    submitBy: Date.now() + providerBusyDeadlineMs(deadlineMs),
+    deadlineMs,
+  };
 }
 
-function withStep(step: AttemptStep | undefined): { failedStep?: AttemptStep } {
-  return step === undefined ? {} : { failedStep: step };
+/** The asset judged against what was asked for (SPEC.md "Judging and choosing"). */
+export function judge(plan: Omit<AttemptPlan, 'round' | 'attemptNumber' | 'current'>, generated: GeneratedAsset): Promise<JudgeResult> {
+  const { scene, kind } = plan;
+  const settings = judgingSettings(plan.policy);
+  return judgeAsset.executeWithOptions({ summary: `${plan.label} · judge` }, [
+    {
+      asset: generated.asset,
+      scene: {
+        id: scene.id,
+        sceneType: scene.sceneType,
+        contentType: scene.contentType,
+        narration: scene.narration,
+        visualDirection: plan.personPrompt ?? scene.visualDirection,
+        duration: kind === 'video' ? scene.duration : 0,
+        aspectRatio: scene.aspectRatio ?? DEFAULT_ASPECT_RATIO,
+      },
+      prompt: plan.prompt,
+      brandProfile: plan.brandProfile,
+      ...settings,
+    },
+  ]);
+}
+
+/**
+ * A generation that ended without an asset: the provider's task, if one was started, and what the
+ * provider bills for it. A cancelled round, or one past the backstop, also stops the task.
+ */
+async function stopGeneration(plan: AttemptPlan, error: unknown): Promise<GenerationFailureDetails> {
+  if (isCancellation(error) || pastBackstop(error)) {
+    return await CancellationScope.nonCancellable(() =>
+      cancelGeneration.executeWithOptions({ summary: `${plan.label} · cancel` }, [{ idempotencyKey: plan.idempotencyKey }]),
+    );
+  }
+  return detailsOf(error);
 }
 
 /**
@@ -128,19 +148,24 @@ export class AttemptCancelled extends Error {
 }
 
 /**
- * Why an attempt failed, when `error` is an attempt's failure (an activity's, after its retries,
- * or a wait past its deadline); undefined for anything else (cancellation, bugs).
+ * Why an attempt failed, and at which step, when `error` is an activity's failure after its
+ * retries; undefined for anything else (cancellation, bugs).
  */
-export function attemptFailureOf(error: unknown): AttemptFailure | undefined {
-  if (error instanceof AttemptGaveUp) return error.failure;
-  if (error instanceof ActivityFailure) return describeFailure(error);
-  return undefined;
+export function attemptFailureOf(error: unknown): (AttemptFailure & { step?: AttemptStep }) | undefined {
+  if (!(error instanceof ActivityFailure)) return undefined;
+  const { step } = detailsOf(error);
+  const cause = error.cause;
+  if (pastBackstop(error)) return { type: 'timeout', message: 'The generation ran past its deadline', step: 'generate' };
+  if (cause instanceof ApplicationFailure) return { type: cause.type ?? 'unknown', message: cause.message, ...(step ? { step } : {}) };
+  return { type: cause?.name ?? 'activity_failed', message: cause?.message ?? error.message, ...(step ? { step } : {}) };
 }
 
-function describeFailure(error: ActivityFailure): AttemptFailure {
-  const cause = error.cause;
-  if (cause instanceof ApplicationFailure) {
-    return { type: cause.type ?? 'unknown', message: cause.message };
-  }
-  return { type: cause?.name ?? 'activity_failed', message: cause?.message ?? error.message };
+function detailsOf(error: unknown): GenerationFailureDetails & { step?: AttemptStep } {
+  if (!(error instanceof ActivityFailure) || !(error.cause instanceof ApplicationFailure)) return {};
+  const details: unknown = error.cause.details?.[0];
+  return details && typeof details === 'object' ? (details as GenerationFailureDetails & { step?: AttemptStep }) : {};
+}
+
+function pastBackstop(error: unknown): boolean {
+  return error instanceof ActivityFailure && error.cause instanceof TimeoutFailure;
 }

@@ -1,39 +1,73 @@
-import { setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { CancellationScope, getExternalWorkflowHandle, isCancellation, log, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { PairwiseAnswer } from '../src/domain/best-pick';
+import type { CarriedRound, RegenerateSceneInput, RoundAsset } from '../src/domain/inputs';
+import type { ProviderName } from '../src/domain/provider';
 import type { RegenerationPolicy } from '../src/domain/policy';
-import type { BestPick, PairwiseAnswer } from '../src/domain/best-pick';
-import type { RegenerationAttempt, RegenerationState, RegenerationStatus } from '../src/domain/regeneration';
-import type { SceneForRegeneration } from '../src/domain/scene';
-import type { CarriedRound } from '../src/domain/inputs';
-import { currentFrom, type CurrentAsset } from './attempt';
+import type {
+  EscalationReason,
+  RegenerationAttempt,
+  RegenerationOutcome,
+  RegenerationResult,
+  RegenerationState,
+  RegenerationStatus,
+  UserDecision,
+} from '../src/domain/regeneration';
+import type { AttemptContext, EntryEnding, KeptAsset, RoundRef, SceneEnding } from '../src/domain/round-steps';
+import { roundUsd } from '../src/catalog/cost';
+import { bestCandidates, decideBest, needsPairwise, pairKey, rankByScore } from '../src/rules/best-pick';
+import { judgingSettings } from '../src/rules/judging';
+import { sceneNeeds } from '../src/rules/provider-choice';
 import { roundDetails } from '../src/rules/round-story';
-import { BestScoreKey, getRegenerationStateQuery, ProjectIdKey, RegenStatusKey, SceneIdKey } from './messages';
+import { endRound, escalateToReview } from './activities';
+import { AttemptCancelled } from './attempt';
+import { compareTopTwo } from './best-pick';
+import { BestScoreKey, getRegenerationStateQuery, ProjectIdKey, regenerationEscalatedSignal, RegenStatusKey, SceneIdKey } from './messages';
+
+export type Review = NonNullable<RegenerationResult['review']>;
+
+/** What a person asked of a round: their prompt and provider take the place of the scene's. */
+export interface RoundDirection {
+  personPrompt?: string;
+  provider: ProviderName;
+}
 
 /**
- * What a round knows about itself: the state the query answers, the asset the scene stands on,
- * and the search attributes that mirror them for `temporal workflow list`.
+ * What a round knows about itself (the state the query answers and the search attributes mirror)
+ * and the only place that changes it: each way a round moves on or ends is one method here.
  */
 export class RoundRecord {
   readonly state: RegenerationState;
-  current: CurrentAsset;
+  /** What later prompts are built from: the round's start, or its last attempt that did not fail. */
+  current: RoundAsset;
   /** The asset this round started from: a candidate for best like its attempts. */
-  roundStart: CurrentAsset;
-  /**
-   * Rounds with the pairwise best pick (best-pick.ts) name their best apart from the current
-   * asset; older rounds called the current asset best.
-   */
-  private pairwiseBest = false;
-  /** This round's pairwise answers by pair (rules/best-pick.ts pairKey): a pair is asked once. */
-  comparedPairs = new Map<string, readonly [PairwiseAnswer, PairwiseAnswer]>();
+  private roundStart: RoundAsset;
+  /** The scene's asset from before the first round: what it keeps when no asset is taken. */
+  private readonly sceneAsset: RoundAsset;
+  /** This round's pairwise answers by pair (src/rules/best-pick.ts pairKey): a pair is asked once. */
+  private readonly comparedPairs = new Map<string, readonly [PairwiseAnswer, PairwiseAnswer]>();
+  private escalated: boolean;
+  /** Who directs this round: a person's prompt and provider take the place of the scene's. */
+  direction: RoundDirection;
 
-  constructor(scene: SceneForRegeneration, policy: RegenerationPolicy, carried?: CarriedRound) {
-    this.current = carried?.current ?? {
+  constructor(
+    private readonly input: RegenerateSceneInput,
+    readonly policy: RegenerationPolicy,
+  ) {
+    const { scene, carried } = input;
+    this.sceneAsset = carried?.runStart ?? {
       score: scene.analysisResult.overallScore,
       analysis: scene.analysisResult,
       assetUrl: scene.currentAssetUrl,
       assetRef: scene.currentAsset,
       provider: scene.currentProvider,
     };
+    this.current = carried?.current ?? this.sceneAsset;
     this.roundStart = this.current;
+    // A run continued from another only exists because a reviewer sent the round back.
+    this.escalated = carried !== undefined;
+    this.direction = carried
+      ? { personPrompt: carried.personPrompt, provider: carried.provider }
+      : { personPrompt: input.customPrompt, provider: scene.currentProvider };
     this.state = {
       sceneId: scene.id,
       status: 'regenerating',
@@ -43,6 +77,7 @@ export class RoundRecord {
       currentScore: this.current.score,
       attempts: carried ? [...carried.attempts] : [],
     };
+    this.rankBest();
     setHandler(getRegenerationStateQuery, () => this.state);
     upsertSearchAttributes([
       { key: SceneIdKey, value: scene.id },
@@ -51,12 +86,209 @@ export class RoundRecord {
     this.setStatus('regenerating');
   }
 
+  /** Where the round's writes go: this workflow, this round, this scene. */
+  ref(): RoundRef {
+    const { scene } = this.input;
+    return { workflowId: workflowInfo().workflowId, round: this.state.round, sceneId: scene.id, projectId: scene.projectId };
+  }
+
+  /** What choosing the attempt's provider reads (activities/round-steps.ts). */
+  attemptContext(attemptNumber: number, roundProvider: AttemptContext['roundProvider']): AttemptContext {
+    const { scene } = this.input;
+    const attempts = this.roundAttempts();
+    return {
+      attemptNumber,
+      roundProvider,
+      usedThisRound: attempts.map((a) => a.provider),
+      roundSpentUsd: roundUsd(attempts.reduce((sum, a) => sum + (a.costUsd ?? 0), 0)),
+      contentType: scene.contentType,
+      needs: sceneNeeds(scene, scene.currentProvider),
+      policy: this.policy,
+    };
+  }
+
   /** The round's story so far for the Web UI ("current details"); not a command, so replay-safe. */
   tell(doing?: string): void {
     setCurrentDetails(roundDetails(this.state, doing));
   }
 
-  setStatus(status: RegenerationStatus): void {
+  roundAttempts(): RegenerationAttempt[] {
+    return this.state.attempts.filter((a) => a.round === this.state.round);
+  }
+
+  startAttempt(attemptNumber: number, doing: string): void {
+    this.state.attempt = attemptNumber;
+    this.tell(doing);
+  }
+
+  /** Keeps the attempt; one that passed or improved becomes what later prompts build on. */
+  addAttempt(attempt: RegenerationAttempt): void {
+    this.state.attempts.push(attempt);
+    if (attempt.result !== 'failed') {
+      this.current = assetOf(attempt);
+      this.state.currentScore = this.current.score;
+    }
+    this.rankBest();
+  }
+
+  /** The round's best asset (SPEC.md "Judging and choosing"); undefined when nothing can be approved. */
+  bestAsset(): RoundAsset | undefined {
+    const pick = this.state.bestPick;
+    if (pick === undefined) return undefined;
+    return pick.attemptNumber === undefined ? this.roundStart : assetOf(this.attempt(pick.attemptNumber)!);
+  }
+
+  /** The asset an approval names: the best, 0 for the round's start, or an attempt; undefined when it has none. */
+  approvedAsset(attemptNumber: number | undefined): RoundAsset | undefined {
+    if (attemptNumber === undefined) return this.bestAsset();
+    if (attemptNumber === 0) return this.roundStart.assetUrl === undefined ? undefined : this.roundStart;
+    const attempt = this.attempt(attemptNumber);
+    return attempt?.assetUrl === undefined || attempt.analysisResult === undefined ? undefined : assetOf(attempt);
+  }
+
+  /**
+   * All attempts spent, or the next could not start: the best is settled (Claude compares the top
+   * two when they are within the band, since a person will look), the scene goes into the review
+   * queue, and the pipeline step that started the round is told. `last` is the round's last
+   * attempt when it is not recorded yet: it is recorded with the escalation, carrying the
+   * comparison's cost. Returns the queue entry.
+   */
+  async escalate(reason: EscalationReason, last?: RegenerationAttempt): Promise<number> {
+    const entered = last === undefined ? undefined : { ...last };
+    if (entered !== undefined) {
+      const comparedUsd = await this.compareBest(entered).catch((error: unknown) => {
+        // Cancelled while comparing: the attempt is recorded with what it cost, as one in flight.
+        throw isCancellation(error) ? new AttemptCancelled(entered, error) : error;
+      });
+      if (comparedUsd > 0) entered.costUsd = roundUsd((entered.costUsd ?? 0) + comparedUsd);
+      this.keepLast(entered);
+    }
+    this.escalated = true;
+    this.state.attempt = 0;
+    const escalatedAt = new Date().toISOString();
+    this.state.awaitingReviewSince = escalatedAt;
+    this.setStatus('awaiting_review');
+    const pick = this.state.bestPick;
+    const { entryId } = await CancellationScope.nonCancellable(() =>
+      escalateToReview.executeWithOptions({ summary: `round ${this.state.round} · escalate (${reason})` }, [
+        {
+          ref: this.ref(),
+          ...(entered ? { attempt: entered } : {}),
+          sceneIndex: this.input.scene.sceneIndex,
+          reason,
+          bestScore: this.bestScore(),
+          ...(pick ? { bestPick: pick, ...(pick.attemptNumber === undefined ? {} : { bestAttemptNumber: pick.attemptNumber }) } : {}),
+          attempts: this.roundAttempts(),
+          escalatedAt,
+          reviewTimeout: this.policy.reviewTimeout,
+        },
+      ]),
+    );
+    this.state.reviewEntryId = entryId;
+    await this.tellParentOnce();
+    return entryId;
+  }
+
+  /** A reviewer asked for another round: it starts from the round's best, as the new round's start. */
+  startNextRound(decision: Extract<UserDecision, { action: 'regenerate' }>): void {
+    this.state.decision = decision;
+    this.current = { ...(this.bestAsset() ?? this.current), attemptNumber: undefined };
+    this.direction = { personPrompt: decision.customPrompt, provider: decision.provider ?? this.current.provider };
+    this.roundStart = this.current;
+    this.comparedPairs.clear();
+    this.state.round += 1;
+    this.state.currentScore = this.current.score;
+    this.state.awaitingReviewSince = undefined;
+    this.state.reviewEntryId = undefined;
+    this.rankBest();
+    this.setStatus('regenerating');
+  }
+
+  /** What a run continued as new carries of this one (src/domain/inputs.ts CarriedRound). */
+  carried(): Omit<CarriedRound, 'runsBefore' | 'decided'> {
+    return {
+      round: this.state.round,
+      attempts: this.state.attempts,
+      current: this.current,
+      runStart: this.sceneAsset,
+      personPrompt: this.direction.personPrompt,
+      provider: this.direction.provider,
+    };
+  }
+
+  // The endings (SPEC.md "How a round ends"). Each writes once, in a step the round's
+  // cancellation cannot cut in half, and returns the round's result.
+
+  async pass(attempt: RegenerationAttempt): Promise<RegenerationResult> {
+    await this.end('passed', { attempt, scene: { outcome: 'passed', asset: kept(this.current) } }, this.current);
+    return this.result('passed', this.current);
+  }
+
+  async approve(review: Review, asset: RoundAsset, entryId: number): Promise<RegenerationResult> {
+    this.state.decision = review.decision;
+    this.current = asset;
+    await this.end('approved', { entry: { entryId, ...review }, scene: { outcome: 'approved', asset: kept(asset) } }, asset);
+    return { ...this.result('approved', asset), review };
+  }
+
+  async reject(review: Review, entryId: number): Promise<RegenerationResult> {
+    this.state.decision = review.decision;
+    await this.end('rejected', { entry: { entryId, ...review }, scene: { outcome: 'rejected' } }, this.sceneAsset);
+    return { ...this.result('rejected', this.sceneAsset), review };
+  }
+
+  async timeOut(entryId: number): Promise<RegenerationResult> {
+    const entry = { entryId, status: 'expired' as const, reason: `No decision within ${this.policy.reviewTimeout}`, endedAt: new Date().toISOString() };
+    await this.end('review_timed_out', { entry, scene: { outcome: 'review_timed_out' } }, this.sceneAsset);
+    return this.result('review_timed_out', this.sceneAsset);
+  }
+
+  /** The money already spent is recorded, the entry (if any) closed as cancelled, and the scene given back what it had. */
+  async cancel(attemptInFlight?: RegenerationAttempt): Promise<RegenerationResult> {
+    if (attemptInFlight) this.keepLast(attemptInFlight);
+    const entryId = this.state.reviewEntryId;
+    const entry = entryId === undefined ? undefined : { entryId, status: 'cancelled' as const, reason: 'The round was cancelled', endedAt: new Date().toISOString() };
+    await this.end('cancelled', { ...(attemptInFlight ? { attempt: attemptInFlight } : {}), ...(entry ? { entry } : {}), scene: { outcome: 'cancelled' } }, this.sceneAsset);
+    return this.result('cancelled', this.sceneAsset);
+  }
+
+  /** Keeps the attempt in the state once, whether the round had added it already or not. */
+  private keepLast(attempt: RegenerationAttempt): void {
+    const last = this.state.attempts.at(-1);
+    const same = last !== undefined && last.round === attempt.round && last.attemptNumber === attempt.attemptNumber;
+    if (same) this.state.attempts[this.state.attempts.length - 1] = attempt;
+    else this.state.attempts.push(attempt);
+  }
+
+  /** `final`: what the round ends with, for the `round.ended` webhook's figures. */
+  private async end(
+    outcome: RegenerationOutcome,
+    write: { attempt?: RegenerationAttempt; entry?: EntryEnding; scene: SceneEnding },
+    final: RoundAsset,
+  ): Promise<void> {
+    this.state.attempt = 0;
+    const figures = { finalScore: final.score, costUsd: roundUsd(this.state.attempts.reduce((sum, a) => sum + (a.costUsd ?? 0), 0)) };
+    await CancellationScope.nonCancellable(() =>
+      endRound.executeWithOptions({ summary: `round ${this.state.round} · ${outcome}` }, [{ ref: this.ref(), ...write, figures }]),
+    );
+    this.state.reviewEntryId = undefined;
+    this.setStatus(outcome);
+  }
+
+  private result(outcome: RegenerationOutcome, final: RoundAsset): RegenerationResult {
+    const keeps = outcome === 'passed' || outcome === 'approved';
+    this.state.currentScore = final.score;
+    return {
+      success: keeps,
+      outcome,
+      finalScore: final.score,
+      attempts: this.state.attempts,
+      escalatedToUser: this.escalated,
+      ...(keeps ? { newAssetUrl: final.assetUrl, newAnalysis: final.analysis } : {}),
+    };
+  }
+
+  private setStatus(status: RegenerationStatus): void {
     this.state.status = status;
     this.tell();
     upsertSearchAttributes([
@@ -65,64 +297,85 @@ export class RoundRecord {
     ]);
   }
 
-  /** From here on the round's best is named by setBest; until an attempt is judged it is the start. */
-  usePairwiseBest(): void {
-    this.pairwiseBest = true;
-    this.state.bestPick = { score: this.roundStart.score, reason: 'only_candidate' };
+  private bestScore(): number {
+    return this.state.bestPick?.score ?? 0;
   }
 
-  setBest(pick: BestPick): void {
+  private attempt(attemptNumber: number): RegenerationAttempt | undefined {
+    return this.roundAttempts().find((a) => a.attemptNumber === attemptNumber);
+  }
+
+  /** The best by score among what can be approved (the start only when it has an asset that could pass). */
+  private rankBest(answers?: readonly [PairwiseAnswer, PairwiseAnswer]): ReturnType<typeof rankByScore> {
+    const start = this.roundStart;
+    const usableStart = start.assetUrl !== undefined && start.analysis.recommendation !== 'critical_fail' ? start : undefined;
+    const ranked = rankByScore(bestCandidates(usableStart?.score, this.roundAttempts()));
+    const pick = ranked.length === 0 ? undefined : decideBest(ranked, judgingSettings(this.policy).uncertaintyBand, answers);
     this.state.bestPick = pick;
-    this.state.bestAttemptNumber = pick.attemptNumber;
-    upsertSearchAttributes([{ key: BestScoreKey, value: pick.score }]);
-    this.tell();
+    this.state.bestAttemptNumber = pick?.attemptNumber;
+    return ranked;
   }
 
-  /** The best's score: the current asset's in rounds recorded before the pairwise best pick. */
-  bestScore(): number {
-    return this.pairwiseBest && this.state.bestPick ? this.state.bestPick.score : this.current.score;
+  /** Asks Claude between the top two when their scores are within the band; returns what it cost. */
+  private async compareBest(last: RegenerationAttempt): Promise<number> {
+    const ranked = this.rankBest();
+    const band = judgingSettings(this.policy).uncertaintyBand;
+    if (!needsPairwise(ranked, band)) return 0;
+    const key = pairKey(ranked[0], ranked[1]);
+    const known = this.comparedPairs.get(key);
+    if (known !== undefined) {
+      this.rankBest(known);
+      return 0;
+    }
+    const assetOfCandidate = (attemptNumber: number | undefined) => (attemptNumber === undefined ? this.roundStart.assetRef : this.attempt(attemptNumber)?.asset);
+    const compared = await compareTopTwo(
+      {
+        scene: this.input.scene,
+        brandProfile: this.input.project?.brandProfile,
+        personPrompt: this.direction.personPrompt,
+        label: `attempt ${last.attemptNumber} · ${last.provider}`,
+      },
+      assetOfCandidate(ranked[0].attemptNumber),
+      assetOfCandidate(ranked[1].attemptNumber),
+    );
+    if (compared === undefined) return 0;
+    this.comparedPairs.set(key, compared.answers);
+    this.rankBest(compared.answers);
+    return compared.costUsd;
   }
 
-  /** The round's best asset (the current asset in rounds recorded before the pairwise best pick). */
-  bestAsset(): CurrentAsset {
-    const pick = this.state.bestPick;
-    if (!this.pairwiseBest || pick === undefined) return this.current;
-    if (pick.attemptNumber === undefined) return this.roundStart;
-    return currentFrom(this.roundAttempts().find((a) => a.attemptNumber === pick.attemptNumber)!);
+  /** The pipeline step that started this round stops waiting once the scene is in the queue. */
+  private async tellParentOnce(): Promise<void> {
+    const parent = workflowInfo().parent;
+    if (!parent || this.state.round > 1) return;
+    try {
+      await getExternalWorkflowHandle(parent.workflowId, parent.runId).signal(regenerationEscalatedSignal, this.state);
+    } catch (error) {
+      // A parent that is gone (terminated by an operator) has nobody left to tell.
+      log.warn('could not tell the pipeline step about the escalation', { error: String(error) });
+    }
   }
+}
 
+/** An attempt that produced a judged asset, as an asset the round can stand on. */
+function assetOf(attempt: RegenerationAttempt): RoundAsset {
+  return {
+    score: attempt.scoreAfter,
+    analysis: attempt.analysisResult!,
+    assetUrl: attempt.assetUrl,
+    assetRef: attempt.asset,
+    provider: attempt.provider,
+    attemptNumber: attempt.attemptNumber,
+  };
+}
 
-  roundAttempts(): RegenerationAttempt[] {
-    return this.state.attempts.filter((a) => a.round === this.state.round);
-  }
-
-  /** Keeps the attempt; one that passed or improved becomes what the scene stands on. */
-  addAttempt(attempt: RegenerationAttempt): void {
-    this.state.attempts.push(attempt);
-    if (attempt.result === 'failed') return;
-    this.current = currentFrom(attempt);
-    this.state.currentScore = this.current.score;
-    if (this.pairwiseBest) return;
-    this.state.bestAttemptNumber = attempt.attemptNumber;
-    upsertSearchAttributes([{ key: BestScoreKey, value: this.current.score }]);
-  }
-
-  /** A reviewer asked for another round: it starts from the current best, as the new round's start. */
-  startNextRound(): void {
-    this.current = { ...this.current, attemptNumber: undefined };
-    this.roundStart = this.current;
-    this.comparedPairs.clear();
-    this.state.round += 1;
-    this.state.awaitingReviewSince = undefined;
-    this.state.bestAttemptNumber = undefined;
-    if (this.pairwiseBest) this.state.bestPick = { score: this.roundStart.score, reason: 'only_candidate' };
-    this.setStatus('regenerating');
-  }
-
-  /** The asset an approval names: the round's best, attempt 0 (the round's start) or an attempt. */
-  approvedAsset(attemptNumber: number | undefined, roundStart: CurrentAsset): CurrentAsset {
-    if (attemptNumber === undefined) return this.bestAsset();
-    if (attemptNumber === 0) return roundStart;
-    return currentFrom(this.roundAttempts().find((a) => a.attemptNumber === attemptNumber)!);
-  }
+/** The asset a scene row keeps: asset, analysis, score and provider together. */
+function kept(asset: RoundAsset): KeptAsset {
+  return {
+    url: asset.assetUrl ?? '',
+    ...(asset.assetRef ? { ref: asset.assetRef } : {}),
+    provider: asset.provider,
+    analysis: asset.analysis,
+    score: asset.score,
+  };
 }

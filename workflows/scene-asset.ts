@@ -3,7 +3,6 @@ import {
   condition,
   isCancellation,
   ParentClosePolicy,
-  patched,
   setHandler,
   startChild,
   workflowInfo,
@@ -17,18 +16,15 @@ import type { SceneAssetInput } from '../src/domain/inputs';
 import { sceneForRegeneration } from '../src/domain/scene';
 import { regenerationWorkflowId } from '../src/domain/workflow-ids';
 import { roundUsd } from '../src/catalog/cost';
-import { db, findRoundInProgress } from './activities';
-import { attemptFailureOf } from './attempt';
-import { generateAndJudge, type JudgedAsset, type Receipt } from './generate-and-judge';
+import { findRoundInProgress, saveScene, saveSceneAnalysis } from './activities';
+import { attemptFailureOf, generationRequest, judge } from './attempt';
+import { generate } from './generation';
 import { regenerationEscalatedSignal } from './messages';
 import { regenerateSceneWorkflow } from './regenerate-scene';
 import { needsRegeneration } from '../src/rules/outcome';
 import { resolvePolicy } from '../src/rules/policy';
 import { sceneKind } from '../src/rules/provider-choice';
 import { roundSummary } from '../src/rules/round-story';
-
-/** Marks runs that ask whether the scene's round still runs before doing anything. */
-export const PATCH_CHECK_ROUND_FIRST = 'pipeline-checks-round-first';
 
 /**
  * The pipeline's step for one scene: store it, make its first asset with the scene's provider,
@@ -50,18 +46,16 @@ export async function sceneAssetWorkflow(rawInput: SceneAssetInput): Promise<Sce
   });
 
   // Before anything is paid for or rewritten: a scene in review belongs to its round until the
-  // round ends. Runs recorded before this marker went straight on.
-  if (patched(PATCH_CHECK_ROUND_FIRST)) {
-    const running = await findRoundInProgress({ sceneId: scene.id });
-    if (running !== undefined) {
-      throw ApplicationFailure.nonRetryable(
-        `Scene ${scene.id} is already in review: its round ${running.workflowId} is ${running.status}; ` +
-          'decide or cancel that round first',
-        'already_in_review',
-      );
-    }
+  // round ends.
+  const running = await findRoundInProgress({ sceneId: scene.id });
+  if (running !== undefined) {
+    throw ApplicationFailure.nonRetryable(
+      `Scene ${scene.id} is already in review: its round ${running.workflowId} is ${running.status}; ` +
+        'decide or cancel that round first',
+      'already_in_review',
+    );
   }
-  await db.saveScene({ scene, project });
+  await saveScene({ scene, project });
   const first = await firstAsset();
   if (!needsRegeneration(first.analysis, policy)) {
     return {
@@ -92,26 +86,20 @@ export async function sceneAssetWorkflow(rawInput: SceneAssetInput): Promise<Sce
 
   /** The first asset, or, when it cannot be made, a failing verdict so that a round tries others. */
   async function firstAsset(): Promise<{ assetUrl?: string; asset?: AssetRef; analysis: SceneAnalysisResult }> {
-    const kind = sceneKind(scene.duration, scene.provider);
-    const receipt: Receipt = { costUsd: 0 };
-    let judged: JudgedAsset;
+    const plan = {
+      idempotencyKey: `${workflowId}/${runId}/first`,
+      provider: scene.provider,
+      prompt: scene.visualDirection,
+      kind: sceneKind(scene.duration, scene.provider),
+      scene,
+      brandProfile: project?.brandProfile,
+      policy,
+      label: `first asset · ${scene.provider}`,
+    };
+    let judged;
     try {
-      judged = await generateAndJudge(
-        {
-          idempotencyKey: `${workflowId}/${runId}/first`,
-          provider: scene.provider,
-          prompt: scene.visualDirection,
-          kind,
-          scene,
-          brandProfile: project?.brandProfile,
-          minScoreToPass: policy.minScoreToPass,
-          uncertaintyBand: policy.uncertaintyBand,
-          judgmentsNearBar: policy.judgmentsNearBar,
-          generationTimeout: policy.generationTimeout,
-          label: `first asset · ${scene.provider}`,
-        },
-        receipt,
-      );
+      const generated = await generate(generationRequest(plan), `${plan.label} · generate`);
+      judged = { generated, verdict: await judge(plan, generated) };
     } catch (error) {
       const failure = isCancellation(error) ? undefined : attemptFailureOf(error);
       if (failure === undefined) throw error;
@@ -125,15 +113,16 @@ export async function sceneAssetWorkflow(rawInput: SceneAssetInput): Promise<Sce
         },
       };
     }
-    await db.saveSceneAnalysis({
+    const { generated, verdict } = judged;
+    await saveSceneAnalysis({
       sceneId: scene.id,
       workflowId,
-      asset: judged.asset,
+      asset: generated.asset,
       provider: scene.provider,
-      analysis: judged.analysis,
-      costUsd: roundUsd(receipt.costUsd),
+      analysis: verdict.analysis,
+      costUsd: roundUsd(generated.costUsd + verdict.costUsd),
     });
-    return { assetUrl: judged.asset.url, asset: judged.asset, analysis: judged.analysis };
+    return { assetUrl: generated.asset.url, asset: generated.asset, analysis: verdict.analysis };
   }
 
   async function startRound(first: { assetUrl?: string; asset?: AssetRef; analysis: SceneAnalysisResult }) {

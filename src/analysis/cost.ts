@@ -1,4 +1,4 @@
-import type { AnalysisUsage } from '../domain/activity-types';
+import type { AnalysisUsage } from '../domain/judging';
 
 export interface ModelPrice {
   inputPerMTok: number;

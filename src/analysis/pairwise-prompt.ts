@@ -1,5 +1,5 @@
 import type Anthropic from '@anthropic-ai/sdk';
-import type { SceneForAnalysis } from '../domain/activity-types';
+import type { SceneForAnalysis } from '../domain/judging';
 import type { BrandProfile } from '../domain/brand';
 import { PREFERENCE_TOOL_NAME, preferenceInputJsonSchema } from '../domain/preference';
 import type { JudgeImage } from './inspect-asset';

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
-import type { PickProviderAnswer, PickProviderRequest, ProviderOutcomeReport } from '../domain/activity-types';
+import type { PickProviderAnswer, PickProviderRequest, ProviderOutcomeReport } from '../domain/round-steps';
 import type { ProviderName } from '../domain/provider';
 import type { SkippedProvider } from '../domain/regeneration';
 import {
@@ -53,7 +53,7 @@ export async function pickProvider(
         }
         skipped.push({ provider, reason: skipReason(verdict, row, settings) });
       }
-      return { probe: false, skipped };
+      return { probe: false, skipped, ...untilFirstBack(rows.map(breakerRow), nowMs, settings) };
     });
 }
 
@@ -126,6 +126,14 @@ async function writeRow(trx: Transaction<DatabaseSchema>, provider: ProviderName
     .values({ provider, ...values })
     .onConflict((conflict) => conflict.column('provider').doUpdateSet(values))
     .execute();
+}
+
+/** How long until the first of these open breakers lets a probe through; absent when all are probing. */
+function untilFirstBack(rows: readonly BreakerRow[], nowMs: number, settings: BreakerSettings): { retryAfterMs?: number } {
+  const waits = rows
+    .filter((row) => row.openedAt !== undefined && nowMs < row.openedAt + settings.cooldownMs)
+    .map((row) => row.openedAt! + settings.cooldownMs - nowMs);
+  return waits.length === 0 ? {} : { retryAfterMs: Math.min(...waits) };
 }
 
 function skipReason(verdict: 'open' | 'probing', row: BreakerRow, settings: BreakerSettings): string {

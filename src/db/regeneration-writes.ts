@@ -1,20 +1,14 @@
-import { sql, type ExpressionBuilder, type Kysely, type Transaction } from 'kysely';
-import type {
-  CloseReviewEntryRequest,
-  EndReviewEntryRequest,
-  EscalateToReviewRequest,
-  RecordAttemptRequest,
-  RestoreSceneRequest,
-} from '../domain/activity-types';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { RegenerationAttempt } from '../domain/regeneration';
+import type { DecidedEntry, EntryEnding, EscalateToReviewRequest, RoundRef } from '../domain/round-steps';
 import { decisionEvent, decisionEventKey, escalationEvents } from '../notifications/events';
 import type { NotificationSettings } from '../notifications/settings';
 import { RequestRejectedError } from './errors';
 import { dropReminders, enqueueDeliveries } from './notification-outbox';
-import { enqueueRoundEnded } from './round-ended';
 import { toJson, type DatabaseSchema, type SceneStatus } from './schema';
 
-/** A request whose run id is settled: '' when the caller ran outside any workflow run. */
-export type Resolved<T extends { runId?: string }> = T & { runId: string };
+/** A round reference whose run id is settled: '' when the caller ran outside any workflow run. */
+export type ResolvedRef = RoundRef & { runId: string };
 
 /*
  * What a regeneration round writes. Rows are keyed by (workflow id, run id, round[, attempt]):
@@ -22,21 +16,26 @@ export type Resolved<T extends { runId?: string }> = T & { runId: string };
  */
 
 /** `inserted` is false when a retry found the row its first try wrote: metrics count it once. */
+/**
+ * The attempt's row, and the end of its hold on the project's budget in the same transaction: a
+ * reader of the project's spending sees the attempt's cost or its hold, never neither.
+ */
 export async function recordAttempt(
   kysely: Kysely<DatabaseSchema>,
-  request: Resolved<RecordAttemptRequest>,
+  ref: ResolvedRef,
+  attempt: RegenerationAttempt,
 ): Promise<{ inserted: boolean }> {
-  const { attempt, runId } = request;
+  const { runId } = ref;
   return kysely.transaction().execute(async (trx) => {
     const inserted = await trx
       .insertInto('regeneration_attempts')
       .values({
-        workflow_id: request.workflowId,
+        workflow_id: ref.workflowId,
         run_id: runId,
         round: attempt.round,
         attempt_number: attempt.attemptNumber,
-        scene_id: request.sceneId,
-        project_id: request.projectId,
+        scene_id: ref.sceneId,
+        project_id: ref.projectId,
         provider: attempt.provider,
         prompt: attempt.prompt,
         result: attempt.result,
@@ -56,31 +55,38 @@ export async function recordAttempt(
       .onConflict((conflict) => conflict.columns(['workflow_id', 'run_id', 'round', 'attempt_number']).doNothing())
       .returning('attempt_number')
       .executeTakeFirst();
-    await markRegenerating(trx, request.sceneId, request.workflowId, runId);
+    await trx
+      .deleteFrom('budget_reservations')
+      .where('workflow_id', '=', ref.workflowId)
+      .where('round', '=', attempt.round)
+      .where('attempt_number', '=', attempt.attemptNumber)
+      .execute();
+    await markRegenerating(trx, ref.sceneId, ref.workflowId, runId);
     return { inserted: inserted !== undefined };
   });
 }
 
 /**
  * `notify`: the outgoing webhooks' settings; the entry's events are added with it, in its
- * transaction. `eventKeys` names them for the caller to send (with or without `notify`: none).
+ * transaction, and `eventKeys` names them for the caller to send (none without `notify`).
  */
 export async function escalateToReview(
   kysely: Kysely<DatabaseSchema>,
-  request: Resolved<EscalateToReviewRequest>,
+  request: EscalateToReviewRequest & { ref: ResolvedRef },
   notify?: NotificationSettings,
 ): Promise<{ entryId: number; inserted: boolean; eventKeys: string[] }> {
-  const { runId } = request;
+  const { ref } = request;
+  const { runId } = ref;
   return kysely.transaction().execute(async (trx) => {
     const inserted = await trx
       .insertInto('review_queue')
       .values({
-        scene_id: request.sceneId,
-        project_id: request.projectId,
+        scene_id: ref.sceneId,
+        project_id: ref.projectId,
         scene_index: request.sceneIndex,
-        workflow_id: request.workflowId,
+        workflow_id: ref.workflowId,
         run_id: runId,
-        round: request.round,
+        round: ref.round,
         reason: request.reason,
         best_score: request.bestScore,
         best_attempt_number: request.bestAttemptNumber ?? null,
@@ -97,9 +103,9 @@ export async function escalateToReview(
       (await trx
         .selectFrom('review_queue')
         .select('id')
-        .where('workflow_id', '=', request.workflowId)
+        .where('workflow_id', '=', ref.workflowId)
         .where('run_id', '=', runId)
-        .where('round', '=', request.round)
+        .where('round', '=', ref.round)
         .executeTakeFirstOrThrow());
     await trx
       .updateTable('scenes')
@@ -107,11 +113,11 @@ export async function escalateToReview(
         status: 'awaiting_review',
         status_before_round: statusBeforeRound,
         needs_user_review: true,
-        latest_workflow_id: request.workflowId,
+        latest_workflow_id: ref.workflowId,
         latest_run_id: runId,
         updated_at: sql`now()`,
       })
-      .where('id', '=', request.sceneId)
+      .where('id', '=', ref.sceneId)
       .execute();
     const eventKeys = notify
       ? await enqueueDeliveries(
@@ -119,8 +125,8 @@ export async function escalateToReview(
           notify.targets,
           escalationEvents({
             entryId: entry.id,
-            sceneId: request.sceneId,
-            projectId: request.projectId,
+            sceneId: ref.sceneId,
+            projectId: ref.projectId,
             reason: request.reason,
             bestScore: request.bestScore,
             escalatedAt: request.escalatedAt,
@@ -135,54 +141,45 @@ export async function escalateToReview(
 }
 
 /**
- * The entry a decision closes. By its id when the round knows it: a run made by `temporal
- * workflow reset` inside the review wait carries the old run's entry id in its copied history,
- * while its own run id finds no entry. By workflow, run and round otherwise.
+ * Closes the entry with the decision. By its id: a run made by `temporal workflow reset` inside
+ * the review wait carries the old run's entry id in its copied history, while its own run id
+ * finds no entry.
  */
-function entryOf(request: Resolved<CloseReviewEntryRequest>) {
-  return (eb: ExpressionBuilder<DatabaseSchema, 'review_queue'>) =>
-    request.entryId !== undefined
-      ? eb('id', '=', request.entryId)
-      : eb.and([eb('workflow_id', '=', request.workflowId), eb('run_id', '=', request.runId), eb('round', '=', request.round)]);
-}
-
 export async function closeReviewEntry(
   kysely: Kysely<DatabaseSchema>,
-  request: Resolved<CloseReviewEntryRequest>,
+  ref: ResolvedRef,
+  entry: DecidedEntry,
   notify?: NotificationSettings,
 ): Promise<{ closed: boolean; bestAttemptNumber?: number; eventKeys: string[] }> {
-  const { runId } = request;
   return kysely.transaction().execute(async (trx) => {
     const closed = await trx
       .updateTable('review_queue')
       .set({
         status: 'decided',
-        decision: toJson(request.decision),
-        decided_by: request.decision.reviewer,
-        decided_at: request.decidedAt,
+        decision: toJson(entry.decision),
+        decided_by: entry.decision.reviewer,
+        decided_at: entry.decidedAt,
       })
-      .where(entryOf(request))
+      .where('id', '=', entry.entryId)
       // The first decision stands: a retry, or a late duplicate, changes nothing.
       .where('status', '=', 'pending')
-      .returning(['id', 'scene_id', 'project_id', 'best_attempt_number'])
+      .returning(['scene_id', 'project_id', 'best_attempt_number'])
       .executeTakeFirst();
     if (closed === undefined) {
-      const existing = await trx.selectFrom('review_queue').select('id').where(entryOf(request)).executeTakeFirst();
-      if (existing === undefined) {
-        throw new RequestRejectedError(`No review entry for workflow ${request.workflowId} round ${request.round}`);
-      }
+      const existing = await trx.selectFrom('review_queue').select('id').where('id', '=', entry.entryId).executeTakeFirst();
+      if (existing === undefined) throw new RequestRejectedError(`No review entry ${entry.entryId} for workflow ${ref.workflowId}`);
       // A retry after the close: its event was added with it, and may still be to send.
-      return { closed: false, eventKeys: notify ? [decisionEventKey(existing.id)] : [] };
+      return { closed: false, eventKeys: notify ? [decisionEventKey(entry.entryId)] : [] };
     }
-    if (request.decision.action === 'regenerate') {
-      await markRegenerating(trx, closed.scene_id, request.workflowId, runId);
+    if (entry.decision.action === 'regenerate') {
+      await markRegenerating(trx, closed.scene_id, ref.workflowId, ref.runId);
     }
     let eventKeys: string[] = [];
     if (notify) {
-      await dropReminders(trx, closed.id);
-      const { decision, decidedAt } = request;
+      await dropReminders(trx, entry.entryId);
+      const { decision, decidedAt, entryId } = entry;
       eventKeys = await enqueueDeliveries(trx, notify.targets, [
-        decisionEvent({ entryId: closed.id, sceneId: closed.scene_id, projectId: closed.project_id, decision, decidedAt }),
+        decisionEvent({ entryId, sceneId: closed.scene_id, projectId: closed.project_id, decision, decidedAt }),
       ]);
     }
     // The judge's best, for the judge–human agreement metric.
@@ -219,7 +216,7 @@ const statusBeforeRound = sql<SceneStatus | null>`case when scenes.status in ('r
  */
 export async function endReviewEntry(
   kysely: Kysely<DatabaseSchema>,
-  request: EndReviewEntryRequest,
+  request: Exclude<EntryEnding, DecidedEntry>,
 ): Promise<{ closed: boolean }> {
   return kysely.transaction().execute(async (trx) => {
     const closed = await trx
@@ -229,6 +226,7 @@ export async function endReviewEntry(
       .where('status', '=', 'pending')
       .returning('id')
       .executeTakeFirst();
+    // A review that ended needs no more reminders.
     if (closed !== undefined) await dropReminders(trx, request.entryId);
     return { closed: closed !== undefined };
   });
@@ -240,30 +238,22 @@ export async function endReviewEntry(
  * marked is left alone.
  */
 export async function restoreSceneAfterCancel(
-  kysely: Kysely<DatabaseSchema>,
-  request: Resolved<RestoreSceneRequest>,
-  notify?: NotificationSettings,
-): Promise<{ eventKeys: string[] }> {
+  kysely: Kysely<DatabaseSchema> | Transaction<DatabaseSchema>,
+  request: { sceneId: number },
+): Promise<void> {
   const restored = sql<SceneStatus>`coalesce(scenes.status_before_round,
     case when scenes.analysis is null then 'new' else 'analyzed' end)`;
-  return kysely.transaction().execute(async (trx) => {
-    await trx
-      .updateTable('scenes')
-      .set({
-        status: restored,
-        needs_user_review: sql<boolean>`${restored} = 'review_timed_out'`,
-        status_before_round: null,
-        updated_at: sql`now()`,
-      })
-      .where('id', '=', request.sceneId)
-      .where('status', 'in', ['regenerating', 'awaiting_review'])
-      .execute();
-    const { workflowId, runId, sceneId, finalScore, costUsd } = request;
-    const eventKeys = notify
-      ? await enqueueRoundEnded(trx, notify, { workflowId, runId, sceneId, outcome: 'cancelled', finalScore, costUsd })
-      : [];
-    return { eventKeys };
-  });
+  await kysely
+    .updateTable('scenes')
+    .set({
+      status: restored,
+      needs_user_review: sql<boolean>`${restored} = 'review_timed_out'`,
+      status_before_round: null,
+      updated_at: sql`now()`,
+    })
+    .where('id', '=', request.sceneId)
+    .where('status', 'in', ['regenerating', 'awaiting_review'])
+    .execute();
 }
 
 /**
@@ -294,4 +284,27 @@ export async function supersedeReviewEntry(
  */
 export async function moveReviewEntryToRun(kysely: Kysely<DatabaseSchema>, entryId: number, runId: string): Promise<void> {
   await kysely.updateTable('review_queue').set({ run_id: runId }).where('id', '=', entryId).where('status', '=', 'pending').execute();
+}
+
+/**
+ * SPEC.md "How a round ends": every hold a round took on its project's budget, and every breaker
+ * probe it was handed and never reported on, is let go when the round ends or waits for a person.
+ * An attempt that was recorded already let go of its own; these are the ones it never started.
+ */
+export async function releaseRound(kysely: Kysely<DatabaseSchema>, ref: ResolvedRef): Promise<void> {
+  await kysely.transaction().execute(async (trx) => {
+    await trx.deleteFrom('budget_reservations').where('workflow_id', '=', ref.workflowId).execute();
+    await trx
+      .updateTable('provider_health')
+      .set({ probe_started_at: null, probe_key: null, updated_at: sql`now()` })
+      .where('probe_key', 'like', `${escapeLike(ref.workflowId)}/%`)
+      .where(({ not, exists, selectFrom }) =>
+        not(exists(selectFrom('provider_outcomes').select('attempt_key').whereRef('provider_outcomes.attempt_key', '=', 'provider_health.probe_key'))),
+      )
+      .execute();
+  });
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

@@ -1,5 +1,5 @@
 import type { ColumnType, Generated } from 'kysely';
-import type { ProviderOutcome } from '../domain/activity-types';
+import type { ProviderOutcome } from '../domain/round-steps';
 import type { SceneKind, SceneStatus } from '../domain/scene';
 import type { AssetRef } from '../domain/asset';
 import type { BestPick } from '../domain/best-pick';
@@ -152,6 +152,13 @@ export interface ProviderSubmissionsTable {
   sent_at: Timestamp;
   /** When the provider's answer (a task, or a refusal) was recorded; null while none was. */
   answered_at: NullableTimestamp;
+  /** The provider's output once the task finished (migration 0009); later retries store it without asking again. */
+  output_url: ColumnType<string | null, string | null | undefined, string | null>;
+  /** What the provider bills for the task, once known. */
+  cost_usd: ColumnType<number | null, number | null | undefined, number | null>;
+  done_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** Submissions under the key refused or lost on the way: how often a provider that is down was asked. */
+  failed_sends: ColumnType<number, number | undefined, number>;
 }
 
 /** One provider's circuit breaker (src/rules/provider-health.ts); no row: closed. */
@@ -177,7 +184,6 @@ export interface ProviderOutcomesTable {
 /** What an attempt may cost, held against its project's budget until the attempt is recorded. */
 export interface BudgetReservationsTable {
   workflow_id: string;
-  run_id: string;
   round: number;
   attempt_number: number;
   project_id: number;
@@ -187,7 +193,7 @@ export interface BudgetReservationsTable {
   expires_at: Timestamp;
 }
 
-/** One outgoing webhook to one receiver (migration 0009, src/db/notification-writes.ts). */
+/** One outgoing webhook to one receiver (migration 0010, src/db/notification-outbox.ts). */
 export interface NotificationDeliveriesTable {
   id: string;
   event: NotificationEvent;

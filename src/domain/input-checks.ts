@@ -308,8 +308,24 @@ function carriedRound(check: ShapeCheck, raw: unknown, path: string): CarriedRou
     personPrompt: check.optional(carried.personPrompt, (v) => personPrompt(check, v, join(path, 'personPrompt'))),
     provider: providerName(check, carried.provider, join(path, 'provider')),
     runsBefore: check.number(carried.runsBefore, join(path, 'runsBefore'), { integer: true, min: 1 }),
+    decided: check.optional(carried.decided, (v) => decidedEntry(check, v, join(path, 'decided'))),
   }) as CarriedRound;
   return check.problems.length === before ? value : undefined;
+}
+
+/** The reviewer's decision a continued run closes as it opens its round. */
+function decidedEntry(check: ShapeCheck, raw: unknown, path: string): CarriedRound['decided'] {
+  const entry = check.object(raw, path);
+  if (entry === undefined) return undefined;
+  const before = check.problems.length;
+  const decision = checkUserDecision(entry.decision, { path: join(path, 'decision') });
+  if (!decision.ok) check.problems.push(...decision.problems);
+  const value = {
+    entryId: check.number(entry.entryId, join(path, 'entryId'), { integer: true, min: 1 }),
+    decision: decision.ok ? decision.value : undefined,
+    decidedAt: check.string(entry.decidedAt, join(path, 'decidedAt'), { min: 1 }),
+  };
+  return check.problems.length === before ? (value as CarriedRound['decided']) : undefined;
 }
 
 function roundAsset(check: ShapeCheck, raw: unknown, path: string): RoundAsset | undefined {

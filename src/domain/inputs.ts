@@ -3,7 +3,7 @@ import type { PartialPolicy } from './policy';
 import type { SceneAnalysisResult } from './analysis';
 import type { AssetRef } from './asset';
 import type { ProviderName } from './provider';
-import type { RegenerationAttempt } from './regeneration';
+import type { RegenerationAttempt, UserDecision } from './regeneration';
 import type { PipelineScene, SceneForRegeneration } from './scene';
 
 /** CONTRACT.md's input of `regenerateSceneWorkflow`. */
@@ -48,6 +48,8 @@ export interface CarriedRound {
   provider: ProviderName;
   /** Runs of this workflow id before this one, since the round began. */
   runsBefore: number;
+  /** The reviewer's decision that sent the round back; the new run closes its entry as it opens the round. */
+  decided?: { entryId: number; decision: UserDecision; decidedAt: string };
 }
 
 /** CONTRACT.md's input of `sceneAssetWorkflow`: what the pipeline sends for one scene. */

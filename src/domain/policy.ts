@@ -6,6 +6,20 @@ export type ReviewTimeoutAction = (typeof REVIEW_TIMEOUT_ACTIONS)[number];
 /** The forms of Temporal's duration strings that people actually write, e.g. "72h", "30 minutes". */
 export const DURATION_PATTERN = /^\d+(\.\d+)?\s*(ms|milliseconds?|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|weeks?)$/i;
 
+const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+
+/**
+ * Milliseconds of a duration that DURATION_PATTERN accepts, read as Temporal reads it (the `ms`
+ * package: "1.5h", "30 minutes"); the input checks refuse any other form before it gets here.
+ */
+export function durationMs(duration: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*([a-z]+)$/i.exec(duration.trim());
+  if (match === null || !DURATION_PATTERN.test(duration.trim())) throw new Error(`not a duration: ${duration}`);
+  const unit = match[2].toLowerCase();
+  const key = unit.startsWith('ms') || unit.startsWith('milli') ? 'ms' : unit[0];
+  return Math.round(Number(match[1]) * UNIT_MS[key]);
+}
+
 export interface RegenerationPolicy {
   maxAttempts: number;
   minScoreToPass: number;

@@ -66,10 +66,11 @@ export interface SkippedProvider {
 export type AttemptStep = 'generate' | 'store' | 'judge';
 
 /**
- * Why a round waits for a person: no attempt reached the bar, or the next attempt's expected
- * price would have gone past the round's or the project's budget.
+ * Why a round waits for a person (CONTRACT.md): no attempt reached the bar; the next attempt's
+ * expected price would have gone past the round's or the project's budget; or every provider
+ * that could make the scene stayed unavailable (circuit breakers open) past the attempt's deadline.
  */
-export const ESCALATION_REASONS = ['auto_regeneration_failed', 'budget_exhausted'] as const;
+export const ESCALATION_REASONS = ['auto_regeneration_failed', 'budget_exhausted', 'providers_unavailable'] as const;
 export type EscalationReason = (typeof ESCALATION_REASONS)[number];
 
 export const DECISION_ACTIONS = ['approve', 'reject', 'regenerate'] as const;

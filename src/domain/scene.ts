@@ -2,13 +2,21 @@ import type { SceneAnalysisResult } from './analysis';
 import type { AssetRef } from './asset';
 import type { ProviderName } from './provider';
 
+/** What a scene is made as: a clip, or a still image (SPEC.md: a video scene has a duration and a video provider). */
+export type SceneKind = 'video' | 'image';
+
+/** What a scene needs of a provider: fixed by the scene, never by the provider a person would like. */
+export interface SceneNeeds {
+  kind: SceneKind;
+  /** Seconds of video; 0 for a still. */
+  durationSeconds: number;
+  aspectRatio: string;
+}
+
 /**
  * What a scene is, whoever holds it (the pipeline, a round, the judge, the database): the one
  * definition of its fields. CONTRACT.md's two scene shapes add the provider in their own words.
  */
-/** What a scene is made as: a clip, or a still image (SPEC.md: a video scene has a duration and a video provider). */
-export type SceneKind = 'video' | 'image';
-
 export interface Scene {
   id: number;
   projectId: number;

@@ -19,6 +19,26 @@ const ABSENT_KEY = 'absent';
 
 type ConfigWithProviders = Pick<AppConfig, 'keys' | 'simUrl' | 'generationPrices'>;
 
+/** The key each provider's API needs, by the name of its setting (CONTRACT.md "Environment"). */
+const PROVIDER_KEYS: Readonly<Record<ProviderName, { key: keyof AppConfig['keys']; envVar: string }>> = {
+  kling: { key: 'piapi', envVar: 'PIAPI_API_KEY' },
+  luma: { key: 'piapi', envVar: 'PIAPI_API_KEY' },
+  hailuo: { key: 'piapi', envVar: 'PIAPI_API_KEY' },
+  flux: { key: 'piapi', envVar: 'PIAPI_API_KEY' },
+  runway: { key: 'runway', envVar: 'RUNWAYML_API_SECRET' },
+  falai: { key: 'fal', envVar: 'FAL_KEY' },
+};
+
+/**
+ * Why this worker cannot call the provider: its key is not set and no simulator stands in
+ * (SPEC.md: a provider whose key is not configured is never chosen); undefined when it can.
+ */
+export function providerKeyProblem(config: Pick<AppConfig, 'keys' | 'simUrl'>, provider: ProviderName): string | undefined {
+  if (config.simUrl !== undefined) return undefined;
+  const { key, envVar } = PROVIDER_KEYS[provider];
+  return config.keys[key] === undefined ? `${provider} has no key configured (${envVar})` : undefined;
+}
+
 /**
  * Every provider's adapter. With SIM_URL set, all of them talk to the simulator by the same
  * code path as production, only their base URL differs. Without it, a provider whose key is
@@ -38,7 +58,7 @@ export function createProviderClients(
   };
 
   const piapi = (provider: PiapiProvider) =>
-    guarded(provider, 'PIAPI_API_KEY', config.keys.piapi, (apiKey) =>
+    guarded(provider, PROVIDER_KEYS[provider].envVar, config.keys.piapi, (apiKey) =>
       createPiapiProvider({ provider, apiKey, baseUrl: simUrl, price: prices[provider], requestTimeoutMs }),
     );
 
@@ -47,10 +67,10 @@ export function createProviderClients(
     luma: piapi('luma'),
     hailuo: piapi('hailuo'),
     flux: piapi('flux'),
-    runway: guarded('runway', 'RUNWAYML_API_SECRET', config.keys.runway, (apiKey) =>
+    runway: guarded('runway', PROVIDER_KEYS.runway.envVar, config.keys.runway, (apiKey) =>
       createRunwayProvider({ apiKey, baseUrl: simUrl, price: prices.runway, requestTimeoutMs }),
     ),
-    falai: guarded('falai', 'FAL_KEY', config.keys.fal, (apiKey) =>
+    falai: guarded('falai', PROVIDER_KEYS.falai.envVar, config.keys.fal, (apiKey) =>
       createFalProvider({ apiKey, simUrl, price: prices.falai, requestTimeoutMs }),
     ),
   };

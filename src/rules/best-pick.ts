@@ -20,19 +20,19 @@ export interface BestCandidate {
 }
 
 /**
- * SPEC.md "Judging and choosing": the judged assets a best is chosen from, the asset the round
- * started from included. An attempt counts once it produced a stored, judged asset (as
- * rules/decision.ts isApprovable, not imported so the review page's bundle stays small); one judged
- * `critical_fail` (wrong subject, unsafe to publish) never passes, so it is never called best.
+ * SPEC.md "Judging and choosing": the judged assets a best is chosen from: the asset the round
+ * started from when it exists and could pass (`startScore` undefined otherwise), and every
+ * attempt that produced a stored, judged asset. A judged `critical_fail` (wrong subject, unsafe to
+ * publish) never passes, so it is never called best.
  */
 export function bestCandidates(
-  startScore: number,
+  startScore: number | undefined,
   roundAttempts: readonly Pick<RegenerationAttempt, 'attemptNumber' | 'scoreAfter' | 'assetUrl' | 'analysisResult'>[],
 ): BestCandidate[] {
   const judged = roundAttempts
     .filter((a) => a.assetUrl !== undefined && a.analysisResult !== undefined && a.analysisResult.recommendation !== 'critical_fail')
     .map((a) => ({ attemptNumber: a.attemptNumber, score: a.scoreAfter }));
-  return [{ score: startScore }, ...judged];
+  return startScore === undefined ? judged : [{ score: startScore }, ...judged];
 }
 
 /** Highest score first; equal scores: the later attempt first (the starting asset counts as earliest). */

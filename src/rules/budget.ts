@@ -1,4 +1,4 @@
-import type { BudgetReservation, ProjectSpend } from '../domain/activity-types';
+import type { BudgetReservation, ProjectSpend } from '../domain/round-steps';
 import type { SceneKind } from '../domain/scene';
 import { DEFAULT_GENERATION_PRICES, DEFAULT_MODEL_PRICES } from '../catalog/prices';
 import type { ProviderName } from '../domain/provider';

@@ -1,4 +1,4 @@
-import type { SceneKind } from '../domain/scene';
+import type { SceneNeeds } from '../domain/scene';
 import type { ProviderName } from '../domain/provider';
 import { parseAspectRatio } from '../catalog/aspect-ratio';
 import { FAL_SCHNELL } from '../catalog/limits/fal';
@@ -76,13 +76,6 @@ export const PROVIDER_ABILITIES: Readonly<Record<ProviderName, ProviderAbility>>
 };
 
 /** What a scene asks of a provider (provider-choice.ts `sceneNeeds`). */
-export interface SceneNeeds {
-  kind: SceneKind;
-  /** Seconds of video; 0 for a still. */
-  durationSeconds: number;
-  aspectRatio: string;
-}
-
 // "16:9" and "1280:720" are one shape; 1 % apart is the same shape to the eye and to a crop.
 const SAME_SHAPE = 0.01;
 

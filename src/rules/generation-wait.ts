@@ -1,4 +1,4 @@
-import { msToNumber, type Duration } from '@temporalio/common';
+import { durationMs } from '../domain/policy';
 import type { ProviderName } from '../domain/provider';
 import type { SceneKind } from '../domain/scene';
 
@@ -31,7 +31,7 @@ const GENERATION_DEADLINE_MS: Readonly<Record<ProviderName, Readonly<Record<Scen
 /** The provider's deadline for the kind, or the policy's `generationTimeout` (a duration) when shorter. */
 export function generationDeadlineMs(provider: ProviderName, kind: SceneKind, generationTimeout?: string): number {
   const own = GENERATION_DEADLINE_MS[provider][kind];
-  return generationTimeout === undefined ? own : Math.min(own, msToNumber(generationTimeout as Duration));
+  return generationTimeout === undefined ? own : Math.min(own, durationMs(generationTimeout));
 }
 
 /**
@@ -54,11 +54,27 @@ export function attemptDeadlineMs(generationDeadline: number): number {
 }
 
 /**
- * The gaps between looks at a running task, as a retry policy: Temporal's server waits them out
- * (no slot held, no history event per look). Images finish in seconds, so their looks start at
- * 1 s; videos take minutes, so theirs grow to 15 s. The Runway SDK looks every ~6 s and PiAPI's
- * CLI backs off ×1.5 from 1 s: the same growth here.
+ * The gap before the next look at a running task, from how long it has run: the first look comes
+ * `initialMs` after submission and each gap grows ×1.5 of the one before (initial + half the time
+ * waited so far is exactly that series), up to `maxMs`. Images finish in seconds, so their looks
+ * start at 1 s; videos take minutes, so theirs grow to 15 s (looks at 2, 5, 9.5, 16.25 s…). The
+ * Runway SDK looks every ~6 s and PiAPI's CLI backs off ×1.5 from 1 s: the same growth here.
  */
-export function generationPollPolicy(kind: SceneKind): { initialMs: number; backoff: number; maxMs: number } {
-  return kind === 'video' ? { initialMs: 2_000, backoff: 1.5, maxMs: 15_000 } : { initialMs: 1_000, backoff: 1.5, maxMs: 10_000 };
+export function nextLookDelayMs(kind: SceneKind, runningForMs: number): number {
+  const { initialMs, maxMs } = LOOK_SCHEDULE[kind];
+  return Math.round(Math.min(maxMs, initialMs + 0.5 * Math.max(0, runningForMs)));
+}
+
+const LOOK_SCHEDULE: Readonly<Record<SceneKind, { initialMs: number; maxMs: number }>> = {
+  video: { initialMs: 2_000, maxMs: 15_000 },
+  image: { initialMs: 1_000, maxMs: 10_000 },
+};
+
+/**
+ * The gap before asking again for a place under PROVIDER_CONCURRENCY, after `waits` refusals:
+ * the gate's own suggestion growing ×1.25 a time up to 15 s, so a place freed by a seconds-long
+ * image is taken soon and a queue behind minutes-long videos asks about four times a minute.
+ */
+export function nextPlaceAskDelayMs(suggestedMs: number, waits: number): number {
+  return Math.round(Math.min(15_000, suggestedMs * 1.25 ** Math.max(0, waits)));
 }

@@ -48,13 +48,12 @@ export function shouldJudgeAgain(judgments: readonly Judged[], settings: Judging
 const CAUTION: Record<SceneAnalysisResult['recommendation'], number> = { critical_fail: 0, regenerate: 1, approve: 2 };
 
 /**
- * The judgment whose score is the median: its score, recommendation and issues become the
- * asset's, so the verdict a person reads always belongs to the score shown. With an even number
- * of judgments (one of them failed, or the policy asks for 2 or 4) it is the lower of the two
- * middle ones rather than their mean: the score stays one the judge actually gave, and an even
- * split does not pass. Among equal scores the more cautious recommendation sorts lower, so a
- * `critical_fail` is not hidden behind an `approve` of the same score; otherwise the earlier
- * judgment comes first.
+ * The judgments' combined verdict: the median judgment's analysis, so the verdict a person reads
+ * belongs to the judge's own words. With an even number of judgments (one of them failed, or the
+ * policy asks for 2 or 4) the score is the mean of the two middle ones (74 and 58 record 66) and
+ * the issues are the lower one's. Among equal scores the more cautious recommendation sorts
+ * lower, so a `critical_fail` is not hidden behind an `approve` of the same score; otherwise the
+ * earlier judgment comes first.
  */
 export function medianJudgment<J extends Judged>(judgments: readonly J[]): J {
   if (judgments.length === 0) throw new Error('medianJudgment needs at least one judgment');
@@ -65,6 +64,11 @@ export function medianJudgment<J extends Judged>(judgments: readonly J[]): J {
         a.judgment.analysis.overallScore - b.judgment.analysis.overallScore ||
         CAUTION[a.judgment.analysis.recommendation] - CAUTION[b.judgment.analysis.recommendation] ||
         a.index - b.index,
-    );
-  return ordered[Math.floor((ordered.length - 1) / 2)].judgment;
+    )
+    .map(({ judgment }) => judgment);
+  const lower = ordered[Math.floor((ordered.length - 1) / 2)];
+  if (ordered.length % 2 === 1) return lower;
+  const upper = ordered[ordered.length / 2];
+  const overallScore = (lower.analysis.overallScore + upper.analysis.overallScore) / 2;
+  return { ...lower, analysis: { ...lower.analysis, overallScore } } as J;
 }

@@ -1,8 +1,8 @@
-import type { SceneKind } from '../domain/scene';
+import type { SceneKind, SceneNeeds } from '../domain/scene';
 import { isImageProvider, type ProviderName } from '../domain/provider';
 import type { SkippedProvider } from '../domain/regeneration';
 import { DEFAULT_ASPECT_RATIO } from '../domain/scene';
-import { capabilityProblem, type SceneNeeds } from './capabilities';
+import { capabilityProblem } from './capabilities';
 
 /** SPEC.md: a scene is video when it has a duration and its provider is not an image provider. */
 export function sceneKind(duration: number, provider: ProviderName): SceneKind {

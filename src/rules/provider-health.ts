@@ -1,4 +1,4 @@
-import type { ProviderOutcome } from '../domain/activity-types';
+import type { ProviderOutcome } from '../domain/round-steps';
 import type { RegenerationAttempt } from '../domain/regeneration';
 
 /**
@@ -25,6 +25,14 @@ export const DEFAULT_BREAKER: BreakerSettings = { allowedFails: 3, cooldownMs: 5
  * after this long: longer than any generation may take (rules/generation-wait.ts) plus judging.
  */
 export const PROBE_LAPSE_MS = 30 * 60_000;
+
+/**
+ * Names an attempt for the breakers (its probe, its outcome) and the budget holds: by workflow,
+ * round and attempt, not run, so a run made by a reset that redoes the attempt keeps its probe.
+ */
+export function attemptKey(workflowId: string, round: number, attemptNumber: number): string {
+  return `${workflowId}/${round}/${attemptNumber}`;
+}
 
 /** One provider's breaker as stored; times in epoch milliseconds of the database's clock. */
 export interface BreakerRow {
@@ -61,14 +69,15 @@ export function withProbe(row: BreakerRow, nowMs: number, attemptKey: string): B
 }
 
 /**
- * What an attempt says about its provider's health. failure: the provider was down, timed out or
- * had no room (unavailable, timeout, provider_busy) at the generation step. success: the provider
+ * What an attempt says about its provider's health. failure: the provider was down or overloaded
+ * (unavailable, which includes rate limits) or timed out at the generation step. success: the provider
  * made the asset (later steps failing is not its fault). neutral: it answered but made nothing
  * useful (a content refusal, a bad request, a missing key, a cancelled round): no sign either way.
  */
 export type BreakerOutcome = ProviderOutcome;
 
-const DOWN_AT_GENERATION = new Set(['unavailable', 'timeout', 'provider_busy']);
+// Waiting for a place under our own PROVIDER_CONCURRENCY (provider_busy) says nothing of the provider.
+const DOWN_AT_GENERATION = new Set(['unavailable', 'timeout']);
 
 export function breakerOutcome(attempt: Pick<RegenerationAttempt, 'failure' | 'failedStep'>): BreakerOutcome {
   if (attempt.failure === undefined) return 'success';

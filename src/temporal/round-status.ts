@@ -1,5 +1,5 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import type { RoundInProgress } from '../domain/activity-types';
+import type { RoundInProgress } from '../domain/round-steps';
 import { regenerationWorkflowId } from '../domain/workflow-ids';
 import { RegenStatusKey } from './search-attributes';
 

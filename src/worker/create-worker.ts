@@ -1,5 +1,4 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
-import type { SceneActivities } from '../domain/activity-types';
 import { loadWorkflowBundle } from './workflow-bundle';
 
 /** The worker options bench/throughput.ts and bench/waiting-is-free.ts were used to choose. */
@@ -37,7 +36,8 @@ export interface SceneWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
-  activities: SceneActivities;
+  /** Every activity the workflows call (activities/index.ts createActivities). */
+  activities: object;
   /** Overrides of WORKER_TUNING, for benchmarks that compare settings. */
   tuning?: Partial<WorkerTuning>;
 }

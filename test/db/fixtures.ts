@@ -1,7 +1,7 @@
 import type { SceneAnalysisResult } from '../../src/domain/analysis';
 import type { RegenerationAttempt } from '../../src/domain/regeneration';
 import type { AssetRef } from '../../src/domain/asset';
-import type { SaveSceneRequest } from '../../src/domain/activity-types';
+import type { SaveSceneRequest } from '../../src/domain/round-steps';
 import { regenerationWorkflowId } from '../../src/domain/workflow-ids';
 
 export const PROJECT_ID = 7;

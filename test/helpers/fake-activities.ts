@@ -1,50 +1,61 @@
 import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
-import {
-  GENERATION_NOT_READY,
-  type AnalyzeAssetRequest,
-  type CompareAssetsRequest,
-  type GenerationRequest,
-  type GenerationTask,
-  type RoundInProgress,
-  type SceneActivities,
-} from '../../src/domain/activity-types';
-import type { Recommendation, SceneAnalysisResult, SceneIssue } from '../../src/domain/analysis';
+import type { SceneActivities } from '../../activities';
+import { judgeUntilSure } from '../../activities/judge-until-sure';
+import { createRoundStepActivities, type ResolvedRef, type RoundStore } from '../../activities/round-steps';
+import type { Recommendation, SceneIssue } from '../../src/domain/analysis';
 import type { AssetRef } from '../../src/domain/asset';
 import type { PairwiseAnswer } from '../../src/domain/best-pick';
-import type { ProviderEvidence } from '../../src/domain/provider-evidence';
-import {
-  afterOutcome,
-  breakerVerdict,
-  CLOSED,
-  DEFAULT_BREAKER,
-  withProbe,
-  type BreakerRow,
-  type BreakerSettings,
-} from '../../src/rules/provider-health';
-import { projectHoldAnswer } from '../../src/rules/budget';
+import { GENERATION_NOT_READY, type GenerateRequest, type GenerationFailureDetails } from '../../src/domain/generation';
+import type { CompareAssetsRequest, JudgeRequest } from '../../src/domain/judging';
+import type { ProviderEvidence, ProviderEvidenceRequest } from '../../src/domain/provider-evidence';
+import type { ProviderName } from '../../src/domain/provider';
+import type { RegenerationAttempt } from '../../src/domain/regeneration';
+import type {
+  BudgetReservation,
+  DecidedEntry,
+  EntryEnding,
+  EscalateToReviewRequest,
+  KeptAsset,
+  PickProviderAnswer,
+  PickProviderRequest,
+  ProviderOutcomeReport,
+  ReserveBudgetRequest,
+  RoundInProgress,
+  SaveSceneAnalysisRequest,
+  SaveSceneRequest,
+  SceneEnding,
+} from '../../src/domain/round-steps';
 import { roundUsd } from '../../src/catalog/cost';
+import { projectHoldAnswer } from '../../src/rules/budget';
+import { afterOutcome, breakerVerdict, CLOSED, DEFAULT_BREAKER, withProbe, type BreakerRow, type BreakerSettings } from '../../src/rules/provider-health';
 
 /** What a scripted fake world should do; the n-th call of each kind reads the n-th entry. */
 export interface FakeScript {
-  /** Scores the n-th analysis returns; the last repeats. */
+  /** Scores the n-th judgment returns; the last repeats. */
   scores: number[];
-  /** Issues every analysis reports (the prompt rules read them). */
+  /** Issues every judgment reports (the prompt rules read them). */
   issues?: SceneIssue[];
-  /** The n-th analysis's (0-based) recommendation, e.g. a critical_fail; otherwise by score. */
+  /** The n-th judgment's (0-based) recommendation, e.g. a critical_fail; otherwise by score. */
   recommendations?: Record<number, Recommendation>;
-  /** Throw on the n-th submission (0-based), e.g. a refusal. */
+  /** Fail the n-th generation (0-based) at its submission, e.g. a refusal. */
   submitFailures?: Record<number, () => Error>;
-  /** Answer "provider busy" (waiting this many ms) to the n-th submission (0-based). */
+  /** Keep the n-th generation (0-based) waiting this many ms for a place under PROVIDER_CONCURRENCY. */
   busySubmissions?: Record<number, number>;
-  /** Throw on the n-th analysis (0-based). */
+  /** Fail the n-th judgment (0-based). */
   analysisFailures?: Record<number, () => Error>;
-  /** Milliseconds each generation takes, so a test can observe a round in flight. */
+  /** Milliseconds each generation takes once submitted, so a test can observe a round in flight. */
   generationDelayMs?: number;
-  /** The n-th submission's (0-based) generation never finishes. */
+  /** The n-th generation's (0-based) task never finishes (unless taskEnded says it did). */
   stuckGenerations?: Record<number, true>;
+  /** Gap between looks at a running task; 100 ms by default. */
+  lookEveryMs?: number;
+  /** Ends a stuck task when it answers true for its id, as a provider finishing it would. */
+  taskEnded?: (taskId: string) => boolean;
+  /** Fail storing the n-th generation's (0-based) output, after the provider delivered it. */
+  storeFailures?: Record<number, () => ApplicationFailure>;
   /** What findRoundInProgress answers; no round by default. */
   roundInProgress?: (sceneId: number) => RoundInProgress | undefined;
-  /** The project's spending before the round and its budget, as projectSpend and reserveProjectBudget see them. */
+  /** The project's spending before the round and its budget, as budget holds see them. */
   project?: { spentUsd: number; budgetUsd?: number };
   /**
    * What compareAssets answers (each order as shown); by default the first-shown (higher-ranked)
@@ -63,30 +74,44 @@ export interface FakeScript {
   evidenceFailure?: () => Error;
   /** The in-memory circuit breakers' settings (a tiny cooldown lets a test see a probe). */
   breaker?: BreakerSettings;
+  /** Providers whose key this fake worker lacks. */
+  missingKeys?: ProviderName[];
+}
+
+/** A generation as the fake provider sees it. */
+interface FakeTask {
+  index: number;
+  taskId: string;
+  request: GenerateRequest;
+  submittedAt?: number;
+  busyUntil?: number;
 }
 
 /** Every call the workflow made, in order, for assertions. */
 export interface FakeCalls {
-  submissions: GenerationRequest[];
-  analyses: AnalyzeAssetRequest[];
+  /** One per generation submitted (its first execution), in order. */
+  submissions: GenerateRequest[];
+  /** One per judgment. */
+  analyses: JudgeRequest[];
   comparisons: CompareAssetsRequest[];
-  recordedAttempts: Parameters<SceneActivities['recordAttempt']>[0][];
-  escalations: Parameters<SceneActivities['escalateToReview']>[0][];
-  closedEntries: Parameters<SceneActivities['closeReviewEntry']>[0][];
-  endedEntries: Parameters<SceneActivities['endReviewEntry']>[0][];
-  restoredScenes: Parameters<SceneActivities['restoreSceneAfterCancel']>[0][];
+  recordedAttempts: (ResolvedRef & { attempt: RegenerationAttempt })[];
+  escalations: (EscalateToReviewRequest & ResolvedRef)[];
+  closedEntries: (DecidedEntry & { workflowId: string; round: number })[];
+  endedEntries: Exclude<EntryEnding, DecidedEntry>[];
+  restoredScenes: { workflowId: string; sceneId: number }[];
   roundChecks: number[];
-  /** Generation checks, one per look at a task (checkGeneration) */
-  checks: GenerationTask[];
-  cancelledTasks: GenerationTask[];
-  outcomes: Parameters<SceneActivities['saveSceneOutcome']>[0][];
-  savedScenes: Parameters<SceneActivities['saveScene']>[0][];
-  savedAnalyses: Parameters<SceneActivities['saveSceneAnalysis']>[0][];
-  providerPicks: { request: Parameters<SceneActivities['pickProvider']>[0]; answer: Awaited<ReturnType<SceneActivities['pickProvider']>> }[];
-  providerOutcomes: Parameters<SceneActivities['recordProviderOutcome']>[0][];
-  projectSpendReads: Parameters<SceneActivities['projectSpend']>[0][];
-  budgetReservations: { request: Parameters<SceneActivities['reserveProjectBudget']>[0]; granted: boolean }[];
-  evidenceReads: Parameters<SceneActivities['providerEvidence']>[0][];
+  /** Looks at a running task. */
+  checks: { taskId: string }[];
+  cancelledTasks: { idempotencyKey: string; taskId?: string }[];
+  /** Every round's ending as the scene row gets it. */
+  outcomes: (SceneEnding & { sceneId: number; workflowId: string })[];
+  savedScenes: SaveSceneRequest[];
+  savedAnalyses: SaveSceneAnalysisRequest[];
+  providerPicks: { request: PickProviderRequest; answer: PickProviderAnswer }[];
+  providerOutcomes: ProviderOutcomeReport[];
+  budgetReservations: { request: ReserveBudgetRequest; granted: boolean }[];
+  evidenceReads: ProviderEvidenceRequest[];
+  releasedRounds: ResolvedRef[];
   /** The breakers as the fake's shared store holds them, by provider. */
   breakers: Map<string, BreakerRow>;
 }
@@ -109,80 +134,88 @@ export function fakeActivities(script: FakeScript): { activities: SceneActivitie
     savedAnalyses: [],
     providerPicks: [],
     providerOutcomes: [],
-    projectSpendReads: [],
     budgetReservations: [],
     evidenceReads: [],
+    releasedRounds: [],
     breakers: new Map(),
   };
-  const breaker = script.breaker ?? DEFAULT_BREAKER;
-  // As the database sums it: the spending before the round and every attempt recorded since.
-  const projectSpend = () => {
-    const recorded = calls.recordedAttempts.reduce((sum, r) => sum + (r.attempt.costUsd ?? 0), 0);
-    const spentUsd = roundUsd((script.project?.spentUsd ?? 0) + recorded);
-    const budgetUsd = script.project?.budgetUsd;
-    return budgetUsd === undefined ? { spentUsd } : { spentUsd, budgetUsd };
-  };
-  let submitCount = 0;
-  const submittedAt = new Map<string, number>();
-  let analysisCount = 0;
-  const activities: SceneActivities = {
-    async submitGeneration(request) {
-      const index = submitCount++;
+  const store = memoryRoundStore(script, calls);
+  const tasks = new Map<string, FakeTask>();
+  let judgmentCount = 0;
+
+  async function generateAsset(request: GenerateRequest) {
+    let task = tasks.get(request.idempotencyKey);
+    if (task === undefined) {
+      const index = calls.submissions.length;
       calls.submissions.push(request);
       const failure = script.submitFailures?.[index];
-      if (failure) throw failure();
+      if (failure) throw atGenerateStep(failure());
       const busyFor = script.busySubmissions?.[index];
-      if (busyFor !== undefined) return { busy: true, provider: request.provider, retryAfterMs: busyFor };
-      submittedAt.set(`task-${index}`, script.stuckGenerations?.[index] ? Infinity : Date.now());
-      return { provider: request.provider, taskId: `task-${index}`, kind: request.kind, durationSeconds: request.durationSeconds };
-    },
-    async checkGeneration(task) {
-      calls.checks.push(task);
-      const readyAt = (submittedAt.get(task.taskId) ?? 0) + (script.generationDelayMs ?? 0);
-      if (Date.now() < readyAt) {
+      task = { index, taskId: `task-${index}`, request, ...(busyFor === undefined ? {} : { busyUntil: Date.now() + busyFor }) };
+      tasks.set(request.idempotencyKey, task);
+    }
+    if (task.submittedAt === undefined) {
+      if (task.busyUntil !== undefined && Date.now() < task.busyUntil) {
+        if (Date.now() > request.submitBy) {
+          throw ApplicationFailure.create({ type: 'provider_busy', message: `${request.provider} had no free place in time`, nonRetryable: true, details: [{ step: 'generate' }] });
+        }
+        throw notReady(`${request.provider} is at its limit`, 200);
+      }
+      task.submittedAt = Date.now();
+      throw notReady(`${task.taskId} submitted`, 50, { taskId: task.taskId });
+    }
+    calls.checks.push({ taskId: task.taskId });
+    const runningFor = Date.now() - task.submittedAt;
+    const stuck = script.stuckGenerations?.[task.index] && !script.taskEnded?.(task.taskId);
+    if (stuck || runningFor < (script.generationDelayMs ?? 0)) {
+      if (runningFor > request.deadlineMs) {
         throw ApplicationFailure.create({
-          type: GENERATION_NOT_READY,
-          message: `${task.taskId} is still running`,
-          category: ApplicationFailureCategory.BENIGN,
+          type: 'timeout',
+          message: `${request.provider} did not finish task ${task.taskId} within ${Math.round(request.deadlineMs / 1000)} seconds`,
+          nonRetryable: true,
+          details: [{ step: 'generate', taskId: task.taskId, billedUsd: 0 } satisfies GenerationFailureDetails],
         });
       }
-      return { provider: task.provider, taskId: task.taskId, outputUrl: `https://provider.test/${task.taskId}`, costUsd: 0.5 };
+      throw notReady(`${task.taskId} is still running`, script.lookEveryMs ?? 100, { taskId: task.taskId });
+    }
+    const storeFailure = script.storeFailures?.[task.index];
+    if (storeFailure) {
+      const failure = storeFailure();
+      throw ApplicationFailure.create({
+        type: failure.type ?? 'unavailable',
+        message: failure.message,
+        nonRetryable: true,
+        details: [{ step: 'store', taskId: task.taskId, billedUsd: 0.5 } satisfies GenerationFailureDetails],
+      });
+    }
+    return { asset: assetOf(task.taskId), provider: request.provider, taskId: task.taskId, costUsd: 0.5 };
+  }
+
+  async function judgeOnce(request: JudgeRequest) {
+    const index = judgmentCount++;
+    calls.analyses.push(request);
+    const failure = script.analysisFailures?.[index];
+    if (failure) throw failure();
+    const score = script.scores[Math.min(index, script.scores.length - 1)];
+    return {
+      analysis: {
+        overallScore: score,
+        recommendation: script.recommendations?.[index] ?? (score >= request.minScoreToPass ? 'approve' : 'regenerate'),
+        issues: script.issues ?? [],
+      },
+      costUsd: 0.01,
+      modelSkipped: false,
+    } as const;
+  }
+
+  const activities: SceneActivities = {
+    generateAsset,
+    async cancelGeneration(request) {
+      const task = tasks.get(request.idempotencyKey);
+      calls.cancelledTasks.push({ idempotencyKey: request.idempotencyKey, ...(task?.submittedAt ? { taskId: task.taskId } : {}) });
+      return task?.submittedAt ? { taskId: task.taskId, billedUsd: 0 } : { billedUsd: 0 };
     },
-    async cancelGeneration(task) {
-      calls.cancelledTasks.push(task);
-    },
-    async awaitGeneration(task) {
-      if (script.generationDelayMs) await new Promise((r) => setTimeout(r, script.generationDelayMs));
-      return { provider: task.provider, taskId: task.taskId, outputUrl: `https://provider.test/${task.taskId}`, costUsd: 0.5 };
-    },
-    async storeAsset(request): Promise<AssetRef> {
-      const name = request.url.split('/').pop()!;
-      return {
-        url: `http://assets.test/assets/${name}.png`,
-        key: `${name}.png`,
-        sha256: name,
-        sizeBytes: 100,
-        mediaType: 'image/png',
-        width: 64,
-        height: 36,
-      };
-    },
-    async analyzeAsset(request): Promise<{ analysis: SceneAnalysisResult; costUsd: number; modelSkipped: boolean }> {
-      const index = analysisCount++;
-      calls.analyses.push(request);
-      const failure = script.analysisFailures?.[index];
-      if (failure) throw failure();
-      const score = script.scores[Math.min(index, script.scores.length - 1)];
-      return {
-        analysis: {
-          overallScore: score,
-          recommendation: script.recommendations?.[index] ?? (score >= request.minScoreToPass ? 'approve' : 'regenerate'),
-          issues: script.issues ?? [],
-        },
-        costUsd: 0.01,
-        modelSkipped: false,
-      };
-    },
+    judgeAsset: (request) => judgeUntilSure(request, judgeOnce),
     async compareAssets(request) {
       const index = calls.comparisons.length;
       calls.comparisons.push(request);
@@ -191,39 +224,51 @@ export function fakeActivities(script: FakeScript): { activities: SceneActivitie
       if (script.comparisonDelayMs) await new Promise((r) => setTimeout(r, script.comparisonDelayMs));
       return { answers: script.preferences?.(request, index) ?? ['first', 'second'], costUsd: script.comparisonCostUsd ?? 0 };
     },
-    async recordAttempt(request) {
-      calls.recordedAttempts.push(request);
-    },
-    async escalateToReview(request) {
-      calls.escalations.push(request);
-      return { entryId: calls.escalations.length };
-    },
-    async closeReviewEntry(request) {
-      calls.closedEntries.push(request);
-    },
-    async endReviewEntry(request) {
-      calls.endedEntries.push(request);
-    },
-    async restoreSceneAfterCancel(request) {
-      calls.restoredScenes.push(request);
-    },
-    async findRoundInProgress({ sceneId }) {
-      calls.roundChecks.push(sceneId);
-      return script.roundInProgress?.(sceneId);
-    },
-    async saveSceneOutcome(request) {
-      calls.outcomes.push(request);
-    },
+    ...createRoundStepActivities({
+      store,
+      keyProblem: (provider) => (script.missingKeys?.includes(provider) ? `${provider} has no key configured (TEST)` : undefined),
+    }),
     async saveScene(request) {
       calls.savedScenes.push(request);
     },
     async saveSceneAnalysis(request) {
       calls.savedAnalyses.push(request);
     },
+    async findRoundInProgress({ sceneId }) {
+      calls.roundChecks.push(sceneId);
+      return script.roundInProgress?.(sceneId);
+    },
+  };
+  return { activities, calls };
+}
+
+/** The round store as the database keeps it, in memory: the same rules for breakers and budget holds. */
+function memoryRoundStore(script: FakeScript, calls: FakeCalls): RoundStore {
+  const breaker = script.breaker ?? DEFAULT_BREAKER;
+  // As the database sums it: the spending before the round and every attempt recorded since.
+  const projectSpend = () => {
+    const recorded = calls.recordedAttempts.reduce((sum, r) => sum + (r.attempt.costUsd ?? 0), 0);
+    const spentUsd = roundUsd((script.project?.spentUsd ?? 0) + recorded);
+    const budgetUsd = script.project?.budgetUsd;
+    return budgetUsd === undefined ? { spentUsd } : { spentUsd, budgetUsd };
+  };
+  const recorded = (r: ReserveBudgetRequest) =>
+    calls.recordedAttempts.some((a) => a.workflowId === r.workflowId && a.attempt.round === r.round && a.attempt.attemptNumber === r.attemptNumber);
+  return {
+    async saveScene(request) {
+      calls.savedScenes.push(request);
+    },
+    async providerEvidence(request) {
+      calls.evidenceReads.push(request);
+      if (script.evidenceFailure) throw script.evidenceFailure();
+      const contentType = request.contentType.toLowerCase();
+      return (script.evidence ?? []).filter((e) => e.contentType === contentType && e.kind === request.kind);
+    },
     // The same rules as the database's breakers, on this process's clock.
     async pickProvider(request) {
-      const skipped: { provider: (typeof request.candidates)[number]; reason: string }[] = [];
-      let answer: Awaited<ReturnType<SceneActivities['pickProvider']>> = { probe: false, skipped };
+      const skipped: PickProviderAnswer['skipped'] = [];
+      let answer: PickProviderAnswer = { probe: false, skipped };
+      const waits: number[] = [];
       for (const provider of request.candidates) {
         const row = calls.breakers.get(provider) ?? CLOSED;
         const verdict = breakerVerdict(row, Date.now(), breaker, request.attemptKey);
@@ -232,21 +277,20 @@ export function fakeActivities(script: FakeScript): { activities: SceneActivitie
           answer = { provider, probe: verdict === 'probe', skipped };
           break;
         }
+        if (verdict === 'open') waits.push(row.openedAt! + breaker.cooldownMs - Date.now());
         skipped.push({ provider, reason: `circuit breaker ${verdict}` });
       }
+      if (answer.provider === undefined && waits.length > 0) answer = { ...answer, retryAfterMs: Math.max(1, Math.min(...waits)) };
       calls.providerPicks.push({ request, answer });
       return answer;
     },
-    async projectSpend(request) {
-      calls.projectSpendReads.push(request);
-      return projectSpend();
-    },
-    // As the database decides it (src/db/budget-reservations.ts): granted holds of attempts not
-    // yet recorded count against the budget beside what was spent.
-    async reserveProjectBudget(request) {
+    // As the database decides it: granted holds of attempts not yet recorded count beside what was spent.
+    async reserveBudget(request): Promise<BudgetReservation> {
       const spend = projectSpend();
-      const recorded = (r: typeof request) =>
-        calls.recordedAttempts.some((a) => a.workflowId === r.workflowId && a.attempt.round === r.round && a.attempt.attemptNumber === r.attemptNumber);
+      if (spend.budgetUsd === undefined) {
+        calls.budgetReservations.push({ request, granted: true });
+        return { granted: true, ...spend, heldUsd: 0 };
+      }
       const heldUsd = roundUsd(
         calls.budgetReservations.filter((h) => h.granted && !recorded(h.request)).reduce((sum, h) => sum + h.request.expectedUsd, 0),
       );
@@ -254,27 +298,81 @@ export function fakeActivities(script: FakeScript): { activities: SceneActivitie
       calls.budgetReservations.push({ request, granted: answer.granted });
       return answer;
     },
-    async providerEvidence(request) {
-      calls.evidenceReads.push(request);
-      if (script.evidenceFailure) throw script.evidenceFailure();
-      const contentType = request.contentType.toLowerCase();
-      return (script.evidence ?? []).filter((e) => e.contentType === contentType && e.kind === request.kind);
+    async recordAttempt(ref, attempt) {
+      const known = calls.recordedAttempts.some(
+        (r) => r.workflowId === ref.workflowId && r.runId === ref.runId && r.attempt.round === attempt.round && r.attempt.attemptNumber === attempt.attemptNumber,
+      );
+      if (!known) calls.recordedAttempts.push({ ...ref, attempt });
+      return { inserted: !known };
     },
     async recordProviderOutcome(report) {
+      if (calls.providerOutcomes.some((o) => o.attemptKey === report.attemptKey)) return;
       calls.providerOutcomes.push(report);
       const row = calls.breakers.get(report.provider) ?? CLOSED;
       calls.breakers.set(report.provider, afterOutcome(row, report.outcome, Date.now(), breaker, report.attemptKey));
     },
+    async escalate(request) {
+      calls.escalations.push({ ...request, ...request.ref });
+      return { entryId: calls.escalations.length, inserted: true };
+    },
+    async closeEntry(ref, entry) {
+      const closed = !calls.closedEntries.some((e) => e.entryId === entry.entryId);
+      if (closed) calls.closedEntries.push({ ...entry, workflowId: ref.workflowId, round: ref.round });
+      return { closed };
+    },
+    async endEntry(entry) {
+      calls.endedEntries.push(entry);
+    },
+    async endScene(ref, ending) {
+      calls.outcomes.push({ ...ending, sceneId: ref.sceneId, workflowId: ref.workflowId });
+      if (ending.outcome === 'cancelled') calls.restoredScenes.push({ workflowId: ref.workflowId, sceneId: ref.sceneId });
+    },
+    async releaseRound(ref) {
+      calls.releasedRounds.push(ref);
+    },
   };
-  return { activities, calls };
 }
 
-export const refused = (): Error =>
-  ApplicationFailure.nonRetryable('The provider refused the prompt', 'content_refused');
-export const unusable = (): Error =>
-  ApplicationFailure.nonRetryable('The judge answered twice with no usable verdict', 'analysis_unusable');
-export const unavailable = (): Error =>
-  ApplicationFailure.retryable('Provider answered 503', 'unavailable');
+function assetOf(taskId: string): AssetRef {
+  return {
+    url: `http://assets.test/assets/${taskId}.png`,
+    key: `${taskId}.png`,
+    sha256: taskId,
+    sizeBytes: 100,
+    mediaType: 'image/png',
+    width: 64,
+    height: 36,
+  };
+}
+
+/** A scripted failure as the real generation throws it: with the step it failed at. */
+function atGenerateStep(error: Error): Error {
+  if (!(error instanceof ApplicationFailure)) return error;
+  return ApplicationFailure.create({
+    type: error.type,
+    message: error.message,
+    nonRetryable: error.nonRetryable,
+    details: [{ step: 'generate' } satisfies GenerationFailureDetails],
+  });
+}
+
+function notReady(message: string, delayMs: number, details: GenerationFailureDetails = {}): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: GENERATION_NOT_READY,
+    message,
+    details: [{ step: 'generate', ...details }],
+    category: ApplicationFailureCategory.BENIGN,
+    nextRetryDelay: delayMs,
+  });
+}
+
+export const refused = (): Error => ApplicationFailure.nonRetryable('The provider refused the prompt', 'content_refused');
+export const unusable = (): Error => ApplicationFailure.nonRetryable('The judge answered twice with no usable verdict', 'analysis_unusable');
+export const unavailable = (): Error => ApplicationFailure.retryable('Provider answered 503', 'unavailable');
 /** A provider still down after the activity's own retries, without waiting them out. */
-export const unavailableAfterRetries = (): Error =>
-  ApplicationFailure.nonRetryable('Provider answered 503', 'unavailable');
+export const unavailableAfterRetries = (): Error => ApplicationFailure.nonRetryable('Provider answered 503', 'unavailable');
+
+/** The asset a round's ending kept on the scene row, if any. */
+export function keptAsset(ending: SceneEnding | undefined): KeptAsset | undefined {
+  return ending !== undefined && 'asset' in ending ? ending.asset : undefined;
+}

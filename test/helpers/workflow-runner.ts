@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
-import type { SceneActivities } from '../../src/domain/activity-types';
+import type { SceneActivities } from '../../activities';
 import type { RegenerateSceneInput } from '../../src/domain/inputs';
 import type { RegenerationState, RegenerationStatus } from '../../src/domain/regeneration';
 import { getRegenerationStateQuery } from '../../workflows/messages';

@@ -10,7 +10,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import { pipeline } from 'node:stream/promises';
-import { createFetchActivities, type StoreAssetHeartbeat } from '../../activities/fetch';
+import { createOutputStorer, type StoreAssetHeartbeat } from '../../activities/store-output';
 import type { AssetRef } from '../../src/domain/asset';
 import { loadConfig } from '../../src/config';
 import { FailureType } from '../../src/domain/failures';
@@ -101,7 +101,7 @@ describe('S3AssetStore (versitygw)', function () {
     assert.equal(back.digest('hex'), stored.sha256);
   });
 
-  it('reports upload progress on commit (storeAsset heartbeats it) and stops on the signal, leaving nothing', async () => {
+  it('reports upload progress on commit (storing an output heartbeats it) and stops on the signal, leaving nothing', async () => {
     const size = 11 * MB;
     const seen: number[] = [];
     const staged = await store.stage(generatedBody(size));
@@ -146,7 +146,7 @@ describe('S3AssetStore (versitygw)', function () {
     assert.equal(await readFile(path.join(server.dir, server.bucket, made.objectKey(stored.key)), 'utf8'), 'configured');
   });
 
-  it('storeAsset into the object store heartbeats the upload too, and returns the served URL', async () => {
+  it('storing an output into the object store heartbeats the upload too, and returns the served URL', async () => {
     const mp4 = await makeMp4(160, 90, 1);
     const size = 11 * MB;
     const assets = await startAssetServer((_request, response) => {
@@ -157,8 +157,8 @@ describe('S3AssetStore (versitygw)', function () {
       const env = new MockActivityEnvironment(undefined, { logger: new DefaultLogger('WARN') });
       const beats: StoreAssetHeartbeat[] = [];
       env.on('heartbeat', (details: StoreAssetHeartbeat) => beats.push(details));
-      const { storeAsset } = createFetchActivities({ store, maxAssetBytes: 20 * MB, allowLoopback: true, heartbeatEveryMs: 0 });
-      const ref: AssetRef = await env.run(storeAsset, { url: assets.url('/clip.mp4'), sceneId: 4, expectedKind: 'video' as const });
+      const storeOutput = createOutputStorer({ store, maxAssetBytes: 20 * MB, allowLoopback: true, heartbeatEveryMs: 0 });
+      const ref: AssetRef = await env.run(storeOutput, { url: assets.url('/clip.mp4'), sceneId: 4, expectedKind: 'video' as const });
       assert.equal(ref.url, store.urlFor(ref.key));
       assert.equal(ref.mediaType, 'video/mp4');
       const uploads = beats.filter((beat) => beat.uploadedBytes !== undefined);
@@ -172,7 +172,7 @@ describe('S3AssetStore (versitygw)', function () {
   });
 
   describe('when the store is down', () => {
-    it('fails with AssetStoreUnavailableError, and storeAsset turns it into a retryable unavailable failure', async () => {
+    it('fails with AssetStoreUnavailableError, and storing an output turns it into a retryable unavailable failure', async () => {
       const png = await makePng(40, 30);
       const assets: TestAssetServer = await startAssetServer((_request, response) => {
         response.writeHead(200, { 'content-type': 'image/png', 'content-length': png.length }).end(png);
@@ -184,8 +184,8 @@ describe('S3AssetStore (versitygw)', function () {
           assert.match(error.message, /The asset store s3:\/\/assets at http:\/\/127\.0\.0\.1:\d+ is unavailable .*ECONNREFUSED/);
           return true;
         });
-        const { storeAsset } = createFetchActivities({ store: down, maxAssetBytes: 10 * MB, allowLoopback: true });
-        await assert.rejects(storeAsset({ url: assets.url('/image.png?sig=secret'), sceneId: 3, expectedKind: 'image' }), (error: unknown) => {
+        const storeOutput = createOutputStorer({ store: down, maxAssetBytes: 10 * MB, allowLoopback: true });
+        await assert.rejects(storeOutput({ url: assets.url('/image.png?sig=secret'), sceneId: 3, expectedKind: 'image' }), (error: unknown) => {
           assert.ok(error instanceof ApplicationFailure, String(error));
           assert.equal(error.type, FailureType.unavailable);
           assert.equal(error.nonRetryable, false);

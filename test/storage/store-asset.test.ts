@@ -9,8 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import { CancelledFailure, ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
-import { createFetchActivities, type FetchActivityDeps, type StoreAssetHeartbeat } from '../../activities/fetch';
-import type { StoreAssetRequest } from '../../src/domain/activity-types';
+import { createOutputStorer, type StoreAssetHeartbeat, type StoreOutputDeps, type StoreOutputRequest } from '../../activities/store-output';
 import type { AssetRef } from '../../src/domain/asset';
 import { FailureType } from '../../src/domain/failures';
 import { LocalAssetStore } from '../../src/storage/local-asset-store';
@@ -47,7 +46,7 @@ function spyOnConnections(): { count: () => number; restore: () => void } {
   return { count: () => opened, restore: () => agents.forEach((agent, index) => (agent.createConnection = originals[index])) };
 }
 
-describe('storeAsset', function () {
+describe('storeOutput: a provider output copied into our store', function () {
   let png: Buffer;
   let mp4: Buffer;
   let server: TestAssetServer;
@@ -121,9 +120,9 @@ describe('storeAsset', function () {
     await rm(root, { recursive: true, force: true });
   });
 
-  const activities = (overrides: Partial<FetchActivityDeps> = {}) =>
-    createFetchActivities({ store, maxAssetBytes: 10 * MB, allowLoopback: true, ...overrides });
-  const request = (url: string, expectedKind: StoreAssetRequest['expectedKind'] = 'image'): StoreAssetRequest => ({
+  const storeOutput = (overrides: Partial<StoreOutputDeps> = {}) =>
+    createOutputStorer({ store, maxAssetBytes: 10 * MB, allowLoopback: true, ...overrides });
+  const request = (url: string, expectedKind: StoreOutputRequest['expectedKind'] = 'image'): StoreOutputRequest => ({
     url,
     sceneId: 7,
     expectedKind,
@@ -131,7 +130,7 @@ describe('storeAsset', function () {
   const assertStoreEmpty = async (): Promise<void> => assert.deepEqual(await listFiles(root), []);
 
   it('stores a PNG with its sha256, size and dimensions, at a served path', async () => {
-    const ref = await activities().storeAsset(request(server.url('/image.png')));
+    const ref = await storeOutput()(request(server.url('/image.png')));
     assert.equal(ref.sha256, sha256(png));
     assert.equal(ref.key, `${sha256(png)}.png`);
     assert.equal(ref.sizeBytes, png.length);
@@ -143,7 +142,7 @@ describe('storeAsset', function () {
   });
 
   it('stores an MP4 with dimensions and duration', async () => {
-    const ref = await activities().storeAsset(request(server.url('/clip.mp4'), 'video'));
+    const ref = await storeOutput()(request(server.url('/clip.mp4'), 'video'));
     assert.equal(ref.sha256, sha256(mp4));
     assert.equal(ref.sizeBytes, mp4.length);
     assert.equal(ref.mediaType, 'video/mp4');
@@ -154,8 +153,8 @@ describe('storeAsset', function () {
   });
 
   it('stores the same content once when fetched twice', async () => {
-    const first = await activities().storeAsset(request(server.url('/image.png')));
-    const second = await activities().storeAsset(request(server.url('/redirect')));
+    const first = await storeOutput()(request(server.url('/image.png')));
+    const second = await storeOutput()(request(server.url('/redirect')));
     assert.equal(second.key, first.key);
     assert.deepEqual(await listFiles(root), [path.relative(root, store.localPath(first.key))]);
   });
@@ -163,7 +162,7 @@ describe('storeAsset', function () {
   it('refuses plain http when loopback is not allowed, before connecting', async () => {
     const connections = spyOnConnections();
     try {
-      const failure = await failureOf(activities({ allowLoopback: false }).storeAsset(request(server.url('/image.png'))), FailureType.unsafeUrl);
+      const failure = await failureOf(storeOutput({ allowLoopback: false })(request(server.url('/image.png'))), FailureType.unsafeUrl);
       assert.equal(failure.nonRetryable, true);
     } finally {
       connections.restore();
@@ -177,7 +176,7 @@ describe('storeAsset', function () {
     try {
       const resolve = async () => [{ address: '192.168.1.1', family: 4 }];
       for (const url of ['https://10.1.2.3/a.png', 'http://192.168.1.1/a.png', 'https://assets.example.com/a.png']) {
-        await failureOf(activities({ resolve }).storeAsset(request(url)), FailureType.unsafeUrl);
+        await failureOf(storeOutput({ resolve })(request(url)), FailureType.unsafeUrl);
       }
     } finally {
       connections.restore();
@@ -189,21 +188,21 @@ describe('storeAsset', function () {
   it('refuses a hostname that re-resolves to a private address at connect time', async () => {
     let lookups = 0;
     const rebinding = async () => [{ address: (lookups += 1) === 1 ? '93.184.216.34' : '10.0.0.7', family: 4 }];
-    const failure = await failureOf(activities({ resolve: rebinding }).storeAsset(request('https://rebind.example/a.png')), FailureType.unsafeUrl);
+    const failure = await failureOf(storeOutput({ resolve: rebinding })(request('https://rebind.example/a.png')), FailureType.unsafeUrl);
     assert.match(failure.message, /10\.0\.0\.7/);
     assert.equal(lookups, 2);
   });
 
   it('follows a redirect but refuses one that leads to a private address', async () => {
-    await failureOf(activities().storeAsset(request(server.url('/redirect-private'))), FailureType.unsafeUrl);
-    await failureOf(activities().storeAsset(request(server.url('/redirect-loop'))), FailureType.unsafeUrl);
+    await failureOf(storeOutput()(request(server.url('/redirect-private'))), FailureType.unsafeUrl);
+    await failureOf(storeOutput()(request(server.url('/redirect-loop'))), FailureType.unsafeUrl);
     await assertStoreEmpty();
   });
 
   it('refuses an announced Content-Length over the cap without reading the body', async () => {
     const announced = 64 * MB;
     const failure = await failureOf(
-      activities({ maxAssetBytes: MB }).storeAsset(request(server.url(`/announced-large?bytes=${announced}`))),
+      storeOutput({ maxAssetBytes: MB })(request(server.url(`/announced-large?bytes=${announced}`))),
       FailureType.assetTooLarge,
     );
     assert.equal(failure.nonRetryable, true);
@@ -213,7 +212,7 @@ describe('storeAsset', function () {
 
   it('stops a chunked download as soon as it passes the cap and leaves no partial file', async () => {
     const failure = await failureOf(
-      activities({ maxAssetBytes: MB }).storeAsset(request(server.url(`/chunked-large?bytes=${8 * MB}`))),
+      storeOutput({ maxAssetBytes: MB })(request(server.url(`/chunked-large?bytes=${8 * MB}`))),
       FailureType.assetTooLarge,
     );
     assert.equal(failure.nonRetryable, true);
@@ -222,19 +221,19 @@ describe('storeAsset', function () {
 
   for (const status of [403, 404, 410]) {
     it(`treats HTTP ${status} as an expired URL: asset_gone, not retried`, async () => {
-      const failure = await failureOf(activities().storeAsset(request(server.url(`/status/${status}`))), FailureType.assetGone);
+      const failure = await failureOf(storeOutput()(request(server.url(`/status/${status}`))), FailureType.assetGone);
       assert.equal(failure.nonRetryable, true);
       await assertStoreEmpty();
     });
   }
 
   it('treats HTTP 500 as unavailable and retryable', async () => {
-    const failure = await failureOf(activities().storeAsset(request(server.url('/status/500'))), FailureType.unavailable);
+    const failure = await failureOf(storeOutput()(request(server.url('/status/500'))), FailureType.unavailable);
     assert.equal(failure.nonRetryable, false);
   });
 
   it('passes a 429 retry-after on as the next retry delay', async () => {
-    const failure = await failureOf(activities().storeAsset(request(server.url('/rate-limited'))), FailureType.unavailable);
+    const failure = await failureOf(storeOutput()(request(server.url('/rate-limited'))), FailureType.unavailable);
     assert.equal(failure.nextRetryDelay, 3000);
   });
 
@@ -242,26 +241,26 @@ describe('storeAsset', function () {
     const closed = await startAssetServer(() => undefined);
     const deadUrl = closed.url('/gone.png');
     await closed.close();
-    await failureOf(activities().storeAsset(request(deadUrl)), FailureType.unavailable);
-    await failureOf(activities().storeAsset(request(server.url('/truncated'))), FailureType.unavailable);
+    await failureOf(storeOutput()(request(deadUrl)), FailureType.unavailable);
+    await failureOf(storeOutput()(request(server.url('/truncated'))), FailureType.unavailable);
     await assertStoreEmpty();
   });
 
   it('gives up on a server that goes silent', async () => {
-    const failure = await failureOf(activities({ idleTimeoutMs: 200 }).storeAsset(request(server.url('/stall'), 'video')), FailureType.unavailable);
+    const failure = await failureOf(storeOutput({ idleTimeoutMs: 200 })(request(server.url('/stall'), 'video')), FailureType.unavailable);
     assert.match(failure.message, /No data/);
     await assertStoreEmpty();
   });
 
   it('refuses a download that is not media, or not the kind expected, as asset_invalid', async () => {
-    const failure = await failureOf(activities().storeAsset(request(server.url('/text'))), FailureType.assetInvalid);
+    const failure = await failureOf(storeOutput()(request(server.url('/text'))), FailureType.assetInvalid);
     assert.equal(failure.nonRetryable, true);
-    await failureOf(activities().storeAsset(request(server.url('/image.png'), 'video')), FailureType.assetInvalid);
+    await failureOf(storeOutput()(request(server.url('/image.png'), 'video')), FailureType.assetInvalid);
     await assertStoreEmpty();
   });
 
   it('keeps signed query strings out of failure messages', async () => {
-    const failure = await failureOf(activities().storeAsset(request(server.url('/status/410?X-Amz-Signature=secret123'))), FailureType.assetGone);
+    const failure = await failureOf(storeOutput()(request(server.url('/status/410?X-Amz-Signature=secret123'))), FailureType.assetGone);
     assert.doesNotMatch(failure.message, /secret123/);
     assert.doesNotMatch(JSON.stringify(failure.details), /secret123/);
   });
@@ -273,7 +272,7 @@ describe('storeAsset', function () {
       const env = new MockActivityEnvironment(undefined, { logger: quietLogger });
       const beats: StoreAssetHeartbeat[] = [];
       env.on('heartbeat', (details: StoreAssetHeartbeat) => beats.push(details));
-      const ref: AssetRef = await env.run(activities({ heartbeatEveryMs: 0 }).storeAsset, request(server.url('/clip.mp4'), 'video'));
+      const ref: AssetRef = await env.run(storeOutput({ heartbeatEveryMs: 0 }), request(server.url('/clip.mp4'), 'video'));
       assert.ok(beats.length > 0);
       assert.equal(beats.at(-1)?.bytes, ref.sizeBytes);
     });
@@ -284,7 +283,7 @@ describe('storeAsset', function () {
         if (details.bytes > 0) env.cancel();
       });
       await assert.rejects(
-        env.run(activities({ heartbeatEveryMs: 0 }).storeAsset, request(server.url('/stall'), 'video')),
+        env.run(storeOutput({ heartbeatEveryMs: 0 }), request(server.url('/stall'), 'video')),
         CancelledFailure,
       );
       await assertStoreEmpty();
@@ -298,7 +297,7 @@ describe('storeAsset', function () {
     let peak = baseline;
     const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10);
     try {
-      const ref = await activities({ maxAssetBytes: size + MB }).storeAsset(request(server.url(`/padded.mp4?bytes=${size}`), 'video'));
+      const ref = await storeOutput({ maxAssetBytes: size + MB })(request(server.url(`/padded.mp4?bytes=${size}`), 'video'));
       assert.equal(ref.sizeBytes, size);
       assert.equal(ref.mediaType, 'video/mp4');
       assert.deepEqual([ref.width, ref.height], [320, 180]);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { ProviderName } from '../../src/domain/provider';
-import { capabilityProblem, type SceneNeeds } from '../../src/rules/capabilities';
+import { capabilityProblem } from '../../src/rules/capabilities';
+import type { SceneNeeds } from '../../src/domain/scene';
 import { decisionProblem } from '../../src/rules/decision';
 import { providerCandidates, sceneNeeds } from '../../src/rules/provider-choice';
 

@@ -5,7 +5,7 @@ import { FailureType } from '../../src/domain/failures';
 import type { RegenerationAttempt } from '../../src/domain/regeneration';
 import { BestScoreKey } from '../../src/temporal/search-attributes';
 import { userDecisionSignal } from '../../workflows/messages';
-import { fakeActivities, type FakeScript } from '../helpers/fake-activities';
+import { fakeActivities, keptAsset, type FakeScript } from '../helpers/fake-activities';
 import { activitySummaries, historyEvents } from '../helpers/history';
 import { sceneInput } from '../helpers/scenes';
 import { testEnv } from '../helpers/temporal';
@@ -76,7 +76,7 @@ describe('the best of a round: highest score, pairwise within the band', functio
       assert.equal(result.outcome, 'approved');
       assert.equal(result.finalScore, 66);
       assert.equal(result.newAssetUrl, byNumber(2).assetUrl);
-      assert.equal(calls.outcomes.at(-1)?.asset?.url, byNumber(2).assetUrl);
+      assert.equal(keptAsset(calls.outcomes.at(-1))?.url, byNumber(2).assetUrl);
       assert.equal(await bestScoreOf(handle), 66);
     });
   });
@@ -161,7 +161,7 @@ describe('the best of a round: highest score, pairwise within the band', functio
       const result = await handle.result();
       assert.equal(result.finalScore, 58);
       assert.equal(result.newAssetUrl, startRef.url);
-      assert.equal(calls.outcomes.at(-1)?.asset?.ref?.key, 'original.png');
+      assert.equal(keptAsset(calls.outcomes.at(-1))?.ref?.key, 'original.png');
     });
   });
 

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
-import { createDatabaseActivities } from '../../activities/database';
+import { createRoundStepActivities } from '../../activities/round-steps';
+import { createSceneRecordActivities } from '../../activities/scene-records';
+import { createDatabaseRoundStore } from '../../src/db/round-store';
+import { DEFAULT_BREAKER } from '../../src/rules/provider-health';
 import { userDecisionSignal } from '../../workflows/messages';
 import { sceneRequest } from '../db/fixtures';
 import { emptyTables, testDatabase } from '../db/test-databases';
@@ -83,7 +86,10 @@ describe('regenerateSceneWorkflow: budgets', function () {
     await emptyTables(database.db);
     const projectId = uniqueSceneId();
     const scenes = [uniqueSceneId(), uniqueSceneId()];
-    const dbActivities = createDatabaseActivities(database.db);
+    const dbActivities = {
+      ...createRoundStepActivities({ store: createDatabaseRoundStore(database.db, DEFAULT_BREAKER), keyProblem: () => undefined }),
+      ...createSceneRecordActivities(database.db),
+    };
     for (const id of scenes) await dbActivities.saveScene({ ...sceneRequest({ id, projectId }), project: { id: projectId, name: 'Budgeted', budgetUsd: 1 } });
     const { activities, calls } = fakeActivities({ scores: [45], generationDelayMs: 1_500 });
     await withWorker({ ...activities, ...dbActivities }, async ({ start }) => {
@@ -95,8 +101,12 @@ describe('regenerateSceneWorkflow: budgets', function () {
       await waitUntilAsync(async () => (await queued()).length === 2, 20_000, 'both escalations written');
       const entries = await queued();
       assert.deepEqual(entries.map((e) => e.reason), ['budget_exhausted', 'budget_exhausted']);
-      const spend = await dbActivities.projectSpend({ projectId });
-      assert.ok(spend.spentUsd <= 1, `spent ${spend.spentUsd}`);
+      const { spent } = await database.db.kysely
+        .selectFrom('regeneration_attempts')
+        .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('cost_usd'), eb.lit(0)).as('spent'))
+        .where('project_id', '=', projectId)
+        .executeTakeFirstOrThrow();
+      assert.ok(Number(spent) <= 1, `spent ${spent}`);
       for (const handle of handles) await handle.signal(userDecisionSignal, { action: 'reject', reviewer: 'ana' });
       await Promise.all(handles.map((handle) => handle.result()));
     });

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import type { GenerationTask } from '../../src/domain/activity-types';
 import { generationCallbackSignal } from '../../workflows/messages';
 import { fakeActivities } from '../helpers/fake-activities';
 import { historyEvents, workflowTaskFailures } from '../helpers/history';
@@ -21,14 +20,9 @@ describe('a provider callback ends the wait for its generation (scripted activit
 
   /** The fake world, where a task ends when the test says so (and never by itself). */
   function world() {
-    const fake = fakeActivities({ scores: [75], stuckGenerations: { 0: true } });
     const ended = new Set<string>();
-    const stillRunning = fake.activities.checkGeneration;
-    fake.activities.checkGeneration = async (task: GenerationTask) => {
-      if (!ended.has(task.taskId)) return stillRunning(task);
-      fake.calls.checks.push(task);
-      return { provider: task.provider, taskId: task.taskId, outputUrl: `https://provider.test/${task.taskId}`, costUsd: 0.5 };
-    };
+    // Looks 5 s apart: a round that ends within 2.5 s of the callback did not wait for its next look.
+    const fake = fakeActivities({ scores: [75], stuckGenerations: { 0: true }, lookEveryMs: 5_000, taskEnded: (taskId) => ended.has(taskId) });
     return { ...fake, ended };
   }
 
@@ -36,8 +30,7 @@ describe('a provider callback ends the wait for its generation (scripted activit
     const { activities, calls, ended } = world();
     await withWorker(activities, async ({ start }) => {
       const handle = await start(sceneInput());
-      // Video looks at 0 s and 2 s; the next would be at 5 s.
-      await waitUntil(() => calls.checks.length >= 2, 20_000);
+      await waitUntil(() => calls.checks.length >= 1, 20_000);
       ended.add('task-0');
       const signalledAt = Date.now();
       await handle.signal(generationCallbackSignal, { taskId: 'task-0' });
@@ -48,25 +41,32 @@ describe('a provider callback ends the wait for its generation (scripted activit
 
       const events = await historyEvents(handle);
       assert.deepEqual(workflowTaskFailures(events), []);
-      assert.equal(events.filter(checkName('checkGeneration')).length, 2, 'the first look, cancelled, and one after the callback');
+      assert.equal(events.filter(checkName('generateAsset')).length, 2, 'the first generation, cancelled, and one after the callback');
       assert.equal(events.filter((e) => e.activityTaskCancelRequestedEventAttributes).length, 1);
       assert.ok(events.some((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'generationCallback'));
       assert.equal(calls.cancelledTasks.length, 0, 'the provider task was not cancelled: it ended');
     });
   });
 
-  it('a callback for another task changes nothing; the looks go on until the task ends', async () => {
-    const { activities, calls, ended } = world();
+  it('a callback for a task already collected, or one that does not fit, changes nothing', async () => {
+    const ended = new Set<string>();
+    // Attempt 1 (task-0) scores 45 and is collected; attempt 2 (task-1) runs until the test ends it.
+    const { activities, calls } = fakeActivities({
+      scores: [45, 75],
+      stuckGenerations: { 1: true },
+      lookEveryMs: 1_000,
+      taskEnded: (taskId) => ended.has(taskId),
+    });
     await withWorker(activities, async ({ start }) => {
       const handle = await start(sceneInput());
-      await waitUntil(() => calls.checks.length >= 1, 20_000);
-      await handle.signal(generationCallbackSignal, { taskId: 'task-99' });
-      await handle.signal(generationCallbackSignal, { taskId: '' } );
-      ended.add('task-0');
+      await waitUntil(() => calls.checks.some((c) => c.taskId === 'task-1'), 20_000);
+      await handle.signal(generationCallbackSignal, { taskId: 'task-0' });
+      await handle.signal(generationCallbackSignal, { taskId: '' });
+      ended.add('task-1');
       const result = await handle.result();
-      assert.equal(result.attempts[0].result, 'success');
+      assert.equal(result.attempts[1].result, 'success');
       const events = await historyEvents(handle);
-      assert.equal(events.filter(checkName('checkGeneration')).length, 1, 'one check, ended by its own look');
+      assert.equal(events.filter(checkName('generateAsset')).length, 2, 'one generation per attempt, each ended by its own look');
       assert.equal(events.filter((e) => e.activityTaskCancelRequestedEventAttributes).length, 0);
     });
   });

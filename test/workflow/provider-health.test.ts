@@ -127,10 +127,12 @@ describe('provider health and capabilities on a real Temporal server', function 
       assert.equal(result.outcome, 'rejected');
       assert.equal(calls.submissions[3].provider, 'luma');
       assert.ok(calls.submissions.every((s) => s.kind === 'video'));
-      // One look at the breakers per attempt, one report per attempt.
+      // One look at the breakers per attempt, one report per attempt, each inside the round's steps.
+      assert.equal(calls.providerPicks.length, 6);
+      assert.equal(calls.providerOutcomes.length, 6);
       const events = await historyEvents(handle);
-      assert.equal(scheduledCount(events, 'pickProvider'), 6);
-      assert.equal(scheduledCount(events, 'recordProviderOutcome'), 6);
+      assert.equal(scheduledCount(events, 'openRound'), 2, 'one per round');
+      assert.equal(scheduledCount(events, 'recordAttempt'), 4, 'attempts 1 and 2 of each round, each starting the next');
     });
   });
 });

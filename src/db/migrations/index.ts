@@ -7,7 +7,8 @@ import { projectBudgetMigration } from './0005-project-budget';
 import { bestPickMigration } from './0006-best-pick';
 import { attemptDetailsMigration } from './0007-attempt-details';
 import { budgetReservationsMigration } from './0008-budget-reservations';
-import { notificationDeliveriesMigration } from './0009-notification-deliveries';
+import { generationStepsMigration } from './0009-generation-steps';
+import { notificationDeliveriesMigration } from './0010-notification-deliveries';
 
 /**
  * Every migration, listed in code rather than found by scanning a folder, so the same list
@@ -22,7 +23,8 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0006-best-pick': bestPickMigration,
   '0007-attempt-details': attemptDetailsMigration,
   '0008-budget-reservations': budgetReservationsMigration,
-  '0009-notification-deliveries': notificationDeliveriesMigration,
+  '0009-generation-steps': generationStepsMigration,
+  '0010-notification-deliveries': notificationDeliveriesMigration,
 };
 
 export const migrationProvider: MigrationProvider = {

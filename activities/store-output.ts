@@ -1,13 +1,20 @@
 import { asyncLocalStorage, type Context } from '@temporalio/activity';
-import type { FetchActivities, StoreAssetRequest } from '../src/domain/activity-types';
 import type { AssetRef } from '../src/domain/asset';
+import type { SceneKind } from '../src/domain/scene';
 import { probeMedia, MediaProbeError } from '../src/media/probe';
 import { AssetTooLargeError, type AssetStore, type StagedFile } from '../src/storage/asset-store';
 import { classifyFetchFailure } from '../src/storage/classify-fetch-failure';
 import { IncompleteDownloadError, openDownload } from '../src/storage/download';
 import type { ResolveAll } from '../src/storage/safe-url';
 
-export interface FetchActivityDeps {
+/** A provider's output to copy into our store. */
+export interface StoreOutputRequest {
+  url: string;
+  sceneId: number;
+  expectedKind: SceneKind;
+}
+
+export interface StoreOutputDeps {
   store: AssetStore;
   /** config.maxAssetBytes */
   maxAssetBytes: number;
@@ -20,7 +27,7 @@ export interface FetchActivityDeps {
   heartbeatEveryMs?: number;
 }
 
-/** What storeAsset heartbeats while the body streams in. */
+/** What storing an output heartbeats while the body streams in. */
 export interface StoreAssetHeartbeat {
   bytes: number;
   /** Bytes sent to the object store so far, once the download is staged (S3 store only). */
@@ -29,8 +36,13 @@ export interface StoreAssetHeartbeat {
 
 const DEFAULT_HEARTBEAT_EVERY_MS = 1_000;
 
-export function createFetchActivities(deps: FetchActivityDeps): FetchActivities {
-  async function storeAsset(request: StoreAssetRequest): Promise<AssetRef> {
+/**
+ * Copies a provider's output into our store before anything else hears of it (ARCHITECTURE.md:
+ * bytes never travel through Temporal, and provider URLs expire): streamed, size-capped, probed,
+ * heartbeating its progress. Runs inside the generation activity, which owns the retries.
+ */
+export function createOutputStorer(deps: StoreOutputDeps): (request: StoreOutputRequest) => Promise<AssetRef> {
+  return async function storeOutput(request: StoreOutputRequest): Promise<AssetRef> {
     // Undefined when called outside a worker (tests, scripts): then nothing heartbeats or cancels.
     const context = asyncLocalStorage.getStore();
     const signal = context?.cancellationSignal;
@@ -82,9 +94,7 @@ export function createFetchActivities(deps: FetchActivityDeps): FetchActivities 
       if (signal?.aborted) throw signal.reason ?? error;
       throw classifyFetchFailure(error, request.url);
     }
-  }
-
-  return { storeAsset };
+  };
 }
 
 /** Heartbeats the bytes received so far; with `receivedBytes`, the download is done and these are the bytes uploaded. */

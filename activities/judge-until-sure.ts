@@ -1,0 +1,70 @@
+import { activityInfo, heartbeat, log } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { JudgeRequest, JudgeResult, Judgment } from '../src/domain/judging';
+import { roundUsd } from '../src/catalog/cost';
+import { judgingSettings, medianJudgment, shouldJudgeAgain } from '../src/rules/judging';
+import { heartbeatWhile } from './heartbeat-while';
+
+/**
+ * SPEC.md "Judging and choosing": the asset is judged, and judged again while the score so far is
+ * near the bar, up to the policy's cap. The judgments made so far are heartbeated, so a retry of
+ * the activity (a worker died) resumes where the last one got to instead of paying for them
+ * again. A judgment after the first that fails (after its own corrective retry) ends the judging
+ * rather than the attempt: the asset is judged, and the judgments made decide.
+ */
+export async function judgeUntilSure(
+  request: JudgeRequest,
+  judgeOnce: (request: JudgeRequest, judgmentNumber: number) => Promise<Judgment>,
+): Promise<JudgeResult> {
+  const settings = judgingSettings({
+    minScoreToPass: request.minScoreToPass,
+    uncertaintyBand: request.uncertaintyBand,
+    judgmentsNearBar: request.judgmentsNearBar,
+  });
+  const judgments: Judgment[] = resumed();
+  return heartbeatWhile(() => judgeWhileNearTheBar(request, judgments, settings, judgeOnce), 5_000, () => ({ judgments }));
+}
+
+async function judgeWhileNearTheBar(
+  request: JudgeRequest,
+  judgments: Judgment[],
+  settings: ReturnType<typeof judgingSettings>,
+  judgeOnce: (request: JudgeRequest, judgmentNumber: number) => Promise<Judgment>,
+): Promise<JudgeResult> {
+  while (shouldJudgeAgain(judgments, settings)) {
+    try {
+      judgments.push(await judgeOnce(request, judgments.length + 1));
+    } catch (error) {
+      if (judgments.length === 0 || !(error instanceof ApplicationFailure)) throw error;
+      log.warn('A judgment near the bar failed; the judgments made decide', { judgments: judgments.length, error: error.message });
+      break;
+    }
+    if (insideActivity()) heartbeat({ judgments } satisfies JudgeHeartbeat);
+  }
+  const combined = medianJudgment(judgments);
+  return {
+    analysis: combined.analysis,
+    judgments: judgments.map(({ analysis, costUsd }) => ({ score: analysis.overallScore, costUsd })),
+    costUsd: roundUsd(judgments.reduce((sum, j) => sum + j.costUsd, 0)),
+    modelSkipped: judgments.some((j) => j.modelSkipped),
+  };
+}
+
+interface JudgeHeartbeat {
+  judgments: Judgment[];
+}
+
+function resumed(): Judgment[] {
+  if (!insideActivity()) return [];
+  const details = activityInfo().heartbeatDetails as Partial<JudgeHeartbeat> | undefined;
+  return Array.isArray(details?.judgments) ? details.judgments : [];
+}
+
+function insideActivity(): boolean {
+  try {
+    activityInfo();
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,240 @@
+import { asyncLocalStorage, log } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { FailureType } from '../src/domain/failures';
+import type { ProviderEvidence, ProviderEvidenceRequest } from '../src/domain/provider-evidence';
+import type { ProviderName } from '../src/domain/provider';
+import type { RegenerationAttempt } from '../src/domain/regeneration';
+import type {
+  AttemptContext,
+  AttemptStart,
+  BudgetReservation,
+  DecidedEntry,
+  EndRoundRequest,
+  EntryEnding,
+  EscalateToReviewRequest,
+  OpenRoundRequest,
+  PickProviderAnswer,
+  PickProviderRequest,
+  ProviderOutcomeReport,
+  RecordAttemptRequest,
+  ReserveBudgetRequest,
+  RoundFigures,
+  RoundRef,
+  SaveSceneRequest,
+  SceneEnding,
+} from '../src/domain/round-steps';
+import { isPermanentDataError, RequestRejectedError } from '../src/db/errors';
+import { approvalAgrees } from '../src/domain/judge-agreement';
+import { countAttempt, countDecision, countEscalation, countJudgeAgreement } from '../src/observability/metrics';
+import { learnedChoiceApplies, planAttempt } from '../src/rules/attempt-plan';
+import { expectedAttemptUsd, mayStartAttempt } from '../src/rules/budget';
+import { attemptDeadlineMs, generationDeadlineMs } from '../src/rules/generation-wait';
+import { attemptKey, breakerOutcome } from '../src/rules/provider-health';
+
+/** A round reference whose run is settled: '' when the caller ran outside any workflow run. */
+export type ResolvedRef = RoundRef & { runId: string };
+
+/**
+ * What a round's bookkeeping needs of the database (src/db/round-store.ts); every write is
+ * idempotent, keyed by workflow, run, round and attempt, so a retried step writes nothing twice.
+ */
+export interface RoundStore {
+  saveScene(request: SaveSceneRequest): Promise<void>;
+  providerEvidence(request: ProviderEvidenceRequest): Promise<ProviderEvidence[]>;
+  pickProvider(request: PickProviderRequest): Promise<PickProviderAnswer>;
+  reserveBudget(request: ReserveBudgetRequest): Promise<BudgetReservation>;
+  /** `inserted` is false when a retry found the row its first try wrote: metrics count it once. */
+  recordAttempt(ref: ResolvedRef, attempt: RegenerationAttempt): Promise<{ inserted: boolean }>;
+  recordProviderOutcome(report: ProviderOutcomeReport): Promise<void>;
+  /** `eventKeys`: the outgoing webhooks the write added, for the step to start (src/db/notification-outbox.ts). */
+  escalate(request: EscalateToReviewRequest & { ref: ResolvedRef }): Promise<{ entryId: number; inserted: boolean; eventKeys?: string[] }>;
+  closeEntry(ref: ResolvedRef, entry: DecidedEntry): Promise<{ closed: boolean; bestAttemptNumber?: number; eventKeys?: string[] }>;
+  endEntry(entry: Exclude<EntryEnding, DecidedEntry>): Promise<void>;
+  endScene(ref: ResolvedRef, ending: SceneEnding, figures?: RoundFigures): Promise<{ eventKeys?: string[] } | void>;
+  /** Gives back every budget hold and breaker probe the round took and never used. */
+  releaseRound(ref: ResolvedRef): Promise<void>;
+}
+
+export interface RoundStepDeps {
+  store: RoundStore;
+  /** Why a provider may not be used on this worker (its key is not set), or undefined. */
+  keyProblem: (provider: ProviderName) => string | undefined;
+  /** Starts the delivery of outgoing webhooks the step's writes added (activities/notifications.ts). */
+  startEvents?: (eventKeys: readonly string[]) => Promise<void>;
+}
+
+/**
+ * The round's steps between its generations and judgments (SPEC.md "One round of regeneration",
+ * "How a round ends"). Each is one activity that writes what the round did and decides, with the
+ * database, what it may do next: which provider the next attempt uses (static map, learned
+ * choice, capabilities, keys, circuit breakers) and whether its price fits the budgets. The
+ * decision is the activity's result, so it stands in the round's history: replay reads it back,
+ * and a table edited since (prices, capabilities) never changes what an open round does.
+ */
+export function createRoundStepActivities(deps: RoundStepDeps) {
+  const { store } = deps;
+  const startEvents = async (eventKeys: readonly string[] | undefined) => {
+    if (deps.startEvents && eventKeys?.length) await deps.startEvents(eventKeys);
+  };
+
+  async function openRound(request: OpenRoundRequest): Promise<AttemptStart> {
+    const ref = resolved(request.ref);
+    if (request.saveScene) await guard(() => store.saveScene(request.saveScene!));
+    if (request.decided) await closeEntry(ref, request.decided);
+    return startAttempt(ref, request.firstAttempt);
+  }
+
+  async function recordAttempt(request: RecordAttemptRequest): Promise<AttemptStart | undefined> {
+    const ref = resolved(request.ref);
+    await record(ref, request.attempt);
+    return request.next === undefined ? undefined : startAttempt(ref, request.next);
+  }
+
+  /** Asks again for an attempt that could not start for want of a provider. */
+  async function retryAttemptStart(request: { ref: RoundRef; attempt: AttemptContext }): Promise<AttemptStart> {
+    return startAttempt(resolved(request.ref), request.attempt);
+  }
+
+  async function escalateToReview(request: EscalateToReviewRequest): Promise<{ entryId: number }> {
+    const ref = resolved(request.ref);
+    if (request.attempt) await record(ref, request.attempt);
+    const { entryId, inserted, eventKeys } = await guard(() => store.escalate({ ...request, ref }));
+    if (inserted) countEscalation();
+    await startEvents(eventKeys);
+    await guard(() => store.releaseRound(ref));
+    return { entryId };
+  }
+
+  async function endRound(request: EndRoundRequest): Promise<void> {
+    const ref = resolved(request.ref);
+    if (request.attempt) await record(ref, request.attempt);
+    const { entry } = request;
+    if (entry !== undefined) {
+      if ('decision' in entry) await closeEntry(ref, entry);
+      else await guard(() => store.endEntry(entry));
+    }
+    const ended = await guard(() => store.endScene(ref, request.scene, request.figures));
+    await startEvents(ended?.eventKeys);
+    await guard(() => store.releaseRound(ref));
+  }
+
+  async function record(ref: ResolvedRef, attempt: RegenerationAttempt): Promise<void> {
+    const { inserted } = await guard(() => store.recordAttempt(ref, attempt));
+    if (inserted) countAttempt(attempt);
+    const key = attemptKey(ref.workflowId, attempt.round, attempt.attemptNumber);
+    await guard(() => store.recordProviderOutcome({ provider: attempt.provider, outcome: breakerOutcome(attempt), attemptKey: key }));
+  }
+
+  async function closeEntry(ref: ResolvedRef, entry: DecidedEntry): Promise<void> {
+    const { closed, bestAttemptNumber, eventKeys } = await guard(() => store.closeEntry(ref, entry));
+    await startEvents(eventKeys);
+    if (!closed) return;
+    countDecision(entry.decision.action);
+    const agreed = approvalAgrees(entry.decision, bestAttemptNumber);
+    if (agreed !== undefined) countJudgeAgreement(agreed);
+  }
+
+  /** SPEC.md "Cost and provider health": the provider for the attempt, and its price held. */
+  async function startAttempt(ref: ResolvedRef, context: AttemptContext): Promise<AttemptStart> {
+    const { needs, policy, attemptNumber } = context;
+    const evidence = learnedChoiceApplies(context) ? await readEvidence(context) : [];
+    const plan = planAttempt(context, evidence, deps.keyProblem);
+    const key = attemptKey(ref.workflowId, ref.round, attemptNumber);
+    let provider = plan.preferred;
+    let skipped = plan.skipped;
+    if (plan.candidates.length === 0) {
+      // No provider in the fallback order can make the scene: the rules' choice stands, as close
+      // as its adapter can shape the request, and the attempt records why it may fail.
+      log.warn('no provider in the fallback order can make this scene', { preferred: plan.preferred, skipped: plan.skipped });
+    } else {
+      const pick = await guard(() => store.pickProvider({ candidates: plan.candidates, attemptKey: key }));
+      if (pick.provider === undefined) {
+        return {
+          start: false,
+          reason: 'providers_unavailable',
+          message: `every provider that can make the scene is cooling down (${plan.candidates.join(', ')})`,
+          // As long as the attempt would have waited for its provider to finish.
+          waitUpToMs: generationDeadlineMs(plan.preferred, needs.kind, policy.generationTimeout),
+          ...(pick.retryAfterMs === undefined ? {} : { retryAfterMs: pick.retryAfterMs }),
+        };
+      }
+      provider = pick.provider;
+      skipped = [...plan.skipped, ...pick.skipped];
+    }
+    const expectedUsd = expectedAttemptUsd({
+      provider,
+      kind: needs.kind,
+      durationSeconds: needs.durationSeconds,
+      judgments: policy.judgmentsNearBar ?? 1,
+      // The round's best may need one pairwise comparison before a person looks (src/rules/best-pick.ts).
+      comparisons: 1,
+    });
+    const refuse = async (message: string): Promise<AttemptStart> => {
+      // A probe handed to this attempt is given back: the provider was not tried.
+      await guard(() => store.recordProviderOutcome({ provider, outcome: 'neutral', attemptKey: key }));
+      log.info('budget exhausted: no further attempt', { sceneId: ref.sceneId, message });
+      return { start: false, reason: 'budget_exhausted', message };
+    };
+    const roundVerdict = mayStartAttempt({ roundSpentUsd: context.roundSpentUsd, maxCostUsd: policy.maxCostUsd, projectSpentUsd: 0, expectedUsd });
+    if (!roundVerdict.start) return refuse(roundVerdict.message);
+    const hold = await guard(() =>
+      store.reserveBudget({
+        projectId: ref.projectId,
+        workflowId: ref.workflowId,
+        round: ref.round,
+        attemptNumber,
+        expectedUsd,
+        holdMs: attemptDeadlineMs(generationDeadlineMs(provider, needs.kind, policy.generationTimeout)),
+      }),
+    );
+    if (!hold.granted) return refuse(hold.message ?? 'the project budget is spent');
+    return { start: true, provider, skipped, ...(plan.learned && provider === plan.preferred ? { providerChoice: 'learned' as const } : {}), expectedUsd };
+  }
+
+  /** The recorded attempts for the scene's content type and kind; none when they cannot be read. */
+  async function readEvidence(context: AttemptContext): Promise<ProviderEvidence[]> {
+    try {
+      return await store.providerEvidence({ contentType: context.contentType.toLowerCase(), kind: context.needs.kind });
+    } catch (error) {
+      // An optimisation, not a reason to stall the round: the static map stands.
+      log.warn('provider evidence unavailable; the static provider choice stands', { error: String(error) });
+      return [];
+    }
+  }
+
+  return { openRound, recordAttempt, retryAttemptStart, escalateToReview, endRound };
+}
+
+/**
+ * The caller's run id, else the run that scheduled this activity, else '' (called outside
+ * Temporal). Workflow ids repeat across runs, so the run is part of every idempotency key.
+ */
+function resolved(ref: RoundRef): ResolvedRef {
+  const runId = ref.runId ?? asyncLocalStorage.getStore()?.info.workflowExecution?.runId ?? '';
+  return { ...ref, runId };
+}
+
+/**
+ * What would never succeed on retry fails at once as `bad_request`; everything else is left to the
+ * retry policy (the database being down, a lock timeout).
+ */
+export async function guard<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (error instanceof RequestRejectedError) throw badRequest(error.message, error);
+    if (isPermanentDataError(error)) {
+      throw badRequest(`Database refused the write: ${error instanceof Error ? error.message : String(error)}`, error);
+    }
+    throw error;
+  }
+}
+
+function badRequest(message: string, cause: unknown): ApplicationFailure {
+  return ApplicationFailure.create({
+    message,
+    type: FailureType.badRequest,
+    nonRetryable: true,
+    cause: cause instanceof Error ? cause : undefined,
+  });
+}
