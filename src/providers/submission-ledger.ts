@@ -33,7 +33,8 @@ export interface SubmissionLedger {
   recordTask(idempotencyKey: string, task: GenerationTask): Promise<void>;
   /**
    * The send failed: `refused` when the provider answered that it started nothing (a retry is no
-   * duplicate), otherwise the answer was lost on the way and the intent stays unanswered.
+   * duplicate), otherwise the answer was lost on the way and the intent stays unanswered. Either
+   * way the send is over, so the next submission under the key need not wait for its answer.
    */
   recordFailedSend(idempotencyKey: string, refused: boolean): Promise<void>;
   /** The task finished: its output and what the provider bills for it. */
@@ -73,8 +74,9 @@ export interface UnansweredSubmission {
 
 /**
  * A send under way answers within the providers' request timeout (30 s, src/providers/registry.ts
- * callers); an unanswered intent younger than this may still be answered, and another submission
- * waits rather than send beside it. Older, its sender is presumed dead.
+ * callers); an unanswered intent younger than this whose sender has not reported its failure may
+ * still be answered, and another submission waits rather than send beside it. Older, its sender
+ * is presumed dead.
  */
 export const SEND_IN_FLIGHT_MS = 45_000;
 
@@ -113,7 +115,9 @@ export function createDatabaseSubmissionLedger(db: Db): SubmissionLedger {
         cost_usd: null,
         done_at: null,
       };
-      return db.kysely.transaction().execute(async (trx): Promise<IntentOutcome> => {
+      // Read committed, whatever the server's default: the claim must see a row another claim
+      // committed while this one waited on it, which a snapshot taken earlier would not.
+      return db.kysely.transaction().setIsolationLevel('read committed').execute(async (trx): Promise<IntentOutcome> => {
         const claimed = await trx
           .insertInto('provider_submissions')
           .values({ idempotency_key: idempotencyKey, ...intentColumns, sent_at: now() })
@@ -125,12 +129,14 @@ export function createDatabaseSubmissionLedger(db: Db): SubmissionLedger {
         const previous = await lockedRow(trx, idempotencyKey);
         const task = previous && toTask(previous);
         if (task && task.provider === intent.provider) return { claimed: false, recorded: task };
-        if (previous && previous.answered_at === null && Number(previous.sent_ms_ago) < SEND_IN_FLIGHT_MS) {
+        if (previous && previous.answered_at === null && previous.done_at === null && Number(previous.sent_ms_ago) < SEND_IN_FLIGHT_MS) {
           return { claimed: false, inFlight: true };
         }
+        // Failed sends bound how often one provider is asked for this attempt: another provider starts afresh.
+        const otherProvider = previous !== undefined && previous.provider !== intent.provider;
         await trx
           .updateTable('provider_submissions')
-          .set({ ...intentColumns, sent_at: now() })
+          .set({ ...intentColumns, sent_at: now(), ...(otherProvider ? { failed_sends: 0 } : {}) })
           .where('idempotency_key', '=', idempotencyKey)
           .execute();
         if (previous && previous.answered_at === null && isProviderName(previous.provider)) {
@@ -158,9 +164,11 @@ export function createDatabaseSubmissionLedger(db: Db): SubmissionLedger {
     async recordFailedSend(idempotencyKey, refused) {
       await db.kysely
         .updateTable('provider_submissions')
+        // A row without a task keeps in `done_at` when its last send ended unanswered: that send
+        // is in flight no longer, and still a possible duplicate.
         .set((eb) => ({
           failed_sends: eb('failed_sends', '+', 1),
-          ...(refused ? { task_id: null, answered_at: now() } : {}),
+          ...(refused ? { task_id: null, answered_at: now() } : { done_at: now() }),
         }))
         .where('idempotency_key', '=', idempotencyKey)
         .where('answered_at', 'is', null)
@@ -181,7 +189,7 @@ export function createDatabaseSubmissionLedger(db: Db): SubmissionLedger {
 function lockedRow(trx: Transaction<DatabaseSchema>, idempotencyKey: string) {
   return trx
     .selectFrom('provider_submissions')
-    .select(['provider', 'task_id', 'kind', 'duration_seconds', 'sent_at', 'answered_at'])
+    .select(['provider', 'task_id', 'kind', 'duration_seconds', 'sent_at', 'answered_at', 'done_at'])
     .select(sql<number>`(extract(epoch from (now() - sent_at)) * 1000)::double precision`.as('sent_ms_ago'))
     .where('idempotency_key', '=', idempotencyKey)
     .forUpdate()
