@@ -2,8 +2,11 @@ import { builtinModules } from 'node:module';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-// Workflow code runs in Temporal's deterministic sandbox: a Node built-in there either fails at
-// bundle time or, worse, brings in non-determinism.
+// Workflow code runs in Temporal's deterministic sandbox, and so does everything it imports: the
+// pure layers (domain, rules, catalog). A Node built-in there either fails at bundle time or,
+// worse, brings in non-determinism; zod would be evaluated again by every cached round.
+// test/workflow/bundle.test.ts checks that the bundle holds nothing from outside these folders,
+// and test/unit/architecture.test.ts that imports run the way docs/architecture.md draws them.
 const nodeBuiltins = builtinModules.flatMap((name) => [name, `node:${name}`]);
 
 export default tseslint.config(
@@ -22,15 +25,14 @@ export default tseslint.config(
     },
   },
   {
-    files: ['workflows/**/*.ts'],
+    files: ['workflows/**/*.ts', 'src/domain/**/*.ts', 'src/rules/**/*.ts', 'src/catalog/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           paths: [
-            ...nodeBuiltins.map((name) => ({ name, message: 'Workflow code may not import Node built-ins.' })),
-            // Every cached workflow evaluates its own copy of what the bundle imports.
-            { name: 'zod', message: 'Workflow code checks its input with src/domain/input-checks, not zod.' },
+            ...nodeBuiltins.map((name) => ({ name, message: 'Code the workflow sandbox runs may not import Node built-ins.' })),
+            { name: 'zod', message: 'Code the workflow sandbox runs checks input with src/domain/input-checks, not zod.' },
           ],
         },
       ],

@@ -182,7 +182,8 @@ export function createGenerationActivities(deps: GenerationActivityDeps) {
       if (!(error instanceof ApplicationFailure)) throw error;
       // The provider delivered: whatever becomes of our copy, its task is billed.
       const details: GenerationFailureDetails = { step: 'store', taskId: task.taskId, billedUsd: output.costUsd };
-      throw withDetails(error, details, error.nonRetryable || output.doneForMs > STORE_RETRY_WINDOW_MS);
+      // A retry-after the output's host asked for is kept: Temporal waits that long before the next try.
+      throw withDetails(error, details, error.nonRetryable || output.doneForMs > STORE_RETRY_WINDOW_MS, retryDelayOf(error));
     }
   }
 

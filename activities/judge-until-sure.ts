@@ -1,6 +1,6 @@
 import { activityInfo, heartbeat, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import type { JudgeRequest, JudgeResult, Judgment } from '../src/domain/judging';
+import type { AnalysisUsage, JudgeRequest, JudgeResult, Judgment } from '../src/domain/judging';
 import { roundUsd } from '../src/catalog/cost';
 import { judgingSettings, medianJudgment, shouldJudgeAgain } from '../src/rules/judging';
 import { heartbeatWhile } from './heartbeat-while';
@@ -42,11 +42,26 @@ async function judgeWhileNearTheBar(
     if (insideActivity()) heartbeat({ judgments } satisfies JudgeHeartbeat);
   }
   const combined = medianJudgment(judgments);
+  const usage = totalUsage(judgments);
   return {
     analysis: combined.analysis,
     judgments: judgments.map(({ analysis, costUsd }) => ({ score: analysis.overallScore, costUsd })),
     costUsd: roundUsd(judgments.reduce((sum, j) => sum + j.costUsd, 0)),
+    ...(usage ? { usage } : {}),
     modelSkipped: judgments.some((j) => j.modelSkipped),
+  };
+}
+
+function totalUsage(judgments: readonly Judgment[]): AnalysisUsage | undefined {
+  const used = judgments.flatMap((j) => (j.usage ? [j.usage] : []));
+  if (used.length === 0) return undefined;
+  const sum = (key: keyof AnalysisUsage) => used.reduce((total, u) => total + u[key], 0);
+  return {
+    inputTokens: sum('inputTokens'),
+    outputTokens: sum('outputTokens'),
+    cacheCreationInputTokens: sum('cacheCreationInputTokens'),
+    cacheReadInputTokens: sum('cacheReadInputTokens'),
+    imagesSent: sum('imagesSent'),
   };
 }
 

@@ -1,4 +1,4 @@
-import { asyncLocalStorage, log } from '@temporalio/activity';
+import { asyncLocalStorage } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { FailureType } from '../src/domain/failures';
 import type { ProviderEvidence, ProviderEvidenceRequest } from '../src/domain/provider-evidence';
@@ -125,14 +125,7 @@ export function createRoundStepActivities(deps: RoundStepDeps) {
     await guard(() => store.recordProviderOutcome({ provider: attempt.provider, outcome: breakerOutcome(attempt), attemptKey: key }));
   }
 
-  async function closeEntry(ref: ResolvedRef, entry: DecidedEntry): Promise<void> {
-    const { closed, bestAttemptNumber, eventKeys } = await guard(() => store.closeEntry(ref, entry));
-    await startEvents(eventKeys);
-    if (!closed) return;
-    countDecision(entry.decision.action);
-    const agreed = approvalAgrees(entry.decision, bestAttemptNumber);
-    if (agreed !== undefined) countJudgeAgreement(agreed);
-  }
+  const closeEntry = async (ref: ResolvedRef, entry: DecidedEntry) => startEvents(await closeDecidedEntry(store, ref, entry));
 
   /** SPEC.md "Cost and provider health": the provider for the attempt, and its price held. */
   async function startAttempt(ref: ResolvedRef, context: AttemptContext): Promise<AttemptStart> {
@@ -145,7 +138,7 @@ export function createRoundStepActivities(deps: RoundStepDeps) {
     if (plan.candidates.length === 0) {
       // No provider in the fallback order can make the scene: the rules' choice stands, as close
       // as its adapter can shape the request, and the attempt records why it may fail.
-      log.warn('no provider in the fallback order can make this scene', { preferred: plan.preferred, skipped: plan.skipped });
+      log()?.warn('no provider in the fallback order can make this scene', { preferred: plan.preferred, skipped: plan.skipped });
     } else {
       const pick = await guard(() => store.pickProvider({ candidates: plan.candidates, attemptKey: key }));
       if (pick.provider === undefined) {
@@ -172,7 +165,7 @@ export function createRoundStepActivities(deps: RoundStepDeps) {
     const refuse = async (message: string): Promise<AttemptStart> => {
       // A probe handed to this attempt is given back: the provider was not tried.
       await guard(() => store.recordProviderOutcome({ provider, outcome: 'neutral', attemptKey: key }));
-      log.info('budget exhausted: no further attempt', { sceneId: ref.sceneId, message });
+      log()?.info('budget exhausted: no further attempt', { sceneId: ref.sceneId, message });
       return { start: false, reason: 'budget_exhausted', message };
     };
     const roundVerdict = mayStartAttempt({ roundSpentUsd: context.roundSpentUsd, maxCostUsd: policy.maxCostUsd, projectSpentUsd: 0, expectedUsd });
@@ -197,12 +190,35 @@ export function createRoundStepActivities(deps: RoundStepDeps) {
       return await store.providerEvidence({ contentType: context.contentType.toLowerCase(), kind: context.needs.kind });
     } catch (error) {
       // An optimisation, not a reason to stall the round: the static map stands.
-      log.warn('provider evidence unavailable; the static provider choice stands', { error: String(error) });
+      log()?.warn('provider evidence unavailable; the static provider choice stands', { error: String(error) });
       return [];
     }
   }
 
   return { openRound, recordAttempt, retryAttemptStart, escalateToReview, endRound };
+}
+
+/**
+ * Closes a review entry with a decision; the decision (and, for an approval by a person, whether
+ * it took the judge's best) is counted once, when the entry is closed, not on a retry.
+ */
+/** Answers the keys of the outgoing webhooks the close added (or a retry of it finds), to start. */
+export async function closeDecidedEntry(
+  store: Pick<RoundStore, 'closeEntry'>,
+  ref: ResolvedRef,
+  entry: DecidedEntry,
+): Promise<string[] | undefined> {
+  const { closed, bestAttemptNumber, eventKeys } = await guard(() => store.closeEntry(ref, entry));
+  if (!closed) return eventKeys;
+  countDecision(entry.decision.action);
+  const agreed = approvalAgrees(entry.decision, bestAttemptNumber);
+  if (agreed !== undefined) countJudgeAgreement(agreed);
+  return eventKeys;
+}
+
+/** The activity's logger; none when called outside a worker (tests, scripts). */
+function log() {
+  return asyncLocalStorage.getStore()?.log;
 }
 
 /**

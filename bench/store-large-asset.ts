@@ -10,7 +10,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createFetchActivities } from '../activities/fetch';
+import { createOutputStorer } from '../activities/store-output';
 import type { S3AssetStoreConfig } from '../src/config';
 import type { AssetStore } from '../src/storage/asset-store';
 import { LocalAssetStore } from '../src/storage/local-asset-store';
@@ -61,7 +61,7 @@ async function measure(job: ChildJob): Promise<Measured> {
     job.kind === 'local'
       ? new LocalAssetStore({ rootDir: path.join(job.dir, 'assets'), publicUrl: 'http://localhost:3000' })
       : new S3AssetStore({ ...job.s3!, publicUrl: 'http://localhost:3000', scratchDir: path.join(job.dir, 'scratch') });
-  const { storeAsset } = createFetchActivities({ store, maxAssetBytes: SIZE_BYTES + MB, allowLoopback: true });
+  const storeAsset = createOutputStorer({ store, maxAssetBytes: SIZE_BYTES + MB, allowLoopback: true });
   const request = (bytes: number) => ({
     url: `http://127.0.0.1:${job.assetPort}/asset.mp4?bytes=${bytes}`,
     sceneId: 1,

@@ -29,4 +29,4 @@ export {
   SceneIdKey,
   ProjectIdKey,
   BestScoreKey,
-} from '../src/temporal/search-attributes';
+} from '../src/domain/search-attributes';

@@ -9,7 +9,7 @@ import { register } from 'prom-client';
 import { createActivities } from '../../activities';
 import { loadConfig, type AppConfig } from '../../src/config';
 import { openDatabase, type Db } from '../../src/db/database';
-import type { SceneActivities } from '../../src/domain/activity-types';
+import type { SceneActivities } from '../../activities';
 import { startSimulator, type Simulator } from '../../src/sim/server';
 import { createAssetStore } from '../../src/storage/open-asset-store';
 import { startDevServer, type DevServer } from '../../src/temporal/dev-server';

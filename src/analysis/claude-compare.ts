@@ -1,6 +1,6 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import type { PairwiseAnswer } from '../domain/best-pick';
-import { PREFERENCE_TOOL_NAME, PreferenceSchema } from '../domain/preference';
+import { PREFERENCE_TOOL_NAME, PreferenceSchema } from './pairwise-verdict';
 import type { SceneForAnalysis } from '../domain/judging';
 import type { BrandProfile } from '../domain/brand';
 import { addUsage, analysisCostUsd, type ModelPrice, type TokenUsage } from './cost';

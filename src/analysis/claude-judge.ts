@@ -1,5 +1,5 @@
 import type Anthropic from '@anthropic-ai/sdk';
-import { JUDGE_TOOL_NAME, JudgeVerdictSchema, type JudgeVerdict } from '../domain/judge';
+import { JUDGE_TOOL_NAME, JudgeVerdictSchema, type JudgeVerdict } from './judge-verdict';
 import { addUsage, analysisCostUsd, type ModelPrice, type TokenUsage } from './cost';
 import { judgeSystemBlocks, judgeTool, judgeUserContent, type JudgeRequestInput } from './judge-prompt';
 import { askForcedTool, usageOf } from './claude-client';

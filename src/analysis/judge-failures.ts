@@ -1,7 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { ApplicationFailure } from '@temporalio/common';
 import { activityFailure, FailureType, type FailureTypeName } from '../domain/failures';
-import { parseRetryAfter } from '../providers/http-errors';
+import { parseRetryAfter } from '../domain/failures';
 import type { TokenUsage } from './cost';
 
 /**

@@ -2,8 +2,8 @@ import type Anthropic from '@anthropic-ai/sdk';
 import { transformJSONSchema } from '@anthropic-ai/sdk/lib/transform-json-schema';
 import type { SceneForAnalysis } from '../domain/judging';
 import type { BrandProfile } from '../domain/brand';
-import { JUDGE_TOOL_NAME, judgeInputJsonSchema } from '../domain/judge';
-import { DEFAULT_BRAND_FIXES } from '../domain/fix-phrases';
+import { JUDGE_TOOL_NAME, judgeInputJsonSchema } from './judge-verdict';
+import { DEFAULT_BRAND_FIXES } from '../rules/fix-phrases';
 import type { JudgeImage } from './inspect-asset';
 import type { MediaFacts } from './media-facts';
 

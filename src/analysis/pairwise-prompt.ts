@@ -1,7 +1,7 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import type { SceneForAnalysis } from '../domain/judging';
 import type { BrandProfile } from '../domain/brand';
-import { PREFERENCE_TOOL_NAME, preferenceInputJsonSchema } from '../domain/preference';
+import { PREFERENCE_TOOL_NAME, preferenceInputJsonSchema } from './pairwise-verdict';
 import type { JudgeImage } from './inspect-asset';
 import { BRAND_TAG, brandData, sceneAndBrandLines, SCENE_DATA_TAG, sceneFacts } from './judge-prompt';
 

@@ -1,5 +1,5 @@
 import type { SceneAnalysisResult } from '../domain/analysis';
-import type { JudgeVerdict } from '../domain/judge';
+import type { JudgeVerdict } from './judge-verdict';
 
 type Recommendation = SceneAnalysisResult['recommendation'];
 

@@ -156,6 +156,7 @@ export interface ProviderSubmissionsTable {
   output_url: ColumnType<string | null, string | null | undefined, string | null>;
   /** What the provider bills for the task, once known. */
   cost_usd: ColumnType<number | null, number | null | undefined, number | null>;
+  /** With a task: when its output came. Without one: when the last send ended with no answer (no longer in flight). */
   done_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   /** Submissions under the key refused or lost on the way: how often a provider that is down was asked. */
   failed_sends: ColumnType<number, number | undefined, number>;

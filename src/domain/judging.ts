@@ -48,6 +48,8 @@ export interface JudgeResult {
   judgments: AttemptJudgment[];
   /** All of them. */
   costUsd: number;
+  /** What the judgments sent and used, added up; absent when the model was never asked. */
+  usage?: AnalysisUsage;
   modelSkipped: boolean;
 }
 

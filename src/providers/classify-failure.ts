@@ -1,8 +1,8 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { activityFailure, FailureType, type FailureTypeName } from '../domain/failures';
+import { activityFailure, FailureType, parseRetryAfter, type FailureTypeName } from '../domain/failures';
 import type { SceneKind } from '../domain/scene';
 import type { ProviderName } from '../domain/provider';
-import { ProviderHttpError, ProviderNetworkError, ProviderResponseError, parseRetryAfter } from './http-errors';
+import { ProviderHttpError, ProviderNetworkError, ProviderResponseError } from './http-errors';
 
 /**
  * The one place where anything a provider call can throw becomes an ApplicationFailure whose

@@ -34,15 +34,3 @@ export class ProviderResponseError extends Error {
   override readonly name = 'ProviderResponseError';
 }
 
-/** Milliseconds to wait, from `retry-after-ms`, or `retry-after` as seconds or an HTTP date. */
-export function parseRetryAfter(headers: { get(name: string): string | null }, now = Date.now()): number | undefined {
-  const milliseconds = headers.get('retry-after-ms');
-  if (milliseconds !== null && milliseconds.trim() !== '' && Number.isFinite(Number(milliseconds))) {
-    return Math.max(0, Number(milliseconds));
-  }
-  const value = headers.get('retry-after');
-  if (value === null || value.trim() === '') return undefined;
-  if (Number.isFinite(Number(value))) return Math.max(0, Number(value) * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}

@@ -1,4 +1,5 @@
-import { ProviderHttpError, ProviderNetworkError, parseRetryAfter } from './http-errors';
+import { parseRetryAfter } from '../domain/failures';
+import { ProviderHttpError, ProviderNetworkError } from './http-errors';
 
 export type FetchFunction = typeof fetch;
 

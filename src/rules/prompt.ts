@@ -1,6 +1,6 @@
 import type { SceneAnalysisResult } from '../domain/analysis';
 import type { BrandProfile } from '../domain/brand';
-import { CATEGORY_FIXES, DEFAULT_BRAND_FIXES, MINIMALIST_PHRASE, SIMPLIFY_PHRASE } from '../domain/fix-phrases';
+import { CATEGORY_FIXES, DEFAULT_BRAND_FIXES, MINIMALIST_PHRASE, SIMPLIFY_PHRASE } from './fix-phrases';
 import { limitPrompt } from '../catalog/prompt-limit';
 
 export interface PromptInput {

@@ -1,6 +1,6 @@
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
-import { parseRetryAfter } from '../providers/http-errors';
+import { parseRetryAfter } from '../domain/failures';
 import { assertSafeUrl, createSafeLookup, UnsafeUrlError, type UrlSafetyOptions } from './safe-url';
 
 export interface DownloadOptions extends UrlSafetyOptions {

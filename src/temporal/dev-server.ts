@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import { Connection } from '@temporalio/client';
 import { temporalCliPath } from './temporal-cli';
-import { SEARCH_ATTRIBUTE_FLAGS } from './search-attributes';
+import { SEARCH_ATTRIBUTE_FLAGS } from '../domain/search-attributes';
 
 export interface DevServerOptions {
   /** gRPC port; a free one is picked when absent. */

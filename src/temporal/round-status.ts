@@ -1,7 +1,7 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { RoundInProgress } from '../domain/round-steps';
 import { regenerationWorkflowId } from '../domain/workflow-ids';
-import { RegenStatusKey } from './search-attributes';
+import { RegenStatusKey } from '../domain/search-attributes';
 
 /**
  * The scene's regeneration round when its latest run is still running, with the status its

@@ -5,12 +5,14 @@ import { createReadStream, mkdtempSync, readdirSync, readFileSync, rmSync } from
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { DefaultLogger } from '@temporalio/worker';
 import { createAnalysisActivities, readThroughStore } from '../../activities/analysis';
 import { LocalAssetStore } from '../../src/storage/local-asset-store';
 import type { S3AssetStore } from '../../src/storage/s3-asset-store';
 import { startS3Server, type S3TestServer } from '../helpers/s3-server';
 import { MODEL_IMAGE_LIMITS } from '../../src/analysis/resize-for-model';
-import type { AnalyzeAssetRequest, AnalyzeAssetResult } from '../../src/domain/activity-types';
+import type { JudgeRequest, JudgeResult } from '../../src/domain/judging';
 import type { AssetRef } from '../../src/domain/asset';
 import { FailureType } from '../../src/domain/failures';
 import { startSimulator, type Simulator } from '../../src/sim/server';
@@ -33,12 +35,13 @@ async function analysesCounted(outcome: string): Promise<number> {
   return values.find((value) => value.labels.outcome === outcome)?.value ?? 0;
 }
 
-/** analyzeAsset end to end: real files, real ffmpeg, the real SDK against the simulator. */
-describe('analyzeAsset activity', function () {
+/** judgeAsset end to end: real files, real ffmpeg, the real SDK against the simulator. */
+describe('judgeAsset activity, one judgment', function () {
   let sim: Simulator;
   let media: MediaFixtures;
   let requests: RecordedRequest[];
-  let analyze: (request: AnalyzeAssetRequest) => Promise<Awaited<ReturnType<ReturnType<typeof createAnalysisActivities>['analyzeAsset']>>>;
+  /** One judgment (a score far from the bar is not judged again): judgeAsset with the band closed. */
+  let analyze: (request: Omit<JudgeRequest, 'uncertaintyBand' | 'judgmentsNearBar'>) => Promise<JudgeResult>;
 
   const FRAMES = 3;
   const config = () => judgeConfig(sim.url, FRAMES);
@@ -57,7 +60,8 @@ describe('analyzeAsset activity', function () {
     sim.reset();
     const recorded = recordedAnalysisActivities(config());
     requests = recorded.requests;
-    analyze = (request) => quietActivityEnvironment().run(recorded.activities.analyzeAsset, request);
+    analyze = (request) =>
+      quietActivityEnvironment().run(recorded.activities.judgeAsset, { ...request, uncertaintyBand: 0, judgmentsNearBar: 1 });
   });
 
   it('judges a passing image: one resized image, score, category scores, usage and cost', async () => {
@@ -137,17 +141,56 @@ describe('analyzeAsset activity', function () {
     assert.equal(failure.nonRetryable, true);
   });
 
+  it('judges a score near the bar again inside the one activity, up to the policy\'s cap; the median counts', async () => {
+    sim.setScenarios([{ match: 'linen curtains', scores: [68, 74, 71] }]);
+    const recorded = recordedAnalysisActivities(config());
+    const request = {
+      asset: asset(media.goodImage, 'image/png'),
+      scene: scene({ visualDirection: 'Linen curtains moving in a warm breeze' }),
+      prompt: 'Linen curtains moving in a warm breeze',
+      minScoreToPass: 70,
+      uncertaintyBand: 5,
+      judgmentsNearBar: 3,
+    };
+    const result: JudgeResult = await quietActivityEnvironment().run(recorded.activities.judgeAsset, request);
+    assert.deepEqual(result.judgments.map((j) => j.score), [68, 74, 71]);
+    assert.equal(result.analysis.overallScore, 71);
+    assert.equal(recorded.requests.length, 3);
+    assert.equal(result.usage?.imagesSent, 3, 'each judgment sends the image');
+    const sum = Math.round(result.judgments.reduce((total, j) => total + j.costUsd, 0) * 1e6) / 1e6;
+    assert.equal(result.costUsd, sum);
+  });
+
+  it('a retry resumes from the judgments its last run heartbeated: none is paid for twice', async () => {
+    sim.setScenarios([{ match: 'linen curtains', scores: [74, 71] }]);
+    const recorded = recordedAnalysisActivities(config());
+    const before = { analysis: { overallScore: 68, recommendation: 'regenerate' as const, issues: [] }, costUsd: 0.01, modelSkipped: false };
+    const retried = new MockActivityEnvironment({ attempt: 2, heartbeatDetails: { judgments: [before] } }, { logger: new DefaultLogger('ERROR') });
+    const result: JudgeResult = await retried.run(recorded.activities.judgeAsset, {
+      asset: asset(media.goodImage, 'image/png'),
+      scene: scene({ visualDirection: 'Linen curtains moving in a warm breeze' }),
+      prompt: 'Linen curtains moving in a warm breeze',
+      minScoreToPass: 70,
+      uncertaintyBand: 5,
+      judgmentsNearBar: 3,
+    });
+    assert.equal(recorded.requests.length, 2, 'only the judgments the last run did not make');
+    assert.deepEqual(result.judgments.map((j) => j.score), [68, 74, 71]);
+  });
+
   it('fails as auth when neither a key nor the simulator is configured, after the checks pass', async () => {
     const activities = createAnalysisActivities({
       config: { ...config(), simUrl: undefined },
       readAsset: async (ref) => ({ path: ref.key, release: async () => undefined }),
     });
     const failure = await expectFailure(
-      quietActivityEnvironment().run(activities.analyzeAsset, {
+      quietActivityEnvironment().run(activities.judgeAsset, {
         asset: asset(media.goodImage, 'image/png'),
         scene: scene(),
         prompt: 'x',
         minScoreToPass: 70,
+        uncertaintyBand: 0,
+        judgmentsNearBar: 1,
       }),
       FailureType.auth,
     );
@@ -156,7 +199,7 @@ describe('analyzeAsset activity', function () {
 });
 
 /** The analysis over ASSET_STORE=s3://...: the object is copied to a private file, and removed after. */
-describe('analyzeAsset over the object store (versitygw)', function () {
+describe('judgeAsset over the object store (versitygw)', function () {
   this.timeout(60_000);
   let sim: Simulator;
   let media: MediaFixtures;
@@ -164,10 +207,17 @@ describe('analyzeAsset over the object store (versitygw)', function () {
   let scratch: string;
   let store: S3AssetStore;
   const config = () => judgeConfig(sim.url, 2);
-  const analyzeThrough = (readStore: S3AssetStore, ref: AssetRef, duration: number): Promise<AnalyzeAssetResult> =>
+  const analyzeThrough = (readStore: S3AssetStore, ref: AssetRef, duration: number): Promise<JudgeResult> =>
     quietActivityEnvironment().run(
-      createAnalysisActivities({ config: config(), readAsset: readThroughStore(readStore, path.join(scratch, 'analysis')) }).analyzeAsset,
-      { asset: ref, scene: scene({ visualDirection: 'Harbour lights at dusk', duration }), prompt: 'Harbour lights at dusk', minScoreToPass: 70 },
+      createAnalysisActivities({ config: config(), readAsset: readThroughStore(readStore, path.join(scratch, 'analysis')) }).judgeAsset,
+      {
+        asset: ref,
+        scene: scene({ visualDirection: 'Harbour lights at dusk', duration }),
+        prompt: 'Harbour lights at dusk',
+        minScoreToPass: 70,
+        uncertaintyBand: 0,
+        judgmentsNearBar: 1,
+      },
     );
   const upload = async (file: string, extension: string, mediaType: string): Promise<AssetRef> => {
     const stored = await store.put(createReadStream(file), extension);

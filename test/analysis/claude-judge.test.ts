@@ -5,7 +5,7 @@ import type { JudgeRequestInput } from '../../src/analysis/judge-prompt';
 import { resizeForModel } from '../../src/analysis/resize-for-model';
 import { DEFAULT_MODEL_PRICES } from '../../src/config';
 import { FailureType } from '../../src/domain/failures';
-import { JUDGE_TOOL_NAME } from '../../src/domain/judge';
+import { JUDGE_TOOL_NAME } from '../../src/analysis/judge-verdict';
 import { startSimulator, type Simulator } from '../../src/sim/server';
 import { expectFailure, recordingFetch, scene, userText, type RecordedRequest } from './judge-test-kit';
 import { acquireMediaFixtures, releaseMediaFixtures } from './media-fixtures';

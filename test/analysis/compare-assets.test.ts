@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { readPreference } from '../../src/analysis/claude-compare';
 import { FIRST_ASSET_LABEL, SECOND_ASSET_LABEL } from '../../src/analysis/pairwise-prompt';
-import type { CompareAssetsRequest, CompareAssetsResult } from '../../src/domain/activity-types';
+import type { CompareAssetsRequest, CompareAssetsResult } from '../../src/domain/judging';
 import type { AssetRef } from '../../src/domain/asset';
 import { FailureType } from '../../src/domain/failures';
 import { promptLook } from '../../src/sim/media/prompt-look';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { fencedJson, JUDGE_SYSTEM_PROMPT, judgeSystemBlocks, judgeUserContent, type JudgeRequestInput } from '../../src/analysis/judge-prompt';
 import { readAnswer } from '../../src/analysis/claude-judge';
-import { JUDGE_TOOL_NAME } from '../../src/domain/judge';
+import { JUDGE_TOOL_NAME } from '../../src/analysis/judge-verdict';
 import { scene } from './judge-test-kit';
 
 const image = {

@@ -5,7 +5,7 @@ import { DefaultLogger } from '@temporalio/worker';
 import { createAnalysisActivities } from '../../activities/analysis';
 import { createClaudeClient } from '../../src/analysis/claude-client';
 import { DEFAULT_MODEL_PRICES, type AppConfig } from '../../src/config';
-import type { SceneForAnalysis } from '../../src/domain/activity-types';
+import type { SceneForAnalysis } from '../../src/domain/judging';
 import type { AssetRef } from '../../src/domain/asset';
 
 /** What the SDK sent: the parsed JSON bodies of every Messages request, in order. */

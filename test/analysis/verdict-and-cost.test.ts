@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { analysisCostUsd, findModelPrice } from '../../src/analysis/cost';
 import { reconcileRecommendation, verdictToAnalysis } from '../../src/analysis/verdict-to-analysis';
 import { DEFAULT_MODEL_PRICES } from '../../src/config';
-import type { JudgeVerdict } from '../../src/domain/judge';
+import type { JudgeVerdict } from '../../src/analysis/judge-verdict';
 
 describe('recommendation follows the passing score', () => {
   const cases: [JudgeVerdict['recommendation'], number, string][] = [

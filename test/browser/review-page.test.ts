@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { getScene, listReviewQueuePage } from '../../src/db/queries';
-import { createDatabaseActivities } from '../../activities/database';
+import { roundWrites } from '../db/round-writes';
 import type { SceneView } from '../../src/domain/http-api';
 import type { SceneAssetResult } from '../../src/domain/regeneration';
 import type { RegenerationResult } from '../../src/domain/regeneration';
@@ -495,7 +495,7 @@ describe('the review page in Chromium, on the real web server, worker, Temporal 
     // A project of its own with 205 closed entries for one scene: one scene to fetch, and the
     // pending queue the other cases count is not changed.
     const many = { ...scene(0, 'A clay teapot on a shelf', 'The teapot waits.', 'falai', 0, 'object'), projectId: uniqueSceneId() };
-    await createDatabaseActivities(review.stack.db).saveScene({ scene: many, project: { id: many.projectId, name: 'Long queue' } });
+    await roundWrites(review.stack.db).saveScene({ scene: many, project: { id: many.projectId, name: 'Long queue' } });
     const created = Date.now() - 3_600_000;
     await review.stack.db.kysely
       .insertInto('review_queue')

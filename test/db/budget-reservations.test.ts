@@ -1,22 +1,22 @@
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
-import { createDatabaseActivities } from '../../activities/database';
-import type { DatabaseActivities, ReserveBudgetRequest } from '../../src/domain/activity-types';
+import { roundWrites } from './round-writes';
+import type { ReserveBudgetRequest } from '../../src/domain/round-steps';
+import type { RoundWrites } from './round-writes';
 import { attempt, PROJECT_ID, sceneRequest, WORKFLOW_ID } from './fixtures';
 import { describeEachDatabase } from './test-databases';
 
 const HOUR_MS = 3_600_000;
 
 describeEachDatabase('holding an attempt’s price against its project’s budget', ({ db }) => {
-  let activities: DatabaseActivities;
+  let activities: RoundWrites;
   beforeEach(() => {
-    activities = createDatabaseActivities(db());
+    activities = roundWrites(db());
   });
 
   const hold = (n: number, overrides: Partial<ReserveBudgetRequest> = {}): ReserveBudgetRequest => ({
     projectId: PROJECT_ID,
     workflowId: `${WORKFLOW_ID}-${n}`,
-    runId: 'run-a',
     round: 1,
     attemptNumber: 1,
     expectedUsd: 0.62,

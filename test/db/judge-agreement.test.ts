@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { createDatabaseActivities } from '../../activities/database';
+import { roundWrites } from './round-writes';
 import { getInsights } from '../../src/db/insights';
-import type { DatabaseActivities } from '../../src/domain/activity-types';
+import type { RoundWrites } from './round-writes';
 import { approvalAgrees } from '../../src/domain/judge-agreement';
 import { REVIEW_TIMEOUT_REVIEWER, type UserDecision } from '../../src/domain/regeneration';
 import { metricValue } from '../ops/metric-values';
@@ -25,9 +25,9 @@ describe('judge–human agreement: which decisions count', () => {
 });
 
 describeEachDatabase('judge–human agreement from the review queue', ({ db }) => {
-  let activities: DatabaseActivities;
+  let activities: RoundWrites;
   beforeEach(async () => {
-    activities = createDatabaseActivities(db());
+    activities = roundWrites(db());
     await activities.saveScene(sceneRequest());
   });
 

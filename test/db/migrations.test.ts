@@ -8,7 +8,7 @@ import { readAddress } from '../../src/db/embedded';
 import { migrateToLatest } from '../../src/db/migrate';
 import { migrations } from '../../src/db/migrations';
 import { countRows, getScene } from '../../src/db/queries';
-import { createDatabaseActivities } from '../../activities/database';
+import { roundWrites } from './round-writes';
 import { describeEachDatabase } from './test-databases';
 import { sceneRequest, SCENE_ID } from './fixtures';
 
@@ -91,7 +91,7 @@ describe('embedded database on disk', function () {
       assert.equal(first.dialect, 'pglite');
       assert.deepEqual(first.appliedMigrations, Object.keys(migrations));
       assert.equal(first.embedded?.role, 'owner');
-      await createDatabaseActivities(first).saveScene(sceneRequest());
+      await roundWrites(first).saveScene(sceneRequest());
       // Opening PGlite twice would corrupt it: a second open goes through the first instead.
       const second = await openDatabase({ dataDir });
       try {

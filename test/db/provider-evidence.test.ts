@@ -1,16 +1,16 @@
 import assert from 'node:assert/strict';
-import { createDatabaseActivities } from '../../activities/database';
+import { roundWrites } from './round-writes';
 import { getInsights } from '../../src/db/insights';
-import type { DatabaseActivities } from '../../src/domain/activity-types';
+import type { RoundWrites } from './round-writes';
 import type { RegenerationAttempt } from '../../src/domain/regeneration';
 import { attempt, PROJECT_ID, SCENE_ID, sceneRequest, WORKFLOW_ID } from './fixtures';
 import { describeEachDatabase } from './test-databases';
 
 describeEachDatabase('provider evidence from the recorded attempts', ({ db }) => {
-  let activities: DatabaseActivities;
+  let activities: RoundWrites;
   let recorded = 0;
   beforeEach(async () => {
-    activities = createDatabaseActivities(db());
+    activities = roundWrites(db());
     // A food video scene (kling, 5 s), a food still (duration 0) and a product video of another project.
     await activities.saveScene(sceneRequest({ contentType: 'Food' }));
     await activities.saveScene(sceneRequest({ id: SCENE_ID + 1, sceneIndex: 4, contentType: 'food', duration: 0, provider: 'flux' }));

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Db } from '../../src/db/database';
 import { pickProvider, readProviderHealth, recordProviderOutcome } from '../../src/db/provider-health';
-import { createDatabaseActivities } from '../../activities/database';
+import { roundWrites } from './round-writes';
 import { listSceneAttempts } from '../../src/db/queries';
 import { describeEachDatabase, openTwoPools } from './test-databases';
 import { attempt, PROJECT_ID, sceneRequest, SCENE_ID, WORKFLOW_ID } from './fixtures';
@@ -96,7 +96,7 @@ describeEachDatabase('provider circuit breakers', (context) => {
   });
 
   it('the activities speak the same rules', async () => {
-    const activities = createDatabaseActivities(db(), settings);
+    const activities = roundWrites(db(), settings);
     for (let i = 0; i < 3; i++) {
       await activities.recordProviderOutcome({ provider: 'hailuo', outcome: 'failure', attemptKey: `w/${i}` });
     }
@@ -105,7 +105,7 @@ describeEachDatabase('provider circuit breakers', (context) => {
   });
 
   it('an attempt keeps the providers it passed over, its judgments, where it failed and how its provider was chosen; one without has none of them', async () => {
-    const activities = createDatabaseActivities(db(), settings);
+    const activities = roundWrites(db(), settings);
     await activities.saveScene(sceneRequest());
     const skipped = [{ provider: 'kling' as const, reason: 'circuit breaker open after 3 failures in a row' }];
     const base = { workflowId: WORKFLOW_ID, runId: 'run-a', sceneId: SCENE_ID, projectId: PROJECT_ID };
@@ -132,7 +132,7 @@ describeEachDatabase('provider circuit breakers', (context) => {
     const { pools, close } = await openTwoPools(context);
     try {
       const quick = { allowedFails: 3, cooldownMs: 300 };
-      const [one, two] = pools.map((pool) => createDatabaseActivities(pool, quick));
+      const [one, two] = pools.map((pool) => roundWrites(pool, quick));
       await one.recordProviderOutcome({ provider: 'kling', outcome: 'failure', attemptKey: 'one/1' });
       await two.recordProviderOutcome({ provider: 'kling', outcome: 'failure', attemptKey: 'two/1' });
       await one.recordProviderOutcome({ provider: 'kling', outcome: 'failure', attemptKey: 'one/2' });

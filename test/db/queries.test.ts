@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
-import { createDatabaseActivities } from '../../activities/database';
+import { roundWrites } from './round-writes';
 import { getReviewEntry, getScene, listReviewQueuePage } from '../../src/db/queries';
-import type { DatabaseActivities } from '../../src/domain/activity-types';
+import type { RoundWrites } from './round-writes';
 import { describeEachDatabase } from './test-databases';
 import { attempt, PROJECT_ID, SCENE_ID, sceneRequest, WORKFLOW_ID } from './fixtures';
 import { regenerationWorkflowId } from '../../src/domain/workflow-ids';
 
 describeEachDatabase('queries', ({ db }) => {
-  let activities: DatabaseActivities;
+  let activities: RoundWrites;
   beforeEach(async () => {
-    activities = createDatabaseActivities(db());
+    activities = roundWrites(db());
     await activities.saveScene(sceneRequest());
   });
 

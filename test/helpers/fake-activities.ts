@@ -349,9 +349,9 @@ function assetOf(taskId: string): AssetRef {
 function atGenerateStep(error: Error): Error {
   if (!(error instanceof ApplicationFailure)) return error;
   return ApplicationFailure.create({
-    type: error.type,
+    type: error.type ?? undefined,
     message: error.message,
-    nonRetryable: error.nonRetryable,
+    nonRetryable: error.nonRetryable ?? undefined,
     details: [{ step: 'generate' } satisfies GenerationFailureDetails],
   });
 }

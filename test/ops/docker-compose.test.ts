@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CONFIG_ENV_KEYS, loadConfig } from '../../src/config';
-import { SEARCH_ATTRIBUTE_FLAGS } from '../../src/temporal/search-attributes';
+import { SEARCH_ATTRIBUTE_FLAGS } from '../../src/domain/search-attributes';
 import {
   environmentOf,
   interpolate,

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createDatabaseActivities } from '../../activities/database';
-import type { DatabaseActivities } from '../../src/domain/activity-types';
+import { roundWrites } from '../db/round-writes';
+import type { RoundWrites } from '../db/round-writes';
 import { countGenerationCost } from '../../src/observability/metrics';
 import { startMetricsServer, type MetricsServer } from '../../src/observability/metrics-server';
 import { attempt, PROJECT_ID, SCENE_ID, sceneRequest, WORKFLOW_ID } from '../db/fixtures';
@@ -11,12 +11,12 @@ import { metricValue, parseExposition } from './metric-values';
 
 describe('product metrics', function () {
   this.timeout(30_000);
-  let activities: DatabaseActivities;
+  let activities: RoundWrites;
 
   before(async () => {
     const { db } = await testDatabase('postgres');
     await emptyTables(db);
-    activities = createDatabaseActivities(db);
+    activities = roundWrites(db);
     await activities.saveScene(sceneRequest());
   });
 

@@ -8,7 +8,8 @@ import {
   taskFailure,
   unsupportedKindFailure,
 } from '../../src/providers/classify-failure';
-import { ProviderHttpError, ProviderNetworkError, ProviderResponseError, parseRetryAfter } from '../../src/providers/http-errors';
+import { parseRetryAfter } from '../../src/domain/failures';
+import { ProviderHttpError, ProviderNetworkError, ProviderResponseError } from '../../src/providers/http-errors';
 
 function runwayError(status: number, body: object, headers: Record<string, string> = {}): Error {
   return APIError.generate(status, body, undefined, new Headers(headers));

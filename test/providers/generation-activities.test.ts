@@ -1,20 +1,29 @@
 import assert from 'node:assert/strict';
-import { ActivityCancellationDetails, ApplicationFailure, ApplicationFailureCategory, CancelledFailure } from '@temporalio/common';
-import { MockActivityEnvironment } from '@temporalio/testing';
-import { DefaultLogger } from '@temporalio/worker';
-import { createGenerationActivities, type GenerationHeartbeat } from '../../activities/generation';
-import { GENERATION_NOT_READY, type GenerationOutput, type GenerationRequest, type GenerationTask } from '../../src/domain/activity-types';
-import type { ProviderName } from '../../src/domain/provider';
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
+import { createGenerationActivities, MAX_SENDS, PROVIDER_BUSY, STORE_RETRY_WINDOW_MS, TIMEOUT } from '../../activities/generation';
+import { createOutputStorer } from '../../activities/store-output';
 import { parseProviderConcurrency } from '../../src/config';
 import type { Db } from '../../src/db/database';
+import { FailureType } from '../../src/domain/failures';
+import { GENERATION_NOT_READY, type GenerateRequest, type GenerationFailureDetails } from '../../src/domain/generation';
+import type { ProviderName } from '../../src/domain/provider';
 import { createDatabaseConcurrencyGate, type ConcurrencyGate } from '../../src/providers/concurrency-gate';
 import { ProviderHttpError, ProviderNetworkError } from '../../src/providers/http-errors';
 import type { ProviderClient, ProviderPollResult, ProviderSubmitRequest } from '../../src/providers/provider-client';
 import { callbackToken } from '../../src/providers/callbacks';
 import { createDatabaseSubmissionLedger } from '../../src/providers/submission-ledger';
+import { nextLookDelayMs, nextPlaceAskDelayMs } from '../../src/rules/generation-wait';
+import { LocalAssetStore } from '../../src/storage/local-asset-store';
 import { describeEachDatabase } from '../db/test-databases';
+import { executeOnce, quietEnvironment, runGeneration } from '../helpers/run-generation';
 import { metricValue } from '../ops/metric-values';
-import { submittedTask } from '../helpers/submitted-task';
+import { startAssetServer, type TestAssetServer } from '../storage/asset-server';
+import { makeMp4 } from '../storage/media-fixtures';
 
 /** A provider that answers polls from a script and counts what it was asked. */
 class ScriptedProvider implements ProviderClient {
@@ -42,15 +51,27 @@ class ScriptedProvider implements ProviderClient {
   }
 }
 
+/** A provider whose submissions all fail with `error`, counting them. */
+function failingSubmissions(error: () => Error): ScriptedProvider {
+  const provider = new ScriptedProvider();
+  provider.submit = async () => {
+    provider.submissions += 1;
+    throw error();
+  };
+  return provider;
+}
+
 let db: () => Db;
+let assets: TestAssetServer;
+let store: LocalAssetStore;
+let storeRoot: string;
+let mp4: Buffer;
+/** What the output host answers at /flaky: a status, or the clip when 200. */
+let flakyStatus = 200;
 
 const defaultGate = () => createDatabaseConcurrencyGate({ db: db(), limits: parseProviderConcurrency(undefined) });
 
-function activitiesWith(
-  provider: ProviderClient,
-  gate: ConcurrencyGate = defaultGate(),
-  callbacks?: { publicUrl: string; secret: string },
-) {
+function activitiesWith(provider: ProviderClient, gate: ConcurrencyGate = defaultGate(), callbacks?: { publicUrl: string; secret: string }) {
   const providers = Object.fromEntries(
     (['kling', 'runway', 'luma', 'hailuo', 'falai', 'flux'] as ProviderName[]).map((name) => [name, provider]),
   ) as Record<ProviderName, ProviderClient>;
@@ -58,64 +79,174 @@ function activitiesWith(
     providers,
     ledger: createDatabaseSubmissionLedger(db()),
     gate,
-    pollIntervalMs: { initial: 5, max: 20 },
+    // The real copy into a real store, from an output host on loopback.
+    storeOutput: createOutputStorer({ store, maxAssetBytes: 10 * 1024 * 1024, allowLoopback: true }),
     callbacks,
   });
 }
 
-// The activities log every submission and retry; tests only want to hear about errors.
-function quietEnvironment(info?: ConstructorParameters<typeof MockActivityEnvironment>[0]) {
-  return new MockActivityEnvironment(info, { logger: new DefaultLogger('ERROR') });
+const KEY = 'regenerate-scene-1/run/1/1';
+
+function generation(overrides: Partial<GenerateRequest> = {}): GenerateRequest {
+  return {
+    provider: 'kling',
+    prompt: 'a red bicycle',
+    kind: 'video',
+    durationSeconds: 5,
+    aspectRatio: '16:9',
+    idempotencyKey: KEY,
+    sceneId: 1,
+    submitBy: Date.now() + 60_000,
+    deadlineMs: 15 * 60_000,
+    ...overrides,
+  };
 }
 
-const request: GenerationRequest = {
-  provider: 'kling',
-  prompt: 'a red bicycle',
-  kind: 'video',
-  durationSeconds: 5,
-  aspectRatio: '16:9',
-  idempotencyKey: 'regenerate-scene-1/1/1',
-};
-const task: GenerationTask = { provider: 'kling', taskId: 'task-1', kind: 'video', durationSeconds: 5 };
+const delivered = (pathname = '/clip.mp4'): ProviderPollResult => ({ state: 'done', outputUrl: assets.url(pathname) });
 
 async function expectFailure(promise: Promise<unknown>, type: string): Promise<ApplicationFailure> {
   try {
     await promise;
   } catch (error) {
     assert.ok(error instanceof ApplicationFailure, `expected ApplicationFailure, got ${String(error)}`);
-    assert.equal(error.type, type);
+    assert.equal(error.type, type, error.message);
     return error;
   }
   assert.fail(`expected a ${type} failure`);
 }
 
-// The gate and the ledger are the real ones, on each test database (emptied before each test).
+/** A benign "not ready" failure, retried after the delay it names. */
+async function expectNotReady(promise: Promise<unknown>, message: RegExp): Promise<ApplicationFailure> {
+  const failure = await expectFailure(promise, GENERATION_NOT_READY);
+  assert.equal(failure.nonRetryable, false);
+  assert.equal(failure.category, ApplicationFailureCategory.BENIGN);
+  assert.match(failure.message, message);
+  assert.ok(typeof failure.nextRetryDelay === 'number' && failure.nextRetryDelay > 0, String(failure.nextRetryDelay));
+  return failure;
+}
+
+/** What the round reads from a failure: where it failed, the task, the money. */
+function roundDetails(failure: ApplicationFailure): GenerationFailureDetails {
+  const { step, taskId, billedUsd } = (failure.details?.[0] ?? {}) as GenerationFailureDetails;
+  return Object.fromEntries(Object.entries({ step, taskId, billedUsd }).filter(([, value]) => value !== undefined));
+}
+
+async function ledgerRow(idempotencyKey = KEY) {
+  return db().kysely.selectFrom('provider_submissions').selectAll().where('idempotency_key', '=', idempotencyKey).executeTakeFirstOrThrow();
+}
+
+/** Moves a ledger time of the key back, as if that much time had passed since. */
+async function age(column: 'answered_at' | 'done_at', ms: number, idempotencyKey = KEY): Promise<void> {
+  await sql`update provider_submissions set ${sql.ref(column)} = ${sql.ref(column)} - make_interval(secs => ${ms / 1000}) where idempotency_key = ${idempotencyKey}`.execute(
+    db().kysely,
+  );
+}
+
+const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+
+before(async function () {
+  this.timeout(30_000);
+  mp4 = await makeMp4(160, 90, 1);
+  assets = await startAssetServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://x');
+    const clip = () => response.writeHead(200, { 'content-type': 'video/mp4', 'content-length': mp4.length }).end(mp4);
+    if (url.pathname === '/clip.mp4') return clip();
+    if (url.pathname === '/flaky') return flakyStatus === 200 ? clip() : response.writeHead(flakyStatus).end('not now');
+    if (url.pathname === '/rate-limited') return response.writeHead(429, { 'retry-after': '3' }).end();
+    response.writeHead(410).end('expired');
+  });
+});
+after(async () => {
+  await assets?.close();
+});
+
+// The gate, the ledger and the store are the real ones, on each test database (emptied before each test).
 describeEachDatabase('generation activities', (context) => {
   before(() => {
     db = context.db;
   });
+  beforeEach(async () => {
+    flakyStatus = 200;
+    storeRoot = await mkdtemp(path.join(os.tmpdir(), 'generation-store-'));
+    store = new LocalAssetStore({ rootDir: storeRoot, publicUrl: 'http://localhost:3000' });
+  });
+  afterEach(async () => {
+    await rm(storeRoot, { recursive: true, force: true });
+  });
 
-  describe('submitGeneration', () => {
+  describe('generateAsset, one step per execution (Temporal runs the next)', () => {
+    it('submits, looks while the task runs, then stores the output, waiting benignly in between without holding anything but the place', async () => {
+      const provider = new ScriptedProvider([{ state: 'pending' }, { state: 'pending', progress: 0.4 }, delivered()]);
+      const gate = defaultGate();
+      const { generateAsset } = activitiesWith(provider, gate);
+
+      const submitted = await expectNotReady(executeOnce(generateAsset, generation()), /kling task task-1 submitted/);
+      assert.equal(submitted.nextRetryDelay, nextLookDelayMs('video', 0));
+      assert.deepEqual(roundDetails(submitted), { step: 'generate', taskId: 'task-1' });
+      assert.deepEqual([provider.submissions, provider.polls], [1, 0]);
+      assert.equal(await gate.inFlight('kling'), 1);
+
+      await expectNotReady(executeOnce(generateAsset, generation()), /kling task task-1 is still running$/);
+      const running = await expectNotReady(executeOnce(generateAsset, generation()), /kling task task-1 is still running \(40% done\)/);
+      assert.deepEqual(roundDetails(running), { step: 'generate', taskId: 'task-1' });
+      assert.equal(await gate.inFlight('kling'), 1, 'the running task keeps its place');
+
+      const generated = await executeOnce(generateAsset, generation());
+      assert.deepEqual({ ...generated, asset: undefined }, { asset: undefined, provider: 'kling', taskId: 'task-1', costUsd: 0.5 });
+      assert.equal(generated.asset.sha256, sha256(mp4));
+      assert.equal(generated.asset.mediaType, 'video/mp4');
+      assert.equal(await store.has(generated.asset.key), true);
+      assert.deepEqual([provider.submissions, provider.polls], [1, 3]);
+      assert.equal(await gate.inFlight('kling'), 0, 'the place is given back when the task ends');
+      const row = await ledgerRow();
+      assert.deepEqual([row.output_url, row.cost_usd], [assets.url('/clip.mp4'), 0.5]);
+
+      // Its completion lost on the way to Temporal, the activity runs once more: the same copy,
+      // from the ledger, without asking the provider again.
+      assert.deepEqual(await executeOnce(generateAsset, generation()), generated);
+      assert.deepEqual([provider.submissions, provider.polls], [1, 3]);
+    });
+
+    it('run as Temporal retries it, ends with the stored output after benign failures only', async () => {
+      const provider = new ScriptedProvider([{ state: 'pending' }, { state: 'pending' }, delivered()]);
+      const run = await runGeneration(activitiesWith(provider).generateAsset, generation());
+      assert.equal(run.generated?.taskId, 'task-1');
+      assert.deepEqual(
+        run.retried.map((failure) => [failure.type, failure.category]),
+        Array.from({ length: 3 }, () => [GENERATION_NOT_READY, ApplicationFailureCategory.BENIGN]),
+      );
+    });
+
+    it('spaces its looks by how long the task has run, by the database clock', async () => {
+      const { generateAsset } = activitiesWith(new ScriptedProvider([{ state: 'pending' }]));
+      await expectNotReady(executeOnce(generateAsset, generation()), /submitted/);
+      await age('answered_at', 10_000);
+      const early = await expectNotReady(executeOnce(generateAsset, generation()), /still running/);
+      assert.ok(Math.abs(Number(early.nextRetryDelay) - nextLookDelayMs('video', 10_000)) < 1_000, String(early.nextRetryDelay));
+      await age('answered_at', 60_000);
+      const late = await expectNotReady(executeOnce(generateAsset, generation()), /still running/);
+      assert.equal(late.nextRetryDelay, nextLookDelayMs('video', 70_000));
+    });
+  });
+
+  describe('submission', () => {
     it('submits once per idempotency key, however often it is retried', async () => {
-      const provider = new ScriptedProvider();
-      const activities = activitiesWith(provider);
-      const env = quietEnvironment();
-      const first = await env.run(activities.submitGeneration, request);
-      const second = await env.run(activities.submitGeneration, request);
+      const provider = new ScriptedProvider([delivered()]);
+      const { generateAsset } = activitiesWith(provider);
+      const first = await runGeneration(generateAsset, generation());
+      const again = await runGeneration(generateAsset, generation());
       assert.equal(provider.submissions, 1);
-      assert.deepEqual(second, first);
-      assert.deepEqual(first, { provider: 'kling', taskId: 'task-1', kind: 'video', durationSeconds: 5 });
-      await env.run(activities.submitGeneration, { ...request, idempotencyKey: 'regenerate-scene-1/1/2' });
+      assert.deepEqual(again.generated, first.generated);
+      await runGeneration(generateAsset, generation({ idempotencyKey: 'regenerate-scene-1/run/1/2' }));
       assert.equal(provider.submissions, 2);
     });
 
     it('with webhooks on, passes a callback URL for the submitting workflow to providers that offer them', async () => {
       const provider = new ScriptedProvider();
       const secret = 'a-secret-for-this-test';
-      const activities = activitiesWith(provider, defaultGate(), { publicUrl: 'https://review.example.com/', secret });
-      const env = quietEnvironment();
-      await env.run(activities.submitGeneration, request);
-      await env.run(activities.submitGeneration, { ...request, provider: 'runway' as const, idempotencyKey: 'regenerate-scene-1/1/3' });
+      const { generateAsset } = activitiesWith(provider, defaultGate(), { publicUrl: 'https://review.example.com/', secret });
+      await expectNotReady(executeOnce(generateAsset, generation()), /submitted/);
+      await expectNotReady(executeOnce(generateAsset, generation({ provider: 'runway', idempotencyKey: `${KEY}-runway` })), /submitted/);
       const [kling, runway] = provider.requests;
       const token = callbackToken(secret, 'kling', 'test');
       assert.equal(kling.callbackUrl, `https://review.example.com/webhooks/generation/kling?workflowId=test&token=${token}`);
@@ -123,7 +254,7 @@ describeEachDatabase('generation activities', (context) => {
       assert.equal(runway.callbackUrl, undefined, 'Runway has no webhooks');
     });
 
-    it('records nothing when the provider refuses, so a later call may try again', async () => {
+    it('a refused send gives its place back and is retried after the delay the provider asked for', async () => {
       let calls = 0;
       const provider = new ScriptedProvider();
       provider.submit = async () => {
@@ -131,43 +262,43 @@ describeEachDatabase('generation activities', (context) => {
         if (calls === 1) throw new ProviderHttpError(503, 'busy', 2000);
         return { taskId: 'task-after-outage' };
       };
-      const activities = activitiesWith(provider);
-      const env = quietEnvironment();
-      const failure = await expectFailure(env.run(activities.submitGeneration, request), 'unavailable');
+      const gate = defaultGate();
+      const { generateAsset } = activitiesWith(provider, gate);
+      const failure = await expectFailure(executeOnce(generateAsset, generation()), FailureType.unavailable);
+      assert.equal(failure.nonRetryable, false);
       assert.equal(failure.nextRetryDelay, 2000);
-      const retried = submittedTask(await env.run(activities.submitGeneration, request));
-      assert.equal(retried.taskId, 'task-after-outage');
+      assert.deepEqual(roundDetails(failure), { step: 'generate' });
+      assert.equal(await gate.inFlight('kling'), 0);
+      assert.equal((await ledgerRow()).failed_sends, 1);
+      const retried = await expectNotReady(executeOnce(generateAsset, generation()), /task-after-outage submitted/);
+      assert.equal(roundDetails(retried).taskId, 'task-after-outage');
     });
 
-    it('a retry on another worker gets the recorded task; a different provider under the key is not reused', async () => {
-      const provider = new ScriptedProvider();
-      const first = submittedTask(await quietEnvironment().run(activitiesWith(provider).submitGeneration, request));
+    it('a retry on another worker finds the recorded task and looks at it; a different provider under the key is not reused', async () => {
+      const provider = new ScriptedProvider([{ state: 'pending' }]);
+      await expectNotReady(executeOnce(activitiesWith(provider).generateAsset, generation()), /submitted/);
       // A new set of activities on the same database: another worker process, on another host.
-      assert.deepEqual(await quietEnvironment().run(activitiesWith(provider).submitGeneration, request), first);
-      assert.equal(provider.submissions, 1);
-      const elsewhere = submittedTask(
-        await quietEnvironment().run(activitiesWith(provider).submitGeneration, { ...request, provider: 'luma' as const }),
-      );
-      assert.equal(elsewhere.provider, 'luma');
+      await expectNotReady(executeOnce(activitiesWith(provider).generateAsset, generation()), /task-1 is still running/);
+      assert.deepEqual([provider.submissions, provider.polls], [1, 1]);
+      await expectNotReady(executeOnce(activitiesWith(provider).generateAsset, generation({ provider: 'luma' })), /luma task task-2 submitted/);
       assert.equal(provider.submissions, 2);
     });
 
-    it('writes the intent before calling the provider and the answer before returning', async () => {
+    it('writes the intent before calling the provider and the answer before the execution ends', async () => {
       const provider = new ScriptedProvider();
       const seenBySubmit: unknown[] = [];
       provider.submit = async () => {
         seenBySubmit.push(await db().kysely.selectFrom('provider_submissions').select(['provider', 'task_id', 'answered_at']).execute());
         return { taskId: 'task-seen' };
       };
-      await quietEnvironment().run(activitiesWith(provider).submitGeneration, request);
+      await expectNotReady(executeOnce(activitiesWith(provider).generateAsset, generation()), /submitted/);
       assert.deepEqual(seenBySubmit, [[{ provider: 'kling', task_id: null, answered_at: null }]]);
-      const row = await db().kysely.selectFrom('provider_submissions').selectAll().executeTakeFirstOrThrow();
-      assert.equal(row.idempotency_key, request.idempotencyKey);
+      const row = await ledgerRow();
       assert.equal(row.task_id, 'task-seen');
       assert.ok(row.answered_at instanceof Date);
     });
 
-    it('counts a possible duplicate charge, once per retry, when an earlier send got no answer', async () => {
+    it('counts a possible duplicate charge, once per retry, when an earlier send got no answer, and retries it on its own backoff', async () => {
       const provider = new ScriptedProvider();
       let calls = 0;
       provider.submit = async () => {
@@ -176,19 +307,21 @@ describeEachDatabase('generation activities', (context) => {
         if (calls <= 2) throw new ProviderNetworkError('no answer within 30000 ms', 'TimeoutError');
         return { taskId: 'task-after-timeouts' };
       };
-      const activities = activitiesWith(provider);
+      const { generateAsset } = activitiesWith(provider);
       const before = await metricValue('provider_possible_duplicate_charges_total', { provider: 'kling' });
       const counted = async () => (await metricValue('provider_possible_duplicate_charges_total', { provider: 'kling' })) - before;
 
-      await expectFailure(quietEnvironment().run(activities.submitGeneration, request), 'unavailable');
+      const first = await expectFailure(executeOnce(generateAsset, generation()), FailureType.unavailable);
+      assert.equal(first.nextRetryDelay, 5_000);
       assert.equal(await counted(), 0, 'the first send is no duplicate of anything');
-      await expectFailure(quietEnvironment().run(activities.submitGeneration, request), 'unavailable');
+      // The retry sends at once, not told to wait for a send that already failed.
+      const second = await expectFailure(executeOnce(generateAsset, generation()), FailureType.unavailable);
+      assert.equal(second.nextRetryDelay, 10_000);
       assert.equal(await counted(), 1);
-      const task = submittedTask(await quietEnvironment().run(activities.submitGeneration, request));
-      assert.equal(task.taskId, 'task-after-timeouts');
+      await expectNotReady(executeOnce(generateAsset, generation()), /task-after-timeouts submitted/);
       assert.equal(await counted(), 2);
-      // Answered now: a further retry gets the task, sends nothing and counts nothing.
-      assert.deepEqual(await quietEnvironment().run(activities.submitGeneration, request), task);
+      // Answered now: a further execution looks at the task, sends nothing and counts nothing.
+      await expectNotReady(executeOnce(generateAsset, generation()), /task-after-timeouts is still running/);
       assert.equal(calls, 3);
       assert.equal(await counted(), 2);
     });
@@ -202,208 +335,311 @@ describeEachDatabase('generation activities', (context) => {
         if (calls === 2) throw new ProviderHttpError(503, 'busy', 10);
         return { taskId: 'task-after-refusals' };
       };
-      const activities = activitiesWith(provider);
+      const { generateAsset } = activitiesWith(provider);
       const before = await metricValue('provider_possible_duplicate_charges_total', { provider: 'kling' });
-      await expectFailure(quietEnvironment().run(activities.submitGeneration, request), 'unavailable');
-      await expectFailure(quietEnvironment().run(activities.submitGeneration, request), 'unavailable');
-      submittedTask(await quietEnvironment().run(activities.submitGeneration, request));
+      await expectFailure(executeOnce(generateAsset, generation()), FailureType.unavailable);
+      await expectFailure(executeOnce(generateAsset, generation()), FailureType.unavailable);
+      await expectNotReady(executeOnce(generateAsset, generation()), /task-after-refusals submitted/);
       assert.equal(await metricValue('provider_possible_duplicate_charges_total', { provider: 'kling' }), before);
+    });
+
+    it(`asks a provider that keeps failing ${MAX_SENDS} times, backing off, and the last failure is final`, async () => {
+      const provider = failingSubmissions(() => new ProviderHttpError(500, 'down', undefined));
+      const gate = defaultGate();
+      const run = await runGeneration(activitiesWith(provider, gate).generateAsset, generation());
+      assert.equal(run.failure?.type, FailureType.unavailable);
+      assert.equal(run.failure?.nonRetryable, true);
+      assert.deepEqual(roundDetails(run.failure!), { step: 'generate' });
+      assert.equal(provider.submissions, MAX_SENDS);
+      assert.deepEqual(
+        run.retried.map((failure) => failure.nextRetryDelay),
+        [5_000, 10_000, 20_000, 40_000],
+      );
+      assert.equal((await ledgerRow()).failed_sends, MAX_SENDS);
+      assert.equal(await gate.inFlight('kling'), 0);
+    });
+
+    it('a refusal that no retry can help is final at the first send', async () => {
+      const provider = failingSubmissions(() => new ProviderHttpError(400, 'bad prompt', undefined));
+      const run = await runGeneration(activitiesWith(provider).generateAsset, generation());
+      assert.equal(run.failure?.type, FailureType.badRequest);
+      assert.equal(run.failure?.nonRetryable, true);
+      assert.equal(provider.submissions, 1);
+    });
+
+    it('of two first submissions under one key at once (two workers), only one sends', async function () {
+      this.timeout(20_000);
+      const provider = new ScriptedProvider([delivered()]);
+      let letSubmit!: () => void;
+      const submitMayAnswer = new Promise<void>((resolve) => (letSubmit = resolve));
+      const submit = provider.submit.bind(provider);
+      provider.submit = async (request) => {
+        await submitMayAnswer;
+        return submit(request);
+      };
+      const gate = defaultGate();
+      const executions = [activitiesWith(provider, gate), activitiesWith(provider, gate)].map((activities) =>
+        executeOnce(activities.generateAsset, generation()).then(
+          () => assert.fail('a first execution only submits'),
+          (error: unknown) => error,
+        ),
+      );
+      // The one that did not claim the key ends without sending; then the other's send answers.
+      const loser = await Promise.race(executions);
+      letSubmit();
+      const outcomes = (await Promise.all(executions)) as ApplicationFailure[];
+      assert.ok(loser instanceof ApplicationFailure);
+      assert.match(loser.message, /another submission under .* is on its way/);
+      assert.equal(loser.type, GENERATION_NOT_READY);
+      assert.deepEqual(outcomes.map((outcome) => outcome.type), [GENERATION_NOT_READY, GENERATION_NOT_READY]);
+      assert.equal(outcomes.filter((outcome) => /task-1 submitted/.test(outcome.message)).length, 1);
+      assert.equal(provider.submissions, 1);
+      assert.equal(await gate.inFlight('kling'), 1, 'the one that did not send gave its place back');
+      // Both go on to the same task and output.
+      const [first, second] = await Promise.all([
+        runGeneration(activitiesWith(provider, gate).generateAsset, generation()),
+        runGeneration(activitiesWith(provider, gate).generateAsset, generation()),
+      ]);
+      assert.equal(first.generated?.asset.key, second.generated?.asset.key);
+      assert.equal(provider.submissions, 1);
     });
   });
 
   describe('the per-provider concurrency limit', () => {
     const gateOfOne = () =>
       createDatabaseConcurrencyGate({ db: db(), limits: { ...parseProviderConcurrency(undefined), kling: 1 }, retryAfterMs: 700 });
-    const second = { ...request, idempotencyKey: 'regenerate-scene-2/1/1' };
+    const second = () => generation({ idempotencyKey: 'regenerate-scene-2/run/1/1' });
 
-    it('answers busy without calling the provider while its limit is in flight, and submits once the task ends', async () => {
-      const provider = new ScriptedProvider([{ state: 'done', outputUrl: 'https://cdn.test/1.mp4' }]);
+    it('waits benignly without calling the provider while its limit is in flight, and submits once the task ends', async () => {
+      const provider = new ScriptedProvider([delivered()]);
       const gate = gateOfOne();
-      const activities = activitiesWith(provider, gate);
-      const first = submittedTask(await quietEnvironment().run(activities.submitGeneration, request));
-      assert.deepEqual(await quietEnvironment().run(activities.submitGeneration, second), {
-        busy: true,
-        provider: 'kling',
-        retryAfterMs: 700,
-      });
+      const { generateAsset } = activitiesWith(provider, gate);
+      await expectNotReady(executeOnce(generateAsset, generation()), /submitted/);
+      const waiting = await expectNotReady(executeOnce(generateAsset, second()), /kling is at its concurrency limit \(1 in flight\)/);
+      assert.equal(waiting.nextRetryDelay, nextPlaceAskDelayMs(700, 0));
+      // Asked again and again, it waits a little longer each time.
+      const later = await expectNotReady(executeOnce(generateAsset, second(), { attempt: 4 }), /concurrency limit/);
+      assert.equal(later.nextRetryDelay, nextPlaceAskDelayMs(700, 3));
+      assert.ok(Number(later.nextRetryDelay) > 700);
       assert.equal(provider.submissions, 1);
       // Another provider has its own limit.
-      submittedTask(await quietEnvironment().run(activities.submitGeneration, { ...second, provider: 'luma' as const }));
+      await expectNotReady(executeOnce(generateAsset, generation({ provider: 'luma', idempotencyKey: 'regenerate-scene-3/run/1/1' })), /luma task task-2 submitted/);
 
-      await quietEnvironment().run(activities.awaitGeneration, first);
+      await runGeneration(generateAsset, generation());
       assert.equal(await gate.inFlight('kling'), 0);
-      submittedTask(await quietEnvironment().run(activities.submitGeneration, second));
+      await expectNotReady(executeOnce(generateAsset, second()), /kling task task-3 submitted/);
+    });
+
+    it('without a place by submitBy, fails the attempt for good with provider_busy, having sent nothing', async () => {
+      const provider = new ScriptedProvider();
+      const gate = gateOfOne();
+      await gate.hold('kling', 'someone-elses-task');
+      const run = await runGeneration(activitiesWith(provider, gate).generateAsset, generation({ submitBy: Date.now() + 300 }), { maxWaitMs: 50 });
+      assert.equal(run.failure?.type, PROVIDER_BUSY);
+      assert.equal(run.failure?.nonRetryable, true);
+      assert.deepEqual(roundDetails(run.failure!), { step: 'generate' });
+      assert.ok(run.retried.length > 0 && run.retried.every((failure) => failure.type === GENERATION_NOT_READY));
+      assert.equal(provider.submissions, 0);
+      assert.deepEqual(await db().kysely.selectFrom('provider_submissions').selectAll().execute(), []);
+    });
+
+    it('submitBy only bounds the wait for a place: a task already submitted is looked at after it', async () => {
+      const provider = new ScriptedProvider([{ state: 'pending' }]);
+      const { generateAsset } = activitiesWith(provider, gateOfOne());
+      await expectNotReady(executeOnce(generateAsset, generation()), /submitted/);
+      await expectNotReady(executeOnce(generateAsset, generation({ submitBy: Date.now() - 1 })), /still running/);
     });
 
     it('a refused submission takes no place', async () => {
-      const provider = new ScriptedProvider();
-      provider.submit = async () => {
-        throw new ProviderHttpError(400, 'bad prompt', undefined);
-      };
       const gate = gateOfOne();
-      await expectFailure(quietEnvironment().run(activitiesWith(provider, gate).submitGeneration, request), 'bad_request');
+      const provider = failingSubmissions(() => new ProviderHttpError(400, 'bad prompt', undefined));
+      await expectFailure(executeOnce(activitiesWith(provider, gate).generateAsset, generation()), FailureType.badRequest);
       assert.equal(await gate.inFlight('kling'), 0);
     });
 
-    it('a final failure gives the place back; one Temporal retries keeps it for the retry', async () => {
+    it('a final failure gives the place back; a provider blip while looking keeps it for the next look', async () => {
       const refusedGate = gateOfOne();
       const refused = new ScriptedProvider([{ state: 'failed', reason: 'SAFETY', refused: true }]);
-      const refusedTask = submittedTask(await quietEnvironment().run(activitiesWith(refused, refusedGate).submitGeneration, request));
-      await expectFailure(quietEnvironment().run(activitiesWith(refused, refusedGate).awaitGeneration, refusedTask), 'content_refused');
+      const run = await runGeneration(activitiesWith(refused, refusedGate).generateAsset, generation());
+      assert.equal(run.failure?.type, FailureType.contentRefused);
       assert.equal(await refusedGate.inFlight('kling'), 0);
 
       const outageGate = gateOfOne();
       const outage = new ScriptedProvider([new ProviderHttpError(500, 'down', undefined)]);
-      const outageTask = submittedTask(
-        await quietEnvironment().run(activitiesWith(outage, outageGate).submitGeneration, { ...request, idempotencyKey: 'regenerate-scene-3/1/1' }),
-      );
-      await expectFailure(quietEnvironment().run(activitiesWith(outage, outageGate).awaitGeneration, outageTask), 'unavailable');
+      const key = 'regenerate-scene-3/run/1/1';
+      await expectNotReady(executeOnce(activitiesWith(outage, outageGate).generateAsset, generation({ idempotencyKey: key })), /submitted/);
+      await expectNotReady(executeOnce(activitiesWith(outage, outageGate).generateAsset, generation({ idempotencyKey: key })), /could not be asked/);
       assert.equal(await outageGate.inFlight('kling'), 1);
     });
 
-    it('a workflow cancellation gives the place back', async () => {
+    it('a retried generation the ledger knows keeps its task, even when the limit is taken', async () => {
       const provider = new ScriptedProvider([{ state: 'pending' }]);
       const gate = gateOfOne();
-      const activities = activitiesWith(provider, gate);
-      const submitted = submittedTask(await quietEnvironment().run(activities.submitGeneration, request));
-      const env = quietEnvironment();
-      env.once('heartbeat', () => env.cancel());
-      await assert.rejects(env.run(activities.awaitGeneration, submitted), CancelledFailure);
-      assert.equal(await gate.inFlight('kling'), 0);
-    });
-
-    it('a retried submission the ledger knows keeps its task, even when the limit is taken', async () => {
-      const provider = new ScriptedProvider();
-      const gate = gateOfOne();
-      const activities = activitiesWith(provider, gate);
-      const first = submittedTask(await quietEnvironment().run(activities.submitGeneration, request));
-      await gate.release('kling', first.taskId);
+      const { generateAsset } = activitiesWith(provider, gate);
+      await expectNotReady(executeOnce(generateAsset, generation()), /submitted/);
+      // Its place lapsed and another generation took the only one.
+      await gate.release('kling', 'task-1');
       await gate.hold('kling', 'someone-else');
-      assert.deepEqual(await quietEnvironment().run(activities.submitGeneration, request), first);
+      await expectNotReady(executeOnce(generateAsset, generation()), /task-1 is still running/);
       assert.equal(provider.submissions, 1);
       assert.equal(await gate.inFlight('kling'), 2);
     });
   });
 
-  describe('checkGeneration (one look; Temporal schedules the next)', () => {
-    it('fails benign and retryable "not ready" while the task runs, keeping its place; returns the output and gives the place back when done', async () => {
-      const provider = new ScriptedProvider([{ state: 'pending', progress: 0.4 }, { state: 'done', outputUrl: 'https://cdn.test/out.mp4' }]);
-      const gate = defaultGate();
-      const activities = activitiesWith(provider, gate);
-      const notReady = await expectFailure(quietEnvironment().run(activities.checkGeneration, task), GENERATION_NOT_READY);
-      assert.equal(notReady.nonRetryable, false);
-      assert.equal(notReady.category, ApplicationFailureCategory.BENIGN);
-      assert.match(notReady.message, /kling task task-1 is still running \(40% done\)/);
-      assert.equal(await gate.inFlight('kling'), 1);
-      const output = await quietEnvironment().run(activities.checkGeneration, task);
-      assert.deepEqual(output, { provider: 'kling', taskId: 'task-1', outputUrl: 'https://cdn.test/out.mp4', costUsd: 0.5 });
-      assert.equal(provider.polls, 2);
-      assert.equal(await gate.inFlight('kling'), 0);
-    });
-
-    it('a failed or refused task is final and gives its place back; an outage is retried and keeps it', async () => {
+  describe('looking at the task', () => {
+    it('a refused or failed task is final, gives its place back, and is billed nothing', async () => {
       const gate = defaultGate();
       const refused = new ScriptedProvider([{ state: 'failed', reason: 'SAFETY.INPUT.TEXT', refused: true }]);
-      const failure = await expectFailure(quietEnvironment().run(activitiesWith(refused, gate).checkGeneration, task), 'content_refused');
-      assert.equal(failure.nonRetryable, true);
+      const run = await runGeneration(activitiesWith(refused, gate).generateAsset, generation());
+      assert.equal(run.failure?.type, FailureType.contentRefused);
+      assert.equal(run.failure?.nonRetryable, true);
+      assert.deepEqual(roundDetails(run.failure!), { step: 'generate', taskId: 'task-1', billedUsd: 0 });
       assert.equal(await gate.inFlight('kling'), 0);
       const broken = new ScriptedProvider([{ state: 'failed', reason: 'renderer crashed', refused: false }]);
-      await expectFailure(quietEnvironment().run(activitiesWith(broken, gate).checkGeneration, task), 'generation_failed');
-      const outage = new ScriptedProvider([new ProviderHttpError(502, 'gateway', undefined)]);
-      const down = await expectFailure(quietEnvironment().run(activitiesWith(outage, gate).checkGeneration, task), 'unavailable');
-      assert.equal(down.nonRetryable, false);
-      assert.equal(await gate.inFlight('kling'), 1);
-      assert.deepEqual(outage.cancels, []);
+      const failed = await runGeneration(activitiesWith(broken, gate).generateAsset, generation({ idempotencyKey: `${KEY}-b` }));
+      assert.equal(failed.failure?.type, FailureType.generationFailed);
+      assert.deepEqual([refused.cancels, broken.cancels], [[], []]);
     });
 
-    it('cancelGeneration tells the provider to stop and gives the place back, even when the provider cannot cancel', async () => {
-      const gate = defaultGate();
-      const provider = new ScriptedProvider([{ state: 'pending' }]);
-      await expectFailure(quietEnvironment().run(activitiesWith(provider, gate).checkGeneration, task), GENERATION_NOT_READY);
-      await quietEnvironment().run(activitiesWith(provider, gate).cancelGeneration, task);
-      assert.deepEqual(provider.cancels, ['task-1']);
-      assert.equal(await gate.inFlight('kling'), 0);
-      const stubborn = new ScriptedProvider();
-      stubborn.cancel = () => Promise.reject(new ProviderHttpError(400, 'task already finished', undefined));
-      await quietEnvironment().run(activitiesWith(stubborn, gate).cancelGeneration, task);
-    });
-  });
-
-  describe('awaitGeneration', () => {
-    it('polls until done, heartbeating the task id and progress, and reports the cost', async () => {
-      const provider = new ScriptedProvider([
-        { state: 'pending' },
-        { state: 'pending', progress: 0.5 },
-        { state: 'done', outputUrl: 'https://cdn.test/out.mp4' },
-      ]);
-      const env = quietEnvironment();
-      const beats: GenerationHeartbeat[] = [];
-      env.on('heartbeat', (details: GenerationHeartbeat) => beats.push(details));
-      const output = await env.run(activitiesWith(provider).awaitGeneration, task);
-      assert.deepEqual(output, { provider: 'kling', taskId: 'task-1', outputUrl: 'https://cdn.test/out.mp4', costUsd: 0.5 });
-      assert.equal(provider.polls, 3);
-      assert.deepEqual(beats, [
-        { taskId: 'task-1', progress: undefined, polls: 1 },
-        { taskId: 'task-1', progress: 0.5, polls: 2 },
-      ]);
-    });
-
-    it('resumes with the progress of the previous attempt (a retry after a crash)', async () => {
-      const provider = new ScriptedProvider([{ state: 'pending' }, { state: 'done', outputUrl: 'https://cdn.test/o.mp4' }]);
-      const previous: GenerationHeartbeat = { taskId: 'task-1', progress: 0.7, polls: 12 };
-      const env = quietEnvironment({ attempt: 2, heartbeatDetails: previous });
-      const beats: GenerationHeartbeat[] = [];
-      env.on('heartbeat', (details: GenerationHeartbeat) => beats.push(details));
-      await env.run(activitiesWith(provider).awaitGeneration, task);
-      assert.equal(provider.submissions, 0);
-      assert.deepEqual(beats, [{ taskId: 'task-1', progress: 0.7, polls: 13 }]);
-    });
-
-    it('fails a refused task as content_refused and another failed task as generation_failed', async () => {
-      const env = quietEnvironment();
-      const refused = new ScriptedProvider([{ state: 'failed', reason: 'SAFETY.INPUT.TEXT', refused: true }]);
-      const failure = await expectFailure(env.run(activitiesWith(refused).awaitGeneration, task), 'content_refused');
-      assert.equal(failure.nonRetryable, true);
-      const broken = new ScriptedProvider([{ state: 'failed', reason: 'renderer crashed', refused: false }]);
-      await expectFailure(quietEnvironment().run(activitiesWith(broken).awaitGeneration, task), 'generation_failed');
-    });
-
-    it('rides out a few failed polls, then leaves the rest to Temporal', async () => {
+    it('rides out failed looks of any retryable kind, leaving the task running, until it is done', async () => {
       const blip = new ScriptedProvider([
         new ProviderHttpError(502, 'gateway', undefined),
         new ProviderHttpError(429, 'slow', 10),
-        { state: 'done', outputUrl: 'https://cdn.test/o.mp4' },
+        new ProviderNetworkError('socket hang up', 'ECONNRESET'),
+        delivered(),
       ]);
-      const output = (await quietEnvironment().run(activitiesWith(blip).awaitGeneration, task)) as GenerationOutput;
-      assert.equal(output.outputUrl, 'https://cdn.test/o.mp4');
-
-      const outage = new ScriptedProvider([new ProviderHttpError(500, 'down', undefined)]);
-      await expectFailure(quietEnvironment().run(activitiesWith(outage).awaitGeneration, task), 'unavailable');
-      assert.equal(outage.polls, 4);
-      assert.deepEqual(outage.cancels, []);
+      const run = await runGeneration(activitiesWith(blip).generateAsset, generation());
+      assert.equal(run.generated?.taskId, 'task-1');
+      assert.equal(blip.polls, 4);
+      assert.deepEqual(
+        run.retried.map((failure) => failure.type),
+        Array.from({ length: 4 }, () => GENERATION_NOT_READY),
+      );
+      assert.equal(run.retried.filter((failure) => /could not be asked about task task-1/.test(failure.message)).length, 3);
+      assert.deepEqual(blip.cancels, []);
     });
 
-    it('fails at once, without cancelling, when the provider rejects the key', async () => {
+    it('fails for good at once, without cancelling, when the provider rejects the key', async () => {
       const provider = new ScriptedProvider([new ProviderHttpError(401, 'bad key', undefined)]);
-      await expectFailure(quietEnvironment().run(activitiesWith(provider).awaitGeneration, task), 'auth');
+      const gate = defaultGate();
+      const run = await runGeneration(activitiesWith(provider, gate).generateAsset, generation());
+      assert.equal(run.failure?.type, FailureType.auth);
+      assert.deepEqual(roundDetails(run.failure!), { step: 'generate', taskId: 'task-1' });
       assert.equal(provider.polls, 1);
       assert.deepEqual(provider.cancels, []);
+      assert.equal(await gate.inFlight('kling'), 0);
     });
 
-    it('cancels the provider task when the workflow cancels', async () => {
+    it('past its deadline since submission, cancels the task at the provider and fails for good with timeout', async () => {
       const provider = new ScriptedProvider([{ state: 'pending' }]);
-      const env = quietEnvironment();
-      env.once('heartbeat', () => env.cancel());
-      await assert.rejects(env.run(activitiesWith(provider).awaitGeneration, task), CancelledFailure);
+      const gate = defaultGate();
+      const run = await runGeneration(activitiesWith(provider, gate).generateAsset, generation({ deadlineMs: 400 }), { maxWaitMs: 50 });
+      assert.equal(run.failure?.type, TIMEOUT);
+      assert.equal(run.failure?.nonRetryable, true);
+      assert.deepEqual(roundDetails(run.failure!), { step: 'generate', taskId: 'task-1', billedUsd: 0 });
+      assert.ok(provider.polls > 0, 'it looked while the deadline had not passed');
       assert.deepEqual(provider.cancels, ['task-1']);
+      assert.equal(await gate.inFlight('kling'), 0);
     });
 
-    it('leaves the provider task running when the activity timed out, so the retry resumes it', async () => {
+    it('the deadline is counted from the recorded submission, not from the execution, and holds when the provider cannot cancel', async () => {
       const provider = new ScriptedProvider([{ state: 'pending' }]);
-      const env = quietEnvironment();
-      env.once('heartbeat', () => env.cancel('TIMED_OUT', new ActivityCancellationDetails({ timedOut: true })));
-      await assert.rejects(env.run(activitiesWith(provider).awaitGeneration, task), CancelledFailure);
+      provider.cancel = () => Promise.reject(new ProviderHttpError(400, 'cannot cancel a running task', undefined));
+      const gate = defaultGate();
+      const { generateAsset } = activitiesWith(provider, gate);
+      await expectNotReady(executeOnce(generateAsset, generation()), /submitted/);
+      await age('answered_at', 14 * 60_000);
+      await expectNotReady(executeOnce(generateAsset, generation()), /still running/);
+      await age('answered_at', 2 * 60_000);
+      const failure = await expectFailure(executeOnce(generateAsset, generation()), TIMEOUT);
+      assert.match(failure.message, /kling did not finish task task-1 within 15 minutes/);
+      assert.equal(provider.polls, 1);
+      assert.equal(await gate.inFlight('kling'), 0);
+    });
+  });
+
+  describe('storing the output', () => {
+    it('a store failure is retried without asking the provider again, and carries the task and what it is billed', async () => {
+      flakyStatus = 500;
+      const provider = new ScriptedProvider([delivered('/flaky')]);
+      const gate = defaultGate();
+      const { generateAsset } = activitiesWith(provider, gate);
+      await expectNotReady(executeOnce(generateAsset, generation()), /submitted/);
+      const failed = await expectFailure(executeOnce(generateAsset, generation()), FailureType.unavailable);
+      assert.equal(failed.nonRetryable, false);
+      assert.deepEqual(roundDetails(failed), { step: 'store', taskId: 'task-1', billedUsd: 0.5 });
+      assert.equal(await gate.inFlight('kling'), 0, 'the task ended: its place is free while our store is down');
+      await expectFailure(executeOnce(generateAsset, generation()), FailureType.unavailable);
+      flakyStatus = 200;
+      const generated = await executeOnce(generateAsset, generation());
+      assert.equal(generated.asset.sha256, sha256(mp4));
+      assert.equal(generated.costUsd, 0.5);
+      assert.deepEqual([provider.submissions, provider.polls], [1, 1]);
+    });
+
+    it('waits as long as the output host asks before trying again', async () => {
+      const { generateAsset } = activitiesWith(new ScriptedProvider([delivered('/rate-limited')]));
+      await expectNotReady(executeOnce(generateAsset, generation()), /submitted/);
+      const failure = await expectFailure(executeOnce(generateAsset, generation()), FailureType.unavailable);
+      assert.equal(failure.nonRetryable, false);
+      assert.equal(failure.nextRetryDelay, 3_000);
+    });
+
+    it(`gives up on our store ${STORE_RETRY_WINDOW_MS / 1000} s after the provider delivered: the failure is final and billed`, async () => {
+      flakyStatus = 503;
+      const { generateAsset } = activitiesWith(new ScriptedProvider([delivered('/flaky')]));
+      await expectNotReady(executeOnce(generateAsset, generation()), /submitted/);
+      assert.equal((await expectFailure(executeOnce(generateAsset, generation()), FailureType.unavailable)).nonRetryable, false);
+      await age('done_at', STORE_RETRY_WINDOW_MS - 10_000);
+      assert.equal((await expectFailure(executeOnce(generateAsset, generation()), FailureType.unavailable)).nonRetryable, false);
+      await age('done_at', 20_000);
+      const final = await expectFailure(executeOnce(generateAsset, generation()), FailureType.unavailable);
+      assert.equal(final.nonRetryable, true);
+      assert.deepEqual(roundDetails(final), { step: 'store', taskId: 'task-1', billedUsd: 0.5 });
+    });
+
+    it('an output that is gone fails for good at once, billed', async () => {
+      const run = await runGeneration(activitiesWith(new ScriptedProvider([delivered('/expired')])).generateAsset, generation());
+      assert.equal(run.failure?.type, FailureType.assetGone);
+      assert.equal(run.failure?.nonRetryable, true);
+      assert.deepEqual(roundDetails(run.failure!), { step: 'store', taskId: 'task-1', billedUsd: 0.5 });
+    });
+  });
+
+  describe('cancelGeneration (by idempotency key)', () => {
+    it('stops the running task, gives its place back, and says what it is billed', async () => {
+      const gate = defaultGate();
+      const provider = new ScriptedProvider([{ state: 'pending' }]);
+      await expectNotReady(executeOnce(activitiesWith(provider, gate).generateAsset, generation()), /submitted/);
+      const cancelled = await executeOnceCancel(activitiesWith(provider, gate));
+      assert.deepEqual(cancelled, { taskId: 'task-1', billedUsd: 0 });
+      assert.deepEqual(provider.cancels, ['task-1']);
+      assert.equal(await gate.inFlight('kling'), 0);
+    });
+
+    it('goes ahead when the provider cannot cancel', async () => {
+      const gate = defaultGate();
+      const stubborn = new ScriptedProvider([{ state: 'pending' }]);
+      stubborn.cancel = () => Promise.reject(new ProviderHttpError(400, 'task already finished', undefined));
+      await expectNotReady(executeOnce(activitiesWith(stubborn, gate).generateAsset, generation()), /submitted/);
+      assert.deepEqual(await executeOnceCancel(activitiesWith(stubborn, gate)), { taskId: 'task-1', billedUsd: 0 });
+      assert.equal(await gate.inFlight('kling'), 0);
+    });
+
+    it('leaves a delivered task alone and reports its bill; a key that sent nothing costs nothing', async () => {
+      flakyStatus = 500;
+      const provider = new ScriptedProvider([delivered('/flaky')]);
+      const { generateAsset } = activitiesWith(provider);
+      await expectNotReady(executeOnce(generateAsset, generation()), /submitted/);
+      await expectFailure(executeOnce(generateAsset, generation()), FailureType.unavailable);
+      assert.deepEqual(await executeOnceCancel(activitiesWith(provider)), { taskId: 'task-1', billedUsd: 0.5 });
       assert.deepEqual(provider.cancels, []);
+      assert.deepEqual(await executeOnceCancel(activitiesWith(provider), 'never-sent/run/1/1'), { billedUsd: 0 });
     });
   });
 });
+
+/** One execution of cancelGeneration, as the round runs it when it no longer wants the attempt. */
+function executeOnceCancel(activities: ReturnType<typeof activitiesWith>, idempotencyKey = KEY) {
+  return quietEnvironment().run(activities.cancelGeneration, { idempotencyKey });
+}

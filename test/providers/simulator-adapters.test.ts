@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
-import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
-import { MockActivityEnvironment } from '@temporalio/testing';
-import { DefaultLogger } from '@temporalio/worker';
-import { createGenerationActivities } from '../../activities/generation';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { ApplicationFailure } from '@temporalio/common';
+import { createGenerationActivities, TIMEOUT } from '../../activities/generation';
+import { createOutputStorer } from '../../activities/store-output';
 import { loadConfig, parseProviderConcurrency } from '../../src/config';
 import type { Db } from '../../src/db/database';
-import type { GenerationOutput, GenerationRequest } from '../../src/domain/activity-types';
+import { GENERATION_NOT_READY, type GenerateRequest } from '../../src/domain/generation';
 import type { SceneKind } from '../../src/domain/scene';
 import type { ProviderName } from '../../src/domain/provider';
 import type { ProviderClient, ProviderPollResult } from '../../src/providers/provider-client';
@@ -13,8 +15,9 @@ import { createDatabaseConcurrencyGate } from '../../src/providers/concurrency-g
 import { createProviderClients } from '../../src/providers/registry';
 import { createDatabaseSubmissionLedger } from '../../src/providers/submission-ledger';
 import { startSimulator } from '../../src/sim/server';
+import { LocalAssetStore } from '../../src/storage/local-asset-store';
 import { emptyTables, testDatabase } from '../db/test-databases';
-import { submittedTask } from '../helpers/submitted-task';
+import { executeOnce, quietEnvironment, runGeneration } from '../helpers/run-generation';
 
 /**
  * Every adapter against the simulator through its real client: our fetch for PiAPI, the
@@ -135,7 +138,7 @@ describe('provider adapters against the simulator', function () {
         assert.equal((result as { refused: boolean }).refused, true);
       });
 
-      it('hands over an expired URL as done: the download is the fetch activity’s problem', async () => {
+      it('hands over an expired URL as done: the download is the store step’s problem', async () => {
         sim.setScenarios([{ match: 'stale', faults: { [provider]: ['expired_url'] } }]);
         const { taskId } = await client().submit(request(kind, prompt('stale')));
         const result = await pollUntilSettled(client(), taskId);
@@ -150,69 +153,90 @@ describe('provider adapters against the simulator', function () {
   describe('generation activities', () => {
     // The gate and the ledger live in the database; the embedded one is enough here.
     let db: Db;
+    let storeRoot: string;
+    let store: LocalAssetStore;
     before(async function () {
       this.timeout(30_000);
       ({ db } = await testDatabase('pglite'));
     });
     beforeEach(async () => {
       await emptyTables(db);
+      storeRoot = await mkdtemp(path.join(os.tmpdir(), 'sim-generation-store-'));
+      store = new LocalAssetStore({ rootDir: storeRoot, publicUrl: 'http://localhost:3000' });
+    });
+    afterEach(async () => {
+      await rm(storeRoot, { recursive: true, force: true });
     });
 
-    const quietEnvironment = () => new MockActivityEnvironment(undefined, { logger: new DefaultLogger('ERROR') });
     const activities = () =>
       createGenerationActivities({
         providers,
         ledger: createDatabaseSubmissionLedger(db),
         gate: createDatabaseConcurrencyGate({ db, limits: parseProviderConcurrency(undefined) }),
-        pollIntervalMs: { initial: 20, max: 100 },
+        // The simulator serves its outputs over plain http on loopback, as the worker allows with SIM_URL.
+        storeOutput: createOutputStorer({ store, maxAssetBytes: 50 * 1024 * 1024, allowLoopback: true }),
       });
+    const generation = (provider: ProviderName, kind: SceneKind, prompt: string, idempotencyKey: string): GenerateRequest => ({
+      provider,
+      ...request(kind, prompt),
+      idempotencyKey,
+      sceneId: 7,
+      submitBy: Date.now() + 60_000,
+      deadlineMs: 60_000,
+    });
+    // The simulator renders in real time: looks come at most this far apart.
+    const patiently = { maxWaitMs: 100, maxExecutions: 400 };
 
-    it('submits once for two submitGeneration calls with the same idempotency key', async () => {
-      const generation: GenerationRequest = {
-        provider: 'kling',
-        ...request('video', 'idempotent kling harbour'),
-        idempotencyKey: 'regenerate-scene-7/1/1',
-      };
-      const first = submittedTask(await quietEnvironment().run(activities().submitGeneration, generation));
-      const second = submittedTask(await quietEnvironment().run(activities().submitGeneration, generation));
-      assert.deepEqual(second, first);
+    it('submits once for two executions with the same idempotency key: the second looks at the task', async () => {
+      const kling = generation('kling', 'video', 'idempotent kling harbour', 'regenerate-scene-7/run/1/1');
+      sim.setScenarios([{ match: 'idempotent kling harbour', latencyMs: 2_000 }]);
+      const first = await expectFailure(executeOnce(activities().generateAsset, kling), GENERATION_NOT_READY);
+      assert.match(first.message, /kling task .* submitted/);
+      const second = await expectFailure(executeOnce(activities().generateAsset, kling), GENERATION_NOT_READY);
+      assert.match(second.message, /is still running/);
       assert.equal(sim.calls().providers.kling.submissions, 1);
     });
 
-    it('awaits a task to its output, heartbeating, with the cost of the attempt', async () => {
-      sim.setScenarios([{ match: 'await runway meadow', latencyMs: 300 }]);
-      const generation: GenerationRequest = {
-        provider: 'runway',
-        ...request('video', 'await runway meadow'),
-        idempotencyKey: 'regenerate-scene-8/1/1',
-      };
-      const task = submittedTask(await quietEnvironment().run(activities().submitGeneration, generation));
-      const env = quietEnvironment();
-      const beats: Array<{ taskId: string }> = [];
-      env.on('heartbeat', (details: { taskId: string }) => beats.push(details));
-      const output = (await env.run(activities().awaitGeneration, task)) as GenerationOutput;
-      assert.equal(output.taskId, task.taskId);
-      assert.match(output.outputUrl, /^http:\/\/127\.0\.0\.1:\d+\//);
-      assert.equal(output.costUsd, providers.runway.costUsd('video', 2));
-      assert.ok(beats.length > 0 && beats.every((beat) => beat.taskId === task.taskId));
-    });
+    for (const { provider, kind, mediaType } of CASES.filter((each) => ['runway', 'falai', 'kling'].includes(each.provider))) {
+      it(`runs a ${provider} ${kind} generation to our stored copy, with the cost of the attempt`, async () => {
+        const run = await runGeneration(activities().generateAsset, generation(provider, kind, `stored ${provider} meadow`, `regenerate-scene-8/run/1/${provider}-${kind}`), patiently);
+        assert.equal(run.failure, undefined, run.failure?.message);
+        const generated = run.generated!;
+        assert.equal(generated.provider, provider);
+        assert.match(generated.asset.mediaType, mediaType);
+        assert.equal(await store.has(generated.asset.key), true);
+        assert.equal(generated.costUsd, providers[provider].costUsd(kind, kind === 'video' ? 2 : 0));
+        assert.ok(run.retried.every((failure) => failure.type === GENERATION_NOT_READY), run.retried.map((failure) => failure.message).join('; '));
+        assert.equal(sim.calls().providers[provider].submissions, 1);
+      });
+    }
 
     for (const provider of ['kling', 'runway', 'falai'] as const) {
-      it(`cancels the ${provider} task when the workflow cancels the wait`, async () => {
+      it(`cancelGeneration stops the ${provider} task the round no longer wants`, async () => {
         const kind: SceneKind = provider === 'falai' ? 'image' : 'video';
         const prompt = `slow ${provider} glacier`;
         sim.setScenarios([{ match: prompt, latencyMs: 60_000 }]);
-        const generation: GenerationRequest = {
-          provider,
-          ...request(kind, prompt),
-          idempotencyKey: `regenerate-scene-9/1/${provider}`,
-        };
-        const task = submittedTask(await quietEnvironment().run(activities().submitGeneration, generation));
-        const env = quietEnvironment();
-        env.once('heartbeat', () => env.cancel());
-        await assert.rejects(env.run(activities().awaitGeneration, task), CancelledFailure);
+        const idempotencyKey = `regenerate-scene-9/run/1/${provider}`;
+        const submitted = await expectFailure(executeOnce(activities().generateAsset, generation(provider, kind, prompt, idempotencyKey)), GENERATION_NOT_READY);
+        const taskId = (submitted.details?.[0] as { taskId?: string }).taskId;
+        assert.ok(taskId);
+        const cancelled = await quietEnvironment().run(activities().cancelGeneration, { idempotencyKey });
+        assert.deepEqual(cancelled, { taskId, billedUsd: 0 });
         assert.equal(sim.calls().providers[provider].cancels, 1);
       });
     }
+
+    it('past its deadline, the task is cancelled at the provider and the attempt fails with timeout', async () => {
+      const prompt = 'endless runway tide';
+      sim.setScenarios([{ match: prompt, latencyMs: 60_000 }]);
+      const run = await runGeneration(
+        activities().generateAsset,
+        { ...generation('runway', 'video', prompt, 'regenerate-scene-10/run/1/1'), deadlineMs: 1_000 },
+        patiently,
+      );
+      assert.equal(run.failure?.type, TIMEOUT);
+      assert.equal(run.failure?.nonRetryable, true);
+      assert.equal(sim.calls().providers.runway.cancels, 1);
+    });
   });
 });

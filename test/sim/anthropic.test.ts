@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import Anthropic from '@anthropic-ai/sdk';
 import sharp from 'sharp';
 import { judgeSystemBlocks, judgeTool } from '../../src/analysis/judge-prompt';
-import { JUDGE_TOOL_NAME, judgeInputJsonSchema, JudgeVerdictSchema } from '../../src/domain/judge';
+import { JUDGE_TOOL_NAME, judgeInputJsonSchema, JudgeVerdictSchema } from '../../src/analysis/judge-verdict';
 import type { Simulator } from '../../src/sim/server';
 import { ANTHROPIC_HEADERS, analysisRequest, frameFor, JUDGE_SYSTEM } from './judge-helpers';
 import { call, startTestSimulator } from './sim-test-helpers';

@@ -2,7 +2,7 @@ import type Anthropic from '@anthropic-ai/sdk';
 import { promptLook } from '../../src/sim/media/prompt-look';
 import { renderStillPng } from '../../src/sim/media/render-image';
 import { JUDGE_TOOL_INPUT_SCHEMA } from '../../src/analysis/judge-prompt';
-import { JUDGE_TOOL_NAME, judgeInputJsonSchema } from '../../src/domain/judge';
+import { JUDGE_TOOL_NAME, judgeInputJsonSchema } from '../../src/analysis/judge-verdict';
 
 export const ANTHROPIC_HEADERS = { 'x-api-key': 'test-key', 'anthropic-version': '2023-06-01' };
 

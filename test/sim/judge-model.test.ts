@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { SceneAnalysisResult } from '../../src/domain/analysis';
-import { JudgeVerdictSchema } from '../../src/domain/judge';
+import { JudgeVerdictSchema } from '../../src/analysis/judge-verdict';
 import { measureImage } from '../../src/sim/judge/image-metrics';
 import { judge } from '../../src/sim/judge/judge-model';
 import { findScenePrompt } from '../../src/sim/judge/scene-text';

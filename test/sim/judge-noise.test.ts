@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { JudgeVerdictSchema, type JudgeVerdict } from '../../src/domain/judge';
+import { JudgeVerdictSchema, type JudgeVerdict } from '../../src/analysis/judge-verdict';
 import { measureImage } from '../../src/sim/judge/image-metrics';
 import { judge } from '../../src/sim/judge/judge-model';
 import { PROVIDER_QUALITY_PROFILE } from '../../src/sim/judge/quality-model';

@@ -6,7 +6,7 @@ import { createClaudeClient } from '../../src/analysis/claude-client';
 import { judgeWithClaude, type ClaudeJudgeOptions } from '../../src/analysis/claude-judge';
 import { inspectAsset } from '../../src/analysis/inspect-asset';
 import type { JudgeRequestInput } from '../../src/analysis/judge-prompt';
-import type { SceneForAnalysis } from '../../src/domain/activity-types';
+import type { SceneForAnalysis } from '../../src/domain/judging';
 import { PROVIDER_QUALITY_PROFILE } from '../../src/sim/judge/quality-model';
 import type { Simulator } from '../../src/sim/server';
 import { call, sleep, startTestSimulator } from './sim-test-helpers';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { SceneAnalysisResult } from '../../src/domain/analysis';
-import { DEFAULT_BRAND_FIXES, MINIMALIST_PHRASE, SIMPLIFY_PHRASE } from '../../src/domain/fix-phrases';
+import { DEFAULT_BRAND_FIXES, MINIMALIST_PHRASE, SIMPLIFY_PHRASE } from '../../src/rules/fix-phrases';
 import { promptLimit } from '../../src/catalog/prompt-limit';
 import { fitPrompt, improvedPrompt } from '../../src/rules/prompt';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { SceneAnalysisResult, SceneIssue } from '../../src/domain/analysis';
 import type { ProviderName } from '../../src/domain/provider';
-import { MINIMALIST_PHRASE, SIMPLIFY_PHRASE } from '../../src/domain/fix-phrases';
+import { MINIMALIST_PHRASE, SIMPLIFY_PHRASE } from '../../src/rules/fix-phrases';
 import { attemptOutcome, needsRegeneration } from '../../src/rules/outcome';
 import { DEFAULT_POLICY, resolvePolicy } from '../../src/rules/policy';
 import { improvedPrompt } from '../../src/rules/prompt';

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
-import { createDatabaseActivities } from '../../activities/database';
-import type { DatabaseActivities } from '../../src/domain/activity-types';
+import { roundWrites } from '../db/round-writes';
+import type { RoundWrites } from '../db/round-writes';
 import type { RegenerationAttempt, UserDecision } from '../../src/domain/regeneration';
 import { LocalAssetStore } from '../../src/storage/local-asset-store';
 import type { InsightsResponse } from '../../src/domain/http-api';
@@ -20,13 +20,13 @@ const THEIRS = 8;
 describe('HTTP API: GET /api/insights', function () {
   this.timeout(60_000);
   let app: FastifyInstance;
-  let activities: DatabaseActivities;
+  let activities: RoundWrites;
 
   before(async function () {
     this.timeout(120_000);
     const { db } = await testDatabase('pglite');
     await emptyTables(db);
-    activities = createDatabaseActivities(db);
+    activities = roundWrites(db);
     // The route reads the database only: no Temporal client is needed.
     app = buildWebServer({
       db,

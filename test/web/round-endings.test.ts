@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { LightMyRequestResponse } from 'fastify';
-import { createDatabaseActivities } from '../../activities/database';
+import { roundWrites } from '../db/round-writes';
 import { getReviewEntry } from '../../src/db/queries';
 import { reconcileReviewEntries } from '../../src/web/review-entry-reconciler';
 import type { ReviewEntryView, SceneView } from '../../src/domain/http-api';
@@ -114,7 +114,7 @@ describe('how a round ends, through the API', function () {
       const { sceneId, entry } = await escalate(harness);
       // An entry Temporal refuses to answer for (a run id that is no run id) in the same pass
       // must not make the pass fail.
-      const bogus = await createDatabaseActivities(harness.db).escalateToReview({
+      const bogus = await roundWrites(harness.db).escalateToReview({
         workflowId: 'regenerate-scene-not-a-round',
         runId: 'not-a-run-id',
         round: 1,

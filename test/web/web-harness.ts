@@ -3,9 +3,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import { createDatabaseActivities } from '../../activities/database';
+import { roundWrites } from '../db/round-writes';
 import type { Db } from '../../src/db/database';
-import type { SceneActivities } from '../../src/domain/activity-types';
+import type { SceneActivities } from '../../activities';
+import { judgeUntilSure } from '../../activities/judge-until-sure';
+import { createSceneRecordActivities } from '../../activities/scene-records';
 import type { SceneAnalysisResult } from '../../src/domain/analysis';
 import type { PipelineScene } from '../../src/domain/scene';
 import type { AssetStore } from '../../src/storage/asset-store';
@@ -49,18 +51,15 @@ export async function withWebServer<T>(
   const analysesPerScene = new Map<number, number>();
   const activities: SceneActivities = {
     ...fake.activities,
-    ...createDatabaseActivities(db),
-    async analyzeAsset(request) {
-      fake.calls.analyses.push(request);
-      const nth = analysesPerScene.get(request.scene.id) ?? 0;
-      analysesPerScene.set(request.scene.id, nth + 1);
-      const score = scores(request.scene.id, nth);
-      return {
-        analysis: analysisWithScore(score),
-        costUsd: 0.01,
-        modelSkipped: false,
-      };
-    },
+    ...roundWrites(db).steps,
+    ...createSceneRecordActivities(db),
+    judgeAsset: (request) =>
+      judgeUntilSure(request, async (asked) => {
+        fake.calls.analyses.push(asked);
+        const nth = analysesPerScene.get(asked.scene.id) ?? 0;
+        analysesPerScene.set(asked.scene.id, nth + 1);
+        return { analysis: analysisWithScore(scores(asked.scene.id, nth)), costUsd: 0.01, modelSkipped: false };
+      }),
   };
   const assets = new LocalAssetStore({ rootDir: mkdtempSync(path.join(tmpdir(), 'web-assets-')), publicUrl: 'http://localhost:3000' });
   return withWorker(activities, async ({ client, taskQueue }) => {
@@ -123,7 +122,7 @@ export function pipelineScene(overrides: Partial<PipelineScene> = {}): PipelineS
 /** Stores a scene as the pipeline would; `analysed` also gives it its first asset and score. */
 export async function seedScene(db: Db, options: { score?: number; overrides?: Partial<PipelineScene> } = {}): Promise<PipelineScene> {
   const scene = pipelineScene(options.overrides);
-  await createDatabaseActivities(db).saveScene({
+  await roundWrites(db).saveScene({
     scene,
     project: { id: scene.projectId, name: 'Bakery', brandProfile: { lightingFix: 'soft window light' } },
     ...(options.score === undefined

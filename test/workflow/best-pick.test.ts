@@ -3,7 +3,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { FailureType } from '../../src/domain/failures';
 import type { RegenerationAttempt } from '../../src/domain/regeneration';
-import { BestScoreKey } from '../../src/temporal/search-attributes';
+import { BestScoreKey } from '../../src/domain/search-attributes';
 import { userDecisionSignal } from '../../workflows/messages';
 import { fakeActivities, keptAsset, type FakeScript } from '../helpers/fake-activities';
 import { activitySummaries, historyEvents } from '../helpers/history';

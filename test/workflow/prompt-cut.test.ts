@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { DEFAULT_BRAND_FIXES } from '../../src/domain/fix-phrases';
+import { DEFAULT_BRAND_FIXES } from '../../src/rules/fix-phrases';
 import { promptLimit } from '../../src/catalog/prompt-limit';
 import { userDecisionSignal } from '../../workflows/messages';
 import { fakeActivities } from '../helpers/fake-activities';

@@ -1,4 +1,4 @@
-import { CATEGORY_FIXES, DEFAULT_BRAND_FIXES, MINIMALIST_PHRASE, SIMPLIFY_PHRASE } from '../../domain/fix-phrases';
+import { CATEGORY_FIXES, DEFAULT_BRAND_FIXES, MINIMALIST_PHRASE, SIMPLIFY_PHRASE } from '../../rules/fix-phrases';
 
 /**
  * SPEC.md's fix phrases, which the simulated judge rewards when it finds them in the text it is

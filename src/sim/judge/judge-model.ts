@@ -1,5 +1,5 @@
 import type { IssueCategory, SceneIssue } from '../../domain/analysis';
-import type { JudgeVerdict } from '../../domain/judge';
+import type { JudgeVerdict } from '../../analysis/judge-verdict';
 import { clamp, promptLook, seedOf, stripAvoidClauses } from '../media/prompt-look';
 import { phrasePresence, withoutFixPhrases, FIX_PHRASES, type PhrasePresence } from './fix-phrases';
 import type { ImageMetrics } from './image-metrics';

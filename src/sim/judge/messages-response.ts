@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { JUDGE_TOOL_NAME, type JudgeVerdict } from '../../domain/judge';
+import { JUDGE_TOOL_NAME, type JudgeVerdict } from '../../analysis/judge-verdict';
 import type { ClaudeFault } from '../scenario-rules';
 import type { PairwiseAnswer } from './quality-model';
 import { jsonOutputRequested, type MessagesRequest } from './messages-request';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ISSUE_CATEGORIES, ISSUE_SEVERITIES, RECOMMENDATIONS } from './analysis';
+import { ISSUE_CATEGORIES, ISSUE_SEVERITIES, RECOMMENDATIONS } from '../domain/analysis';
 
 /**
  * What Claude is forced to answer with (a tool called with `tool_choice`), and what the

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PAIRWISE_ANSWERS } from './best-pick';
+import { PAIRWISE_ANSWERS } from '../domain/best-pick';
 
 /**
  * What Claude is forced to answer a pairwise comparison with (SPEC.md "Judging and choosing"):

@@ -1,4 +1,4 @@
-import type { IssueCategory } from './analysis';
+import type { IssueCategory } from '../domain/analysis';
 
 /**
  * SPEC.md's fix phrases. The prompt rule adds them, the judge's house brand names them and the
