@@ -5,7 +5,6 @@ import {
   ParentClosePolicy,
   setHandler,
   startChild,
-  setWorkflowOptions,
   workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
@@ -147,7 +146,3 @@ function checkedInput(raw: unknown): SceneAssetInput {
   if (!checked.ok) throw ApplicationFailure.nonRetryable(`Invalid input: ${checked.problems.join('; ')}`, 'bad_request');
   return checked.value;
 }
-
-// README "Shipping a change to workflow code": each task goes to the Current build, so an open run
-// replays its history on code deployed since it started; changes that alter its commands are patched.
-setWorkflowOptions({ versioningBehavior: 'AUTO_UPGRADE' }, sceneAssetWorkflow);
