@@ -18,7 +18,7 @@ import { regenerationWorkflowId } from '../src/domain/workflow-ids';
 import { roundUsd } from '../src/catalog/cost';
 import { findRoundInProgress, saveScene, saveSceneAnalysis } from './activities';
 import { attemptFailureOf, generationRequest, judge } from './attempt';
-import { generate } from './generation';
+import { generate, GenerationStopped } from './generation';
 import { regenerationEscalatedSignal } from './messages';
 import { regenerateSceneWorkflow } from './regenerate-scene';
 import { needsRegeneration } from '../src/rules/outcome';
@@ -88,9 +88,10 @@ async function firstAsset({ scene, project, policy }: SceneAssetInput): Promise<
   };
   let made;
   try {
-    const generated = await generate(generationRequest(plan), `${plan.label} · generate`);
+    const generated = await generate(generationRequest(plan), plan.label);
     made = { generated, verdict: await judge(plan, generated) };
-  } catch (error) {
+  } catch (thrown) {
+    const error = thrown instanceof GenerationStopped ? thrown.cause : thrown;
     const failure = isCancellation(error) ? undefined : attemptFailureOf(error);
     if (failure === undefined) throw error;
     const description = `First asset failed: ${failure.type}: ${failure.message}`;
