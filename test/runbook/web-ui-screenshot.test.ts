@@ -61,10 +61,10 @@ describe('the Temporal Web UI shows a round’s attempt history (README screensh
       // Each step of an attempt says in the history which attempt and provider it belongs to:
       // the Web UI shows these summaries next to the activity type.
       const summaries = activitySummaries(await historyEvents(handle));
-      for (const step of ['submitGeneration: attempt 2 · ', 'checkGeneration: attempt 2 · ', 'analyzeAsset: attempt 3 · ']) {
+      for (const step of ['generateAsset: attempt 2 · ', 'judgeAsset: attempt 3 · ', 'escalateToReview: round 1 · ']) {
         assert.ok(summaries.some((summary) => summary.startsWith(step)), `${step}… in ${summaries.join(', ')}`);
       }
-      assert.ok(summaries.some((summary) => /^recordAttempt: attempt 1 · \w+ · record$/.test(summary)));
+      assert.ok(summaries.some((summary) => /^recordAttempt: round 1 · attempt 1 · record$/.test(summary)));
     });
     await nativeConnection.close();
     await connection.close();
@@ -73,12 +73,12 @@ describe('the Temporal Web UI shows a round’s attempt history (README screensh
     const page = await browser.newPage({ viewport: { width: 1400, height: 1600 } });
     await page.goto(`${server.uiUrl}/namespaces/default/workflows/${workflowId}`, { waitUntil: 'domcontentloaded' });
     // The UI is a single-page app: the history arrives after the shell, so wait for its content.
-    await page.getByText('submitGeneration').first().waitFor({ state: 'visible', timeout: 60_000 });
+    await page.getByText('generateAsset').first().waitFor({ state: 'visible', timeout: 60_000 });
     await page.getByText(workflowId).first().waitFor({ state: 'visible', timeout: 10_000 });
 
     const text = await page.locator('body').innerText();
     assert.ok(text.includes(workflowId), 'the page names the workflow');
-    for (const activity of ['submitGeneration', 'analyzeAsset', 'recordAttempt']) {
+    for (const activity of ['generateAsset', 'judgeAsset', 'recordAttempt']) {
       assert.ok(text.includes(activity), `the history shows ${activity}`);
     }
 
@@ -87,18 +87,18 @@ describe('the Temporal Web UI shows a round’s attempt history (README screensh
     await page.getByRole('button', { name: 'Minimized' }).click();
     await page.getByText('Compact', { exact: true }).click();
     await page.getByRole('button', { name: 'Descending' }).click();
-    const table = page.getByRole('table').filter({ hasText: 'submitGeneration' });
-    assert.equal(await table.getByText('submitGeneration', { exact: true }).count(), 3, 'three attempts');
+    const table = page.getByRole('table').filter({ hasText: 'generateAsset' });
+    assert.equal(await table.getByText('generateAsset', { exact: true }).count(), 3, 'three attempts');
     assert.equal(await table.getByText('escalateToReview', { exact: true }).count(), 1);
     assert.equal(await table.getByText('userDecision', { exact: true }).count(), 1);
     // Each activity row names its attempt and provider, as the review page's cards do.
-    assert.equal(await table.getByText(/^attempt 2 · \w+ · submit$/).count(), 1, 'the summary shows in the table');
+    assert.equal(await table.getByText(/^attempt 2 · \w+ · generate$/).count(), 1, 'the summary shows in the table');
 
     await page.getByRole('columnheader', { name: 'Event ID' }).evaluate((header) => header.scrollIntoView({ block: 'start' }));
     // The history's toolbar stays pinned at the top: leave room for it above the table.
     await page.mouse.move(700, 500);
     await page.mouse.wheel(0, -150);
-    for (const name of ['saveScene', 'saveSceneOutcome']) {
+    for (const name of ['openRound', 'endRound']) {
       const box = await table.getByText(name, { exact: true }).boundingBox();
       assert.ok(box && box.y > 0 && box.y + box.height <= 1600, `${name} is in the picture`);
     }
