@@ -22,7 +22,7 @@ export const DEFAULT_REVIEWER_BARS: Readonly<Record<string, number>> = {
 };
 
 /** The bar for a content type not in the table. */
-export const OTHER_CONTENT_BAR = 72;
+export const OTHER_CONTENT_BAR: number = 72;
 
 /**
  * σ (points) of one review around the true quality. An assumption: the true quality is what a
