@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { judgedScore, persistentError } from '../../src/sim/judge/judge-noise';
 import { EXACT_JUDGE, REALISTIC_JUDGE } from '../../src/sim/judge/judge-settings';
-import { seededRng } from '../../src/sim/seeded-random';
+import { normalCdf, seededRng } from '../../src/sim/seeded-random';
 
 const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
 const sd = (values: number[]) => {
@@ -77,5 +77,11 @@ describe('simulator: the judge\'s error model (persistent per asset and view, fr
     };
     assert.equal(judgedScore(71.4, persistentError(1, 'a', 'v', EXACT_JUDGE), EXACT_JUDGE.callSigma, counting), 71);
     assert.equal(draws, 0);
+  });
+
+  it('turns normal draws back into uniform ones (Φ)', () => {
+    assert.ok(Math.abs(normalCdf(0) - 0.5) < 1e-7);
+    assert.ok(Math.abs(normalCdf(1.959964) - 0.975) < 1e-6);
+    assert.ok(Math.abs(normalCdf(-1) - 0.158655) < 1e-6);
   });
 });

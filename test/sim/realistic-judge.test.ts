@@ -157,8 +157,10 @@ describe('simulator: a judge whose errors do not go away by asking again', funct
   it('answers pairwise requests with the settable accuracy and first-position preference', async () => {
     const [better, worse] = [frames.get(PROMPTS[0])!, frames.get(PROMPTS[1])!];
     const sceneText = `visual direction: ${DIRECTION}`;
-    const prefer = async (first: string, second: string) => {
-      const response = await call(`${sim.url}/v1/messages`, { headers: ANTHROPIC_HEADERS, json: pairwiseRequest({ sceneText, first: [first], second: [second] }) });
+    const prefer = async (first: string, second: string, system?: string) => {
+      const request = pairwiseRequest({ sceneText, first: [first], second: [second] });
+      if (system !== undefined) request.system = [{ type: 'text', text: system }];
+      const response = await call(`${sim.url}/v1/messages`, { headers: ANTHROPIC_HEADERS, json: request });
       assert.equal(response.status, 200, JSON.stringify(response.body));
       return (response.body.content as { input: { preferred: string } }[])[0].input.preferred;
     };
@@ -168,10 +170,19 @@ describe('simulator: a judge whose errors do not go away by asking again', funct
       assert.equal(await prefer(better, worse), 'first');
       assert.equal(await prefer(worse, better), 'first');
     }
-    // Two renders of one scene a point or two apart: a realistic comparer does not always agree.
+    // A comparer barely better than a coin, whose error is all persistent: the identical question
+    // gets the identical answer, another wording of the instructions a draw of its own.
+    sim.setSettings({ judge: { pairwiseAccuracy: 0.55, firstPositionBias: 0, persistentSigma: 8, callSigma: 0 } });
+    const repeated = new Set<string>();
+    for (let n = 0; n < 10; n++) repeated.add(await prefer(better, worse));
+    assert.equal(repeated.size, 1);
+    const reworded = [];
+    for (let n = 0; n < 30; n++) reworded.push(await prefer(better, worse, `Say which asset is better (wording ${n}).`));
+    assert.equal(new Set(reworded).size, 2, reworded.join(', '));
+    // The realistic comparer, on two renders of one scene of about the same quality: it goes either way.
     sim.setSettings({ judge: REALISTIC_JUDGE });
     const answers = [];
-    for (let n = 0; n < 30; n++) answers.push(await prefer(better, worse));
+    for (let n = 0; n < 30; n++) answers.push(await prefer(better, worse, `Compare the two assets (wording ${n}).`));
     assert.equal(new Set(answers).size, 2, answers.join(', '));
     // A rule still decides.
     sim.setScenarios([{ match: 'bowl of fresh salad', pairwise: 'second' }]);

@@ -9,6 +9,7 @@ import type { JudgeSettings } from './judge-settings';
 import { judgedPreference } from './pairwise-model';
 import { fingerprint } from './prompt-cache';
 import type { RequestIdentity } from './request-identity';
+import { gaussian, normalCdf, seededRng } from '../seeded-random';
 
 /** Everything one analysis answer is made from. */
 export interface AnalysisServing {
@@ -62,8 +63,21 @@ export interface PairwiseServing {
   memory: JudgeMemory;
 }
 
+/**
+ * A pairwise answer. Like a score, most of a comparer's error is its own and persistent: asked the
+ * identical question again it mostly answers the same, while the other order or other frames are
+ * another view with a draw of its own. The one uniform the answer is drawn with mixes a draw fixed
+ * for (seed, request) with a fresh one per call, in the judge's own persistent-to-per-call
+ * variance split (all persistent when the judge has neither), so each answer's chance of being
+ * right stays what `pairwiseAccuracy` says.
+ */
 export function servedPreference(serving: PairwiseServing): PairwiseAnswer {
   if (serving.scripted !== undefined) return serving.scripted;
-  const rng = serving.memory.rngFor(serving.seed, fingerprint(['pairwise', serving.requestKey]));
-  return judgedPreference(serving.firstTruth, serving.secondTruth, serving.settings, rng);
+  const { persistentSigma, callSigma } = serving.settings;
+  const total = persistentSigma ** 2 + callSigma ** 2;
+  const persistentShare = total > 0 ? persistentSigma ** 2 / total : 1;
+  const fixed = gaussian(seededRng(`${serving.seed}:pairwise:${serving.requestKey}`));
+  const fresh = gaussian(serving.memory.rngFor(serving.seed, fingerprint(['pairwise', serving.requestKey])));
+  const uniform = normalCdf(Math.sqrt(persistentShare) * fixed + Math.sqrt(1 - persistentShare) * fresh);
+  return judgedPreference(serving.firstTruth, serving.secondTruth, serving.settings, () => uniform);
 }
