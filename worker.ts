@@ -6,6 +6,8 @@
 import { NativeConnection } from '@temporalio/worker';
 import { createActivities } from './activities';
 import { loadConfig } from './src/config';
+import { PROVIDER_NAMES } from './src/domain/provider';
+import { providerKeyProblem } from './src/providers/registry';
 import { openDatabase } from './src/db/database';
 import { createLogger } from './src/observability/logger';
 import { startMetricsServer, type MetricsServer } from './src/observability/metrics-server';
@@ -49,12 +51,17 @@ async function main(): Promise<void> {
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
       activities: createActivities({ config, db, store }),
+      deployment: config.temporal.deployment,
     });
+    // Rounds pass over these providers (SPEC.md "Cost and provider health"); said once, here.
+    const keyless = PROVIDER_NAMES.flatMap((provider) => providerKeyProblem(config, provider) ?? []);
+    if (keyless.length > 0) logger.warn({ providers: keyless }, 'providers without a key are never chosen');
     logger.info(
       {
         taskQueue: config.temporal.taskQueue,
         temporal: config.temporal.address,
         simulator: config.simUrl ?? null,
+        build: config.temporal.deployment ?? null,
         metrics: metrics?.url ?? null,
         leftoverFilesRemoved: swept,
       },

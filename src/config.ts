@@ -19,6 +19,13 @@ const EnvSchema = z.object({
   TEMPORAL_ADDRESS: z.string().default('localhost:7233'),
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_TASK_QUEUE: z.string().default('scene-regeneration'),
+  /**
+   * This worker's build in Temporal's Worker Deployment Versioning (README "Shipping a change to
+   * workflow code"): set, the worker registers version <WORKER_DEPLOYMENT_NAME>.<WORKER_BUILD_ID>;
+   * unset, it is unversioned (the demo, the tests, one worker on a laptop).
+   */
+  WORKER_BUILD_ID: optionalString,
+  WORKER_DEPLOYMENT_NAME: z.string().default('scene-regeneration'),
   DATABASE_URL: optionalString,
   DATA_DIR: z.string().default('./data'),
   ANTHROPIC_API_KEY: optionalString,
@@ -85,7 +92,14 @@ export interface ReviewerToken {
 
 export interface AppConfig {
   /** addressSet: TEMPORAL_ADDRESS was given, so the demo uses that server instead of a dev server. */
-  temporal: { address: string; addressSet: boolean; namespace: string; taskQueue: string };
+  temporal: {
+    address: string;
+    addressSet: boolean;
+    namespace: string;
+    taskQueue: string;
+    /** The Worker Deployment Version this worker registers; absent: unversioned. */
+    deployment?: { name: string; buildId: string };
+  };
   databaseUrl?: string;
   dataDir: string;
   /** `<DATA_DIR>/assets`: the local store's directory (used when assetStore.kind is 'local'). */
@@ -179,6 +193,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       addressSet: Boolean(env.TEMPORAL_ADDRESS?.trim()),
       namespace: e.TEMPORAL_NAMESPACE,
       taskQueue: e.TEMPORAL_TASK_QUEUE,
+      ...(e.WORKER_BUILD_ID ? { deployment: { name: e.WORKER_DEPLOYMENT_NAME, buildId: e.WORKER_BUILD_ID } } : {}),
     },
     databaseUrl: e.DATABASE_URL,
     dataDir,
@@ -212,7 +227,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 }
 
 /** Shortest WEBHOOK_SECRET accepted: 16 characters are about 96 bits when random. */
-export const MIN_WEBHOOK_SECRET_LENGTH = 16;
+const MIN_WEBHOOK_SECRET_LENGTH = 16;
 
 /**
  * Callbacks need a secret to sign their URLs with, and a PUBLIC_URL the provider can reach (the
@@ -294,7 +309,7 @@ function parseAssetStore(e: z.infer<typeof EnvSchema>, dataDir: string): AssetSt
  * Providers cap concurrent tasks per account (plans differ), so the default only keeps a large
  * storyboard from flooding one provider; set the plan's figure per provider.
  */
-export const DEFAULT_PROVIDER_CONCURRENCY = 10;
+const DEFAULT_PROVIDER_CONCURRENCY = 10;
 
 /** "kling=3,runway=2" → a limit for every provider, the ones not named at the default. */
 export function parseProviderConcurrency(list: string | undefined): Record<ProviderName, number> {

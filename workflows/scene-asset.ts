@@ -5,6 +5,7 @@ import {
   ParentClosePolicy,
   setHandler,
   startChild,
+  setWorkflowOptions,
   workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
@@ -26,20 +27,21 @@ import { resolvePolicy } from '../src/rules/policy';
 import { sceneKind } from '../src/rules/provider-choice';
 import { roundSummary } from '../src/rules/round-story';
 
+/** What the first asset came to: its stored copy and verdict, or a failing verdict when it could not be made. */
+interface FirstAsset {
+  assetUrl?: string;
+  asset?: AssetRef;
+  analysis: SceneAnalysisResult;
+}
+
 /**
  * The pipeline's step for one scene: store it, make its first asset with the scene's provider,
  * judge it, and start a regeneration round when SPEC.md says so. Ends when the scene is good,
  * decided, or waiting in the review queue (the round itself goes on waiting for a person).
  */
 export async function sceneAssetWorkflow(rawInput: SceneAssetInput): Promise<SceneAssetResult> {
-  const checked = checkSceneAssetInput(rawInput);
-  if (!checked.ok) {
-    throw ApplicationFailure.nonRetryable(`Invalid input: ${checked.problems.join('; ')}`, 'bad_request');
-  }
-  const { scene, project, policy: partialPolicy } = checked.value;
-  const policy = resolvePolicy(partialPolicy);
-  const { workflowId, runId } = workflowInfo();
-
+  const input = checkedInput(rawInput);
+  const { scene } = input;
   let escalation: RegenerationState | undefined;
   setHandler(regenerationEscalatedSignal, (state) => {
     escalation = state;
@@ -50,117 +52,102 @@ export async function sceneAssetWorkflow(rawInput: SceneAssetInput): Promise<Sce
   const running = await findRoundInProgress({ sceneId: scene.id });
   if (running !== undefined) {
     throw ApplicationFailure.nonRetryable(
-      `Scene ${scene.id} is already in review: its round ${running.workflowId} is ${running.status}; ` +
-        'decide or cancel that round first',
+      `Scene ${scene.id} is already in review: its round ${running.workflowId} is ${running.status}; decide or cancel that round first`,
       'already_in_review',
     );
   }
-  await saveScene({ scene, project });
-  const first = await firstAsset();
-  if (!needsRegeneration(first.analysis, policy)) {
-    return {
-      sceneId: scene.id,
-      assetUrl: first.assetUrl,
-      analysis: first.analysis,
-      qualityScore: first.analysis.overallScore,
-      needsUserReview: false,
-    };
+  await saveScene({ scene, project: input.project });
+  const first = await firstAsset(input);
+  if (!needsRegeneration(first.analysis, resolvePolicy(input.policy))) {
+    return { sceneId: scene.id, assetUrl: first.assetUrl, analysis: first.analysis, qualityScore: first.analysis.overallScore, needsUserReview: false };
   }
+  const round = await startRound(input, first);
+  const ended = await Promise.race([round.result(), condition(() => escalation !== undefined).then(() => undefined)]);
+  if (ended !== undefined) return roundResult(scene.id, ended, first);
+  return {
+    sceneId: scene.id,
+    assetUrl: first.assetUrl,
+    analysis: first.analysis,
+    qualityScore: escalation!.currentScore,
+    needsUserReview: true,
+    reviewWorkflowId: round.workflowId,
+  };
+}
 
-  const round = await startRound(first);
-  const ended = await Promise.race([
-    round.result(),
-    condition(() => escalation !== undefined).then(() => undefined),
-  ]);
-  if (ended === undefined) {
-    return {
-      sceneId: scene.id,
-      assetUrl: first.assetUrl,
-      analysis: first.analysis,
-      qualityScore: escalation!.currentScore,
-      needsUserReview: true,
-      reviewWorkflowId: round.workflowId,
-    };
+/** The first asset, or, when it cannot be made, a failing verdict so that a round tries others. */
+async function firstAsset({ scene, project, policy }: SceneAssetInput): Promise<FirstAsset> {
+  const { workflowId, runId } = workflowInfo();
+  const plan = {
+    idempotencyKey: `${workflowId}/${runId}/first`,
+    provider: scene.provider,
+    prompt: scene.visualDirection,
+    kind: sceneKind(scene.duration, scene.provider),
+    scene,
+    brandProfile: project?.brandProfile,
+    policy: resolvePolicy(policy),
+    label: `first asset · ${scene.provider}`,
+  };
+  let made;
+  try {
+    const generated = await generate(generationRequest(plan), `${plan.label} · generate`);
+    made = { generated, verdict: await judge(plan, generated) };
+  } catch (error) {
+    const failure = isCancellation(error) ? undefined : attemptFailureOf(error);
+    if (failure === undefined) throw error;
+    const description = `First asset failed: ${failure.type}: ${failure.message}`;
+    return { analysis: { overallScore: 0, recommendation: 'critical_fail', issues: [{ category: 'technical', severity: 'critical', description }] } };
   }
-  return roundResult(ended, first);
+  const { generated, verdict } = made;
+  await saveSceneAnalysis({
+    sceneId: scene.id,
+    workflowId,
+    asset: generated.asset,
+    provider: scene.provider,
+    analysis: verdict.analysis,
+    costUsd: roundUsd(generated.costUsd + verdict.costUsd),
+  });
+  return { assetUrl: generated.asset.url, asset: generated.asset, analysis: verdict.analysis };
+}
 
-  /** The first asset, or, when it cannot be made, a failing verdict so that a round tries others. */
-  async function firstAsset(): Promise<{ assetUrl?: string; asset?: AssetRef; analysis: SceneAnalysisResult }> {
-    const plan = {
-      idempotencyKey: `${workflowId}/${runId}/first`,
-      provider: scene.provider,
-      prompt: scene.visualDirection,
-      kind: sceneKind(scene.duration, scene.provider),
-      scene,
-      brandProfile: project?.brandProfile,
-      policy,
-      label: `first asset · ${scene.provider}`,
-    };
-    let judged;
-    try {
-      const generated = await generate(generationRequest(plan), `${plan.label} · generate`);
-      judged = { generated, verdict: await judge(plan, generated) };
-    } catch (error) {
-      const failure = isCancellation(error) ? undefined : attemptFailureOf(error);
-      if (failure === undefined) throw error;
-      return {
-        analysis: {
-          overallScore: 0,
-          recommendation: 'critical_fail',
-          issues: [
-            { category: 'technical', severity: 'critical', description: `First asset failed: ${failure.type}: ${failure.message}` },
-          ],
-        },
-      };
-    }
-    const { generated, verdict } = judged;
-    await saveSceneAnalysis({
-      sceneId: scene.id,
-      workflowId,
-      asset: generated.asset,
-      provider: scene.provider,
-      analysis: verdict.analysis,
-      costUsd: roundUsd(generated.costUsd + verdict.costUsd),
+async function startRound({ scene, project, policy }: SceneAssetInput, first: FirstAsset) {
+  try {
+    return await startChild(regenerateSceneWorkflow, {
+      workflowId: regenerationWorkflowId(scene.id),
+      staticSummary: roundSummary({ ...scene, currentProvider: scene.provider }, project?.name),
+      // The round outlives this step while it waits for a reviewer.
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      args: [{ scene: sceneForRegeneration(scene, first), project, policy, trigger: 'auto' }],
     });
-    return { assetUrl: generated.asset.url, asset: generated.asset, analysis: verdict.analysis };
-  }
-
-  async function startRound(first: { assetUrl?: string; asset?: AssetRef; analysis: SceneAnalysisResult }) {
-    try {
-      return await startChild(regenerateSceneWorkflow, {
-        workflowId: regenerationWorkflowId(scene.id),
-        staticSummary: roundSummary({ ...scene, currentProvider: scene.provider }, project?.name),
-        // The round outlives this step while it waits for a reviewer.
-        parentClosePolicy: ParentClosePolicy.ABANDON,
-        args: [
-          {
-            scene: sceneForRegeneration(scene, first),
-            project,
-            policy: partialPolicy,
-            trigger: 'auto',
-          },
-        ],
-      });
-    } catch (error) {
-      if (error instanceof WorkflowExecutionAlreadyStartedError) {
-        throw ApplicationFailure.nonRetryable(
-          `A regeneration round is already running for scene ${scene.id} (${regenerationWorkflowId(scene.id)})`,
-          'round_already_running',
-        );
-      }
-      throw error;
+  } catch (error) {
+    if (error instanceof WorkflowExecutionAlreadyStartedError) {
+      throw ApplicationFailure.nonRetryable(
+        `A regeneration round is already running for scene ${scene.id} (${regenerationWorkflowId(scene.id)})`,
+        'round_already_running',
+      );
     }
-  }
-
-  function roundResult(result: RegenerationResult, first: { assetUrl?: string; analysis: SceneAnalysisResult }): SceneAssetResult {
-    const keeps = result.success;
-    return {
-      sceneId: scene.id,
-      assetUrl: keeps ? result.newAssetUrl : result.outcome === 'rejected' ? undefined : first.assetUrl,
-      analysis: keeps ? result.newAnalysis : first.analysis,
-      qualityScore: result.finalScore,
-      regeneration: result,
-      needsUserReview: result.outcome === 'review_timed_out',
-    };
+    throw error;
   }
 }
+
+function roundResult(sceneId: number, result: RegenerationResult, first: FirstAsset): SceneAssetResult {
+  const keeps = result.success;
+  return {
+    sceneId,
+    assetUrl: keeps ? result.newAssetUrl : result.outcome === 'rejected' ? undefined : first.assetUrl,
+    analysis: keeps ? result.newAnalysis : first.analysis,
+    qualityScore: result.finalScore,
+    regeneration: result,
+    needsUserReview: result.outcome === 'review_timed_out',
+  };
+}
+
+/** Bad input fails the execution, not the workflow task, so it ends the run instead of looping. */
+function checkedInput(raw: unknown): SceneAssetInput {
+  const checked = checkSceneAssetInput(raw);
+  if (!checked.ok) throw ApplicationFailure.nonRetryable(`Invalid input: ${checked.problems.join('; ')}`, 'bad_request');
+  return checked.value;
+}
+
+// README "Shipping a change to workflow code": each task goes to the Current build, so an open run
+// replays its history on code deployed since it started; changes that alter its commands are patched.
+setWorkflowOptions({ versioningBehavior: 'AUTO_UPGRADE' }, sceneAssetWorkflow);

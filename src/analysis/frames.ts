@@ -29,7 +29,7 @@ export async function extractFrames(path: string, times: number[]): Promise<Vide
   return frames;
 }
 
-export async function extractFramePng(path: string, timeSeconds: number): Promise<Buffer> {
+async function extractFramePng(path: string, timeSeconds: number): Promise<Buffer> {
   // -ss before -i seeks on the demuxer (fast) and then decodes to the exact time.
   const output = await runProcess(ffmpegPath(), [
     '-hide_banner',

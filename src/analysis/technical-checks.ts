@@ -128,7 +128,7 @@ export function framePixelFindings(verdicts: PixelVerdict[]): TechnicalFinding[]
   ];
 }
 
-export const TECHNICAL_FAILURE_SCORES = { critical: 5, high: 20 } as const;
+const TECHNICAL_FAILURE_SCORES = { critical: 5, high: 20 } as const;
 
 /** The analysis an asset gets when the checks fail it: low score, technical issues, no model call. */
 export function technicalFailureAnalysis(findings: TechnicalFinding[]): SceneAnalysisResult {

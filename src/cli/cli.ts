@@ -7,7 +7,7 @@ import type { Checked } from '../domain/shape-check';
 import { cancel, CommandError, decide, showRegenerationState } from './operator-commands';
 import { startSceneAsset, startStoryboard } from '../temporal/scene-pipeline';
 
-export const USAGE = `Usage: client <command>
+const USAGE = `Usage: client <command>
 
   start-scene <scene.json>             start the pipeline step for one scene (a SceneAssetInput)
   start-storyboard <storyboard.json>   start one pipeline step per scene of { project, policy?, scenes }

@@ -5,8 +5,6 @@ export type BestPickReason =
   | 'pairwise' // top two within the band; Claude preferred this one in both orders
   | 'pairwise_split'; // top two within the band; the two orders disagreed (or tied): the higher score stands
 
-export const BEST_PICK_REASONS = ['only_candidate', 'highest_score', 'pairwise', 'pairwise_split'] as const satisfies readonly BestPickReason[];
-
 export interface BestPick {
   /** undefined = the asset the round started from */
   attemptNumber?: number;

@@ -159,11 +159,6 @@ function sceneForRegeneration(check: ShapeCheck, raw: unknown, path: string): Sc
   return defined({ ...fields, currentProvider, currentAssetUrl, currentAsset, analysisResult });
 }
 
-export function checkAnalysis(raw: unknown, path = 'analysis'): Checked<SceneAnalysisResult> {
-  const check = new ShapeCheck();
-  return check.result(analysis(check, raw, path));
-}
-
 function analysis(check: ShapeCheck, raw: unknown, path: string): SceneAnalysisResult | undefined {
   const result = check.object(raw, path);
   if (result === undefined) return undefined;

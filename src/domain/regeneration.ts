@@ -70,8 +70,7 @@ export type AttemptStep = 'generate' | 'store' | 'judge';
  * expected price would have gone past the round's or the project's budget; or every provider
  * that could make the scene stayed unavailable (circuit breakers open) past the attempt's deadline.
  */
-export const ESCALATION_REASONS = ['auto_regeneration_failed', 'budget_exhausted', 'providers_unavailable'] as const;
-export type EscalationReason = (typeof ESCALATION_REASONS)[number];
+export type EscalationReason = 'auto_regeneration_failed' | 'budget_exhausted' | 'providers_unavailable';
 
 export const DECISION_ACTIONS = ['approve', 'reject', 'regenerate'] as const;
 export type DecisionAction = (typeof DECISION_ACTIONS)[number];
@@ -88,16 +87,7 @@ export type UserDecision =
   | { action: 'reject'; reviewer: string; note?: string }
   | { action: 'regenerate'; customPrompt?: string; provider?: ProviderName; reviewer: string; note?: string };
 
-export const REGENERATION_STATUSES = [
-  'regenerating',
-  'awaiting_review',
-  'passed',
-  'approved',
-  'rejected',
-  'review_timed_out',
-  'cancelled',
-] as const;
-export type RegenerationStatus = (typeof REGENERATION_STATUSES)[number];
+export type RegenerationStatus = 'regenerating' | 'awaiting_review' | 'passed' | 'approved' | 'rejected' | 'review_timed_out' | 'cancelled';
 
 export interface RegenerationState {
   sceneId: number;
@@ -123,8 +113,7 @@ export const REVIEW_ENTRY_STATUSES = ['pending', 'decided', 'expired', 'cancelle
 export type ReviewEntryStatus = (typeof REVIEW_ENTRY_STATUSES)[number];
 export type ReviewEntryEnding = Exclude<ReviewEntryStatus, 'pending'>;
 
-export const REGENERATION_OUTCOMES = ['passed', 'approved', 'rejected', 'review_timed_out', 'cancelled'] as const;
-export type RegenerationOutcome = (typeof REGENERATION_OUTCOMES)[number];
+export type RegenerationOutcome = 'passed' | 'approved' | 'rejected' | 'review_timed_out' | 'cancelled';
 
 export interface RegenerationResult {
   /** true when the outcome is "passed" or "approved" */

@@ -52,7 +52,7 @@ export interface SceneForRegeneration extends Scene {
 export const DEFAULT_ASPECT_RATIO = '16:9';
 
 /** The scene's own fields, whatever shape carries them. */
-export function sceneOf(scene: Scene): Scene {
+function sceneOf(scene: Scene): Scene {
   return {
     id: scene.id,
     projectId: scene.projectId,

@@ -78,7 +78,7 @@ export interface UnansweredSubmission {
  * still be answered, and another submission waits rather than send beside it. Older, its sender
  * is presumed dead.
  */
-export const SEND_IN_FLIGHT_MS = 45_000;
+const SEND_IN_FLIGHT_MS = 45_000;
 
 type Row = DatabaseSchema['provider_submissions'];
 

@@ -38,7 +38,7 @@ const RUNWAY_IMAGE = runwayRule('text_to_image', 'gen4_image');
 
 const longest = (durations: readonly number[] | undefined): number => Math.max(0, ...(durations ?? []));
 
-export const PROVIDER_ABILITIES: Readonly<Record<ProviderName, ProviderAbility>> = {
+const PROVIDER_ABILITIES: Readonly<Record<ProviderName, ProviderAbility>> = {
   // Kling 2.6 std through PiAPI: 5 or 10 s, 16:9, 9:16 or 1:1 (limits/piapi.ts).
   kling: { video: { ratios: KLING.aspectRatios, maxSeconds: longest(KLING.durations) } },
   // Luma ray-v2 through PiAPI: 5 or 10 s, six shapes from 9:16 to 21:9 (limits/piapi.ts).

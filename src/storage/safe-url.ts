@@ -25,7 +25,7 @@ export class UnsafeUrlError extends Error {
   override readonly name = 'UnsafeUrlError';
 }
 
-export const resolveWithDns: ResolveAll = (hostname) =>
+const resolveWithDns: ResolveAll = (hostname) =>
   new Promise((resolve, reject) => {
     dnsLookup(hostname, { all: true, verbatim: true }, (error, addresses) => {
       if (error) reject(error);
@@ -75,7 +75,7 @@ export function addressRefusal(address: string, allowLoopback: boolean): string 
   return `${address} is a ${range} address`;
 }
 
-export function isLoopbackAddress(address: string): boolean {
+function isLoopbackAddress(address: string): boolean {
   return ipaddr.isValid(address) && ipaddr.process(address).range() === 'loopback';
 }
 

@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { AssetTooLargeError, type StagedFile, type StageOptions } from './asset-store';
 
 /** Suffix of files still being written; a sweep may delete old ones left by a crashed worker. */
-export const STAGING_SUFFIX = '.part';
+const STAGING_SUFFIX = '.part';
 
 /**
  * Writes a stream to a new file in `stagingDir`, hashing and counting as it goes, so memory

@@ -46,11 +46,11 @@ export interface WebServerDeps extends WebDeps {
   webhookSecret?: string;
 }
 
-export const DEFAULT_RATE_LIMIT = { max: 600, windowMs: 60_000 } as const;
+const DEFAULT_RATE_LIMIT = { max: 600, windowMs: 60_000 } as const;
 
 export const DEFAULT_RECONCILE_EVERY_MS = 30_000;
 
-export const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
+const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
 
 /** The HTTP API of CONTRACT.md, stored assets and a health check. Does not listen: the caller does. */
 export function buildWebServer(deps: WebServerDeps): FastifyInstance {

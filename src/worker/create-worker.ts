@@ -1,4 +1,4 @@
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { NativeConnection, Worker, type WorkerDeploymentOptions } from '@temporalio/worker';
 import { loadWorkflowBundle } from './workflow-bundle';
 
 /** The worker options bench/throughput.ts and bench/waiting-is-free.ts were used to choose. */
@@ -40,6 +40,8 @@ export interface SceneWorkerOptions {
   activities: object;
   /** Overrides of WORKER_TUNING, for benchmarks that compare settings. */
   tuning?: Partial<WorkerTuning>;
+  /** The Worker Deployment Version to register (WORKER_BUILD_ID); absent: an unversioned worker. */
+  deployment?: { name: string; buildId: string };
 }
 
 /** The worker that runs both workflows and every activity. */
@@ -52,7 +54,20 @@ export async function createSceneWorker(options: SceneWorkerOptions): Promise<Wo
     activities: options.activities,
     ...WORKER_TUNING,
     ...options.tuning,
+    ...(options.deployment ? { workerDeploymentOptions: deploymentOptions(options.deployment) } : {}),
     // Let in-flight activities finish on SIGTERM before the worker stops polling for good.
     shutdownGraceTime: '30 seconds',
   });
+}
+
+/**
+ * README "Shipping a change to workflow code": every workflow task goes to the deployment's Current
+ * Version, so a round waiting days for a reviewer continues on the build deployed since.
+ */
+export function deploymentOptions(deployment: { name: string; buildId: string }): WorkerDeploymentOptions {
+  return {
+    useWorkerVersioning: true,
+    version: { deploymentName: deployment.name, buildId: deployment.buildId },
+    defaultVersioningBehavior: 'AUTO_UPGRADE' as const,
+  };
 }

@@ -1,7 +1,7 @@
 import type { DecisionBody, InsightsResponse, Page, ProviderName, RegenerationState, ReviewEntry, ReviewStatusFilter, Scene } from './types';
 
 /** Entries per request: the most the API serves is 500; 200 keeps each answer quick. */
-export const QUEUE_PAGE_SIZE = 200;
+const QUEUE_PAGE_SIZE = 200;
 /** A bound on one listing (10,000 entries) so a runaway cursor cannot keep a poll going forever. */
 const MAX_QUEUE_PAGES = 50;
 

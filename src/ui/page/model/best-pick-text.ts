@@ -2,7 +2,7 @@ import type { BestPick } from '../api/types';
 import { formatScore } from './format';
 
 /** An asset of a round by name: the starting asset or "attempt 3". */
-export function assetName(attemptNumber: number | undefined): string {
+function assetName(attemptNumber: number | undefined): string {
   return attemptNumber === undefined || attemptNumber === 0 ? 'the starting asset' : `attempt ${attemptNumber}`;
 }
 
