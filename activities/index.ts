@@ -7,6 +7,8 @@ import { createProviderClients, providerKeyProblem } from '../src/providers/regi
 import { createDatabaseSubmissionLedger } from '../src/providers/submission-ledger';
 import { createAnalysisActivities, readThroughStore } from './analysis';
 import { createGenerationActivities } from './generation';
+import type { NotificationActivities } from '../src/domain/notification-activities';
+import { createNotificationActivities, eventStarter } from './notifications';
 import { createRoundActivities } from './rounds';
 import { createRoundStepActivities } from './round-steps';
 import { createSceneRecordActivities } from './scene-records';
@@ -38,13 +40,18 @@ export function createActivities({ config, db, store }: ActivityDeps) {
     // An object store's assets are copied to a private file for ffmpeg and removed afterwards.
     ...createAnalysisActivities({ config, readAsset: readThroughStore(store, config.scratchDir) }),
     ...createRoundStepActivities({
-      store: createDatabaseRoundStore(db, config.providerBreaker),
+      store: createDatabaseRoundStore(db, config.providerBreaker, config.notifications),
       keyProblem: (provider) => providerKeyProblem(config, provider),
+      startEvents: eventStarter(db, config.notifications),
     }),
     ...createSceneRecordActivities(db),
     ...createRoundActivities(),
+    ...createNotificationActivities(db, config.notifications),
   };
 }
 
-/** The activities the workflows call, by name: what `proxyActivities` is typed with. */
-export type SceneActivities = ReturnType<typeof createActivities>;
+/**
+ * The activities the round and the pipeline step call, by name: what `proxyActivities` is typed
+ * with. The delivery workflow's are typed apart (src/domain/notification-activities.ts).
+ */
+export type SceneActivities = Omit<ReturnType<typeof createActivities>, keyof NotificationActivities>;

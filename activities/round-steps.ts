@@ -18,6 +18,7 @@ import type {
   ProviderOutcomeReport,
   RecordAttemptRequest,
   ReserveBudgetRequest,
+  RoundFigures,
   RoundRef,
   SaveSceneRequest,
   SceneEnding,
@@ -45,10 +46,11 @@ export interface RoundStore {
   /** `inserted` is false when a retry found the row its first try wrote: metrics count it once. */
   recordAttempt(ref: ResolvedRef, attempt: RegenerationAttempt): Promise<{ inserted: boolean }>;
   recordProviderOutcome(report: ProviderOutcomeReport): Promise<void>;
-  escalate(request: EscalateToReviewRequest & { ref: ResolvedRef }): Promise<{ entryId: number; inserted: boolean }>;
-  closeEntry(ref: ResolvedRef, entry: DecidedEntry): Promise<{ closed: boolean; bestAttemptNumber?: number }>;
+  /** `eventKeys`: the outgoing webhooks the write added, for the step to start (src/db/notification-outbox.ts). */
+  escalate(request: EscalateToReviewRequest & { ref: ResolvedRef }): Promise<{ entryId: number; inserted: boolean; eventKeys?: string[] }>;
+  closeEntry(ref: ResolvedRef, entry: DecidedEntry): Promise<{ closed: boolean; bestAttemptNumber?: number; eventKeys?: string[] }>;
   endEntry(entry: Exclude<EntryEnding, DecidedEntry>): Promise<void>;
-  endScene(ref: ResolvedRef, ending: SceneEnding): Promise<void>;
+  endScene(ref: ResolvedRef, ending: SceneEnding, figures?: RoundFigures): Promise<{ eventKeys?: string[] } | void>;
   /** Gives back every budget hold and breaker probe the round took and never used. */
   releaseRound(ref: ResolvedRef): Promise<void>;
 }
@@ -57,6 +59,8 @@ export interface RoundStepDeps {
   store: RoundStore;
   /** Why a provider may not be used on this worker (its key is not set), or undefined. */
   keyProblem: (provider: ProviderName) => string | undefined;
+  /** Starts the delivery of outgoing webhooks the step's writes added (activities/notifications.ts). */
+  startEvents?: (eventKeys: readonly string[]) => Promise<void>;
 }
 
 /**
@@ -69,6 +73,9 @@ export interface RoundStepDeps {
  */
 export function createRoundStepActivities(deps: RoundStepDeps) {
   const { store } = deps;
+  const startEvents = async (eventKeys: readonly string[] | undefined) => {
+    if (deps.startEvents && eventKeys?.length) await deps.startEvents(eventKeys);
+  };
 
   async function openRound(request: OpenRoundRequest): Promise<AttemptStart> {
     const ref = resolved(request.ref);
@@ -91,8 +98,9 @@ export function createRoundStepActivities(deps: RoundStepDeps) {
   async function escalateToReview(request: EscalateToReviewRequest): Promise<{ entryId: number }> {
     const ref = resolved(request.ref);
     if (request.attempt) await record(ref, request.attempt);
-    const { entryId, inserted } = await guard(() => store.escalate({ ...request, ref }));
+    const { entryId, inserted, eventKeys } = await guard(() => store.escalate({ ...request, ref }));
     if (inserted) countEscalation();
+    await startEvents(eventKeys);
     await guard(() => store.releaseRound(ref));
     return { entryId };
   }
@@ -105,7 +113,8 @@ export function createRoundStepActivities(deps: RoundStepDeps) {
       if ('decision' in entry) await closeEntry(ref, entry);
       else await guard(() => store.endEntry(entry));
     }
-    await guard(() => store.endScene(ref, request.scene));
+    const ended = await guard(() => store.endScene(ref, request.scene, request.figures));
+    await startEvents(ended?.eventKeys);
     await guard(() => store.releaseRound(ref));
   }
 
@@ -116,7 +125,7 @@ export function createRoundStepActivities(deps: RoundStepDeps) {
     await guard(() => store.recordProviderOutcome({ provider: attempt.provider, outcome: breakerOutcome(attempt), attemptKey: key }));
   }
 
-  const closeEntry = (ref: ResolvedRef, entry: DecidedEntry) => closeDecidedEntry(store, ref, entry);
+  const closeEntry = async (ref: ResolvedRef, entry: DecidedEntry) => startEvents(await closeDecidedEntry(store, ref, entry));
 
   /** SPEC.md "Cost and provider health": the provider for the attempt, and its price held. */
   async function startAttempt(ref: ResolvedRef, context: AttemptContext): Promise<AttemptStart> {
@@ -193,12 +202,18 @@ export function createRoundStepActivities(deps: RoundStepDeps) {
  * Closes a review entry with a decision; the decision (and, for an approval by a person, whether
  * it took the judge's best) is counted once, when the entry is closed, not on a retry.
  */
-export async function closeDecidedEntry(store: Pick<RoundStore, 'closeEntry'>, ref: ResolvedRef, entry: DecidedEntry): Promise<void> {
-  const { closed, bestAttemptNumber } = await guard(() => store.closeEntry(ref, entry));
-  if (!closed) return;
+/** Answers the keys of the outgoing webhooks the close added (or a retry of it finds), to start. */
+export async function closeDecidedEntry(
+  store: Pick<RoundStore, 'closeEntry'>,
+  ref: ResolvedRef,
+  entry: DecidedEntry,
+): Promise<string[] | undefined> {
+  const { closed, bestAttemptNumber, eventKeys } = await guard(() => store.closeEntry(ref, entry));
+  if (!closed) return eventKeys;
   countDecision(entry.decision.action);
   const agreed = approvalAgrees(entry.decision, bestAttemptNumber);
   if (agreed !== undefined) countJudgeAgreement(agreed);
+  return eventKeys;
 }
 
 /** The activity's logger; none when called outside a worker (tests, scripts). */

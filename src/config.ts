@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_GENERATION_PRICES, DEFAULT_MODEL_PRICES } from './catalog/prices';
 import { isProviderName, PROVIDER_NAMES, type ProviderName } from './domain/provider';
+import { readNotificationSettings, type NotificationSettings } from './notifications/settings';
 import { DEFAULT_BREAKER } from './rules/provider-health';
 
 // The price tables are plain data in a zod-free module, so the workflow's budget rule can read them.
@@ -78,6 +79,13 @@ const EnvSchema = z.object({
   TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
   // The demo's simulated generation time: long enough to watch, short enough to wait for.
   SIM_LATENCY_MS: z.coerce.number().int().min(0).default(1500),
+  /** production: outgoing webhooks must be HTTPS outside loopback. */
+  NODE_ENV: optionalString,
+  /** Outgoing webhooks (CONTRACT.md): receivers, the signing secret, reminders, when to give up. */
+  NOTIFY_WEBHOOK_URLS: optionalString,
+  NOTIFY_WEBHOOK_SECRET: optionalString,
+  NOTIFY_REMINDERS: optionalString,
+  NOTIFY_GIVE_UP_AFTER: optionalString,
 });
 
 /** Every environment variable loadConfig reads: the deployment files are checked against it. */
@@ -143,6 +151,8 @@ export interface AppConfig {
   simLatencyMs: number;
   /** How long the review API refuses a second decision on an entry whose first is still in flight. */
   decisionHoldMs: number;
+  /** Outgoing webhooks; absent when NOTIFY_WEBHOOK_URLS names no receiver. */
+  notifications?: NotificationSettings;
   generationPrices: typeof DEFAULT_GENERATION_PRICES;
   modelPrices: typeof DEFAULT_MODEL_PRICES;
 }
@@ -187,6 +197,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const e = parsed.data;
   const dataDir = path.resolve(e.DATA_DIR);
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
   return {
     temporal: {
       address: e.TEMPORAL_ADDRESS,
@@ -208,7 +219,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     reviewerTokens: parseReviewerTokens(e.REVIEW_API_TOKENS),
     host: e.HOST,
     port: e.PORT,
-    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    publicUrl,
     providerWebhooks: readProviderWebhooks(e.PROVIDER_WEBHOOKS, e.WEBHOOK_SECRET, e.PUBLIC_URL),
     temporalUiUrl: e.TEMPORAL_UI_URL.replace(/\/+$/, ''),
     maxAssetBytes: e.MAX_ASSET_BYTES,
@@ -221,6 +232,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     devServer: { port: e.TEMPORAL_PORT, uiPort: e.TEMPORAL_UI_PORT },
     simLatencyMs: e.SIM_LATENCY_MS,
     decisionHoldMs: DEFAULT_DECISION_HOLD_MS,
+    notifications: readNotificationSettings({
+      urls: e.NOTIFY_WEBHOOK_URLS,
+      secret: e.NOTIFY_WEBHOOK_SECRET,
+      reminders: e.NOTIFY_REMINDERS,
+      giveUpAfter: e.NOTIFY_GIVE_UP_AFTER,
+      production: e.NODE_ENV === 'production',
+      publicUrl,
+    }),
     generationPrices: DEFAULT_GENERATION_PRICES,
     modelPrices: DEFAULT_MODEL_PRICES,
   };

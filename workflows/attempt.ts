@@ -1,4 +1,4 @@
-import { ActivityFailure, ApplicationFailure, CancellationScope, isCancellation, TimeoutFailure } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, isCancellation } from '@temporalio/workflow';
 import type { BrandProfile } from '../src/domain/brand';
 import type { GeneratedAsset, GenerationFailureDetails } from '../src/domain/generation';
 import type { RoundAsset } from '../src/domain/inputs';
@@ -11,8 +11,8 @@ import { roundUsd } from '../src/catalog/cost';
 import { judgingSettings } from '../src/rules/judging';
 import { attemptOutcome } from '../src/rules/outcome';
 import { generationDeadlineMs, providerBusyDeadlineMs } from '../src/rules/generation-wait';
-import { cancelGeneration, judgeAsset } from './activities';
-import { generate } from './generation';
+import { judgeAsset } from './activities';
+import { generate, GenerationStopped, pastBackstop } from './generation';
 
 /** What one attempt (or the pipeline's first asset) makes and how it is judged. */
 export interface AttemptPlan {
@@ -53,7 +53,7 @@ export async function runAttempt(plan: AttemptPlan): Promise<RegenerationAttempt
   };
   let generated: GeneratedAsset | undefined;
   try {
-    generated = await generate(generationRequest(plan), `${plan.label} · generate`);
+    generated = await generate(generationRequest(plan), plan.label);
     const judged = await judge(plan, generated);
     return {
       ...base,
@@ -66,17 +66,23 @@ export async function runAttempt(plan: AttemptPlan): Promise<RegenerationAttempt
       costUsd: roundUsd(generated.costUsd + judged.costUsd),
       providerTaskId: generated.taskId,
     };
-  } catch (error) {
-    const spent = generated ? { taskId: generated.taskId, billedUsd: generated.costUsd } : await stopGeneration(plan, error);
+  } catch (thrown) {
+    const error = thrown instanceof GenerationStopped ? thrown.cause : thrown;
+    const spent = generated
+      ? { taskId: generated.taskId, billedUsd: generated.costUsd }
+      : thrown instanceof GenerationStopped
+        ? thrown.stopped
+        : detailsOf(error);
     const money = { costUsd: roundUsd(spent.billedUsd ?? 0), ...(spent.taskId ? { providerTaskId: spent.taskId } : {}) };
     if (isCancellation(error)) {
       const failure = { type: 'cancelled', message: 'The round was cancelled during this attempt' };
       throw new AttemptCancelled({ ...base, result: 'failed', scoreAfter: 0, failure, ...money }, error);
     }
-    const failure = attemptFailureOf(error);
-    if (failure === undefined) throw error;
+    const failed = attemptFailureOf(error);
+    if (failed === undefined) throw error;
+    const { step, ...failure } = failed;
     // No asset was judged, so there is no score to report for this attempt.
-    return { ...base, result: 'failed', scoreAfter: 0, failure, failedStep: generated ? 'judge' : (failure.step ?? 'generate'), ...money };
+    return { ...base, result: 'failed', scoreAfter: 0, failure, failedStep: generated ? 'judge' : (step ?? 'generate'), ...money };
   }
 }
 
@@ -121,19 +127,6 @@ export function judge(plan: Omit<AttemptPlan, 'round' | 'attemptNumber' | 'curre
 }
 
 /**
- * A generation that ended without an asset: the provider's task, if one was started, and what the
- * provider bills for it. A cancelled round, or one past the backstop, also stops the task.
- */
-async function stopGeneration(plan: AttemptPlan, error: unknown): Promise<GenerationFailureDetails> {
-  if (isCancellation(error) || pastBackstop(error)) {
-    return await CancellationScope.nonCancellable(() =>
-      cancelGeneration.executeWithOptions({ summary: `${plan.label} · cancel` }, [{ idempotencyKey: plan.idempotencyKey }]),
-    );
-  }
-  return detailsOf(error);
-}
-
-/**
  * The round was cancelled while this attempt ran: the attempt as far as it got (what it already
  * cost, its provider task) so the round can record the money spent before it ends.
  */
@@ -164,8 +157,4 @@ function detailsOf(error: unknown): GenerationFailureDetails & { step?: AttemptS
   if (!(error instanceof ActivityFailure) || !(error.cause instanceof ApplicationFailure)) return {};
   const details: unknown = error.cause.details?.[0];
   return details && typeof details === 'object' ? (details as GenerationFailureDetails & { step?: AttemptStep }) : {};
-}
-
-function pastBackstop(error: unknown): boolean {
-  return error instanceof ActivityFailure && error.cause instanceof TimeoutFailure;
 }

@@ -8,7 +8,6 @@ import {
   isCancellation,
   sleep,
   workflowInfo,
-  setWorkflowOptions,
 } from '@temporalio/workflow';
 import { checkRegenerateSceneInput } from '../src/domain/input-checks';
 import type { RegenerateSceneInput } from '../src/domain/inputs';
@@ -187,7 +186,3 @@ function checkedInput(raw: unknown): RegenerateSceneInput {
   if (!checked.ok) throw ApplicationFailure.nonRetryable(`Invalid input: ${checked.problems.join('; ')}`, 'bad_request');
   return checked.value;
 }
-
-// README "Shipping a change to workflow code": each task goes to the Current build, so an open run
-// replays its history on code deployed since it started; changes that alter its commands are patched.
-setWorkflowOptions({ versioningBehavior: 'AUTO_UPGRADE' }, regenerateSceneWorkflow);

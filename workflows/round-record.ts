@@ -180,6 +180,7 @@ export class RoundRecord {
           ...(pick ? { bestPick: pick, ...(pick.attemptNumber === undefined ? {} : { bestAttemptNumber: pick.attemptNumber }) } : {}),
           attempts: this.roundAttempts(),
           escalatedAt,
+          reviewTimeout: this.policy.reviewTimeout,
         },
       ]),
     );
@@ -219,26 +220,26 @@ export class RoundRecord {
   // cancellation cannot cut in half, and returns the round's result.
 
   async pass(attempt: RegenerationAttempt): Promise<RegenerationResult> {
-    await this.end('passed', { attempt, scene: { outcome: 'passed', asset: kept(this.current) } });
+    await this.end('passed', { attempt, scene: { outcome: 'passed', asset: kept(this.current) } }, this.current);
     return this.result('passed', this.current);
   }
 
   async approve(review: Review, asset: RoundAsset, entryId: number): Promise<RegenerationResult> {
     this.state.decision = review.decision;
     this.current = asset;
-    await this.end('approved', { entry: { entryId, ...review }, scene: { outcome: 'approved', asset: kept(asset) } });
+    await this.end('approved', { entry: { entryId, ...review }, scene: { outcome: 'approved', asset: kept(asset) } }, asset);
     return { ...this.result('approved', asset), review };
   }
 
   async reject(review: Review, entryId: number): Promise<RegenerationResult> {
     this.state.decision = review.decision;
-    await this.end('rejected', { entry: { entryId, ...review }, scene: { outcome: 'rejected' } });
+    await this.end('rejected', { entry: { entryId, ...review }, scene: { outcome: 'rejected' } }, this.sceneAsset);
     return { ...this.result('rejected', this.sceneAsset), review };
   }
 
   async timeOut(entryId: number): Promise<RegenerationResult> {
     const entry = { entryId, status: 'expired' as const, reason: `No decision within ${this.policy.reviewTimeout}`, endedAt: new Date().toISOString() };
-    await this.end('review_timed_out', { entry, scene: { outcome: 'review_timed_out' } });
+    await this.end('review_timed_out', { entry, scene: { outcome: 'review_timed_out' } }, this.sceneAsset);
     return this.result('review_timed_out', this.sceneAsset);
   }
 
@@ -247,7 +248,7 @@ export class RoundRecord {
     if (attemptInFlight) this.keepLast(attemptInFlight);
     const entryId = this.state.reviewEntryId;
     const entry = entryId === undefined ? undefined : { entryId, status: 'cancelled' as const, reason: 'The round was cancelled', endedAt: new Date().toISOString() };
-    await this.end('cancelled', { ...(attemptInFlight ? { attempt: attemptInFlight } : {}), ...(entry ? { entry } : {}), scene: { outcome: 'cancelled' } });
+    await this.end('cancelled', { ...(attemptInFlight ? { attempt: attemptInFlight } : {}), ...(entry ? { entry } : {}), scene: { outcome: 'cancelled' } }, this.sceneAsset);
     return this.result('cancelled', this.sceneAsset);
   }
 
@@ -259,10 +260,16 @@ export class RoundRecord {
     else this.state.attempts.push(attempt);
   }
 
-  private async end(outcome: RegenerationOutcome, write: { attempt?: RegenerationAttempt; entry?: EntryEnding; scene: SceneEnding }): Promise<void> {
+  /** `final`: what the round ends with, for the `round.ended` webhook's figures. */
+  private async end(
+    outcome: RegenerationOutcome,
+    write: { attempt?: RegenerationAttempt; entry?: EntryEnding; scene: SceneEnding },
+    final: RoundAsset,
+  ): Promise<void> {
     this.state.attempt = 0;
+    const figures = { finalScore: final.score, costUsd: roundUsd(this.state.attempts.reduce((sum, a) => sum + (a.costUsd ?? 0), 0)) };
     await CancellationScope.nonCancellable(() =>
-      endRound.executeWithOptions({ summary: `round ${this.state.round} · ${outcome}` }, [{ ref: this.ref(), ...write }]),
+      endRound.executeWithOptions({ summary: `round ${this.state.round} · ${outcome}` }, [{ ref: this.ref(), ...write, figures }]),
     );
     this.state.reviewEntryId = undefined;
     this.setStatus(outcome);

@@ -5,7 +5,6 @@ import {
   ParentClosePolicy,
   setHandler,
   startChild,
-  setWorkflowOptions,
   workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
@@ -19,7 +18,7 @@ import { regenerationWorkflowId } from '../src/domain/workflow-ids';
 import { roundUsd } from '../src/catalog/cost';
 import { findRoundInProgress, saveScene, saveSceneAnalysis } from './activities';
 import { attemptFailureOf, generationRequest, judge } from './attempt';
-import { generate } from './generation';
+import { generate, GenerationStopped } from './generation';
 import { regenerationEscalatedSignal } from './messages';
 import { regenerateSceneWorkflow } from './regenerate-scene';
 import { needsRegeneration } from '../src/rules/outcome';
@@ -89,9 +88,10 @@ async function firstAsset({ scene, project, policy }: SceneAssetInput): Promise<
   };
   let made;
   try {
-    const generated = await generate(generationRequest(plan), `${plan.label} · generate`);
+    const generated = await generate(generationRequest(plan), plan.label);
     made = { generated, verdict: await judge(plan, generated) };
-  } catch (error) {
+  } catch (thrown) {
+    const error = thrown instanceof GenerationStopped ? thrown.cause : thrown;
     const failure = isCancellation(error) ? undefined : attemptFailureOf(error);
     if (failure === undefined) throw error;
     const description = `First asset failed: ${failure.type}: ${failure.message}`;
@@ -147,7 +147,3 @@ function checkedInput(raw: unknown): SceneAssetInput {
   if (!checked.ok) throw ApplicationFailure.nonRetryable(`Invalid input: ${checked.problems.join('; ')}`, 'bad_request');
   return checked.value;
 }
-
-// README "Shipping a change to workflow code": each task goes to the Current build, so an open run
-// replays its history on code deployed since it started; changes that alter its commands are patched.
-setWorkflowOptions({ versioningBehavior: 'AUTO_UPGRADE' }, sceneAssetWorkflow);

@@ -1,4 +1,4 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -62,6 +62,8 @@ export interface BenchStack {
    * with --expose-gc (workerNodeOptions): what its heap really holds, apart from RSS.
    */
   workerMemory(options?: { gc?: boolean }): Promise<NodeJS.MemoryUsage | undefined>;
+  /** Workflow tasks the child worker warned ran over 5 s (TMPRL1104); 'child' mode only. */
+  slowWorkflowTasks(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -154,6 +156,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
       workerMetrics: worker.metrics,
       workerProcess: worker.child,
       workerMemory: (options) => worker.memory?.(options) ?? Promise.resolve(undefined),
+      slowWorkflowTasks: () => worker.slowWorkflowTasks?.() ?? Promise.resolve(0),
       stop,
     };
   } catch (error) {
@@ -169,6 +172,7 @@ interface StartedWorker {
   activities?: SceneActivities;
   metrics: BenchStack['workerMetrics'];
   memory?: BenchStack['workerMemory'];
+  slowWorkflowTasks?: BenchStack['slowWorkflowTasks'];
 }
 
 async function startInProcessWorker(
@@ -202,9 +206,10 @@ async function startChildWorker(
   extraNodeOptions: string[],
   stops: (() => Promise<unknown>)[],
 ): Promise<StartedWorker> {
-  // BENCH_WORKER_COMPILED=1 runs the worker from JavaScript compiled into dist/ (npx tsc --outDir
-  // dist), to compare with ts-node, which is how `npm run worker` runs it today.
-  const compiled = process.env.BENCH_WORKER_COMPILED === '1';
+  // The worker runs compiled, as `npm run worker:prod` runs it (with the prebuilt workflow bundle);
+  // BENCH_WORKER_COMPILED=0 runs it under ts-node instead, as `npm run worker` does.
+  const compiled = process.env.BENCH_WORKER_COMPILED !== '0';
+  if (compiled) compileOnce();
   const script = compiled
     ? path.resolve(__dirname, '../../dist/bench/support/worker-child.js')
     : path.join(__dirname, 'worker-child.ts');
@@ -243,5 +248,21 @@ async function startChildWorker(
     });
   const metrics = () => ask({ type: 'metrics' }).then((answer) => answer.metrics);
   const memory = (options?: { gc?: boolean }) => ask({ type: 'memory', gc: options?.gc }).then((answer) => answer.usage);
-  return { pid: child.pid!, metrics, memory, child };
+  const slowWorkflowTasks = () => ask({ type: 'warnings' }).then((answer) => answer.slowWorkflowTasks);
+  return { pid: child.pid!, metrics, memory, slowWorkflowTasks, child };
+}
+
+let compiled = false;
+
+/**
+ * The product as `npm run build` makes it (compiled JavaScript, the prebuilt workflow bundle) plus
+ * the benchmark's own worker process, compiled beside it; once per benchmark process.
+ */
+function compileOnce(): void {
+  if (compiled) return;
+  const root = path.resolve(__dirname, '../..');
+  console.log('compiling the worker (npm run build, and the benchmark worker beside it)...');
+  execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit', 'false', '--outDir', 'dist'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  compiled = true;
 }

@@ -15,12 +15,24 @@ import { createSceneWorker, type WorkerTuning } from '../../src/worker/create-wo
 export type ChildMessage =
   | { type: 'ready' }
   | { type: 'metrics'; metrics: Awaited<ReturnType<typeof register.getMetricsAsJSON>> }
-  | { type: 'memory'; usage: NodeJS.MemoryUsage };
-export type ParentMessage = { type: 'metrics' } | { type: 'memory'; gc?: boolean } | { type: 'stop' };
+  | { type: 'memory'; usage: NodeJS.MemoryUsage }
+  | { type: 'warnings'; slowWorkflowTasks: number };
+export type ParentMessage = { type: 'metrics' } | { type: 'memory'; gc?: boolean } | { type: 'warnings' } | { type: 'stop' };
+
+/** The SDK's warning for a workflow task that ran past 5 s of its 10 s timeout. */
+const SLOW_TASK_WARNING = 'TMPRL1104';
+let slowWorkflowTasks = 0;
 
 async function main(): Promise<void> {
   // Activity info lines (one per activity) would cost CPU and flood the bench's output.
-  Runtime.install({ logger: new DefaultLogger(process.env.BENCH_WORKER_LOG_LEVEL === 'ERROR' ? 'ERROR' : 'WARN') });
+  const level = process.env.BENCH_WORKER_LOG_LEVEL === 'ERROR' ? 'ERROR' : 'WARN';
+  const print = new DefaultLogger(level);
+  // Counted whatever the level, so a benchmark can say how many tasks came near their timeout.
+  const logger = new DefaultLogger('WARN', (entry) => {
+    if (entry.message.includes(SLOW_TASK_WARNING)) slowWorkflowTasks += 1;
+    if (level === 'WARN' || entry.level === 'ERROR') print.log(entry.level, entry.message, entry.meta);
+  });
+  Runtime.install({ logger });
   const config = loadConfig();
   const tuning = JSON.parse(process.env.BENCH_WORKER_TUNING ?? '{}') as Partial<WorkerTuning>;
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
@@ -40,6 +52,7 @@ async function main(): Promise<void> {
       if (message.gc) (globalThis as { gc?: () => void }).gc?.();
       send({ type: 'memory', usage: process.memoryUsage() });
     }
+    if (message.type === 'warnings') send({ type: 'warnings', slowWorkflowTasks });
     if (message.type === 'metrics') {
       void register.getMetricsAsJSON().then((metrics) => send({ type: 'metrics', metrics }));
     }

@@ -1,7 +1,10 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { RegenerationAttempt } from '../domain/regeneration';
 import type { DecidedEntry, EntryEnding, EscalateToReviewRequest, RoundRef } from '../domain/round-steps';
+import { decisionEvent, decisionEventKey, escalationEvents } from '../notifications/events';
+import type { NotificationSettings } from '../notifications/settings';
 import { RequestRejectedError } from './errors';
+import { dropReminders, enqueueDeliveries } from './notification-outbox';
 import { toJson, type DatabaseSchema, type SceneStatus } from './schema';
 
 /** A round reference whose run id is settled: '' when the caller ran outside any workflow run. */
@@ -63,10 +66,15 @@ export async function recordAttempt(
   });
 }
 
+/**
+ * `notify`: the outgoing webhooks' settings; the entry's events are added with it, in its
+ * transaction, and `eventKeys` names them for the caller to send (none without `notify`).
+ */
 export async function escalateToReview(
   kysely: Kysely<DatabaseSchema>,
   request: EscalateToReviewRequest & { ref: ResolvedRef },
-): Promise<{ entryId: number; inserted: boolean }> {
+  notify?: NotificationSettings,
+): Promise<{ entryId: number; inserted: boolean; eventKeys: string[] }> {
   const { ref } = request;
   const { runId } = ref;
   return kysely.transaction().execute(async (trx) => {
@@ -111,7 +119,24 @@ export async function escalateToReview(
       })
       .where('id', '=', ref.sceneId)
       .execute();
-    return { entryId: entry.id, inserted: inserted !== undefined };
+    const eventKeys = notify
+      ? await enqueueDeliveries(
+          trx,
+          notify.targets,
+          escalationEvents({
+            entryId: entry.id,
+            sceneId: ref.sceneId,
+            projectId: ref.projectId,
+            reason: request.reason,
+            bestScore: request.bestScore,
+            escalatedAt: request.escalatedAt,
+            reviewTimeout: request.reviewTimeout,
+            reminderOffsetsMs: notify.reminderOffsetsMs,
+            publicUrl: notify.publicUrl,
+          }),
+        )
+      : [];
+    return { entryId: entry.id, inserted: inserted !== undefined, eventKeys };
   });
 }
 
@@ -124,7 +149,8 @@ export async function closeReviewEntry(
   kysely: Kysely<DatabaseSchema>,
   ref: ResolvedRef,
   entry: DecidedEntry,
-): Promise<{ closed: boolean; bestAttemptNumber?: number }> {
+  notify?: NotificationSettings,
+): Promise<{ closed: boolean; bestAttemptNumber?: number; eventKeys: string[] }> {
   return kysely.transaction().execute(async (trx) => {
     const closed = await trx
       .updateTable('review_queue')
@@ -137,18 +163,27 @@ export async function closeReviewEntry(
       .where('id', '=', entry.entryId)
       // The first decision stands: a retry, or a late duplicate, changes nothing.
       .where('status', '=', 'pending')
-      .returning(['scene_id', 'best_attempt_number'])
+      .returning(['scene_id', 'project_id', 'best_attempt_number'])
       .executeTakeFirst();
     if (closed === undefined) {
       const existing = await trx.selectFrom('review_queue').select('id').where('id', '=', entry.entryId).executeTakeFirst();
       if (existing === undefined) throw new RequestRejectedError(`No review entry ${entry.entryId} for workflow ${ref.workflowId}`);
-      return { closed: false };
+      // A retry after the close: its event was added with it, and may still be to send.
+      return { closed: false, eventKeys: notify ? [decisionEventKey(entry.entryId)] : [] };
     }
     if (entry.decision.action === 'regenerate') {
       await markRegenerating(trx, closed.scene_id, ref.workflowId, ref.runId);
     }
+    let eventKeys: string[] = [];
+    if (notify) {
+      await dropReminders(trx, entry.entryId);
+      const { decision, decidedAt, entryId } = entry;
+      eventKeys = await enqueueDeliveries(trx, notify.targets, [
+        decisionEvent({ entryId, sceneId: closed.scene_id, projectId: closed.project_id, decision, decidedAt }),
+      ]);
+    }
     // The judge's best, for the judge–human agreement metric.
-    return { closed: true, bestAttemptNumber: closed.best_attempt_number ?? undefined };
+    return { closed: true, bestAttemptNumber: closed.best_attempt_number ?? undefined, eventKeys };
   });
 }
 
@@ -183,14 +218,18 @@ export async function endReviewEntry(
   kysely: Kysely<DatabaseSchema>,
   request: Exclude<EntryEnding, DecidedEntry>,
 ): Promise<{ closed: boolean }> {
-  const closed = await kysely
-    .updateTable('review_queue')
-    .set({ status: request.status, close_reason: request.reason, decided_at: request.endedAt })
-    .where('id', '=', request.entryId)
-    .where('status', '=', 'pending')
-    .returning('id')
-    .executeTakeFirst();
-  return { closed: closed !== undefined };
+  return kysely.transaction().execute(async (trx) => {
+    const closed = await trx
+      .updateTable('review_queue')
+      .set({ status: request.status, close_reason: request.reason, decided_at: request.endedAt })
+      .where('id', '=', request.entryId)
+      .where('status', '=', 'pending')
+      .returning('id')
+      .executeTakeFirst();
+    // A review that ended needs no more reminders.
+    if (closed !== undefined) await dropReminders(trx, request.entryId);
+    return { closed: closed !== undefined };
+  });
 }
 
 /**
@@ -198,7 +237,10 @@ export async function endReviewEntry(
  * scene's asset (only an ending does), so only the status comes back; a scene no round had
  * marked is left alone.
  */
-export async function restoreSceneAfterCancel(kysely: Kysely<DatabaseSchema>, request: { sceneId: number }): Promise<void> {
+export async function restoreSceneAfterCancel(
+  kysely: Kysely<DatabaseSchema> | Transaction<DatabaseSchema>,
+  request: { sceneId: number },
+): Promise<void> {
   const restored = sql<SceneStatus>`coalesce(scenes.status_before_round,
     case when scenes.analysis is null then 'new' else 'analyzed' end)`;
   await kysely
@@ -223,14 +265,17 @@ export async function supersedeReviewEntry(
   entryId: number,
   reason: string,
 ): Promise<{ closed: boolean }> {
-  const closed = await kysely
-    .updateTable('review_queue')
-    .set({ status: 'superseded', close_reason: reason, decided_at: sql`now()` })
-    .where('id', '=', entryId)
-    .where('status', '=', 'pending')
-    .returning('id')
-    .executeTakeFirst();
-  return { closed: closed !== undefined };
+  return kysely.transaction().execute(async (trx) => {
+    const closed = await trx
+      .updateTable('review_queue')
+      .set({ status: 'superseded', close_reason: reason, decided_at: sql`now()` })
+      .where('id', '=', entryId)
+      .where('status', '=', 'pending')
+      .returning('id')
+      .executeTakeFirst();
+    if (closed !== undefined) await dropReminders(trx, entryId);
+    return { closed: closed !== undefined };
+  });
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { RegenerationAttempt } from '../domain/regeneration';
-import type { SceneEnding } from '../domain/round-steps';
+import type { RoundFigures, SceneEnding } from '../domain/round-steps';
+import type { NotificationSettings } from '../notifications/settings';
 import type { BreakerSettings } from '../rules/provider-health';
 import { reserveProjectBudget } from './budget-reservations';
 import type { Db } from './database';
@@ -12,7 +13,7 @@ import { endScene, saveScene } from './scene-writes';
  * The database side of a round's steps (activities/round-steps.ts RoundStore): the write modules
  * every writer shares, the reconciler in the web server included.
  */
-export function createDatabaseRoundStore(db: Db, breaker: BreakerSettings) {
+export function createDatabaseRoundStore(db: Db, breaker: BreakerSettings, notify?: NotificationSettings) {
   const { kysely } = db;
   return {
     saveScene: (request: Parameters<typeof saveScene>[1]) => saveScene(kysely, request),
@@ -23,12 +24,15 @@ export function createDatabaseRoundStore(db: Db, breaker: BreakerSettings) {
     recordProviderOutcome: async (report: Parameters<typeof recordProviderOutcome>[1]) => {
       await recordProviderOutcome(kysely, report, breaker);
     },
-    escalate: (request: Parameters<typeof rounds.escalateToReview>[1]) => rounds.escalateToReview(kysely, request),
-    closeEntry: (ref: rounds.ResolvedRef, entry: Parameters<typeof rounds.closeReviewEntry>[2]) => rounds.closeReviewEntry(kysely, ref, entry),
+    // The escalation, the decision and the ending add their outgoing webhooks in their own writes.
+    escalate: (request: Parameters<typeof rounds.escalateToReview>[1]) => rounds.escalateToReview(kysely, request, notify),
+    closeEntry: (ref: rounds.ResolvedRef, entry: Parameters<typeof rounds.closeReviewEntry>[2]) =>
+      rounds.closeReviewEntry(kysely, ref, entry, notify),
     endEntry: async (entry: Parameters<typeof rounds.endReviewEntry>[1]) => {
       await rounds.endReviewEntry(kysely, entry);
     },
-    endScene: (ref: rounds.ResolvedRef, ending: SceneEnding) => endScene(kysely, ref.sceneId, ending),
+    endScene: (ref: rounds.ResolvedRef, ending: SceneEnding, figures?: RoundFigures) =>
+      endScene(kysely, ref.sceneId, ending, notify && { notify, workflowId: ref.workflowId, runId: ref.runId, ...figures }),
     releaseRound: (ref: rounds.ResolvedRef) => rounds.releaseRound(kysely, ref),
   };
 }

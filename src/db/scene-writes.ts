@@ -1,7 +1,9 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { SaveSceneAnalysisRequest, SaveSceneRequest, SceneEnding } from '../domain/round-steps';
+import type { NotificationSettings } from '../notifications/settings';
 import { restoreSceneAfterCancel } from './regeneration-writes';
 import { RequestRejectedError } from './errors';
+import { enqueueRoundEnded } from './round-ended';
 import { toJson, type DatabaseSchema } from './schema';
 
 /*
@@ -16,30 +18,55 @@ import { toJson, type DatabaseSchema } from './schema';
  * the scene back the status it had. Absolute values, so writing the same ending twice leaves the
  * same row.
  */
-export async function endScene(kysely: Kysely<DatabaseSchema>, sceneId: number, ending: SceneEnding): Promise<void> {
-  if (ending.outcome === 'cancelled') return restoreSceneAfterCancel(kysely, { sceneId });
-  const columns =
-    ending.outcome === 'passed' || ending.outcome === 'approved'
-      ? {
-          asset_url: ending.asset.url,
-          // Keep the stored details only while they still describe the kept asset.
-          asset: ending.asset.ref ? sql<string>`${toJson(ending.asset.ref)}::jsonb` : keepAssetWhileUrlIs(sql`${ending.asset.url}`),
-          provider: ending.asset.provider,
-          analysis: toJson(ending.asset.analysis),
-          quality_score: ending.asset.score,
-          needs_user_review: false,
-        }
-      : ending.outcome === 'rejected'
-        ? { asset_url: null, asset: null, analysis: null, quality_score: null, needs_user_review: false }
-        : { needs_user_review: true };
-  const updated = await kysely
-    .updateTable('scenes')
-    .set({ ...columns, status: ending.outcome, status_before_round: null, updated_at: sql`now()` })
-    .where('id', '=', sceneId)
-    .executeTakeFirst();
-  if (updated.numUpdatedRows === 0n) {
-    throw new RequestRejectedError(`Scene ${sceneId} is not stored: saveScene must run before its ending`);
-  }
+/** What the `round.ended` event of an ending needs beyond the ending itself (src/db/round-ended.ts). */
+export interface RoundEndNotice {
+  notify: NotificationSettings;
+  workflowId: string;
+  runId: string;
+  /** The score the ending leaves the round with; absent: the scene's as written. */
+  finalScore?: number;
+  /** What every attempt of the workflow's rounds cost; absent: this run's recorded attempts. */
+  costUsd?: number;
+}
+
+/** `notice`: the ending's `round.ended` event is added in its transaction; its keys are answered. */
+export async function endScene(
+  kysely: Kysely<DatabaseSchema>,
+  sceneId: number,
+  ending: SceneEnding,
+  notice?: RoundEndNotice,
+): Promise<{ eventKeys: string[] }> {
+  return kysely.transaction().execute(async (trx) => {
+    if (ending.outcome === 'cancelled') {
+      await restoreSceneAfterCancel(trx, { sceneId });
+    } else {
+      const columns =
+        ending.outcome === 'passed' || ending.outcome === 'approved'
+          ? {
+              asset_url: ending.asset.url,
+              // Keep the stored details only while they still describe the kept asset.
+              asset: ending.asset.ref ? sql<string>`${toJson(ending.asset.ref)}::jsonb` : keepAssetWhileUrlIs(sql`${ending.asset.url}`),
+              provider: ending.asset.provider,
+              analysis: toJson(ending.asset.analysis),
+              quality_score: ending.asset.score,
+              needs_user_review: false,
+            }
+          : ending.outcome === 'rejected'
+            ? { asset_url: null, asset: null, analysis: null, quality_score: null, needs_user_review: false }
+            : { needs_user_review: true };
+      const updated = await trx
+        .updateTable('scenes')
+        .set({ ...columns, status: ending.outcome, status_before_round: null, updated_at: sql`now()` })
+        .where('id', '=', sceneId)
+        .executeTakeFirst();
+      if (updated.numUpdatedRows === 0n) {
+        throw new RequestRejectedError(`Scene ${sceneId} is not stored: saveScene must run before its ending`);
+      }
+    }
+    if (notice === undefined) return { eventKeys: [] };
+    const { notify, workflowId, runId, finalScore, costUsd } = notice;
+    return { eventKeys: await enqueueRoundEnded(trx, notify, { workflowId, runId, sceneId, outcome: ending.outcome, finalScore, costUsd }) };
+  });
 }
 
 export async function saveScene(kysely: Kysely<DatabaseSchema>, request: SaveSceneRequest): Promise<void> {

@@ -4,6 +4,7 @@ import type { SceneKind, SceneStatus } from '../domain/scene';
 import type { AssetRef } from '../domain/asset';
 import type { BestPick } from '../domain/best-pick';
 import type { BrandProfile } from '../domain/brand';
+import type { DeliveryStatus, NotificationEvent } from '../domain/notifications';
 import type { SceneAnalysisResult } from '../domain/analysis';
 import type {
   AttemptFailure,
@@ -193,6 +194,35 @@ export interface BudgetReservationsTable {
   expires_at: Timestamp;
 }
 
+/** One outgoing webhook to one receiver (migration 0010, src/db/notification-outbox.ts). */
+export interface NotificationDeliveriesTable {
+  id: string;
+  event: NotificationEvent;
+  /** Names the event: every receiver's delivery of it shares the key. */
+  event_key: string;
+  /** The receiver (src/notifications/targets.ts): a hash of its URL, and its origin. */
+  target_key: string;
+  target_label: string;
+  scene_id: number;
+  project_id: number;
+  /** The queue entry a reminder is about; null for the other events. */
+  review_entry_id: number | null;
+  /** The exact JSON sent (CONTRACT.md), so every retry sends the same bytes. */
+  body: string;
+  status: ColumnType<DeliveryStatus, DeliveryStatus | undefined, DeliveryStatus>;
+  attempts: ColumnType<number, number | undefined, number>;
+  /** The receiver's last HTTP status; null before any answer or when none came. */
+  last_answer_status: ColumnType<number | null, number | null | undefined, number | null>;
+  /** A short excerpt of the last answer, or why none came; never a whole body. */
+  last_answer: ColumnType<string | null, string | null | undefined, string | null>;
+  /** When it is to go out: at once, or a reminder's time. */
+  send_at: Timestamp;
+  created_at: Timestamp;
+  last_attempt_at: NullableTimestamp;
+  /** When it was delivered, given up or dropped. */
+  ended_at: NullableTimestamp;
+}
+
 export interface DatabaseSchema {
   projects: ProjectsTable;
   scenes: ScenesTable;
@@ -203,6 +233,7 @@ export interface DatabaseSchema {
   provider_health: ProviderHealthTable;
   provider_outcomes: ProviderOutcomesTable;
   budget_reservations: BudgetReservationsTable;
+  notification_deliveries: NotificationDeliveriesTable;
 }
 
 export type TableName = keyof DatabaseSchema;

@@ -5,6 +5,7 @@
 import type { AssetRef } from './asset';
 import type { BestPick } from './best-pick';
 import type { BrandProfile } from './brand';
+import type { NotificationDelivery } from './notifications';
 import type { SceneAnalysisResult } from './analysis';
 import type { RegenerationAttempt, ReviewEntryStatus, UserDecision } from './regeneration';
 import type { ProviderName } from './provider';
@@ -41,6 +42,8 @@ export interface SceneView extends PipelineScene {
   updatedAt: string;
   /** Oldest run first; within a run by round, then attempt number. */
   regenerationAttempts: StoredAttempt[];
+  /** The outgoing webhooks about the scene and how each went, oldest first (GET /api/scenes/:id only). */
+  notifications?: NotificationDelivery[];
 }
 
 export interface ReviewEntryView {
@@ -70,7 +73,10 @@ export interface ReviewEntryView {
 }
 
 /** A decision as the API takes it: the reviewer is whoever the token belongs to. */
-export type DecisionBody = UserDecision extends infer D ? (D extends UserDecision ? Omit<D, 'reviewer'> : never) : never;
+export type DecisionBody =
+  | Omit<Extract<UserDecision, { action: 'approve' }>, 'reviewer'>
+  | Omit<Extract<UserDecision, { action: 'reject' }>, 'reviewer'>
+  | Omit<Extract<UserDecision, { action: 'regenerate' }>, 'reviewer'>;
 
 /** What GET /ui/config.json tells the page about its surroundings. */
 export interface UiConfig {
@@ -87,7 +93,7 @@ export interface Page<T> {
 }
 
 /** A scene as GET /api/scenes lists it: the record without its attempts, with its project's name. */
-export type SceneListItem = Omit<SceneView, 'regenerationAttempts'> & { projectName?: string };
+export type SceneListItem = Omit<SceneView, 'regenerationAttempts' | 'notifications'> & { projectName?: string };
 
 /** One provider × content type × kind, from the recorded attempts (GET /api/insights). */
 export interface ProviderInsight {
@@ -120,4 +126,31 @@ export interface JudgeAgreement {
 export interface InsightsResponse {
   providers: ProviderInsight[];
   agreement: JudgeAgreement;
+}
+
+/** 202 of POST /api/scenes/:id/regenerate: the round started. */
+export interface RoundStarted {
+  workflowId: string;
+  runId: string;
+}
+
+/** 202 of POST /api/scenes/:id/regeneration/cancel: the round was asked to cancel. */
+export interface CancelRequested {
+  workflowId: string;
+  runId: string;
+  /** The reviewer whose token asked. */
+  requestedBy: string;
+}
+
+/** 202 of POST /api/review-queue/:entryId/decision: the decision was signalled to the round. */
+export interface DecisionAccepted {
+  entryId: number;
+  workflowId: string;
+  runId?: string;
+  decision: UserDecision;
+}
+
+/** Every 4xx and 5xx answer. */
+export interface ApiError {
+  error: string;
 }

@@ -106,6 +106,8 @@ export interface EscalateToReviewRequest {
   escalatedAt: string;
   /** Why the round stopped early (budget, providers), in words a reviewer reads. */
   message?: string;
+  /** The round's reviewTimeout ("72h"), for the reminders before it runs out; absent: none. */
+  reviewTimeout?: string;
 }
 
 /** The asset a scene row keeps: asset, analysis, score and provider always together. */
@@ -135,6 +137,13 @@ export interface EndRoundRequest {
   attempt?: RegenerationAttempt;
   entry?: EntryEnding;
   scene: SceneEnding;
+  /** For the `round.ended` webhook: the round's final score, and what every attempt of its rounds cost. */
+  figures?: RoundFigures;
+}
+
+export interface RoundFigures {
+  finalScore: number;
+  costUsd: number;
 }
 
 export interface SaveSceneAnalysisRequest {

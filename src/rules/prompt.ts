@@ -50,40 +50,37 @@ export function improvedPrompt(input: PromptInput): string {
 }
 
 /**
- * Joins base, fix phrases and the Avoid list, within `maxLength` when given. The base is what
- * gets shortened: the fix phrases and the Avoid list are what this attempt changes, while the
- * base's tail repeats what the scene asked for last. The base is cut at a word and without an
- * ellipsis: a generation model reads the prompt as instructions, and "…" tells it nothing while
- * taking room (the page shows the whole visual direction beside the prompt sent).
+ * Joins base, fix phrases and the Avoid list, within `maxLength` when given (SPEC.md "Cost and
+ * provider health"). The base is what gets shortened, to nothing if need be: the fix phrases and
+ * the Avoid list are what this attempt changes and the brand's hard line, while the base's tail
+ * repeats what the scene asked for last. The base is cut at a word and without an ellipsis: a
+ * generation model reads the prompt as instructions, and "…" tells it nothing while taking room
+ * (the page shows the whole visual direction beside the prompt sent).
  */
 export function fitPrompt(parts: { base: string; fixes: readonly string[]; avoid: string; maxLength?: number }): string {
-  const { avoid, maxLength } = parts;
-  const tail = `. Avoid: ${avoid}`;
-  const join = (base: string, fixes: readonly string[]) => {
+  const { fixes, maxLength } = parts;
+  const tail = `Avoid: ${parts.avoid}`;
+  const join = (base: string) => {
     // The base's own closing punctuation would otherwise double up with the ". " we join with.
     const trimmedBase = base.trim().replace(/[.\s]+$/, '');
-    const body = fixes.length > 0 ? `${trimmedBase}. ${fixes.join(', ')}` : trimmedBase;
-    return `${body}${tail}`;
+    return [trimmedBase, fixes.join(', '), tail].filter((part) => part !== '').join('. ');
   };
-  const whole = join(parts.base, parts.fixes);
+  const whole = join(parts.base);
   if (maxLength === undefined || whole.length <= maxLength) return whole;
-
-  // When the fixes and the Avoid list alone leave no room for a few words of the base, the fixes
-  // go last-first: the later ones are the generic simplify/minimalist phrases, the earlier ones
-  // answer this asset's own issues. The Avoid list stays: it is the brand's hard line.
-  let fixes = [...parts.fixes];
-  const roomForBase = () => maxLength - join('', fixes).length;
-  while (fixes.length > 0 && roomForBase() < MIN_BASE_CHARS) fixes = fixes.slice(0, -1);
-  const room = roomForBase();
-  // Only an Avoid list longer than the provider's whole limit gets here: the plain cut keeps the
-  // request valid.
-  if (room < MIN_BASE_CHARS) return limitPrompt(join(parts.base, []), maxLength);
+  const room = maxLength - join('').length - '. '.length;
+  // Fixes and the Avoid list longer than the provider's whole limit: only the plain cut keeps the
+  // request valid. No default profile comes near it (the shortest limit is 1,000 characters).
+  if (room < 0) return limitPrompt(join(''), maxLength);
   // A cut that ends on a clause's comma would read "word,. fix".
-  return join(limitPrompt(parts.base.trim(), room).replace(/[,;:\s]+$/, ''), fixes);
+  return join(wholeWords(parts.base.trim(), room).replace(/[,;:\s]+$/, ''));
 }
 
-/** Fewer characters of the base than this would not say what the scene is. */
-const MIN_BASE_CHARS = 40;
+/** The longest start of `text` within `room` that ends at a word; nothing when no word fits. */
+function wholeWords(text: string, room: number): string {
+  if (text.length <= room) return text;
+  const end = text.slice(0, room + 1).lastIndexOf(' ');
+  return end > 0 ? text.slice(0, end) : '';
+}
 
 function brandFixes(description: string, brand: BrandProfile | undefined): string[] {
   const text = description.toLowerCase();

@@ -5,6 +5,7 @@ import { notFound } from './http-error';
 import { canSee } from './reviewer-auth';
 import { InsightsQuerySchema, parseRequest } from './request-schemas';
 import type { WebDeps } from './web-deps';
+import { ROUTE_SCHEMAS } from './openapi/route-schemas';
 
 /**
  * GET /api/insights: per provider × content type × kind, what the recorded attempts say (the
@@ -12,7 +13,7 @@ import type { WebDeps } from './web-deps';
  * A token scoped to projects sees its projects' figures only; a project outside its scope is 404.
  */
 export function registerInsightsRoutes(api: FastifyInstance, deps: WebDeps): void {
-  api.get('/insights', async (request): Promise<InsightsResponse> => {
+  api.get('/insights', { schema: ROUTE_SCHEMAS.insights }, async (request): Promise<InsightsResponse> => {
     const { projectId } = parseRequest(InsightsQuerySchema, request.query, 'query');
     if (projectId !== undefined && !canSee({ projects: request.projectScope }, projectId)) {
       throw notFound(`Project ${projectId} not found`);

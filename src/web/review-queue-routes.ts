@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { DecisionAccepted } from '../domain/http-api';
 import { BadCursorError, getReviewEntry, getScene, listReviewQueuePage } from '../db/queries';
 import { RoundNotRunningError, signalDecision } from '../temporal/regeneration-round';
 import { decisionProblem } from '../rules/decision';
@@ -10,11 +11,12 @@ import { badRequest, conflict, notFound } from './http-error';
 import { parseDecisionBody, parseRequest, ReviewEntryParamsSchema, ReviewQueueQuerySchema } from './request-schemas';
 import { translateTemporalFailure } from './temporal-failures';
 import type { WebDeps } from './web-deps';
+import { ROUTE_SCHEMAS } from './openapi/route-schemas';
 
 export function registerReviewQueueRoutes(api: FastifyInstance, deps: WebDeps): void {
   const inFlight = new DecisionsInFlight(deps.decisionHoldMs ?? DEFAULT_DECISION_HOLD_MS);
 
-  api.get('/review-queue', async (request) => {
+  api.get('/review-queue', { schema: ROUTE_SCHEMAS.reviewQueue }, async (request) => {
     const query = parseRequest(ReviewQueueQuerySchema, request.query, 'query');
     try {
       return await listReviewQueuePage(deps.db, { ...query, projectIds: request.projectScope });
@@ -28,7 +30,7 @@ export function registerReviewQueueRoutes(api: FastifyInstance, deps: WebDeps): 
    * Only signals: the entry is closed by the round's own activity when it carries the decision
    * out, so a signal that never lands never closes an entry.
    */
-  api.post('/review-queue/:entryId/decision', async (request, reply) => {
+  api.post('/review-queue/:entryId/decision', { schema: ROUTE_SCHEMAS.decision }, async (request, reply) => {
     const { entryId } = parseRequest(ReviewEntryParamsSchema, request.params, 'params');
     const decision = parseDecisionBody(request.body, request.reviewer);
     const entry = await getReviewEntry(deps.db, entryId);
@@ -46,6 +48,9 @@ export function registerReviewQueueRoutes(api: FastifyInstance, deps: WebDeps): 
     const scene = decision.action === 'regenerate' && decision.provider ? await getScene(deps.db, entry.sceneId) : undefined;
     const problem = decisionProblem(decision, entry.attempts, scene && decidedScene(scene));
     if (problem !== undefined) throw badRequest(`Review entry ${entryId}: ${problem}`);
+    if (decision.action === 'approve' && decision.attemptNumber === undefined && entry.bestPick === undefined) {
+      throw conflict(`Review entry ${entryId}: nothing to approve: neither the round nor the scene has an asset that could pass; reject, or regenerate`);
+    }
     if (!inFlight.claim(entryId)) {
       throw conflict(`A decision for review entry ${entryId} was already sent and is being carried out`);
     }
@@ -60,6 +65,7 @@ export function registerReviewQueueRoutes(api: FastifyInstance, deps: WebDeps): 
       throw translateTemporalFailure(error);
     }
     request.log.info({ entryId, ...target, action: decision.action, reviewer: decision.reviewer }, 'decision signalled');
-    return reply.code(202).send({ entryId, ...target, decision });
+    const answer: DecisionAccepted = { entryId, ...target, decision };
+    return reply.code(202).send(answer);
   });
 }

@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { SceneView } from '../domain/http-api';
+import type { CancelRequested, RoundStarted, SceneView } from '../domain/http-api';
 import { canSee } from './reviewer-auth';
 import { BadCursorError, getProject, getScene, listScenes } from '../db/queries';
+import { sceneDeliveries } from '../db/notification-outbox';
 import {
   cancelRound,
   queryRegenerationState,
@@ -16,6 +17,7 @@ import { providerProblem } from '../rules/decision';
 import { parseRequest, RegenerateBodySchema, SceneListQuerySchema, SceneParamsSchema } from './request-schemas';
 import { translateTemporalFailure } from './temporal-failures';
 import type { WebDeps } from './web-deps';
+import { ROUTE_SCHEMAS } from './openapi/route-schemas';
 
 export function registerSceneRoutes(api: FastifyInstance, deps: WebDeps): void {
   /** The scene, when it exists and the caller's token reaches its project; 404 otherwise. */
@@ -29,7 +31,7 @@ export function registerSceneRoutes(api: FastifyInstance, deps: WebDeps): void {
    * Starts a round and answers at once: the round takes minutes, and the scene record is
    * updated by the round's own activities when it ends.
    */
-  api.post('/scenes/:id/regenerate', async (request, reply) => {
+  api.post('/scenes/:id/regenerate', { schema: ROUTE_SCHEMAS.regenerate }, async (request, reply) => {
     const { id } = parseRequest(SceneParamsSchema, request.params, 'params');
     // No body at all means no overrides; a JSON `null` is a body of the wrong shape.
     const body = parseRequest(RegenerateBodySchema, request.body === undefined ? {} : request.body, 'body');
@@ -43,7 +45,8 @@ export function registerSceneRoutes(api: FastifyInstance, deps: WebDeps): void {
     try {
       const started = await startRegenerationRound(deps.temporal, deps.taskQueue, input);
       request.log.info({ sceneId: id, ...started, reviewer: request.reviewer }, 'manual regeneration started');
-      return await reply.code(202).send(started);
+      const answer: RoundStarted = started;
+      return await reply.code(202).send(answer);
     } catch (error) {
       if (error instanceof RoundAlreadyRunningError) throw conflict(error.message);
       throw translateTemporalFailure(error);
@@ -54,13 +57,14 @@ export function registerSceneRoutes(api: FastifyInstance, deps: WebDeps): void {
    * Asks the round to cancel and answers at once: the round records what it spent, closes its
    * queue entry and gives the scene back its status before it ends (outcome `cancelled`).
    */
-  api.post('/scenes/:id/regeneration/cancel', async (request, reply) => {
+  api.post('/scenes/:id/regeneration/cancel', { schema: ROUTE_SCHEMAS.cancel }, async (request, reply) => {
     const { id } = parseRequest(SceneParamsSchema, request.params, 'params');
     await visibleScene(request, id);
     try {
       const cancelled = await cancelRound(deps.temporal, id);
       request.log.info({ sceneId: id, ...cancelled, reviewer: request.reviewer }, 'round cancellation requested');
-      return await reply.code(202).send({ ...cancelled, requestedBy: request.reviewer });
+      const answer: CancelRequested = { ...cancelled, requestedBy: request.reviewer };
+      return await reply.code(202).send(answer);
     } catch (error) {
       if (error instanceof RoundNotRunningError) throw conflict(`Scene ${id} has no regeneration round running`);
       throw translateTemporalFailure(error);
@@ -68,7 +72,7 @@ export function registerSceneRoutes(api: FastifyInstance, deps: WebDeps): void {
   });
 
   /** A page of scenes, by id; pass the answer's nextCursor as cursor for the next page. */
-  api.get('/scenes', async (request) => {
+  api.get('/scenes', { schema: ROUTE_SCHEMAS.scenes }, async (request) => {
     const query = parseRequest(SceneListQuerySchema, request.query, 'query');
     try {
       return await listScenes(deps.db, { ...query, projectIds: request.projectScope });
@@ -78,15 +82,15 @@ export function registerSceneRoutes(api: FastifyInstance, deps: WebDeps): void {
     }
   });
 
-  api.get('/scenes/:id', async (request) => {
+  api.get('/scenes/:id', { schema: ROUTE_SCHEMAS.scene }, async (request): Promise<SceneView> => {
     const { id } = parseRequest(SceneParamsSchema, request.params, 'params');
     const scene = await visibleScene(request, id);
-    const project = await getProject(deps.db, scene.projectId);
-    return project?.name ? { ...scene, projectName: project.name } : scene;
+    const [project, notifications] = await Promise.all([getProject(deps.db, scene.projectId), sceneDeliveries(deps.db.kysely, id)]);
+    return { ...scene, ...(project?.name ? { projectName: project.name } : {}), notifications };
   });
 
   /** Asks the round itself: its state is exact even between the database writes. */
-  api.get('/scenes/:id/regeneration', async (request) => {
+  api.get('/scenes/:id/regeneration', { schema: ROUTE_SCHEMAS.regenerationState }, async (request) => {
     const { id } = parseRequest(SceneParamsSchema, request.params, 'params');
     if (request.projectScope !== undefined) await visibleScene(request, id);
     let state;

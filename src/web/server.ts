@@ -11,6 +11,8 @@ import { createReviewerAuthenticator, type ReviewerCredential } from './reviewer
 import { registerSceneRoutes } from './scene-routes';
 import type { WebDeps } from './web-deps';
 import { registerWebhookRoute } from './webhook-route';
+import { registerOpenApi } from './openapi/register-openapi';
+import { ROUTE_SCHEMAS } from './openapi/route-schemas';
 import { startReconciler } from './review-entry-reconciler';
 import { registerReviewUi, type ReviewUiOptions } from './serve-ui';
 
@@ -66,9 +68,14 @@ export function buildWebServer(deps: WebServerDeps): FastifyInstance {
   if (deps.reviewUi) registerReviewUi(app, deps.reviewUi);
   // Outside /api: a provider has no reviewer's token, and the per-token rate limit is not its.
   if (deps.webhookSecret) registerWebhookRoute(app, { temporal: deps.temporal, secret: deps.webhookSecret });
+  registerOpenApi(app);
 
   void app.register(
     async (api) => {
+      // The routes' schemas describe them for the document; the handlers parse with the zod
+      // schemas those were made from, and answer with JSON.stringify as before.
+      api.setValidatorCompiler(() => () => true);
+      api.setSerializerCompiler(() => (data) => JSON.stringify(data));
       api.decorateRequest('reviewer', '');
       api.decorateRequest('projectScope', undefined);
       // onRequest runs before the body is read, so an unauthenticated caller cannot make us parse it.
@@ -91,6 +98,7 @@ export function buildWebServer(deps: WebServerDeps): FastifyInstance {
       registerSceneRoutes(api, deps);
       registerReviewQueueRoutes(api, deps);
       registerInsightsRoutes(api, deps);
+      api.get('/openapi.json', { schema: ROUTE_SCHEMAS.openapi }, async () => app.swagger());
       // Declared here too so unknown /api paths pass the token check before answering 404.
       api.setNotFoundHandler(answerNotFound);
     },

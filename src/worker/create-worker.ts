@@ -62,7 +62,10 @@ export async function createSceneWorker(options: SceneWorkerOptions): Promise<Wo
 
 /**
  * README "Shipping a change to workflow code": every workflow task goes to the deployment's Current
- * Version, so a round waiting days for a reviewer continues on the build deployed since.
+ * Version, so a round waiting days for a reviewer continues on the build deployed since. The
+ * behaviour is the worker's default rather than an annotation on the workflows: an annotated
+ * workflow's tasks never complete on an unversioned worker (SDK 1.24, dev server 1.29: the task
+ * times out), and the demo, the tests and a laptop run unversioned.
  */
 export function deploymentOptions(deployment: { name: string; buildId: string }): WorkerDeploymentOptions {
   return {

@@ -26,7 +26,7 @@ export interface ReviewStack {
  * The whole product (Temporal, simulator, PostgreSQL, the worker with every real activity) plus
  * the web server with the freshly built review page, over the stack's own database and client.
  */
-export async function startReviewStack(): Promise<ReviewStack> {
+export async function startReviewStack(env: NodeJS.ProcessEnv = {}): Promise<ReviewStack> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'review-page-'));
   const distDir = path.join(dataDir, 'ui-dist');
   const [server, database] = await Promise.all([testServer(), testDatabase('postgres'), buildReviewPage(distDir)]);
@@ -39,7 +39,7 @@ export async function startReviewStack(): Promise<ReviewStack> {
   };
   try {
     stack = await startStack({
-      env: { ...process.env, DATABASE_URL: database.databaseUrl, REVIEW_API_TOKEN: `${TOKEN}-stack` },
+      env: { ...process.env, DATABASE_URL: database.databaseUrl, REVIEW_API_TOKEN: `${TOKEN}-stack`, ...env },
       dataDir,
       temporalAddress: server.address,
       simulator: 'always',

@@ -22,7 +22,7 @@ describeEachDatabase('migrations', ({ dialect, db, databaseUrl }) => {
     assert.equal(rows[0]?.count, Object.keys(migrations).length);
   });
 
-  it('creates the nine tables', async () => {
+  it('creates the ten tables', async () => {
     const tables = [
       'projects',
       'scenes',
@@ -33,6 +33,7 @@ describeEachDatabase('migrations', ({ dialect, db, databaseUrl }) => {
       'provider_health',
       'provider_outcomes',
       'budget_reservations',
+      'notification_deliveries',
     ] as const;
     for (const table of tables) {
       assert.equal(await countRows(db(), table), 0, table);

@@ -75,7 +75,7 @@ export function describeEachDatabase(title: string, body: (context: DatabaseTest
 }
 
 export async function emptyTables(db: Db): Promise<void> {
-  await sql`truncate review_queue, regeneration_attempts, scenes, projects, provider_leases, provider_submissions, provider_health, provider_outcomes, budget_reservations restart identity cascade`.execute(
+  await sql`truncate review_queue, regeneration_attempts, scenes, projects, provider_leases, provider_submissions, provider_health, provider_outcomes, budget_reservations, notification_deliveries restart identity cascade`.execute(
     db.kysely,
   );
 }

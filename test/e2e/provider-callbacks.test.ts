@@ -36,14 +36,14 @@ function activityTimes(events: readonly HistoryEvent[], activityType: string): {
 }
 
 /**
- * The time from the submission's answer to the check that found the output. Video looks come at
- * 0, 2, 5, 9.5 and 16.25 s (src/rules/generation-wait.ts).
+ * The time from the generation's start (its first execution submits at once: the provider has
+ * room) to the look that found the output. Video looks come at 2, 5, 9.5 and 16.25 s after the
+ * submission (src/rules/generation-wait.ts).
  */
 async function generationWait(handle: WorkflowHandle): Promise<{ waitedMs: number; events: HistoryEvent[] }> {
   const events = await historyEvents(handle);
-  const submitted = activityTimes(events, 'submitGeneration').completed;
-  const found = activityTimes(events, 'checkGeneration').completed;
-  return { waitedMs: found - submitted, events };
+  const { scheduled, completed } = activityTimes(events, 'generateAsset');
+  return { waitedMs: completed - scheduled, events };
 }
 
 const signalled = (events: readonly HistoryEvent[]) =>

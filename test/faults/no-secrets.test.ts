@@ -17,6 +17,7 @@ import { uniqueSceneId } from '../helpers/scenes';
 import { temporalCli } from '../helpers/temporal-cli';
 import { testEnv, testServer } from '../helpers/temporal';
 import { waitUntilAsync } from '../helpers/wait-async';
+import { signatureIsValid, startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver';
 import { killHard } from '../helpers/worker-process';
 import { regenerationWorkflowId } from '../../src/domain/workflow-ids';
 
@@ -35,22 +36,26 @@ describe('faults: no secret in history, logs, the database or the data directory
     RUNWAYML_API_SECRET: `marker-runway-${randomBytes(8).toString('hex')}`,
     FAL_KEY: `marker-fal-${randomBytes(8).toString('hex')}`,
     REVIEW_API_TOKEN: `marker-review-${randomBytes(8).toString('hex')}`,
+    NOTIFY_WEBHOOK_SECRET: `marker-notify-${randomBytes(8).toString('hex')}`,
   };
   const all = Object.values(markers);
   let simulator: Simulator;
   let proxy: RecordingProxy;
+  let receiver: WebhookReceiver;
   let dataDir: string;
   const processes: LoggedProcess[] = [];
 
   before(async () => {
     simulator = await startSimulator({ port: 0 });
     proxy = await startRecordingProxy(simulator.url);
+    receiver = await startWebhookReceiver();
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'no-secrets-'));
   });
   after(async function () {
     this.timeout(60_000);
     for (const logged of processes) await killHard(logged.child);
     await proxy?.stop();
+    await receiver?.stop();
     await simulator?.stop();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
@@ -66,6 +71,8 @@ describe('faults: no secret in history, logs, the database or the data directory
       DATA_DIR: dataDir,
       SIM_URL: proxy.url,
       PORT: String(port),
+      // Every event goes out signed with NOTIFY_WEBHOOK_SECRET, its bodies kept in the database.
+      NOTIFY_WEBHOOK_URLS: `${receiver.url}/hook`,
       // The most talkative level: a key in any log line at all must show.
       LOG_LEVEL: 'debug',
     };
@@ -122,13 +129,16 @@ describe('faults: no secret in history, logs, the database or the data directory
       ['runway', 'falai', 'falai', 'flux', 'falai', 'falai'],
     );
 
+    // Two escalations, two decisions and the end went out before the logs and tables are read.
+    await waitUntilAsync(async () => receiver.received.length >= 5, 60_000, 'the round’s five outgoing webhooks');
     const histories = await Promise.all(
-      [assetHandle.workflowId, round.workflowId].map(async (workflowId) =>
+      [assetHandle.workflowId, round.workflowId, ...new Set(receiver.received.map((r) => r.deliveryId))].map(async (workflowId) =>
         JSON.stringify(await temporalCli(['workflow', 'show', '--workflow-id', workflowId])),
       ),
     );
     // The search sees inside payloads: the round's own text is found in both histories.
-    for (const history of histories) assert.deepEqual(markersIn(history, [tag]), [tag]);
+    // (The delivery workflows' histories, searched too, hold delivery ids only.)
+    for (const history of histories.slice(0, 2)) assert.deepEqual(markersIn(history, [tag]), [tag]);
     const logs = { worker: worker.output(), web: web.output() };
     assert.match(logs.worker, /worker started/);
     assert.match(logs.web, /decision signalled/);
@@ -154,6 +164,9 @@ describe('faults: no secret in history, logs, the database or the data directory
       markers.PIAPI_API_KEY,
       markers.RUNWAYML_API_SECRET,
     ].sort());
+    // The webhook secret really signed what went out.
+    assert.ok(receiver.received.every((delivery) => signatureIsValid(delivery, markers.NOTIFY_WEBHOOK_SECRET)));
+    assert.match(tables, /"notification_deliveries":\[\{/, 'the deliveries are in the dump');
     assert.equal(simulator.calls().providers.runway.faults, 1, 'the faulted submission was played');
     assert.equal(simulator.calls().analysisFaults, 1, 'the faulted analysis was played');
   });

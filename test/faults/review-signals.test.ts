@@ -85,8 +85,8 @@ describe('faults: review decisions out of order and duplicated (real activities,
     assert.equal(scene?.qualityScore, expectedScore);
 
     const events = await historyEvents(handle);
-    assert.equal(scheduledCount(events, 'closeReviewEntry'), 1);
-    assert.equal(scheduledCount(events, 'saveSceneOutcome'), 1);
+    // One step closes the entry and writes the scene, once.
+    assert.equal(scheduledCount(events, 'endRound'), 1);
     assert.deepEqual(workflowTaskFailures(events), []);
   });
 
@@ -104,7 +104,7 @@ describe('faults: review decisions out of order and duplicated (real activities,
     assert.equal(rows.length, 1);
     assert.deepEqual(rows[0].decision, decision);
     const events = await historyEvents(handle);
-    assert.equal(scheduledCount(events, 'closeReviewEntry'), 1);
+    assert.equal(scheduledCount(events, 'endRound'), 1);
     assert.deepEqual(workflowTaskFailures(events), []);
   });
 
@@ -132,7 +132,7 @@ describe('faults: review decisions out of order and duplicated (real activities,
     assert.equal(result.review?.decision.reviewer, 'late');
     const rows = await queueRows(faults.db, handle.workflowId);
     assert.equal(rows[0].decided_by, 'late');
-    assert.equal(scheduledCount(await historyEvents(handle), 'closeReviewEntry'), 1);
+    assert.equal(scheduledCount(await historyEvents(handle), 'endRound'), 1);
     await assertNoWorkflowTaskFailed(handle);
   });
 
@@ -141,8 +141,9 @@ describe('faults: review decisions out of order and duplicated (real activities,
     await waitForReviewEntry(handle);
     const [entry] = await queueRows(faults.db, handle.workflowId);
 
-    // Hold the queue row so closeReviewEntry blocks: the workflow has taken the first decision
-    // and is carrying it out when the duplicate arrives, the window a double click hits.
+    // Hold the queue row so the step that closes it (round 2's openRound) blocks: the workflow
+    // has taken the first decision and is carrying it out when the duplicate arrives, the window
+    // a double click hits.
     const lock = new PgClient({ connectionString: faults.databaseUrl });
     await lock.connect();
     try {
@@ -150,7 +151,7 @@ describe('faults: review decisions out of order and duplicated (real activities,
       await lock.query('select id from review_queue where id = $1 for update', [entry.id]);
       const decision: UserDecision = { action: 'regenerate', reviewer: 'ana' };
       await handle.signal(userDecisionSignal, decision);
-      await waitForStatus(handle, 'awaiting_review', 20_000, (state) => state.decision !== undefined);
+      await waitForStatus(handle, 'regenerating', 20_000, (state) => state.round === 2 && state.decision !== undefined);
       await handle.signal(userDecisionSignal, decision);
       await waitUntilSignalTaken(handle, 2);
       await lock.query('commit');
@@ -178,7 +179,9 @@ describe('faults: review decisions out of order and duplicated (real activities,
     assert.equal(result.outcome, 'rejected');
     assert.equal(result.attempts.length, 6);
     const events = await historyEvents(handle);
-    assert.equal(scheduledCount(events, 'closeReviewEntry'), 2);
+    // Round 1's entry closed as round 2 opened; round 2's closed with the rejection.
+    assert.equal(scheduledCount(events, 'openRound'), 2);
+    assert.equal(scheduledCount(events, 'endRound'), 1);
     assert.deepEqual(workflowTaskFailures(events), []);
   });
 
@@ -225,7 +228,7 @@ describe('faults: review decisions out of order and duplicated (real activities,
       assert.equal(rows.length, 1);
       assert.equal(rows[0].status, 'decided');
       assert.equal(rows[0].decided_by, reviewer, `offset ${offset}: the queue row names the decision that took effect`);
-      assert.equal(scheduledCount(events, 'closeReviewEntry'), 1, `offset ${offset}`);
+      assert.equal(scheduledCount(events, 'endRound'), 1, `offset ${offset}`);
       assert.deepEqual(workflowTaskFailures(events), []);
     }
     assert.equal(outcomes[0].result.review?.decision.reviewer, 'ana', 'a decision well before the timeout wins');

@@ -27,14 +27,14 @@ export interface FaultStack {
  * on the shared test Temporal server and a task queue of its own, so a fault test exercises the
  * same code paths as production, not fakes.
  */
-export async function startFaultStack(simulatorOptions: SimulatorOptions = {}): Promise<FaultStack> {
+export async function startFaultStack(simulatorOptions: SimulatorOptions = {}, env: NodeJS.ProcessEnv = {}): Promise<FaultStack> {
   const [server, database] = await Promise.all([testServer(), testDatabase('postgres')]);
   if (!database.databaseUrl) throw new Error('the postgres test database has no URL');
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'fault-stack-'));
   let stack: Stack;
   try {
     stack = await startStack({
-      env: { ...process.env, DATABASE_URL: database.databaseUrl, REVIEW_API_TOKEN: randomUUID() },
+      env: { ...process.env, DATABASE_URL: database.databaseUrl, REVIEW_API_TOKEN: randomUUID(), ...env },
       dataDir,
       temporalAddress: server.address,
       simulator: 'always',

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,54 +12,9 @@ import { testDatabase } from '../db/test-databases';
 import { sceneInput } from '../helpers/scenes';
 import { listFiles } from '../storage/list-files';
 import { startLoggedWorker } from '../helpers/logged-process';
+import { runUntilExit, theOneLine } from '../helpers/run-until-exit';
 import { S3_ACCESS_KEY, startS3Server, type S3TestServer } from '../helpers/s3-server';
 import { testEnv, testServer } from '../helpers/temporal';
-
-const ROOT = path.resolve(__dirname, '../..');
-
-interface Ended {
-  code: number | null;
-  output: string;
-}
-
-/** Runs an entry point the way its npm script does (ts-node) until it exits by itself. */
-function runUntilExit(entry: string, env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<Ended> {
-  const child = spawn(process.execPath, [require.resolve('ts-node/dist/bin.js'), entry], {
-    cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: 'info', METRICS_PORT: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${entry} did not exit within ${timeoutMs} ms:\n${output}`));
-    }, timeoutMs);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, output });
-    });
-  });
-}
-
-/**
- * The lines a process printed, without the AWS SDK's multi-line notice that Node 20 will not get
- * its updates after January 2027 (a process warning, not ours).
- */
-function ownLines(output: string): string[] {
-  const withoutNotice = output.replace(/\(node:\d+\) Warning: NodeVersionSupportWarning:[\s\S]*?\(Use `node --trace-warnings[^\n]*\n?/, '');
-  return withoutNotice.split('\n').filter((line) => line.trim() !== '');
-}
-
-/** The one line a process that refused to start printed: its message, whether JSON or plain. */
-function theOneLine(ended: Ended): string {
-  const lines = ownLines(ended.output);
-  assert.equal(lines.length, 1, `one line, not:\n${ended.output}`);
-  const line = lines[0];
-  return line.startsWith('{') ? String((JSON.parse(line) as { msg: string }).msg) : line;
-}
 
 /**
  * Bad object-store settings stop the worker and the web server at start, before they touch

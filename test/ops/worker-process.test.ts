@@ -79,7 +79,7 @@ describe('the worker process (npm run worker)', function () {
       args: [input],
     });
 
-    // checkGeneration is looking at a render that needs 3 s more.
+    // The generation is looking at a render that needs 3 s more.
     await waitUntil(() => simulator.calls().providers.kling.polls >= 1, 60_000);
     const signalledAt = Date.now();
     running.child.kill('SIGTERM');
@@ -94,8 +94,8 @@ describe('the worker process (npm run worker)', function () {
     // failed (a look that found the render still running fails "not ready" and is retried).
     const history = await handle.fetchHistory();
     const events = history.events ?? [];
-    const scheduled = events.find((event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'checkGeneration');
-    assert.ok(scheduled, 'checkGeneration was scheduled');
+    const scheduled = events.find((event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'generateAsset');
+    assert.ok(scheduled, 'generateAsset was scheduled');
     const started = events.filter((event) => event.activityTaskStartedEventAttributes);
     const ended = new Set(
       events

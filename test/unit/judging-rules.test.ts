@@ -49,8 +49,9 @@ describe('rules: judging near the bar', () => {
       ['a score outside the band is judged once', ['76'], {}, false],
       ['a low score is judged once', ['45'], {}, false],
       ['two judgments in the band get a third', ['68', '74'], {}, true],
-      ['a split far apart still gets a third (the lower middle, 68, is in the band)', ['68', '90'], {}, true],
-      ['two judgments whose lower middle is outside the band stop', ['80', '90'], {}, false],
+      ['a split across the bar whose mean is in the band gets a third (68 and 74: 71)', ['68', '74'], {}, true],
+      ['a split far apart whose mean is outside the band stops (68 and 90: 79)', ['68', '90'], {}, false],
+      ['two judgments whose mean is outside the band stop', ['80', '90'], {}, false],
       ['three judgments are all the default allows', ['68', '74', '71'], {}, false],
       ['judgmentsNearBar 1: never again', ['70'], { judgmentsNearBar: 1 }, false],
       ['judgmentsNearBar 5: a fourth while the median is in the band', ['68', '74', '71'], { judgmentsNearBar: 5 }, true],
@@ -69,8 +70,6 @@ describe('rules: judging near the bar', () => {
       ['one judgment is its own median', ['82'], '82'],
       ['68, 74, 71: 71 (passes)', ['68', '74', '71'], '71'],
       ['72, 66, 69: 69 (fails)', ['72', '66', '69'], '69'],
-      ['two judgments: the lower, so an even split does not pass', ['74', '66'], '66'],
-      ['four judgments: the lower middle', ['60', '75', '71', '69'], '69'],
       ['equal scores: a critical_fail sorts before an approve', ['71', '71!', '68'], '71!'],
       ['a critical_fail outside the middle does not decide', ['40!', '72', '73'], '72'],
     ];
@@ -80,6 +79,19 @@ describe('rules: judging near the bar', () => {
         const median = medianJudgment(judgments);
         assert.deepEqual(median, judged(expected));
         assert.ok(judgments.includes(median), 'the median is one of the judgments, verdict and issues included');
+      });
+    }
+    // SPEC.md: an even count records the mean of the two middle judgments, with the lower one's verdict.
+    const even: [string, string[], number, string][] = [
+      ['two judgments: their mean (74 and 58 record 66)', ['74', '58'], 66, '58'],
+      ['four judgments: the mean of the middle two (69 and 71: 70, which passes)', ['60', '75', '71', '69'], 70, '69'],
+      ['a mean that is no whole number is kept as it is (73 and 58: 65.5)', ['73', '58'], 65.5, '58'],
+    ];
+    for (const [name, specs, score, lower] of even) {
+      it(name, () => {
+        const median = medianJudgment(specs.map(judged));
+        assert.equal(median.analysis.overallScore, score);
+        assert.equal(median.analysis.recommendation, judged(lower).analysis.recommendation);
       });
     }
     it('among equal scores and verdicts, the earlier judgment', () => {

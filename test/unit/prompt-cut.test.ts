@@ -51,16 +51,23 @@ describe('rules: a prompt cut to the provider limit', () => {
     assert.match(prompt, /^(a, )*a\. fix one\. Avoid: logos$/);
   });
 
-  it('when the fixes leave no room for the base, they go last-first and the Avoid list stays', () => {
+  it('the fixes and the Avoid list are never dropped: the base is cut to what is left, even a few words', () => {
     const fixes = ['first fix for this asset', 'second fix', 'a generic closing phrase of some length'];
     const prompt = fitPrompt({ base: longDirection(50), fixes, avoid: 'logos', maxLength: 110 });
-    assert.ok(prompt.length <= 110);
-    assert.match(prompt, /^word0 .*\. first fix for this asset, second fix\. Avoid: logos$/);
+    assert.ok(prompt.length <= 110, `${prompt.length}`);
+    assert.match(prompt, /^word0 word1 word2\. first fix for this asset, second fix, a generic closing phrase of some length\. Avoid: logos$/);
   });
 
-  it('an Avoid list longer than the whole limit falls back to a plain cut', () => {
+  it('with no room at all for the base, the prompt is the fixes and the Avoid list alone', () => {
+    const fixes = ['first fix for this asset', 'second fix'];
+    const exact = 'first fix for this asset, second fix. Avoid: logos';
+    assert.equal(fitPrompt({ base: longDirection(50), fixes, avoid: 'logos', maxLength: exact.length }), exact);
+    assert.equal(fitPrompt({ base: longDirection(50), fixes, avoid: 'logos', maxLength: exact.length + 3 }), exact);
+  });
+
+  it('fixes and an Avoid list longer than the whole limit fall back to a plain cut that keeps the request valid', () => {
     const prompt = fitPrompt({ base: 'A kitchen', fixes: ['fix'], avoid: longDirection(100), maxLength: 200 });
     assert.ok(prompt.length <= 200);
-    assert.ok(prompt.startsWith('A kitchen. Avoid: word0'));
+    assert.ok(prompt.startsWith('fix. Avoid: word0'));
   });
 });

@@ -76,7 +76,8 @@ describe('rules: provider circuit breaker', () => {
       ['a judged asset', {}, 'success'],
       ['unavailable at generation', failed('unavailable', 'generate'), 'failure'],
       ['a generation past its deadline', failed('timeout', 'generate'), 'failure'],
-      ['no place at the provider in time', failed('provider_busy', 'generate'), 'failure'],
+      // Our own queue (PROVIDER_CONCURRENCY) says nothing of the provider's health (SPEC.md).
+      ['no place under our own concurrency limit in time', failed('provider_busy', 'generate'), 'neutral'],
       ['a content refusal', failed('content_refused', 'generate'), 'neutral'],
       ['a bad request', failed('bad_request', 'generate'), 'neutral'],
       ['a missing key', failed('auth', 'generate'), 'neutral'],

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { ApplicationFailure } from '@temporalio/common';
 import type { LightMyRequestResponse } from 'fastify';
 import { roundWrites } from '../db/round-writes';
 import { getReviewEntry } from '../../src/db/queries';
@@ -8,7 +9,7 @@ import { regenerationWorkflowId } from '../../src/domain/workflow-ids';
 import { testEnv } from '../helpers/temporal';
 import { workflowBundle } from '../helpers/workflow-bundle';
 import { buildWebServer } from '../../src/web/server';
-import { eventually, seedScene, withWebServer, type WebHarness } from './web-harness';
+import { eventually, pipelineScene, seedScene, withWebServer, type WebHarness } from './web-harness';
 
 /*
  * SPEC.md "How a round ends", through the API with the real database activities: every ending
@@ -150,6 +151,28 @@ describe('how a round ends, through the API', function () {
       assert.equal((await getReviewEntry(harness.db, entry.id))?.status, 'pending');
       await harness.client.workflow.getHandle(regenerationWorkflowId(sceneId)).terminate('test done');
     });
+  });
+
+  it('a plain approve with nothing approvable (the scene\'s asset judged critical_fail, every attempt refused) gets 409 with the reason', async () => {
+    const refusal = () => ApplicationFailure.nonRetryable('The provider refused the prompt', 'content_refused');
+    await withWebServer(() => 40, async (harness) => {
+      const scene = pipelineScene();
+      await roundWrites(harness.db).saveScene({
+        scene,
+        project: { id: scene.projectId, name: 'Bakery' },
+        current: {
+          assetUrl: `http://assets.test/assets/wrong-subject-${scene.id}.png`,
+          analysis: { overallScore: 80, recommendation: 'critical_fail', issues: [{ category: 'content_match', severity: 'critical', description: 'wrong subject' }] },
+        },
+      });
+      assert.equal((await harness.request({ method: 'POST', url: `/api/scenes/${scene.id}/regenerate` })).statusCode, 202);
+      const [entry] = await eventually(() => entriesOf(harness, scene.id), (list) => list.some((e) => e.status === 'pending'));
+      const approve = await harness.request({ method: 'POST', url: `/api/review-queue/${entry!.id}/decision`, payload: { action: 'approve' } });
+      assert.equal(approve.statusCode, 409, approve.body);
+      assert.match(json<{ error: string }>(approve).error, /nothing to approve/);
+      const reject = await harness.request({ method: 'POST', url: `/api/review-queue/${entry!.id}/decision`, payload: { action: 'reject' } });
+      assert.equal(reject.statusCode, 202, reject.body);
+    }, { script: { submitFailures: { 0: refusal, 1: refusal, 2: refusal } } });
   });
 
   it('a provider name in another case and a prompt with spaces around are normalised, not refused', async () => {

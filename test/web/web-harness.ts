@@ -14,7 +14,7 @@ import type { AssetStore } from '../../src/storage/asset-store';
 import { LocalAssetStore } from '../../src/storage/local-asset-store';
 import { buildWebServer } from '../../src/web/server';
 import { emptyTables, testDatabase } from '../db/test-databases';
-import { fakeActivities, type FakeCalls } from '../helpers/fake-activities';
+import { fakeActivities, type FakeCalls, type FakeScript } from '../helpers/fake-activities';
 import { uniqueSceneId } from '../helpers/scenes';
 import { withWorker } from '../helpers/workflow-runner';
 
@@ -43,11 +43,11 @@ export interface WebHarness {
 export async function withWebServer<T>(
   scores: SceneScores,
   body: (harness: WebHarness) => Promise<T>,
-  options: { generationDelayMs?: number } = {},
+  options: { generationDelayMs?: number; script?: Partial<FakeScript> } = {},
 ): Promise<T> {
   const { db } = await testDatabase('pglite');
   await emptyTables(db);
-  const fake = fakeActivities({ scores: [0], generationDelayMs: options.generationDelayMs });
+  const fake = fakeActivities({ scores: [0], generationDelayMs: options.generationDelayMs, ...options.script });
   const analysesPerScene = new Map<number, number>();
   const activities: SceneActivities = {
     ...fake.activities,

@@ -1,14 +1,12 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { RegenerateSceneInput } from '../../src/domain/inputs';
 import { regenerationWorkflowId } from '../../src/domain/workflow-ids';
 import { deploymentOptions } from '../../src/worker/create-worker';
 import { userDecisionSignal } from '../../workflows/messages';
+import { changedBuild } from '../helpers/changed-build';
 import { fakeActivities } from '../helpers/fake-activities';
 import { historyEvents, workflowTaskFailures } from '../helpers/history';
 import { sceneInput } from '../helpers/scenes';
@@ -17,37 +15,20 @@ import { waitUntilAsync } from '../helpers/wait-async';
 import { waitForStatus } from '../helpers/workflow-runner';
 import { workflowBundle } from '../helpers/workflow-bundle';
 
-const ROOT = path.join(__dirname, '../..');
+const ESCALATION = '    const { entryId } = await CancellationScope.nonCancellable(() =>\n      escalateToReview';
 
 /**
- * A second build of the workflow code: a copy of the sources as they are, with one change to
- * what a round does before it escalates (a one-millisecond durable timer), made as the README's
- * policy says (behind `patched`) or, to show why, without it.
+ * A second build: the sources as they are with one change to what a round does before it
+ * escalates (a one-millisecond durable timer), made as the README's policy says (behind
+ * `patched`) or, to show why, without it.
  */
-async function changedBuild(guarded: boolean): Promise<WorkflowBundleWithSourceMap> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'second-build-'));
-  try {
-    for (const folder of ['workflows', 'src/domain', 'src/rules', 'src/catalog']) {
-      cpSync(path.join(ROOT, folder), path.join(dir, folder), { recursive: true });
-    }
-    symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
-    const file = path.join(dir, 'workflows/round-record.ts');
-    const source = readFileSync(file, 'utf8');
-    const anchor = '    const { entryId } = await CancellationScope.nonCancellable(() =>\n      escalateToReview';
-    assert.ok(source.includes(anchor), 'the escalation the second build changes is where the test expects it');
-    const change = guarded ? "    if (patched('pause-before-escalation')) await sleep(1);\n" : '    await sleep(1);\n';
-    writeFileSync(
-      file,
-      source.replace(anchor, change + anchor).replace("import { CancellationScope,", 'import { patched, sleep, CancellationScope,'),
-    );
-    return await bundleWorkflowCode({ workflowsPath: path.join(dir, 'workflows'), logger: quiet });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+function secondBuild(guarded: boolean) {
+  const change = guarded ? "    if (patched('pause-before-escalation')) await sleep(1);\n" : '    await sleep(1);\n';
+  return changedBuild([
+    { file: 'workflows/round-record.ts', from: ESCALATION, to: change + ESCALATION },
+    { file: 'workflows/round-record.ts', from: 'import { CancellationScope,', to: 'import { patched, sleep, CancellationScope,' },
+  ]);
 }
-
-const noop = (): void => undefined;
-const quiet = { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop };
 
 describe('shipping a change to workflow code (README: Worker Deployment Versioning, auto-upgrade, patched)', function () {
   this.timeout(300_000);
@@ -84,7 +65,7 @@ describe('shipping a change to workflow code (README: Worker Deployment Versioni
     for (const handle of waiting) assert.equal(await buildOf(handle), 'A');
 
     // Build B: the change behind `patched`. It becomes current and build A's workers stop.
-    const workerB = await workerOf('B', await changedBuild(true));
+    const workerB = await workerOf('B', await secondBuild(true));
     const runningB = workerB.run();
     await makeCurrent(client, deployment, 'B');
     workerA.shutdown();
@@ -109,7 +90,7 @@ describe('shipping a change to workflow code (README: Worker Deployment Versioni
     assert.ok(!waitedEvents.some((e) => e.markerRecordedEventAttributes), 'the old round kept its old path');
 
     // Build C: the same change without `patched`. The other waiting round cannot replay on it.
-    const workerC = await workerOf('C', await changedBuild(false));
+    const workerC = await workerOf('C', await secondBuild(false));
     const runningC = workerC.run();
     await makeCurrent(client, deployment, 'C');
     workerB.shutdown();

@@ -8,6 +8,7 @@ import { bestPickMigration } from './0006-best-pick';
 import { attemptDetailsMigration } from './0007-attempt-details';
 import { budgetReservationsMigration } from './0008-budget-reservations';
 import { generationStepsMigration } from './0009-generation-steps';
+import { notificationDeliveriesMigration } from './0010-notification-deliveries';
 
 /**
  * Every migration, listed in code rather than found by scanning a folder, so the same list
@@ -23,6 +24,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0007-attempt-details': attemptDetailsMigration,
   '0008-budget-reservations': budgetReservationsMigration,
   '0009-generation-steps': generationStepsMigration,
+  '0010-notification-deliveries': notificationDeliveriesMigration,
 };
 
 export const migrationProvider: MigrationProvider = {

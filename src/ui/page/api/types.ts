@@ -15,3 +15,4 @@ export type { SceneAnalysisResult, SceneIssue, IssueCategory } from '../../../do
 export type { ProviderName } from '../../../domain/provider';
 export type { RegenerationAttempt, RegenerationState, UserDecision } from '../../../domain/regeneration';
 export type { BestPick, BestPickReason } from '../../../domain/best-pick';
+export type { NotificationDelivery, NotificationEvent } from '../../../domain/notifications';

@@ -11,6 +11,7 @@ import { DecisionHistory } from './decision-history';
 import { CancelRound } from './cancel-round';
 import { DecisionPanel } from './decision-panel';
 import { ManualRegenerate } from './manual-regenerate';
+import { NotificationList } from './notification-list';
 import { RoundStatus } from './round-status';
 import { SceneSummary } from './scene-summary';
 
@@ -162,6 +163,7 @@ export function SceneView({ sceneId }: { sceneId: number }) {
         </details>
       ))}
       <DecisionHistory entries={entries.filter((e) => e.status === 'decided')} />
+      <NotificationList notifications={scene.notifications ?? []} now={now} />
     </div>
   );
 }
