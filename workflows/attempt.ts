@@ -2,7 +2,7 @@ import { ActivityFailure, ApplicationFailure, isCancellation } from '@temporalio
 import type { BrandProfile } from '../src/domain/brand';
 import type { GeneratedAsset, GenerationFailureDetails } from '../src/domain/generation';
 import type { RoundAsset } from '../src/domain/inputs';
-import type { JudgeResult } from '../src/domain/judging';
+import { sceneForAnalysis, type JudgeResult } from '../src/domain/judging';
 import type { RegenerationPolicy } from '../src/domain/policy';
 import type { ProviderName } from '../src/domain/provider';
 import type { AttemptFailure, AttemptStep, RegenerationAttempt } from '../src/domain/regeneration';
@@ -110,15 +110,7 @@ export function judge(plan: Omit<AttemptPlan, 'round' | 'attemptNumber' | 'curre
   return judgeAsset.executeWithOptions({ summary: `${plan.label} · judge` }, [
     {
       asset: generated.asset,
-      scene: {
-        id: scene.id,
-        sceneType: scene.sceneType,
-        contentType: scene.contentType,
-        narration: scene.narration,
-        visualDirection: plan.personPrompt ?? scene.visualDirection,
-        duration: kind === 'video' ? scene.duration : 0,
-        aspectRatio: scene.aspectRatio ?? DEFAULT_ASPECT_RATIO,
-      },
+      scene: sceneForAnalysis(scene, kind, plan.personPrompt),
       prompt: plan.prompt,
       brandProfile: plan.brandProfile,
       ...settings,

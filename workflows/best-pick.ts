@@ -1,8 +1,8 @@
 import { ActivityFailure, isCancellation, log } from '@temporalio/workflow';
 import type { AssetRef } from '../src/domain/asset';
 import type { BrandProfile } from '../src/domain/brand';
-import type { CompareAssetsResult } from '../src/domain/judging';
-import { DEFAULT_ASPECT_RATIO, type SceneForRegeneration } from '../src/domain/scene';
+import { sceneForAnalysis, type CompareAssetsResult } from '../src/domain/judging';
+import type { SceneForRegeneration } from '../src/domain/scene';
 import { sceneKind } from '../src/rules/provider-choice';
 import { compareAssets } from './activities';
 
@@ -22,20 +22,10 @@ export async function compareTopTwo(
     log.info('pairwise comparison skipped: an asset has no stored copy', { sceneId: scene.id });
     return undefined;
   }
-  const kind = sceneKind(scene.duration, scene.currentProvider);
   try {
     return await compareAssets.executeWithOptions({ summary: `${context.label} · compare` }, [
       {
-        scene: {
-          id: scene.id,
-          sceneType: scene.sceneType,
-          contentType: scene.contentType,
-          narration: scene.narration,
-          // Compared against what was asked for: a person's prompt when one directs the round.
-          visualDirection: context.personPrompt ?? scene.visualDirection,
-          duration: kind === 'video' ? scene.duration : 0,
-          aspectRatio: scene.aspectRatio ?? DEFAULT_ASPECT_RATIO,
-        },
+        scene: sceneForAnalysis(scene, sceneKind(scene.duration, scene.currentProvider), context.personPrompt),
         brandProfile: context.brandProfile,
         first,
         second,

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
+import type { Client } from 'pg';
+import { withPostgresServer } from '../../test/helpers/postgres-server';
 
 /**
  * A fresh PostgreSQL database per benchmark run, dropped afterwards. PostgreSQL rather than the
@@ -24,16 +25,6 @@ export async function createBenchDatabase(): Promise<BenchDatabase> {
   };
 }
 
-async function withServer<T>(work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: BENCH_SERVER_URL });
-  try {
-    await client.connect();
-  } catch (error) {
-    throw new Error(`The benchmarks need PostgreSQL at ${BENCH_SERVER_URL} (set BENCH_DATABASE_URL): ${String(error)}`);
-  }
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
+function withServer<T>(work: (client: Client) => Promise<T>): Promise<T> {
+  return withPostgresServer(BENCH_SERVER_URL, 'The benchmarks need (set BENCH_DATABASE_URL)', work);
 }

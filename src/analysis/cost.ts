@@ -1,3 +1,4 @@
+import { roundUsd } from '../catalog/cost';
 import type { AnalysisUsage } from '../domain/judging';
 
 export interface ModelPrice {
@@ -30,8 +31,7 @@ export function analysisCostUsd(usage: TokenUsage, price: ModelPrice): number {
     usage.cacheCreationInputTokens * CACHE_WRITE_MULTIPLIER +
     usage.cacheReadInputTokens * CACHE_READ_MULTIPLIER;
   const usd = (input * price.inputPerMTok + usage.outputTokens * price.outputPerMTok) / 1_000_000;
-  // Six decimals: a single analysis costs fractions of a cent.
-  return Math.round(usd * 1e6) / 1e6;
+  return roundUsd(usd);
 }
 
 export function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {

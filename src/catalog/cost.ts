@@ -1,3 +1,4 @@
+import { roundTo } from '../domain/numbers';
 import type { SceneKind } from '../domain/scene';
 
 export interface GenerationPrice {
@@ -17,10 +18,7 @@ export function generationCostUsd(price: GenerationPrice, kind: SceneKind, bille
   return roundUsd(price.perItemUsd ?? 0);
 }
 
-/**
- * Dollars to six decimals: float products and sums (0.1 * 3 = 0.30000000000000004) would
- * otherwise leak into stored costs and miss a budget by a rounding error.
- */
+/** Dollars to six decimals (a judgment costs fractions of a cent), as every cost is stored and compared. */
 export function roundUsd(usd: number): number {
-  return Math.round(usd * 1_000_000) / 1_000_000;
+  return roundTo(usd, 1_000_000);
 }

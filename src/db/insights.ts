@@ -3,6 +3,7 @@ import { REVIEW_TIMEOUT_REVIEWER } from '../domain/regeneration';
 import type { InsightsResponse, JudgeAgreement, ProviderInsight } from '../domain/http-api';
 import type { Db } from './database';
 import { providerEvidence } from './provider-evidence';
+import { roundTo } from '../domain/numbers';
 
 export interface InsightsFilter {
   projectId?: number;
@@ -58,8 +59,4 @@ async function judgeAgreement(db: Db, projectIds: readonly number[] | undefined)
     approvedJudgesBest: row.agreed,
     rate: row.decided > 0 ? roundTo(row.agreed / row.decided, 10_000) : null,
   };
-}
-
-function roundTo(value: number, per: number): number {
-  return Math.round(value * per) / per;
 }

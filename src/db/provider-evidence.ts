@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { SceneKind } from '../domain/scene';
 import { IMAGE_PROVIDERS, type ProviderName } from '../domain/provider';
 import type { ProviderEvidence } from '../domain/provider-evidence';
+import { roundTo } from '../domain/numbers';
 import type { DatabaseSchema } from './schema';
 
 // Literals, not parameters: PostgreSQL matches a grouped expression to the selected one only when
@@ -57,8 +58,4 @@ export async function providerEvidence(kysely: Kysely<DatabaseSchema>, filter: E
     totalCostUsd: roundTo(Number(row.total_cost_usd), 1_000_000),
     attempts: row.attempts,
   }));
-}
-
-function roundTo(value: number, per: number): number {
-  return Math.round(value * per) / per;
 }

@@ -3,12 +3,29 @@ import type { AssetRef } from './asset';
 import type { PairwiseAnswer } from './best-pick';
 import type { BrandProfile } from './brand';
 import type { AttemptJudgment } from './regeneration';
-import type { Scene } from './scene';
+import { DEFAULT_ASPECT_RATIO, type Scene, type SceneKind } from './scene';
 
 /** What the judge is told of the scene; the aspect ratio is the one the provider was asked for. */
 export type SceneForAnalysis = Pick<Scene, 'id' | 'sceneType' | 'contentType' | 'narration' | 'visualDirection' | 'duration'> & {
   aspectRatio: string;
 };
+
+/**
+ * The scene as the judge and the comparison are shown it: a still has no duration, and a person's
+ * prompt takes the place of the visual direction it replaced, so an asset is scored against what
+ * was asked for.
+ */
+export function sceneForAnalysis(scene: Scene, kind: SceneKind, personPrompt?: string): SceneForAnalysis {
+  return {
+    id: scene.id,
+    sceneType: scene.sceneType,
+    contentType: scene.contentType,
+    narration: scene.narration,
+    visualDirection: personPrompt ?? scene.visualDirection,
+    duration: kind === 'video' ? scene.duration : 0,
+    aspectRatio: scene.aspectRatio ?? DEFAULT_ASPECT_RATIO,
+  };
+}
 
 /** One asset, judged as SPEC.md "Judging and choosing" says (activities/analysis.ts judgeAsset). */
 export interface JudgeRequest {

@@ -265,12 +265,14 @@ describe('review page: why a round waits', () => {
     const { describeEscalationReason } = await import('../../src/ui/page/model/escalation-text');
     assert.equal(describeEscalationReason('auto_regeneration_failed'), 'automatic regeneration did not reach the bar');
     assert.match(describeEscalationReason('budget_exhausted'), /^the budget ran out/);
+    assert.match(describeEscalationReason('providers_unavailable'), /every one that can make the scene was resting/);
     assert.equal(describeEscalationReason('something_new'), 'something_new');
   });
 
   it('tags a queue card with the reason only when it is not the usual one', () => {
     assert.equal(escalationTag('auto_regeneration_failed'), undefined);
     assert.equal(escalationTag('budget_exhausted'), 'budget ran out');
+    assert.equal(escalationTag('providers_unavailable'), 'providers unavailable');
     assert.equal(escalationTag('something_new'), 'something_new');
   });
 });

@@ -4,7 +4,7 @@ import { roundWrites } from './round-writes';
 import type { ReserveBudgetRequest } from '../../src/domain/round-steps';
 import type { RoundWrites } from './round-writes';
 import { attempt, PROJECT_ID, sceneRequest, WORKFLOW_ID } from './fixtures';
-import { describeEachDatabase } from './test-databases';
+import { describeEachDatabase, emptyTables, testDatabase } from './test-databases';
 
 const HOUR_MS = 3_600_000;
 
@@ -77,4 +77,32 @@ describeEachDatabase('holding an attempt’s price against its project’s budge
     const { rows } = await sql<{ n: number }>`select count(*)::int as n from budget_reservations`.execute(db().kysely);
     return rows[0]!.n;
   }
+});
+
+describe('a project budget under a race between workers (PostgreSQL, two connections)', () => {
+  it('an attempt recorded while another reservation reads is counted once, as spent or as held, never nowhere', async function () {
+    this.timeout(120_000);
+    const { db } = await testDatabase('postgres');
+    await emptyTables(db);
+    const [one, two] = [roundWrites(db), roundWrites(db)];
+    await one.saveScene({ ...sceneRequest(), project: { id: PROJECT_ID, budgetUsd: 1_000 } });
+    const ROUNDS = 150;
+    const undercounted: string[] = [];
+    for (let n = 0; n < ROUNDS; n++) {
+      const workflowId = `race-${n}`;
+      const hold = { projectId: PROJECT_ID, workflowId, round: 1, attemptNumber: 1, expectedUsd: 1, holdMs: HOUR_MS };
+      assert.equal((await one.reserveProjectBudget(hold)).granted, true);
+      const before = await one.projectSpentUsd(PROJECT_ID);
+      // The attempt is recorded (its hold ends, its $0.60 counts) on one connection while another
+      // worker's attempt asks for its own hold on the other.
+      const [, answer] = await Promise.all([
+        one.recordAttempt({ workflowId, runId: 'run', sceneId: sceneRequest().scene.id, projectId: PROJECT_ID, attempt: attempt(1, 1, 50, { costUsd: 0.6 }) }),
+        two.reserveProjectBudget({ ...hold, workflowId: `${workflowId}-other`, expectedUsd: 0.01 }),
+      ]);
+      const counted = Math.round((answer.spentUsd + answer.heldUsd - before) * 100) / 100;
+      if (counted !== 0.6 && counted !== 1) undercounted.push(`round ${n}: the recorded attempt counted as $${counted}`);
+      await db.kysely.deleteFrom('budget_reservations').execute();
+    }
+    assert.deepEqual(undercounted, []);
+  });
 });

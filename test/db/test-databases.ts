@@ -4,7 +4,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
-import { Client } from 'pg';
+import type { Client } from 'pg';
+import { withPostgresServer } from '../helpers/postgres-server';
 import { IN_MEMORY, openDatabase, type Db, type DialectName } from '../../src/db/database';
 
 /** Every database test runs once per dialect, one `describe` per database. */
@@ -126,18 +127,8 @@ function processExists(pid: number): boolean {
   }
 }
 
-async function withServer<T>(work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: TEST_SERVER_URL });
-  try {
-    await client.connect();
-  } catch (error) {
-    throw new Error(`Database tests need PostgreSQL at ${TEST_SERVER_URL} (set TEST_DATABASE_URL): ${String(error)}`);
-  }
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
+function withServer<T>(work: (client: Client) => Promise<T>): Promise<T> {
+  return withPostgresServer(TEST_SERVER_URL, 'Database tests need (set TEST_DATABASE_URL)', work);
 }
 
 function withDatabaseName(serverUrl: string, name: string): string {

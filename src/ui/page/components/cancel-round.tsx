@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { useSend } from '../hooks/use-send';
 import { useSession } from '../session';
 import { ConfirmDialog } from './confirm-dialog';
 
@@ -10,21 +11,12 @@ import { ConfirmDialog } from './confirm-dialog';
 export function CancelRound({ sceneId, onRequested }: { sceneId: number; onRequested(): void }) {
   const session = useSession();
   const [asking, setAsking] = useState(false);
-  const [sending, setSending] = useState(false);
-  const [error, setError] = useState<string>();
-
-  const cancel = async (): Promise<void> => {
-    setSending(true);
-    setError(undefined);
-    try {
+  const { sending, error, send } = useSend();
+  const cancel = () =>
+    send(async () => {
       await session.api.cancelRound(sceneId);
       onRequested();
-    } catch (caught) {
-      setError(session.describeError(caught));
-    } finally {
-      setSending(false);
-    }
-  };
+    });
 
   return (
     <section className="cancel-round" aria-label="Cancel this round">

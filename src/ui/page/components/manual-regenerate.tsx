@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { Scene } from '../api/types';
+import { useSend } from '../hooks/use-send';
 import { useSession } from '../session';
 import { ConfirmDialog } from './confirm-dialog';
 import { RegenerateForm, type RegenerateRequest } from './regenerate-form';
@@ -9,22 +10,13 @@ export function ManualRegenerate({ scene, bestPrompt, onStarted }: { scene: Scen
   const session = useSession();
   const [open, setOpen] = useState(false);
   const [request, setRequest] = useState<RegenerateRequest>();
-  const [sending, setSending] = useState(false);
-  const [error, setError] = useState<string>();
-
-  const start = async (confirmed: RegenerateRequest): Promise<void> => {
-    setSending(true);
-    setError(undefined);
-    try {
+  const { sending, error, send } = useSend();
+  const start = (confirmed: RegenerateRequest) =>
+    send(async () => {
       await session.api.regenerateScene(scene.id, { customPrompt: confirmed.customPrompt, provider: confirmed.provider });
       setOpen(false);
       onStarted();
-    } catch (caught) {
-      setError(session.describeError(caught));
-    } finally {
-      setSending(false);
-    }
-  };
+    });
 
   return (
     <section className="decision-panel" aria-label="Regenerate this scene">

@@ -5,6 +5,8 @@ export function describeEscalationReason(reason: string): string {
       return 'automatic regeneration did not reach the bar';
     case 'budget_exhausted':
       return 'the budget ran out: another attempt would have cost more than the round or the project may spend';
+    case 'providers_unavailable':
+      return 'no provider could take the next attempt: every one that can make the scene was resting after failures (circuit breaker) for longer than the attempt may wait';
     default:
       return reason;
   }
@@ -17,6 +19,8 @@ export function escalationTag(reason: string): string | undefined {
       return undefined;
     case 'budget_exhausted':
       return 'budget ran out';
+    case 'providers_unavailable':
+      return 'providers unavailable';
     default:
       return reason;
   }
