@@ -1,8 +1,9 @@
 import type { IssueCategory } from '../domain/analysis';
 
 /**
- * SPEC.md's fix phrases. The prompt rule adds them, the judge's house brand names them and the
- * simulated judge rewards them, so all three read the same words from here.
+ * SPEC.md's fix phrases. The prompt rule adds them and the judge's house brand names them, so
+ * both read the same words from here. The simulator does not: it reads prompts with its own
+ * vocabulary, so these phrases can be reworded without the simulated judge rewarding them less.
  */
 export const DEFAULT_BRAND_FIXES = {
   lightingFix: 'warm golden natural lighting, soft shadows',

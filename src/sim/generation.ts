@@ -35,6 +35,8 @@ export function submitGeneration(context: SimContext, submission: GenerationSubm
     latencyMs: latencyMs ?? context.latencyMs,
     fault,
   });
+  // Remembered so a simulated reviewer can later be asked about the file, or a stored copy of it.
+  task.rendering?.then((files) => context.generated.register(task, files), () => undefined);
   context.counts.noteInFlight(provider, context.tasks.running(provider));
   return { kind: 'task', task };
 }

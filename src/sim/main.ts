@@ -2,16 +2,16 @@
  * `npm run sim`: the simulator as a process of its own, for the demo and for manual runs.
  * SIM_PORT (default 7070), SIM_SCENARIOS (a JSON file of scenario rules), SIM_LATENCY_MS
  * (default 2000: tasks visibly pass through pending and processing), SIM_TIMEOUT_FAULT_MS
- * (default 30000), DATA_DIR (rendered media are cached under <DATA_DIR>/sim-cache),
- * SIM_JUDGE_NOISE (σ of the judge's score noise, default 0), SIM_SEED (the noise's seed, default
- * 1), SIM_PROVIDER_PROFILE (1/true/on: renders carry their provider's mark and the judge adds the
- * provider quality profile; default off).
+ * (default 30000), DATA_DIR (rendered media are cached under <DATA_DIR>/sim-cache), and the
+ * judge's and reviewers' settings (src/sim/sim-env.ts: SIM_JUDGE, SIM_JUDGE_NOISE, SIM_SEED,
+ * SIM_PROVIDER_PROFILE, SIM_REVIEWER_BARS, SIM_REVIEWER_SIGMA; default an exact judge).
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { loadConfig } from '../config';
 import { parseScenarioRules, type ScenarioRule } from './scenario-rules';
+import { simSettingsFromEnv } from './sim-env';
 import { startSimulator } from './server';
 
 const SimEnvSchema = z.object({
@@ -19,12 +19,6 @@ const SimEnvSchema = z.object({
   SIM_LATENCY_MS: z.coerce.number().int().min(0).default(2000),
   SIM_TIMEOUT_FAULT_MS: z.coerce.number().int().min(0).default(30_000),
   SIM_HOST: z.string().trim().min(1).default('127.0.0.1'),
-  SIM_JUDGE_NOISE: z.coerce.number().min(0).default(0),
-  SIM_SEED: z.coerce.number().int().min(0).default(1),
-  SIM_PROVIDER_PROFILE: z
-    .enum(['', '0', '1', 'false', 'true', 'off', 'on'])
-    .default('')
-    .transform((value) => value === '1' || value === 'true' || value === 'on'),
 });
 
 async function readScenarios(file: string | undefined): Promise<ScenarioRule[]> {
@@ -47,6 +41,7 @@ async function readScenarios(file: string | undefined): Promise<ScenarioRule[]> 
 async function main(): Promise<void> {
   const config = loadConfig();
   const env = SimEnvSchema.parse(process.env);
+  const settings = simSettingsFromEnv(process.env);
   const scenarios = await readScenarios(env.SIM_SCENARIOS);
   const sim = await startSimulator({
     port: config.simPort,
@@ -56,12 +51,11 @@ async function main(): Promise<void> {
     timeoutFaultMs: env.SIM_TIMEOUT_FAULT_MS,
     dataDir: path.join(config.dataDir, 'sim-cache'),
     logRequests: config.logLevel === 'debug',
-    settings: { judgeNoise: env.SIM_JUDGE_NOISE, seed: env.SIM_SEED, providerProfile: env.SIM_PROVIDER_PROFILE },
+    settings,
   });
   console.log(`simulator listening at ${sim.url} (${scenarios.length} scenario rules, latency ${env.SIM_LATENCY_MS} ms)`);
-  if (env.SIM_JUDGE_NOISE > 0 || env.SIM_PROVIDER_PROFILE) {
-    console.log(`judge noise σ ${env.SIM_JUDGE_NOISE} (seed ${env.SIM_SEED}), provider profile ${env.SIM_PROVIDER_PROFILE ? 'on' : 'off'}`);
-  }
+  const started = sim.settings();
+  console.log(`judge ${JSON.stringify(started.judge)} (seed ${started.seed}), provider profile ${started.providerProfile ? 'on' : 'off'}`);
   console.log(`point the product at it with SIM_URL=${sim.url}`);
 
   let stopping = false;

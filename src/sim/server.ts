@@ -13,7 +13,9 @@
  *   callbacks  a task created with a webhook (PiAPI config.webhook_config, fal ?fal_webhook=)
  *              is POSTed to it when it ends, in that provider's shape
  *   controls   POST /_sim/scenarios · GET /_sim/calls · POST /_sim/reset · GET /_sim/health
- *              · GET|POST /_sim/settings (judge noise, its seed, the provider profile)
+ *              · GET|POST /_sim/settings (the judge's errors, the seed, the provider profile,
+ *              the reviewers' bars)
+ *   reviewer   POST /_sim/review: would a person approve this asset? (routes/review.ts)
  *
  * Scripted faults hit the n-th matching submission; http429/http500/timeout answer the submit
  * request itself, refuse and expired_url shape the task (PiAPI: failed with a moderation
@@ -23,6 +25,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Fastify from 'fastify';
 import { CallCounts, type SimCalls } from './call-counts';
+import { GeneratedFiles } from './generated-files';
 import { SimCallbacks } from './callbacks';
 import { RequestHolds } from './hold';
 import { JudgeMemory } from './judge/judge-memory';
@@ -30,7 +33,7 @@ import { PromptCache } from './judge/prompt-cache';
 import { MediaCache } from './media/media-cache';
 import { ScenarioBook } from './scenario-book';
 import { parseScenarioRules, type ScenarioRule } from './scenario-rules';
-import { applySettings, DEFAULT_SIM_SETTINGS, type SimSettings } from './sim-settings';
+import { applySettings, DEFAULT_SIM_SETTINGS, type SimSettings, type SimSettingsPatch } from './sim-settings';
 import type { SimContext } from './sim-context';
 import { TaskStore } from './task-store';
 import { registerAnthropicRoutes } from './routes/anthropic';
@@ -39,11 +42,12 @@ import { registerErrorBodies } from './routes/error-bodies';
 import { registerFalRoutes } from './routes/fal';
 import { registerFileRoutes } from './routes/files';
 import { registerPiapiRoutes } from './routes/piapi';
+import { registerReviewRoutes } from './routes/review';
 import { registerRunwayRoutes } from './routes/runway';
 
 export type { ScenarioRule } from './scenario-rules';
 export type { SimCalls, ProviderCalls } from './call-counts';
-export type { SimSettings } from './sim-settings';
+export type { SimSettings, SimSettingsPatch } from './sim-settings';
 
 export interface SimulatorOptions {
   /** 0 (the default) picks a free port. */
@@ -59,8 +63,8 @@ export interface SimulatorOptions {
   dataDir?: string;
   /** Log each request (pino, to stdout). Off by default to keep test output clean. */
   logRequests?: boolean;
-  /** Judge noise σ, its seed, and the provider profile (src/sim/sim-settings.ts); default: none of them. */
-  settings?: Partial<SimSettings>;
+  /** The judge's distance from people, the seed, the provider profile, the reviewers' bars (src/sim/sim-settings.ts); default: an exact judge. */
+  settings?: SimSettingsPatch;
 }
 
 export interface Simulator {
@@ -73,8 +77,9 @@ export interface Simulator {
   /** Clears the rules, the call counts, the prompt cache and the judge's memory; restores the settings it started with. */
   reset(): void;
   calls(): SimCalls;
-  /** Changes some settings (validated; throws on bad values) and answers all of them. */
-  setSettings(patch: Partial<SimSettings>): SimSettings;
+  /** Changes some settings (validated; throws on bad values, changing nothing) and answers all of them. */
+  setSettings(patch: SimSettingsPatch): SimSettings;
+  settings(): SimSettings;
 }
 
 /** Request bodies up to Anthropic's own 32 MB limit: several video frames as base64. */
@@ -98,6 +103,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     callbacks,
     promptCache: new PromptCache(),
     judgeMemory: new JudgeMemory(),
+    generated: new GeneratedFiles(),
     settings: startSettings,
     latencyMs: nonNegative(options.latencyMs ?? 0, 'latencyMs'),
     timeoutFaultMs: nonNegative(options.timeoutFaultMs ?? 30_000, 'timeoutFaultMs'),
@@ -138,6 +144,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   registerAnthropicRoutes(app, context);
   registerFileRoutes(app, context);
   registerControlRoutes(app, context, reset);
+  registerReviewRoutes(app, context);
 
   await app.listen({ port: options.port ?? 0, host });
   const address = app.server.address();
@@ -162,6 +169,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     reset,
     calls: () => context.counts.snapshot(context.book.usage()),
     setSettings: (patch) => (context.settings = applySettings(context.settings, patch)),
+    settings: () => context.settings,
   };
 }
 

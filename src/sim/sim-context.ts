@@ -1,4 +1,5 @@
 import type { CallCounts } from './call-counts';
+import type { GeneratedFiles } from './generated-files';
 import type { SimCallbacks } from './callbacks';
 import type { RequestHolds } from './hold';
 import type { MediaCache } from './media/media-cache';
@@ -20,7 +21,9 @@ export interface SimContext {
   promptCache: PromptCache;
   /** Noise draws and judged assets' true quality, between requests. */
   judgeMemory: JudgeMemory;
-  /** Judge noise, its seed and the provider profile; changed by POST /_sim/settings. */
+  /** Every generated file, findable by its bytes (for the simulated reviewer). */
+  generated: GeneratedFiles;
+  /** The judge's distance from people, the seed, the provider profile, the reviewers; changed by POST /_sim/settings. */
   settings: SimSettings;
   /** Default time from submission to a finished task, when no rule sets its own. */
   latencyMs: number;

@@ -1,27 +1,31 @@
 import { z } from 'zod';
+import { EXACT_JUDGE, JudgeNoiseSchema, JudgeSettingsPatchSchema, MAX_SIGMA, withJudgePatch, type JudgeSettings } from './judge/judge-settings';
+import { DEFAULT_REVIEWER_BARS, DEFAULT_REVIEWER_SIGMA, ReviewerBarsSchema } from './judge/reviewer';
 
 /**
- * The simulator-wide settings that make its judge harder (CONTRACT.md "The simulator"). The
- * defaults are the simulator as it always was: no noise, no provider marks.
+ * The simulator-wide settings (CONTRACT.md "The simulator"): how far its judge is from people,
+ * the seed of every draw, the provider profile, and the simulated reviewers' hidden bars. The
+ * defaults keep the demo readable: an exact judge, no provider marks.
  */
 export interface SimSettings {
-  /** σ of the judge's score noise, in points, where no scenario rule sets its own; 0 = none. */
-  judgeNoise: number;
-  /** Seeds the noise, so a whole run is reproducible. */
+  /** Seeds every draw (judge errors, pairwise answers, issue lists, reviews): a run replays exactly. */
   seed: number;
   /** Generated files carry their provider's mark, and the judge adds the provider quality profile. */
   providerProfile: boolean;
+  judge: JudgeSettings;
+  /** Each content type's bar (lower-case names), over DEFAULT_REVIEWER_BARS. */
+  reviewerBars: Record<string, number>;
+  /** σ (points) of one review around the true quality. */
+  reviewerSigma: number;
 }
 
-export const DEFAULT_SIM_SETTINGS: Readonly<SimSettings> = { judgeNoise: 0, seed: 1, providerProfile: false };
-
-/** σ above this is no longer a judge, only noise. */
-export const MAX_JUDGE_NOISE = 50;
-
-export const JudgeNoiseSchema = z
-  .number({ error: `judgeNoise must be a number of points from 0 to ${MAX_JUDGE_NOISE}` })
-  .min(0, `judgeNoise must be a number of points from 0 to ${MAX_JUDGE_NOISE}`)
-  .max(MAX_JUDGE_NOISE, `judgeNoise must be a number of points from 0 to ${MAX_JUDGE_NOISE}`);
+export const DEFAULT_SIM_SETTINGS: Readonly<SimSettings> = {
+  seed: 1,
+  providerProfile: false,
+  judge: EXACT_JUDGE,
+  reviewerBars: { ...DEFAULT_REVIEWER_BARS },
+  reviewerSigma: DEFAULT_REVIEWER_SIGMA,
+};
 
 const SeedSchema = z
   .number({ error: 'seed must be a whole number from 0 to 4294967295' })
@@ -29,21 +33,32 @@ const SeedSchema = z
   .min(0, 'seed must be a whole number from 0 to 4294967295')
   .max(0xffffffff, 'seed must be a whole number from 0 to 4294967295');
 
-/** Body of POST /_sim/settings: any subset of the settings. */
+/** Body of POST /_sim/settings: any subset of the settings; `judgeNoise` is judge.callSigma's older name. */
 export const SimSettingsPatchSchema = z
   .object({
-    judgeNoise: JudgeNoiseSchema.optional(),
     seed: SeedSchema.optional(),
     providerProfile: z.boolean({ error: 'providerProfile must be true or false' }).optional(),
+    judge: JudgeSettingsPatchSchema.optional(),
+    judgeNoise: JudgeNoiseSchema.optional(),
+    reviewerBars: ReviewerBarsSchema.optional(),
+    reviewerSigma: z
+      .number({ error: `reviewerSigma must be a number of points from 0 to ${MAX_SIGMA}` })
+      .min(0, `reviewerSigma must be a number of points from 0 to ${MAX_SIGMA}`)
+      .max(MAX_SIGMA, `reviewerSigma must be a number of points from 0 to ${MAX_SIGMA}`)
+      .optional(),
   })
-  .strict();
-export type SimSettingsPatch = z.infer<typeof SimSettingsPatchSchema>;
+  .strict()
+  .refine((patch) => patch.judgeNoise === undefined || patch.judge?.callSigma === undefined, {
+    message: 'judgeNoise is the older name of judge.callSigma: give one of them',
+    path: ['judgeNoise'],
+  });
+export type SimSettingsPatch = z.input<typeof SimSettingsPatchSchema>;
 
 export class InvalidSimSettingsError extends Error {
   override readonly name = 'InvalidSimSettingsError';
 }
 
-/** Settings from untrusted input, over `base`; the error names every offending field. */
+/** Settings from untrusted input, over `base`; the error names every offending field and nothing changes. */
 export function applySettings(base: SimSettings, patch: unknown): SimSettings {
   const parsed = SimSettingsPatchSchema.safeParse(patch ?? {});
   if (!parsed.success) {
@@ -52,6 +67,12 @@ export function applySettings(base: SimSettings, patch: unknown): SimSettings {
       .join('; ');
     throw new InvalidSimSettingsError(`Invalid simulator settings: ${problems}`);
   }
-  const defined = Object.fromEntries(Object.entries(parsed.data).filter(([, value]) => value !== undefined));
-  return { ...base, ...defined };
+  const { seed, providerProfile, judge, judgeNoise, reviewerBars, reviewerSigma } = parsed.data;
+  return {
+    seed: seed ?? base.seed,
+    providerProfile: providerProfile ?? base.providerProfile,
+    judge: withJudgePatch(base.judge, { ...judge, ...(judgeNoise === undefined ? {} : { callSigma: judgeNoise }) }),
+    reviewerBars: { ...base.reviewerBars, ...reviewerBars },
+    reviewerSigma: reviewerSigma ?? base.reviewerSigma,
+  };
 }

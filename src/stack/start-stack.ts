@@ -8,6 +8,7 @@ import { createActivities } from '../../activities';
 import { loadConfig, type AppConfig } from '../config';
 import { openDatabase, type Db } from '../db/database';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../sim/server';
+import { simSettingsFromEnv } from '../sim/sim-env';
 import { startMetricsServer } from '../observability/metrics-server';
 import { openAssetStore } from '../storage/open-asset-store';
 import { reservePort, startDevServer, type DevServer } from '../temporal/dev-server';
@@ -96,7 +97,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       options.simulator === 'always' || (options.simulator !== 'never' && !env.SIM_URL && !hasKeys);
     let simulator: Simulator | undefined;
     if (simulate) {
-      simulator = await startSimulator({ dataDir: path.join(dataDir, 'sim-cache'), ...options.simulatorOptions });
+      // The judge's and reviewers' SIM_* settings, as `npm run sim` reads them: by default an exact judge.
+      simulator = await startSimulator({
+        dataDir: path.join(dataDir, 'sim-cache'),
+        settings: simSettingsFromEnv(env),
+        ...options.simulatorOptions,
+      });
       stops.push(() => simulator!.stop());
     }
 

@@ -21,7 +21,11 @@ export interface AnalysisRequestOptions {
   visualDirection: string;
   prompt: string;
   narration?: string;
+  contentType?: string;
   frames?: string[];
+  /** Another model, or other instructions: another view of the same asset. */
+  model?: string;
+  system?: string;
   mode?: 'tool' | 'json';
   maxTokens?: number;
 }
@@ -33,6 +37,7 @@ export function analysisRequest(options: AnalysisRequestOptions): Record<string,
     '<scene>',
     `visual direction: ${options.visualDirection}`,
     `narration: ${options.narration ?? 'A short line of narration.'}`,
+    ...(options.contentType === undefined ? [] : [`expected content type: ${options.contentType}`]),
     `prompt: ${options.prompt}`,
     '</scene>',
   ].join('\n');
@@ -41,9 +46,9 @@ export function analysisRequest(options: AnalysisRequestOptions): Record<string,
     source: { type: 'base64', media_type: 'image/png', data },
   }));
   const base = {
-    model: 'claude-sonnet-4-6',
+    model: options.model ?? 'claude-sonnet-4-6',
     max_tokens: options.maxTokens ?? 2048,
-    system: [{ type: 'text', text: JUDGE_SYSTEM, cache_control: { type: 'ephemeral' } }],
+    system: [{ type: 'text', text: options.system ?? JUDGE_SYSTEM, cache_control: { type: 'ephemeral' } }],
     messages: [{ role: 'user', content: [...images, { type: 'text', text: sceneText }] }],
   };
   if (options.mode === 'json') {

@@ -3,6 +3,9 @@ import { JudgeVerdictSchema, type JudgeVerdict } from '../../src/analysis/judge-
 import { measureImage } from '../../src/sim/judge/image-metrics';
 import { judge } from '../../src/sim/judge/judge-model';
 import { PROVIDER_QUALITY_PROFILE } from '../../src/sim/judge/quality-model';
+import { EXACT_JUDGE } from '../../src/sim/judge/judge-settings';
+import { DEFAULT_REVIEWER_BARS, DEFAULT_REVIEWER_SIGMA } from '../../src/sim/judge/reviewer';
+import { DEFAULT_SIM_SETTINGS } from '../../src/sim/sim-settings';
 import { promptLook } from '../../src/sim/media/prompt-look';
 import { renderStillPng } from '../../src/sim/media/render-image';
 import type { Simulator } from '../../src/sim/server';
@@ -23,7 +26,7 @@ function sceneTextOf(request: Record<string, unknown>): string {
   return content.filter((block) => block.type === 'text').map((block) => block.text).join('\n');
 }
 
-describe('simulator: judge noise and the provider profile', function () {
+describe('simulator: per-call judge noise and the provider profile', function () {
   this.timeout(60_000);
   let sim: Simulator;
   let frame: Buffer;
@@ -149,27 +152,46 @@ describe('simulator: judge noise and the provider profile', function () {
   });
 
   describe('settings and rules are validated', () => {
-    it('POST /_sim/settings takes a subset and answers every setting; bad values are 400 naming the field', async () => {
+    it('POST /_sim/settings takes a subset and answers every setting; bad values are 400 naming the field, changing nothing', async () => {
       const set = (json: unknown) => call(`${sim.url}/_sim/settings`, { json });
-      const ok = await set({ judgeNoise: 4.5 });
+      const ok = await set({ judgeNoise: 4.5, judge: { persistentSigma: 8 }, reviewerBars: { Person: 81, drone: 60 } });
       assert.equal(ok.status, 200);
-      assert.deepEqual(ok.body, { judgeNoise: 4.5, seed: 1, providerProfile: false });
+      assert.deepEqual(ok.body, {
+        seed: 1,
+        providerProfile: false,
+        judge: { ...EXACT_JUDGE, callSigma: 4.5, persistentSigma: 8 },
+        reviewerBars: { ...DEFAULT_REVIEWER_BARS, person: 81, drone: 60 },
+        reviewerSigma: DEFAULT_REVIEWER_SIGMA,
+      });
       assert.deepEqual((await call(`${sim.url}/_sim/settings`)).body, ok.body);
       for (const [json, field] of [
         [{ judgeNoise: -1 }, /judgeNoise/],
         [{ judgeNoise: 'high' }, /judgeNoise/],
         [{ judgeNoise: 51 }, /judgeNoise/],
+        [{ judgeNoise: 2, judge: { callSigma: 3 } }, /judgeNoise: judgeNoise is the older name of judge\.callSigma/],
         [{ seed: 1.5 }, /seed/],
         [{ seed: -2 }, /seed/],
         [{ providerProfile: 'yes' }, /providerProfile/],
         [{ noise: 3 }, /noise/],
+        [{ judge: { persistentSigma: -1 } }, /judge\.persistentSigma: persistentSigma must be a number of points from 0 to 50/],
+        [{ judge: { viewCorrelation: 1.2 } }, /judge\.viewCorrelation: viewCorrelation must be a number from 0 to 1/],
+        [{ judge: { pairwiseAccuracy: 0.3 } }, /judge\.pairwiseAccuracy: pairwiseAccuracy must be a number from 0\.5 to 1/],
+        [{ judge: { firstPositionBias: 0.6 } }, /judge\.firstPositionBias/],
+        [{ judge: { issueRecall: 'most' } }, /judge\.issueRecall/],
+        [{ judge: { spuriousIssueRate: -0.1 } }, /judge\.spuriousIssueRate/],
+        [{ judge: { rho: 0.5 } }, /judge.*rho/],
+        [{ reviewerBars: { person: 101 } }, /reviewerBars\.person: a reviewer bar must be a number of points from 0 to 100/],
+        [{ reviewerBars: { '': 70 } }, /reviewerBars/],
+        [{ reviewerSigma: -1 }, /reviewerSigma/],
+        [{ seed: 5, judge: { callSigma: 99 } }, /judge\.callSigma/],
       ] as const) {
         const response = await set(json);
         assert.equal(response.status, 400, JSON.stringify(json));
         assert.match(response.body.error, field);
       }
+      assert.deepEqual((await call(`${sim.url}/_sim/settings`)).body, ok.body, 'a refused body changes nothing, not even its valid parts');
       sim.reset();
-      assert.deepEqual((await call(`${sim.url}/_sim/settings`)).body, { judgeNoise: 0, seed: 1, providerProfile: false });
+      assert.deepEqual((await call(`${sim.url}/_sim/settings`)).body, DEFAULT_SIM_SETTINGS);
     });
 
     it('POST /_sim/scenarios refuses bad judgeNoise and pairwise values with a clear 400', async () => {
@@ -179,16 +201,26 @@ describe('simulator: judge noise and the provider profile', function () {
         [{ match: 'x', judgeNoise: 'lots' }, /0\.judgeNoise: judgeNoise must be a number/],
         [{ match: 'x', pairwise: 'both' }, /0\.pairwise: pairwise must be "first" or "second"/],
         [{ match: 'x', pairwise: 'tie' }, /0\.pairwise/],
+        [{ match: 'x', judge: { pairwiseAccuracy: 2 } }, /0\.judge\.pairwiseAccuracy/],
+        [{ match: 'x', judge: { noise: 2 } }, /0\.judge/],
+        [{ match: 'x', judgeNoise: 2, judge: { callSigma: 2 } }, /0\.judgeNoise: judgeNoise is the older name/],
+        [{ match: 'x', issues: [{ category: 'technical', severity: 'low', description: 'blur', region: { x: 0.8, y: 0, w: 0.5, h: 0.2 } }] }, /region must lie inside the frame/],
+        [{ match: 'x', issues: [{ category: 'technical', severity: 'low', description: 'blur', region: { x: 0, y: 0, w: 0, h: 0.2 } }] }, /width and a height/],
+        [{ match: 'x', issues: [{ category: 'technical', severity: 'low', description: 'blur', timeSpan: { startS: 2, endS: 1 } }] }, /timeSpan\.endS must be after/],
+        [{ match: 'x', issues: [{ category: 'technical', severity: 'low', description: 'blur', place: 'left' }] }, /place/],
       ] as const) {
         const response = await post([rule]);
         assert.equal(response.status, 400, JSON.stringify(rule));
         assert.match(response.body.error, message);
       }
       assert.equal((await post([{ match: 'x', judgeNoise: 3, pairwise: 'second' }])).status, 200);
+      const local = { category: 'ai_artifacts', severity: 'medium', description: 'six fingers', region: { x: 0.1, y: 0.2, w: 0.3, h: 0.3 }, timeSpan: { startS: 1, endS: 2.5 } };
+      assert.equal((await post([{ match: 'x', judge: { persistentSigma: 8, issueRecall: 0.5 }, issues: [local] }])).status, 200);
     });
 
     it('startSimulator refuses bad settings', async () => {
       await assert.rejects(startTestSimulator({ settings: { judgeNoise: -3 } }), /judgeNoise/);
+      await assert.rejects(startTestSimulator({ settings: { judge: { viewCorrelation: -1 } } }), /viewCorrelation/);
     });
   });
 

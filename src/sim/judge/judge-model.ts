@@ -1,15 +1,18 @@
 import type { IssueCategory, SceneIssue } from '../../domain/analysis';
 import type { JudgeVerdict } from '../../analysis/judge-verdict';
 import { clamp, promptLook, seedOf, stripAvoidClauses } from '../media/prompt-look';
-import { phrasePresence, withoutFixPhrases, FIX_PHRASES, type PhrasePresence } from './fix-phrases';
+import { conceptPresence, readText, type Concept, type ConceptPresence } from './concept-vocabulary';
 import type { ImageMetrics } from './image-metrics';
 import { findScenePrompt } from './scene-text';
 
 /**
  * The simulator's own judge, used when no scenario rule scripts the score. It looks at the
- * pixels it is sent (warmth, detail, exposure) and the words of the request (SPEC.md's fix
- * phrases, cold or artificial looks), so a plain first prompt lands around 45-65, each attempt's
- * added fix phrases lift it by about ten, and cold blue/gray or neon scenes stay low.
+ * pixels it is sent (warmth, detail, exposure) and the words of the prompt the asset was made
+ * from, read with its own vocabulary (concept-vocabulary.ts: warm light, simplicity, realism and
+ * the like, however they are worded; cold or artificial looks), so a plain first prompt lands
+ * around 45-65, a prompt that addresses the issues found lifts it by about ten, and cold
+ * blue/gray or neon scenes stay low. Without noise this is the asset's true quality: what a
+ * careful reviewer would score.
  */
 
 export interface JudgeInput {
@@ -40,7 +43,7 @@ const CATEGORY_WEIGHTS: Record<IssueCategory, number> = {
 };
 
 /** A category below this still gets a (low) issue, so its fix phrase stays in the next prompt. */
-const ISSUE_BELOW = 85;
+export const ISSUE_BELOW = 85;
 
 /** Scenes that ask for a cold or artificial look never pass on the judge's own model. */
 const OFF_BRAND_CEILING = 60;
@@ -58,9 +61,12 @@ export function simulatedRecommendation(overall: number): JudgeVerdict['recommen
 
 export function judge(input: JudgeInput): JudgeVerdict {
   const scene = findScenePrompt(input.userText);
-  const cueText = stripAvoidClauses(input.userText);
-  const phrases = phrasePresence(cueText);
-  const plainWords = withoutFixPhrases(cueText);
+  // The asset was made from its prompt: the scene's narration or a brand's guidelines elsewhere in
+  // the request describe what it should be, not what it is. The Avoid clause names what the
+  // prompt asks to be absent, so its words paint nothing.
+  const cueText = stripAvoidClauses(scene.prompt ?? input.userText);
+  const phrases = conceptPresence(cueText);
+  const plainWords = readText(cueText).asked;
   const signals = input.images.length > 0 ? pixelSignals(input.images) : lookSignals(cueText);
   const offsets = sceneOffsets(scene.key);
 
@@ -82,13 +88,13 @@ export function judge(input: JudgeInput): JudgeVerdict {
     categoryScores: scores,
     issues,
     recommendation: simulatedRecommendation(overall),
-    improvedPrompt: improvedPrompt(scene.prompt, scores, cueText),
+    improvedPrompt: improvedPrompt(scene.prompt, scores, phrases),
   };
 }
 
 function categoryScores(
   signals: Signals,
-  phrases: PhrasePresence,
+  phrases: ConceptPresence,
   coolWords: boolean,
   artificialWords: boolean,
   offsets: { overall: number; perCategory: CategoryScores },
@@ -96,11 +102,11 @@ function categoryScores(
   const underexposure = Math.max(0, 0.38 - signals.luma) / 0.38;
   const raw: CategoryScores = {
     brand_compliance:
-      46 + 14 * signals.warm + 3 * phrases.lighting + 3 * phrases.color + 6 * phrases.corporate - (coolWords ? 20 : 0),
-    technical: 45 + 14 * signals.crisp + 4 * phrases.technical - 22 * underexposure,
-    ai_artifacts: 58 + 8 * phrases.aiArtifacts + 6 * phrases.minimalist - (artificialWords ? 16 : 0),
-    content_match: 60 + 8 * phrases.contentMatch + 18 * phrases.simplify + 4 * phrases.minimalist,
-    composition: 52 + 8 * phrases.composition + 20 * phrases.simplify + 10 * phrases.minimalist,
+      46 + 14 * signals.warm + 3 * phrases.warmLight + 3 * phrases.earthPalette + 6 * phrases.homelyMaterials - (coolWords ? 20 : 0),
+    technical: 45 + 14 * signals.crisp + 4 * phrases.sharpDetail - 22 * underexposure,
+    ai_artifacts: 58 + 8 * phrases.realism + 6 * phrases.minimalStyle - (artificialWords ? 16 : 0),
+    content_match: 60 + 8 * phrases.subjectFocus + 18 * phrases.simplicity + 4 * phrases.minimalStyle,
+    composition: 52 + 8 * phrases.balancedFrame + 20 * phrases.simplicity + 10 * phrases.minimalStyle,
   };
   const scores = mapScores(raw, (category, value) => value + offsets.overall + offsets.perCategory[category]);
   // Asking for a cold or artificial look breaks the brand however well the rest is done.
@@ -180,7 +186,7 @@ function severityOf(score: number): SceneIssue['severity'] {
   return 'low';
 }
 
-/** Brand descriptions always name lighting and color, the words the workflow's prompt rules key on. */
+/** Brand descriptions name lighting and color, the words the judge's instructions ask an issue to use. */
 function describe(category: IssueCategory, score: number, signals: Signals, coolWords: boolean): string {
   switch (category) {
     case 'brand_compliance':
@@ -208,22 +214,27 @@ function describe(category: IssueCategory, score: number, signals: Signals, cool
   }
 }
 
-const SUGGESTION: Record<IssueCategory, string> = {
-  brand_compliance: FIX_PHRASES.lighting,
-  technical: FIX_PHRASES.technical,
-  ai_artifacts: FIX_PHRASES.aiArtifacts,
-  content_match: FIX_PHRASES.contentMatch,
-  composition: FIX_PHRASES.composition,
+/**
+ * The judge's own advice per category, in its own words: a real judge rewrites the prompt in
+ * whatever words it likes, and a product that keys on exact phrases would break on them.
+ */
+const SUGGESTION: Record<IssueCategory, { text: string; concept: Concept }> = {
+  brand_compliance: { text: 'warm golden daylight with gentle shadows and earthy natural colours', concept: 'warmLight' },
+  technical: { text: 'crisp, finely detailed, tack-sharp focus, studio-grade quality', concept: 'sharpDetail' },
+  ai_artifacts: { text: 'true-to-life and photorealistic, free of any lettering or interface graphics, a pristine image', concept: 'realism' },
+  content_match: { text: 'the main subject centred and plainly visible', concept: 'subjectFocus' },
+  composition: { text: 'a well-balanced frame with one clear focal point against a plain backdrop', concept: 'balancedFrame' },
 };
 
-/** The judged prompt plus the fix for its two weakest categories, without its Avoid clause. */
-function improvedPrompt(scenePrompt: string | undefined, scores: CategoryScores, cueText: string): string {
+/** The judged prompt plus advice for its two weakest categories, unless the prompt already asks for it. */
+function improvedPrompt(scenePrompt: string | undefined, scores: CategoryScores, asked: ConceptPresence): string {
   const base = (scenePrompt ? stripAvoidClauses(scenePrompt) : '').trim().replace(/[\s.,;]+$/, '') || 'The scene';
   const weakest = (Object.keys(scores) as IssueCategory[])
     .filter((category) => scores[category] < ISSUE_BELOW)
     .sort((a, b) => scores[a] - scores[b])
     .slice(0, 2)
     .map((category) => SUGGESTION[category])
-    .filter((suggestion) => !cueText.toLowerCase().includes(suggestion.toLowerCase()));
+    .filter((suggestion) => asked[suggestion.concept] < 1)
+    .map((suggestion) => suggestion.text);
   return weakest.length > 0 ? `${base}, ${weakest.join(', ')}` : base;
 }

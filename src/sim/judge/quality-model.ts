@@ -1,19 +1,19 @@
-import type { PairwiseAnswer } from '../../domain/best-pick';
 import type { ProviderName } from '../../domain/provider';
-import { clamp, promptLook, seedOf } from '../media/prompt-look';
+import { clamp, promptLook } from '../media/prompt-look';
 import { renderStillPng } from '../media/render-image';
 import { measureImage } from './image-metrics';
 import { judge } from './judge-model';
-import { mulberry32 } from '../seeded-random';
 
 /**
- * The simulator's ground truth: how good an asset really is, before any judge noise. The
- * simulated judge serves it (plus noise when asked for) as the overall score, and answers
- * pairwise requests by it. Pure apart from the optional render path, so a benchmark can use the
- * same numbers in process, without HTTP.
+ * The simulator's ground truth: how good an asset really is, what a careful reviewer would score.
+ * The simulated judge serves it with its errors (judge-noise.ts: a persistent error per asset and
+ * view, noise per call), answers pairwise requests from it (pairwise-model.ts), and the simulated
+ * reviewer approves by it (reviewer.ts). Pure apart from the optional render path, so a benchmark
+ * can use the same numbers in process, without HTTP.
  *
- * True quality = the judge model's own noiseless overall score for (the asset's pixels, the
- * scene text) + the provider's quality profile offset for the scene's content type.
+ * True quality = the judge model's noiseless overall score for (the asset's pixels, the prompt it
+ * was made from, read with the simulator's own vocabulary) + the provider's quality profile offset
+ * for the scene's content type.
  *
  * Why the provider travels in the pixels (src/sim/media/provider-mark.ts) and not in the
  * judge's prompt: the product's analysis request does not name the provider that made the asset,
@@ -25,20 +25,25 @@ import { mulberry32 } from '../seeded-random';
  *
  * In process (a benchmark), one judged attempt of a scene looks like:
  *
- *   const rng = seededRng(seed);
+ *   const judge = REALISTIC_JUDGE;                           // or EXACT_JUDGE, or parseJudgeSpec(…)
  *   const truth = trueQualityFor({ prompt, provider, contentType, visualDirection });
- *   const score = noisyScore(truth, sigma, rng);            // what the judge would report
- *   const answer = pairwisePreference(truthA, truthB);       // what a pairwise request answers
+ *   const persistent = persistentError(seed, assetKey, viewKey, judge);   // same key, same error
+ *   const score = judgedScore(truth, persistent, judge.callSigma, rng);   // what the judge reports
+ *   const answer = judgedPreference(truthA, truthB, judge, rng);          // a pairwise request
+ *   const review = simulatedReview(truth, contentType, { bars, sigma }, rng);  // a person's verdict
  *
- * The HTTP simulator computes the same numbers from rendered pixels (renderedTrueQualityFor), and
- * seeds its noise per request (src/sim/judge/judge-memory.ts) rather than from one sequence.
+ * The HTTP simulator computes the same numbers from rendered pixels (renderedTrueQualityFor), keys
+ * the asset and view by what each request contains (request-identity.ts) and seeds its per-call
+ * draws per request (judge-memory.ts) rather than from one sequence.
  */
 
 /** One pairwise answer, in the order the two assets were shown: the product's own type. */
 export type { PairwiseAnswer } from '../../domain/best-pick';
-
-/** A source of uniform numbers in [0, 1). */
-export type Rng = () => number;
+export { gaussian, seededRng, type Rng } from '../seeded-random';
+export { judgedScore, noisyScore, persistentError } from './judge-noise';
+export { judgedPreference, pairwisePreference } from './pairwise-model';
+export { EXACT_JUDGE, REALISTIC_JUDGE, parseJudgeSpec, type JudgeSettings } from './judge-settings';
+export { DEFAULT_REVIEWER_BARS, DEFAULT_REVIEWER_SIGMA, simulatedReview, type Review } from './reviewer';
 
 /**
  * Points each provider adds to (or takes from) the true quality of a scene of each content type
@@ -75,9 +80,10 @@ export function trueQuality(judgeScore: number, provider?: ProviderName, content
 export interface AssetDescription {
   /** The prompt the asset was generated from, fix phrases included. */
   prompt: string;
-  provider: ProviderName;
+  /** Its provider, whose profile applies; none when the judge cannot tell. */
+  provider?: ProviderName;
   /** SPEC.md content type: person, lifestyle, product, nature, cinematic, food, object. */
-  contentType: string;
+  contentType?: string;
   /** Seeds the scene's own difficulty (stable across the scene's attempts); default: the prompt. */
   visualDirection?: string;
   narration?: string;
@@ -120,36 +126,4 @@ export async function renderedTrueQualityFor(asset: AssetDescription, size = { w
   const metrics = await measureImage(png);
   const score = judge({ userText: analysisText(asset), images: [metrics] }).overallScore;
   return trueQuality(score, asset.provider, asset.contentType);
-}
-
-/**
- * A reproducible uniform source (mulberry32). A string seed is hashed, so `seededRng('7:scene-3')`
- * is as good a seed as a number; the same seed always gives the same sequence.
- */
-export function seededRng(seed: number | string): Rng {
-  return mulberry32(typeof seed === 'number' ? seed : seedOf(seed));
-}
-
-/** One standard normal draw (Box–Muller), taking two uniforms from `rng`. */
-export function gaussian(rng: Rng): number {
-  const u = Math.max(rng(), Number.MIN_VALUE);
-  const v = rng();
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-}
-
-/**
- * The score a judge with noise σ gives an asset of this true quality:
- * clamp(round(trueQuality + N(0, σ)), 0, 100). σ = 0 draws nothing and returns the rounded true
- * quality, so a run without noise is exactly the noiseless model.
- */
-export function noisyScore(trueQualityValue: number, sigma: number, rng: Rng): number {
-  const noise = sigma > 0 ? sigma * gaussian(rng) : 0;
-  return Math.round(clamp(trueQualityValue + noise, 0, 100));
-}
-
-/** The pairwise answer for two assets shown in this order: the truly better one, or a tie. */
-export function pairwisePreference(firstTrue: number, secondTrue: number): PairwiseAnswer {
-  if (firstTrue > secondTrue) return 'first';
-  if (secondTrue > firstTrue) return 'second';
-  return 'tie';
 }

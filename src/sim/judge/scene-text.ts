@@ -5,7 +5,10 @@
  */
 
 export interface ScenePrompt {
+  /** The generation prompt, else the visual direction. */
   prompt?: string;
+  /** The generation prompt alone, when the text labels one: what the asset was made from. */
+  generationPrompt?: string;
   visualDirection?: string;
   /** The scene's expected content type (person, food, …), lower-cased, when the text names one. */
   contentType?: string;
@@ -22,7 +25,7 @@ export function findScenePrompt(text: string): ScenePrompt {
   const visualDirection = findLabelled(text, DIRECTION_LABELS);
   const contentType = findLabelled(text, CONTENT_TYPE_LABELS)?.toLowerCase();
   const keySource = visualDirection ?? prompt ?? text;
-  return { prompt: prompt ?? visualDirection, visualDirection, contentType, key: normalise(keySource).slice(0, 64) };
+  return { prompt: prompt ?? visualDirection, generationPrompt: prompt, visualDirection, contentType, key: normalise(keySource).slice(0, 64) };
 }
 
 function findLabelled(text: string, labels: string[]): string | undefined {
@@ -52,7 +55,7 @@ function readValue(text: string, start: number): string | undefined {
   return line.replace(/^["'`]+|["'`,]+$/g, '');
 }
 
-function normalise(text: string): string {
+export function normalise(text: string): string {
   return text.toLowerCase().replace(/\s+/g, ' ').trim();
 }
 

@@ -3,7 +3,11 @@ import { CLAUDE_IMAGE_LIMITS, checkToolSchema, claudeModel, refusedSamplingParam
 import { measureImage, UnreadableImageError, type ImageMetrics } from '../judge/image-metrics';
 import { judge } from '../judge/judge-model';
 import { isPairwiseRequest, pairwiseAssets, PAIRWISE_TOOL_NAME } from '../judge/pairwise-request';
-import { noisyScore, pairwisePreference, trueQuality } from '../judge/quality-model';
+import { trueQuality } from '../judge/quality-model';
+import { imagesKeyOf, madeFromKey, requestIdentity } from '../judge/request-identity';
+import { servedAnalysis, servedPreference } from '../judge/served-judgment';
+import { declaredIssueFields, withDeclaredIssueFields } from '../judge/issue-fields';
+import { judgeSettingsFor } from '../scenario-rules';
 import { findScenePrompt } from '../judge/scene-text';
 import { majorityProvider, readProviderMark } from '../media/provider-mark';
 import type { ProviderName } from '../../domain/provider';
@@ -85,6 +89,7 @@ export function registerAnthropicRoutes(app: FastifyInstance, context: SimContex
     }
 
     const text = userText(request);
+    const scene = findScenePrompt(text);
     if (isPairwiseRequest(request)) {
       const assets = pairwiseAssets(request);
       if (!assets.ok) return fail(400, 'invalid_request_error', assets.problem);
@@ -94,7 +99,15 @@ export function registerAnthropicRoutes(app: FastifyInstance, context: SimContex
       const rule = context.book.ruleFor(`${systemText(request)}\n${text}`);
       const seenOf = new Map(seen.map((image) => [image.block, image]));
       const truthOf = (blocks: ImageBlock[]) => assetTruth(context, text, blocks.map((block) => seenOf.get(block) ?? { block }));
-      const preferred = rule?.pairwise ?? pairwisePreference(truthOf(assets.first), truthOf(assets.second));
+      const preferred = servedPreference({
+        firstTruth: truthOf(assets.first),
+        secondTruth: truthOf(assets.second),
+        scripted: rule?.pairwise,
+        settings: judgeSettingsFor(context.settings.judge, rule),
+        seed: context.settings.seed,
+        requestKey: requestIdentity(request, imageBlocks, scene, undefined).viewKey,
+        memory: context.judgeMemory,
+      });
       const { content, stopReason } = preferenceContent(PAIRWISE_TOOL_NAME, preferred, request.max_tokens);
       return messageBody(request, content, stopReason, usage);
     }
@@ -125,24 +138,23 @@ export function registerAnthropicRoutes(app: FastifyInstance, context: SimContex
       return messageBody(request, content, stopReason, usage);
     }
     const scripted = ruleIndex === undefined ? {} : context.book.takeScriptedVerdict(ruleIndex);
-    // Scripted scores are served exactly; otherwise the true quality, with noise where asked for.
-    const asset = assetKey(seen);
-    let truth: number;
-    let served: number;
-    if (scripted.score !== undefined) {
-      truth = served = scripted.score;
-    } else {
-      truth = trueQuality(ownVerdict.overallScore, providerOf(seen), findScenePrompt(text).contentType);
-      const sigma = (ruleIndex === undefined ? undefined : context.book.ruleAt(ruleIndex)?.judgeNoise) ?? context.settings.judgeNoise;
-      const rng = () => context.judgeMemory.rngFor(context.settings.seed, fingerprint([text, asset]));
-      served = sigma > 0 ? noisyScore(truth, sigma, rng()) : Math.round(truth);
+    const provider = providerOf(seen);
+    const identity = requestIdentity(request, imageBlocks, scene, provider);
+    const { verdict, trueQuality: truth } = servedAnalysis({
+      input: { userText: text, images },
+      own: ownVerdict,
+      modelTruth: trueQuality(ownVerdict.overallScore, provider, scene.contentType),
+      scripted,
+      settings: judgeSettingsFor(context.settings.judge, ruleIndex === undefined ? undefined : context.book.ruleAt(ruleIndex)),
+      seed: context.settings.seed,
+      identity,
+      memory: context.judgeMemory,
+    });
+    if (seen.length > 0) context.judgeMemory.rememberTruth(identity.imagesKey, truth);
+    if (scene.generationPrompt !== undefined) {
+      context.judgeMemory.rememberMadeFrom(madeFromKey(scene.generationPrompt, provider), { trueQuality: truth, contentType: scene.contentType });
     }
-    if (seen.length > 0) context.judgeMemory.rememberTruth(asset, truth);
-    const verdict =
-      served === ownVerdict.overallScore && scripted.issues === undefined
-        ? ownVerdict
-        : judge({ userText: text, images, scriptedScore: served, scriptedIssues: scripted.issues });
-    const { content, stopReason } = verdictContent(mode, verdict);
+    const { content, stopReason } = verdictContent(mode, withDeclaredIssueFields(verdict, declaredIssueFields(request, mode)));
     return messageBody(request, content, stopReason, usage);
   });
 }
@@ -158,22 +170,13 @@ function providerOf(images: SeenImage[]): ProviderName | undefined {
   return majorityProvider(images.map((image) => image.mark));
 }
 
-/** Identifies one asset by the exact images shown of it, so its analysis and a later pairwise meet. */
-function assetKey(images: SeenImage[]): string {
-  return fingerprint(
-    images.map(({ block }) =>
-      block.source.type === 'base64' ? block.source.data : block.source.type === 'url' ? block.source.url : block.source.file_id,
-    ),
-  );
-}
-
 /**
  * The true quality of one asset of a pairwise request: the one its analysis found, when the
  * simulator judged these exact images before; else the judge's own reading of its images with
  * the request's scene text, plus the provider profile.
  */
 function assetTruth(context: SimContext, text: string, images: SeenImage[]): number {
-  const remembered = context.judgeMemory.truthOf(assetKey(images));
+  const remembered = context.judgeMemory.truthOf(imagesKeyOf(images.map((image) => image.block)));
   if (remembered !== undefined) return remembered;
   const metrics = images.flatMap((image) => (image.metrics ? [image.metrics] : []));
   const score = judge({ userText: text, images: metrics }).overallScore;
