@@ -3,6 +3,8 @@ import { REVIEW_TIMEOUT_REVIEWER } from '../domain/regeneration';
 import type { InsightsResponse, JudgeAgreement, ProviderInsight } from '../domain/http-api';
 import type { Db } from './database';
 import { providerEvidence } from './provider-evidence';
+import { peopleVerdicts } from './verdicts';
+import { calibrationsByContentType } from '../rules/calibration';
 import { roundTo } from '../domain/numbers';
 
 export interface InsightsFilter {
@@ -11,10 +13,14 @@ export interface InsightsFilter {
   projectIds?: readonly number[];
 }
 
-/** GET /api/insights: what the recorded attempts and reviewers' decisions say, for the projects asked. */
+/** GET /api/insights: what the recorded attempts and people's verdicts say, for the projects asked. */
 export async function getInsights(db: Db, filter: InsightsFilter = {}): Promise<InsightsResponse> {
   const projectIds = scopeOf(filter);
-  const [evidence, agreement] = await Promise.all([providerEvidence(db.kysely, { projectIds }), judgeAgreement(db, projectIds)]);
+  const [evidence, agreement, verdicts] = await Promise.all([
+    providerEvidence(db.kysely, { projectIds }),
+    judgeAgreement(db, projectIds),
+    peopleVerdicts(db.kysely, { projectIds }),
+  ]);
   const providers = evidence.map(
     (e): ProviderInsight => ({
       provider: e.provider,
@@ -27,7 +33,7 @@ export async function getInsights(db: Db, filter: InsightsFilter = {}): Promise<
       costPerPassedUsd: e.passedAttempts > 0 ? roundTo(e.totalCostUsd / e.passedAttempts, 1_000_000) : null,
     }),
   );
-  return { providers, agreement };
+  return { providers, agreement, calibration: calibrationsByContentType(verdicts) };
 }
 
 /** The projects both the question and the token allow: one project asked for, within the scope. */

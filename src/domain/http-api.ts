@@ -10,6 +10,7 @@ import type { SceneAnalysisResult } from './analysis';
 import type { RegenerationAttempt, ReviewEntryStatus, UserDecision } from './regeneration';
 import type { ProviderName } from './provider';
 import type { PipelineScene, SceneStatus } from './scene';
+import type { PeopleCalibration } from './calibration';
 
 export interface ProjectView {
   id: number;
@@ -126,6 +127,8 @@ export interface JudgeAgreement {
 export interface InsightsResponse {
   providers: ProviderInsight[];
   agreement: JudgeAgreement;
+  /** Per content type, what people's verdicts say: the calibrated bar and judge–people agreement. */
+  calibration: PeopleCalibration[];
 }
 
 /** 202 of POST /api/scenes/:id/regenerate: the round started. */

@@ -254,6 +254,10 @@ function partialPolicy(check: ShapeCheck, raw: unknown, path: string): PartialPo
     judgmentsNearBar: check.optional(policy.judgmentsNearBar, (v) =>
       check.number(v, join(path, 'judgmentsNearBar'), { integer: true, min: 1, max: 5 }),
     ),
+    auditRate: check.optional(policy.auditRate, (v) => check.number(v, join(path, 'auditRate'), { min: 0, max: 1 })),
+    calibratedBar: check.optional(policy.calibratedBar, (v) => check.boolean(v, join(path, 'calibratedBar'))),
+    // At least one verdict: a calibration from none is no calibration.
+    minDecisions: check.optional(policy.minDecisions, (v) => check.number(v, join(path, 'minDecisions'), { integer: true, min: 1, max: 100_000 })),
     maxCostUsd: check.optional(policy.maxCostUsd, (v) => positiveUsd(check, v, join(path, 'maxCostUsd'))),
     learnedProviderChoice: check.optional(policy.learnedProviderChoice, (v) => check.boolean(v, join(path, 'learnedProviderChoice'))),
     // At least one judged attempt: a record of none would let no evidence at all decide.

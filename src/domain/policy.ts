@@ -41,6 +41,15 @@ export interface RegenerationPolicy {
   /** How many judgments, in all, a score near the bar gets; their median is the score. */
   judgmentsNearBar?: number;
   /**
+   * People as the ground truth (SPEC.md "Judging and choosing"): the share of passed scenes also
+   * put in the review queue as `audit` entries that block nothing (src/rules/audit.ts).
+   */
+  auditRate?: number;
+  /** Whether a content type's passing score is the one calibrated from people's verdicts (src/rules/calibration.ts). */
+  calibratedBar?: boolean;
+  /** People's verdicts a content type needs before its calibrated bar is used. */
+  minDecisions?: number;
+  /**
    * The most a round may spend in US dollars; an attempt whose expected price would take the
    * round past it does not start (src/rules/budget.ts). Absent: no limit per round.
    */

@@ -9,6 +9,12 @@ export const JUDGING_DEFAULTS = { uncertaintyBand: 5, judgmentsNearBar: 3 } as c
  */
 export const LEARNED_CHOICE_DEFAULTS = { learnedProviderChoice: true, minEvidence: 20 } as const;
 
+/**
+ * SPEC.md "Judging and choosing": 2 % of passed scenes are audited by people; the bar stays the
+ * configured one unless asked, and then only once a content type has 30 verdicts.
+ */
+export const PEOPLE_DEFAULTS = { auditRate: 0.02, calibratedBar: false, minDecisions: 30 } as const;
+
 /** SPEC.md "Defaults". */
 export const DEFAULT_POLICY: RegenerationPolicy = {
   maxAttempts: 3,
@@ -19,6 +25,7 @@ export const DEFAULT_POLICY: RegenerationPolicy = {
     image: ['falai', 'flux'],
   },
   ...JUDGING_DEFAULTS,
+  ...PEOPLE_DEFAULTS,
   ...LEARNED_CHOICE_DEFAULTS,
 };
 

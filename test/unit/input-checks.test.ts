@@ -75,6 +75,19 @@ describe('input checks: regenerateSceneWorkflow input', () => {
     assert.deepEqual(problems(checkRegenerateSceneInput({ scene, policy: { minEvidence: 2.5 } })), ['policy.minEvidence: must be an integer']);
   });
 
+  it("takes people's settings: an audit share from 0 to 1, a boolean, a whole number of verdicts from 1", () => {
+    for (const policy of [{ auditRate: 0 }, { auditRate: 1, calibratedBar: true, minDecisions: 1 }, { calibratedBar: false, minDecisions: 200 }]) {
+      const checked = checkRegenerateSceneInput({ scene, policy });
+      assert.ok(checked.ok, JSON.stringify(policy));
+      assert.deepEqual(checked.value.policy, policy);
+    }
+    assert.deepEqual(problems(checkRegenerateSceneInput({ scene, policy: { auditRate: 1.5, calibratedBar: 'yes', minDecisions: 0 } })), [
+      'policy.auditRate: must be at most 1',
+      'policy.calibratedBar: expected true or false',
+      'policy.minDecisions: must be at least 1',
+    ]);
+  });
+
   it('refuses what is not an object at all, and a whitespace-only prompt', () => {
     assert.deepEqual(problems(checkRegenerateSceneInput('scene')), ['input: expected an object']);
     assert.deepEqual(problems(checkRegenerateSceneInput({ scene, customPrompt: '   ' })), ['customPrompt: must not be empty']);

@@ -28,6 +28,9 @@ describe('rules: policy defaults', () => {
       providerFallbackOrder: { video: ['kling', 'runway', 'luma', 'hailuo'], image: ['falai', 'flux'] },
       uncertaintyBand: 5,
       judgmentsNearBar: 3,
+      auditRate: 0.02,
+      calibratedBar: false,
+      minDecisions: 30,
       learnedProviderChoice: true,
       minEvidence: 20,
     });

@@ -91,6 +91,31 @@ describe('HTTP API: GET /api/insights', function () {
       ],
       // Approvals by a reviewer: a plain approve and bo's approval of the best agree; approving attempt 1 does not.
       agreement: { decided: 3, approvedJudgesBest: 2, rate: 0.6667 },
+      // People's verdicts: food's approves of 60 and 50 and reject of 60 fit no rising curve;
+      // the judge had failed all of them, so it agreed with the reject only.
+      calibration: [
+        {
+          contentType: 'food',
+          verdicts: 3,
+          accepted: 2,
+          calibratedBar: null,
+          curve: null,
+          agreement: { count: 1, of: 3, rate: 0.3333, low: 0.0615, high: 0.7923 },
+          byScore: [
+            { score: 50, verdicts: 1, accepted: 1 },
+            { score: 60, verdicts: 2, accepted: 1 },
+          ],
+        },
+        {
+          contentType: 'nature',
+          verdicts: 1,
+          accepted: 1,
+          calibratedBar: null,
+          curve: null,
+          agreement: { count: 0, of: 1, rate: 0, low: 0, high: 0.7935 },
+          byScore: [{ score: 60, verdicts: 1, accepted: 1 }],
+        },
+      ],
     });
   });
 
@@ -99,7 +124,8 @@ describe('HTTP API: GET /api/insights', function () {
     assert.deepEqual(ours.providers.map((p) => p.provider), ['kling']);
     assert.deepEqual(ours.agreement, { decided: 2, approvedJudgesBest: 1, rate: 0.5 });
     const none = (await get('/api/insights?projectId=999')).json<InsightsResponse>();
-    assert.deepEqual(none, { providers: [], agreement: { decided: 0, approvedJudgesBest: 0, rate: null } });
+    assert.deepEqual(ours.calibration.map((c) => c.contentType), ['food']);
+    assert.deepEqual(none, { providers: [], agreement: { decided: 0, approvedJudgesBest: 0, rate: null }, calibration: [] });
   });
 
   it('a token scoped to projects sees only theirs, and 404 for another project', async () => {
@@ -108,6 +134,7 @@ describe('HTTP API: GET /api/insights', function () {
     const body = scoped.json<InsightsResponse>();
     assert.deepEqual(body.providers.map((p) => [p.provider, p.contentType]), [['hailuo', 'nature']]);
     assert.deepEqual(body.agreement, { decided: 1, approvedJudgesBest: 1, rate: 1 });
+    assert.deepEqual(body.calibration.map((c) => c.contentType), ['nature']);
     assert.equal((await get(`/api/insights?projectId=${THEIRS}`, TOKENS.bo)).statusCode, 200);
     const elsewhere = await get(`/api/insights?projectId=${OURS}`, TOKENS.bo);
     assert.equal(elsewhere.statusCode, 404);

@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Client } from '@temporalio/client';
+import type { FastifyInstance } from 'fastify';
+import { roundWrites, type RoundWrites } from '../db/round-writes';
+import type { InsightsResponse } from '../../src/domain/http-api';
+import { LocalAssetStore } from '../../src/storage/local-asset-store';
+import { buildWebServer } from '../../src/web/server';
+import { DEFAULT_REVIEWER_BARS, simulatedReview } from '../../src/sim/judge/reviewer';
+import { gaussian, seededRng } from '../../src/sim/seeded-random';
+import { attempt, sceneRequest } from '../db/fixtures';
+import { emptyTables, testDatabase } from '../db/test-databases';
+
+const TOKEN = 'token-for-ana-0123456789';
+
+/**
+ * Calibration through the API: 100 product scenes whose true quality spreads across the bar are
+ * judged with the realistic judge's error (persistent σ 8, per call σ 3) and decided by the
+ * simulator's person, whose hidden bar for products is 76; GET /api/insights must find that bar.
+ */
+describe('HTTP API: calibration from people’s verdicts in GET /api/insights', function () {
+  this.timeout(120_000);
+  let app: FastifyInstance;
+  let writes: RoundWrites;
+
+  before(async function () {
+    const { db } = await testDatabase('pglite');
+    await emptyTables(db);
+    writes = roundWrites(db);
+    app = buildWebServer({
+      db,
+      temporal: {} as Client,
+      taskQueue: 'unused',
+      assets: new LocalAssetStore({ rootDir: mkdtempSync(path.join(tmpdir(), 'calibration-')), publicUrl: 'http://localhost:3000' }),
+      reviewers: [{ reviewer: 'ana', token: TOKEN }],
+    });
+    const rng = seededRng('calibration-insights');
+    for (let sceneId = 1; sceneId <= 100; sceneId++) {
+      await writes.saveScene(sceneRequest({ id: sceneId, contentType: 'Product' }));
+      const quality = 40 + 55 * rng();
+      const judged = Math.round(quality + 8 * gaussian(rng) + 3 * gaussian(rng));
+      const { approve } = simulatedReview(quality, 'product', { bars: DEFAULT_REVIEWER_BARS, sigma: 3 }, rng);
+      const key = { workflowId: `regenerate-scene-${sceneId}`, runId: 'r', round: 1 };
+      await writes.escalateToReview({
+        ...key,
+        sceneId,
+        projectId: 7,
+        sceneIndex: sceneId,
+        reason: 'auto_regeneration_failed',
+        bestScore: judged,
+        bestAttemptNumber: 1,
+        attempts: [attempt(1, 1, judged)],
+        escalatedAt: new Date().toISOString(),
+      });
+      await writes.closeReviewEntry({ ...key, decision: approve ? { action: 'approve', reviewer: 'ana' } : { action: 'reject', reviewer: 'ana' }, decidedAt: new Date().toISOString() });
+    }
+  });
+
+  after(async () => {
+    await app?.close();
+  });
+
+  it('finds the judged score at which people accept half the time within ±3 of their hidden bar, with its uncertainty', async () => {
+    const response = await app.inject({ method: 'GET', url: '/api/insights', headers: { authorization: `Bearer ${TOKEN}` } });
+    assert.equal(response.statusCode, 200);
+    const [product, ...others] = response.json<InsightsResponse>().calibration;
+    assert.equal(others.length, 0);
+    assert.equal(product!.contentType, 'product');
+    assert.equal(product!.verdicts, 100);
+    const bar = DEFAULT_REVIEWER_BARS.product!;
+    assert.ok(Math.abs(product!.calibratedBar! - bar) <= 3, `calibrated ${product!.calibratedBar} vs hidden ${bar}`);
+    assert.equal(product!.curve!.midpoint, product!.calibratedBar);
+    assert.ok(product!.curve!.standardError > 0.5 && product!.curve!.standardError < 4, JSON.stringify(product!.curve));
+    assert.equal(product!.byScore.reduce((n, bin) => n + bin.verdicts, 0), 100);
+  });
+
+  it('says how often the judge’s call was people’s, with a 95 % interval around it', async () => {
+    const body = (await app.inject({ method: 'GET', url: '/api/insights', headers: { authorization: `Bearer ${TOKEN}` } })).json<InsightsResponse>();
+    const { agreement } = body.calibration[0]!;
+    // Every entry is an escalation: the judge failed each one, so it agreed with each reject.
+    const rejected = 100 - body.calibration[0]!.accepted;
+    assert.equal(agreement.count, rejected);
+    assert.equal(agreement.of, 100);
+    assert.ok(agreement.low! < agreement.rate! && agreement.rate! < agreement.high!, JSON.stringify(agreement));
+    assert.ok(agreement.high! - agreement.low! > 0.1 && agreement.high! - agreement.low! < 0.25, JSON.stringify(agreement));
+  });
+});
