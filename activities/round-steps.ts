@@ -1,6 +1,7 @@
 import { asyncLocalStorage } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { FailureType } from '../src/domain/failures';
+import type { PassingBar, Verdict } from '../src/domain/calibration';
 import type { ProviderEvidence, ProviderEvidenceRequest } from '../src/domain/provider-evidence';
 import type { ProviderName } from '../src/domain/provider';
 import type { RegenerationAttempt } from '../src/domain/regeneration';
@@ -19,6 +20,7 @@ import type {
   RecordAttemptRequest,
   ReserveBudgetRequest,
   RoundFigures,
+  RoundOpening,
   RoundRef,
   SaveSceneRequest,
   SceneEnding,
@@ -27,6 +29,7 @@ import { isPermanentDataError, RequestRejectedError } from '../src/db/errors';
 import { approvalAgrees } from '../src/domain/judge-agreement';
 import { countAttempt, countDecision, countEscalation, countJudgeAgreement } from '../src/observability/metrics';
 import { learnedChoiceApplies, planAttempt } from '../src/rules/attempt-plan';
+import { fitAcceptance, passingBar } from '../src/rules/calibration';
 import { expectedAttemptUsd, mayStartAttempt } from '../src/rules/budget';
 import { attemptDeadlineMs, generationDeadlineMs } from '../src/rules/generation-wait';
 import { attemptKey, breakerOutcome } from '../src/rules/provider-health';
@@ -41,6 +44,8 @@ export type ResolvedRef = RoundRef & { runId: string };
 export interface RoundStore {
   saveScene(request: SaveSceneRequest): Promise<void>;
   providerEvidence(request: ProviderEvidenceRequest): Promise<ProviderEvidence[]>;
+  /** People's verdicts for a content type (src/db/verdicts.ts). */
+  peopleVerdicts(filter: { contentType: string }): Promise<{ verdict: Verdict }[]>;
   pickProvider(request: PickProviderRequest): Promise<PickProviderAnswer>;
   reserveBudget(request: ReserveBudgetRequest): Promise<BudgetReservation>;
   /** `inserted` is false when a retry found the row its first try wrote: metrics count it once. */
@@ -77,11 +82,21 @@ export function createRoundStepActivities(deps: RoundStepDeps) {
     if (deps.startEvents && eventKeys?.length) await deps.startEvents(eventKeys);
   };
 
-  async function openRound(request: OpenRoundRequest): Promise<AttemptStart> {
+  /** The round's passing score is read here, once, so the round's history holds it and replay never reads it again. */
+  async function openRound(request: OpenRoundRequest): Promise<RoundOpening> {
     const ref = resolved(request.ref);
     if (request.saveScene) await guard(() => store.saveScene(request.saveScene!));
     if (request.decided) await closeEntry(ref, request.decided);
-    return startAttempt(ref, request.firstAttempt);
+    const bar = await roundBar(request.firstAttempt);
+    return { ...(await startAttempt(ref, request.firstAttempt)), passingBar: bar };
+  }
+
+  /** SPEC.md "Judging and choosing": the configured score, or the content type's calibrated one when the policy asks. */
+  async function roundBar({ policy, contentType }: AttemptContext): Promise<PassingBar> {
+    if (policy.calibratedBar !== true) return passingBar(policy);
+    const verdicts = await guard(() => store.peopleVerdicts({ contentType }));
+    const curve = fitAcceptance(verdicts.map((v) => v.verdict));
+    return passingBar(policy, { verdicts: verdicts.length, ...(curve ? { midpoint: curve.midpoint } : {}) });
   }
 
   async function recordAttempt(request: RecordAttemptRequest): Promise<AttemptStart | undefined> {

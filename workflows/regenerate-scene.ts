@@ -12,7 +12,7 @@ import {
 import { checkRegenerateSceneInput } from '../src/domain/input-checks';
 import type { RegenerateSceneInput } from '../src/domain/inputs';
 import type { EscalationReason, RegenerationAttempt, RegenerationResult } from '../src/domain/regeneration';
-import type { AttemptStart } from '../src/domain/round-steps';
+import type { AttemptStart, RoundOpening } from '../src/domain/round-steps';
 import { pipelineSceneOf } from '../src/domain/scene';
 import { promptLimit } from '../src/catalog/prompt-limit';
 import { shouldContinueAsNew } from '../src/rules/continue-as-new';
@@ -35,6 +35,7 @@ export async function regenerateSceneWorkflow(rawInput: RegenerateSceneInput): P
   const firstRoundOfRun = record.state.round;
   try {
     let start = await openFirstRound(input, record);
+    record.useBar(start.passingBar);
     for (;;) {
       const ended = await runRound(input, record, start);
       if ('passed' in ended) return await record.pass(ended.passed);
@@ -55,6 +56,7 @@ export async function regenerateSceneWorkflow(rawInput: RegenerateSceneInput): P
         return await continueAsNew<typeof regenerateSceneWorkflow>({ ...input, customPrompt: undefined, carried: { ...record.carried(), runsBefore, decided } });
       }
       start = await step(() => openRound.executeWithOptions(summary(record, 'open'), [{ ref: record.ref(), decided, firstAttempt: firstAttemptOf(record) }]));
+      record.useBar(start.passingBar);
     }
   } catch (error) {
     const cancelled = error instanceof AttemptCancelled ? error.cause : error;
@@ -119,6 +121,7 @@ async function attemptWith(
   });
   return {
     ...attempt,
+    passingScore: record.policy.minScoreToPass,
     ...(start.skipped.length > 0 ? { skippedProviders: start.skipped } : {}),
     ...(start.providerChoice ? { providerChoice: start.providerChoice } : {}),
   };
@@ -143,7 +146,7 @@ async function untilProvidersBack(record: RoundRecord, attemptNumber: number, re
 }
 
 /** The first round of this run: the scene stored when the round is the first to know it, or the reviewer's decision closed. */
-function openFirstRound(input: RegenerateSceneInput, record: RoundRecord): Promise<AttemptStart> {
+function openFirstRound(input: RegenerateSceneInput, record: RoundRecord): Promise<RoundOpening> {
   const { scene, project, carried } = input;
   const saveScene = carried
     ? undefined

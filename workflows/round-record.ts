@@ -2,6 +2,7 @@ import { CancellationScope, getExternalWorkflowHandle, isCancellation, log, setC
 import type { PairwiseAnswer } from '../src/domain/best-pick';
 import type { CarriedRound, RegenerateSceneInput, RoundAsset } from '../src/domain/inputs';
 import type { ProviderName } from '../src/domain/provider';
+import type { PassingBar } from '../src/domain/calibration';
 import type { RegenerationPolicy } from '../src/domain/policy';
 import type {
   EscalationReason,
@@ -48,11 +49,14 @@ export class RoundRecord {
   private escalated: boolean;
   /** Who directs this round: a person's prompt and provider take the place of the scene's. */
   direction: RoundDirection;
+  /** The policy as this round applies it: the configured one with the round's passing score (useBar). */
+  policy: RegenerationPolicy;
 
   constructor(
     private readonly input: RegenerateSceneInput,
-    readonly policy: RegenerationPolicy,
+    private readonly configured: RegenerationPolicy,
   ) {
+    this.policy = configured;
     const { scene, carried } = input;
     this.sceneAsset = carried?.runStart ?? {
       score: scene.analysisResult.overallScore,
@@ -73,7 +77,7 @@ export class RoundRecord {
       status: 'regenerating',
       round: carried?.round ?? 1,
       attempt: 0,
-      maxAttempts: policy.maxAttempts,
+      maxAttempts: configured.maxAttempts,
       currentScore: this.current.score,
       attempts: carried ? [...carried.attempts] : [],
     };
@@ -189,9 +193,23 @@ export class RoundRecord {
     return entryId;
   }
 
+  /**
+   * The passing score the round's opening step read (SPEC.md "Judging and choosing"): every
+   * judgment and outcome of the round uses it, and the state says which bar it is. Absent (a
+   * history from before rounds read their bar): the configured score.
+   */
+  useBar(bar: PassingBar | undefined): void {
+    if (bar === undefined) return;
+    this.policy = { ...this.configured, minScoreToPass: bar.score };
+    this.state.passingBar = bar;
+  }
+
   /** A reviewer asked for another round: it starts from the round's best, as the new round's start. */
   startNextRound(decision: Extract<UserDecision, { action: 'regenerate' }>): void {
     this.state.decision = decision;
+    // The next round's opening reads its own bar from the configured policy.
+    this.policy = this.configured;
+    this.state.passingBar = undefined;
     this.current = { ...(this.bestAsset() ?? this.current), attemptNumber: undefined };
     this.direction = { personPrompt: decision.customPrompt, provider: decision.provider ?? this.current.provider };
     this.roundStart = this.current;

@@ -50,6 +50,7 @@ export async function recordAttempt(
         judgments: attempt.judgments?.length ? toJson(attempt.judgments) : null,
         failed_step: attempt.failedStep ?? null,
         provider_choice: attempt.providerChoice ?? null,
+        passing_score: attempt.passingScore ?? null,
         attempted_at: attempt.timestamp,
       })
       .onConflict((conflict) => conflict.columns(['workflow_id', 'run_id', 'round', 'attempt_number']).doNothing())

@@ -5,6 +5,7 @@ import type { BreakerSettings } from '../rules/provider-health';
 import { reserveProjectBudget } from './budget-reservations';
 import type { Db } from './database';
 import { providerEvidence } from './provider-evidence';
+import { peopleVerdicts } from './verdicts';
 import { pickProvider, recordProviderOutcome } from './provider-health';
 import * as rounds from './regeneration-writes';
 import { endScene, saveScene } from './scene-writes';
@@ -18,6 +19,7 @@ export function createDatabaseRoundStore(db: Db, breaker: BreakerSettings, notif
   return {
     saveScene: (request: Parameters<typeof saveScene>[1]) => saveScene(kysely, request),
     providerEvidence: (request: Parameters<typeof providerEvidence>[1]) => providerEvidence(kysely, request),
+    peopleVerdicts: (filter: { contentType: string }) => peopleVerdicts(kysely, filter),
     pickProvider: (request: Parameters<typeof pickProvider>[1]) => pickProvider(kysely, request, breaker),
     reserveBudget: (request: Parameters<typeof reserveProjectBudget>[1]) => reserveProjectBudget(kysely, request),
     recordAttempt: (ref: rounds.ResolvedRef, attempt: RegenerationAttempt) => rounds.recordAttempt(kysely, ref, attempt),

@@ -104,6 +104,8 @@ export interface RegenerationAttemptsTable {
   judgments: NullableJsonColumn<AttemptJudgment[]>;
   failed_step: AttemptStep | null;
   provider_choice: RegenerationAttempt['providerChoice'] | null;
+  /** The bar the attempt was judged against (migration 0011); null for attempts recorded before. */
+  passing_score: ColumnType<number | null, number | null | undefined, number | null>;
   attempted_at: Timestamp;
   recorded_at: Timestamp;
 }

@@ -59,6 +59,7 @@ export function toStoredAttempt(row: Selectable<RegenerationAttemptsTable>): Sto
     assetUrl: row.asset_url ?? undefined,
     failure: row.failure ?? undefined,
     costUsd: row.cost_usd ?? undefined,
+    passingScore: row.passing_score ?? undefined,
     providerTaskId: row.provider_task_id ?? undefined,
     skippedProviders: row.skipped_providers ?? undefined,
     judgments: row.judgments ?? undefined,

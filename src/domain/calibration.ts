@@ -36,8 +36,8 @@ export interface PassingBar {
   source: 'configured' | 'calibrated';
   /** The policy's minScoreToPass. */
   configured: number;
-  /** People's verdicts behind the content type's calibration when the round opened. */
-  verdicts: number;
+  /** People's verdicts behind the content type's calibration when the round opened; absent when not read (calibratedBar off). */
+  verdicts?: number;
   /** The judged score at which people accept half the time, before the ±10 bound; absent when none could be estimated. */
   calibrated?: number;
 }

@@ -2,6 +2,7 @@ import type { SceneAnalysisResult } from './analysis';
 import type { AssetRef } from './asset';
 import type { BestPick } from './best-pick';
 import type { ProviderName } from './provider';
+import type { PassingBar } from './calibration';
 
 export const ATTEMPT_RESULTS = ['success', 'failed', 'improved'] as const;
 export type AttemptResult = (typeof ATTEMPT_RESULTS)[number];
@@ -34,6 +35,8 @@ export interface RegenerationAttempt {
   assetUrl?: string;
   failure?: AttemptFailure;
   costUsd?: number;
+  /** Added field: the passing score the attempt was judged against (its round's bar, RegenerationState.passingBar). */
+  passingScore?: number;
   /** Added field: the provider's task id, so an attempt can be traced to its bill. */
   providerTaskId?: string;
   /** Added field: the stored copy's details (hash, media type, dimensions) behind assetUrl. */
@@ -101,6 +104,8 @@ export interface RegenerationState {
   bestAttemptNumber?: number;
   /** Added field: the round's best and why; absent in rounds recorded before the pairwise best pick. */
   bestPick?: BestPick;
+  /** Added field: the passing score this round judges against and why (configured or calibrated); absent until the round opens. */
+  passingBar?: PassingBar;
   attempts: RegenerationAttempt[];
   awaitingReviewSince?: string;
   decision?: UserDecision;

@@ -1,6 +1,7 @@
 import type { SceneAnalysisResult } from './analysis';
 import type { AssetRef } from './asset';
 import type { BestPick } from './best-pick';
+import type { PassingBar } from './calibration';
 import type { ProjectRef } from './brand';
 import type { RegenerationPolicy } from './policy';
 import type { ProviderName } from './provider';
@@ -55,6 +56,12 @@ export type AttemptStart =
       expectedUsd: number;
     }
   | AttemptRefusal;
+
+/** A round opened: its first attempt's start, and the passing score the round judges against. */
+export type RoundOpening = AttemptStart & {
+  /** Absent in histories recorded before rounds read their bar: the configured score applies. */
+  passingBar?: PassingBar;
+};
 
 /** Where the scene stood when a round was started directly (by the API or an operator). */
 export interface SaveSceneRequest {

@@ -163,13 +163,15 @@ export function calibrationsByContentType(verdicts: readonly { contentType: stri
 /**
  * The passing score a round judges against (SPEC.md "Judging and choosing"): with
  * `policy.calibratedBar` and at least `policy.minDecisions` verdicts for the content type, the
- * calibrated one, bounded to the configured score ± 10; otherwise the configured score.
+ * calibrated one, bounded to the configured score ± 10; otherwise the configured score. No
+ * calibration given: the verdicts were not read (the policy does not ask for them).
  */
 export function passingBar(
   policy: Pick<RegenerationPolicy, 'minScoreToPass' | 'calibratedBar' | 'minDecisions'>,
-  calibration: { verdicts: number; midpoint?: number },
+  calibration?: { verdicts: number; midpoint?: number },
 ): PassingBar {
   const configured = policy.minScoreToPass;
+  if (calibration === undefined) return { score: configured, source: 'configured', configured };
   const known = { configured, verdicts: calibration.verdicts, ...(calibration.midpoint === undefined ? {} : { calibrated: calibration.midpoint }) };
   const enough = calibration.verdicts >= (policy.minDecisions ?? 0);
   if (policy.calibratedBar !== true || !enough || calibration.midpoint === undefined) return { score: configured, source: 'configured', ...known };

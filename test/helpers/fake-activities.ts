@@ -4,6 +4,7 @@ import { judgeUntilSure } from '../../activities/judge-until-sure';
 import { createRoundStepActivities, type ResolvedRef, type RoundStore } from '../../activities/round-steps';
 import type { Recommendation, SceneIssue } from '../../src/domain/analysis';
 import type { AssetRef } from '../../src/domain/asset';
+import type { Verdict } from '../../src/domain/calibration';
 import type { PairwiseAnswer } from '../../src/domain/best-pick';
 import { GENERATION_NOT_READY, type GenerateRequest, type GenerationFailureDetails } from '../../src/domain/generation';
 import type { CompareAssetsRequest, JudgeRequest } from '../../src/domain/judging';
@@ -72,6 +73,8 @@ export interface FakeScript {
   evidence?: ProviderEvidence[];
   /** Makes providerEvidence throw this instead. */
   evidenceFailure?: () => Error;
+  /** People's verdicts per lower-cased content type, as peopleVerdicts answers them; none by default. */
+  verdicts?: Record<string, Verdict[]>;
   /** The in-memory circuit breakers' settings (a tiny cooldown lets a test see a probe). */
   breaker?: BreakerSettings;
   /** Providers whose key this fake worker lacks. */
@@ -111,6 +114,8 @@ export interface FakeCalls {
   providerOutcomes: ProviderOutcomeReport[];
   budgetReservations: { request: ReserveBudgetRequest; granted: boolean }[];
   evidenceReads: ProviderEvidenceRequest[];
+  /** The content types whose verdicts a round read for its bar. */
+  verdictReads: string[];
   releasedRounds: ResolvedRef[];
   /** The breakers as the fake's shared store holds them, by provider. */
   breakers: Map<string, BreakerRow>;
@@ -136,6 +141,7 @@ export function fakeActivities(script: FakeScript): { activities: SceneActivitie
     providerOutcomes: [],
     budgetReservations: [],
     evidenceReads: [],
+    verdictReads: [],
     releasedRounds: [],
     breakers: new Map(),
   };
@@ -263,6 +269,10 @@ function memoryRoundStore(script: FakeScript, calls: FakeCalls): RoundStore {
       if (script.evidenceFailure) throw script.evidenceFailure();
       const contentType = request.contentType.toLowerCase();
       return (script.evidence ?? []).filter((e) => e.contentType === contentType && e.kind === request.kind);
+    },
+    async peopleVerdicts({ contentType }) {
+      calls.verdictReads.push(contentType);
+      return (script.verdicts?.[contentType.toLowerCase()] ?? []).map((verdict) => ({ verdict }));
     },
     // The same rules as the database's breakers, on this process's clock.
     async pickProvider(request) {

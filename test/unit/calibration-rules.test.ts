@@ -143,5 +143,8 @@ describe('rules: calibration from people’s verdicts', () => {
         assert.deepEqual([bar.score, bar.source, bar.configured, bar.verdicts], [score, source, policy.minScoreToPass, calibration.verdicts]);
       });
     }
+
+    it('reads no verdicts when the policy does not calibrate', () =>
+      assert.deepEqual(passingBar({ minScoreToPass: 72, calibratedBar: false, minDecisions: 30 }), { score: 72, source: 'configured', configured: 72 }));
   });
 });
