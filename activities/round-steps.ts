@@ -7,6 +7,7 @@ import type { ProviderName } from '../src/domain/provider';
 import type { RegenerationAttempt } from '../src/domain/regeneration';
 import type {
   AttemptContext,
+  AuditRequest,
   AttemptStart,
   BudgetReservation,
   DecidedEntry,
@@ -53,6 +54,8 @@ export interface RoundStore {
   recordProviderOutcome(report: ProviderOutcomeReport): Promise<void>;
   /** `eventKeys`: the outgoing webhooks the write added, for the step to start (src/db/notification-outbox.ts). */
   escalate(request: EscalateToReviewRequest & { ref: ResolvedRef }): Promise<{ entryId: number; inserted: boolean; eventKeys?: string[] }>;
+  /** An `audit` entry for a passed round; the scene is left as the ending wrote it. */
+  requestAudit(request: AuditRequest & { ref: ResolvedRef }): Promise<{ entryId: number; eventKeys?: string[] }>;
   closeEntry(ref: ResolvedRef, entry: DecidedEntry): Promise<{ closed: boolean; bestAttemptNumber?: number; eventKeys?: string[] }>;
   endEntry(entry: Exclude<EntryEnding, DecidedEntry>): Promise<void>;
   endScene(ref: ResolvedRef, ending: SceneEnding, figures?: RoundFigures): Promise<{ eventKeys?: string[] } | void>;
@@ -130,6 +133,10 @@ export function createRoundStepActivities(deps: RoundStepDeps) {
     }
     const ended = await guard(() => store.endScene(ref, request.scene, request.figures));
     await startEvents(ended?.eventKeys);
+    if (request.audit) {
+      const audit = await guard(() => store.requestAudit({ ...request.audit!, ref }));
+      await startEvents(audit.eventKeys);
+    }
     await guard(() => store.releaseRound(ref));
   }
 

@@ -13,8 +13,9 @@ import type {
   RegenerationStatus,
   UserDecision,
 } from '../src/domain/regeneration';
-import type { AttemptContext, EntryEnding, KeptAsset, RoundRef, SceneEnding } from '../src/domain/round-steps';
+import type { AttemptContext, AuditRequest, EntryEnding, KeptAsset, RoundRef, SceneEnding } from '../src/domain/round-steps';
 import { roundUsd } from '../src/catalog/cost';
+import { auditSampled } from '../src/rules/audit';
 import { bestCandidates, decideBest, needsPairwise, pairKey, rankByScore } from '../src/rules/best-pick';
 import { judgingSettings } from '../src/rules/judging';
 import { sceneNeeds } from '../src/rules/provider-choice';
@@ -237,9 +238,23 @@ export class RoundRecord {
   // The endings (SPEC.md "How a round ends"). Each writes once, in a step the round's
   // cancellation cannot cut in half, and returns the round's result.
 
+  /** A share `auditRate` of passed rounds also goes to people as an audit that blocks nothing (src/rules/audit.ts). */
   async pass(attempt: RegenerationAttempt): Promise<RegenerationResult> {
-    await this.end('passed', { attempt, scene: { outcome: 'passed', asset: kept(this.current) } }, this.current);
+    const audit = auditSampled(this.ref(), this.policy.auditRate ?? 0) ? this.auditOf(attempt) : undefined;
+    await this.end('passed', { attempt, scene: { outcome: 'passed', asset: kept(this.current) }, ...(audit ? { audit } : {}) }, this.current);
     return this.result('passed', this.current);
+  }
+
+  private auditOf(passed: RegenerationAttempt): AuditRequest {
+    const pick = this.state.bestPick;
+    return {
+      sceneIndex: this.input.scene.sceneIndex,
+      bestScore: passed.scoreAfter,
+      bestAttemptNumber: passed.attemptNumber,
+      ...(pick?.attemptNumber === passed.attemptNumber ? { bestPick: pick } : {}),
+      attempts: this.roundAttempts(),
+      requestedAt: new Date().toISOString(),
+    };
   }
 
   async approve(review: Review, asset: RoundAsset, entryId: number): Promise<RegenerationResult> {
@@ -281,7 +296,7 @@ export class RoundRecord {
   /** `final`: what the round ends with, for the `round.ended` webhook's figures. */
   private async end(
     outcome: RegenerationOutcome,
-    write: { attempt?: RegenerationAttempt; entry?: EntryEnding; scene: SceneEnding },
+    write: { attempt?: RegenerationAttempt; entry?: EntryEnding; scene: SceneEnding; audit?: AuditRequest },
     final: RoundAsset,
   ): Promise<void> {
     this.state.attempt = 0;

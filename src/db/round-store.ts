@@ -9,6 +9,7 @@ import { peopleVerdicts } from './verdicts';
 import { pickProvider, recordProviderOutcome } from './provider-health';
 import * as rounds from './regeneration-writes';
 import { endScene, saveScene } from './scene-writes';
+import { requestAudit } from './audit-writes';
 
 /**
  * The database side of a round's steps (activities/round-steps.ts RoundStore): the write modules
@@ -28,6 +29,7 @@ export function createDatabaseRoundStore(db: Db, breaker: BreakerSettings, notif
     },
     // The escalation, the decision and the ending add their outgoing webhooks in their own writes.
     escalate: (request: Parameters<typeof rounds.escalateToReview>[1]) => rounds.escalateToReview(kysely, request, notify),
+    requestAudit: (request: Parameters<typeof requestAudit>[1]) => requestAudit(kysely, request, notify),
     closeEntry: (ref: rounds.ResolvedRef, entry: Parameters<typeof rounds.closeReviewEntry>[2]) =>
       rounds.closeReviewEntry(kysely, ref, entry, notify),
     endEntry: async (entry: Parameters<typeof rounds.endReviewEntry>[1]) => {

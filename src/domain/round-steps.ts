@@ -138,12 +138,25 @@ export type SceneEnding =
 
 export type EntryEnding = DecidedEntry | { entryId: number; status: 'expired' | 'cancelled'; reason: string; endedAt: string };
 
+/** A passed round sampled for people: an `audit` entry that blocks nothing; the person's verdict is a label. */
+export interface AuditRequest {
+  sceneIndex: number;
+  /** The passed attempt's score and number: what the person is asked to accept or turn down. */
+  bestScore: number;
+  bestAttemptNumber: number;
+  bestPick?: BestPick;
+  attempts: RegenerationAttempt[];
+  requestedAt: string;
+}
+
 /** A round ends: its last attempt recorded, its entry closed, the scene written, everything it held let go. */
 export interface EndRoundRequest {
   ref: RoundRef;
   attempt?: RegenerationAttempt;
   entry?: EntryEnding;
   scene: SceneEnding;
+  /** A passed round sampled for an audit (src/rules/audit.ts). */
+  audit?: AuditRequest;
   /** For the `round.ended` webhook: the round's final score, and what every attempt of its rounds cost. */
   figures?: RoundFigures;
 }

@@ -3,6 +3,7 @@ import type { Db } from '../db/database';
 import { moveReviewEntryToRun, supersedeReviewEntry } from '../db/regeneration-writes';
 import { getRegenerationStateQuery } from '../../workflows/messages';
 import { reconcileVerdict } from '../rules/ending';
+import { AUDIT_REASON } from '../rules/audit';
 
 /** What one pass did, entry by entry, for the log and the CLI. */
 export interface ReconcileReport {
@@ -81,6 +82,8 @@ export async function reconcileReviewEntries(db: Db, client: Client): Promise<Re
       .selectFrom('review_queue')
       .select(['id', 'workflow_id', 'run_id'])
       .where('status', '=', 'pending')
+      // An audit's round ended passed before the entry was made: it waits for a person, not a run.
+      .where('reason', '<>', AUDIT_REASON)
       .where('id', '>', afterId)
       .orderBy('id')
       .limit(PAGE)

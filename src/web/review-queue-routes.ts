@@ -3,6 +3,8 @@ import type { DecisionAccepted } from '../domain/http-api';
 import { BadCursorError, getReviewEntry, getScene, listReviewQueuePage } from '../db/queries';
 import { RoundNotRunningError, signalDecision } from '../temporal/regeneration-round';
 import { decisionProblem } from '../rules/decision';
+import { AUDIT_REASON, auditDecisionProblem } from '../rules/audit';
+import { labelAudit } from '../db/audit-writes';
 import { DEFAULT_DECISION_HOLD_MS } from '../config';
 import { DecisionsInFlight } from './decisions-in-flight';
 import { decidedScene } from './regeneration-request';
@@ -43,6 +45,16 @@ export function registerReviewQueueRoutes(api: FastifyInstance, deps: WebDeps): 
     }
     if (entry.status !== 'pending') {
       throw conflict(`Review entry ${entryId} is closed (${entry.status}${entry.closeReason ? `: ${entry.closeReason}` : ''})`);
+    }
+    if (entry.reason === AUDIT_REASON) {
+      // An audit's round is over: the verdict is written here as the entry's label, no round is signalled.
+      const problem = auditDecisionProblem(decision);
+      if (problem !== undefined) throw badRequest(`Review entry ${entryId}: ${problem}`);
+      const { labelled } = await labelAudit(deps.db.kysely, { entryId, decision, decidedAt: new Date().toISOString() });
+      if (!labelled) throw conflict(`Review entry ${entryId} was already decided`);
+      request.log.info({ entryId, action: decision.action, reviewer: decision.reviewer }, 'audit labelled');
+      const labelledAnswer: DecisionAccepted = { entryId, workflowId: entry.workflowId, runId: entry.runId, decision };
+      return reply.code(200).send(labelledAnswer);
     }
     // A provider the person names must be able to make the scene, as the round will check too.
     const scene = decision.action === 'regenerate' && decision.provider ? await getScene(deps.db, entry.sceneId) : undefined;

@@ -12,6 +12,7 @@ import type { ProviderEvidence, ProviderEvidenceRequest } from '../../src/domain
 import type { ProviderName } from '../../src/domain/provider';
 import type { RegenerationAttempt } from '../../src/domain/regeneration';
 import type {
+  AuditRequest,
   BudgetReservation,
   DecidedEntry,
   EntryEnding,
@@ -99,6 +100,8 @@ export interface FakeCalls {
   comparisons: CompareAssetsRequest[];
   recordedAttempts: (ResolvedRef & { attempt: RegenerationAttempt })[];
   escalations: (EscalateToReviewRequest & ResolvedRef)[];
+  /** Passed rounds sampled for an audit: entries that block nothing, kept apart from escalations. */
+  audits: (AuditRequest & ResolvedRef)[];
   closedEntries: (DecidedEntry & { workflowId: string; round: number })[];
   endedEntries: Exclude<EntryEnding, DecidedEntry>[];
   restoredScenes: { workflowId: string; sceneId: number }[];
@@ -128,6 +131,7 @@ export function fakeActivities(script: FakeScript): { activities: SceneActivitie
     comparisons: [],
     recordedAttempts: [],
     escalations: [],
+    audits: [],
     closedEntries: [],
     endedEntries: [],
     restoredScenes: [],
@@ -324,6 +328,10 @@ function memoryRoundStore(script: FakeScript, calls: FakeCalls): RoundStore {
     async escalate(request) {
       calls.escalations.push({ ...request, ...request.ref });
       return { entryId: calls.escalations.length, inserted: true };
+    },
+    async requestAudit(request) {
+      calls.audits.push({ ...request, ...request.ref });
+      return { entryId: 1000 + calls.audits.length };
     },
     async closeEntry(ref, entry) {
       const closed = !calls.closedEntries.some((e) => e.entryId === entry.entryId);

@@ -100,6 +100,7 @@ export const ROUTE_SCHEMAS = {
     params: fromZod(ReviewEntryParamsSchema),
     body: component('DecisionBody'),
     response: {
+      200: answer('An audit entry’s verdict, recorded as its label (its round has ended)', 'DecisionAccepted'),
       202: answer('Signalled to the round, which carries it out and closes the entry', 'DecisionAccepted'),
       400: badRequest,
       404: notFound('review entry'),
