@@ -11,6 +11,7 @@ import {
   nextSort,
   sortInsightRows,
 } from '../../src/ui/page/model/insights-view';
+import { calibrationPoints, costPerPassByProvider, describeCalibratedBar, describePeopleAgreement } from '../../src/ui/page/model/calibration-view';
 
 describe('review page: insights', () => {
   const rows: InsightRow[] = [
@@ -83,3 +84,35 @@ describe('review page: insights', () => {
 function row(overrides: Partial<InsightRow> & Pick<InsightRow, 'provider' | 'contentType' | 'kind'>): InsightRow {
   return { attempts: 10, judgedAttempts: 10, passRate: 0.5, meanGain: 3, costPerPassedUsd: 1, ...overrides };
 }
+
+describe('review page: what people accept, and cost per pass by provider', () => {
+  it('places each score bin at its middle and draws the curve every 2 points', () => {
+    const points = calibrationPoints({ byScore: [{ score: 60, verdicts: 4, accepted: 1 }], curve: { midpoint: 70, scale: 4, standardError: 1.5 } });
+    assert.deepEqual(points.find((p) => p.score === 62.5), { score: 62.5, share: 0.25, verdicts: 4 });
+    assert.deepEqual(points.find((p) => p.score === 70), { score: 70, curve: 0.5 });
+    assert.equal(points.filter((p) => p.curve !== undefined).length, 51);
+    assert.deepEqual(calibrationPoints({ byScore: [{ score: 95, verdicts: 2, accepted: 2 }], curve: null }), [{ score: 97.5, share: 1, verdicts: 2 }]);
+  });
+
+  it('says where people accept half the time with its 95 % margin, and how often judge and people agree', () => {
+    assert.equal(describeCalibratedBar({ curve: { midpoint: 76.26, scale: 4, standardError: 2 }, verdicts: 40 }), 'people accept half the time at a judged 76.3 (± 3.9)');
+    assert.equal(describeCalibratedBar({ curve: null, verdicts: 0 }), 'no verdicts yet');
+    assert.equal(describeCalibratedBar({ curve: null, verdicts: 3 }), 'not enough accepted and turned-down verdicts to place a bar');
+    assert.equal(describePeopleAgreement({ count: 41, of: 50, rate: 0.82, low: 0.6919, high: 0.9022 }), 'judge and people agree in 41 of 50 verdicts (82%, 69%–90%)');
+    assert.equal(describePeopleAgreement({ count: 0, of: 0, rate: null, low: null, high: null }), 'no verdicts yet');
+  });
+
+  it('adds up cost per passed scene per provider over content types, cheapest first, leaving out providers with no pass', () => {
+    const costs = costPerPassByProvider([
+      row({ provider: 'kling', contentType: 'product', kind: 'video', judgedAttempts: 10, passRate: 0.5, costPerPassedUsd: 2 }),
+      row({ provider: 'kling', contentType: 'person', kind: 'video', judgedAttempts: 10, passRate: 0.2, costPerPassedUsd: 5 }),
+      row({ provider: 'falai', contentType: 'food', kind: 'image', judgedAttempts: 4, passRate: 1, costPerPassedUsd: 0.05 }),
+      row({ provider: 'runway', contentType: 'product', kind: 'video', judgedAttempts: 5, passRate: 0, costPerPassedUsd: null }),
+    ]);
+    // kling: $10 over 5 passes and $10 over 2: $20 over 7.
+    assert.deepEqual(costs, [
+      { provider: 'falai', costPerPassedUsd: 0.05 },
+      { provider: 'kling', costPerPassedUsd: 2.8571 },
+    ]);
+  });
+});

@@ -11,6 +11,7 @@ export type {
   UiConfig,
 } from '../../../domain/http-api';
 export type { AssetRef } from '../../../domain/asset';
+export type { PeopleCalibration } from '../../../domain/calibration';
 export type { SceneAnalysisResult, SceneIssue, IssueCategory } from '../../../domain/analysis';
 export type { ProviderName } from '../../../domain/provider';
 export type { RegenerationAttempt, RegenerationState, UserDecision } from '../../../domain/regeneration';

@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useMemo, useState } from 'react';
 import type { InsightsResponse } from '../api/types';
 import { usePolling } from '../hooks/use-polling';
 import {
@@ -16,6 +16,10 @@ import {
 } from '../model/insights-view';
 import { useSession } from '../session';
 
+// The chart library is loaded with the Insights view only, not with the queue every reviewer opens.
+const CalibrationCharts = lazy(() => import('./calibration-charts').then((m) => ({ default: m.CalibrationCharts })));
+const CostPerPassChart = lazy(() => import('./calibration-charts').then((m) => ({ default: m.CostPerPassChart })));
+
 /** The figures change only as attempts finish: a slow refresh is enough. */
 const POLL_MS = 30_000;
 
@@ -29,7 +33,7 @@ const COLUMNS: { key: InsightSortKey; label: string; numeric?: boolean; title?: 
   { key: 'costPerPassedUsd', label: 'Cost per passed scene', numeric: true, title: 'Everything spent on the attempts, per attempt that passed' },
 ];
 
-/** How each provider does per content type and kind, and how often reviewers keep the judge's best. */
+/** What people accept by judged score per content type, how each provider does per content type and kind, and how often reviewers keep the judge's best. */
 export function InsightsView({ projectId }: { projectId: number | undefined }) {
   const session = useSession();
   const [loaded, setLoaded] = useState<{ insights: InsightsResponse | undefined }>();
@@ -72,6 +76,14 @@ export function InsightsView({ projectId }: { projectId: number | undefined }) {
           <p className="agreement" data-testid="agreement">
             {describeAgreement(insights.agreement)}
           </p>
+          <h2>What people accept, by judged score</h2>
+          <Suspense fallback={<p className="muted">Drawing the charts…</p>}>
+            <CalibrationCharts calibration={insights.calibration} />
+          </Suspense>
+          <h2>Providers</h2>
+          <Suspense fallback={null}>
+            <CostPerPassChart rows={insights.providers} />
+          </Suspense>
           {rows.length === 0 ? (
             <p className="empty" role="status">
               No attempts yet.

@@ -10,6 +10,8 @@ import { CandidateCard } from './candidate-card';
 import { DecisionHistory } from './decision-history';
 import { CancelRound } from './cancel-round';
 import { DecisionPanel } from './decision-panel';
+import { AuditPanel } from './audit-panel';
+import { AUDIT_REASON } from '../../../rules/audit';
 import { ManualRegenerate } from './manual-regenerate';
 import { NotificationList } from './notification-list';
 import { RoundStatus } from './round-status';
@@ -97,7 +99,9 @@ export function SceneView({ sceneId }: { sceneId: number }) {
   const carriedOut = decided && (sceneSettled || running) ? decided : undefined;
   const savingOutcome = decided && !carriedOut ? decided : undefined;
   const roundView = buildRoundView(scene, pendingEntry ?? entries[0], state);
-  const canDecide = pendingEntry !== undefined && inFlight === undefined && roundView.runOpen && roundView.round === pendingEntry.round;
+  // An audit's round is over: it is answered beside the passed scene, not in a round that waits.
+  const audit = pendingEntry?.reason === AUDIT_REASON && inFlight === undefined ? pendingEntry : undefined;
+  const canDecide = pendingEntry !== undefined && !audit && inFlight === undefined && roundView.runOpen && roundView.round === pendingEntry.round;
   const selected = canDecide ? roundView.candidates.find((c) => c.key === selectedKey && c.approvable) : undefined;
   const hasAttempts = roundView.candidates.length > 1;
 
@@ -126,6 +130,7 @@ export function SceneView({ sceneId }: { sceneId: number }) {
       {roundView.runOpen && (running || pendingEntry !== undefined) && inFlight === undefined && (
         <CancelRound sceneId={scene.id} onRequested={() => void load()} />
       )}
+      {audit && <AuditPanel key={audit.id} entry={audit} />}
       {canDecide && <DecisionPanel key={pendingEntry.id} entry={pendingEntry} scene={scene} roundView={roundView} selected={selected} />}
       {!pendingEntry && !roundView.runOpen && !running && scene.analysis && (
         <ManualRegenerate scene={scene} bestPrompt={roundView.bestPrompt} onStarted={() => setManualRoundRequested(true)} />

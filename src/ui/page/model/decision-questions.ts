@@ -58,3 +58,14 @@ export function regenerateQuestion(roundView: RoundView, request: Omit<Extract<D
     confirmLabel: 'Start the round',
   };
 }
+
+/** An audit asks whether the passed asset is one people accept; either answer only labels it. */
+export function auditQuestion(accept: boolean, score: number, note?: string): DecisionQuestion {
+  return {
+    decision: accept ? { action: 'approve' } : { action: 'reject', ...(note ? { note } : {}) },
+    title: accept ? 'Accept the passed asset?' : 'Turn the passed asset down?',
+    text: `The judge passed this asset at ${formatScore(score)}. Your verdict is recorded for calibrating the bar; the scene keeps its asset either way.`,
+    confirmLabel: accept ? 'Accept' : 'Turn down',
+    ...(accept ? { askNote: true } : {}),
+  };
+}

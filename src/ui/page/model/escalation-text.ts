@@ -1,6 +1,10 @@
+import { AUDIT_REASON } from '../../../rules/audit';
+
 /** Why a round waits for a person, in the page's words; a reason it does not know is shown as stored. */
 export function describeEscalationReason(reason: string): string {
   switch (reason) {
+    case AUDIT_REASON:
+      return 'the scene passed and was sampled for an audit: your verdict is recorded as a label and blocks nothing';
     case 'auto_regeneration_failed':
       return 'automatic regeneration did not reach the bar';
     case 'budget_exhausted':
@@ -15,6 +19,8 @@ export function describeEscalationReason(reason: string): string {
 /** The reason as a tag on a queue card; the usual reason (the attempts did not reach the bar) goes unsaid. */
 export function escalationTag(reason: string): string | undefined {
   switch (reason) {
+    case AUDIT_REASON:
+      return 'Audit';
     case 'auto_regeneration_failed':
       return undefined;
     case 'budget_exhausted':
