@@ -30,6 +30,8 @@ export const DEFAULT_GENERATION_PRICES: Readonly<Record<ProviderName, { perSecon
  * 2026-11-30 (the installed SDK's deprecation list) and is left out.
  */
 export const DEFAULT_MODEL_PRICES: Readonly<Record<string, { inputPerMTok: number; outputPerMTok: number }>> = {
+  // https://platform.claude.com/docs/en/models/sonnet-5-5/overview
+  'claude-sonnet-5-5': { inputPerMTok: 2, outputPerMTok: 10 },
   'claude-sonnet-4-6': { inputPerMTok: 3, outputPerMTok: 15 },
   'claude-sonnet-5': { inputPerMTok: 2, outputPerMTok: 10 },
   'claude-opus-4-7': { inputPerMTok: 5, outputPerMTok: 25 },
