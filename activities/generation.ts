@@ -162,7 +162,7 @@ export function createGenerationActivities(deps: GenerationActivityDeps) {
     }
     await deps.gate.release(task.provider, task.taskId);
     if (result.state === 'failed') {
-      throw withDetails(taskFailure(task.provider, result.reason, result.refused), { step: 'generate', taskId: task.taskId, billedUsd: 0 }, true);
+      throw withDetails(taskFailure(task.provider, result.reason, result.refused, result.providerFault), { step: 'generate', taskId: task.taskId, billedUsd: 0 }, true);
     }
     const costUsd = provider.costUsd(task.kind, task.durationSeconds);
     await deps.ledger.recordOutput(request.idempotencyKey, { outputUrl: result.outputUrl, costUsd });

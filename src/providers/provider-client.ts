@@ -20,7 +20,14 @@ export interface ProviderSubmitRequest {
 export type ProviderPollResult =
   | { state: 'pending'; /** 0..1 when the provider reports it */ progress?: number }
   | { state: 'done'; outputUrl: string }
-  | { state: 'failed'; reason: string; /** true when moderation refused the input or output */ refused: boolean };
+  | {
+      state: 'failed';
+      reason: string;
+      /** true when moderation refused the input or output */
+      refused: boolean;
+      /** true when the provider failed in its own machinery, nothing to do with the request: another attempt may pass */
+      providerFault?: boolean;
+    };
 
 /**
  * One generative API behind the shape the generation activities need. Transport and HTTP

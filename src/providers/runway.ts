@@ -87,8 +87,13 @@ export function createRunwayProvider(options: RunwayProviderOptions): ProviderCl
         const code = task.failureCode ?? '';
         const reason = [code, task.failure].filter(Boolean).join(': ') || 'the task failed without a reason';
         const rule = runwayFailureRule(code);
-        const refused = rule ? rule.refused : code === '' && mentionsModeration(task.failure ?? '');
-        return { state: 'failed', reason: rule ? `${reason} (${rule.meaning})` : reason, refused };
+        const refused = rule ? rule.outcome === 'refused' : code === '' && mentionsModeration(task.failure ?? '');
+        return {
+          state: 'failed',
+          reason: rule ? `${reason} (${rule.meaning})` : reason,
+          refused,
+          ...(rule?.outcome === 'provider_fault' ? { providerFault: true } : {}),
+        };
       }
       case 'CANCELLED':
         return { state: 'failed', reason: 'the task was cancelled or deleted', refused: false };

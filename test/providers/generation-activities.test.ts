@@ -18,6 +18,7 @@ import type { ProviderClient, ProviderPollResult, ProviderSubmitRequest } from '
 import { callbackToken } from '../../src/providers/callbacks';
 import { createDatabaseSubmissionLedger } from '../../src/providers/submission-ledger';
 import { nextLookDelayMs, nextPlaceAskDelayMs } from '../../src/rules/generation-wait';
+import { breakerOutcome } from '../../src/rules/provider-health';
 import { LocalAssetStore } from '../../src/storage/local-asset-store';
 import { describeEachDatabase } from '../db/test-databases';
 import { executeOnce, quietEnvironment, runGeneration } from '../helpers/run-generation';
@@ -499,6 +500,17 @@ describeEachDatabase('generation activities', (context) => {
       const failed = await runGeneration(activitiesWith(broken, gate).generateAsset, generation({ idempotencyKey: `${KEY}-b` }));
       assert.equal(failed.failure?.type, FailureType.generationFailed);
       assert.deepEqual([refused.cancels, broken.cancels], [[], []]);
+    });
+
+    it('a task the provider failed in its own service ends the attempt as unavailable, a provider failure for its health', async () => {
+      const gate = defaultGate();
+      const down = new ScriptedProvider([{ state: 'failed', reason: 'INPUT_PREPROCESSING.INTERNAL', refused: false, providerFault: true }]);
+      const run = await runGeneration(activitiesWith(down, gate).generateAsset, generation());
+      assert.equal(run.failure?.type, FailureType.unavailable);
+      // The task is over: the attempt ends here and the round's next attempt submits anew.
+      assert.equal(run.failure?.nonRetryable, true);
+      assert.equal(down.submissions, 1);
+      assert.equal(breakerOutcome({ failure: { type: run.failure!.type, message: '' }, failedStep: 'generate' } as never), 'failure');
     });
 
     it('rides out failed looks of any retryable kind, leaving the task running, until it is done', async () => {

@@ -130,10 +130,17 @@ describe('request rules: what each rule refuses', () => {
     assert.equal(checkRunwayCreate('text_to_image', { ...image, duration: 5 })?.field, 'duration');
   });
 
-  it('Runway moderation: SAFETY.INPUT is a refusal, SAFETY.OUTPUT an ordinary failure', () => {
-    assert.equal(runwayFailureRule('SAFETY.INPUT.TEXT')?.refused, true);
-    assert.equal(runwayFailureRule('SAFETY.OUTPUT.VIDEO')?.refused, false);
-    assert.equal(runwayFailureRule('INTERNAL.BAD_OUTPUT.CODE01')?.refused, false);
+  it('Runway failure codes, as the task-failures page reads them', () => {
+    const table: [string, 'refused' | 'failed' | 'provider_fault' | undefined][] = [
+      ['SAFETY.INPUT.TEXT', 'refused'],
+      ['SAFETY.INPUT.IMAGE', 'refused'],
+      ['SAFETY.OUTPUT.VIDEO', 'failed'],
+      ['INTERNAL.BAD_OUTPUT.CODE01', 'failed'],
+      ['INPUT_PREPROCESSING.SAFETY.TEXT', 'refused'],
+      ['INPUT_PREPROCESSING.INTERNAL', 'provider_fault'],
+      ['SOMETHING.NEW', undefined],
+    ];
+    for (const [code, outcome] of table) assert.equal(runwayFailureRule(code)?.outcome, outcome, code);
   });
 
   it('fal: inputs outside the flux/schnell schema, in FastAPI detail form', () => {
@@ -170,6 +177,16 @@ describe('Runway adapter reads moderation failures by their code', () => {
       const output = await runway.poll('t');
       assert.equal(output.state === 'failed' && output.refused, false);
       assert.match(output.state === 'failed' ? output.reason : '', /different prompt/);
+      failureCode = 'INPUT_PREPROCESSING.SAFETY.TEXT';
+      const prepared = await runway.poll('t');
+      assert.equal(prepared.state === 'failed' && prepared.refused, true);
+      failureCode = 'INPUT_PREPROCESSING.INTERNAL';
+      assert.deepEqual(await runway.poll('t'), {
+        state: 'failed',
+        reason: 'INPUT_PREPROCESSING.INTERNAL: Content moderation (Runway could not run its content moderation)',
+        refused: false,
+        providerFault: true,
+      });
     } finally {
       server.close();
     }
