@@ -23,6 +23,9 @@ export const DEFAULT_GENERATION_PRICES: Readonly<Record<ProviderName, { perSecon
   falai: { perItemUsd: 0.003 },
 };
 
+/** Runway bills in credits of $0.01 each (https://docs.dev.runwayml.com/guides/pricing/). */
+export const RUNWAY_CREDIT_USD = 0.01;
+
 /**
  * Claude's price per million tokens (input, output); cache writes cost 1.25x input, reads 0.1x
  * (https://platform.claude.com/docs/en/about-claude/pricing). Only models the judge may use: each

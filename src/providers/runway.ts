@@ -3,7 +3,8 @@ import { z } from 'zod';
 import type { SceneKind } from '../domain/scene';
 import { closestAspect } from '../catalog/aspect-ratio';
 import { classifyProviderError, mentionsModeration } from './classify-failure';
-import { generationCostUsd, type GenerationPrice } from '../catalog/cost';
+import { generationCostUsd, roundUsd, type GenerationPrice } from '../catalog/cost';
+import { RUNWAY_CREDIT_USD } from '../catalog/prices';
 import { ProviderResponseError } from './http-errors';
 import { runwayFailureRule, runwayRule, type RunwayEndpoint } from '../catalog/limits/runway';
 import { snapUp } from '../catalog/limits/rule';
@@ -33,6 +34,8 @@ const TaskSchema = z.object({
   output: z.array(z.string()).nullish().catch(undefined),
   failure: z.string().nullish(),
   failureCode: z.string().nullish(),
+  // A terminal task's final charge (the SDK's Task types): refunds already taken off.
+  cost: z.object({ credits: z.number().min(0) }).nullish().catch(undefined),
 });
 
 /** The shortest duration gen4.5 takes that covers the scene (whole seconds, 2 to 10). */
@@ -76,12 +79,13 @@ export function createRunwayProvider(options: RunwayProviderOptions): ProviderCl
     const parsed = TaskSchema.safeParse(raw);
     if (!parsed.success) throw new ProviderResponseError('Runway task without a readable id and status');
     const task = parsed.data;
+    const billed = task.cost ? { costUsd: roundUsd(task.cost.credits * RUNWAY_CREDIT_USD) } : {};
     switch (task.status) {
       case 'SUCCEEDED': {
         const outputUrl = task.output?.[0];
         return outputUrl
-          ? { state: 'done', outputUrl }
-          : { state: 'failed', reason: 'the task succeeded without an output URL', refused: false };
+          ? { state: 'done', outputUrl, ...billed }
+          : { state: 'failed', reason: 'the task succeeded without an output URL', refused: false, ...billed };
       }
       case 'FAILED': {
         const code = task.failureCode ?? '';
@@ -93,10 +97,11 @@ export function createRunwayProvider(options: RunwayProviderOptions): ProviderCl
           reason: rule ? `${reason} (${rule.meaning})` : reason,
           refused,
           ...(rule?.outcome === 'provider_fault' ? { providerFault: true } : {}),
+          ...billed,
         };
       }
       case 'CANCELLED':
-        return { state: 'failed', reason: 'the task was cancelled or deleted', refused: false };
+        return { state: 'failed', reason: 'the task was cancelled or deleted', refused: false, ...billed };
       case 'RUNNING':
         return { state: 'pending', progress: normaliseProgress(task.progress) };
       default:

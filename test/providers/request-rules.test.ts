@@ -159,9 +159,10 @@ describe('Runway adapter reads moderation failures by their code', () => {
     const { createServer } = await import('node:http');
     const { createRunwayProvider } = await import('../../src/providers/runway');
     let failureCode = '';
+    let task: Record<string, unknown> | undefined;
     const server = createServer((_request, response) => {
       response.setHeader('content-type', 'application/json');
-      response.end(JSON.stringify({ id: 't', status: 'FAILED', failure: 'Content moderation', failureCode }));
+      response.end(JSON.stringify(task ?? { id: 't', status: 'FAILED', failure: 'Content moderation', failureCode }));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
@@ -187,6 +188,11 @@ describe('Runway adapter reads moderation failures by their code', () => {
         refused: false,
         providerFault: true,
       });
+      // A terminal task's final cost, in credits of $0.01, is what the task is recorded at.
+      task = { id: 't', status: 'SUCCEEDED', output: ['https://cdn.example/clip.mp4'], cost: { credits: 24 } };
+      assert.deepEqual(await runway.poll('t'), { state: 'done', outputUrl: 'https://cdn.example/clip.mp4', costUsd: 0.24 });
+      task = { id: 't', status: 'CANCELLED', cost: { credits: 0 } };
+      assert.deepEqual(await runway.poll('t'), { state: 'failed', reason: 'the task was cancelled or deleted', refused: false, costUsd: 0 });
     } finally {
       server.close();
     }
