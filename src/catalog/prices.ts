@@ -14,8 +14,9 @@ export const DEFAULT_GENERATION_PRICES: Readonly<Record<ProviderName, { perSecon
   // Luma ray-v2 through PiAPI: no price found on PiAPI's pages (https://piapi.ai/dream-machine-api);
   // this figure is unconfirmed: check the PiAPI bill.
   luma: { perSecondUsd: 0.04 },
-  // Hailuo t2v-01: $0.20 per video, charged only on success (https://piapi.ai/docs/hailuo-api/generate-video).
-  hailuo: { perItemUsd: 0.2 },
+  // Hailuo v2.3: $0.23 to $0.45 per video (https://piapi.ai/hailuo); $0.23 is taken as the 768p
+  // 6-second clip the adapter asks for, the range's low end. Unconfirmed per tier: check the bill.
+  hailuo: { perItemUsd: 0.23 },
   // Qubico/flux1-schnell: $0.0015 per image (https://piapi.ai/flux-api).
   flux: { perItemUsd: 0.0015 },
   // fal-ai/flux/schnell: $0.003 per megapixel (https://fal.ai/models/fal-ai/flux/schnell); the

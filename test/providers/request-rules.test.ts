@@ -105,6 +105,13 @@ describe('request rules: what each rule refuses', () => {
     assert.equal(checkPiapiCreate(kling({ negative_prompt: 'x'.repeat(2501) }))?.field, 'input.negative_prompt');
     assert.equal(checkPiapiCreate({ model: 'hailuo', task_type: 'video_generation', input: { prompt: 'x'.repeat(2001), model: 't2v-01' } })?.field, 'input.prompt');
     assert.equal(checkPiapiCreate({ model: 'hailuo', task_type: 'video_generation', input: { prompt: 'p', duration: 5 } })?.field, 'input.duration');
+    // Hailuo v2.3 (what the product sends) takes 768p or 1080p and 6 or 10 s; t2v-01 takes neither field.
+    const hailuo = (input: Record<string, unknown>) => checkPiapiCreate({ model: 'hailuo', task_type: 'video_generation', input: { prompt: 'p', ...input } });
+    assert.equal(hailuo({ model: 'v2.3', duration: 6, resolution: 768 }), undefined);
+    assert.equal(hailuo({ model: 'v2.3', duration: 10, resolution: 768 }), undefined);
+    assert.equal(hailuo({ model: 'v2.3', duration: 6, resolution: 720 })?.field, 'input.resolution');
+    assert.equal(hailuo({ model: 't2v-01' }), undefined);
+    assert.equal(hailuo({ model: 't2v-01', resolution: 768 })?.field, 'input.resolution');
     const flux = (input: Record<string, unknown>) => checkPiapiCreate({ model: 'Qubico/flux1-schnell', task_type: 'txt2img', input: { prompt: 'p', ...input } });
     assert.equal(flux({ width: 1360, height: 768 })?.field, 'input.width');
     assert.equal(flux({ width: 1024, height: 128 })?.field, 'input.height');
