@@ -7,7 +7,7 @@ import { addUsage, analysisCostUsd, type ModelPrice, type TokenUsage } from './c
 import type { JudgeImage } from './inspect-asset';
 import { FailureType } from '../domain/failures';
 import { answerText, askStructured, parseJson, usageOf } from './claude-client';
-import { judgeFailure } from './judge-failures';
+import { judgeFailure, withPaid } from './judge-failures';
 import { PREFERENCE_OUTPUT_SCHEMA, pairwiseSystemBlocks, pairwiseUserContent } from './pairwise-prompt';
 
 export interface ClaudeCompareOptions {
@@ -49,7 +49,11 @@ const DEFAULT_REQUEST_TIMEOUT_MS = 120_000;
 export async function compareWithClaude(options: ClaudeCompareOptions, input: CompareInput): Promise<CompareOutcome> {
   const costOf = (usage: TokenUsage) => (options.price ? analysisCostUsd(usage, options.price) : 0);
   const inOrder = await ask(options, { scene: input.scene, brandProfile: input.brandProfile, shownFirst: input.first, shownSecond: input.second });
-  const swapped = await ask(options, { scene: input.scene, brandProfile: input.brandProfile, shownFirst: input.second, shownSecond: input.first });
+  const swapped = await ask(options, { scene: input.scene, brandProfile: input.brandProfile, shownFirst: input.second, shownSecond: input.first }).catch(
+    (error: unknown) => {
+      throw withPaid(error, inOrder.usage, costOf(inOrder.usage));
+    },
+  );
   const usage = addUsage(inOrder.usage, swapped.usage);
   const problems = [inOrder.answer, swapped.answer].flatMap((answer) => ('problem' in answer ? [answer.problem] : []));
   if ('problem' in inOrder.answer || 'problem' in swapped.answer) {

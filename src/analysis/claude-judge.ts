@@ -3,7 +3,7 @@ import { JudgeVerdictSchema, type JudgeVerdict } from './judge-verdict';
 import { addUsage, analysisCostUsd, type ModelPrice, type TokenUsage } from './cost';
 import { JUDGE_OUTPUT_SCHEMA, judgeSystemBlocks, judgeUserContent, type JudgeRequestInput } from './judge-prompt';
 import { answerText, askStructured, parseJson, usageOf } from './claude-client';
-import { unusableAnswerFailure } from './judge-failures';
+import { unusableAnswerFailure, withPaid } from './judge-failures';
 
 export interface ClaudeJudgeOptions {
   /** Created with maxRetries: 0 (see claude-client.ts): Temporal is the one retry layer. */
@@ -46,7 +46,9 @@ export async function judgeWithClaude(options: ClaudeJudgeOptions, input: JudgeR
   const firstProblem = first.answer.problem;
   // A cut-off answer gets room to finish; any other problem gets the same budget again.
   const retryTokens = first.answer.truncated ? maxTokens * 2 : maxTokens;
-  const second = await ask(options, input, retryTokens, firstProblem);
+  const second = await ask(options, input, retryTokens, firstProblem).catch((error: unknown) => {
+    throw withPaid(error, usage, costOf(usage));
+  });
   usage = addUsage(usage, second.usage);
   if ('verdict' in second.answer) {
     return { verdict: second.answer.verdict, usage, costUsd: costOf(usage), requests: 2, firstProblem };

@@ -114,6 +114,15 @@ describe('Claude judge against the simulator', function () {
     });
   }
 
+  it('a corrective retry that fails at the API still carries the tokens the first answer was paid', async () => {
+    onKettle({ faults: { claude: ['malformed', 'http500'] } });
+    const failure = await expectFailure(judgeWithClaude(options, input), FailureType.unavailable);
+    const [details] = failure.details as [{ httpStatus: number; usage: { outputTokens: number }; costUsd: number }];
+    assert.equal(details.httpStatus, 500);
+    assert.ok(details.usage.outputTokens > 0, 'the malformed answer was paid for');
+    assert.ok(details.costUsd > 0);
+  });
+
   it('gives a truncated answer more room on its corrective retry', async () => {
     onKettle({ faults: { claude: ['truncated'] } });
     const outcome = await judgeWithClaude(options, input);
