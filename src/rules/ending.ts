@@ -29,3 +29,19 @@ export function reconcileVerdict(facts: {
   if (facts.latestRunWaitsOnEntry) return 'move_to_latest_run';
   return 'supersede';
 }
+
+/** What the reconciler does for a run waiting for review whose entry is not its own. */
+export type WaitingRunVerdict = 'keep' | 'open_entry';
+
+export function waitingRunVerdict(facts: {
+  /** The entry the run waits on (the id its escalation returned) is still pending. */
+  entryPending: boolean;
+  /** That entry was written by this very run. */
+  entryOfThisRun: boolean;
+}): WaitingRunVerdict {
+  // A pending entry is the pending pass's to move; a closed entry of this run is its own ending,
+  // written just before the run leaves the wait. Only a run that waits on an entry another run
+  // closed (a reset to the review wait, signals left out: a decision taken back) needs an entry.
+  if (facts.entryPending || facts.entryOfThisRun) return 'keep';
+  return 'open_entry';
+}

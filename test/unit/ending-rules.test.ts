@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { CONTINUE_AS_NEW_LIMITS, shouldContinueAsNew } from '../../src/rules/continue-as-new';
-import { entryStatusFor, reconcileVerdict } from '../../src/rules/ending';
+import { entryStatusFor, reconcileVerdict, waitingRunVerdict } from '../../src/rules/ending';
 
 describe('rules: how a round ends (SPEC.md)', () => {
   it('gives each ending of a review wait its queue entry status', () => {
@@ -15,6 +15,12 @@ describe('rules: how a round ends (SPEC.md)', () => {
     assert.equal(reconcileVerdict({ entryRunRunning: true, latestRunWaitsOnEntry: true }), 'keep');
     assert.equal(reconcileVerdict({ entryRunRunning: false, latestRunWaitsOnEntry: true }), 'move_to_latest_run');
     assert.equal(reconcileVerdict({ entryRunRunning: false, latestRunWaitsOnEntry: false }), 'supersede');
+  });
+
+  it('a waiting run gets an entry of its own only when the one it waits on was closed by another run', () => {
+    assert.equal(waitingRunVerdict({ entryPending: false, entryOfThisRun: false }), 'open_entry');
+    assert.equal(waitingRunVerdict({ entryPending: true, entryOfThisRun: false }), 'keep');
+    assert.equal(waitingRunVerdict({ entryPending: false, entryOfThisRun: true }), 'keep');
   });
 });
 
