@@ -2,6 +2,7 @@ import { sql, type ExpressionBuilder, type Kysely, type Transaction } from 'kyse
 import type { RegenerationAttempt } from '../domain/regeneration';
 import type { DecidedEntry, EntryEnding, EscalateToReviewRequest, RoundRef } from '../domain/round-steps';
 import { decisionEvent, decisionEventKey, escalationEvents } from '../notifications/events';
+import { sceneAfterRunGone } from '../rules/ending';
 import type { NotificationSettings } from '../notifications/settings';
 import { RequestRejectedError } from './errors';
 import { dropReminders, enqueueDeliveries } from './notification-outbox';
@@ -266,6 +267,34 @@ export async function restoreSceneAfterCancel(
     .where('id', '=', request.sceneId)
     .where('status', 'in', ['regenerating', 'awaiting_review'])
     .execute();
+}
+
+/**
+ * A scene whose round's run is gone without its ending (terminated, failed) gets back its status
+ * from before the round (src/rules/ending.ts sceneAfterRunGone). Only while the scene still names
+ * that run as its latest: a round started since owns the scene.
+ */
+export async function restoreSceneAfterRunGone(
+  kysely: Kysely<DatabaseSchema>,
+  request: { sceneId: number; runId: string },
+): Promise<{ restored?: SceneStatus }> {
+  return kysely.transaction().execute(async (trx) => {
+    const scene = await trx
+      .selectFrom('scenes')
+      .select(['status', 'status_before_round', 'latest_run_id', sql<boolean>`analysis is not null`.as('analyzed')])
+      .where('id', '=', request.sceneId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (scene === undefined || scene.latest_run_id !== request.runId) return {};
+    const after = sceneAfterRunGone({ status: scene.status, statusBeforeRound: scene.status_before_round, analyzed: scene.analyzed });
+    if (after === undefined) return {};
+    await trx
+      .updateTable('scenes')
+      .set({ status: after.status, needs_user_review: after.needsUserReview, status_before_round: null, updated_at: sql`now()` })
+      .where('id', '=', request.sceneId)
+      .execute();
+    return { restored: after.status };
+  });
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { ReviewEntryEnding } from '../domain/regeneration';
+import type { SceneStatus } from '../domain/scene';
 
 /** SPEC.md "How a round ends": the queue entry's status for each way a review wait can end. */
 export type WaitEnding = 'decided' | 'timed_out_without_action' | 'cancelled' | 'run_gone';
@@ -44,4 +45,20 @@ export function waitingRunVerdict(facts: {
   // closed (a reset to the review wait, signals left out: a decision taken back) needs an entry.
   if (facts.entryPending || facts.entryOfThisRun) return 'keep';
   return 'open_entry';
+}
+
+/**
+ * SPEC.md "How a round ends", terminated by an operator or failed: the run is gone without its
+ * ending, so the scene gets back its status from before the round, flagged for review if the
+ * round was waiting for one (or the scene was flagged before it). Undefined when no round has
+ * the scene: an ending was written after all.
+ */
+export function sceneAfterRunGone(scene: {
+  status: SceneStatus;
+  statusBeforeRound: SceneStatus | null;
+  analyzed: boolean;
+}): { status: SceneStatus; needsUserReview: boolean } | undefined {
+  if (scene.status !== 'regenerating' && scene.status !== 'awaiting_review') return undefined;
+  const status = scene.statusBeforeRound ?? (scene.analyzed ? 'analyzed' : 'new');
+  return { status, needsUserReview: scene.status === 'awaiting_review' || status === 'review_timed_out' };
 }

@@ -10,7 +10,7 @@ import { FailureType } from '../../src/domain/failures';
 import { describeEachDatabase } from './test-databases';
 import { createRoundStepActivities } from '../../activities/round-steps';
 import { createDatabaseRoundStore } from '../../src/db/round-store';
-import { openReviewEntryForRun } from '../../src/db/regeneration-writes';
+import { openReviewEntryForRun, restoreSceneAfterRunGone } from '../../src/db/regeneration-writes';
 import type { ProviderName } from '../../src/domain/provider';
 import { DEFAULT_BREAKER } from '../../src/rules/provider-health';
 import { analysis, assetRef, attempt, PROJECT_ID, SCENE_ID, sceneRequest, WORKFLOW_ID } from './fixtures';
@@ -341,6 +341,17 @@ describeEachDatabase('the round\'s steps (activities/round-steps.ts) on the data
         assert.equal((await getReviewEntry(db(), reopened!))?.status, 'cancelled');
         assert.equal((await getReviewEntry(db(), entryId))?.status, 'decided');
       });
+    });
+
+    it('a run gone without its ending: the scene gets back its status, unless a later run holds it', async () => {
+      await activities.steps.escalateToReview(escalation());
+      assert.deepEqual(await restoreSceneAfterRunGone(db().kysely, { sceneId: SCENE_ID, runId: 'run-other' }), {});
+      assert.equal((await getScene(db(), SCENE_ID))?.status, 'awaiting_review');
+      assert.deepEqual(await restoreSceneAfterRunGone(db().kysely, { sceneId: SCENE_ID, runId: 'run-a' }), { restored: 'new' });
+      const scene = await getScene(db(), SCENE_ID);
+      assert.equal(scene?.status, 'new');
+      assert.equal(scene?.needsUserReview, true);
+      assert.deepEqual(await restoreSceneAfterRunGone(db().kysely, { sceneId: SCENE_ID, runId: 'run-a' }), {}, 'once');
     });
 
     it('closing an entry that does not exist fails without retry', async () => {

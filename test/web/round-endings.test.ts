@@ -110,7 +110,7 @@ describe('how a round ends, through the API', function () {
     );
   });
 
-  it('a terminated round: the reconciler closes its entry as superseded and leaves the scene flagged', async () => {
+  it('a terminated round: the reconciler closes its entry as superseded and gives the scene its status from before the round, flagged', async () => {
     await withWebServer(() => 40, async (harness) => {
       const { sceneId, entry } = await escalate(harness);
       // An entry Temporal refuses to answer for (a run id that is no run id) in the same pass
@@ -134,13 +134,41 @@ describe('how a round ends, through the API', function () {
       const closed = await getReviewEntry(harness.db, entry.id);
       assert.equal(closed?.status, 'superseded');
       assert.match(closed?.closeReason ?? '', /ended terminated/);
+      assert.deepEqual(report.restored.filter((r) => r.sceneId === sceneId), [{ sceneId, status: 'analyzed' }]);
       const scene = await sceneRecord(harness, sceneId);
-      assert.equal(scene.status, 'awaiting_review');
-      assert.equal(scene.needsUserReview, true);
+      assert.equal(scene.status, 'analyzed');
+      assert.equal(scene.needsUserReview, true, 'it was waiting for a person');
+      assert.equal(scene.qualityScore, 40);
+      assert.equal(scene.assetUrl, `http://assets.test/assets/first-${sceneId}.png`);
       // A second pass finds nothing more to do.
       const again = await reconcileReviewEntries(harness.db, harness.client);
       assert.ok(!again.superseded.some((s) => s.entryId === entry.id));
+      assert.ok(!again.restored.some((r) => r.sceneId === sceneId));
     });
+  });
+
+  it('a round terminated while generating: the reconciler gives the scene back its status, not flagged', async () => {
+    await withWebServer(
+      () => 40,
+      async (harness) => {
+        const scene = await seedScene(harness.db, { score: 40 });
+        assert.equal((await harness.request({ method: 'POST', url: `/api/scenes/${scene.id}/regenerate` })).statusCode, 202);
+        await eventually(() => sceneRecord(harness, scene.id), (s) => s.status === 'regenerating');
+        const handle = harness.client.workflow.getHandle(regenerationWorkflowId(scene.id));
+        // While the round runs, the reconciler leaves its scene alone.
+        const running = await reconcileReviewEntries(harness.db, harness.client);
+        assert.ok(!running.restored.some((r) => r.sceneId === scene.id), JSON.stringify(running));
+        await handle.terminate('operator test');
+        const report = await reconcileReviewEntries(harness.db, harness.client);
+        assert.deepEqual(report.restored.filter((r) => r.sceneId === scene.id), [{ sceneId: scene.id, status: 'analyzed' }]);
+        const after = await sceneRecord(harness, scene.id);
+        assert.equal(after.status, 'analyzed');
+        assert.equal(after.needsUserReview, false);
+        assert.deepEqual(await entriesOf(harness, scene.id), []);
+      },
+      // Attempt 2 is still generating when the round is terminated.
+      { generationDelayMs: 3_000 },
+    );
   });
 
   it('the reconciler leaves the entry of a running round alone', async () => {
