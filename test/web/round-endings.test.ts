@@ -218,6 +218,31 @@ describe('how a round ends, through the API', function () {
     });
   });
 
+  it("a manual round's provider is the round's: the scene keeps naming the provider of the asset it holds, and the next round starts from it", async () => {
+    await withWebServer(
+      () => 40,
+      async (harness) => {
+        const scene = await seedScene(harness.db, { score: 40 });
+        const submissionsOf = async () => harness.calls.submissions.filter((s) => s.idempotencyKey.startsWith(`${regenerationWorkflowId(scene.id)}/`));
+        const started = await harness.request({ method: 'POST', url: `/api/scenes/${scene.id}/regenerate`, payload: { provider: 'runway' } });
+        assert.equal(started.statusCode, 202, started.body);
+        const [first] = await eventually(submissionsOf, (list) => list.length >= 1);
+        assert.equal(first!.provider, 'runway', "the round's attempt 1 uses the person's provider");
+        assert.equal((await sceneRecord(harness, scene.id)).provider, 'kling', 'the stored scene still names the provider of its asset');
+        assert.equal((await cancel(harness, scene.id)).statusCode, 202);
+        assert.equal((await harness.client.workflow.getHandle(regenerationWorkflowId(scene.id)).result()).outcome, 'cancelled');
+        assert.equal((await sceneRecord(harness, scene.id)).provider, 'kling');
+
+        const before = (await submissionsOf()).length;
+        assert.equal((await harness.request({ method: 'POST', url: `/api/scenes/${scene.id}/regenerate` })).statusCode, 202);
+        const next = await eventually(submissionsOf, (list) => list.length > before);
+        assert.equal(next[before]!.provider, 'kling', "the next round's attempt 1 uses the scene's provider");
+        await harness.client.workflow.getHandle(regenerationWorkflowId(scene.id)).terminate('test done');
+      },
+      { generationDelayMs: 2_000 },
+    );
+  });
+
   it('GET /api/scenes lists a page of scenes with their project names and a cursor to the next; GET /api/scenes/:id names its project', async () => {
     await withWebServer(() => 40, async (harness) => {
       const [first, second] = [await seedScene(harness.db, { score: 40 }), await seedScene(harness.db, { score: 40 })];
