@@ -28,3 +28,30 @@ export interface ProviderEvidenceRequest {
   contentType: string;
   kind: SceneKind;
 }
+
+/**
+ * What the recorded attempts say of one provider's judged scores for one content type, kind and
+ * attempt number (SPEC.md "Cost and provider health", learned choice): counts and the sums a
+ * regression of the score after on the round's score before needs, over judged attempts.
+ */
+export interface AttemptEvidence {
+  provider: ProviderName;
+  /** Lower-cased, as the scene gave it. */
+  contentType: string;
+  kind: SceneKind;
+  attemptNumber: number;
+  /** All attempts, judged or not. */
+  attempts: number;
+  /** Attempts that got a judgment; the sums below are over these. */
+  judged: number;
+  sumBefore: number;
+  sumAfter: number;
+  sumBeforeSquared: number;
+  sumAfterSquared: number;
+  sumBeforeAfter: number;
+}
+
+/** What a round asks for: every content type of its kind, so thin ones borrow from the others. */
+export interface AttemptEvidenceRequest {
+  kind: SceneKind;
+}

@@ -418,6 +418,7 @@ describeEachDatabase('the round\'s steps (activities/round-steps.ts) on the data
       roundProvider: 'kling',
       usedThisRound: [],
       roundSpentUsd: 0,
+      currentScore: 50,
       contentType: 'product',
       needs: { kind: 'video', durationSeconds: 5, aspectRatio: '16:9' },
       policy: resolvePolicy({ learnedProviderChoice: false }),
