@@ -51,7 +51,7 @@ export interface RegenerationPolicy {
    * false: the static map of SPEC.md exactly.
    */
   learnedProviderChoice?: boolean;
-  /** Judged attempts of the scene's kind (every provider and content type) before the learned choice applies. */
+  /** Judged attempts of the scene's content type and kind (every provider) before the learned choice applies. */
   minEvidence?: number;
   /** US dollars a person's review costs: what a pass saves, the value the learned choice weighs prices against. */
   reviewCostUsd?: number;

@@ -26,8 +26,9 @@ export interface AttemptPlan {
 
 /**
  * The providers an attempt may use, best first (SPEC.md "Provider for each attempt", "Cost and
- * provider health"): the learned choice by expected value once the scene's kind has
- * `minEvidence` judged attempts, else the static map; then the rest of the fallback order; never
+ * provider health"): the learned choice by expected value once the scene's content type has
+ * `minEvidence` judged attempts of its kind (the model then pools every content type), else the
+ * static map; then the rest of the fallback order; never
  * one that cannot make the scene nor one whose key is not configured. Each passed over before
  * the first usable one is reported with the reason. Attempt 1 keeps a provider a person named for
  * the round; the learned choice still asks whether it, and the attempts after it, are worth
@@ -56,10 +57,11 @@ export function planAttempt(
     return { candidates, skipped };
   };
   const staticChoice = providerForAttempt({ attemptNumber, currentProvider: roundProvider, contentType: context.contentType, fallbackOrder });
-  const model = learnedChoiceApplies(context) ? fitScoreModel(evidence, needs.kind) : undefined;
-  if (model === undefined || model.judged < (policy.minEvidence ?? LEARNED_CHOICE_DEFAULTS.minEvidence)) {
+  const minEvidence = policy.minEvidence ?? LEARNED_CHOICE_DEFAULTS.minEvidence;
+  if (!learnedChoiceApplies(context) || judgedOfContentType(evidence, context) < minEvidence) {
     return { preferred: staticChoice, ...usable(staticChoice) };
   }
+  const model = fitScoreModel(evidence, needs.kind);
   const able = usable(fallbackOrder[0] ?? staticChoice).candidates;
   const learned = chooseByExpectedValue({
     model,
@@ -78,4 +80,10 @@ export function planAttempt(
   });
   if (learned.provider === undefined) return { candidates: [], skipped: [], choice: learned.figures };
   return { preferred: learned.provider, ...usable(learned.provider), choice: learned.figures };
+}
+
+/** Judged attempts of the scene's content type and kind, every provider and attempt number. */
+function judgedOfContentType(evidence: readonly AttemptEvidence[], context: AttemptContext): number {
+  const contentType = context.contentType.toLowerCase();
+  return evidence.filter((e) => e.kind === context.needs.kind && e.contentType === contentType).reduce((sum, e) => sum + e.judged, 0);
 }

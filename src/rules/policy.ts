@@ -5,7 +5,7 @@ export const JUDGING_DEFAULTS = { uncertaintyBand: 5, judgmentsNearBar: 3 } as c
 
 /**
  * SPEC.md "Cost and provider health" and CONTRACT.md's policy: providers are chosen from the
- * recorded attempts once the scene's kind has 20 judged attempts (src/rules/attempt-plan.ts),
+ * recorded attempts once the scene's content type has 20 judged attempts of its kind (src/rules/attempt-plan.ts),
  * and a pass is worth $3, what a person's review costs.
  */
 export const LEARNED_CHOICE_DEFAULTS = { learnedProviderChoice: true, minEvidence: 20, reviewCostUsd: 3 } as const;

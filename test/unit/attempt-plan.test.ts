@@ -43,8 +43,12 @@ describe('rules: an attempt’s plan (learned choice, then capabilities and keys
     }
   });
 
-  it('below minEvidence judged attempts of the kind the static map stands; at it the expected value chooses', () => {
-    const few = evidenceOf(judgedAttempts('luma', 'nature', 19, 90));
+  it('below minEvidence judged attempts of the scene’s content type and kind the static map stands; at it the expected value chooses', () => {
+    const few = evidenceOf([
+      ...judgedAttempts('luma', 'nature', 19, 90),
+      ...judgedAttempts('luma', 'product', 40, 90),
+      ...judgedAttempts('luma', 'nature', 40, 90, { kind: 'image' }),
+    ]);
     assert.equal(planAttempt(context(2), few, noKeyProblem).preferred, 'runway');
     assert.equal(planAttempt(context(2), few, noKeyProblem).choice, undefined);
     const plan = planAttempt(context(2, { minEvidence: 19 }), few, noKeyProblem, 'wf/1/2');
