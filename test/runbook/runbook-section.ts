@@ -127,12 +127,12 @@ workflow id (query, signal, cancel, result) always reach the newest run, and
 one run per switch. In the test, 30 reviewer rounds run as 6 runs, each under 2,000 events.
 
 **In the Web UI** (\`http://localhost:8233\` with \`npm run temporal:dev\`), a round's page shows the
-same history; in the compact view each attempt reads as submitGeneration, checkGeneration,
-storeAsset, analyzeAsset, recordAttempt, each with its summary ("attempt 1 · kling · submit").
-checkGeneration appears once however often it looked at the provider's task: while the task
-runs it is a pending activity whose attempt count grows and whose last failure reads "… is still
-running" (Temporal's server waits out the gaps between looks, so no worker holds anything),
-followed by the escalation, the reviewer's
+same history; in the compact view a round reads openRound, then per attempt generateAsset,
+judgeAsset and recordAttempt, each with its summary ("attempt 1 · kling · generate"), then
+escalateToReview or endRound. generateAsset appears once however often it looked at the
+provider's task: while the task runs it is a pending activity whose attempt count grows and whose
+last failure reads "… is still running" (Temporal's server waits out the gaps between looks, so
+no worker holds anything), followed by the escalation, the reviewer's
 \`userDecision\` signal and the outcome. Its Reset button does what \`temporal workflow reset\` does.
 \`test/runbook/web-ui-screenshot.test.ts\` takes this picture in headless Chromium:
 
