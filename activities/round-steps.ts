@@ -135,9 +135,9 @@ export function createRoundStepActivities(deps: RoundStepDeps) {
     const key = attemptKey(ref.workflowId, ref.round, attemptNumber);
     const plan = planAttempt(context, evidence, deps.keyProblem, key);
     if (plan.preferred === undefined) {
-      const message = notWorthTryingMessage(plan.choice!);
+      const message = notWorthTryingMessage(plan.notWorthTrying);
       log()?.info('no remaining attempt is worth its price', { sceneId: ref.sceneId, message });
-      return { start: false, reason: 'not_worth_trying', message, providerChoice: plan.choice! };
+      return { start: false, reason: 'not_worth_trying', message, providerChoice: plan.notWorthTrying };
     }
     let provider = plan.preferred;
     let skipped = plan.skipped;

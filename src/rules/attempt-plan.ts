@@ -13,16 +13,19 @@ export function learnedChoiceApplies(context: Pick<AttemptContext, 'policy'>): b
   return context.policy.learnedProviderChoice !== false;
 }
 
-export interface AttemptPlan {
-  /** The provider the rules would use if its breaker lets it through; absent when no attempt is worth its price. */
-  preferred?: ProviderName;
-  /** Providers to try in order, each able to make the scene and configured. */
-  candidates: ProviderName[];
-  /** Providers passed over before the breakers are asked, with the reason. */
-  skipped: SkippedProvider[];
-  /** The learned choice's figures when it chose (or found nothing worth trying); absent: the static map chose. */
-  choice?: ProviderChoiceFigures;
-}
+export type AttemptPlan =
+  | {
+      /** The provider the rules would use if its breaker lets it through. */
+      preferred: ProviderName;
+      /** Providers to try in order, each able to make the scene and configured. */
+      candidates: ProviderName[];
+      /** Providers passed over before the breakers are asked, with the reason. */
+      skipped: SkippedProvider[];
+      /** The learned choice's figures when it chose; absent: the static map chose. */
+      choice?: ProviderChoiceFigures;
+    }
+  /** No remaining attempt is worth its price: the figures the learned choice weighed. */
+  | { preferred?: undefined; notWorthTrying: ProviderChoiceFigures };
 
 /**
  * The providers an attempt may use, best first (SPEC.md "Provider for each attempt", "Cost and
@@ -78,7 +81,7 @@ export function planAttempt(
     ...(attemptNumber === 1 ? {} : { previous: context.usedThisRound.at(-1) ?? roundProvider }),
     drawKey,
   });
-  if (learned.provider === undefined) return { candidates: [], skipped: [], choice: learned.figures };
+  if (learned.provider === undefined) return { notWorthTrying: learned.figures };
   return { preferred: learned.provider, ...usable(learned.provider), choice: learned.figures };
 }
 
