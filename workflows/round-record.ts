@@ -70,8 +70,7 @@ export class RoundRecord {
     const decided = carried?.decided?.decision;
     this.direction = carried
       ? { personPrompt: carried.personPrompt, provider: carried.provider, providerNamed: decided?.action === 'regenerate' && decided.provider !== undefined }
-      : // A manual round's input names the person's provider as the scene's (src/web/regeneration-request.ts).
-        { personPrompt: input.customPrompt, provider: scene.currentProvider, providerNamed: input.trigger === 'manual' };
+      : { personPrompt: input.customPrompt, provider: input.provider ?? scene.currentProvider, providerNamed: input.provider !== undefined };
     this.state = {
       sceneId: scene.id,
       status: 'regenerating',

@@ -118,7 +118,7 @@ export interface ReviewQueueTable {
   run_id: ColumnType<string, string | undefined, string>;
   round: number;
   reason: string;
-  /** Why the round stopped early, with its figures (migration 0011); null for the usual reason. */
+  /** Why the round stopped early, with its figures (migration 0012); null for the usual reason. */
   reason_detail: ColumnType<string | null, string | null | undefined, string | null>;
   best_score: number;
   best_attempt_number: number | null;
@@ -131,6 +131,8 @@ export interface ReviewQueueTable {
   decided_at: NullableTimestamp;
   /** Why an entry no person decided was closed (timeout, cancellation, the run gone). */
   close_reason: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The closed entry this one stands in for (migration 0011-reconciled-rounds); null for an escalation's own. */
+  reopens_entry_id: ColumnType<number | null, number | null | undefined, number | null>;
   created_at: Timestamp;
 }
 

@@ -119,7 +119,7 @@ describe('regenerateSceneWorkflow: learned provider choice', function () {
 
   it('a manual round keeps the person’s provider for attempt 1', async () => {
     const evidence = evidenceOf([...nature('kling', 30, 68), ...nature('runway', 30, 68), ...nature('hailuo', 30, 68), ...nature('luma', 30, 82)]);
-    const round = await roundProviders({ evidence }, sceneInput({ currentProvider: 'runway' }, { trigger: 'manual' }));
+    const round = await roundProviders({ evidence }, sceneInput({}, { trigger: 'manual', provider: 'runway' }));
     assert.equal(round.providers[0], 'runway');
     assert.deepEqual(round.choices[0], 'expected_value', 'still weighed: was it worth its price');
   });
