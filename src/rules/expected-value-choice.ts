@@ -54,6 +54,8 @@ export function chooseByExpectedValue(args: ExpectedValueArgs): ExpectedValueCho
     return passChance(prediction, args.bar, mean, prediction.noiseSd);
   };
   const lookahead = { candidates, maxAttempts, valueOfPassUsd, priceUsd: args.priceUsd };
+  const expectedLook = { ...lookahead, chance: expected, memo: new Map<string, number>() };
+  const drawnLook = { ...lookahead, chance: drawn, memo: new Map<string, number>() };
   const allowed = args.fixed !== undefined ? [args.fixed] : allowedAfter(candidates, args.previous);
 
   const options: ProviderOption[] = allowed.map((provider) => {
@@ -65,8 +67,8 @@ export function chooseByExpectedValue(args: ExpectedValueArgs): ExpectedValueCho
       passChance: roundTo(passChanceNow, 1_000),
       drawnPassChance: roundTo(drawnChance, 1_000),
       priceUsd,
-      valueUsd: roundTo(attemptValue(provider, attemptNumber, passChanceNow, { ...lookahead, chance: expected }), 1_000),
-      drawnValueUsd: roundTo(attemptValue(provider, attemptNumber, drawnChance, { ...lookahead, chance: drawn }), 1_000),
+      valueUsd: roundTo(attemptValue(provider, attemptNumber, passChanceNow, expectedLook), 1_000),
+      drawnValueUsd: roundTo(attemptValue(provider, attemptNumber, drawnChance, drawnLook), 1_000),
     };
   });
   const worth = options.some((o) => o.valueUsd > 0);
@@ -81,6 +83,8 @@ interface Lookahead {
   valueOfPassUsd: number;
   priceUsd: (provider: ProviderName) => number;
   chance: (provider: ProviderName, attemptNumber: number) => number;
+  /** What the attempts from one on are worth after one provider: the same for every path there (policy.maxAttempts goes to 10). */
+  memo: Map<string, number>;
 }
 
 /** An attempt's worth: a pass, or if it fails what the attempts after it are worth; less its price. */
@@ -91,10 +95,14 @@ function attemptValue(provider: ProviderName, attemptNumber: number, chance: num
 /** What the attempts from `attemptNumber` on are worth, each taking the best provider or stopping (0). */
 function remainingValue(attemptNumber: number, previous: ProviderName, look: Lookahead): number {
   if (attemptNumber > look.maxAttempts) return 0;
+  const key = `${attemptNumber}:${previous}`;
+  const known = look.memo.get(key);
+  if (known !== undefined) return known;
   let best = 0;
   for (const provider of allowedAfter(look.candidates, previous)) {
     best = Math.max(best, attemptValue(provider, attemptNumber, look.chance(provider, attemptNumber), look));
   }
+  look.memo.set(key, best);
   return best;
 }
 

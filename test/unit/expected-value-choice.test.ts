@@ -101,4 +101,12 @@ describe('rules: provider choice by expected value', () => {
     assert.deepEqual(allowedAfter(['runway'], 'runway'), ['runway']);
     assert.equal(choose({ previous: 'runway', candidates: ['runway'] }).provider, 'runway');
   });
+
+  it('looks ahead through ten attempts (policy.maxAttempts’ most) at once', () => {
+    const started = Date.now();
+    const choice = choose({ attemptNumber: 1, maxAttempts: 10, candidates: ['kling', 'runway', 'luma', 'hailuo'] });
+    assert.ok(Date.now() - started < 200, `${Date.now() - started} ms`);
+    assert.equal(choice.figures.attemptsLeft, 10);
+    assert.ok(option(choice, 'kling').valueUsd > option(choose({ attemptNumber: 1, maxAttempts: 3 }), 'kling').valueUsd, 'more attempts left, more worth');
+  });
 });
