@@ -23,12 +23,6 @@ export interface ProviderEvidence {
   attempts: number;
 }
 
-/** What a round asks for at its start: the evidence for its own content type and kind only. */
-export interface ProviderEvidenceRequest {
-  contentType: string;
-  kind: SceneKind;
-}
-
 /**
  * What the recorded attempts say of one provider's judged scores for one content type, kind and
  * attempt number (SPEC.md "Cost and provider health", learned choice): counts and the sums a
