@@ -2,8 +2,8 @@ import type { SceneKind } from './scene';
 import type { ProviderName } from './provider';
 
 /**
- * What the recorded attempts say of one provider for one content type and kind (SPEC.md "Cost
- * and provider health", learned choice). An attempt is judged when it got an analysis: a failed
+ * What the recorded attempts say of one provider for one content type and kind, as insights
+ * show it (CONTRACT.md `GET /api/insights`). An attempt is judged when it got an analysis: a failed
  * generation, download or analysis says nothing of how good the provider's assets are.
  */
 export interface ProviderEvidence {
