@@ -39,7 +39,7 @@ export async function regenerateSceneWorkflow(rawInput: RegenerateSceneInput): P
     for (;;) {
       const ended = await runRound(input, record, start);
       if ('passed' in ended) return await record.pass(ended.passed);
-      const entryId = await record.escalate(ended.reason, ended.last);
+      const entryId = await record.escalate(ended.reason, ended.last, ended.message);
       const review = await inbox.nextDecision();
       if (review === undefined) return await record.timeOut(entryId);
       const { decision } = review;
@@ -53,7 +53,7 @@ export async function regenerateSceneWorkflow(rawInput: RegenerateSceneInput): P
         // A signal that arrived with the decision is handled (and refused) in this run, not dropped by the switch.
         await condition(allHandlersFinished);
         const runsBefore = (input.carried?.runsBefore ?? 0) + 1;
-        return await continueAsNew<typeof regenerateSceneWorkflow>({ ...input, customPrompt: undefined, carried: { ...record.carried(), runsBefore, decided } });
+        return await continueAsNew<typeof regenerateSceneWorkflow>({ ...input, customPrompt: undefined, provider: undefined, carried: { ...record.carried(), runsBefore, decided } });
       }
       start = await step(() => openRound.executeWithOptions(summary(record, 'open'), [{ ref: record.ref(), decided, firstAttempt: firstAttemptOf(record) }]));
       record.useBar(start.passingBar);
@@ -65,7 +65,8 @@ export async function regenerateSceneWorkflow(rawInput: RegenerateSceneInput): P
   }
 }
 
-type RoundEnd = { passed: RegenerationAttempt } | { reason: EscalationReason; last?: RegenerationAttempt };
+/** `message`: why the round stopped early, with its figures, for the reviewer. */
+type RoundEnd = { passed: RegenerationAttempt } | { reason: EscalationReason; last?: RegenerationAttempt; message?: string };
 
 /**
  * Up to maxAttempts attempts: each generated and judged, then recorded in the step that starts
@@ -76,7 +77,7 @@ async function runRound(input: RegenerateSceneInput, record: RoundRecord, openin
   let start = opening;
   for (let attemptNumber = 1; ; attemptNumber++) {
     start = await untilProvidersBack(record, attemptNumber, start);
-    if (!start.start) return { reason: start.reason };
+    if (!start.start) return { reason: start.reason, message: start.message };
     const attempt = await attemptWith(input, record, attemptNumber, start);
     record.addAttempt(attempt);
     if (attempt.result === 'success') return { passed: attempt };

@@ -10,6 +10,7 @@ import type {
   AttemptFailure,
   AttemptJudgment,
   AttemptStep,
+  ProviderChoiceFigures,
   RegenerationAttempt,
   ReviewEntryStatus,
   SkippedProvider,
@@ -103,8 +104,8 @@ export interface RegenerationAttemptsTable {
   /** Every judgment of the asset with its cost; null when it was not judged (or recorded before). */
   judgments: NullableJsonColumn<AttemptJudgment[]>;
   failed_step: AttemptStep | null;
-  provider_choice: RegenerationAttempt['providerChoice'] | null;
-  /** The bar the attempt was judged against (migration 0011); null for attempts recorded before. */
+  provider_choice: NullableJsonColumn<ProviderChoiceFigures>;
+  /** The bar the attempt was judged against (migration 0013); null for attempts recorded before. */
   passing_score: ColumnType<number | null, number | null | undefined, number | null>;
   attempted_at: Timestamp;
   recorded_at: Timestamp;
@@ -119,6 +120,8 @@ export interface ReviewQueueTable {
   run_id: ColumnType<string, string | undefined, string>;
   round: number;
   reason: string;
+  /** Why the round stopped early, with its figures (migration 0012); null for the usual reason. */
+  reason_detail: ColumnType<string | null, string | null | undefined, string | null>;
   best_score: number;
   best_attempt_number: number | null;
   /** Why the best is the best (migration 0006); null for entries made before. */
@@ -130,6 +133,8 @@ export interface ReviewQueueTable {
   decided_at: NullableTimestamp;
   /** Why an entry no person decided was closed (timeout, cancellation, the run gone). */
   close_reason: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The closed entry this one stands in for (migration 0011-reconciled-rounds); null for an escalation's own. */
+  reopens_entry_id: ColumnType<number | null, number | null | undefined, number | null>;
   created_at: Timestamp;
 }
 

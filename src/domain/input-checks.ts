@@ -24,6 +24,7 @@ export function checkRegenerateSceneInput(raw: unknown): Checked<RegenerateScene
     trigger: check.optional(input.trigger, (v) => check.oneOf(v, 'trigger', ['auto', 'manual'] as const)),
     requestedBy: check.optional(input.requestedBy, (v) => check.string(v, 'requestedBy')),
     customPrompt: check.optional(input.customPrompt, (v) => personPrompt(check, v, 'customPrompt')),
+    provider: check.optional(input.provider, (v) => providerName(check, v, 'provider')),
     carried: check.optional(input.carried, (v) => carriedRound(check, v, 'carried')),
   }) as RegenerateSceneInput;
   return check.result(scene && value);
@@ -264,6 +265,8 @@ function partialPolicy(check: ShapeCheck, raw: unknown, path: string): PartialPo
     minEvidence: check.optional(policy.minEvidence, (v) =>
       check.number(v, join(path, 'minEvidence'), { integer: true, min: 1, max: 100_000 }),
     ),
+    // 0 is allowed: a pass then saves nothing, so no attempt is worth its price.
+    reviewCostUsd: check.optional(policy.reviewCostUsd, (v) => check.number(v, join(path, 'reviewCostUsd'), { min: 0, max: 10_000 })),
   }) as PartialPolicy;
   return check.problems.length === before ? value : undefined;
 }

@@ -68,6 +68,7 @@ describeEachDatabase('people’s verdicts (src/db/verdicts.ts) and the bar a rou
       roundProvider: 'kling',
       usedThisRound: [],
       roundSpentUsd: 0,
+      currentScore: 40,
       contentType: 'Product',
       needs: { kind: 'video', durationSeconds: 5, aspectRatio: '16:9' },
       policy: resolvePolicy({ learnedProviderChoice: false, ...policy }),

@@ -33,6 +33,7 @@ describe('rules: policy defaults', () => {
       minDecisions: 30,
       learnedProviderChoice: true,
       minEvidence: 20,
+      reviewCostUsd: 3,
     });
   });
 
