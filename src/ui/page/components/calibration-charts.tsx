@@ -40,7 +40,8 @@ export function CalibrationCharts({ calibration }: { calibration: readonly Peopl
         ))}
       </div>
       <div className="table-scroll">
-        <table className="insights-table calibration-table">
+        {/* Not an insights-table: that class names the providers' table, which the page sorts. */}
+        <table className="calibration-table">
           <caption className="visually-hidden">What people's verdicts say per content type</caption>
           <thead>
             <tr>
