@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { DecisionAccepted } from '../domain/http-api';
-import { BadCursorError, getReviewEntry, getScene, listReviewQueuePage } from '../db/queries';
+import { BadCursorError, getReviewEntry, getScene, listReviewQueuePage, pendingReviewEntryOf } from '../db/queries';
 import { RoundNotRunningError, signalDecision } from '../temporal/regeneration-round';
 import { decisionProblem } from '../rules/decision';
 import { DEFAULT_DECISION_HOLD_MS } from '../config';
@@ -44,6 +44,12 @@ export function registerReviewQueueRoutes(api: FastifyInstance, deps: WebDeps): 
     if (entry.status !== 'pending') {
       throw conflict(`Review entry ${entryId} is closed (${entry.status}${entry.closeReason ? `: ${entry.closeReason}` : ''})`);
     }
+    // The decision goes to the round's latest run, which waits on the scene's newest entry: an
+    // older entry still pending is an earlier run's (reset, terminated), the reconciler's to close.
+    const newest = await pendingReviewEntryOf(deps.db, entry.sceneId);
+    if (newest !== undefined && newest.id !== entryId) {
+      throw conflict(`Review entry ${entryId} is an earlier run's: its round now waits on entry ${newest.id}`);
+    }
     // A provider the person names must be able to make the scene, as the round will check too.
     const scene = decision.action === 'regenerate' && decision.provider ? await getScene(deps.db, entry.sceneId) : undefined;
     const problem = decisionProblem(decision, entry.attempts, scene && decidedScene(scene));
@@ -56,7 +62,7 @@ export function registerReviewQueueRoutes(api: FastifyInstance, deps: WebDeps): 
     }
     const target = { workflowId: entry.workflowId, runId: entry.runId };
     try {
-      await signalDecision(deps.temporal, target, decision);
+      await signalDecision(deps.temporal, entry.workflowId, decision);
     } catch (error) {
       inFlight.release(entryId);
       if (error instanceof RoundNotRunningError) {

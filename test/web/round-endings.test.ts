@@ -171,6 +171,29 @@ describe('how a round ends, through the API', function () {
     );
   });
 
+  it("a decision for an earlier run's entry, beside the scene's newer one, gets 409 naming the newer: it would reach the newer run", async () => {
+    await withWebServer(() => 40, async (harness) => {
+      const { sceneId, entry } = await escalate(harness);
+      const newer = await roundWrites(harness.db).escalateToReview({
+        workflowId: regenerationWorkflowId(sceneId),
+        runId: 'a-later-run',
+        round: 1,
+        sceneId,
+        projectId: entry.projectId,
+        sceneIndex: 0,
+        reason: 'auto_regeneration_failed',
+        bestScore: 40,
+        attempts: entry.attempts,
+        escalatedAt: new Date().toISOString(),
+      });
+      const stale = await harness.request({ method: 'POST', url: `/api/review-queue/${entry.id}/decision`, payload: { action: 'reject' } });
+      assert.equal(stale.statusCode, 409, stale.body);
+      assert.match(json<{ error: string }>(stale).error, new RegExp(`waits on entry ${newer.entryId}$`));
+      assert.equal((await getReviewEntry(harness.db, entry.id))?.status, 'pending');
+      await harness.client.workflow.getHandle(regenerationWorkflowId(sceneId)).terminate('test done');
+    });
+  });
+
   it('the reconciler leaves the entry of a running round alone', async () => {
     await withWebServer(() => 40, async (harness) => {
       const { sceneId, entry } = await escalate(harness);
