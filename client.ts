@@ -1,4 +1,5 @@
-import { Client, Connection } from '@temporalio/client';
+import { Connection } from '@temporalio/client';
+import { clientWithDeadlines } from './src/temporal/call-deadline';
 import { loadConfig } from './src/config';
 import { runCli } from './src/cli/cli';
 
@@ -13,7 +14,7 @@ async function main(): Promise<number> {
       printError: (text) => process.stderr.write(`${text}\n`),
       client: async () => {
         connection ??= await Connection.connect({ address: config.temporal.address });
-        return new Client({ connection, namespace: config.temporal.namespace });
+        return clientWithDeadlines(connection, config.temporal.namespace, config.temporal.callTimeoutMs);
       },
     });
   } finally {

@@ -11,6 +11,15 @@ export { DEFAULT_GENERATION_PRICES, DEFAULT_MODEL_PRICES } from './catalog/price
 /** The Web UI of a local dev server (`npm run temporal:dev`, the demo). */
 export const DEFAULT_TEMPORAL_UI_URL = 'http://localhost:8233';
 
+/** TEMPORAL_CALL_TIMEOUT_MS's default: the 10 s the review API already gave a query. */
+export const DEFAULT_TEMPORAL_CALL_TIMEOUT_MS = 10_000;
+
+/**
+ * The longest one reconciler pass may run before the next is started anyway (its Temporal calls
+ * are aborted): a pass over a few thousand entries takes seconds.
+ */
+export const DEFAULT_RECONCILE_PASS_TIMEOUT_MS = 120_000;
+
 const optionalString = z
   .string()
   .optional()
@@ -20,6 +29,12 @@ const EnvSchema = z.object({
   TEMPORAL_ADDRESS: z.string().default('localhost:7233'),
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_TASK_QUEUE: z.string().default('scene-regeneration'),
+  /**
+   * How long one call to the Temporal server (start, signal, query, describe, cancel) may take
+   * before it fails: long enough for a loaded server and a worker answering a query, short
+   * enough that a request or a reconciler pass never waits on a server that does not answer.
+   */
+  TEMPORAL_CALL_TIMEOUT_MS: z.coerce.number().int().positive().default(DEFAULT_TEMPORAL_CALL_TIMEOUT_MS),
   /**
    * This worker's build in Temporal's Worker Deployment Versioning (README "Shipping a change to
    * workflow code"): set, the worker registers version <WORKER_DEPLOYMENT_NAME>.<WORKER_BUILD_ID>;
@@ -107,6 +122,8 @@ export interface AppConfig {
     taskQueue: string;
     /** The Worker Deployment Version this worker registers; absent: unversioned. */
     deployment?: { name: string; buildId: string };
+    /** TEMPORAL_CALL_TIMEOUT_MS: the deadline of each call to the server (src/temporal/call-deadline.ts). */
+    callTimeoutMs: number;
   };
   databaseUrl?: string;
   dataDir: string;
@@ -204,6 +221,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       addressSet: Boolean(env.TEMPORAL_ADDRESS?.trim()),
       namespace: e.TEMPORAL_NAMESPACE,
       taskQueue: e.TEMPORAL_TASK_QUEUE,
+      callTimeoutMs: e.TEMPORAL_CALL_TIMEOUT_MS,
       ...(e.WORKER_BUILD_ID ? { deployment: { name: e.WORKER_DEPLOYMENT_NAME, buildId: e.WORKER_BUILD_ID } } : {}),
     },
     databaseUrl: e.DATABASE_URL,

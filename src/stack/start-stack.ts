@@ -12,6 +12,7 @@ import { simSettingsFromEnv } from '../sim/sim-env';
 import { startMetricsServer } from '../observability/metrics-server';
 import { openAssetStore } from '../storage/open-asset-store';
 import { reservePort, startDevServer, type DevServer } from '../temporal/dev-server';
+import { clientWithDeadlines } from '../temporal/call-deadline';
 import { buildWebServer, DEFAULT_RECONCILE_EVERY_MS } from '../web/server';
 import { createSceneWorker } from '../worker/create-worker';
 
@@ -146,7 +147,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
     const connection = await Connection.connect({ address: temporalAddress });
     stops.push(() => connection.close());
-    const client = new Client({ connection, namespace: config.temporal.namespace });
+    const client = clientWithDeadlines(connection, config.temporal.namespace, config.temporal.callTimeoutMs);
 
     const web = buildWebServer({
       db,
@@ -157,6 +158,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       webhookSecret: config.providerWebhooks?.secret,
       reviewers: [{ reviewer: 'reviewer', token }, ...config.reviewerTokens],
       reconcileEveryMs: options.reconcileEveryMs ?? DEFAULT_RECONCILE_EVERY_MS,
+      temporalCallTimeoutMs: config.temporal.callTimeoutMs,
       logger: options.logger ? { level: options.logger.level } : false,
       reviewUi: {
         temporalUiUrl: devServer?.uiUrl ?? config.temporalUiUrl,

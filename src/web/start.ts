@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
+import { Connection, type Client } from '@temporalio/client';
+import { clientWithDeadlines } from '../temporal/call-deadline';
 import type { FastifyInstance } from 'fastify';
 import type { AppConfig } from '../config';
 import { redactCallbackToken } from '../providers/callbacks';
@@ -41,7 +42,7 @@ export async function startWebServer(
     if (temporal === undefined) {
       const connection = await Connection.connect({ address: config.temporal.address });
       closers.unshift(() => connection.close());
-      temporal = new Client({ connection, namespace: config.temporal.namespace });
+      temporal = clientWithDeadlines(connection, config.temporal.namespace, config.temporal.callTimeoutMs);
     }
     const app = buildWebServer({
       db,
@@ -52,6 +53,7 @@ export async function startWebServer(
       webhookSecret: config.providerWebhooks?.secret,
       reviewers,
       reconcileEveryMs: DEFAULT_RECONCILE_EVERY_MS,
+      temporalCallTimeoutMs: config.temporal.callTimeoutMs,
       logger: {
         level: config.logLevel,
         redact: ['req.headers.authorization'],
