@@ -1,12 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { DecisionAccepted } from '../domain/http-api';
-import { BadCursorError, getReviewEntry, getScene, listReviewQueuePage, pendingReviewEntryOf } from '../db/queries';
+import { getReviewEntry, getScene, listReviewQueuePage, pendingReviewEntryOf } from '../db/queries';
 import { RoundNotRunningError, signalDecision } from '../temporal/regeneration-round';
 import { decisionProblem } from '../rules/decision';
 import { DEFAULT_DECISION_HOLD_MS } from '../config';
 import { DecisionsInFlight } from './decisions-in-flight';
 import { decidedScene } from './regeneration-request';
-import { canSee } from './reviewer-auth';
+import { canSee, checkProjectInScope } from './reviewer-auth';
 import { badRequest, conflict, notFound } from './http-error';
 import { parseDecisionBody, parseRequest, ReviewEntryParamsSchema, ReviewQueueQuerySchema } from './request-schemas';
 import { translateTemporalFailure } from './temporal-failures';
@@ -18,12 +18,8 @@ export function registerReviewQueueRoutes(api: FastifyInstance, deps: WebDeps): 
 
   api.get('/review-queue', { schema: ROUTE_SCHEMAS.reviewQueue }, async (request) => {
     const query = parseRequest(ReviewQueueQuerySchema, request.query, 'query');
-    try {
-      return await listReviewQueuePage(deps.db, { ...query, projectIds: request.projectScope });
-    } catch (error) {
-      if (error instanceof BadCursorError) throw badRequest(`query.cursor: ${error.message}`);
-      throw error;
-    }
+    checkProjectInScope(request.projectScope, query.projectId);
+    return listReviewQueuePage(deps.db, { ...query, projectIds: request.projectScope });
   });
 
   /**

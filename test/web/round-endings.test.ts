@@ -314,7 +314,18 @@ describe('how a round ends, through the API', function () {
           assert.equal(response.statusCode, 404, `${method} ${url}: ${response.body}`);
         }
         assert.deepEqual(json(await as(outside, 'GET', '/api/review-queue?status=all')), { items: [] });
-        assert.deepEqual(json(await as(outside, 'GET', `/api/review-queue?projectId=${entry.projectId}`)), { items: [] });
+        // Asked by id, a project outside the token's scope is 404, as /api/insights answers.
+        for (const url of [`/api/review-queue?projectId=${entry.projectId}`, `/api/scenes?projectId=${entry.projectId}`, `/api/insights?projectId=${entry.projectId}`]) {
+          const response = await as(outside, 'GET', url);
+          assert.equal(response.statusCode, 404, `${url}: ${response.body}`);
+          assert.deepEqual(json(response), { error: `Project ${entry.projectId} not found` });
+        }
+        // A page cursor that is not one the API made: 400 naming the field.
+        for (const url of ['/api/review-queue?cursor=not-a-cursor', '/api/scenes?cursor=not-a-cursor']) {
+          const response = await as(outside, 'GET', url);
+          assert.equal(response.statusCode, 400, `${url}: ${response.body}`);
+          assert.match(json<{ error: string }>(response).error, /^query\.cursor: /);
+        }
         assert.deepEqual(json(await as(outside, 'GET', '/api/scenes')), { items: [] });
         // The token of the scene's project sees and decides it, under its own name.
         const inside = 'dee-token-0123456789';
