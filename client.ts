@@ -12,7 +12,7 @@ async function main(): Promise<number> {
       print: (text) => process.stdout.write(`${text}\n`),
       printError: (text) => process.stderr.write(`${text}\n`),
       client: async () => {
-        connection ??= await Connection.connect({ address: config.temporal.address });
+        connection ??= await Connection.connect(config.temporal.connection);
         return new Client({ connection, namespace: config.temporal.namespace });
       },
     });

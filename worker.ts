@@ -44,7 +44,7 @@ async function main(): Promise<void> {
   });
 
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  const connection = await NativeConnection.connect(config.temporal.connection);
   try {
     const worker = await createSceneWorker({
       connection,

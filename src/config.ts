@@ -1,4 +1,6 @@
 import path from 'node:path';
+import type { TLSConfig } from '@temporalio/client';
+import { loadClientConfigProfile, toClientOptions, type ClientConfigProfile } from '@temporalio/envconfig';
 import { z } from 'zod';
 import { DEFAULT_GENERATION_PRICES, DEFAULT_MODEL_PRICES } from './catalog/prices';
 import { isProviderName, PROVIDER_NAMES, type ProviderName } from './domain/provider';
@@ -17,8 +19,6 @@ const optionalString = z
   .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
 
 const EnvSchema = z.object({
-  TEMPORAL_ADDRESS: z.string().default('localhost:7233'),
-  TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_TASK_QUEUE: z.string().default('scene-regeneration'),
   /**
    * This worker's build in Temporal's Worker Deployment Versioning (README "Shipping a change to
@@ -88,8 +88,48 @@ const EnvSchema = z.object({
   NOTIFY_GIVE_UP_AFTER: optionalString,
 });
 
+/**
+ * Where Temporal is and how to reach it: Temporal's own environment configuration, read by
+ * @temporalio/envconfig as every Temporal SDK and the CLI read it
+ * (https://docs.temporal.io/develop/environment-configuration). A profile of temporal.toml
+ * (TEMPORAL_CONFIG_FILE, else ~/.config/temporalio/temporal.toml; TEMPORAL_PROFILE, else
+ * "default") gives the values, and these variables override them one by one.
+ */
+export const TEMPORAL_CONNECTION_ENV_KEYS = [
+  'TEMPORAL_ADDRESS',
+  'TEMPORAL_NAMESPACE',
+  'TEMPORAL_API_KEY',
+  'TEMPORAL_TLS',
+  'TEMPORAL_TLS_SERVER_CA_CERT_PATH',
+  'TEMPORAL_TLS_SERVER_CA_CERT_DATA',
+  'TEMPORAL_TLS_SERVER_NAME',
+  'TEMPORAL_TLS_CLIENT_CERT_PATH',
+  'TEMPORAL_TLS_CLIENT_CERT_DATA',
+  'TEMPORAL_TLS_CLIENT_KEY_PATH',
+  'TEMPORAL_TLS_CLIENT_KEY_DATA',
+  'TEMPORAL_PROFILE',
+  'TEMPORAL_CONFIG_FILE',
+] as const;
+
 /** Every environment variable loadConfig reads: the deployment files are checked against it. */
-export const CONFIG_ENV_KEYS: readonly string[] = Object.keys(EnvSchema.shape);
+export const CONFIG_ENV_KEYS: readonly string[] = [...Object.keys(EnvSchema.shape), ...TEMPORAL_CONNECTION_ENV_KEYS];
+
+/** The Temporal CLI's and SDKs' defaults when no profile or variable names a server. */
+const DEFAULT_TEMPORAL_ADDRESS = 'localhost:7233';
+const DEFAULT_TEMPORAL_NAMESPACE = 'default';
+
+/**
+ * What both kinds of Temporal connection take (the client's Connection and the worker's
+ * NativeConnection): built once here, passed as is to connect().
+ */
+export interface TemporalConnectionSettings {
+  address: string;
+  /** true: TLS with the system's roots; an object: a server CA, a client certificate, a server name. */
+  tls?: TLSConfig | boolean;
+  apiKey?: string;
+  /** gRPC headers (TEMPORAL_GRPC_META_* or the profile's grpc_meta). */
+  metadata?: Record<string, string>;
+}
 
 export interface ReviewerToken {
   reviewer: string;
@@ -99,10 +139,11 @@ export interface ReviewerToken {
 }
 
 export interface AppConfig {
-  /** addressSet: TEMPORAL_ADDRESS was given, so the demo uses that server instead of a dev server. */
+  /** addressSet: a server was named (variable or profile), so the demo uses it instead of a dev server. */
   temporal: {
     address: string;
     addressSet: boolean;
+    connection: TemporalConnectionSettings;
     namespace: string;
     taskQueue: string;
     /** The Worker Deployment Version this worker registers; absent: unversioned. */
@@ -198,11 +239,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const e = parsed.data;
   const dataDir = path.resolve(e.DATA_DIR);
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+  const temporal = readTemporalConnection(env);
   return {
     temporal: {
-      address: e.TEMPORAL_ADDRESS,
-      addressSet: Boolean(env.TEMPORAL_ADDRESS?.trim()),
-      namespace: e.TEMPORAL_NAMESPACE,
+      ...temporal,
       taskQueue: e.TEMPORAL_TASK_QUEUE,
       ...(e.WORKER_BUILD_ID ? { deployment: { name: e.WORKER_DEPLOYMENT_NAME, buildId: e.WORKER_BUILD_ID } } : {}),
     },
@@ -243,6 +283,59 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     generationPrices: DEFAULT_GENERATION_PRICES,
     modelPrices: DEFAULT_MODEL_PRICES,
   };
+}
+
+/**
+ * The profile and variables through @temporalio/envconfig, with the checks it leaves out: a
+ * client certificate without its key (or the reverse) would silently connect without either.
+ */
+function readTemporalConnection(env: NodeJS.ProcessEnv): {
+  address: string;
+  addressSet: boolean;
+  namespace: string;
+  connection: TemporalConnectionSettings;
+} {
+  // envconfig takes an empty variable as set (an empty TEMPORAL_API_KEY would turn TLS on);
+  // here, as for every other setting, empty is unset.
+  const given = Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1].trim() !== ''),
+  );
+  let profile: ClientConfigProfile;
+  try {
+    profile = loadClientConfigProfile({ overrideEnvVars: given });
+  } catch (error) {
+    throw new Error(`Invalid environment: TEMPORAL_PROFILE / TEMPORAL_CONFIG_FILE (temporal.toml): ${messageOf(error)}`);
+  }
+  const tls = profile.tls;
+  if (tls && !tls.disabled && (tls.clientCert === undefined) !== (tls.clientKey === undefined)) {
+    throw new Error(
+      'Invalid environment: TEMPORAL_TLS_CLIENT_CERT_PATH (or _DATA) and TEMPORAL_TLS_CLIENT_KEY_PATH (or _DATA) ' +
+        'go together (or a profile\'s client_cert_* and client_key_*); only one is set',
+    );
+  }
+  let options: ReturnType<typeof toClientOptions>;
+  try {
+    options = toClientOptions(profile);
+  } catch (error) {
+    throw new Error(`Invalid environment: a TEMPORAL_TLS_*_PATH file (or the profile's) cannot be read: ${messageOf(error)}`);
+  }
+  const { apiKey, tls: tlsOptions, metadata } = options.connectionOptions;
+  const address = profile.address ?? DEFAULT_TEMPORAL_ADDRESS;
+  return {
+    address,
+    addressSet: profile.address !== undefined,
+    namespace: profile.namespace ?? DEFAULT_TEMPORAL_NAMESPACE,
+    connection: {
+      address,
+      ...(tlsOptions !== undefined && tlsOptions !== null ? { tls: tlsOptions } : {}),
+      ...(apiKey !== undefined ? { apiKey } : {}),
+      ...(metadata !== undefined ? { metadata: metadata as Record<string, string> } : {}),
+    },
+  };
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** Shortest WEBHOOK_SECRET accepted: 16 characters are about 96 bits when random. */

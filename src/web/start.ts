@@ -39,7 +39,7 @@ export async function startWebServer(
     }
     let temporal = shared.temporal;
     if (temporal === undefined) {
-      const connection = await Connection.connect({ address: config.temporal.address });
+      const connection = await Connection.connect(config.temporal.connection);
       closers.unshift(() => connection.close());
       temporal = new Client({ connection, namespace: config.temporal.namespace });
     }
