@@ -77,6 +77,8 @@ const EnvSchema = z.object({
   // The dev server that `npm run demo` and `npm run temporal:dev` start when TEMPORAL_ADDRESS is unset.
   TEMPORAL_PORT: z.coerce.number().int().min(1).max(65535).default(7233),
   TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
+  // The PostgreSQL server `npm run stack:prod` puts Temporal's two databases and the product's on.
+  STACK_POSTGRES_URL: z.string().default('postgres://postgres@127.0.0.1:5432/postgres'),
   // The demo's simulated generation time: long enough to watch, short enough to wait for.
   SIM_LATENCY_MS: z.coerce.number().int().min(0).default(1500),
   /** production: outgoing webhooks must be HTTPS outside loopback. */
@@ -187,8 +189,10 @@ export interface AppConfig {
   /** Where the worker serves /metrics, and the loopback port of Temporal's exporter behind it. */
   metrics: { port: number; temporalPort: number };
   media: MediaToolPaths;
-  /** The dev server started for the demo and `npm run temporal:dev`. */
+  /** The dev server started for the demo and `npm run temporal:dev`; stack:prod's Temporal takes the same ports. */
   devServer: { port: number; uiPort: number };
+  /** `npm run stack:prod`'s PostgreSQL server (a maintenance database's URL). */
+  stackPostgresUrl: string;
   simLatencyMs: number;
   /** How long the review API refuses a second decision on an entry whose first is still in flight. */
   decisionHoldMs: number;
@@ -270,6 +274,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     metrics: { port: e.METRICS_PORT, temporalPort: e.TEMPORAL_METRICS_PORT },
     media: { ffmpegPath: e.FFMPEG_PATH, ffprobePath: e.FFPROBE_PATH },
     devServer: { port: e.TEMPORAL_PORT, uiPort: e.TEMPORAL_UI_PORT },
+    stackPostgresUrl: e.STACK_POSTGRES_URL,
     simLatencyMs: e.SIM_LATENCY_MS,
     decisionHoldMs: DEFAULT_DECISION_HOLD_MS,
     notifications: readNotificationSettings({
