@@ -339,6 +339,37 @@ function readTemporalConnection(env: NodeJS.ProcessEnv): {
   };
 }
 
+/** A connection to Temporal refused for a reason a setting fixes; its message names the setting. */
+export class TemporalConnectionRefused extends Error {}
+
+/**
+ * What a failed connect to Temporal means in settings, when the TLS handshake says: the server
+ * wants a client certificate (mTLS) and none was sent, or its certificate is signed by a CA this
+ * process does not trust. Any other failure is returned as it came.
+ */
+export function explainTemporalConnectFailure(error: unknown, settings: TemporalConnectionSettings): unknown {
+  const text = messageOf(error);
+  const at = `Temporal at ${settings.address}`;
+  if (/CertificateRequired/i.test(text)) {
+    return new TemporalConnectionRefused(
+      `${at} requires a client certificate (mTLS) and none was sent: set TEMPORAL_TLS_CLIENT_CERT_PATH and ` +
+        `TEMPORAL_TLS_CLIENT_KEY_PATH (or _DATA, or a temporal.toml profile's tls.client_cert_path and client_key_path)`,
+    );
+  }
+  if (/UnknownCA|BadCertificate|certificate unknown/i.test(text)) {
+    return new TemporalConnectionRefused(
+      `${at} refused the client certificate of TEMPORAL_TLS_CLIENT_CERT_PATH (or the profile's): it is not signed by a CA the server trusts`,
+    );
+  }
+  if (/UnknownIssuer|invalid peer certificate/i.test(text)) {
+    return new TemporalConnectionRefused(
+      `${at} presented a certificate this process does not trust: set TEMPORAL_TLS_SERVER_CA_CERT_PATH to the CA that signed it ` +
+        `(and TEMPORAL_TLS_SERVER_NAME if it names another host)`,
+    );
+  }
+  return error;
+}
+
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

@@ -105,7 +105,7 @@ export async function startProductionStack(options: ProductionStackOptions): Pro
     await setupTemporalNamespace({ address: temporal.address, retention: options.retention, cliEnv: options.tls?.clientEnv });
 
     say('Temporal Web UI');
-    const ui = await startTemporalUi({ address: temporal.address, port: options.ports?.ui ?? (await freePort()) });
+    const ui = await startTemporalUi({ address: temporal.address, port: options.ports?.ui ?? (await freePort()), tls: options.tls?.server });
     stops.push(() => ui.stop());
 
     say('object store (versitygw)');

@@ -258,7 +258,13 @@ export interface TemporalUi {
 }
 
 /** The Web UI's own server (ui-server, the one the CLI embeds) on deploy/temporal/ui/, on loopback. */
-export async function startTemporalUi(options: { address: string; port: number; namespace?: string }): Promise<TemporalUi> {
+export async function startTemporalUi(options: {
+  address: string;
+  port: number;
+  namespace?: string;
+  /** A TLS frontend: reached with its CA, and the system workers' certificate under mTLS. */
+  tls?: FrontendTls;
+}): Promise<TemporalUi> {
   const { uiServer } = await temporalServerTools();
   const url = `http://127.0.0.1:${options.port}`;
   const child = spawn(uiServer, ['--root', DEPLOY_DIR, '--config', 'ui', '--env', 'production', 'start'], {
@@ -267,6 +273,14 @@ export async function startTemporalUi(options: { address: string; port: number; 
       TEMPORAL_ADDRESS: options.address,
       TEMPORAL_UI_PORT: String(options.port),
       TEMPORAL_DEFAULT_NAMESPACE: options.namespace ?? 'default',
+      ...(options.tls
+        ? {
+            TEMPORAL_TLS_CA: options.tls.serverCaPath ?? options.tls.clientCaPath ?? '',
+            TEMPORAL_TLS_CERT: options.tls.systemWorkerCertPath ?? '',
+            TEMPORAL_TLS_KEY: options.tls.systemWorkerKeyPath ?? '',
+            TEMPORAL_TLS_SERVER_NAME: options.tls.serverName ?? 'localhost',
+          }
+        : {}),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
-import type { AppConfig } from '../config';
+import { explainTemporalConnectFailure, type AppConfig } from '../config';
 import { redactCallbackToken } from '../providers/callbacks';
 import { openDatabase, type Db } from '../db/database';
 import { openAssetStore } from '../storage/open-asset-store';
@@ -39,7 +39,9 @@ export async function startWebServer(
     }
     let temporal = shared.temporal;
     if (temporal === undefined) {
-      const connection = await Connection.connect(config.temporal.connection);
+      const connection = await Connection.connect(config.temporal.connection).catch((error: unknown) => {
+        throw explainTemporalConnectFailure(error, config.temporal.connection);
+      });
       closers.unshift(() => connection.close());
       temporal = new Client({ connection, namespace: config.temporal.namespace });
     }

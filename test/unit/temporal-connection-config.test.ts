@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadConfig } from '../../src/config';
+import { explainTemporalConnectFailure, loadConfig, TemporalConnectionRefused } from '../../src/config';
 
 /*
  * Temporal's own environment configuration (@temporalio/envconfig): a temporal.toml profile,
@@ -113,5 +113,21 @@ describe('loadConfig: the Temporal connection', () => {
       () => loadConfig({ TEMPORAL_CONFIG_FILE: toml, TEMPORAL_PROFILE: 'staging' }),
       /^Error: Invalid environment: TEMPORAL_PROFILE .*'staging' not found/,
     );
+  });
+
+  it('explains a refused TLS handshake by the setting that fixes it, and passes other failures on', () => {
+    const settings = { address: 'temporal.internal:7233', tls: true };
+    // As the worker's native connection reports it (test/cluster/mtls.cluster.ts).
+    const noCertificate = new Error(
+      'Failed to call GetSystemInfo: code: \'Unknown error\', message: "transport error", source: tonic::transport::Error(Transport, ' +
+        'hyper::Error(Io, Custom { kind: InvalidData, error: "received fatal alert: CertificateRequired" }))',
+    );
+    const explained = explainTemporalConnectFailure(noCertificate, settings);
+    assert.ok(explained instanceof TemporalConnectionRefused);
+    assert.match(explained.message, /^Temporal at temporal\.internal:7233 requires a client certificate .*TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH/);
+    const untrusted = explainTemporalConnectFailure(new Error('invalid peer certificate: UnknownIssuer'), settings);
+    assert.match((untrusted as Error).message, /TEMPORAL_TLS_SERVER_CA_CERT_PATH/);
+    const other = new Error('connection refused');
+    assert.equal(explainTemporalConnectFailure(other, settings), other);
   });
 });
