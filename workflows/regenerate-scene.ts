@@ -52,7 +52,7 @@ export async function regenerateSceneWorkflow(rawInput: RegenerateSceneInput): P
         // A signal that arrived with the decision is handled (and refused) in this run, not dropped by the switch.
         await condition(allHandlersFinished);
         const runsBefore = (input.carried?.runsBefore ?? 0) + 1;
-        return await continueAsNew<typeof regenerateSceneWorkflow>({ ...input, customPrompt: undefined, carried: { ...record.carried(), runsBefore, decided } });
+        return await continueAsNew<typeof regenerateSceneWorkflow>({ ...input, customPrompt: undefined, provider: undefined, carried: { ...record.carried(), runsBefore, decided } });
       }
       start = await step(() => openRound.executeWithOptions(summary(record, 'open'), [{ ref: record.ref(), decided, firstAttempt: firstAttemptOf(record) }]));
     }

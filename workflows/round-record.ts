@@ -67,7 +67,7 @@ export class RoundRecord {
     this.escalated = carried !== undefined;
     this.direction = carried
       ? { personPrompt: carried.personPrompt, provider: carried.provider }
-      : { personPrompt: input.customPrompt, provider: scene.currentProvider };
+      : { personPrompt: input.customPrompt, provider: input.provider ?? scene.currentProvider };
     this.state = {
       sceneId: scene.id,
       status: 'regenerating',

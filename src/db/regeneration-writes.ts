@@ -1,7 +1,8 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely, type Transaction } from 'kysely';
 import type { RegenerationAttempt } from '../domain/regeneration';
 import type { DecidedEntry, EntryEnding, EscalateToReviewRequest, RoundRef } from '../domain/round-steps';
 import { decisionEvent, decisionEventKey, escalationEvents } from '../notifications/events';
+import { sceneAfterRunGone } from '../rules/ending';
 import type { NotificationSettings } from '../notifications/settings';
 import { RequestRejectedError } from './errors';
 import { dropReminders, enqueueDeliveries } from './notification-outbox';
@@ -143,7 +144,8 @@ export async function escalateToReview(
 /**
  * Closes the entry with the decision. By its id: a run made by `temporal workflow reset` inside
  * the review wait carries the old run's entry id in its copied history, while its own run id
- * finds no entry.
+ * finds no entry. A run reset to its review wait after the decision waits on an entry already
+ * closed: it closes the one reopened in its place (openReviewEntryForRun).
  */
 export async function closeReviewEntry(
   kysely: Kysely<DatabaseSchema>,
@@ -160,26 +162,32 @@ export async function closeReviewEntry(
         decided_by: entry.decision.reviewer,
         decided_at: entry.decidedAt,
       })
-      .where('id', '=', entry.entryId)
+      .where(entryOrItsReopening(entry.entryId))
       // The first decision stands: a retry, or a late duplicate, changes nothing.
       .where('status', '=', 'pending')
-      .returning(['scene_id', 'project_id', 'best_attempt_number'])
+      .returning(['id', 'scene_id', 'project_id', 'best_attempt_number'])
       .executeTakeFirst();
     if (closed === undefined) {
-      const existing = await trx.selectFrom('review_queue').select('id').where('id', '=', entry.entryId).executeTakeFirst();
+      // The newest of the entry and its reopenings is the one a first try closed.
+      const existing = await trx
+        .selectFrom('review_queue')
+        .select('id')
+        .where(entryOrItsReopening(entry.entryId))
+        .orderBy('id', 'desc')
+        .executeTakeFirst();
       if (existing === undefined) throw new RequestRejectedError(`No review entry ${entry.entryId} for workflow ${ref.workflowId}`);
       // A retry after the close: its event was added with it, and may still be to send.
-      return { closed: false, eventKeys: notify ? [decisionEventKey(entry.entryId)] : [] };
+      return { closed: false, eventKeys: notify ? [decisionEventKey(existing.id)] : [] };
     }
     if (entry.decision.action === 'regenerate') {
       await markRegenerating(trx, closed.scene_id, ref.workflowId, ref.runId);
     }
     let eventKeys: string[] = [];
     if (notify) {
-      await dropReminders(trx, entry.entryId);
-      const { decision, decidedAt, entryId } = entry;
+      await dropReminders(trx, closed.id);
+      const { decision, decidedAt } = entry;
       eventKeys = await enqueueDeliveries(trx, notify.targets, [
-        decisionEvent({ entryId, sceneId: closed.scene_id, projectId: closed.project_id, decision, decidedAt }),
+        decisionEvent({ entryId: closed.id, sceneId: closed.scene_id, projectId: closed.project_id, decision, decidedAt }),
       ]);
     }
     // The judge's best, for the judge–human agreement metric.
@@ -222,14 +230,19 @@ export async function endReviewEntry(
     const closed = await trx
       .updateTable('review_queue')
       .set({ status: request.status, close_reason: request.reason, decided_at: request.endedAt })
-      .where('id', '=', request.entryId)
+      .where(entryOrItsReopening(request.entryId))
       .where('status', '=', 'pending')
       .returning('id')
       .executeTakeFirst();
     // A review that ended needs no more reminders.
-    if (closed !== undefined) await dropReminders(trx, request.entryId);
+    if (closed !== undefined) await dropReminders(trx, closed.id);
     return { closed: closed !== undefined };
   });
+}
+
+/** The entry a round's escalation returned, or one reopened in its place: the one still pending is the round's. */
+function entryOrItsReopening(entryId: number) {
+  return (eb: ExpressionBuilder<DatabaseSchema, 'review_queue'>) => eb.or([eb('id', '=', entryId), eb('reopens_entry_id', '=', entryId)]);
 }
 
 /**
@@ -254,6 +267,34 @@ export async function restoreSceneAfterCancel(
     .where('id', '=', request.sceneId)
     .where('status', 'in', ['regenerating', 'awaiting_review'])
     .execute();
+}
+
+/**
+ * A scene whose round's run is gone without its ending (terminated, failed) gets back its status
+ * from before the round (src/rules/ending.ts sceneAfterRunGone). Only while the scene still names
+ * that run as its latest: a round started since owns the scene.
+ */
+export async function restoreSceneAfterRunGone(
+  kysely: Kysely<DatabaseSchema>,
+  request: { sceneId: number; runId: string },
+): Promise<{ restored?: SceneStatus }> {
+  return kysely.transaction().execute(async (trx) => {
+    const scene = await trx
+      .selectFrom('scenes')
+      .select(['status', 'status_before_round', 'latest_run_id', sql<boolean>`analysis is not null`.as('analyzed')])
+      .where('id', '=', request.sceneId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (scene === undefined || scene.latest_run_id !== request.runId) return {};
+    const after = sceneAfterRunGone({ status: scene.status, statusBeforeRound: scene.status_before_round, analyzed: scene.analyzed });
+    if (after === undefined) return {};
+    await trx
+      .updateTable('scenes')
+      .set({ status: after.status, needs_user_review: after.needsUserReview, status_before_round: null, updated_at: sql`now()` })
+      .where('id', '=', request.sceneId)
+      .execute();
+    return { restored: after.status };
+  });
 }
 
 /**
@@ -284,6 +325,72 @@ export async function supersedeReviewEntry(
  */
 export async function moveReviewEntryToRun(kysely: Kysely<DatabaseSchema>, entryId: number, runId: string): Promise<void> {
   await kysely.updateTable('review_queue').set({ run_id: runId }).where('id', '=', entryId).where('status', '=', 'pending').execute();
+}
+
+/**
+ * A run reset to its review wait after the decision (the runbook's "take back a decision") waits
+ * on the entry its copied history escalated, which the old run closed. A new pending entry for
+ * that run, a copy of the closed one that names it, makes the round reviewable again, and the
+ * scene shows it awaiting review. Once per run and round: `opened` is false when it exists.
+ */
+export async function openReviewEntryForRun(
+  kysely: Kysely<DatabaseSchema>,
+  request: { entryId: number; runId: string },
+): Promise<{ opened: boolean; entryId?: number }> {
+  return kysely.transaction().execute(async (trx) => {
+    const opened = await trx
+      .insertInto('review_queue')
+      .columns([
+        'scene_id',
+        'project_id',
+        'scene_index',
+        'workflow_id',
+        'run_id',
+        'round',
+        'reason',
+        'best_score',
+        'best_attempt_number',
+        'best_pick',
+        'attempts',
+        'reopens_entry_id',
+      ])
+      .expression((eb) =>
+        eb
+          .selectFrom('review_queue')
+          .select([
+            'scene_id',
+            'project_id',
+            'scene_index',
+            'workflow_id',
+            eb.val(request.runId).as('run_id'),
+            'round',
+            'reason',
+            'best_score',
+            'best_attempt_number',
+            'best_pick',
+            'attempts',
+            'id',
+          ])
+          .where('id', '=', request.entryId),
+      )
+      .onConflict((conflict) => conflict.columns(['workflow_id', 'run_id', 'round']).doNothing())
+      .returning(['id', 'scene_id', 'workflow_id'])
+      .executeTakeFirst();
+    if (opened === undefined) return { opened: false };
+    await trx
+      .updateTable('scenes')
+      .set({
+        status: 'awaiting_review',
+        status_before_round: statusBeforeRound,
+        needs_user_review: true,
+        latest_workflow_id: opened.workflow_id,
+        latest_run_id: request.runId,
+        updated_at: sql`now()`,
+      })
+      .where('id', '=', opened.scene_id)
+      .execute();
+    return { opened: true, entryId: opened.id };
+  });
 }
 
 /**

@@ -128,6 +128,8 @@ export interface ReviewQueueTable {
   decided_at: NullableTimestamp;
   /** Why an entry no person decided was closed (timeout, cancellation, the run gone). */
   close_reason: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The closed entry this one stands in for (migration 0011-reconciled-rounds); null for an escalation's own. */
+  reopens_entry_id: ColumnType<number | null, number | null | undefined, number | null>;
   created_at: Timestamp;
 }
 

@@ -24,6 +24,7 @@ export function checkRegenerateSceneInput(raw: unknown): Checked<RegenerateScene
     trigger: check.optional(input.trigger, (v) => check.oneOf(v, 'trigger', ['auto', 'manual'] as const)),
     requestedBy: check.optional(input.requestedBy, (v) => check.string(v, 'requestedBy')),
     customPrompt: check.optional(input.customPrompt, (v) => personPrompt(check, v, 'customPrompt')),
+    provider: check.optional(input.provider, (v) => providerName(check, v, 'provider')),
     carried: check.optional(input.carried, (v) => carriedRound(check, v, 'carried')),
   }) as RegenerateSceneInput;
   return check.result(scene && value);

@@ -16,6 +16,11 @@ export interface RegenerateSceneInput {
   /** Added field: a person's prompt for the first round (manual regeneration). */
   customPrompt?: string;
   /**
+   * Added field: a person's provider for the first round (manual regeneration). The round's
+   * only: `scene.currentProvider` stays the provider of the scene's asset, as stored.
+   */
+  provider?: ProviderName;
+  /**
    * Added field, set only by the workflow itself when it continues as new between reviewer
    * rounds: where the round stands, so queries and the page see one continuous round.
    */

@@ -7,7 +7,8 @@ import type { DecidedScene } from '../rules/decision';
 
 /**
  * A manual round starts from the scene as stored: its latest asset and analysis, its project's
- * brand profile; the person's provider and prompt take the place of the scene's own.
+ * brand profile; the person's provider and prompt take the place of the scene's own for the
+ * round only (SPEC.md "Manual regeneration": the scene keeps naming the provider of its asset).
  */
 export function manualRegenerationInput(
   scene: SceneView & { analysis: SceneAnalysisResult },
@@ -16,7 +17,7 @@ export function manualRegenerationInput(
   reviewer: string,
 ): RegenerateSceneInput {
   return {
-    scene: sceneForRegeneration(scene, { provider: body.provider, assetUrl: scene.assetUrl, asset: scene.asset, analysis: scene.analysis }),
+    scene: sceneForRegeneration(scene, { assetUrl: scene.assetUrl, asset: scene.asset, analysis: scene.analysis }),
     project: {
       id: scene.projectId,
       ...(project?.name ? { name: project.name } : {}),
@@ -25,6 +26,7 @@ export function manualRegenerationInput(
     trigger: 'manual',
     requestedBy: reviewer,
     ...(body.customPrompt ? { customPrompt: body.customPrompt } : {}),
+    ...(body.provider ? { provider: body.provider } : {}),
   };
 }
 

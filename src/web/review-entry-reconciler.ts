@@ -1,16 +1,21 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Db } from '../db/database';
-import { moveReviewEntryToRun, supersedeReviewEntry } from '../db/regeneration-writes';
+import { moveReviewEntryToRun, restoreSceneAfterRunGone, supersedeReviewEntry } from '../db/regeneration-writes';
 import { getRegenerationStateQuery } from '../../workflows/messages';
 import { reconcileVerdict } from '../rules/ending';
+import { openEntriesForWaitingRuns, type WaitingRunsReport } from './waiting-run-entries';
 
 /** What one pass did, entry by entry, for the log and the CLI. */
-export interface ReconcileReport {
+export interface ReconcileReport extends WaitingRunsReport {
   checked: number;
   /** Entries left for a later pass: Temporal did not answer for them. */
   skipped: { entryId: number; reason: string }[];
   moved: { entryId: number; runId: string }[];
   superseded: { entryId: number; reason: string }[];
+  /** Scenes whose round's run is gone without its ending, and the status they got back. */
+  restored: { sceneId: number; status: string }[];
+  /** Scenes left for a later pass: Temporal did not answer for their round. */
+  skippedScenes: { sceneId: number; reason: string }[];
 }
 
 const PAGE = 200;
@@ -21,11 +26,15 @@ const QUERY_DEADLINE_MS = 10_000;
  * terminated, reset (Temporal ends the old run) or failed. Every normal ending closes its own
  * entry before the run ends, so a pending entry of a closed run is exactly one of these. When the
  * workflow id's newest run waits on the same entry (a reset inside the review wait copies the
- * escalation into the new run), the entry is moved to that run instead. One pass reads every
- * pending entry; what it cannot tell (Temporal or a worker not answering) it leaves for the next.
+ * escalation into the new run), the entry is moved to that run instead. A scene left
+ * regenerating or awaiting review by a run that is gone gets back its status from before the
+ * round. Then every run waiting for review gets an entry a reviewer can decide
+ * (src/web/waiting-run-entries.ts). One pass reads every pending entry and every scene a round
+ * holds; what it cannot tell (Temporal or a worker not answering) it leaves for the next.
  */
 export async function reconcileReviewEntries(db: Db, client: Client): Promise<ReconcileReport> {
-  const report: ReconcileReport = { checked: 0, skipped: [], moved: [], superseded: [] };
+  const report: ReconcileReport = { checked: 0, skipped: [], moved: [], superseded: [], restored: [], skippedScenes: [], opened: [], skippedRuns: [] };
+  const callWithin = <T>(call: () => Promise<T>): Promise<T> => client.withDeadline(Date.now() + QUERY_DEADLINE_MS, call);
   const runStatus = new Map<string, Promise<string>>();
   const statusOf = (workflowId: string, runId?: string): Promise<string> => {
     const key = `${workflowId}/${runId ?? ''}`;
@@ -46,7 +55,7 @@ export async function reconcileReviewEntries(db: Db, client: Client): Promise<Re
     return found;
   };
 
-  async function reconcileEntry(entry: { id: number; workflow_id: string; run_id: string }): Promise<void> {
+  async function reconcileEntry(entry: { id: number; workflow_id: string; run_id: string; reopens_entry_id: number | null }): Promise<void> {
     const [entryStatus] = (await statusOf(entry.workflow_id, entry.run_id || undefined)).split(' ');
     const entryRunRunning = entryStatus === 'RUNNING';
     let latestRunWaitsOnEntry = false;
@@ -62,7 +71,9 @@ export async function reconcileReviewEntries(db: Db, client: Client): Promise<Re
           .catch(() => undefined);
         // No answer: the newest run may still adopt the entry; decide on a later pass.
         if (state === undefined) return;
-        latestRunWaitsOnEntry = state.status === 'awaiting_review' && state.reviewEntryId === entry.id;
+        // A run waits on the id its escalation returned, which an entry reopened for it names.
+        const waitsOn = state.reviewEntryId;
+        latestRunWaitsOnEntry = state.status === 'awaiting_review' && (waitsOn === entry.id || waitsOn === entry.reopens_entry_id);
       }
     }
     const verdict = reconcileVerdict({ entryRunRunning, latestRunWaitsOnEntry });
@@ -79,13 +90,13 @@ export async function reconcileReviewEntries(db: Db, client: Client): Promise<Re
   for (let afterId = 0; ; ) {
     const entries = await db.kysely
       .selectFrom('review_queue')
-      .select(['id', 'workflow_id', 'run_id'])
+      .select(['id', 'workflow_id', 'run_id', 'reopens_entry_id'])
       .where('status', '=', 'pending')
       .where('id', '>', afterId)
       .orderBy('id')
       .limit(PAGE)
       .execute();
-    if (entries.length === 0) return report;
+    if (entries.length === 0) break;
     afterId = entries[entries.length - 1]!.id;
     for (const entry of entries) {
       report.checked++;
@@ -95,6 +106,36 @@ export async function reconcileReviewEntries(db: Db, client: Client): Promise<Re
         // One entry Temporal cannot answer for (a run id it refuses, a timeout) must not stop the
         // pass for the others; it is tried again on the next pass.
         report.skipped.push({ entryId: entry.id, reason: error instanceof Error ? error.message : String(error) });
+      }
+    }
+  }
+  await restoreScenesOfGoneRuns();
+  const waiting = await openEntriesForWaitingRuns(db, client, callWithin);
+  return { ...report, ...waiting };
+
+  /** A scene a round holds (regenerating, awaiting review) whose workflow runs no more lost its ending. */
+  async function restoreScenesOfGoneRuns(): Promise<void> {
+    for (let afterId = 0; ; ) {
+      const scenes = await db.kysely
+        .selectFrom('scenes')
+        .select(['id', 'latest_workflow_id', 'latest_run_id'])
+        .where('status', 'in', ['regenerating', 'awaiting_review'])
+        .where('id', '>', afterId)
+        .orderBy('id')
+        .limit(PAGE)
+        .execute();
+      if (scenes.length === 0) return;
+      afterId = scenes[scenes.length - 1]!.id;
+      for (const { id: sceneId, latest_workflow_id: workflowId, latest_run_id: runId } of scenes) {
+        if (workflowId === null || runId === null) continue;
+        try {
+          const [latestStatus] = (await statusOf(workflowId)).split(' ');
+          if (latestStatus === 'RUNNING') continue;
+          const { restored } = await restoreSceneAfterRunGone(db.kysely, { sceneId, runId });
+          if (restored !== undefined) report.restored.push({ sceneId, status: restored });
+        } catch (error) {
+          report.skippedScenes.push({ sceneId, reason: error instanceof Error ? error.message : String(error) });
+        }
       }
     }
   }
@@ -116,7 +157,7 @@ export function startReconciler(
   const pass = (): void => {
     running = reconcileReviewEntries(db, client)
       .then((report) => {
-        if (report.moved.length + report.superseded.length > 0) log.info(report, 'review entries reconciled');
+        if (report.moved.length + report.superseded.length + report.restored.length + report.opened.length > 0) log.info(report, 'review entries reconciled');
       })
       .catch((error: unknown) => log.warn({ error: String(error) }, 'review entry reconciliation failed; next pass will retry'))
       .finally(() => {

@@ -17,17 +17,19 @@ export interface WorkerTuning {
  *   machine), memory held by rounds that only wait for a reviewer. An evicted round costs nothing
  *   while it waits and replays its short history when a decision arrives; more cached rounds save
  *   replays, not the bulk of the CPU.
- * - 100 activity slots (the SDK default): a generation holds a slot only while checkGeneration
- *   looks at it (one HTTP call; Temporal's server waits out the gaps), so the slots bound short
- *   calls and analyses, not generations in flight; more buys nothing on a machine the analyses
- *   already fill.
- * - 40 workflow-task slots and 10 pollers each (the SDK defaults): workflow tasks take milliseconds;
- *   the CPU, not the slots, limits throughput.
+ * - 100 activity slots (the SDK default): a generation holds a slot only while generateAsset
+ *   looks at the provider's task once (Temporal's server waits out the gaps between looks as the
+ *   activity's retries), so the slots bound short calls and analyses, not generations in flight.
+ * - 10 workflow-task slots and 5 pollers: every workflow task of this worker runs on one sandbox
+ *   thread (reuseV8Context, the SDK's default of one thread). Slots beyond what that thread
+ *   finishes only queue tasks inside the worker, where their time counts against the workflow
+ *   task timeout (TMPRL1104 at 5 s, failure at 10 s) instead of waiting on the server, where
+ *   another worker could take them. Pollers are half the slots, as the SDK's guidance advises.
  */
 export const WORKER_TUNING: Readonly<WorkerTuning> = {
   maxCachedWorkflows: 100,
-  maxConcurrentWorkflowTaskExecutions: 40,
-  maxConcurrentWorkflowTaskPolls: 10,
+  maxConcurrentWorkflowTaskExecutions: 10,
+  maxConcurrentWorkflowTaskPolls: 5,
   maxConcurrentActivityTaskExecutions: 100,
   maxConcurrentActivityTaskPolls: 10,
 };

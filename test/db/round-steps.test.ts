@@ -10,6 +10,7 @@ import { FailureType } from '../../src/domain/failures';
 import { describeEachDatabase } from './test-databases';
 import { createRoundStepActivities } from '../../activities/round-steps';
 import { createDatabaseRoundStore } from '../../src/db/round-store';
+import { openReviewEntryForRun, restoreSceneAfterRunGone } from '../../src/db/regeneration-writes';
 import type { ProviderName } from '../../src/domain/provider';
 import { DEFAULT_BREAKER } from '../../src/rules/provider-health';
 import { analysis, assetRef, attempt, PROJECT_ID, SCENE_ID, sceneRequest, WORKFLOW_ID } from './fixtures';
@@ -298,6 +299,59 @@ describeEachDatabase('the round\'s steps (activities/round-steps.ts) on the data
       assert.ok(start.start);
       assert.equal((await getReviewEntry(db(), entryId))?.status, 'decided');
       assert.equal((await getScene(db(), SCENE_ID))?.status, 'regenerating');
+    });
+
+    describe('a run reset to its review wait after the decision (the runbook\'s "take back a decision")', () => {
+      const rejected = { decision: { action: 'reject' as const, reviewer: 'ana' }, decidedAt: '2025-01-01T02:00:00.000Z' };
+
+      it('gets a pending entry of its own, once, naming the closed one; the scene awaits review again', async () => {
+        const { entryId } = await activities.steps.escalateToReview(escalation());
+        await activities.steps.endRound({ ref: ref(), entry: { entryId, ...rejected }, scene: { outcome: 'rejected' } });
+        const opened = await openReviewEntryForRun(db().kysely, { entryId, runId: 'run-b' });
+        assert.equal(opened.opened, true);
+        assert.deepEqual(await openReviewEntryForRun(db().kysely, { entryId, runId: 'run-b' }), { opened: false });
+        const entry = await getReviewEntry(db(), opened.entryId!);
+        assert.equal(entry?.status, 'pending');
+        assert.equal(entry?.runId, 'run-b');
+        assert.deepEqual(entry?.attempts, escalation().attempts);
+        assert.equal(entry?.bestAttemptNumber, 2);
+        assert.equal((await getReviewEntry(db(), entryId))?.status, 'decided');
+        const scene = await getScene(db(), SCENE_ID);
+        assert.equal(scene?.status, 'awaiting_review');
+        assert.equal(scene?.needsUserReview, true);
+      });
+
+      it('its decision, naming the entry its history escalated, closes the one opened for it', async () => {
+        const { entryId } = await activities.steps.escalateToReview(escalation());
+        await activities.steps.endRound({ ref: ref(), entry: { entryId, ...rejected }, scene: { outcome: 'rejected' } });
+        const { entryId: reopened } = await openReviewEntryForRun(db().kysely, { entryId, runId: 'run-b' });
+        const approve = { entryId, decision: { action: 'approve' as const, attemptNumber: 2, reviewer: 'bo' }, decidedAt: '2025-01-01T03:00:00.000Z' };
+        await activities.steps.endRound({ ref: ref({ runId: 'run-b' }), entry: approve, scene: { outcome: 'approved', asset: { url: 'http://a/2.png', provider: 'kling', analysis: analysis(61), score: 61 } } });
+        const closed = await getReviewEntry(db(), reopened!);
+        assert.equal(closed?.status, 'decided');
+        assert.equal(closed?.decidedBy, 'bo');
+        assert.deepEqual((await getReviewEntry(db(), entryId))?.decision, rejected.decision, 'the first decision stays on record');
+      });
+
+      it('its cancellation closes the one opened for it as cancelled', async () => {
+        const { entryId } = await activities.steps.escalateToReview(escalation());
+        await activities.steps.endRound({ ref: ref(), entry: { entryId, ...rejected }, scene: { outcome: 'rejected' } });
+        const { entryId: reopened } = await openReviewEntryForRun(db().kysely, { entryId, runId: 'run-b' });
+        await activities.endReviewEntry({ entryId, status: 'cancelled', reason: 'The round was cancelled', endedAt: '2025-01-01T03:00:00.000Z' });
+        assert.equal((await getReviewEntry(db(), reopened!))?.status, 'cancelled');
+        assert.equal((await getReviewEntry(db(), entryId))?.status, 'decided');
+      });
+    });
+
+    it('a run gone without its ending: the scene gets back its status, unless a later run holds it', async () => {
+      await activities.steps.escalateToReview(escalation());
+      assert.deepEqual(await restoreSceneAfterRunGone(db().kysely, { sceneId: SCENE_ID, runId: 'run-other' }), {});
+      assert.equal((await getScene(db(), SCENE_ID))?.status, 'awaiting_review');
+      assert.deepEqual(await restoreSceneAfterRunGone(db().kysely, { sceneId: SCENE_ID, runId: 'run-a' }), { restored: 'new' });
+      const scene = await getScene(db(), SCENE_ID);
+      assert.equal(scene?.status, 'new');
+      assert.equal(scene?.needsUserReview, true);
+      assert.deepEqual(await restoreSceneAfterRunGone(db().kysely, { sceneId: SCENE_ID, runId: 'run-a' }), {}, 'once');
     });
 
     it('closing an entry that does not exist fails without retry', async () => {

@@ -15,7 +15,7 @@ export interface RunbookCommand {
 export const EXAMPLE = {
   workflowId: 'regenerate-scene-42',
   /** Reset points of an image round of three attempts, as the filter prints them. */
-  resetPoints: [43, 73, 103],
+  resetPoints: [30, 48, 73],
   reviewer: 'ops',
 } as const;
 

@@ -61,7 +61,8 @@ round 1 attempt 3 (falai, failed, score 52): --event-id ${last}
 Then reset to the one you chose: the attempts up to it are kept and the round goes on from
 there. To start the whole round over, reset to its first workflow task. To take back a decision,
 reset to the last attempt's point and leave the old decision out: the round goes back to the
-review queue without generating anything and waits for a new decision.
+review queue without generating anything and waits for a new decision (the reconciler opens a new
+entry for it, and the old entry keeps the decision taken back).
 
 ${sh(
   runbook.resetAfter(id, first, 'attempt 2 used the wrong brand profile'),
@@ -109,9 +110,13 @@ the web server looks every 30 s: for each pending entry it asks Temporal for the
 run that is no longer running gets its entry closed as \`superseded\` (the reason names the run
 and how it ended), unless the workflow id's newest run waits on that same entry (its
 \`getRegenerationState\` names it in \`reviewEntryId\`), in which case the entry moves to that run.
+A scene still \`regenerating\` or \`awaiting_review\` whose workflow id runs no more gets back the
+status it had before the round, flagged for review if the round was waiting. A run waiting for
+review on an entry another run already closed (a decision taken back by reset) gets a new
+\`pending\` entry of its own, and the scene shows \`awaiting_review\`; its ending closes that entry.
 An entry it cannot judge (Temporal or the worker not answering) waits for the next pass. It needs
 no schedule or worker of its own, and several web servers may run it at once: each write only
-changes a still-pending entry. The scene is left as it was (flagged for review if it was).
+changes a still-pending entry, or opens one entry per run.
 
 **Rounds that reviewers keep sending back continue as new.** Each reviewer "regenerate" adds a
 round of about 100 history events (three attempts) to the run. Between reviewer rounds, once a
@@ -127,12 +132,12 @@ workflow id (query, signal, cancel, result) always reach the newest run, and
 one run per switch. In the test, 30 reviewer rounds run as 6 runs, each under 2,000 events.
 
 **In the Web UI** (\`http://localhost:8233\` with \`npm run temporal:dev\`), a round's page shows the
-same history; in the compact view each attempt reads as submitGeneration, checkGeneration,
-storeAsset, analyzeAsset, recordAttempt, each with its summary ("attempt 1 · kling · submit").
-checkGeneration appears once however often it looked at the provider's task: while the task
-runs it is a pending activity whose attempt count grows and whose last failure reads "… is still
-running" (Temporal's server waits out the gaps between looks, so no worker holds anything),
-followed by the escalation, the reviewer's
+same history; in the compact view a round reads openRound, then per attempt generateAsset,
+judgeAsset and recordAttempt, each with its summary ("attempt 1 · kling · generate"), then
+escalateToReview or endRound. generateAsset appears once however often it looked at the
+provider's task: while the task runs it is a pending activity whose attempt count grows and whose
+last failure reads "… is still running" (Temporal's server waits out the gaps between looks, so
+no worker holds anything), followed by the escalation, the reviewer's
 \`userDecision\` signal and the outcome. Its Reset button does what \`temporal workflow reset\` does.
 \`test/runbook/web-ui-screenshot.test.ts\` takes this picture in headless Chromium:
 

@@ -319,17 +319,32 @@ describe('the operator runbook, run with the real temporal CLI', function () {
     const again = await state(workflowId);
     assert.equal(again.decision, undefined, 'the old decision was left out');
     assert.deepEqual(again.attempts, before.attempts);
+    // The reconciler opens an entry for the new run, which waits on the one the old run closed.
+    const entries = await eventually(
+      () => queueEntries(sceneId),
+      (list) => list.some((e) => e.runId !== rejectedRunId && e.status === 'pending'),
+    );
+    assert.deepEqual(entries.map((e) => [e.runId === rejectedRunId ? 'old' : 'new', e.status]).sort(), [['new', 'pending'], ['old', 'decided']]);
     const scene = await getScene(stack.db, sceneId);
     assert.equal(scene?.status, 'awaiting_review');
     assert.equal(scene?.needsUserReview, true);
-    const entries = await queueEntries(sceneId);
-    assert.deepEqual(entries.map((e) => [e.runId === rejectedRunId ? 'old' : 'new', e.status]).sort(), [['new', 'pending'], ['old', 'decided']]);
 
-    // Now the decision that was meant: the signal reaches the newest run.
-    await runInShell(address, runbook.approve(workflowId, 1, 'ops'));
+    // Now the decision that was meant, from the review page: it reaches the new run, which closes the new entry.
+    const reopened = entries.find((e) => e.runId !== rejectedRunId)!;
+    const response = await fetch(`${stack.webUrl}/api/review-queue/${reopened.id}/decision`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${stack.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ action: 'approve', attemptNumber: 1 }),
+    });
+    assert.equal(response.status, 202, await response.text());
     const done = await result(workflowId);
     assert.equal(done.result.outcome, 'approved');
     assert.equal((await getScene(stack.db, sceneId))?.assetUrl, before.attempts[0].assetUrl);
+    const closed = await queueEntries(sceneId);
+    assert.deepEqual(closed.map((e) => [e.runId === rejectedRunId ? 'old' : 'new', e.status, e.decision?.action]).sort(), [
+      ['new', 'decided', 'approve'],
+      ['old', 'decided', 'reject'],
+    ]);
   });
 
   it('cancels a round awaiting review: entry cancelled, scene back to analyzed, outcome cancelled', async () => {

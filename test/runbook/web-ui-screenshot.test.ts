@@ -14,7 +14,7 @@ import { screenshotPath } from '../helpers/screenshot-path';
 import { workflowBundle } from '../helpers/workflow-bundle';
 import { activitySummaries, historyEvents } from '../helpers/history';
 import { waitForStatus } from '../helpers/workflow-runner';
-import { launchChromium } from './headless-chromium';
+import { launchChromium } from '../browser/chromium';
 import { SCREENSHOT_PATH } from './runbook-section';
 import { regenerationWorkflowId } from '../../src/domain/workflow-ids';
 

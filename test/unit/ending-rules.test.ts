@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { CONTINUE_AS_NEW_LIMITS, shouldContinueAsNew } from '../../src/rules/continue-as-new';
-import { entryStatusFor, reconcileVerdict } from '../../src/rules/ending';
+import { entryStatusFor, reconcileVerdict, sceneAfterRunGone, waitingRunVerdict } from '../../src/rules/ending';
 
 describe('rules: how a round ends (SPEC.md)', () => {
   it('gives each ending of a review wait its queue entry status', () => {
@@ -15,6 +15,20 @@ describe('rules: how a round ends (SPEC.md)', () => {
     assert.equal(reconcileVerdict({ entryRunRunning: true, latestRunWaitsOnEntry: true }), 'keep');
     assert.equal(reconcileVerdict({ entryRunRunning: false, latestRunWaitsOnEntry: true }), 'move_to_latest_run');
     assert.equal(reconcileVerdict({ entryRunRunning: false, latestRunWaitsOnEntry: false }), 'supersede');
+  });
+
+  it('a run gone without its ending gives the scene its status from before the round, flagged if it was waiting', () => {
+    assert.deepEqual(sceneAfterRunGone({ status: 'awaiting_review', statusBeforeRound: 'approved', analyzed: true }), { status: 'approved', needsUserReview: true });
+    assert.deepEqual(sceneAfterRunGone({ status: 'regenerating', statusBeforeRound: 'analyzed', analyzed: true }), { status: 'analyzed', needsUserReview: false });
+    assert.deepEqual(sceneAfterRunGone({ status: 'regenerating', statusBeforeRound: 'review_timed_out', analyzed: true }), { status: 'review_timed_out', needsUserReview: true });
+    assert.deepEqual(sceneAfterRunGone({ status: 'regenerating', statusBeforeRound: null, analyzed: false }), { status: 'new', needsUserReview: false });
+    assert.equal(sceneAfterRunGone({ status: 'rejected', statusBeforeRound: null, analyzed: false }), undefined, 'an ending was written');
+  });
+
+  it('a waiting run gets an entry of its own only when the one it waits on was closed by another run', () => {
+    assert.equal(waitingRunVerdict({ entryPending: false, entryOfThisRun: false }), 'open_entry');
+    assert.equal(waitingRunVerdict({ entryPending: true, entryOfThisRun: false }), 'keep');
+    assert.equal(waitingRunVerdict({ entryPending: false, entryOfThisRun: true }), 'keep');
   });
 });
 

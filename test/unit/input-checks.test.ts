@@ -79,6 +79,13 @@ describe('input checks: regenerateSceneWorkflow input', () => {
     assert.deepEqual(problems(checkRegenerateSceneInput('scene')), ['input: expected an object']);
     assert.deepEqual(problems(checkRegenerateSceneInput({ scene, customPrompt: '   ' })), ['customPrompt: must not be empty']);
   });
+
+  it("keeps a manual round's provider, and refuses one it does not know", () => {
+    const checked = checkRegenerateSceneInput({ scene, provider: 'runway' });
+    assert.ok(checked.ok);
+    assert.equal(checked.value.provider, 'runway');
+    assert.equal(problems(checkRegenerateSceneInput({ scene, provider: 'dall-e' })).length, 1);
+  });
 });
 
 describe('input checks: sceneAssetWorkflow input and storyboards', () => {

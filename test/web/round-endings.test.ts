@@ -110,7 +110,7 @@ describe('how a round ends, through the API', function () {
     );
   });
 
-  it('a terminated round: the reconciler closes its entry as superseded and leaves the scene flagged', async () => {
+  it('a terminated round: the reconciler closes its entry as superseded and gives the scene its status from before the round, flagged', async () => {
     await withWebServer(() => 40, async (harness) => {
       const { sceneId, entry } = await escalate(harness);
       // An entry Temporal refuses to answer for (a run id that is no run id) in the same pass
@@ -134,13 +134,41 @@ describe('how a round ends, through the API', function () {
       const closed = await getReviewEntry(harness.db, entry.id);
       assert.equal(closed?.status, 'superseded');
       assert.match(closed?.closeReason ?? '', /ended terminated/);
+      assert.deepEqual(report.restored.filter((r) => r.sceneId === sceneId), [{ sceneId, status: 'analyzed' }]);
       const scene = await sceneRecord(harness, sceneId);
-      assert.equal(scene.status, 'awaiting_review');
-      assert.equal(scene.needsUserReview, true);
+      assert.equal(scene.status, 'analyzed');
+      assert.equal(scene.needsUserReview, true, 'it was waiting for a person');
+      assert.equal(scene.qualityScore, 40);
+      assert.equal(scene.assetUrl, `http://assets.test/assets/first-${sceneId}.png`);
       // A second pass finds nothing more to do.
       const again = await reconcileReviewEntries(harness.db, harness.client);
       assert.ok(!again.superseded.some((s) => s.entryId === entry.id));
+      assert.ok(!again.restored.some((r) => r.sceneId === sceneId));
     });
+  });
+
+  it('a round terminated while generating: the reconciler gives the scene back its status, not flagged', async () => {
+    await withWebServer(
+      () => 40,
+      async (harness) => {
+        const scene = await seedScene(harness.db, { score: 40 });
+        assert.equal((await harness.request({ method: 'POST', url: `/api/scenes/${scene.id}/regenerate` })).statusCode, 202);
+        await eventually(() => sceneRecord(harness, scene.id), (s) => s.status === 'regenerating');
+        const handle = harness.client.workflow.getHandle(regenerationWorkflowId(scene.id));
+        // While the round runs, the reconciler leaves its scene alone.
+        const running = await reconcileReviewEntries(harness.db, harness.client);
+        assert.ok(!running.restored.some((r) => r.sceneId === scene.id), JSON.stringify(running));
+        await handle.terminate('operator test');
+        const report = await reconcileReviewEntries(harness.db, harness.client);
+        assert.deepEqual(report.restored.filter((r) => r.sceneId === scene.id), [{ sceneId: scene.id, status: 'analyzed' }]);
+        const after = await sceneRecord(harness, scene.id);
+        assert.equal(after.status, 'analyzed');
+        assert.equal(after.needsUserReview, false);
+        assert.deepEqual(await entriesOf(harness, scene.id), []);
+      },
+      // Attempt 2 is still generating when the round is terminated.
+      { generationDelayMs: 3_000 },
+    );
   });
 
   it('the reconciler leaves the entry of a running round alone', async () => {
@@ -188,6 +216,31 @@ describe('how a round ends, through the API', function () {
       assert.equal(harness.calls.submissions[0].provider, 'runway');
       assert.match(harness.calls.submissions[0].prompt, /^A loaf in soft light\. /);
     });
+  });
+
+  it("a manual round's provider is the round's: the scene keeps naming the provider of the asset it holds, and the next round starts from it", async () => {
+    await withWebServer(
+      () => 40,
+      async (harness) => {
+        const scene = await seedScene(harness.db, { score: 40 });
+        const submissionsOf = async () => harness.calls.submissions.filter((s) => s.idempotencyKey.startsWith(`${regenerationWorkflowId(scene.id)}/`));
+        const started = await harness.request({ method: 'POST', url: `/api/scenes/${scene.id}/regenerate`, payload: { provider: 'runway' } });
+        assert.equal(started.statusCode, 202, started.body);
+        const [first] = await eventually(submissionsOf, (list) => list.length >= 1);
+        assert.equal(first!.provider, 'runway', "the round's attempt 1 uses the person's provider");
+        assert.equal((await sceneRecord(harness, scene.id)).provider, 'kling', 'the stored scene still names the provider of its asset');
+        assert.equal((await cancel(harness, scene.id)).statusCode, 202);
+        assert.equal((await harness.client.workflow.getHandle(regenerationWorkflowId(scene.id)).result()).outcome, 'cancelled');
+        assert.equal((await sceneRecord(harness, scene.id)).provider, 'kling');
+
+        const before = (await submissionsOf()).length;
+        assert.equal((await harness.request({ method: 'POST', url: `/api/scenes/${scene.id}/regenerate` })).statusCode, 202);
+        const next = await eventually(submissionsOf, (list) => list.length > before);
+        assert.equal(next[before]!.provider, 'kling', "the next round's attempt 1 uses the scene's provider");
+        await harness.client.workflow.getHandle(regenerationWorkflowId(scene.id)).terminate('test done');
+      },
+      { generationDelayMs: 2_000 },
+    );
   });
 
   it('GET /api/scenes lists a page of scenes with their project names and a cursor to the next; GET /api/scenes/:id names its project', async () => {

@@ -9,6 +9,7 @@ import { attemptDetailsMigration } from './0007-attempt-details';
 import { budgetReservationsMigration } from './0008-budget-reservations';
 import { generationStepsMigration } from './0009-generation-steps';
 import { notificationDeliveriesMigration } from './0010-notification-deliveries';
+import { reconciledRoundsMigration } from './0011-reconciled-rounds';
 
 /**
  * Every migration, listed in code rather than found by scanning a folder, so the same list
@@ -25,6 +26,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0008-budget-reservations': budgetReservationsMigration,
   '0009-generation-steps': generationStepsMigration,
   '0010-notification-deliveries': notificationDeliveriesMigration,
+  '0011-reconciled-rounds': reconciledRoundsMigration,
 };
 
 export const migrationProvider: MigrationProvider = {
