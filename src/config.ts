@@ -356,6 +356,16 @@ export function explainTemporalConnectFailure(error: unknown, settings: Temporal
         `TEMPORAL_TLS_CLIENT_KEY_PATH (or _DATA, or a temporal.toml profile's tls.client_cert_path and client_key_path)`,
     );
   }
+  // Under TLS 1.3 the server's alert may come after the client's side of the handshake is done,
+  // and the client then sees only its connection closed.
+  const noClientCertificate = settings.tls !== undefined && settings.tls !== false && (settings.tls === true || !settings.tls.clientCertPair);
+  if (noClientCertificate && /connection closed|transport error/i.test(text)) {
+    return new TemporalConnectionRefused(
+      `${at} closed the TLS connection and no client certificate was sent: if it requires one (mTLS), set ` +
+        `TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH (or _DATA, or a temporal.toml profile's tls.client_cert_path and client_key_path). ` +
+        `(${text})`,
+    );
+  }
   if (/UnknownCA|BadCertificate|certificate unknown/i.test(text)) {
     return new TemporalConnectionRefused(
       `${at} refused the client certificate of TEMPORAL_TLS_CLIENT_CERT_PATH (or the profile's): it is not signed by a CA the server trusts`,

@@ -125,6 +125,15 @@ describe('loadConfig: the Temporal connection', () => {
     const explained = explainTemporalConnectFailure(noCertificate, settings);
     assert.ok(explained instanceof TemporalConnectionRefused);
     assert.match(explained.message, /^Temporal at temporal\.internal:7233 requires a client certificate .*TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH/);
+    // The same refusal seen as a closed connection (TLS 1.3: the alert after the client's handshake).
+    const closed = new Error(
+      'Failed to call GetSystemInfo: code: \'The operation was cancelled\', message: "operation was canceled", ' +
+        'source: tonic::transport::Error(Transport, hyper::Error(Canceled, "connection closed"))',
+    );
+    assert.match((explainTemporalConnectFailure(closed, settings) as Error).message, /no client certificate was sent.*TEMPORAL_TLS_CLIENT_CERT_PATH/);
+    const withPair = { address: 'temporal.internal:7233', tls: { clientCertPair: { crt: Buffer.from('c'), key: Buffer.from('k') } } };
+    assert.equal(explainTemporalConnectFailure(closed, withPair), closed);
+    assert.equal(explainTemporalConnectFailure(closed, { address: 'localhost:7233' }), closed);
     const untrusted = explainTemporalConnectFailure(new Error('invalid peer certificate: UnknownIssuer'), settings);
     assert.match((untrusted as Error).message, /TEMPORAL_TLS_SERVER_CA_CERT_PATH/);
     const other = new Error('connection refused');
