@@ -1,7 +1,7 @@
 import { asyncLocalStorage } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { FailureType } from '../src/domain/failures';
-import type { ProviderEvidence, ProviderEvidenceRequest } from '../src/domain/provider-evidence';
+import type { AttemptEvidence, AttemptEvidenceRequest } from '../src/domain/provider-evidence';
 import type { ProviderName } from '../src/domain/provider';
 import type { RegenerationAttempt } from '../src/domain/regeneration';
 import type {
@@ -27,6 +27,7 @@ import { isPermanentDataError, RequestRejectedError } from '../src/db/errors';
 import { approvalAgrees } from '../src/domain/judge-agreement';
 import { countAttempt, countDecision, countEscalation, countJudgeAgreement } from '../src/observability/metrics';
 import { learnedChoiceApplies, planAttempt } from '../src/rules/attempt-plan';
+import { notWorthTryingMessage } from '../src/rules/choice-text';
 import { expectedAttemptUsd, mayStartAttempt } from '../src/rules/budget';
 import { attemptDeadlineMs, generationDeadlineMs } from '../src/rules/generation-wait';
 import { attemptKey, breakerOutcome } from '../src/rules/provider-health';
@@ -40,7 +41,7 @@ export type ResolvedRef = RoundRef & { runId: string };
  */
 export interface RoundStore {
   saveScene(request: SaveSceneRequest): Promise<void>;
-  providerEvidence(request: ProviderEvidenceRequest): Promise<ProviderEvidence[]>;
+  attemptEvidence(request: AttemptEvidenceRequest): Promise<AttemptEvidence[]>;
   pickProvider(request: PickProviderRequest): Promise<PickProviderAnswer>;
   reserveBudget(request: ReserveBudgetRequest): Promise<BudgetReservation>;
   /** `inserted` is false when a retry found the row its first try wrote: metrics count it once. */
@@ -131,8 +132,13 @@ export function createRoundStepActivities(deps: RoundStepDeps) {
   async function startAttempt(ref: ResolvedRef, context: AttemptContext): Promise<AttemptStart> {
     const { needs, policy, attemptNumber } = context;
     const evidence = learnedChoiceApplies(context) ? await readEvidence(context) : [];
-    const plan = planAttempt(context, evidence, deps.keyProblem);
     const key = attemptKey(ref.workflowId, ref.round, attemptNumber);
+    const plan = planAttempt(context, evidence, deps.keyProblem, key);
+    if (plan.preferred === undefined) {
+      const message = notWorthTryingMessage(plan.notWorthTrying);
+      log()?.info('no remaining attempt is worth its price', { sceneId: ref.sceneId, message });
+      return { start: false, reason: 'not_worth_trying', message, providerChoice: plan.notWorthTrying };
+    }
     let provider = plan.preferred;
     let skipped = plan.skipped;
     if (plan.candidates.length === 0) {
@@ -181,13 +187,13 @@ export function createRoundStepActivities(deps: RoundStepDeps) {
       }),
     );
     if (!hold.granted) return refuse(hold.message ?? 'the project budget is spent');
-    return { start: true, provider, skipped, ...(plan.learned && provider === plan.preferred ? { providerChoice: 'learned' as const } : {}), expectedUsd };
+    return { start: true, provider, skipped, ...(plan.choice && provider === plan.preferred ? { providerChoice: plan.choice } : {}), expectedUsd };
   }
 
-  /** The recorded attempts for the scene's content type and kind; none when they cannot be read. */
-  async function readEvidence(context: AttemptContext): Promise<ProviderEvidence[]> {
+  /** The recorded attempts of the scene's kind; none when they cannot be read. */
+  async function readEvidence(context: AttemptContext): Promise<AttemptEvidence[]> {
     try {
-      return await store.providerEvidence({ contentType: context.contentType.toLowerCase(), kind: context.needs.kind });
+      return await store.attemptEvidence({ kind: context.needs.kind });
     } catch (error) {
       // An optimisation, not a reason to stall the round: the static map stands.
       log()?.warn('provider evidence unavailable; the static provider choice stands', { error: String(error) });

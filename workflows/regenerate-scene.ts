@@ -38,7 +38,7 @@ export async function regenerateSceneWorkflow(rawInput: RegenerateSceneInput): P
     for (;;) {
       const ended = await runRound(input, record, start);
       if ('passed' in ended) return await record.pass(ended.passed);
-      const entryId = await record.escalate(ended.reason, ended.last);
+      const entryId = await record.escalate(ended.reason, ended.last, ended.message);
       const review = await inbox.nextDecision();
       if (review === undefined) return await record.timeOut(entryId);
       const { decision } = review;
@@ -63,7 +63,8 @@ export async function regenerateSceneWorkflow(rawInput: RegenerateSceneInput): P
   }
 }
 
-type RoundEnd = { passed: RegenerationAttempt } | { reason: EscalationReason; last?: RegenerationAttempt };
+/** `message`: why the round stopped early, with its figures, for the reviewer. */
+type RoundEnd = { passed: RegenerationAttempt } | { reason: EscalationReason; last?: RegenerationAttempt; message?: string };
 
 /**
  * Up to maxAttempts attempts: each generated and judged, then recorded in the step that starts
@@ -74,7 +75,7 @@ async function runRound(input: RegenerateSceneInput, record: RoundRecord, openin
   let start = opening;
   for (let attemptNumber = 1; ; attemptNumber++) {
     start = await untilProvidersBack(record, attemptNumber, start);
-    if (!start.start) return { reason: start.reason };
+    if (!start.start) return { reason: start.reason, message: start.message };
     const attempt = await attemptWith(input, record, attemptNumber, start);
     record.addAttempt(attempt);
     if (attempt.result === 'success') return { passed: attempt };

@@ -29,6 +29,8 @@ export type Review = NonNullable<RegenerationResult['review']>;
 export interface RoundDirection {
   personPrompt?: string;
   provider: ProviderName;
+  /** A person named the provider (a manual round, a reviewer's regenerate with one): attempt 1 keeps it. */
+  providerNamed: boolean;
 }
 
 /**
@@ -65,9 +67,10 @@ export class RoundRecord {
     this.roundStart = this.current;
     // A run continued from another only exists because a reviewer sent the round back.
     this.escalated = carried !== undefined;
+    const decided = carried?.decided?.decision;
     this.direction = carried
-      ? { personPrompt: carried.personPrompt, provider: carried.provider }
-      : { personPrompt: input.customPrompt, provider: input.provider ?? scene.currentProvider };
+      ? { personPrompt: carried.personPrompt, provider: carried.provider, providerNamed: decided?.action === 'regenerate' && decided.provider !== undefined }
+      : { personPrompt: input.customPrompt, provider: input.provider ?? scene.currentProvider, providerNamed: input.provider !== undefined };
     this.state = {
       sceneId: scene.id,
       status: 'regenerating',
@@ -99,8 +102,10 @@ export class RoundRecord {
     return {
       attemptNumber,
       roundProvider,
+      providerNamed: this.direction.providerNamed,
       usedThisRound: attempts.map((a) => a.provider),
       roundSpentUsd: roundUsd(attempts.reduce((sum, a) => sum + (a.costUsd ?? 0), 0)),
+      currentScore: this.current.score,
       contentType: scene.contentType,
       needs: sceneNeeds(scene, scene.currentProvider),
       policy: this.policy,
@@ -153,7 +158,7 @@ export class RoundRecord {
    * attempt when it is not recorded yet: it is recorded with the escalation, carrying the
    * comparison's cost. Returns the queue entry.
    */
-  async escalate(reason: EscalationReason, last?: RegenerationAttempt): Promise<number> {
+  async escalate(reason: EscalationReason, last?: RegenerationAttempt, message?: string): Promise<number> {
     const entered = last === undefined ? undefined : { ...last };
     if (entered !== undefined) {
       const comparedUsd = await this.compareBest(entered).catch((error: unknown) => {
@@ -176,6 +181,7 @@ export class RoundRecord {
           ...(entered ? { attempt: entered } : {}),
           sceneIndex: this.input.scene.sceneIndex,
           reason,
+          ...(message === undefined ? {} : { message }),
           bestScore: this.bestScore(),
           ...(pick ? { bestPick: pick, ...(pick.attemptNumber === undefined ? {} : { bestAttemptNumber: pick.attemptNumber }) } : {}),
           attempts: this.roundAttempts(),
@@ -193,7 +199,7 @@ export class RoundRecord {
   startNextRound(decision: Extract<UserDecision, { action: 'regenerate' }>): void {
     this.state.decision = decision;
     this.current = { ...(this.bestAsset() ?? this.current), attemptNumber: undefined };
-    this.direction = { personPrompt: decision.customPrompt, provider: decision.provider ?? this.current.provider };
+    this.direction = { personPrompt: decision.customPrompt, provider: decision.provider ?? this.current.provider, providerNamed: decision.provider !== undefined };
     this.roundStart = this.current;
     this.comparedPairs.clear();
     this.state.round += 1;

@@ -42,6 +42,7 @@ export async function plainRound(activities: SceneActivities, input: RegenerateS
     roundProvider: scene.currentProvider,
     usedThisRound: attempts.map((a) => a.provider),
     roundSpentUsd: roundUsd(attempts.reduce((sum, a) => sum + (a.costUsd ?? 0), 0)),
+    currentScore: current.score,
     contentType: scene.contentType,
     needs,
     policy,

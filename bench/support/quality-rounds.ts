@@ -2,21 +2,33 @@ import type { SceneAnalysisResult } from '../../src/domain/analysis';
 import type { SceneKind } from '../../src/domain/scene';
 import type { BestPick } from '../../src/domain/best-pick';
 import { DEFAULT_GENERATION_PRICES, DEFAULT_MODEL_PRICES } from '../../src/catalog/prices';
-import type { ProviderEvidence } from '../../src/domain/provider-evidence';
+import type { AttemptEvidence } from '../../src/domain/provider-evidence';
+import type { AttemptContext } from '../../src/domain/round-steps';
 import type { ProviderName } from '../../src/domain/provider';
 import { generationCostUsd } from '../../src/catalog/cost';
 import { judge, simulatedRecommendation } from '../../src/sim/judge/judge-model';
-import { analysisText, gaussian, noisyScore, pairwisePreference, seededRng, trueQualityFor, type Rng } from '../../src/sim/judge/quality-model';
+import {
+  analysisText,
+  gaussian,
+  judgedScore,
+  noisyScore,
+  pairwisePreference,
+  persistentError,
+  seededRng,
+  trueQualityFor,
+  type JudgeSettings,
+  type Rng,
+} from '../../src/sim/judge/quality-model';
 import type { PairwiseAnswer } from '../../src/domain/best-pick';
 import { bestCandidates, decideBest, needsPairwise, pairKey, rankByScore, type BestCandidate } from '../../src/rules/best-pick';
 import { expectedAttemptUsd, JUDGMENT_TOKENS, JUDGMENTS_PER_COMPARISON, mayStartAttempt } from '../../src/rules/budget';
-import { capabilityProblem } from '../../src/rules/capabilities';
 import { medianJudgment, shouldJudgeAgain, type JudgingSettings } from '../../src/rules/judging';
-import { learnedProvider } from '../../src/rules/learned-choice';
+import { planAttempt } from '../../src/rules/attempt-plan';
 import { attemptOutcome } from '../../src/rules/outcome';
 import { DEFAULT_POLICY } from '../../src/rules/policy';
 import { improvedPrompt } from '../../src/rules/prompt';
-import { providerCandidates, providerForAttempt, sceneNeeds } from '../../src/rules/provider-choice';
+import { providerCandidates, sceneNeeds } from '../../src/rules/provider-choice';
+import { addEvidence } from '../../test/helpers/attempt-evidence';
 
 /**
  * Rounds as the workflow decides them, played in process: the product's own rule modules
@@ -83,14 +95,23 @@ export function storyboard(count: number, difficulty = { mean: -8, sigma: 7 }): 
 }
 
 export interface RunSettings {
-  /** The judge's noise, σ in score points. */
+  /** The judge's noise, σ in score points, drawn afresh on every judgment. */
   sigma: number;
+  /**
+   * A judge as the simulator's realistic one (src/sim/judge/judge-settings.ts): an error that
+   * belongs to the asset (a judgment asked again repeats it) plus noise per call; when set it
+   * stands in for `sigma`.
+   */
+  judge?: JudgeSettings;
   seed: string;
   judging: JudgingSettings;
+  /** policy.learnedProviderChoice: the choice by expected value (src/rules/attempt-plan.ts), else the static map. */
   learned: boolean;
   minEvidence: number;
-  /** Evidence carried in from earlier runs; grows with every judged attempt of this run. */
-  evidence?: ProviderEvidence[];
+  /** policy.reviewCostUsd; the policy's default when absent. */
+  reviewCostUsd?: number;
+  /** Evidence carried in from earlier runs; grows with every attempt of this run. */
+  evidence?: AttemptEvidence[];
   maxCostUsd?: number;
   projectBudgetUsd?: number;
   /**
@@ -122,7 +143,7 @@ export interface RoundRecord {
   scene: QualityScene;
   start: JudgedAsset;
   attempts: AttemptRecord[];
-  outcome: 'passed_first' | 'passed' | 'escalated' | 'budget_exhausted';
+  outcome: 'passed_first' | 'passed' | 'escalated' | 'budget_exhausted' | 'not_worth_trying';
   /** Spend of the round's attempts (not the first asset), pairwise questions included. */
   roundCostUsd: number;
   firstAssetCostUsd: number;
@@ -146,11 +167,17 @@ function generationUsd(provider: ProviderName, scene: QualityScene): number {
   return generationCostUsd(DEFAULT_GENERATION_PRICES[provider], scene.kind, scene.duration);
 }
 
-/** Judges an asset of true quality `q` as the workflow does: again while the median is near the bar. */
-function judgeAsset(q: number, settings: RunSettings, rng: Rng): JudgedAsset {
+/**
+ * Judges an asset of true quality `q` as the workflow does: again while the median is near the
+ * bar. `assetKey` names the asset for the realistic judge's persistent error; the product asks
+ * again with the same view, so each judgment of the asset repeats it.
+ */
+function judgeAsset(q: number, settings: RunSettings, rng: Rng, assetKey: string): JudgedAsset {
   const judgments: { analysis: { overallScore: number; recommendation: SceneAnalysisResult['recommendation'] }; modelSkipped: boolean }[] = [];
+  const { judge } = settings;
+  const persistent = judge === undefined ? 0 : persistentError(settings.seed, assetKey, 'default', judge);
   do {
-    const score = noisyScore(q, settings.sigma, rng);
+    const score = judge === undefined ? noisyScore(q, settings.sigma, rng) : judgedScore(q, persistent, judge.callSigma, rng);
     judgments.push({ analysis: { overallScore: score, recommendation: simulatedRecommendation(score) }, modelSkipped: false });
   } while (shouldJudgeAgain(judgments, settings.judging));
   return {
@@ -172,22 +199,8 @@ function qualityOf(prompt: string, scene: QualityScene, provider: ProviderName):
   return Math.min(100, Math.max(0, modelled + scene.difficulty));
 }
 
-function addEvidence(evidence: ProviderEvidence[], scene: QualityScene, attempt: AttemptRecord, scoreBefore: number): void {
-  let row = evidence.find((e) => e.provider === attempt.provider && e.contentType === scene.contentType && e.kind === scene.kind);
-  if (row === undefined) {
-    row = { provider: attempt.provider, contentType: scene.contentType, kind: scene.kind, judgedAttempts: 0, passedAttempts: 0, meanGain: 0, totalCostUsd: 0, attempts: 0 };
-    evidence.push(row);
-  }
-  const gain = attempt.asset.score - scoreBefore;
-  row.meanGain = (row.meanGain * row.judgedAttempts + gain) / (row.judgedAttempts + 1);
-  row.judgedAttempts += 1;
-  row.attempts += 1;
-  row.passedAttempts += attempt.result === 'success' ? 1 : 0;
-  row.totalCostUsd += attempt.costUsd;
-}
-
 /** Plays the storyboard: each scene's first asset, then its round when the first asset does not pass. */
-export function playStoryboard(scenes: readonly QualityScene[], settings: RunSettings): { rounds: RoundRecord[]; evidence: ProviderEvidence[] } {
+export function playStoryboard(scenes: readonly QualityScene[], settings: RunSettings): { rounds: RoundRecord[]; evidence: AttemptEvidence[] } {
   const evidence = (settings.evidence ?? []).map((e) => ({ ...e }));
   const projectSpent = new Map<number, number>();
   const rounds = scenes.map((scene) => {
@@ -200,33 +213,40 @@ export function playStoryboard(scenes: readonly QualityScene[], settings: RunSet
   return { rounds, evidence };
 }
 
-function playScene(scene: QualityScene, settings: RunSettings, rng: Rng, evidence: ProviderEvidence[], projectSpentBefore: number): RoundRecord {
-  const policy = DEFAULT_POLICY;
-  const start = judgeAsset(qualityOf(scene.visualDirection, scene, scene.provider), settings, rng);
+function playScene(scene: QualityScene, settings: RunSettings, rng: Rng, evidence: AttemptEvidence[], projectSpentBefore: number): RoundRecord {
+  const policy = {
+    ...DEFAULT_POLICY,
+    learnedProviderChoice: settings.learned,
+    minEvidence: settings.minEvidence,
+    ...(settings.reviewCostUsd === undefined ? {} : { reviewCostUsd: settings.reviewCostUsd }),
+  };
+  const start = judgeAsset(qualityOf(scene.visualDirection, scene, scene.provider), settings, rng, `${scene.id}:0`);
   const firstAssetCostUsd = generationUsd(scene.provider, scene) + start.judgments * JUDGMENT_USD;
   const record: RoundRecord = { scene, start, attempts: [], outcome: 'escalated', roundCostUsd: 0, firstAssetCostUsd, pairwiseQuestions: 0, compared: new Map(), overBudgetAttempts: 0 };
   if (start.score >= policy.minScoreToPass) return { ...record, outcome: 'passed_first' };
 
   const fallbackOrder = policy.providerFallbackOrder[scene.kind];
   const needs = sceneNeeds(scene, scene.provider);
-  const able = fallbackOrder.filter((p) => capabilityProblem(p, needs) === undefined);
   let current = { score: start.score, analysis: analysisOf(scene.visualDirection, scene, scene.provider, start.score) };
   for (let attemptNumber = 1; attemptNumber <= policy.maxAttempts; attemptNumber += 1) {
-    const staticChoice = providerForAttempt({ attemptNumber, currentProvider: scene.provider, contentType: scene.contentType, fallbackOrder });
-    const learned = settings.learned
-      ? learnedProvider({
-          attemptNumber,
-          currentProvider: scene.provider,
-          contentType: scene.contentType,
-          kind: scene.kind,
-          candidates: able,
-          evidence,
-          minEvidence: settings.minEvidence,
-          usedThisRound: record.attempts.map((a) => a.provider),
-        })
-      : undefined;
-    const preferred = settings.providerFor?.(scene, attemptNumber) ?? learned ?? staticChoice;
-    const provider = providerCandidates(preferred, fallbackOrder, needs).candidates[0];
+    const context: AttemptContext = {
+      attemptNumber,
+      roundProvider: scene.provider,
+      usedThisRound: record.attempts.map((a) => a.provider),
+      roundSpentUsd: record.roundCostUsd,
+      currentScore: current.score,
+      contentType: scene.contentType,
+      needs,
+      policy,
+    };
+    const fixed = settings.providerFor?.(scene, attemptNumber);
+    // Every provider's key is configured and no breaker opens here: the plan's first candidate is the attempt's.
+    const plan = fixed === undefined ? planAttempt(context, evidence, () => undefined, `${settings.seed}:${scene.id}/${attemptNumber}`) : undefined;
+    if (plan !== undefined && plan.preferred === undefined) {
+      record.outcome = 'not_worth_trying';
+      break;
+    }
+    const provider = fixed !== undefined ? providerCandidates(fixed, fallbackOrder, needs).candidates[0] : plan!.candidates[0];
     const expectedUsd = expectedAttemptUsd({
       provider,
       kind: scene.kind,
@@ -246,7 +266,7 @@ function playScene(scene: QualityScene, settings: RunSettings, rng: Rng, evidenc
       break;
     }
     const prompt = improvedPrompt({ attemptNumber, visualDirection: scene.visualDirection, analysis: current.analysis });
-    const asset = judgeAsset(qualityOf(prompt, scene, provider), settings, rng);
+    const asset = judgeAsset(qualityOf(prompt, scene, provider), settings, rng, `${scene.id}:${attemptNumber}`);
     const result = attemptOutcome(asset.score, current.score, policy, simulatedRecommendation(asset.score));
     const attempt: AttemptRecord = { attemptNumber, provider, asset, result, costUsd: generationUsd(provider, scene) + asset.judgments * JUDGMENT_USD };
     record.attempts.push(attempt);
@@ -258,7 +278,7 @@ function playScene(scene: QualityScene, settings: RunSettings, rng: Rng, evidenc
     const projectAfter = projectSpentBefore + firstAssetCostUsd + record.roundCostUsd;
     const projectOver = settings.projectBudgetUsd !== undefined && projectAfter > settings.projectBudgetUsd + 1e-9;
     if (roundOver || projectOver) record.overBudgetAttempts += 1;
-    addEvidence(evidence, scene, attempt, current.score);
+    addEvidence(evidence, { provider, contentType: scene.contentType, kind: scene.kind, attemptNumber, scoreBefore: current.score, scoreAfter: asset.score });
     if (result === 'success') {
       record.outcome = 'passed';
       return record;

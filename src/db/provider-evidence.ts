@@ -18,8 +18,8 @@ export interface EvidenceFilter {
 }
 
 /**
- * What the recorded attempts say of each provider, per content type and kind (SPEC.md "Cost and
- * provider health", learned choice). The kind is the one the attempt made: video when the scene
+ * What the recorded attempts say of each provider, per content type and kind, for the insights
+ * (the learned choice reads attempt-evidence.ts). The kind is the one the attempt made: video when the scene
  * has a duration and the attempt's provider is not an image provider (SPEC.md), so an attempt
  * counts where its asset belongs even after the scene's own provider changed. An attempt is
  * judged when it has an analysis.

@@ -50,7 +50,7 @@ export async function recordAttempt(
         skipped_providers: attempt.skippedProviders?.length ? toJson(attempt.skippedProviders) : null,
         judgments: attempt.judgments?.length ? toJson(attempt.judgments) : null,
         failed_step: attempt.failedStep ?? null,
-        provider_choice: attempt.providerChoice ?? null,
+        provider_choice: attempt.providerChoice ? toJson(attempt.providerChoice) : null,
         attempted_at: attempt.timestamp,
       })
       .onConflict((conflict) => conflict.columns(['workflow_id', 'run_id', 'round', 'attempt_number']).doNothing())
@@ -89,6 +89,7 @@ export async function escalateToReview(
         run_id: runId,
         round: ref.round,
         reason: request.reason,
+        reason_detail: request.message ?? null,
         best_score: request.bestScore,
         best_attempt_number: request.bestAttemptNumber ?? null,
         best_pick: request.bestPick ? toJson(request.bestPick) : null,

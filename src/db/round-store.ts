@@ -4,7 +4,7 @@ import type { NotificationSettings } from '../notifications/settings';
 import type { BreakerSettings } from '../rules/provider-health';
 import { reserveProjectBudget } from './budget-reservations';
 import type { Db } from './database';
-import { providerEvidence } from './provider-evidence';
+import { attemptEvidence } from './attempt-evidence';
 import { pickProvider, recordProviderOutcome } from './provider-health';
 import * as rounds from './regeneration-writes';
 import { endScene, saveScene } from './scene-writes';
@@ -17,7 +17,7 @@ export function createDatabaseRoundStore(db: Db, breaker: BreakerSettings, notif
   const { kysely } = db;
   return {
     saveScene: (request: Parameters<typeof saveScene>[1]) => saveScene(kysely, request),
-    providerEvidence: (request: Parameters<typeof providerEvidence>[1]) => providerEvidence(kysely, request),
+    attemptEvidence: (request: Parameters<typeof attemptEvidence>[1]) => attemptEvidence(kysely, request),
     pickProvider: (request: Parameters<typeof pickProvider>[1]) => pickProvider(kysely, request, breaker),
     reserveBudget: (request: Parameters<typeof reserveProjectBudget>[1]) => reserveProjectBudget(kysely, request),
     recordAttempt: (ref: rounds.ResolvedRef, attempt: RegenerationAttempt) => rounds.recordAttempt(kysely, ref, attempt),

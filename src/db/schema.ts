@@ -10,6 +10,7 @@ import type {
   AttemptFailure,
   AttemptJudgment,
   AttemptStep,
+  ProviderChoiceFigures,
   RegenerationAttempt,
   ReviewEntryStatus,
   SkippedProvider,
@@ -103,7 +104,7 @@ export interface RegenerationAttemptsTable {
   /** Every judgment of the asset with its cost; null when it was not judged (or recorded before). */
   judgments: NullableJsonColumn<AttemptJudgment[]>;
   failed_step: AttemptStep | null;
-  provider_choice: RegenerationAttempt['providerChoice'] | null;
+  provider_choice: NullableJsonColumn<ProviderChoiceFigures>;
   attempted_at: Timestamp;
   recorded_at: Timestamp;
 }
@@ -117,6 +118,8 @@ export interface ReviewQueueTable {
   run_id: ColumnType<string, string | undefined, string>;
   round: number;
   reason: string;
+  /** Why the round stopped early, with its figures (migration 0012); null for the usual reason. */
+  reason_detail: ColumnType<string | null, string | null | undefined, string | null>;
   best_score: number;
   best_attempt_number: number | null;
   /** Why the best is the best (migration 0006); null for entries made before. */

@@ -77,6 +77,7 @@ export function toReviewEntryView(row: Selectable<ReviewQueueTable>): ReviewEntr
     runId: row.run_id || undefined,
     round: row.round,
     reason: row.reason,
+    reasonDetail: row.reason_detail ?? undefined,
     bestScore: row.best_score,
     bestAttemptNumber: row.best_attempt_number ?? undefined,
     bestPick: row.best_pick ?? undefined,

@@ -55,6 +55,8 @@ export interface ReviewEntryView {
   runId?: string;
   round: number;
   reason: string;
+  /** Why the round stopped early (budget, not worth trying, providers), with its figures; absent for the usual reason. */
+  reasonDetail?: string;
   bestScore: number;
   bestAttemptNumber?: number;
   /** The best a plain approve takes, and why; absent for entries made before it was recorded. */

@@ -261,6 +261,8 @@ function partialPolicy(check: ShapeCheck, raw: unknown, path: string): PartialPo
     minEvidence: check.optional(policy.minEvidence, (v) =>
       check.number(v, join(path, 'minEvidence'), { integer: true, min: 1, max: 100_000 }),
     ),
+    // 0 is allowed: a pass then saves nothing, so no attempt is worth its price.
+    reviewCostUsd: check.optional(policy.reviewCostUsd, (v) => check.number(v, join(path, 'reviewCostUsd'), { min: 0, max: 10_000 })),
   }) as PartialPolicy;
   return check.problems.length === before ? value : undefined;
 }

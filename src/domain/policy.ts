@@ -46,12 +46,15 @@ export interface RegenerationPolicy {
    */
   maxCostUsd?: number;
   /**
-   * Whether attempts 2 and 3 take the provider the recorded attempts favour once there is enough
-   * evidence (src/rules/learned-choice.ts); false: the static map of SPEC.md exactly.
+   * Whether attempts 2 and later take the provider with the highest expected value, learned from
+   * the recorded attempts, once there is enough evidence (src/rules/expected-value-choice.ts);
+   * false: the static map of SPEC.md exactly.
    */
   learnedProviderChoice?: boolean;
-  /** Judged attempts a provider needs, for the scene's content type and kind, before its record counts. */
+  /** Judged attempts of the scene's content type and kind (every provider) before the learned choice applies. */
   minEvidence?: number;
+  /** US dollars a person's review costs: what a pass saves, the value the learned choice weighs prices against. */
+  reviewCostUsd?: number;
 }
 
 export type PartialPolicy = Partial<RegenerationPolicy>;

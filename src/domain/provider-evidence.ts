@@ -2,8 +2,8 @@ import type { SceneKind } from './scene';
 import type { ProviderName } from './provider';
 
 /**
- * What the recorded attempts say of one provider for one content type and kind (SPEC.md "Cost
- * and provider health", learned choice). An attempt is judged when it got an analysis: a failed
+ * What the recorded attempts say of one provider for one content type and kind, as insights
+ * show it (CONTRACT.md `GET /api/insights`). An attempt is judged when it got an analysis: a failed
  * generation, download or analysis says nothing of how good the provider's assets are.
  */
 export interface ProviderEvidence {
@@ -23,8 +23,29 @@ export interface ProviderEvidence {
   attempts: number;
 }
 
-/** What a round asks for at its start: the evidence for its own content type and kind only. */
-export interface ProviderEvidenceRequest {
+/**
+ * What the recorded attempts say of one provider's judged scores for one content type, kind and
+ * attempt number (SPEC.md "Cost and provider health", learned choice): counts and the sums a
+ * regression of the score after on the round's score before needs, over judged attempts.
+ */
+export interface AttemptEvidence {
+  provider: ProviderName;
+  /** Lower-cased, as the scene gave it. */
   contentType: string;
+  kind: SceneKind;
+  attemptNumber: number;
+  /** All attempts, judged or not. */
+  attempts: number;
+  /** Attempts that got a judgment; the sums below are over these. */
+  judged: number;
+  sumBefore: number;
+  sumAfter: number;
+  sumBeforeSquared: number;
+  sumAfterSquared: number;
+  sumBeforeAfter: number;
+}
+
+/** What a round asks for: every content type of its kind, so thin ones borrow from the others. */
+export interface AttemptEvidenceRequest {
   kind: SceneKind;
 }

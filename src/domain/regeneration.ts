@@ -51,10 +51,36 @@ export interface RegenerationAttempt {
   /** Added field: the step a failed attempt failed at, when known. */
   failedStep?: AttemptStep;
   /**
-   * Added field: 'learned' when the recorded attempts chose this attempt's provider (SPEC.md
-   * "Cost and provider health"); absent: the static map did.
+   * Added field: the figures the learned choice chose this attempt's provider by (SPEC.md "Cost
+   * and provider health"); absent: the static map did.
    */
-  providerChoice?: 'learned';
+  providerChoice?: ProviderChoiceFigures;
+}
+
+/** One provider the learned choice weighed for an attempt (src/rules/expected-value-choice.ts). */
+export interface ProviderOption {
+  provider: ProviderName;
+  /** The expected chance that the attempt passes. */
+  passChance: number;
+  /** The chance drawn for exploration, which the pick follows. */
+  drawnPassChance: number;
+  /** The expected price of the attempt (generation and judgment), from the price table. */
+  priceUsd: number;
+  /** Value of a pass × chance − price, with what the attempts after it are worth if it fails. */
+  valueUsd: number;
+  /** The same with the drawn chances. */
+  drawnValueUsd: number;
+}
+
+export interface ProviderChoiceFigures {
+  by: 'expected_value';
+  /** policy.reviewCostUsd: the person's review a pass saves. */
+  valueOfPassUsd: number;
+  /** This attempt and those after it. */
+  attemptsLeft: number;
+  /** Judged attempts of the scene's kind the model learned from. */
+  evidence: number;
+  options: ProviderOption[];
 }
 
 export interface SkippedProvider {
@@ -67,10 +93,11 @@ export type AttemptStep = 'generate' | 'store' | 'judge';
 
 /**
  * Why a round waits for a person (CONTRACT.md): no attempt reached the bar; the next attempt's
- * expected price would have gone past the round's or the project's budget; or every provider
- * that could make the scene stayed unavailable (circuit breakers open) past the attempt's deadline.
+ * expected price would have gone past the round's or the project's budget; no remaining attempt
+ * was expected to be worth its price; or every provider that could make the scene stayed
+ * unavailable (circuit breakers open) past the attempt's deadline.
  */
-export type EscalationReason = 'auto_regeneration_failed' | 'budget_exhausted' | 'providers_unavailable';
+export type EscalationReason = 'auto_regeneration_failed' | 'budget_exhausted' | 'not_worth_trying' | 'providers_unavailable';
 
 export const DECISION_ACTIONS = ['approve', 'reject', 'regenerate'] as const;
 export type DecisionAction = (typeof DECISION_ACTIONS)[number];

@@ -4,7 +4,7 @@ import type { BestPick } from './best-pick';
 import type { ProjectRef } from './brand';
 import type { RegenerationPolicy } from './policy';
 import type { ProviderName } from './provider';
-import type { EscalationReason, RegenerationAttempt, SkippedProvider, UserDecision } from './regeneration';
+import type { EscalationReason, ProviderChoiceFigures, RegenerationAttempt, SkippedProvider, UserDecision } from './regeneration';
 import type { PipelineScene, SceneNeeds } from './scene';
 
 /*
@@ -26,12 +26,16 @@ export interface RoundRef {
 /** What choosing an attempt's provider, and holding its price, read (SPEC.md "Cost and provider health"). */
 export interface AttemptContext {
   attemptNumber: number;
-  /** Attempt 1's provider and the one attempt 2 avoids: the scene's, or a person's for this round. */
+  /** Attempt 1's provider under the static map and the one attempt 2 avoids: the scene's, or a person's for this round. */
   roundProvider: ProviderName;
+  /** A person named roundProvider for this round: attempt 1 keeps it whatever the learned choice would take. */
+  providerNamed?: boolean;
   /** Providers this round's attempts already used. */
   usedThisRound: ProviderName[];
   /** What this round's attempts cost so far, against policy.maxCostUsd. */
   roundSpentUsd: number;
+  /** The round's current score, what the attempt is judged against (the learned choice reads it). */
+  currentScore: number;
   contentType: string;
   needs: SceneNeeds;
   policy: RegenerationPolicy;
@@ -40,6 +44,8 @@ export interface AttemptContext {
 /** Why an attempt does not start: the round escalates with the reason, or waits and asks again. */
 export type AttemptRefusal =
   | { start: false; reason: 'budget_exhausted'; message: string }
+  /** No remaining attempt is expected to be worth its price: the figures the choice weighed. */
+  | { start: false; reason: 'not_worth_trying'; message: string; providerChoice: ProviderChoiceFigures }
   /** Every provider that could make the scene is cooling down; the earliest is back after `retryAfterMs`. */
   | { start: false; reason: 'providers_unavailable'; message: string; retryAfterMs?: number; waitUpToMs: number };
 
@@ -49,8 +55,8 @@ export type AttemptStart =
       provider: ProviderName;
       /** Providers passed over, with the reason (cannot make the scene, no key, breaker open). */
       skipped: SkippedProvider[];
-      /** 'learned' when the recorded attempts chose it over the static map. */
-      providerChoice?: 'learned';
+      /** The learned choice's figures, when the recorded attempts chose it over the static map. */
+      providerChoice?: ProviderChoiceFigures;
       /** The price held against the project's budget until the attempt is recorded. */
       expectedUsd: number;
     }

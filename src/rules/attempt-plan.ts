@@ -1,62 +1,92 @@
-import type { ProviderEvidence } from '../domain/provider-evidence';
+import type { AttemptEvidence } from '../domain/provider-evidence';
 import type { ProviderName } from '../domain/provider';
-import type { SkippedProvider } from '../domain/regeneration';
+import type { ProviderChoiceFigures, SkippedProvider } from '../domain/regeneration';
 import type { AttemptContext } from '../domain/round-steps';
-import { learnedProvider } from './learned-choice';
+import { expectedAttemptUsd } from './budget';
+import { chooseByExpectedValue } from './expected-value-choice';
 import { LEARNED_CHOICE_DEFAULTS } from './policy';
 import { providerCandidates, providerForAttempt } from './provider-choice';
+import { fitScoreModel } from './score-model';
 
-/** Whether the recorded attempts may choose this attempt's provider (SPEC.md "Learned choice"). */
-export function learnedChoiceApplies(context: Pick<AttemptContext, 'attemptNumber' | 'policy'>): boolean {
-  const { policy, attemptNumber } = context;
-  return policy.learnedProviderChoice !== false && policy.maxAttempts >= 2 && (attemptNumber === 2 || attemptNumber === 3);
+/** Whether the recorded attempts may choose this attempt's provider (SPEC.md "Cost and provider health", learned choice). */
+export function learnedChoiceApplies(context: Pick<AttemptContext, 'policy'>): boolean {
+  return context.policy.learnedProviderChoice !== false;
 }
 
-export interface AttemptPlan {
-  /** The provider the rules would use if its breaker lets it through. */
-  preferred: ProviderName;
-  /** Providers to try in order, each able to make the scene and configured. */
-  candidates: ProviderName[];
-  /** Providers passed over before the breakers are asked, with the reason. */
-  skipped: SkippedProvider[];
-  /** The recorded attempts chose `preferred` over the static map. */
-  learned: boolean;
-}
+export type AttemptPlan =
+  | {
+      /** The provider the rules would use if its breaker lets it through. */
+      preferred: ProviderName;
+      /** Providers to try in order, each able to make the scene and configured. */
+      candidates: ProviderName[];
+      /** Providers passed over before the breakers are asked, with the reason. */
+      skipped: SkippedProvider[];
+      /** The learned choice's figures when it chose; absent: the static map chose. */
+      choice?: ProviderChoiceFigures;
+    }
+  /** No remaining attempt is worth its price: the figures the learned choice weighed. */
+  | { preferred?: undefined; notWorthTrying: ProviderChoiceFigures };
 
 /**
  * The providers an attempt may use, best first (SPEC.md "Provider for each attempt", "Cost and
- * provider health"): the learned choice when the evidence supports one, else the static map;
- * then the rest of the fallback order; never one that cannot make the scene nor one whose key is
- * not configured. Each passed over before the first usable one is reported with the reason.
+ * provider health"): the learned choice by expected value once the scene's content type has
+ * `minEvidence` judged attempts of its kind (the model then pools every content type), else the
+ * static map; then the rest of the fallback order; never
+ * one that cannot make the scene nor one whose key is not configured. Each passed over before
+ * the first usable one is reported with the reason. Attempt 1 keeps a provider a person named for
+ * the round; the learned choice still asks whether it, and the attempts after it, are worth
+ * their price. Capabilities, keys, then breakers and budgets (the caller) apply after.
+ *
+ * `drawKey` seeds the exploration (the workflow id, round and attempt), so a retried step
+ * chooses what its first try chose.
  */
 export function planAttempt(
   context: AttemptContext,
-  evidence: readonly ProviderEvidence[],
+  evidence: readonly AttemptEvidence[],
   keyProblem: (provider: ProviderName) => string | undefined,
+  drawKey = '',
 ): AttemptPlan {
   const { attemptNumber, roundProvider, policy, needs } = context;
   const fallbackOrder = policy.providerFallbackOrder[needs.kind];
-  const learned = learnedChoiceApplies(context)
-    ? learnedProvider({
-        attemptNumber,
-        currentProvider: roundProvider,
-        contentType: context.contentType,
-        kind: needs.kind,
-        candidates: providerCandidates(roundProvider, fallbackOrder, needs).candidates.filter((p) => keyProblem(p) === undefined),
-        evidence,
-        minEvidence: policy.minEvidence ?? LEARNED_CHOICE_DEFAULTS.minEvidence,
-        usedThisRound: context.usedThisRound,
-      })
-    : undefined;
-  const preferred =
-    learned ?? providerForAttempt({ attemptNumber, currentProvider: roundProvider, contentType: context.contentType, fallbackOrder });
-  const fitting = providerCandidates(preferred, fallbackOrder, needs);
-  const candidates: ProviderName[] = [];
-  const skipped = [...fitting.skipped];
-  for (const provider of fitting.candidates) {
-    const problem = keyProblem(provider);
-    if (problem === undefined) candidates.push(provider);
-    else if (candidates.length === 0) skipped.push({ provider, reason: problem });
+  const usable = (preferred: ProviderName) => {
+    const fitting = providerCandidates(preferred, fallbackOrder, needs);
+    const candidates: ProviderName[] = [];
+    const skipped = [...fitting.skipped];
+    for (const provider of fitting.candidates) {
+      const problem = keyProblem(provider);
+      if (problem === undefined) candidates.push(provider);
+      else if (candidates.length === 0) skipped.push({ provider, reason: problem });
+    }
+    return { candidates, skipped };
+  };
+  const staticChoice = providerForAttempt({ attemptNumber, currentProvider: roundProvider, contentType: context.contentType, fallbackOrder });
+  const minEvidence = policy.minEvidence ?? LEARNED_CHOICE_DEFAULTS.minEvidence;
+  if (!learnedChoiceApplies(context) || judgedOfContentType(evidence, context) < minEvidence) {
+    return { preferred: staticChoice, ...usable(staticChoice) };
   }
-  return { preferred, candidates, skipped, learned: learned !== undefined };
+  const model = fitScoreModel(evidence, needs.kind);
+  const able = usable(fallbackOrder[0] ?? staticChoice).candidates;
+  const learned = chooseByExpectedValue({
+    model,
+    attemptNumber,
+    maxAttempts: policy.maxAttempts,
+    contentType: context.contentType,
+    currentScore: context.currentScore,
+    bar: policy.minScoreToPass,
+    valueOfPassUsd: policy.reviewCostUsd ?? LEARNED_CHOICE_DEFAULTS.reviewCostUsd,
+    candidates: able,
+    // The expected price, not the budget's ceiling: the generation and its first judgment.
+    priceUsd: (provider) => expectedAttemptUsd({ provider, kind: needs.kind, durationSeconds: needs.durationSeconds, judgments: 1 }),
+    ...((attemptNumber === 1 && context.providerNamed) || able.length === 0 ? { fixed: roundProvider } : {}),
+    ...(attemptNumber === 1 ? {} : { previous: context.usedThisRound.at(-1) ?? roundProvider }),
+    drawKey,
+  });
+  if (learned.provider === undefined) return { notWorthTrying: learned.figures };
+  return { preferred: learned.provider, ...usable(learned.provider), choice: learned.figures };
+}
+
+/** Judged attempts of the scene's content type and kind, every provider and attempt number. */
+function judgedOfContentType(evidence: readonly AttemptEvidence[], context: AttemptContext): number {
+  const contentType = context.contentType.toLowerCase();
+  return evidence.filter((e) => e.kind === context.needs.kind && e.contentType === contentType).reduce((sum, e) => sum + e.judged, 0);
 }

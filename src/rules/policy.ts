@@ -4,10 +4,11 @@ import type { PartialPolicy, RegenerationPolicy } from '../domain/policy';
 export const JUDGING_DEFAULTS = { uncertaintyBand: 5, judgmentsNearBar: 3 } as const;
 
 /**
- * SPEC.md "Cost and provider health": providers are chosen from the recorded attempts once one
- * has 20 judged attempts for the scene's content type and kind (src/rules/learned-choice.ts).
+ * SPEC.md "Cost and provider health" and CONTRACT.md's policy: providers are chosen from the
+ * recorded attempts once the scene's content type has 20 judged attempts of its kind (src/rules/attempt-plan.ts),
+ * and a pass is worth $3, what a person's review costs.
  */
-export const LEARNED_CHOICE_DEFAULTS = { learnedProviderChoice: true, minEvidence: 20 } as const;
+export const LEARNED_CHOICE_DEFAULTS = { learnedProviderChoice: true, minEvidence: 20, reviewCostUsd: 3 } as const;
 
 /** SPEC.md "Defaults". */
 export const DEFAULT_POLICY: RegenerationPolicy = {

@@ -266,6 +266,7 @@ describe('review page: why a round waits', () => {
     assert.equal(describeEscalationReason('auto_regeneration_failed'), 'automatic regeneration did not reach the bar');
     assert.match(describeEscalationReason('budget_exhausted'), /^the budget ran out/);
     assert.match(describeEscalationReason('providers_unavailable'), /every one that can make the scene was resting/);
+    assert.match(describeEscalationReason('not_worth_trying'), /^no attempt left was worth its price: .*the chance of a pass, times the review it would save, was less than what an attempt costs$/);
     assert.equal(describeEscalationReason('something_new'), 'something_new');
   });
 
@@ -273,6 +274,7 @@ describe('review page: why a round waits', () => {
     assert.equal(escalationTag('auto_regeneration_failed'), undefined);
     assert.equal(escalationTag('budget_exhausted'), 'budget ran out');
     assert.equal(escalationTag('providers_unavailable'), 'providers unavailable');
+    assert.equal(escalationTag('not_worth_trying'), 'not worth trying');
     assert.equal(escalationTag('something_new'), 'something_new');
   });
 });

@@ -87,4 +87,51 @@ describeEachDatabase('provider evidence from the recorded attempts', ({ db }) =>
       costPerPassedUsd: null,
     });
   });
+
+  it('the learned choice’s evidence: per provider, content type and attempt number of one kind, sums over judged attempts only', async () => {
+    await record(SCENE_ID, PROJECT_ID, { provider: 'kling', attemptNumber: 2, scoreBefore: 40, scoreAfter: 75, result: 'success' });
+    await record(SCENE_ID, PROJECT_ID, { provider: 'kling', attemptNumber: 2, scoreBefore: 50, scoreAfter: 60, result: 'failed' });
+    await record(SCENE_ID, PROJECT_ID, {
+      provider: 'kling',
+      attemptNumber: 2,
+      scoreBefore: 45,
+      scoreAfter: 0,
+      result: 'failed',
+      analysisResult: undefined,
+      failure: { type: 'unavailable', message: '503' },
+    });
+    await record(SCENE_ID + 2, PROJECT_ID + 1, { provider: 'runway', attemptNumber: 3, scoreBefore: 50, scoreAfter: 55, result: 'failed' });
+    // A still of the food content type: the image kind, left out of the video evidence.
+    await record(SCENE_ID + 1, PROJECT_ID, { provider: 'flux', scoreBefore: 60, scoreAfter: 72, result: 'success' });
+    const video = await activities.attemptEvidence({ kind: 'video' });
+    assert.deepEqual(video, [
+      {
+        provider: 'kling',
+        contentType: 'food',
+        kind: 'video',
+        attemptNumber: 2,
+        attempts: 3,
+        judged: 2,
+        sumBefore: 90,
+        sumAfter: 135,
+        sumBeforeSquared: 40 * 40 + 50 * 50,
+        sumAfterSquared: 75 * 75 + 60 * 60,
+        sumBeforeAfter: 40 * 75 + 50 * 60,
+      },
+      {
+        provider: 'runway',
+        contentType: 'product',
+        kind: 'video',
+        attemptNumber: 3,
+        attempts: 1,
+        judged: 1,
+        sumBefore: 50,
+        sumAfter: 55,
+        sumBeforeSquared: 2500,
+        sumAfterSquared: 3025,
+        sumBeforeAfter: 2750,
+      },
+    ]);
+    assert.deepEqual((await activities.attemptEvidence({ kind: 'image' })).map((e) => [e.provider, e.contentType, e.judged]), [['flux', 'food', 1]]);
+  });
 });

@@ -6,6 +6,7 @@ import { roundWrites } from './round-writes';
 import { listSceneAttempts } from '../../src/db/queries';
 import { describeEachDatabase, openTwoPools } from './test-databases';
 import { attempt, PROJECT_ID, sceneRequest, SCENE_ID, WORKFLOW_ID } from './fixtures';
+import type { ProviderChoiceFigures } from '../../src/domain/regeneration';
 
 const settings = { allowedFails: 3, cooldownMs: 60_000 };
 
@@ -14,6 +15,14 @@ async function failKling(db: Db, times: number, prefix = 'a'): Promise<void> {
     await recordProviderOutcome(db.kysely, { provider: 'kling', outcome: 'failure', attemptKey: `${prefix}/${i}` }, settings);
   }
 }
+
+const CHOICE: ProviderChoiceFigures = {
+  by: 'expected_value',
+  valueOfPassUsd: 3,
+  attemptsLeft: 3,
+  evidence: 40,
+  options: [{ provider: 'runway', passChance: 0.4, drawnPassChance: 0.45, priceUsd: 0.6, valueUsd: 0.9, drawnValueUsd: 1.1 }],
+};
 
 describeEachDatabase('provider circuit breakers', (context) => {
   const { db } = context;
@@ -116,13 +125,13 @@ describeEachDatabase('provider circuit breakers', (context) => {
     ];
     await activities.recordAttempt({
       ...base,
-      attempt: attempt(1, 1, 50, { provider: 'runway', skippedProviders: skipped, judgments, providerChoice: 'learned' }),
+      attempt: attempt(1, 1, 50, { provider: 'runway', skippedProviders: skipped, judgments, providerChoice: CHOICE }),
     });
     await activities.recordAttempt({ ...base, attempt: attempt(1, 2, 50, { failedStep: 'generate' }) });
     const [first, second] = await listSceneAttempts(db(), SCENE_ID);
     assert.deepEqual(first.skippedProviders, skipped);
     assert.deepEqual(first.judgments, judgments, 'every judgment is kept with its cost');
-    assert.equal(first.providerChoice, 'learned');
+    assert.deepEqual(first.providerChoice, CHOICE, 'the figures the provider was chosen by');
     assert.ok(!('skippedProviders' in second));
     assert.ok(!('judgments' in second) && !('providerChoice' in second));
     assert.equal(second.failedStep, 'generate');

@@ -252,6 +252,14 @@ describeEachDatabase('the round\'s steps (activities/round-steps.ts) on the data
       assert.equal(scene?.status, 'awaiting_review');
     });
 
+    it('keeps why a round stopped early, with its figures, and serves it with the entry; none for the usual reason', async () => {
+      const detail = 'no attempt left is worth its price (a pass saves a $3.00 review; 2 attempts left; learned from 40 judged attempts): luma 4 % to pass at $0.41, worth −$0.29';
+      const early = await activities.steps.escalateToReview(escalation({ reason: 'not_worth_trying', message: detail }));
+      assert.deepEqual(await getReviewEntry(db(), early.entryId).then((e) => [e?.reason, e?.reasonDetail]), ['not_worth_trying', detail]);
+      const usual = await activities.steps.escalateToReview(escalation({}, { workflowId: 'regenerate-scene-other' }));
+      assert.ok(!('reasonDetail' in (await getReviewEntry(db(), usual.entryId))!));
+    });
+
     it('records the round’s last attempt with the escalation, once', async () => {
       const last = attempt(1, 3, 55);
       await activities.steps.escalateToReview({ ...escalation(), attempt: last });
@@ -472,6 +480,7 @@ describeEachDatabase('the round\'s steps (activities/round-steps.ts) on the data
       roundProvider: 'kling',
       usedThisRound: [],
       roundSpentUsd: 0,
+      currentScore: 50,
       contentType: 'product',
       needs: { kind: 'video', durationSeconds: 5, aspectRatio: '16:9' },
       policy: resolvePolicy({ learnedProviderChoice: false }),

@@ -1,6 +1,7 @@
 import { closeDecidedEntry, createRoundStepActivities } from '../../activities/round-steps';
 import { createSceneRecordActivities } from '../../activities/scene-records';
 import type { Db } from '../../src/db/database';
+import { providerEvidence, type EvidenceFilter } from '../../src/db/provider-evidence';
 import { createDatabaseRoundStore } from '../../src/db/round-store';
 import type { ProviderName } from '../../src/domain/provider';
 import type { BestPick } from '../../src/domain/best-pick';
@@ -85,7 +86,8 @@ export function roundWrites(db: Db, breaker: BreakerSettings = DEFAULT_BREAKER) 
     reserveProjectBudget: (request: ReserveBudgetRequest) => store.reserveBudget(request),
     pickProvider: store.pickProvider,
     recordProviderOutcome: store.recordProviderOutcome,
-    providerEvidence: store.providerEvidence,
+    providerEvidence: (request: EvidenceFilter) => providerEvidence(db.kysely, request),
+    attemptEvidence: store.attemptEvidence,
     /** What the project has spent, as budget holds count it: attempts and first assets. */
     projectSpentUsd: async (projectId: number) => {
       const row = await db.kysely

@@ -7,7 +7,7 @@ import type { AssetRef } from '../../src/domain/asset';
 import type { PairwiseAnswer } from '../../src/domain/best-pick';
 import { GENERATION_NOT_READY, type GenerateRequest, type GenerationFailureDetails } from '../../src/domain/generation';
 import type { CompareAssetsRequest, JudgeRequest } from '../../src/domain/judging';
-import type { ProviderEvidence, ProviderEvidenceRequest } from '../../src/domain/provider-evidence';
+import type { AttemptEvidence, AttemptEvidenceRequest } from '../../src/domain/provider-evidence';
 import type { ProviderName } from '../../src/domain/provider';
 import type { RegenerationAttempt } from '../../src/domain/regeneration';
 import type {
@@ -68,9 +68,9 @@ export interface FakeScript {
   comparisonDelayMs?: number;
   /** Throw on the n-th comparison (0-based). */
   comparisonFailures?: Record<number, () => Error>;
-  /** What providerEvidence answers (filtered to the round's content type and kind); none by default. */
-  evidence?: ProviderEvidence[];
-  /** Makes providerEvidence throw this instead. */
+  /** What attemptEvidence answers (filtered to the round's kind); none by default. */
+  evidence?: AttemptEvidence[];
+  /** Makes attemptEvidence throw this instead. */
   evidenceFailure?: () => Error;
   /** The in-memory circuit breakers' settings (a tiny cooldown lets a test see a probe). */
   breaker?: BreakerSettings;
@@ -110,7 +110,7 @@ export interface FakeCalls {
   providerPicks: { request: PickProviderRequest; answer: PickProviderAnswer }[];
   providerOutcomes: ProviderOutcomeReport[];
   budgetReservations: { request: ReserveBudgetRequest; granted: boolean }[];
-  evidenceReads: ProviderEvidenceRequest[];
+  evidenceReads: AttemptEvidenceRequest[];
   releasedRounds: ResolvedRef[];
   /** The breakers as the fake's shared store holds them, by provider. */
   breakers: Map<string, BreakerRow>;
@@ -258,11 +258,10 @@ function memoryRoundStore(script: FakeScript, calls: FakeCalls): RoundStore {
     async saveScene(request) {
       calls.savedScenes.push(request);
     },
-    async providerEvidence(request) {
+    async attemptEvidence(request) {
       calls.evidenceReads.push(request);
       if (script.evidenceFailure) throw script.evidenceFailure();
-      const contentType = request.contentType.toLowerCase();
-      return (script.evidence ?? []).filter((e) => e.contentType === contentType && e.kind === request.kind);
+      return (script.evidence ?? []).filter((e) => e.kind === request.kind);
     },
     // The same rules as the database's breakers, on this process's clock.
     async pickProvider(request) {

@@ -75,6 +75,16 @@ describe('input checks: regenerateSceneWorkflow input', () => {
     assert.deepEqual(problems(checkRegenerateSceneInput({ scene, policy: { minEvidence: 2.5 } })), ['policy.minEvidence: must be an integer']);
   });
 
+  it('takes a review’s cost in dollars from 0 (a pass then saves nothing)', () => {
+    for (const policy of [{ reviewCostUsd: 0 }, { reviewCostUsd: 12.5 }]) {
+      const checked = checkRegenerateSceneInput({ scene, policy });
+      assert.ok(checked.ok, JSON.stringify(policy));
+      assert.deepEqual(checked.value.policy, policy);
+    }
+    assert.deepEqual(problems(checkRegenerateSceneInput({ scene, policy: { reviewCostUsd: -1 } })), ['policy.reviewCostUsd: must be at least 0']);
+    assert.deepEqual(problems(checkRegenerateSceneInput({ scene, policy: { reviewCostUsd: 'three' } })), ['policy.reviewCostUsd: expected a number']);
+  });
+
   it('refuses what is not an object at all, and a whitespace-only prompt', () => {
     assert.deepEqual(problems(checkRegenerateSceneInput('scene')), ['input: expected an object']);
     assert.deepEqual(problems(checkRegenerateSceneInput({ scene, customPrompt: '   ' })), ['customPrompt: must not be empty']);

@@ -30,6 +30,7 @@ describe('rules: policy defaults', () => {
       judgmentsNearBar: 3,
       learnedProviderChoice: true,
       minEvidence: 20,
+      reviewCostUsd: 3,
     });
   });
 

@@ -10,6 +10,7 @@ import { budgetReservationsMigration } from './0008-budget-reservations';
 import { generationStepsMigration } from './0009-generation-steps';
 import { notificationDeliveriesMigration } from './0010-notification-deliveries';
 import { reconciledRoundsMigration } from './0011-reconciled-rounds';
+import { providerChoiceFiguresMigration } from './0012-provider-choice-figures';
 
 /**
  * Every migration, listed in code rather than found by scanning a folder, so the same list
@@ -27,6 +28,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0009-generation-steps': generationStepsMigration,
   '0010-notification-deliveries': notificationDeliveriesMigration,
   '0011-reconciled-rounds': reconciledRoundsMigration,
+  '0012-provider-choice-figures': providerChoiceFiguresMigration,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -48,7 +48,7 @@ export function QueueEntryCard({ entry, scene, now, inFlight }: QueueEntryCardPr
           </span>
           <span className="tag">round {entry.round}</span>
           {reasonTag && (
-            <span className="tag tag-reason" title={`Waits for a person because ${describeEscalationReason(entry.reason)}`}>
+            <span className="tag tag-reason" title={`Waits for a person because ${describeEscalationReason(entry.reason)}${entry.reasonDetail ? `. ${entry.reasonDetail}` : ''}`}>
               {reasonTag}
             </span>
           )}

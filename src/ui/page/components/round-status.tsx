@@ -72,6 +72,7 @@ export function RoundStatus({
         Waiting for a decision for <strong>{formatWaited(now - Date.parse(pendingEntry.createdAt))}</strong> · round {pendingEntry.round} ·
         best score {formatScore(pendingEntry.bestScore)} ·{' '}
         {describeEscalationReason(pendingEntry.reason)}
+        {pendingEntry.reasonDetail ? <span className="reason-detail">{pendingEntry.reasonDetail}</span> : null}
       </p>
     );
   } else if (latestDecided?.decision) {

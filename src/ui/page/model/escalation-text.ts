@@ -7,6 +7,8 @@ export function describeEscalationReason(reason: string): string {
       return 'the budget ran out: another attempt would have cost more than the round or the project may spend';
     case 'providers_unavailable':
       return 'no provider could take the next attempt: every one that can make the scene was resting after failures (circuit breaker) for longer than the attempt may wait';
+    case 'not_worth_trying':
+      return 'no attempt left was worth its price: judging by the recorded attempts, the chance of a pass, times the review it would save, was less than what an attempt costs';
     default:
       return reason;
   }
@@ -21,6 +23,8 @@ export function escalationTag(reason: string): string | undefined {
       return 'budget ran out';
     case 'providers_unavailable':
       return 'providers unavailable';
+    case 'not_worth_trying':
+      return 'not worth trying';
     default:
       return reason;
   }

@@ -1,0 +1,57 @@
+import { sql, type Kysely } from 'kysely';
+import type { SceneKind } from '../domain/scene';
+import { IMAGE_PROVIDERS, type ProviderName } from '../domain/provider';
+import type { AttemptEvidence, AttemptEvidenceRequest } from '../domain/provider-evidence';
+import type { DatabaseSchema } from './schema';
+
+// Literals, not parameters: PostgreSQL matches a grouped expression to the selected one only when
+// they are the same text, and each use of a parameter gets its own number.
+const IMAGE_LIST = sql.raw(IMAGE_PROVIDERS.map((p) => `'${p}'`).join(', '));
+
+/**
+ * What the learned choice learns from (src/rules/score-model.ts): per provider, content type,
+ * kind and attempt number, the attempts, the judged ones, and the sums of their scores before and
+ * after. The kind is the one the attempt made, as in provider-evidence.ts; an attempt is judged
+ * when it has an analysis.
+ */
+export async function attemptEvidence(kysely: Kysely<DatabaseSchema>, request: AttemptEvidenceRequest): Promise<AttemptEvidence[]> {
+  const kind = sql<SceneKind>`case when s.duration > 0 and a.provider not in (${IMAGE_LIST})
+    then 'video' else 'image' end`;
+  const contentType = sql<string>`lower(s.content_type)`;
+  const judged = sql`a.analysis is not null`;
+  const judgedSum = (expression: string) => sql<number>`coalesce(sum(${sql.raw(expression)}) filter (where ${judged}), 0)::float8`;
+  const rows = await kysely
+    .selectFrom('regeneration_attempts as a')
+    .innerJoin('scenes as s', 's.id', 'a.scene_id')
+    .select([
+      'a.provider',
+      contentType.as('content_type'),
+      'a.attempt_number',
+      sql<number>`count(*)::int`.as('attempts'),
+      sql<number>`count(*) filter (where ${judged})::int`.as('judged'),
+      judgedSum('a.score_before').as('sum_before'),
+      judgedSum('a.score_after').as('sum_after'),
+      judgedSum('a.score_before * a.score_before').as('sum_before_squared'),
+      judgedSum('a.score_after * a.score_after').as('sum_after_squared'),
+      judgedSum('a.score_before * a.score_after').as('sum_before_after'),
+    ])
+    .where(kind, '=', request.kind)
+    .groupBy(['a.provider', contentType, 'a.attempt_number'])
+    .orderBy(contentType)
+    .orderBy('a.provider')
+    .orderBy('a.attempt_number')
+    .execute();
+  return rows.map((row) => ({
+    provider: row.provider as ProviderName,
+    contentType: row.content_type,
+    kind: request.kind,
+    attemptNumber: row.attempt_number,
+    attempts: row.attempts,
+    judged: row.judged,
+    sumBefore: Number(row.sum_before),
+    sumAfter: Number(row.sum_after),
+    sumBeforeSquared: Number(row.sum_before_squared),
+    sumAfterSquared: Number(row.sum_after_squared),
+    sumBeforeAfter: Number(row.sum_before_after),
+  }));
+}
