@@ -13,6 +13,7 @@ import { createClaudeClient } from '../src/analysis/claude-client';
 import { compareWithClaude } from '../src/analysis/claude-compare';
 import { judgeWithClaude } from '../src/analysis/claude-judge';
 import { findModelPrice } from '../src/analysis/cost';
+import { claudeModel } from '../src/catalog/limits/anthropic';
 import { inspectAsset, type JudgeImage } from '../src/analysis/inspect-asset';
 import { technicalFailureAnalysis, type TechnicalExpectation } from '../src/analysis/technical-checks';
 import { verdictToAnalysis } from '../src/analysis/verdict-to-analysis';
@@ -41,6 +42,8 @@ export function createAnalysisActivities(deps: AnalysisActivityDeps) {
   const { config } = deps;
   let client = deps.anthropic;
   const price = findModelPrice(config.anthropicModel, config.modelPrices);
+  // A model the table does not know gets the smaller size every Claude model reads unresized.
+  const imageTier = claudeModel(config.anthropicModel)?.imageTier ?? 'standard';
 
   // Frame extraction and the Claude call take tens of seconds; the heartbeat lets a dead worker's
   // analysis be retried within the heartbeat timeout rather than after the whole 5 minutes.
@@ -62,7 +65,7 @@ export function createAnalysisActivities(deps: AnalysisActivityDeps) {
       aspectRatio: request.scene.aspectRatio,
       durationSeconds: request.scene.duration,
     };
-    const inspection = await inspectAsset(path, expected, config.analysisVideoFrames);
+    const inspection = await inspectAsset(path, expected, config.analysisVideoFrames, imageTier);
     if (inspection.findings.length > 0 || inspection.media === undefined) {
       countAnalysis('technical_fail');
       log.info('Technical checks failed the asset; Claude not asked', {
@@ -133,7 +136,7 @@ export function createAnalysisActivities(deps: AnalysisActivityDeps) {
     };
     const file = await localCopy(asset);
     try {
-      const inspection = await inspectAsset(file.path, expected, config.analysisVideoFrames);
+      const inspection = await inspectAsset(file.path, expected, config.analysisVideoFrames, imageTier);
       if (inspection.images.length === 0) {
         throw activityFailure(FailureType.analysisUnusable, `The asset ${asset.key} cannot be shown for comparison: it fails the technical checks`, {});
       }

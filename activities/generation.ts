@@ -136,12 +136,12 @@ export function createGenerationActivities(deps: GenerationActivityDeps) {
     // Renewed on every look, so the place lasts as long as the task does and no longer.
     await deps.gate.hold(task.provider, task.taskId);
     if (runningForMs > request.deadlineMs) {
-      await stopTask(provider, task);
+      const billedUsd = await stopTask(provider, task);
       throw ApplicationFailure.create({
         type: TIMEOUT,
         message: `${task.provider} did not finish task ${task.taskId} within ${minutes(request.deadlineMs)}`,
         nonRetryable: true,
-        details: [{ step: 'generate', taskId: task.taskId, billedUsd: 0 } satisfies GenerationFailureDetails],
+        details: [{ step: 'generate', taskId: task.taskId, billedUsd } satisfies GenerationFailureDetails],
       });
     }
     let result;
@@ -162,9 +162,11 @@ export function createGenerationActivities(deps: GenerationActivityDeps) {
     }
     await deps.gate.release(task.provider, task.taskId);
     if (result.state === 'failed') {
-      throw withDetails(taskFailure(task.provider, result.reason, result.refused), { step: 'generate', taskId: task.taskId, billedUsd: 0 }, true);
+      const details = { step: 'generate' as const, taskId: task.taskId, billedUsd: result.costUsd ?? 0 };
+      throw withDetails(taskFailure(task.provider, result.reason, result.refused, result.providerFault), details, true);
     }
-    const costUsd = provider.costUsd(task.kind, task.durationSeconds);
+    // The provider's own figure where it gives one (Runway's final cost), the price table otherwise.
+    const costUsd = result.costUsd ?? provider.costUsd(task.kind, task.durationSeconds);
     await deps.ledger.recordOutput(request.idempotencyKey, { outputUrl: result.outputUrl, costUsd });
     countGenerationCost(task.provider, task.taskId, costUsd);
     return await store(request, task, { outputUrl: result.outputUrl, costUsd, doneForMs: 0 });
@@ -193,19 +195,43 @@ export function createGenerationActivities(deps: GenerationActivityDeps) {
     const task = entry?.task;
     if (task === undefined) return { billedUsd: 0 };
     if (entry?.output !== undefined) return { taskId: task.taskId, billedUsd: entry.output.costUsd };
-    await stopTask(deps.providers[task.provider], task);
-    return { taskId: task.taskId, billedUsd: 0 };
+    return { taskId: task.taskId, billedUsd: await stopTask(deps.providers[task.provider], task) };
   }
 
-  async function stopTask(provider: ProviderClient, task: GenerationTask): Promise<void> {
+  /**
+   * Stops a task nobody wants and says what it is billed. A provider that reports a stopped task's
+   * final cost (Runway's `cost`, refunds taken off) is asked once more. One that would not stop it
+   * (PiAPI cancels only pending tasks: https://piapi.ai/docs/dream-machine/cancel-task) runs it to
+   * the end and bills it at the table's price; one that stopped it before it started bills nothing.
+   */
+  async function stopTask(provider: ProviderClient, task: GenerationTask): Promise<number> {
+    let billedUsd = 0;
     try {
       await provider.cancel(task.taskId);
       log.info('Cancelled the provider task', { provider: task.provider, taskId: task.taskId });
+      billedUsd = (await finalCost(provider, task)) ?? 0;
     } catch (error) {
-      // Some APIs only cancel queued tasks; the round goes ahead regardless.
-      log.warn('Could not cancel the provider task', { provider: task.provider, taskId: task.taskId, reason: errorMessage(error) });
+      billedUsd = provider.costUsd(task.kind, task.durationSeconds);
+      log.warn('Could not cancel the provider task; it runs on and is billed', {
+        provider: task.provider,
+        taskId: task.taskId,
+        billedUsd,
+        reason: errorMessage(error),
+      });
     }
     await quietly('give back the place of a stopped task', () => deps.gate.release(task.provider, task.taskId));
+    return billedUsd;
+  }
+
+  /** The cost a provider reports for a task it has stopped, when it reports one. */
+  async function finalCost(provider: ProviderClient, task: GenerationTask): Promise<number | undefined> {
+    try {
+      const after = await provider.poll(task.taskId);
+      return after.state === 'pending' ? undefined : after.costUsd;
+    } catch {
+      // The cancel took; a provider that cannot say what it kept is taken to have kept nothing.
+      return undefined;
+    }
   }
 
   /** The callback URL (and PiAPI's header secret) for this workflow, when webhooks are on. */

@@ -31,11 +31,15 @@ async function judgeWhileNearTheBar(
   settings: ReturnType<typeof judgingSettings>,
   judgeOnce: (request: JudgeRequest, judgmentNumber: number) => Promise<Judgment>,
 ): Promise<JudgeResult> {
+  // Tokens of a judgment that failed after its answers were paid for (unusable twice).
+  let failedUsd = 0;
   while (shouldJudgeAgain(judgments, settings)) {
     try {
       judgments.push(await judgeOnce(request, judgments.length + 1));
     } catch (error) {
-      if (judgments.length === 0 || !(error instanceof ApplicationFailure)) throw error;
+      if (!(error instanceof ApplicationFailure)) throw error;
+      if (judgments.length === 0) throw error;
+      failedUsd = paidFor(error);
       log.warn('A judgment near the bar failed; the judgments made decide', { judgments: judgments.length, error: error.message });
       break;
     }
@@ -46,10 +50,16 @@ async function judgeWhileNearTheBar(
   return {
     analysis: combined.analysis,
     judgments: judgments.map(({ analysis, costUsd }) => ({ score: analysis.overallScore, costUsd })),
-    costUsd: roundUsd(judgments.reduce((sum, j) => sum + j.costUsd, 0)),
+    costUsd: roundUsd(judgments.reduce((sum, j) => sum + j.costUsd, failedUsd)),
     ...(usage ? { usage } : {}),
     modelSkipped: judgments.some((j) => j.modelSkipped),
   };
+}
+
+/** What a failed judgment had paid for, from its failure's details (src/analysis/judge-failures.ts). */
+function paidFor(error: ApplicationFailure): number {
+  const details = error.details?.[0] as { costUsd?: unknown } | undefined;
+  return typeof details?.costUsd === 'number' ? details.costUsd : 0;
 }
 
 function totalUsage(judgments: readonly Judgment[]): AnalysisUsage | undefined {

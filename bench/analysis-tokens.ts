@@ -8,13 +8,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { extractFrames, frameTimes } from '../src/analysis/frames';
 import { runProcess } from '../src/analysis/run-process';
-import { estimateImageTokens, resizeForModel, type ModelImage } from '../src/analysis/resize-for-model';
+import { resizeForModel, type ModelImage } from '../src/analysis/resize-for-model';
+import { CLAUDE_IMAGE_TIERS, claudeImageTokens, claudeModel, type ImageTier } from '../src/catalog/limits/anthropic';
 import { loadConfig } from '../src/config';
 import { ffmpegPath } from '../src/media/ffmpeg';
 import { report } from './support/result';
-
-/** Claude shrinks anything larger (about 1.15 MP): tokens beyond this per picture buy no detail. */
-const MAX_TOKENS_PER_IMAGE = 1600;
 
 interface Row {
   asset: string;
@@ -27,7 +25,11 @@ interface Row {
 }
 
 async function main(): Promise<void> {
-  const frameCount = loadConfig().analysisVideoFrames;
+  const config = loadConfig();
+  const frameCount = config.analysisVideoFrames;
+  const tier: ImageTier = claudeModel(config.anthropicModel)?.imageTier ?? 'standard';
+  // The model shrinks anything larger itself: tokens beyond this per picture buy no detail.
+  const maxTokensPerImage = CLAUDE_IMAGE_TIERS[tier].maxImageTokens;
   const dir = await mkdtemp(path.join(os.tmpdir(), 'analysis-tokens-'));
   try {
     const still = path.join(dir, 'still-4k.png');
@@ -38,11 +40,11 @@ async function main(): Promise<void> {
       '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', clip,
     ]);
 
-    const stillImage = await resizeForModel(still);
-    const frames = await extractFrames(clip, frameTimes(5, frameCount));
-    const rows = [row('4K still', [stillImage]), row(`1080p clip, ${frameCount} frames`, frames.map((frame) => frame.image))];
+    const stillImage = await resizeForModel(still, tier);
+    const frames = await extractFrames(clip, frameTimes(5, frameCount), tier);
+    const rows = [row(tier, '4K still', [stillImage]), row(tier, `1080p clip, ${frameCount} frames`, frames.map((frame) => frame.image))];
 
-    console.log('Image tokens per analysis (width × height / 750 per image sent)\n');
+    console.log(`Image tokens per analysis on ${config.anthropicModel} (${tier} image tier)\n`);
     console.table(
       rows.map((r) => ({
         asset: r.asset,
@@ -64,8 +66,8 @@ async function main(): Promise<void> {
         unit: 'tokens',
         reference: { name: 'sent as the original', value: r.originalTokens, unit: 'tokens' },
         ratio: r.sentTokens / r.originalTokens,
-        target: `≤ ${MAX_TOKENS_PER_IMAGE * r.images} (${MAX_TOKENS_PER_IMAGE} a picture, Claude's own limit)`,
-        met: r.sentTokens <= MAX_TOKENS_PER_IMAGE * r.images,
+        target: `≤ ${maxTokensPerImage * r.images} (${maxTokensPerImage} a picture, Claude's own limit)`,
+        met: r.sentTokens <= maxTokensPerImage * r.images,
         limitedBy: 'images sent larger than Claude uses',
       });
     }
@@ -74,15 +76,15 @@ async function main(): Promise<void> {
   }
 }
 
-function row(asset: string, images: ModelImage[]): Row {
+function row(tier: ImageTier, asset: string, images: ModelImage[]): Row {
   const [first] = images;
   return {
     asset,
     images: images.length,
     originalSize: `${first.originalWidth}×${first.originalHeight}`,
     sentSize: `${first.width}×${first.height}`,
-    originalTokens: sum(images.map((image) => estimateImageTokens(image.originalWidth, image.originalHeight))),
-    sentTokens: sum(images.map((image) => estimateImageTokens(image.width, image.height))),
+    originalTokens: sum(images.map((image) => claudeImageTokens(tier, image.originalWidth, image.originalHeight))),
+    sentTokens: sum(images.map((image) => claudeImageTokens(tier, image.width, image.height))),
     sentKiB: Math.round(sum(images.map((image) => image.data.length)) / 1024),
   };
 }

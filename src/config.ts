@@ -30,7 +30,8 @@ const EnvSchema = z.object({
   DATABASE_URL: optionalString,
   DATA_DIR: z.string().default('./data'),
   ANTHROPIC_API_KEY: optionalString,
-  ANTHROPIC_MODEL: z.string().default('claude-sonnet-4-6'),
+  // The current Sonnet (README, "Models used and their limits", says why).
+  ANTHROPIC_MODEL: z.string().default('claude-sonnet-5-5'),
   PIAPI_API_KEY: optionalString,
   RUNWAYML_API_SECRET: optionalString,
   FAL_KEY: optionalString,

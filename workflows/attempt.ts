@@ -68,8 +68,9 @@ export async function runAttempt(plan: AttemptPlan): Promise<RegenerationAttempt
     };
   } catch (thrown) {
     const error = thrown instanceof GenerationStopped ? thrown.cause : thrown;
+    // A judgment that failed after answers were paid for carries their cost (src/analysis/judge-failures.ts).
     const spent = generated
-      ? { taskId: generated.taskId, billedUsd: generated.costUsd }
+      ? { taskId: generated.taskId, billedUsd: generated.costUsd + paidBeforeFailing(error) }
       : thrown instanceof GenerationStopped
         ? thrown.stopped
         : detailsOf(error);
@@ -143,6 +144,12 @@ export function attemptFailureOf(error: unknown): (AttemptFailure & { step?: Att
   if (pastBackstop(error)) return { type: 'timeout', message: 'The generation ran past its deadline', step: 'generate' };
   if (cause instanceof ApplicationFailure) return { type: cause.type ?? 'unknown', message: cause.message, ...(step ? { step } : {}) };
   return { type: cause?.name ?? 'activity_failed', message: cause?.message ?? error.message, ...(step ? { step } : {}) };
+}
+
+/** What an activity that failed had already paid for (Claude's tokens), from its failure's details. */
+export function paidBeforeFailing(error: unknown): number {
+  const { costUsd } = detailsOf(error) as { costUsd?: unknown };
+  return typeof costUsd === 'number' && costUsd > 0 ? costUsd : 0;
 }
 
 function detailsOf(error: unknown): GenerationFailureDetails & { step?: AttemptStep } {

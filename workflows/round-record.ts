@@ -344,7 +344,7 @@ export class RoundRecord {
       assetOfCandidate(ranked[0].attemptNumber),
       assetOfCandidate(ranked[1].attemptNumber),
     );
-    if (compared === undefined) return 0;
+    if (compared.answers === undefined) return compared.costUsd;
     this.comparedPairs.set(key, compared.answers);
     this.rankBest(compared.answers);
     return compared.costUsd;

@@ -1,14 +1,14 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import type { PairwiseAnswer } from '../domain/best-pick';
-import { PREFERENCE_TOOL_NAME, PreferenceSchema } from './pairwise-verdict';
+import { PreferenceSchema } from './pairwise-verdict';
 import type { SceneForAnalysis } from '../domain/judging';
 import type { BrandProfile } from '../domain/brand';
 import { addUsage, analysisCostUsd, type ModelPrice, type TokenUsage } from './cost';
 import type { JudgeImage } from './inspect-asset';
 import { FailureType } from '../domain/failures';
-import { askForcedTool, usageOf } from './claude-client';
-import { judgeFailure } from './judge-failures';
-import { pairwiseSystemBlocks, pairwiseUserContent, preferenceTool } from './pairwise-prompt';
+import { answerText, askStructured, parseJson, usageOf } from './claude-client';
+import { judgeFailure, withPaid } from './judge-failures';
+import { PREFERENCE_OUTPUT_SCHEMA, pairwiseSystemBlocks, pairwiseUserContent } from './pairwise-prompt';
 
 export interface ClaudeCompareOptions {
   /** Created with maxRetries: 0 (see claude-client.ts): Temporal is the one retry layer. */
@@ -49,7 +49,11 @@ const DEFAULT_REQUEST_TIMEOUT_MS = 120_000;
 export async function compareWithClaude(options: ClaudeCompareOptions, input: CompareInput): Promise<CompareOutcome> {
   const costOf = (usage: TokenUsage) => (options.price ? analysisCostUsd(usage, options.price) : 0);
   const inOrder = await ask(options, { scene: input.scene, brandProfile: input.brandProfile, shownFirst: input.first, shownSecond: input.second });
-  const swapped = await ask(options, { scene: input.scene, brandProfile: input.brandProfile, shownFirst: input.second, shownSecond: input.first });
+  const swapped = await ask(options, { scene: input.scene, brandProfile: input.brandProfile, shownFirst: input.second, shownSecond: input.first }).catch(
+    (error: unknown) => {
+      throw withPaid(error, inOrder.usage, costOf(inOrder.usage));
+    },
+  );
   const usage = addUsage(inOrder.usage, swapped.usage);
   const problems = [inOrder.answer, swapped.answer].flatMap((answer) => ('problem' in answer ? [answer.problem] : []));
   if ('problem' in inOrder.answer || 'problem' in swapped.answer) {
@@ -67,11 +71,11 @@ async function ask(
   options: ClaudeCompareOptions,
   request: Parameters<typeof pairwiseUserContent>[0],
 ): Promise<{ answer: Answer; usage: TokenUsage }> {
-  const message = await askForcedTool(options.client, {
+  const message = await askStructured(options.client, {
     model: options.model,
     maxTokens: MAX_TOKENS,
     system: pairwiseSystemBlocks(),
-    tool: preferenceTool(),
+    schema: PREFERENCE_OUTPUT_SCHEMA,
     content: pairwiseUserContent(request),
     timeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
   });
@@ -82,11 +86,9 @@ async function ask(
 export function readPreference(message: Pick<Anthropic.Message, 'content' | 'stop_reason'>): Answer {
   if (message.stop_reason === 'refusal') return { problem: 'the comparison was declined (stop_reason refusal)' };
   if (message.stop_reason === 'max_tokens') return { problem: 'the comparison was cut off at the max_tokens limit' };
-  const call = message.content.find(
-    (block): block is Anthropic.ToolUseBlock => block.type === 'tool_use' && block.name === PREFERENCE_TOOL_NAME,
-  );
-  if (call === undefined) return { problem: `the answer did not call the ${PREFERENCE_TOOL_NAME} tool` };
-  const parsed = PreferenceSchema.safeParse(call.input);
-  if (!parsed.success) return { problem: `the tool input did not match its schema (${parsed.error.issues[0]?.message ?? 'invalid'})` };
+  const json = parseJson(answerText(message));
+  if (json === undefined) return { problem: 'the answer was not one JSON object' };
+  const parsed = PreferenceSchema.safeParse(json);
+  if (!parsed.success) return { problem: `the answer did not match its schema (${parsed.error.issues[0]?.message ?? 'invalid'})` };
   return { preferred: parsed.data.preferred };
 }

@@ -1,9 +1,9 @@
 import type Anthropic from '@anthropic-ai/sdk';
-import { JUDGE_TOOL_NAME, JudgeVerdictSchema, type JudgeVerdict } from './judge-verdict';
+import { JudgeVerdictSchema, type JudgeVerdict } from './judge-verdict';
 import { addUsage, analysisCostUsd, type ModelPrice, type TokenUsage } from './cost';
-import { judgeSystemBlocks, judgeTool, judgeUserContent, type JudgeRequestInput } from './judge-prompt';
-import { askForcedTool, usageOf } from './claude-client';
-import { unusableAnswerFailure } from './judge-failures';
+import { JUDGE_OUTPUT_SCHEMA, judgeSystemBlocks, judgeUserContent, type JudgeRequestInput } from './judge-prompt';
+import { answerText, askStructured, parseJson, usageOf } from './claude-client';
+import { unusableAnswerFailure, withPaid } from './judge-failures';
 
 export interface ClaudeJudgeOptions {
   /** Created with maxRetries: 0 (see claude-client.ts): Temporal is the one retry layer. */
@@ -30,7 +30,7 @@ const DEFAULT_MAX_TOKENS = 2048;
 const DEFAULT_REQUEST_TIMEOUT_MS = 120_000;
 
 /**
- * One forced tool call; an answer that cannot be used (refused, cut off, not fitting the
+ * One structured-output request; an answer that cannot be used (refused, cut off, not fitting the
  * schema) gets exactly one more request that tells the model what was wrong. HTTP failures are
  * not retried here: they become ApplicationFailures for Temporal to retry with its own delays.
  */
@@ -46,7 +46,9 @@ export async function judgeWithClaude(options: ClaudeJudgeOptions, input: JudgeR
   const firstProblem = first.answer.problem;
   // A cut-off answer gets room to finish; any other problem gets the same budget again.
   const retryTokens = first.answer.truncated ? maxTokens * 2 : maxTokens;
-  const second = await ask(options, input, retryTokens, firstProblem);
+  const second = await ask(options, input, retryTokens, firstProblem).catch((error: unknown) => {
+    throw withPaid(error, usage, costOf(usage));
+  });
   usage = addUsage(usage, second.usage);
   if ('verdict' in second.answer) {
     return { verdict: second.answer.verdict, usage, costUsd: costOf(usage), requests: 2, firstProblem };
@@ -62,11 +64,11 @@ async function ask(
   maxTokens: number,
   correction?: string,
 ): Promise<{ answer: Answer; usage: TokenUsage }> {
-  const message = await askForcedTool(options.client, {
+  const message = await askStructured(options.client, {
     model: options.model,
     maxTokens,
     system: judgeSystemBlocks(),
-    tool: judgeTool(),
+    schema: JUDGE_OUTPUT_SCHEMA,
     content: judgeUserContent(input, correction),
     timeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
   });
@@ -79,17 +81,15 @@ export function readAnswer(message: Pick<Anthropic.Message, 'content' | 'stop_re
   if (message.stop_reason === 'max_tokens') {
     return { problem: 'the answer was cut off at the max_tokens limit; keep descriptions short', truncated: true };
   }
-  const call = message.content.find(
-    (block): block is Anthropic.ToolUseBlock => block.type === 'tool_use' && block.name === JUDGE_TOOL_NAME,
-  );
-  if (call === undefined) return { problem: `the answer did not call the ${JUDGE_TOOL_NAME} tool`, truncated: false };
-  const parsed = JudgeVerdictSchema.safeParse(call.input);
+  const json = parseJson(answerText(message));
+  if (json === undefined) return { problem: 'the answer was not one JSON object', truncated: false };
+  const parsed = JudgeVerdictSchema.safeParse(json);
   if (!parsed.success) {
     const issues = parsed.error.issues
       .slice(0, 8)
       .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(input)'}: ${issue.message}`)
       .join('; ');
-    return { problem: `the tool input did not match its schema (${issues})`, truncated: false };
+    return { problem: `the answer did not match its schema (${issues})`, truncated: false };
   }
   return { verdict: parsed.data };
 }

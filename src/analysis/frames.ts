@@ -1,4 +1,5 @@
 import { ffmpegPath } from '../media/ffmpeg';
+import type { ImageTier } from '../catalog/limits/anthropic';
 import { resizeForModel, type ModelImage } from './resize-for-model';
 import { lastLine, localInput, runProcess } from './run-process';
 
@@ -18,13 +19,13 @@ export function frameTimes(durationSeconds: number, count: number): number[] {
   return Array.from({ length: count }, (_, index) => round3((durationSeconds * (index + 0.5)) / count));
 }
 
-/** One frame per time, each decoded by ffmpeg to PNG and resized for the model. */
-export async function extractFrames(path: string, times: number[]): Promise<VideoFrame[]> {
+/** One frame per time, each decoded by ffmpeg to PNG and resized for a model of `tier`. */
+export async function extractFrames(path: string, times: number[], tier: ImageTier): Promise<VideoFrame[]> {
   const frames: VideoFrame[] = [];
   // One at a time: the machine's cores are shared with the rest of the worker.
   for (const timeSeconds of times) {
     const png = await extractFramePng(path, timeSeconds);
-    frames.push({ timeSeconds, image: await resizeForModel(png) });
+    frames.push({ timeSeconds, image: await resizeForModel(png, tier) });
   }
   return frames;
 }

@@ -1,3 +1,4 @@
+import type { ImageTier } from '../catalog/limits/anthropic';
 import { extractFrames, frameTimes, FrameExtractionError } from './frames';
 import { MediaUnreadableError, readMediaFacts, type MediaFacts } from './media-facts';
 import { resizeForModel, type ModelImage } from './resize-for-model';
@@ -28,9 +29,9 @@ export interface Inspection {
 
 /**
  * Runs the technical checks and, when they pass, prepares what the model sees: the image
- * resized, or `frameCount` frames taken across the clip.
+ * resized for a model of `tier`, or `frameCount` frames taken across the clip.
  */
-export async function inspectAsset(path: string, expected: TechnicalExpectation, frameCount: number): Promise<Inspection> {
+export async function inspectAsset(path: string, expected: TechnicalExpectation, frameCount: number, tier: ImageTier): Promise<Inspection> {
   let media: MediaFacts;
   try {
     media = await readMediaFacts(path);
@@ -41,14 +42,14 @@ export async function inspectAsset(path: string, expected: TechnicalExpectation,
   const findings = checkShape(media, expected);
   if (findings.some((finding) => finding.check === 'kind')) return { media, findings, images: [] };
   return media.kind === 'image'
-    ? inspectImage(path, media, findings)
-    : inspectVideo(path, media, findings, frameCount);
+    ? inspectImage(path, media, findings, tier)
+    : inspectVideo(path, media, findings, frameCount, tier);
 }
 
-async function inspectImage(path: string, media: MediaFacts, findings: TechnicalFinding[]): Promise<Inspection> {
+async function inspectImage(path: string, media: MediaFacts, findings: TechnicalFinding[], tier: ImageTier): Promise<Inspection> {
   let image: ModelImage;
   try {
-    image = await resizeForModel(path);
+    image = await resizeForModel(path, tier);
   } catch (error) {
     // The header read fine but the pixels do not: a truncated or damaged file.
     return { media, findings: [...findings, decodeFinding(describe(error))], images: [] };
@@ -62,6 +63,7 @@ async function inspectVideo(
   media: MediaFacts,
   findings: TechnicalFinding[],
   frameCount: number,
+  tier: ImageTier,
 ): Promise<Inspection> {
   const duration = media.durationSeconds ?? 0;
   const scanFindings = videoScanFindings(await scanVideo(path, duration), duration);
@@ -70,7 +72,7 @@ async function inspectVideo(
   if (all.length > 0) return { media, findings: all, images: [] };
   let frames;
   try {
-    frames = await extractFrames(path, frameTimes(duration, frameCount));
+    frames = await extractFrames(path, frameTimes(duration, frameCount), tier);
   } catch (error) {
     if (error instanceof FrameExtractionError) return { media, findings: [decodeFinding(error.message)], images: [] };
     throw error;

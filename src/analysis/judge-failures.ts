@@ -2,7 +2,8 @@ import Anthropic from '@anthropic-ai/sdk';
 import { ApplicationFailure } from '@temporalio/common';
 import { activityFailure, FailureType, type FailureTypeName } from '../domain/failures';
 import { parseRetryAfter } from '../domain/failures';
-import type { TokenUsage } from './cost';
+import { addUsage, NO_USAGE, type TokenUsage } from './cost';
+import { roundUsd } from '../catalog/cost';
 
 /**
  * Everything a Claude call can throw, as the ApplicationFailure types the analysis retry
@@ -59,6 +60,22 @@ export function unusableAnswerFailure(problems: string[], usage: TokenUsage, cos
     `Claude's analysis was unusable after one corrective retry: ${problems.map(clean).join('; then ')}`,
     { usage, costUsd },
   );
+}
+
+/**
+ * `failure` carrying the tokens already paid for before it (an earlier answer of the same
+ * judgment or comparison), so that whoever records the failure records them too.
+ */
+export function withPaid(failure: unknown, usage: TokenUsage, costUsd: number): unknown {
+  if (!(failure instanceof ApplicationFailure) || costUsd <= 0) return failure;
+  const details = (failure.details?.[0] ?? {}) as JudgeFailureDetails;
+  return ApplicationFailure.create({
+    message: failure.message,
+    type: failure.type ?? undefined,
+    nonRetryable: failure.nonRetryable ?? undefined,
+    details: [{ ...details, usage: addUsage(details.usage ?? NO_USAGE, usage), costUsd: roundUsd((details.costUsd ?? 0) + costUsd) }],
+    nextRetryDelay: failure.nextRetryDelay ?? undefined,
+  });
 }
 
 export function missingKeyFailure(): ApplicationFailure {

@@ -2,7 +2,7 @@ import type Anthropic from '@anthropic-ai/sdk';
 import { transformJSONSchema } from '@anthropic-ai/sdk/lib/transform-json-schema';
 import type { SceneForAnalysis } from '../domain/judging';
 import type { BrandProfile } from '../domain/brand';
-import { JUDGE_TOOL_NAME, judgeInputJsonSchema } from './judge-verdict';
+import { judgeInputJsonSchema } from './judge-verdict';
 import { DEFAULT_BRAND_FIXES } from '../rules/fix-phrases';
 import type { JudgeImage } from './inspect-asset';
 import type { MediaFacts } from './media-facts';
@@ -58,30 +58,20 @@ When the request carries no <${BRAND_TAG}>, judge brand_compliance against the h
 Rewrite the generation prompt so that a new generation avoids the issues you found. Keep the subject, action and setting of the visual direction and the intent of the original prompt; add concrete visual instructions for each problem (lighting, palette, framing, subject focus). One paragraph of at most 120 words, no list of things to avoid (the pipeline appends its own), no quotation marks around it, no commentary.
 
 # Answer
-Answer only by calling the ${JUDGE_TOOL_NAME} tool, once, with every field filled in. Use whole numbers for scores.`;
+Answer only with the JSON object the response format describes, with every field filled in. Use whole numbers for scores.`;
 
-/** The system prompt as a cached block: tools and system form the prefix every analysis shares. */
+/** The system prompt as a cached block: the prefix every analysis shares. */
 export function judgeSystemBlocks(): Anthropic.TextBlockParam[] {
   return [{ type: 'text', text: JUDGE_SYSTEM_PROMPT, cache_control: { type: 'ephemeral' } }];
 }
 
 /**
- * The forced tool, strict: the model's input is decoded against the schema, so it always parses.
- * Strict schemas take a subset of JSON Schema (no minimum/maximum, additionalProperties false);
- * the SDK's own transform (the one behind zodOutputFormat) makes that form, dropping `$schema`
- * and folding unsupported bounds into descriptions. The full zod schema still checks the answer.
+ * The verdict's output format: the answer is decoded against it, so it always parses. Structured
+ * outputs take a subset of JSON Schema (no minimum/maximum, additionalProperties false); the SDK's
+ * own transform (the one behind zodOutputFormat) makes that form, dropping `$schema` and folding
+ * unsupported bounds into descriptions. The full zod schema still checks the answer.
  */
-export const JUDGE_TOOL_INPUT_SCHEMA = transformJSONSchema(judgeInputJsonSchema as Record<string, unknown>);
-
-export function judgeTool(): Anthropic.Tool {
-  return {
-    name: JUDGE_TOOL_NAME,
-    description:
-      'Record the quality verdict for the scene asset: overall and per-category scores, the issues found, the recommendation and an improved generation prompt.',
-    input_schema: JUDGE_TOOL_INPUT_SCHEMA as Anthropic.Tool.InputSchema,
-    strict: true,
-  };
-}
+export const JUDGE_OUTPUT_SCHEMA = transformJSONSchema(judgeInputJsonSchema as Record<string, unknown>);
 
 export interface JudgeRequestInput {
   scene: SceneForAnalysis;
@@ -144,12 +134,12 @@ function taskText(input: JudgeRequestInput): string {
     '',
     assetLine,
     `The project's passing score is ${input.minScoreToPass}.`,
-    `Record your verdict with the ${JUDGE_TOOL_NAME} tool.`,
+    'Answer with your verdict as the JSON object the response format describes.',
   ].join('\n');
 }
 
 function correctionText(problem: string): string {
-  return `Your previous answer to this request could not be used: ${problem}. Judge the asset again and answer by calling ${JUDGE_TOOL_NAME} once, with every field filled in and valid.`;
+  return `Your previous answer to this request could not be used: ${problem}. Judge the asset again and answer with the JSON object, every field filled in and valid.`;
 }
 
 /**

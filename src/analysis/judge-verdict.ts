@@ -2,11 +2,9 @@ import { z } from 'zod';
 import { ISSUE_CATEGORIES, ISSUE_SEVERITIES, RECOMMENDATIONS } from '../domain/analysis';
 
 /**
- * What Claude is forced to answer with (a tool called with `tool_choice`), and what the
- * simulator's judge answers. One definition so the two can never drift apart.
+ * What Claude answers a judgment with (structured outputs), and what the simulator's judge
+ * answers. One definition so the two can never drift apart.
  */
-export const JUDGE_TOOL_NAME = 'record_scene_analysis';
-
 export const JudgeVerdictSchema = z.object({
   overallScore: z.number().min(0).max(100),
   categoryScores: z.object({

@@ -1,7 +1,7 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import type { SceneForAnalysis } from '../domain/judging';
 import type { BrandProfile } from '../domain/brand';
-import { PREFERENCE_TOOL_NAME, preferenceInputJsonSchema } from './pairwise-verdict';
+import { preferenceInputJsonSchema } from './pairwise-verdict';
 import type { JudgeImage } from './inspect-asset';
 import { BRAND_TAG, brandData, sceneAndBrandLines, SCENE_DATA_TAG, sceneFacts } from './judge-prompt';
 
@@ -25,21 +25,14 @@ The user turn holds the scene's data inside <${SCENE_DATA_TAG}> tags and the pro
 Prefer the asset a viewer and the brand owner would rather publish: fewer generation defects (distorted hands or faces, warped objects, garbled text, flicker), a closer match to the visual direction and the narration, a better fit with the brand's lighting, palette and mood, sharper and cleaner technically, better composed. The order in which the assets are shown says nothing about their quality. Answer tie only when you truly cannot prefer one.
 
 # Answer
-Answer only by calling the ${PREFERENCE_TOOL_NAME} tool, once: preferred is first, second or tie, and reason is one sentence naming what decided it.`;
+Answer only with the JSON object the response format describes: preferred is first, second or tie, and reason is one sentence naming what decided it.`;
 
 export function pairwiseSystemBlocks(): Anthropic.TextBlockParam[] {
   return [{ type: 'text', text: PAIRWISE_SYSTEM_PROMPT, cache_control: { type: 'ephemeral' } }];
 }
 
-/** Strict: the model's input is decoded against the schema, so it always parses. */
-export function preferenceTool(): Anthropic.Tool {
-  return {
-    name: PREFERENCE_TOOL_NAME,
-    description: 'Record which of the two assets shown is the better one for the scene, in the order shown, and why.',
-    input_schema: preferenceInputJsonSchema as unknown as Anthropic.Tool.InputSchema,
-    strict: true,
-  };
-}
+/** The answer is decoded against this schema, so it always parses. */
+export const PREFERENCE_OUTPUT_SCHEMA: Record<string, unknown> = preferenceInputJsonSchema;
 
 export interface PairwiseRequestInput {
   scene: SceneForAnalysis;
@@ -78,6 +71,6 @@ function taskText(input: PairwiseRequestInput): string {
     ...sceneAndBrandLines(sceneData, brand),
     '',
     shape,
-    `Record which one is better with the ${PREFERENCE_TOOL_NAME} tool.`,
+    'Answer with which one is better as the JSON object the response format describes.',
   ].join('\n');
 }

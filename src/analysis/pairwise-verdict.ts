@@ -2,11 +2,9 @@ import { z } from 'zod';
 import { PAIRWISE_ANSWERS } from '../domain/best-pick';
 
 /**
- * What Claude is forced to answer a pairwise comparison with (SPEC.md "Judging and choosing"):
- * which of the two assets shown it prefers, in the order shown, and why.
+ * What Claude answers a pairwise comparison with (SPEC.md "Judging and choosing"): which of the
+ * two assets shown it prefers, in the order shown, and why.
  */
-export const PREFERENCE_TOOL_NAME = 'record_preference';
-
 export const PreferenceSchema = z.object({
   preferred: z.enum(PAIRWISE_ANSWERS),
   reason: z.string(),

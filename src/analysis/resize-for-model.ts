@@ -1,34 +1,37 @@
 import sharp from 'sharp';
+import { CLAUDE_IMAGE_TIERS, claudeImageTokens, type ImageTier } from '../catalog/limits/anthropic';
 
-/**
- * Claude downsizes anything with a long edge over 1568 px or more than about 1.15 megapixels
- * (research/providers.md §4): sending more only adds upload time and latency, never detail.
- */
-export const MODEL_IMAGE_LIMITS = { maxLongEdgePx: 1568, maxPixels: 1_150_000 } as const;
+const PIXELS_PER_TOKEN: Record<ImageTier, number> = { standard: 750, high: 28 * 28 };
 
-/** Anthropic's published estimate of what one image costs in input tokens. */
-export function estimateImageTokens(width: number, height: number): number {
-  return Math.ceil((width * height) / 750);
+/** The largest size a model of `tier` reads unresized, keeping the aspect ratio; never enlarges. */
+export function fitForModel(size: PixelSize, tier: ImageTier): PixelSize {
+  const { width, height } = size;
+  const limits = CLAUDE_IMAGE_TIERS[tier];
+  const fits = (candidate: PixelSize) =>
+    Math.max(candidate.width, candidate.height) <= limits.maxLongEdgePx &&
+    claudeImageTokens(tier, candidate.width, candidate.height) <= limits.maxImageTokens;
+  if (fits(size)) return { width, height };
+  // Start from the scale both caps allow in the continuous limit, then step down while rounding
+  // (patches round up) still puts the image over a cap.
+  let scale = Math.min(
+    1,
+    limits.maxLongEdgePx / Math.max(width, height),
+    Math.sqrt((limits.maxImageTokens * PIXELS_PER_TOKEN[tier]) / (width * height)),
+  );
+  // Flooring keeps the result inside the limits; the tiny allowance stops 1568/6000 × 6000 =
+  // 1567.9999… from losing a pixel.
+  const side = (length: number, factor: number) => Math.max(1, Math.floor(length * factor + 1e-6));
+  let candidate = { width: side(width, scale), height: side(height, scale) };
+  while (!fits(candidate)) {
+    scale *= 0.999;
+    candidate = { width: side(width, scale), height: side(height, scale) };
+  }
+  return candidate;
 }
 
 export interface PixelSize {
   width: number;
   height: number;
-}
-
-/** The largest size within both limits that keeps the aspect ratio; never enlarges. */
-export function fitForModel(size: PixelSize): PixelSize {
-  const { width, height } = size;
-  const scale = Math.min(
-    1,
-    MODEL_IMAGE_LIMITS.maxLongEdgePx / Math.max(width, height),
-    Math.sqrt(MODEL_IMAGE_LIMITS.maxPixels / (width * height)),
-  );
-  if (scale >= 1) return { width, height };
-  // Flooring keeps the result inside the limits (rounding could step one pixel over); the tiny
-  // allowance stops 1568/6000 × 6000 = 1567.9999… from losing a pixel.
-  const side = (length: number) => Math.max(1, Math.floor(length * scale + 1e-6));
-  return { width: side(width), height: side(height) };
 }
 
 export interface ModelImage {
@@ -44,11 +47,11 @@ export interface ModelImage {
 // keeps four 1080p frames far below the 32 MB request limit.
 const JPEG_QUALITY = 85;
 
-/** Decodes the whole image (a truncated file fails here) and re-encodes it at the model's size. */
-export async function resizeForModel(input: Buffer | string): Promise<ModelImage> {
+/** Decodes the whole image (a truncated file fails here) and re-encodes it at the size `tier` reads. */
+export async function resizeForModel(input: Buffer | string, tier: ImageTier): Promise<ModelImage> {
   // rotate() with no angle applies the EXIF orientation, so the model sees what a person sees.
   const { data: upright, info } = await sharp(input, { failOn: 'error' }).rotate().raw().toBuffer({ resolveWithObject: true });
-  const target = fitForModel({ width: info.width, height: info.height });
+  const target = fitForModel({ width: info.width, height: info.height }, tier);
   const data = await sharp(upright, { raw: { width: info.width, height: info.height, channels: info.channels } })
     .resize(target.width, target.height, { fit: 'fill' })
     // Transparent areas would turn black in JPEG and read as a dark, broken frame.

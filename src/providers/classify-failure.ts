@@ -61,10 +61,15 @@ export function classifyProviderError(
   return failure(FailureType.unavailable, `${provider} ${operation}: ${describe(error)}`, { provider, operation });
 }
 
-/** A task the provider ran and that failed: a refusal, or a failure of its own. Neither is retried. */
-export function taskFailure(provider: ProviderName, reason: string, refused: boolean): ApplicationFailure {
-  const type = refused ? FailureType.contentRefused : FailureType.generationFailed;
-  const verb = refused ? 'refused the content' : 'failed the task';
+/**
+ * A task the provider ran and that failed: a refusal (content_refused), a generation that made
+ * nothing usable (generation_failed), or the provider's own machinery failing (unavailable: a
+ * provider failure its health counts, which the next attempt may get past). The task itself is
+ * over either way; the activity does not look at it again.
+ */
+export function taskFailure(provider: ProviderName, reason: string, refused: boolean, providerFault = false): ApplicationFailure {
+  const type = refused ? FailureType.contentRefused : providerFault ? FailureType.unavailable : FailureType.generationFailed;
+  const verb = refused ? 'refused the content' : providerFault ? 'failed in its own service' : 'failed the task';
   return failure(type, `${provider} ${verb}: ${clean(reason)}`, { provider, operation: 'poll' });
 }
 

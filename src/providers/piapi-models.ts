@@ -43,8 +43,9 @@ function aspectFor(rule: PiapiRule, aspectRatio: string): string {
   return closestAspect(aspectRatio, rule.aspectRatios ?? ['16:9']);
 }
 
-// Hailuo's t2v-01 makes 6-second clips and is priced per clip.
+// Hailuo v2.3 at 768p, 6 seconds: priced per clip (src/catalog/prices.ts).
 const HAILUO_CLIP_SECONDS = 6;
+const HAILUO_RESOLUTION = 768;
 
 export const PIAPI_MODELS: Readonly<Record<PiapiProvider, PiapiModelSpec>> = {
   kling: {
@@ -87,7 +88,13 @@ export const PIAPI_MODELS: Readonly<Record<PiapiProvider, PiapiModelSpec>> = {
     createBody: (request) => ({
       model: HAILUO.model,
       task_type: HAILUO.taskType,
-      input: { prompt: limitPrompt(request.prompt, HAILUO.promptMax), ...HAILUO.variant, expand_prompt: false },
+      input: {
+        prompt: limitPrompt(request.prompt, HAILUO.promptMax),
+        ...HAILUO.variant,
+        duration: HAILUO_CLIP_SECONDS,
+        resolution: HAILUO_RESOLUTION,
+        expand_prompt: false,
+      },
       config: PAY_AS_YOU_GO,
     }),
     readOutputUrl: readHailuoVideoUrl,

@@ -28,7 +28,8 @@ export interface PiapiProviderOptions {
 const EnvelopeSchema = z.object({
   code: z.number(),
   message: z.string().nullish(),
-  data: z.unknown(),
+  // Absent from some answers: a cancel answers {"code":200,"message":"task <id> canceled"}.
+  data: z.unknown().optional(),
 });
 
 const TaskSchema = z.object({

@@ -19,8 +19,22 @@ export interface ProviderSubmitRequest {
 
 export type ProviderPollResult =
   | { state: 'pending'; /** 0..1 when the provider reports it */ progress?: number }
-  | { state: 'done'; outputUrl: string }
-  | { state: 'failed'; reason: string; /** true when moderation refused the input or output */ refused: boolean };
+  | {
+      state: 'done';
+      outputUrl: string;
+      /** What the provider says the task cost, where it says (Runway); the price table otherwise. */
+      costUsd?: number;
+    }
+  | {
+      state: 'failed';
+      /** What the provider says the failed or cancelled task cost, where it says; else nothing is billed. */
+      costUsd?: number;
+      reason: string;
+      /** true when moderation refused the input or output */
+      refused: boolean;
+      /** true when the provider failed in its own machinery, nothing to do with the request: another attempt may pass */
+      providerFault?: boolean;
+    };
 
 /**
  * One generative API behind the shape the generation activities need. Transport and HTTP
@@ -30,7 +44,7 @@ export type ProviderPollResult =
 export interface ProviderClient {
   submit(request: ProviderSubmitRequest): Promise<{ taskId: string }>;
   poll(taskId: string): Promise<ProviderPollResult>;
-  /** Best effort: some APIs only cancel tasks that have not started. */
+  /** Throws when the provider would not stop the task: some APIs only cancel tasks that have not started. */
   cancel(taskId: string): Promise<void>;
   /** What one successful generation of this shape costs, from the configured price table. */
   costUsd(kind: SceneKind, durationSeconds: number): number;

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import type { SceneKind } from '../domain/scene';
 import { closestAspect } from '../catalog/aspect-ratio';
 import { classifyProviderError, mentionsModeration } from './classify-failure';
-import { generationCostUsd, type GenerationPrice } from '../catalog/cost';
+import { generationCostUsd, roundUsd, type GenerationPrice } from '../catalog/cost';
+import { RUNWAY_CREDIT_USD } from '../catalog/prices';
 import { ProviderResponseError } from './http-errors';
 import { runwayFailureRule, runwayRule, type RunwayEndpoint } from '../catalog/limits/runway';
 import { snapUp } from '../catalog/limits/rule';
@@ -33,6 +34,8 @@ const TaskSchema = z.object({
   output: z.array(z.string()).nullish().catch(undefined),
   failure: z.string().nullish(),
   failureCode: z.string().nullish(),
+  // A terminal task's final charge (the SDK's Task types): refunds already taken off.
+  cost: z.object({ credits: z.number().min(0) }).nullish().catch(undefined),
 });
 
 /** The shortest duration gen4.5 takes that covers the scene (whole seconds, 2 to 10). */
@@ -76,22 +79,29 @@ export function createRunwayProvider(options: RunwayProviderOptions): ProviderCl
     const parsed = TaskSchema.safeParse(raw);
     if (!parsed.success) throw new ProviderResponseError('Runway task without a readable id and status');
     const task = parsed.data;
+    const billed = task.cost ? { costUsd: roundUsd(task.cost.credits * RUNWAY_CREDIT_USD) } : {};
     switch (task.status) {
       case 'SUCCEEDED': {
         const outputUrl = task.output?.[0];
         return outputUrl
-          ? { state: 'done', outputUrl }
-          : { state: 'failed', reason: 'the task succeeded without an output URL', refused: false };
+          ? { state: 'done', outputUrl, ...billed }
+          : { state: 'failed', reason: 'the task succeeded without an output URL', refused: false, ...billed };
       }
       case 'FAILED': {
         const code = task.failureCode ?? '';
         const reason = [code, task.failure].filter(Boolean).join(': ') || 'the task failed without a reason';
         const rule = runwayFailureRule(code);
-        const refused = rule ? rule.refused : code === '' && mentionsModeration(task.failure ?? '');
-        return { state: 'failed', reason: rule ? `${reason} (${rule.meaning})` : reason, refused };
+        const refused = rule ? rule.outcome === 'refused' : code === '' && mentionsModeration(task.failure ?? '');
+        return {
+          state: 'failed',
+          reason: rule ? `${reason} (${rule.meaning})` : reason,
+          refused,
+          ...(rule?.outcome === 'provider_fault' ? { providerFault: true } : {}),
+          ...billed,
+        };
       }
       case 'CANCELLED':
-        return { state: 'failed', reason: 'the task was cancelled or deleted', refused: false };
+        return { state: 'failed', reason: 'the task was cancelled or deleted', refused: false, ...billed };
       case 'RUNNING':
         return { state: 'pending', progress: normaliseProgress(task.progress) };
       default:

@@ -4,7 +4,7 @@ import { ISSUE_CATEGORIES, ISSUE_SEVERITIES } from '../domain/analysis';
 import { JudgeNoiseSchema, JudgeSettingsPatchSchema, withJudgePatch, type JudgeSettings } from './judge/judge-settings';
 
 /** What a generation provider can be told to do wrong (CONTRACT.md "The simulator"). */
-export const ProviderFaultSchema = z.enum(['http429', 'http500', 'timeout', 'refuse', 'expired_url']);
+export const ProviderFaultSchema = z.enum(['http429', 'http500', 'timeout', 'refuse', 'moderation_down', 'expired_url']);
 export type ProviderFault = z.infer<typeof ProviderFaultSchema>;
 
 /** What the judge (faults key `claude`) can be told to do wrong. */

@@ -19,7 +19,9 @@
  *
  * Scripted faults hit the n-th matching submission; http429/http500/timeout answer the submit
  * request itself, refuse and expired_url shape the task (PiAPI: failed with a moderation
- * message; Runway: FAILED with SAFETY.INPUT.TEXT; fal: COMPLETED, then 422 on the result).
+ * message; Runway: FAILED with SAFETY.INPUT.TEXT; fal: COMPLETED, then 422 on the result);
+ * moderation_down fails the task as the provider's own fault (Runway: INPUT_PREPROCESSING.INTERNAL;
+ * the others: their ordinary failed task).
  */
 import os from 'node:os';
 import path from 'node:path';

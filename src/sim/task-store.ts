@@ -20,8 +20,8 @@ export interface SimTask {
   /** The submitted body, echoed back the way the real APIs do. */
   request: Record<string, unknown>;
   media: MediaSpec[];
-  /** Scripted outcome: refused by moderation, or succeeded with URLs that answer 410. */
-  fault?: 'refuse' | 'expired_url';
+  /** Scripted outcome: refused by moderation, moderation down, or succeeded with URLs that answer 410. */
+  fault?: 'refuse' | 'moderation_down' | 'expired_url';
   cancelled: boolean;
   /** Runway's DELETE on a finished task removes it; a later GET is 404. */
   deleted: boolean;
@@ -33,7 +33,8 @@ export type TaskOutcome =
   | { state: 'queued' | 'running'; progress: number }
   | { state: 'cancelled' }
   | { state: 'refused' }
-  | { state: 'failed'; message: string }
+  /** `stage: 'moderation'`: the provider could not run its content check (a fault of its own). */
+  | { state: 'failed'; message: string; stage?: 'moderation' }
   | { state: 'succeeded'; files: MediaFile[] };
 
 export class TaskStore {
@@ -43,7 +44,7 @@ export class TaskStore {
 
   create(fields: Omit<SimTask, 'id' | 'createdAt' | 'cancelled' | 'deleted' | 'rendering'>): SimTask {
     const task: SimTask = { ...fields, id: randomUUID(), createdAt: new Date(), cancelled: false, deleted: false };
-    if (task.fault !== 'refuse') {
+    if (task.fault !== 'refuse' && task.fault !== 'moderation_down') {
       task.rendering = Promise.all(task.media.map((spec) => this.media.ensure(spec)));
       // Read later by outcome(); until then a failure must not count as unhandled.
       task.rendering.catch(() => undefined);
@@ -86,6 +87,7 @@ export class TaskStore {
     if (task.cancelled) return { state: 'cancelled' };
     const phase = this.phase(task);
     if (phase !== 'done') return { state: phase, progress: this.progress(task) };
+    if (task.fault === 'moderation_down') return { state: 'failed', message: 'content moderation could not be performed', stage: 'moderation' };
     if (task.fault === 'refuse' || task.rendering === undefined) return { state: 'refused' };
     const rendered = await settledWithin(task.rendering, renderWaitMs);
     if (rendered === undefined) return { state: 'running', progress: 0.99 };

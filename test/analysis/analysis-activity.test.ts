@@ -11,7 +11,7 @@ import { createAnalysisActivities, readThroughStore } from '../../activities/ana
 import { LocalAssetStore } from '../../src/storage/local-asset-store';
 import type { S3AssetStore } from '../../src/storage/s3-asset-store';
 import { startS3Server, type S3TestServer } from '../helpers/s3-server';
-import { MODEL_IMAGE_LIMITS } from '../../src/analysis/resize-for-model';
+import { CLAUDE_IMAGE_TIERS } from '../../src/catalog/limits/anthropic';
 import type { JudgeRequest, JudgeResult } from '../../src/domain/judging';
 import type { AssetRef } from '../../src/domain/asset';
 import { FailureType } from '../../src/domain/failures';
@@ -82,7 +82,7 @@ describe('judgeAsset activity, one judgment', function () {
     const images = imageBlocks(requests[0]);
     assert.equal(images.length, 1);
     const sent = await sharp(Buffer.from(images[0].type === 'image' ? images[0].source.data : '', 'base64')).metadata();
-    assert.ok((sent.width ?? 0) <= MODEL_IMAGE_LIMITS.maxLongEdgePx);
+    assert.ok((sent.width ?? 0) <= CLAUDE_IMAGE_TIERS.standard.maxLongEdgePx);
   });
 
   it('judges a failing clip from the configured number of frames, with their times in the text', async () => {

@@ -5,7 +5,7 @@ import type { JudgeRequestInput } from '../../src/analysis/judge-prompt';
 import { resizeForModel } from '../../src/analysis/resize-for-model';
 import { DEFAULT_MODEL_PRICES } from '../../src/config';
 import { FailureType } from '../../src/domain/failures';
-import { JUDGE_TOOL_NAME } from '../../src/analysis/judge-verdict';
+import { JUDGE_OUTPUT_SCHEMA } from '../../src/analysis/judge-prompt';
 import { startSimulator, type Simulator } from '../../src/sim/server';
 import { expectFailure, recordingFetch, scene, userText, type RecordedRequest } from './judge-test-kit';
 import { acquireMediaFixtures, releaseMediaFixtures } from './media-fixtures';
@@ -21,7 +21,7 @@ describe('Claude judge against the simulator', function () {
     this.timeout(60_000);
     const media = await acquireMediaFixtures();
     sim = await startSimulator({ timeoutFaultMs: 20 });
-    const image = await resizeForModel(media.goodImage);
+    const image = await resizeForModel(media.goodImage, 'standard');
     input = {
       scene: scene({ visualDirection: 'A copper kettle on a farmhouse stove' }),
       prompt: 'A copper kettle on a farmhouse stove, morning light',
@@ -47,7 +47,7 @@ describe('Claude judge against the simulator', function () {
 
   const onKettle = (rule: Record<string, unknown>) => sim.setScenarios([{ match: 'copper kettle', ...rule }]);
 
-  it('forces the judge tool, caches the system block and parses the verdict', async () => {
+  it('asks for the verdict as a structured output, caches the system block and parses the verdict', async () => {
     onKettle({ scores: [82] });
     const outcome = await judgeWithClaude(options, input);
     assert.equal(outcome.verdict.overallScore, 82);
@@ -55,14 +55,17 @@ describe('Claude judge against the simulator', function () {
     assert.ok(outcome.usage.inputTokens > 0 && outcome.usage.outputTokens > 0);
     assert.ok(outcome.costUsd > 0);
     const [request] = requests;
-    assert.deepEqual(request.tool_choice, { type: 'tool', name: JUDGE_TOOL_NAME, disable_parallel_tool_use: true });
+    // No forced tool: models that think refuse one (src/catalog/limits/anthropic.ts checkThinking).
+    assert.equal(request.tool_choice, undefined);
+    assert.equal(request.tools, undefined);
     // The API version the SDK sends refuses any temperature (src/catalog/limits/anthropic.ts).
     assert.equal(request.temperature, undefined);
-    assert.deepEqual(request.tools.map((tool) => tool.name), [JUDGE_TOOL_NAME]);
-    // Strict (decoded against the schema), in the 2020-12 dialect with no draft-07 $schema.
-    assert.equal(request.tools[0].strict, true);
-    assert.equal(request.tools[0].input_schema.$schema, undefined);
-    assert.equal(request.tools[0].input_schema.additionalProperties, false);
+    // Decoded against the strict subset, with no draft-07 $schema.
+    assert.deepEqual(request.output_config, { format: { type: 'json_schema', schema: JUDGE_OUTPUT_SCHEMA } });
+    assert.equal(request.output_config?.format.schema.$schema, undefined);
+    assert.equal(request.output_config?.format.schema.additionalProperties, false);
+    // Sonnet 4.6 does not think unless asked: nothing to turn off.
+    assert.equal(request.thinking, undefined);
     assert.deepEqual(request.system[0].cache_control, { type: 'ephemeral' });
   });
 
@@ -110,6 +113,15 @@ describe('Claude judge against the simulator', function () {
       assert.ok(details.usage.outputTokens > 0, 'both paid answers are accounted for');
     });
   }
+
+  it('a corrective retry that fails at the API still carries the tokens the first answer was paid', async () => {
+    onKettle({ faults: { claude: ['malformed', 'http500'] } });
+    const failure = await expectFailure(judgeWithClaude(options, input), FailureType.unavailable);
+    const [details] = failure.details as [{ httpStatus: number; usage: { outputTokens: number }; costUsd: number }];
+    assert.equal(details.httpStatus, 500);
+    assert.ok(details.usage.outputTokens > 0, 'the malformed answer was paid for');
+    assert.ok(details.costUsd > 0);
+  });
 
   it('gives a truncated answer more room on its corrective retry', async () => {
     onKettle({ faults: { claude: ['truncated'] } });

@@ -78,16 +78,15 @@ describe('compareAssets activity', function () {
     compare = (request) => quietActivityEnvironment().run(recorded.activities.compareAssets, request);
   });
 
-  it('asks once per order with the forced strict record_preference tool, the assets swapped in the second', async () => {
+  it('asks once per order for a structured preference, no forced tool, the assets swapped in the second', async () => {
     const result = await compare({ scene: imageScene(), first: asset(good), second: asset(poor) });
     assert.equal(requests.length, 2);
     for (const request of requests) {
-      assert.deepEqual(request.tool_choice, { type: 'tool', name: 'record_preference', disable_parallel_tool_use: true });
-      assert.equal(request.tools.length, 1);
-      assert.equal(request.tools[0].name, 'record_preference');
-      assert.equal(request.tools[0].strict, true);
-      assert.deepEqual(request.tools[0].input_schema.required, ['preferred', 'reason']);
-      assert.equal(request.tools[0].input_schema.additionalProperties, false);
+      assert.equal(request.tool_choice, undefined);
+      assert.equal(request.tools, undefined);
+      assert.equal(request.output_config?.format.type, 'json_schema');
+      assert.deepEqual(request.output_config?.format.schema.required, ['preferred', 'reason']);
+      assert.equal(request.output_config?.format.schema.additionalProperties, false);
     }
     const [inOrder, swapped] = requests.map(shownAssets);
     assert.match(inOrder.text, /"visualDirection": "A woman reading by a window"/);
@@ -136,19 +135,19 @@ describe('compareAssets activity', function () {
 });
 
 describe('reading a pairwise answer', () => {
-  const toolUse = (input: unknown) => ({
-    stop_reason: 'tool_use' as const,
-    content: [{ type: 'tool_use' as const, id: 't', name: 'record_preference', input, caller: { type: 'direct' as const } }],
+  const answer = (value: unknown) => ({
+    stop_reason: 'end_turn' as const,
+    content: [{ type: 'text' as const, text: JSON.stringify(value), citations: null }],
   });
   it('accepts first, second and tie', () => {
     for (const preferred of ['first', 'second', 'tie'] as const) {
-      assert.deepEqual(readPreference(toolUse({ preferred, reason: 'sharper' })), { preferred });
+      assert.deepEqual(readPreference(answer({ preferred, reason: 'sharper' })), { preferred });
     }
   });
   it('names what is wrong with an unusable answer', () => {
-    assert.match(JSON.stringify(readPreference(toolUse({ preferred: 'both', reason: 'x' }))), /did not match its schema/);
+    assert.match(JSON.stringify(readPreference(answer({ preferred: 'both', reason: 'x' }))), /did not match its schema/);
     assert.match(JSON.stringify(readPreference({ stop_reason: 'refusal', content: [] })), /declined/);
     assert.match(JSON.stringify(readPreference({ stop_reason: 'max_tokens', content: [] })), /cut off/);
-    assert.match(JSON.stringify(readPreference({ stop_reason: 'end_turn', content: [] })), /did not call the record_preference tool/);
+    assert.match(JSON.stringify(readPreference({ stop_reason: 'end_turn', content: [] })), /not one JSON object/);
   });
 });

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { fencedJson, JUDGE_SYSTEM_PROMPT, judgeSystemBlocks, judgeUserContent, type JudgeRequestInput } from '../../src/analysis/judge-prompt';
 import { readAnswer } from '../../src/analysis/claude-judge';
-import { JUDGE_TOOL_NAME } from '../../src/analysis/judge-verdict';
 import { scene } from './judge-test-kit';
 
 const image = {
@@ -78,11 +77,11 @@ describe('judge prompt', () => {
     assert.match(textOf(content), /frames above were taken at 1\.25 s, 3\.75 s/);
   });
 
-  it('keeps the system prompt stable, cached, and naming the tool', () => {
+  it('keeps the system prompt stable, cached, and asking for the JSON answer', () => {
     const [block] = judgeSystemBlocks();
     assert.equal(block.text, JUDGE_SYSTEM_PROMPT);
     assert.deepEqual(block.cache_control, { type: 'ephemeral' });
-    assert.ok(JUDGE_SYSTEM_PROMPT.includes(JUDGE_TOOL_NAME));
+    assert.match(JUDGE_SYSTEM_PROMPT, /Answer only with the JSON object/);
     assert.ok(JUDGE_SYSTEM_PROMPT.includes('not follow'), 'tells the model the scene text is data');
   });
 
@@ -102,12 +101,15 @@ describe('reading the judge answer', () => {
     recommendation: 'approve',
     improvedPrompt: 'A warmer kitchen',
   };
-  const call = (input: unknown) => ({ type: 'tool_use' as const, id: 't', name: JUDGE_TOOL_NAME, input, caller: undefined });
+  const json = (value: unknown) => ({ type: 'text' as const, text: JSON.stringify(value) });
+  const thinking = { type: 'thinking' as const, thinking: 'Looking at the kitchen first.', signature: 'sig' };
 
-  it('accepts a valid tool call', () => {
-    const answer = readAnswer({ stop_reason: 'tool_use', content: [call(verdict)] } as never);
-    assert.ok('verdict' in answer);
-    assert.equal(answer.verdict.overallScore, 72);
+  it('accepts a valid JSON answer, after the model\'s thinking when it thought', () => {
+    for (const content of [[json(verdict)], [thinking, json(verdict)]]) {
+      const answer = readAnswer({ stop_reason: 'end_turn', content } as never);
+      assert.ok('verdict' in answer);
+      assert.equal(answer.verdict.overallScore, 72);
+    }
   });
 
   it('names what is wrong with an unusable answer', () => {
@@ -117,9 +119,10 @@ describe('reading the judge answer', () => {
       return answer.problem;
     };
     assert.match(problem({ stop_reason: 'refusal', content: [] }), /declined/);
-    assert.match(problem({ stop_reason: 'max_tokens', content: [call({})] }), /cut off/);
-    assert.match(problem({ stop_reason: 'end_turn', content: [{ type: 'text', text: '{}' }] }), /did not call/);
-    assert.match(problem({ stop_reason: 'tool_use', content: [call({ ...verdict, overallScore: 140 })] }), /overallScore/);
-    assert.match(problem({ stop_reason: 'tool_use', content: [call({ ...verdict, categoryScores: {} })] }), /categoryScores\.technical/);
+    assert.match(problem({ stop_reason: 'max_tokens', content: [{ type: 'text', text: '{"overallScore": 7' }] }), /cut off/);
+    assert.match(problem({ stop_reason: 'end_turn', content: [thinking] }), /not one JSON object/);
+    assert.match(problem({ stop_reason: 'end_turn', content: [{ type: 'text', text: 'Here is my verdict: good.' }] }), /not one JSON object/);
+    assert.match(problem({ stop_reason: 'end_turn', content: [json({ ...verdict, overallScore: 140 })] }), /overallScore/);
+    assert.match(problem({ stop_reason: 'end_turn', content: [json({ ...verdict, categoryScores: {} })] }), /categoryScores\.technical/);
   });
 });

@@ -11,8 +11,10 @@ import type { AssetRef } from '../../src/domain/asset';
 /** What the SDK sent: the parsed JSON bodies of every Messages request, in order. */
 export interface RecordedRequest {
   system: { type: string; text: string; cache_control?: { type: string } }[];
-  tool_choice: { type: string; name?: string };
-  tools: { name: string; strict?: boolean; input_schema: Record<string, unknown> }[];
+  tool_choice?: { type: string; name?: string };
+  tools?: { name: string; strict?: boolean; input_schema: Record<string, unknown> }[];
+  output_config?: { format: { type: string; schema: Record<string, unknown> } };
+  thinking?: { type: string };
   max_tokens: number;
   temperature?: number;
   messages: { role: string; content: ContentBlock[] }[];

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
 import { extractFrames, frameTimes } from '../../src/analysis/frames';
-import { estimateImageTokens, fitForModel, MODEL_IMAGE_LIMITS, resizeForModel } from '../../src/analysis/resize-for-model';
+import { fitForModel, resizeForModel } from '../../src/analysis/resize-for-model';
+import { CLAUDE_IMAGE_TIERS, claudeImageTokens } from '../../src/catalog/limits/anthropic';
 import { acquireMediaFixtures, releaseMediaFixtures, type MediaFixtures } from './media-fixtures';
 
 describe('images and frames for the model', function () {
@@ -12,36 +13,62 @@ describe('images and frames for the model', function () {
   });
   after(() => releaseMediaFixtures());
 
-  it('fits sizes inside both limits, keeping the shape and never enlarging', () => {
-    assert.deepEqual(fitForModel({ width: 3840, height: 2160 }), { width: 1429, height: 804 });
-    assert.deepEqual(fitForModel({ width: 1920, height: 1080 }), { width: 1429, height: 804 });
-    // A long panorama hits the edge limit before the pixel limit.
-    assert.deepEqual(fitForModel({ width: 6000, height: 1000 }), { width: 1568, height: 261 });
-    assert.deepEqual(fitForModel({ width: 1000, height: 1000 }), { width: 1000, height: 1000 });
-    for (const size of [
-      { width: 3840, height: 2160 },
-      { width: 2160, height: 3840 },
-      { width: 4096, height: 4096 },
-      { width: 1093, height: 1093 },
-    ]) {
-      const fitted = fitForModel(size);
-      assert.ok(Math.max(fitted.width, fitted.height) <= MODEL_IMAGE_LIMITS.maxLongEdgePx, JSON.stringify(fitted));
-      assert.ok(fitted.width * fitted.height <= MODEL_IMAGE_LIMITS.maxPixels, JSON.stringify(fitted));
+  it('fits standard-tier sizes inside 1568 px and about 1.15 MP, keeping the shape and never enlarging', () => {
+    assert.deepEqual(fitForModel({ width: 3840, height: 2160 }, 'standard'), { width: 1429, height: 804 });
+    assert.deepEqual(fitForModel({ width: 1920, height: 1080 }, 'standard'), { width: 1429, height: 804 });
+    // A long panorama hits the edge limit before the token limit.
+    assert.deepEqual(fitForModel({ width: 6000, height: 1000 }, 'standard'), { width: 1568, height: 261 });
+    assert.deepEqual(fitForModel({ width: 1000, height: 1000 }, 'standard'), { width: 1000, height: 1000 });
+  });
+
+  it('fits high-tier sizes inside 2576 px and 4,784 patches of 28 px: a 1080p frame goes as it is', () => {
+    assert.deepEqual(fitForModel({ width: 1920, height: 1080 }, 'high'), { width: 1920, height: 1080 });
+    assert.equal(claudeImageTokens('high', 1920, 1080), 69 * 39);
+    // 4K: the patch cap binds before the long edge.
+    const fourK = fitForModel({ width: 3840, height: 2160 }, 'high');
+    assert.ok(fourK.width > 2400 && fourK.width <= 2576, JSON.stringify(fourK));
+    assert.ok(claudeImageTokens('high', fourK.width, fourK.height) <= 4784);
+    assert.deepEqual(fitForModel({ width: 6000, height: 1000 }, 'high'), { width: 2576, height: 429 });
+  });
+
+  it('keeps every size inside its tier\'s limits, and as large as they allow', () => {
+    for (const tier of ['standard', 'high'] as const) {
+      const limits = CLAUDE_IMAGE_TIERS[tier];
+      for (const size of [
+        { width: 3840, height: 2160 },
+        { width: 2160, height: 3840 },
+        { width: 4096, height: 4096 },
+        { width: 1093, height: 1093 },
+        { width: 2577, height: 1449 },
+      ]) {
+        const fitted = fitForModel(size, tier);
+        const label = `${tier} ${JSON.stringify(size)} → ${JSON.stringify(fitted)}`;
+        assert.ok(Math.max(fitted.width, fitted.height) <= limits.maxLongEdgePx, label);
+        assert.ok(claudeImageTokens(tier, fitted.width, fitted.height) <= limits.maxImageTokens, label);
+        assert.ok(Math.abs(fitted.width / fitted.height - size.width / size.height) < 0.01, label);
+        // Within 1 % of the largest size that fits: stepping down never overshoots far.
+        const bigger = { width: Math.ceil(fitted.width * 1.01), height: Math.ceil(fitted.height * 1.01) };
+        const fitsBigger =
+          Math.max(bigger.width, bigger.height) <= limits.maxLongEdgePx &&
+          claudeImageTokens(tier, bigger.width, bigger.height) <= limits.maxImageTokens &&
+          bigger.width <= size.width;
+        assert.ok(!fitsBigger, `${label} could be larger`);
+      }
     }
   });
 
-  it('resizes a 4K still to 1429×804, a seventh of the tokens of the original', async () => {
-    const image = await resizeForModel(media.still4k);
+  it('resizes a 4K still to 1429×804 for the standard tier, a seventh of the tokens of the original', async () => {
+    const image = await resizeForModel(media.still4k, 'standard');
     assert.deepEqual([image.originalWidth, image.originalHeight], [3840, 2160]);
     assert.deepEqual([image.width, image.height], [1429, 804]);
     const decoded = await sharp(image.data).metadata();
     assert.deepEqual([decoded.format, decoded.width, decoded.height], ['jpeg', 1429, 804]);
-    assert.equal(estimateImageTokens(image.width, image.height), 1532);
-    assert.equal(estimateImageTokens(3840, 2160), 11060);
+    assert.equal(claudeImageTokens('standard', image.width, image.height), 1532);
+    assert.equal(claudeImageTokens('standard', 3840, 2160), 11060);
   });
 
   it('leaves a small image at its size', async () => {
-    const image = await resizeForModel(media.goodImage);
+    const image = await resizeForModel(media.goodImage, 'standard');
     assert.deepEqual([image.width, image.height], [1024, 576]);
   });
 
@@ -53,7 +80,7 @@ describe('images and frames for the model', function () {
   });
 
   it('extracts four different frames from a 1080p clip, resized to 1429×804', async () => {
-    const frames = await extractFrames(media.clip1080p, frameTimes(2, 4));
+    const frames = await extractFrames(media.clip1080p, frameTimes(2, 4), 'standard');
     assert.deepEqual(frames.map((frame) => frame.timeSeconds), [0.25, 0.75, 1.25, 1.75]);
     for (const frame of frames) {
       assert.deepEqual([frame.image.width, frame.image.height], [1429, 804]);
@@ -62,5 +89,10 @@ describe('images and frames for the model', function () {
     // testsrc2 moves: frames taken at different times must differ.
     const distinct = new Set(frames.map((frame) => frame.image.data.toString('base64')));
     assert.equal(distinct.size, 4);
+  });
+
+  it('sends a 1080p frame at its full size to a high-tier model', async () => {
+    const [frame] = await extractFrames(media.clip1080p, [0.5], 'high');
+    assert.deepEqual([frame.image.width, frame.image.height], [1920, 1080]);
   });
 });

@@ -26,7 +26,7 @@ describe('technical checks on real files', function () {
   after(() => releaseMediaFixtures());
 
   it('passes a moving 16:9 clip and hands the configured number of frames to the model', async () => {
-    const inspection = await inspectAsset(media.goodClip, video16x9, 4);
+    const inspection = await inspectAsset(media.goodClip, video16x9, 4, 'standard');
     assert.deepEqual(inspection.findings, []);
     assert.equal(inspection.images.length, 4);
     assert.deepEqual(
@@ -38,49 +38,49 @@ describe('technical checks on real files', function () {
   });
 
   it('fails a black clip as black without extracting frames', async () => {
-    const inspection = await inspectAsset(media.blackClip, video16x9, 4);
+    const inspection = await inspectAsset(media.blackClip, video16x9, 4, 'standard');
     assert.ok(checksOf(inspection.findings).includes('black'), JSON.stringify(inspection.findings));
     assert.equal(inspection.images.length, 0);
     assert.ok(inspection.findings.every((finding) => finding.severity === 'critical'));
   });
 
   it('fails a still looped into a clip as frozen', async () => {
-    const inspection = await inspectAsset(media.frozenClip, video16x9, 4);
+    const inspection = await inspectAsset(media.frozenClip, video16x9, 4, 'standard');
     assert.deepEqual(checksOf(inspection.findings), ['frozen']);
     assert.match(inspection.findings[0].description, /frozen for 100 %/);
   });
 
   it('fails a portrait image for a 16:9 scene on its aspect ratio', async () => {
-    const inspection = await inspectAsset(media.portraitImage, image16x9, 4);
+    const inspection = await inspectAsset(media.portraitImage, image16x9, 4, 'standard');
     assert.deepEqual(checksOf(inspection.findings), ['aspect']);
     assert.match(inspection.findings[0].description, /576×1024.*16:9/);
   });
 
   it('accepts the same portrait image for a 9:16 scene', async () => {
-    const inspection = await inspectAsset(media.portraitImage, { ...image16x9, aspectRatio: '9:16' }, 4);
+    const inspection = await inspectAsset(media.portraitImage, { ...image16x9, aspectRatio: '9:16' }, 4, 'standard');
     assert.deepEqual(inspection.findings, []);
     assert.equal(inspection.images.length, 1);
   });
 
   it('fails random bytes named .mp4 as not decoding', async () => {
-    const inspection = await inspectAsset(media.corruptClip, video16x9, 4);
+    const inspection = await inspectAsset(media.corruptClip, video16x9, 4, 'standard');
     assert.deepEqual(checksOf(inspection.findings), ['decode']);
     assert.equal(inspection.media, undefined);
   });
 
   it('fails a truncated PNG whose header still reads', async () => {
-    const inspection = await inspectAsset(media.truncatedImage, image16x9, 4);
+    const inspection = await inspectAsset(media.truncatedImage, image16x9, 4, 'standard');
     assert.deepEqual(checksOf(inspection.findings), ['decode']);
   });
 
   it('fails black and blank stills', async () => {
-    assert.deepEqual(checksOf((await inspectAsset(media.blackImage, image16x9, 4)).findings), ['black']);
-    assert.deepEqual(checksOf((await inspectAsset(media.whiteImage, image16x9, 4)).findings), ['blank']);
+    assert.deepEqual(checksOf((await inspectAsset(media.blackImage, image16x9, 4, 'standard')).findings), ['black']);
+    assert.deepEqual(checksOf((await inspectAsset(media.whiteImage, image16x9, 4, 'standard')).findings), ['blank']);
   });
 
   it('fails a still where the scene needs a clip, and a clip too short for the scene', async () => {
-    assert.deepEqual(checksOf((await inspectAsset(media.goodImage, video16x9, 4)).findings), ['kind']);
-    const short = await inspectAsset(media.goodClip, { ...video16x9, durationSeconds: 10 }, 4);
+    assert.deepEqual(checksOf((await inspectAsset(media.goodImage, video16x9, 4, 'standard')).findings), ['kind']);
+    const short = await inspectAsset(media.goodClip, { ...video16x9, durationSeconds: 10 }, 4, 'standard');
     assert.deepEqual(checksOf(short.findings), ['duration']);
   });
 });

@@ -3,6 +3,7 @@ import sharp from 'sharp';
 import { createClaudeClient } from '../../src/analysis/claude-client';
 import { judgeWithClaude } from '../../src/analysis/claude-judge';
 import { resizeForModel } from '../../src/analysis/resize-for-model';
+import { claudeModel } from '../../src/catalog/limits/anthropic';
 import { DEFAULT_GENERATION_PRICES, DEFAULT_MODEL_PRICES, loadConfig } from '../../src/config';
 import { createFalProvider } from '../../src/providers/fal';
 import { createPiapiProvider } from '../../src/providers/piapi';
@@ -107,7 +108,7 @@ describe('live contract (real APIs; each case needs its key)', function () {
           prompt: PROMPT,
           minScoreToPass: 70,
           media: { kind: 'image', width: 512, height: 288 },
-          images: [{ image: await resizeForModel(still) }],
+          images: [{ image: await resizeForModel(still, claudeModel(config.anthropicModel)?.imageTier ?? 'standard') }],
         },
       );
       assert.ok(outcome.verdict.overallScore >= 0 && outcome.verdict.overallScore <= 100);

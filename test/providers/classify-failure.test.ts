@@ -122,6 +122,12 @@ describe('task, key and kind failures', () => {
     assert.equal(failed.nonRetryable, true);
   });
 
+  it('makes a task the provider failed in its own service (Runway INPUT_PREPROCESSING.INTERNAL) unavailable: its fault, not the content\'s', () => {
+    const fault = taskFailure('runway', 'INPUT_PREPROCESSING.INTERNAL: moderation down', false, true);
+    assert.equal(fault.type, 'unavailable');
+    assert.match(fault.message, /failed in its own service/);
+  });
+
   it('names the variable to set when a key is missing', () => {
     const failure = missingKeyFailure('runway', 'RUNWAYML_API_SECRET');
     assert.equal(failure.type, 'auth');

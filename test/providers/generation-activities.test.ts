@@ -18,6 +18,7 @@ import type { ProviderClient, ProviderPollResult, ProviderSubmitRequest } from '
 import { callbackToken } from '../../src/providers/callbacks';
 import { createDatabaseSubmissionLedger } from '../../src/providers/submission-ledger';
 import { nextLookDelayMs, nextPlaceAskDelayMs } from '../../src/rules/generation-wait';
+import { breakerOutcome } from '../../src/rules/provider-health';
 import { LocalAssetStore } from '../../src/storage/local-asset-store';
 import { describeEachDatabase } from '../db/test-databases';
 import { executeOnce, quietEnvironment, runGeneration } from '../helpers/run-generation';
@@ -501,6 +502,26 @@ describeEachDatabase('generation activities', (context) => {
       assert.deepEqual([refused.cancels, broken.cancels], [[], []]);
     });
 
+    it('a delivered task is recorded at what the provider reports it cost, the price table only where it reports nothing', async () => {
+      const reported = new ScriptedProvider([{ state: 'done', outputUrl: assets.url('/clip.mp4'), costUsd: 0.24 }]);
+      const run = await runGeneration(activitiesWith(reported).generateAsset, generation());
+      assert.equal(run.generated?.costUsd, 0.24);
+      const failedButBilled = new ScriptedProvider([{ state: 'failed', reason: 'INTERNAL.BAD_OUTPUT.CODE01', refused: false, costUsd: 0.06 }]);
+      const failed = await runGeneration(activitiesWith(failedButBilled).generateAsset, generation({ idempotencyKey: `${KEY}-c` }));
+      assert.equal(roundDetails(failed.failure!).billedUsd, 0.06);
+    });
+
+    it('a task the provider failed in its own service ends the attempt as unavailable, a provider failure for its health', async () => {
+      const gate = defaultGate();
+      const down = new ScriptedProvider([{ state: 'failed', reason: 'INPUT_PREPROCESSING.INTERNAL', refused: false, providerFault: true }]);
+      const run = await runGeneration(activitiesWith(down, gate).generateAsset, generation());
+      assert.equal(run.failure?.type, FailureType.unavailable);
+      // The task is over: the attempt ends here and the round's next attempt submits anew.
+      assert.equal(run.failure?.nonRetryable, true);
+      assert.equal(down.submissions, 1);
+      assert.equal(breakerOutcome({ failure: { type: run.failure!.type, message: '' }, failedStep: 'generate' } as never), 'failure');
+    });
+
     it('rides out failed looks of any retryable kind, leaving the task running, until it is done', async () => {
       const blip = new ScriptedProvider([
         new ProviderHttpError(502, 'gateway', undefined),
@@ -553,6 +574,8 @@ describeEachDatabase('generation activities', (context) => {
       await age('answered_at', 2 * 60_000);
       const failure = await expectFailure(executeOnce(generateAsset, generation()), TIMEOUT);
       assert.match(failure.message, /kling did not finish task task-1 within 15 minutes/);
+      // Not stopped, so it runs to the end and is billed.
+      assert.deepEqual(roundDetails(failure), { step: 'generate', taskId: 'task-1', billedUsd: 0.5 });
       assert.equal(provider.polls, 1);
       assert.equal(await gate.inFlight('kling'), 0);
     });
@@ -617,13 +640,19 @@ describeEachDatabase('generation activities', (context) => {
       assert.equal(await gate.inFlight('kling'), 0);
     });
 
-    it('goes ahead when the provider cannot cancel', async () => {
+    it('goes ahead when the provider cannot cancel, recording the task at the table price: it runs on and is billed', async () => {
       const gate = defaultGate();
       const stubborn = new ScriptedProvider([{ state: 'pending' }]);
-      stubborn.cancel = () => Promise.reject(new ProviderHttpError(400, 'task already finished', undefined));
+      stubborn.cancel = () => Promise.reject(new ProviderHttpError(400, 'only pending tasks can be cancelled', undefined));
       await expectNotReady(executeOnce(activitiesWith(stubborn, gate).generateAsset, generation()), /submitted/);
-      assert.deepEqual(await executeOnceCancel(activitiesWith(stubborn, gate)), { taskId: 'task-1', billedUsd: 0 });
+      assert.deepEqual(await executeOnceCancel(activitiesWith(stubborn, gate)), { taskId: 'task-1', billedUsd: 0.5 });
       assert.equal(await gate.inFlight('kling'), 0);
+    });
+
+    it('records what the provider reports a cancelled task cost (Runway: cost after refunds)', async () => {
+      const provider = new ScriptedProvider([{ state: 'failed', reason: 'the task was cancelled or deleted', refused: false, costUsd: 0.12 }]);
+      await expectNotReady(executeOnce(activitiesWith(provider).generateAsset, generation()), /submitted/);
+      assert.deepEqual(await executeOnceCancel(activitiesWith(provider)), { taskId: 'task-1', billedUsd: 0.12 });
     });
 
     it('leaves a delivered task alone and reports its bill; a key that sent nothing costs nothing', async () => {

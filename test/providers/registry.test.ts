@@ -28,7 +28,7 @@ describe('provider registry', () => {
     assert.equal(providers.kling.costUsd('video', 5), 0.2); // Kling 2.6 std: $0.20 per 5 s
     assert.equal(providers.kling.costUsd('video', 7), 0.4); // asks for 10 s
     assert.equal(providers.luma.costUsd('video', 10), 0.4); // $0.04/s x 10 s
-    assert.equal(providers.hailuo.costUsd('video', 9), 0.2); // per clip
+    assert.equal(providers.hailuo.costUsd('video', 9), 0.23); // Hailuo v2.3 768p, per 6-second clip
     assert.equal(providers.runway.costUsd('video', 4.2), 0.6); // gen4.5 $0.12/s x 5 whole seconds
     assert.equal(providers.runway.costUsd('video', 30), 1.2); // at most 10 s
     assert.equal(providers.runway.costUsd('image', 0), 0.05); // gen4_image 720p

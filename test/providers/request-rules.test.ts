@@ -105,6 +105,13 @@ describe('request rules: what each rule refuses', () => {
     assert.equal(checkPiapiCreate(kling({ negative_prompt: 'x'.repeat(2501) }))?.field, 'input.negative_prompt');
     assert.equal(checkPiapiCreate({ model: 'hailuo', task_type: 'video_generation', input: { prompt: 'x'.repeat(2001), model: 't2v-01' } })?.field, 'input.prompt');
     assert.equal(checkPiapiCreate({ model: 'hailuo', task_type: 'video_generation', input: { prompt: 'p', duration: 5 } })?.field, 'input.duration');
+    // Hailuo v2.3 (what the product sends) takes 768p or 1080p and 6 or 10 s; t2v-01 takes neither field.
+    const hailuo = (input: Record<string, unknown>) => checkPiapiCreate({ model: 'hailuo', task_type: 'video_generation', input: { prompt: 'p', ...input } });
+    assert.equal(hailuo({ model: 'v2.3', duration: 6, resolution: 768 }), undefined);
+    assert.equal(hailuo({ model: 'v2.3', duration: 10, resolution: 768 }), undefined);
+    assert.equal(hailuo({ model: 'v2.3', duration: 6, resolution: 720 })?.field, 'input.resolution');
+    assert.equal(hailuo({ model: 't2v-01' }), undefined);
+    assert.equal(hailuo({ model: 't2v-01', resolution: 768 })?.field, 'input.resolution');
     const flux = (input: Record<string, unknown>) => checkPiapiCreate({ model: 'Qubico/flux1-schnell', task_type: 'txt2img', input: { prompt: 'p', ...input } });
     assert.equal(flux({ width: 1360, height: 768 })?.field, 'input.width');
     assert.equal(flux({ width: 1024, height: 128 })?.field, 'input.height');
@@ -130,10 +137,17 @@ describe('request rules: what each rule refuses', () => {
     assert.equal(checkRunwayCreate('text_to_image', { ...image, duration: 5 })?.field, 'duration');
   });
 
-  it('Runway moderation: SAFETY.INPUT is a refusal, SAFETY.OUTPUT an ordinary failure', () => {
-    assert.equal(runwayFailureRule('SAFETY.INPUT.TEXT')?.refused, true);
-    assert.equal(runwayFailureRule('SAFETY.OUTPUT.VIDEO')?.refused, false);
-    assert.equal(runwayFailureRule('INTERNAL.BAD_OUTPUT.CODE01')?.refused, false);
+  it('Runway failure codes, as the task-failures page reads them', () => {
+    const table: [string, 'refused' | 'failed' | 'provider_fault' | undefined][] = [
+      ['SAFETY.INPUT.TEXT', 'refused'],
+      ['SAFETY.INPUT.IMAGE', 'refused'],
+      ['SAFETY.OUTPUT.VIDEO', 'failed'],
+      ['INTERNAL.BAD_OUTPUT.CODE01', 'failed'],
+      ['INPUT_PREPROCESSING.SAFETY.TEXT', 'refused'],
+      ['INPUT_PREPROCESSING.INTERNAL', 'provider_fault'],
+      ['SOMETHING.NEW', undefined],
+    ];
+    for (const [code, outcome] of table) assert.equal(runwayFailureRule(code)?.outcome, outcome, code);
   });
 
   it('fal: inputs outside the flux/schnell schema, in FastAPI detail form', () => {
@@ -152,9 +166,10 @@ describe('Runway adapter reads moderation failures by their code', () => {
     const { createServer } = await import('node:http');
     const { createRunwayProvider } = await import('../../src/providers/runway');
     let failureCode = '';
+    let task: Record<string, unknown> | undefined;
     const server = createServer((_request, response) => {
       response.setHeader('content-type', 'application/json');
-      response.end(JSON.stringify({ id: 't', status: 'FAILED', failure: 'Content moderation', failureCode }));
+      response.end(JSON.stringify(task ?? { id: 't', status: 'FAILED', failure: 'Content moderation', failureCode }));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
@@ -170,6 +185,21 @@ describe('Runway adapter reads moderation failures by their code', () => {
       const output = await runway.poll('t');
       assert.equal(output.state === 'failed' && output.refused, false);
       assert.match(output.state === 'failed' ? output.reason : '', /different prompt/);
+      failureCode = 'INPUT_PREPROCESSING.SAFETY.TEXT';
+      const prepared = await runway.poll('t');
+      assert.equal(prepared.state === 'failed' && prepared.refused, true);
+      failureCode = 'INPUT_PREPROCESSING.INTERNAL';
+      assert.deepEqual(await runway.poll('t'), {
+        state: 'failed',
+        reason: 'INPUT_PREPROCESSING.INTERNAL: Content moderation (Runway could not run its content moderation)',
+        refused: false,
+        providerFault: true,
+      });
+      // A terminal task's final cost, in credits of $0.01, is what the task is recorded at.
+      task = { id: 't', status: 'SUCCEEDED', output: ['https://cdn.example/clip.mp4'], cost: { credits: 24 } };
+      assert.deepEqual(await runway.poll('t'), { state: 'done', outputUrl: 'https://cdn.example/clip.mp4', costUsd: 0.24 });
+      task = { id: 't', status: 'CANCELLED', cost: { credits: 0 } };
+      assert.deepEqual(await runway.poll('t'), { state: 'failed', reason: 'the task was cancelled or deleted', refused: false, costUsd: 0 });
     } finally {
       server.close();
     }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { checkPiapiCreate } from '../../src/catalog/limits/piapi';
 import { closestAspect, parseAspectRatio, sizeForAspect } from '../../src/catalog/aspect-ratio';
 import { PIAPI_MODELS } from '../../src/providers/piapi-models';
 import { limitPrompt } from '../../src/catalog/prompt-limit';
@@ -53,9 +54,12 @@ describe('request shaping', () => {
     assert.equal(body(30).input.duration, 10);
   });
 
-  it('asks Hailuo for t2v-01 and Flux for schnell txt2img with a size', () => {
-    const hailuo = PIAPI_MODELS.hailuo.createBody({ prompt: 'p', kind: 'video', durationSeconds: 6, aspectRatio: '16:9' });
-    assert.deepEqual((hailuo as { input: { model: string } }).input.model, 't2v-01');
+  it('asks Hailuo for v2.3 at 768p for 6 s, whatever the scene, and Flux for schnell txt2img with a size', () => {
+    for (const durationSeconds of [3, 6, 9]) {
+      const hailuo = PIAPI_MODELS.hailuo.createBody({ prompt: 'p', kind: 'video', durationSeconds, aspectRatio: '16:9' }) as { input: Record<string, unknown> };
+      assert.deepEqual(hailuo.input, { prompt: 'p', model: 'v2.3', duration: 6, resolution: 768, expand_prompt: false });
+      assert.equal(checkPiapiCreate(hailuo as never), undefined);
+    }
     const flux = PIAPI_MODELS.flux.createBody({ prompt: 'p', kind: 'image', durationSeconds: 0, aspectRatio: '1:1' }) as {
       model: string;
       task_type: string;

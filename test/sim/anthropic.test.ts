@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import Anthropic from '@anthropic-ai/sdk';
 import sharp from 'sharp';
-import { judgeSystemBlocks, judgeTool } from '../../src/analysis/judge-prompt';
-import { JUDGE_TOOL_NAME, judgeInputJsonSchema, JudgeVerdictSchema } from '../../src/analysis/judge-verdict';
+import { JUDGE_OUTPUT_SCHEMA, judgeSystemBlocks } from '../../src/analysis/judge-prompt';
+import { judgeInputJsonSchema, JudgeVerdictSchema } from '../../src/analysis/judge-verdict';
+import { JUDGE_TOOL_NAME } from '../../src/sim/judge/messages-response';
 import type { Simulator } from '../../src/sim/server';
 import { ANTHROPIC_HEADERS, analysisRequest, frameFor, JUDGE_SYSTEM } from './judge-helpers';
 import { call, startTestSimulator } from './sim-test-helpers';
@@ -169,7 +170,7 @@ describe('simulator: Anthropic Messages API (the judge)', function () {
       const bounded = await analyse(withTool({ name: JUDGE_TOOL_NAME, strict: true, input_schema: judgeInputJsonSchema }));
       assert.equal(bounded.status, 400);
       assert.match(bounded.body.error.message, /minimum|additionalProperties/);
-      const client = await analyse({ ...withTool(judgeTool() as unknown as Record<string, unknown>), system: judgeSystemBlocks() });
+      const client = await analyse({ ...withTool({ name: JUDGE_TOOL_NAME, strict: true, input_schema: JUDGE_OUTPUT_SCHEMA }), system: judgeSystemBlocks() });
       assert.equal(client.status, 200);
       assert.ok(JudgeVerdictSchema.safeParse(toolInput(client.body)).success);
     });
@@ -178,6 +179,52 @@ describe('simulator: Anthropic Messages API (the judge)', function () {
       const raw = await analyse({ ...base(), output_config: { format: { type: 'json_schema', schema: judgeInputJsonSchema } } });
       assert.equal(raw.status, 400);
       assert.match(raw.body.error.message, /^output_config\.format\.schema/);
+    });
+
+    it('refuses a forced tool while the model thinks, as the API does, and takes it where thinking is off', async () => {
+      const forced = (model: string, thinking?: Record<string, unknown>) =>
+        analyse({ ...base(), model, ...(thinking ? { thinking } : {}) });
+      // Sonnet 5 thinks unless told not to; Sonnet 5.5 always thinks; Sonnet 4.6 only when asked.
+      for (const [model, thinking] of [['claude-sonnet-5', undefined], ['claude-sonnet-5-5', undefined], ['claude-sonnet-4-6', { type: 'adaptive' }]] as const) {
+        const refused = await forced(model, thinking);
+        assert.equal(refused.status, 400, model);
+        assert.equal(refused.body.error.type, 'invalid_request_error');
+        assert.equal(refused.body.error.message, 'tool_choice: Thinking may not be enabled when tool_choice forces tool use.');
+      }
+      assert.equal((await forced('claude-sonnet-5', { type: 'disabled' })).status, 200);
+      assert.equal((await forced('claude-sonnet-4-6')).status, 200);
+      assert.equal((await forced('claude-opus-4-7')).status, 200);
+      const cannotStop = await analyse({ ...analysisRequest({ visualDirection: 'x', prompt: 'x', frames: [frame], mode: 'json', model: 'claude-sonnet-5-5' }), thinking: { type: 'disabled' } });
+      assert.equal(cannotStop.status, 400);
+      assert.match(cannotStop.body.error.message, /^thinking\.type: 'disabled' is not supported on claude-sonnet-5-5/);
+      assert.equal(sim.calls().analyses, 3, 'refused requests are not analyses');
+    });
+
+    it('answers a thinking model with its thinking first, billed as output, then the JSON answer', async () => {
+      const request = analysisRequest({ visualDirection: 'A quiet library', prompt: 'A quiet library', frames: [frame], mode: 'json', model: 'claude-sonnet-5-5' });
+      const response = await analyse(request);
+      assert.equal(response.status, 200);
+      assert.deepEqual(response.body.content.map((block: { type: string }) => block.type), ['thinking', 'text']);
+      JudgeVerdictSchema.parse(JSON.parse(response.body.content[1].text));
+      const quiet = await analyse({ ...request, model: 'claude-sonnet-5', thinking: { type: 'disabled' } });
+      assert.deepEqual(quiet.body.content.map((block: { type: string }) => block.type), ['text']);
+      assert.ok(response.body.usage.output_tokens > quiet.body.usage.output_tokens);
+    });
+
+    it('refuses sampling parameters on the models that refuse them, on every API version', async () => {
+      for (const model of ['claude-sonnet-5', 'claude-sonnet-5-5', 'claude-opus-4-7']) {
+        const refused = await analyse({ ...base(), model, thinking: model === 'claude-sonnet-5-5' ? undefined : { type: 'disabled' }, temperature: 0.5 });
+        assert.equal(refused.status, 400, model);
+        assert.match(refused.body.error.message, /^temperature: /);
+      }
+      assert.equal((await analyse({ ...base(), model: 'claude-haiku-4-5', temperature: 0.5 })).status, 200);
+    });
+
+    it('refuses array bounds beyond minItems 0 or 1 in a strict schema, maxItems among them', async () => {
+      const capped = { ...JUDGE_OUTPUT_SCHEMA, properties: { ...(JUDGE_OUTPUT_SCHEMA.properties as object), issues: { type: 'array', items: { type: 'string' }, maxItems: 8 } } };
+      const refused = await analyse({ ...base(), tools: undefined, tool_choice: undefined, output_config: { format: { type: 'json_schema', schema: capped } } });
+      assert.equal(refused.status, 400);
+      assert.equal(refused.body.error.message, "output_config.format.schema.properties.issues.maxItems: 'maxItems' is not supported in strict mode schemas");
     });
 
     it('answers unknown and retired models with 404 not_found_error', async () => {
@@ -214,7 +261,7 @@ describe('simulator: Anthropic Messages API (the judge)', function () {
         assert.equal(usage.cache_read_input_tokens, 0);
       }
       // The real judge prefix (about 1.9k tokens) is cached on Sonnet 4.6 but not on Haiku 4.5 (4,096).
-      const judge = (model: string) => ({ ...withTool(judgeTool() as unknown as Record<string, unknown>), system: judgeSystemBlocks(), model });
+      const judge = (model: string) => ({ ...withTool({ name: JUDGE_TOOL_NAME, strict: true, input_schema: JUDGE_OUTPUT_SCHEMA }), system: judgeSystemBlocks(), model });
       await analyse(judge('claude-sonnet-4-6'));
       assert.ok((await analyse(judge('claude-sonnet-4-6'))).body.usage.cache_read_input_tokens > 1024);
       await analyse(judge('claude-haiku-4-5'));

@@ -1,8 +1,9 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { promptLook } from '../../src/sim/media/prompt-look';
 import { renderStillPng } from '../../src/sim/media/render-image';
-import { JUDGE_TOOL_INPUT_SCHEMA } from '../../src/analysis/judge-prompt';
-import { JUDGE_TOOL_NAME, judgeInputJsonSchema } from '../../src/analysis/judge-verdict';
+import { JUDGE_OUTPUT_SCHEMA } from '../../src/analysis/judge-prompt';
+import { judgeInputJsonSchema } from '../../src/analysis/judge-verdict';
+import { JUDGE_TOOL_NAME } from '../../src/sim/judge/messages-response';
 
 export const ANTHROPIC_HEADERS = { 'x-api-key': 'test-key', 'anthropic-version': '2023-06-01' };
 
@@ -53,7 +54,7 @@ export function analysisRequest(options: AnalysisRequestOptions): Record<string,
   };
   if (options.mode === 'json') {
     // JSON outputs take the strict subset of JSON Schema, as zodOutputFormat makes it.
-    return { ...base, output_config: { format: { type: 'json_schema', schema: JUDGE_TOOL_INPUT_SCHEMA } } };
+    return { ...base, output_config: { format: { type: 'json_schema', schema: JUDGE_OUTPUT_SCHEMA } } };
   }
   return {
     ...base,

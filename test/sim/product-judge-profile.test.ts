@@ -52,7 +52,7 @@ describe('simulator: the provider profile through the product\'s analysis', func
   });
 
   it('scores the clip higher by exactly kling\'s offset for a person than for an unlisted content type', async () => {
-    const inspection = await inspectAsset(clip, { kind: 'video', aspectRatio: '16:9', durationSeconds: 5 }, 4);
+    const inspection = await inspectAsset(clip, { kind: 'video', aspectRatio: '16:9', durationSeconds: 5 }, 4, 'standard');
     assert.deepEqual(inspection.findings, []);
     const options: ClaudeJudgeOptions = { client: createClaudeClient({ keys: {}, simUrl: sim.url }), model: 'claude-sonnet-4-6' };
     const input = (contentType: string): JudgeRequestInput => {

@@ -18,7 +18,7 @@ describe('simulator provider marks', function () {
     for (const [index, provider] of PROVIDER_NAMES.entries()) {
       const [width, height] = sizes[index % sizes.length];
       for (const prompt of prompts) {
-        const shown = await resizeForModel(await renderStillPng(promptLook(prompt), width, height, provider));
+        const shown = await resizeForModel(await renderStillPng(promptLook(prompt), width, height, provider), 'standard');
         assert.equal(await readProviderMark(shown.data), provider, `${provider} at ${width}×${height}: ${prompt}`);
       }
     }
@@ -28,7 +28,7 @@ describe('simulator provider marks', function () {
     const look = promptLook('A quiet library');
     const plain = await renderStillPng(look, 640, 360);
     assert.equal(await readProviderMark(plain), undefined);
-    assert.equal(await readProviderMark((await resizeForModel(plain)).data), undefined);
+    assert.equal(await readProviderMark((await resizeForModel(plain, 'standard')).data), undefined);
     assert.deepEqual(await renderStillPng(look, 640, 360, undefined), plain);
   });
 
@@ -45,7 +45,7 @@ describe('simulator provider marks', function () {
     const cache = new MediaCache(TEST_MEDIA_DIR);
     try {
       const file = await cache.ensure({ prompt: 'A mountain lake at sunrise', kind: 'video', width: 640, height: 360, durationSeconds: 2, mark: 'hailuo' });
-      const frames = await extractFrames(file.path, frameTimes(2, 3));
+      const frames = await extractFrames(file.path, frameTimes(2, 3), 'standard');
       const marks = await Promise.all(frames.map((frame) => readProviderMark(frame.image.data)));
       assert.deepEqual(marks, ['hailuo', 'hailuo', 'hailuo']);
       assert.equal(majorityProvider(marks), 'hailuo');

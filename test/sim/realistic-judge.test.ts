@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { JudgeVerdictSchema, JUDGE_TOOL_NAME, judgeInputJsonSchema, type JudgeVerdict } from '../../src/analysis/judge-verdict';
+import { JudgeVerdictSchema, judgeInputJsonSchema, type JudgeVerdict } from '../../src/analysis/judge-verdict';
+import { JUDGE_TOOL_NAME } from '../../src/sim/judge/messages-response';
 import { EXACT_JUDGE, REALISTIC_JUDGE } from '../../src/sim/judge/judge-settings';
 import type { Simulator } from '../../src/sim/server';
 import { ANTHROPIC_HEADERS, analysisRequest, frameFor, pairwiseRequest } from './judge-helpers';

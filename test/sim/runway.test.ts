@@ -99,6 +99,17 @@ describe('simulator: Runway', function () {
     assert.equal(typeof task.failure, 'string');
   });
 
+  it('reports moderation it could not run as FAILED with INPUT_PREPROCESSING.INTERNAL', async () => {
+    sim.setScenarios([{ match: 'unchecked', faults: { runway: ['moderation_down'] } }]);
+    const created = await call(`${sim.url}/v1/text_to_video`, {
+      headers: HEADERS,
+      json: { model: 'gen4.5', promptText: 'An unchecked scene', ratio: '1280:720', duration: 2 },
+    });
+    const task = await settle(created.body.id);
+    assert.equal(task.status, 'FAILED');
+    assert.equal(task.failureCode, 'INPUT_PREPROCESSING.INTERNAL');
+  });
+
   it('cancels a running task with DELETE (204) and deletes a finished one', async () => {
     sim.setScenarios([{ match: 'slow', latencyMs: 60_000 }]);
     const created = await call(`${sim.url}/v1/text_to_video`, {

@@ -19,6 +19,8 @@ export interface PiapiRule {
   durations?: readonly number[];
   /** input.aspect_ratio values taken; undefined: no aspect_ratio field. */
   aspectRatios?: readonly string[];
+  /** input.resolution values taken (the short side in px); undefined: no resolution field. */
+  resolutions?: readonly number[];
   /** input.width and input.height bounds for image models. */
   size?: { min: number; max: number; maxPixels: number; multipleOf: number };
   source: string;
@@ -66,7 +68,23 @@ export const PIAPI_RULES: readonly PiapiRule[] = [
     source: 'https://piapi.ai/docs/dream-machine/video-creation',
   },
   {
-    // t2v-01 makes clips of a fixed length: no duration or aspect ratio fields.
+    // Hailuo v2.3, PiAPI's current Hailuo (https://piapi.ai/hailuo lists v2.3 and v2.3-fast; the
+    // fast one is image-to-video only upstream: https://wavespeed.ai/hailuo-2-3-api). 768p takes 6
+    // or 10 s, 1080p 6 s; the product sends 768p, 6 s, the cheapest (src/catalog/prices.ts).
+    // Request shape (input.model 'v2.3', duration, resolution 768) as PiAPI's Hailuo callers send it.
+    provider: 'hailuo',
+    model: 'hailuo',
+    taskType: 'video_generation',
+    variant: { model: 'v2.3' },
+    makes: 'video',
+    promptMax: 2000,
+    durations: [6, 10],
+    resolutions: [768, 1080],
+    source: 'https://piapi.ai/hailuo ; https://piapi.ai/docs/hailuo-api/generate-video',
+  },
+  {
+    // Not sent by the product; kept because nothing on PiAPI's pages says t2v-01 is refused now.
+    // It makes clips of a fixed length: no duration or aspect ratio fields.
     provider: 'hailuo',
     model: 'hailuo',
     taskType: 'video_generation',
@@ -138,6 +156,12 @@ export function checkPiapiCreate(body: CreateBody): RuleViolation | undefined {
       message: rule.aspectRatios
         ? `input.aspect_ratio must be one of ${rule.aspectRatios.join(', ')}`
         : 'input.aspect_ratio is not accepted by this model',
+    };
+  }
+  if (input.resolution !== undefined && !(rule.resolutions ?? []).includes(Number(input.resolution))) {
+    return {
+      field: 'input.resolution',
+      message: rule.resolutions ? `input.resolution must be one of ${rule.resolutions.join(', ')}` : 'input.resolution is not accepted by this model',
     };
   }
   if (rule.size && (input.width !== undefined || input.height !== undefined)) {

@@ -105,29 +105,29 @@ export function checkRunwayCreate(endpoint: RunwayEndpoint, body: Record<string,
 }
 
 /**
- * What a FAILED task's failureCode means for the product. SAFETY.INPUT.*: moderation refused an
- * input (the prompt): the same prompt fails again anywhere it is sent. SAFETY.OUTPUT.*: moderation
- * rejected what the model made from it: the same request is not worth repeating, but the round's
- * next attempt, with a rewritten prompt, may pass, so it is an ordinary failed generation.
+ * What a FAILED task's failureCode means for the product, per Runway's task-failures page.
+ * refused: moderation refused an input (the prompt): the same prompt fails again anywhere it is
+ * sent, so no retry and the next provider. failed: the task ran and made nothing usable
+ * (moderation rejected the output, or Runway's own quality check did); repeating the same request
+ * "is not likely to succeed", but the round's next attempt, with a rewritten prompt, may pass.
+ * provider_fault: Runway could not run its own moderation: nothing about the content, so the
+ * provider's failure, which a later attempt may get past.
  */
 export interface RunwayFailureRule {
   prefix: string;
-  refused: boolean;
+  outcome: 'refused' | 'failed' | 'provider_fault';
   meaning: string;
   source: string;
 }
 
-const TASK_FAILURES_DOC = 'https://docs.dev.runwayml.com/errors/task-failures/';
+const TASK_FAILURES_DOC = 'https://docs.dev.runwayml.com/api-details/task-failures';
 
 export const RUNWAY_FAILURE_RULES: readonly RunwayFailureRule[] = [
-  { prefix: 'SAFETY.INPUT.', refused: true, meaning: 'moderation refused an input', source: TASK_FAILURES_DOC },
-  {
-    prefix: 'SAFETY.OUTPUT.',
-    refused: false,
-    meaning: 'moderation rejected the output; a different prompt may pass',
-    source: TASK_FAILURES_DOC,
-  },
-  { prefix: 'INTERNAL.BAD_OUTPUT.', refused: false, meaning: 'rejected for quality or a system error', source: TASK_FAILURES_DOC },
+  { prefix: 'SAFETY.INPUT.', outcome: 'refused', meaning: 'moderation refused an input', source: TASK_FAILURES_DOC },
+  { prefix: 'SAFETY.OUTPUT.', outcome: 'failed', meaning: 'moderation rejected the output; a different prompt may pass', source: TASK_FAILURES_DOC },
+  { prefix: 'INTERNAL.BAD_OUTPUT.', outcome: 'failed', meaning: 'rejected for quality or a system error', source: TASK_FAILURES_DOC },
+  { prefix: 'INPUT_PREPROCESSING.SAFETY.', outcome: 'refused', meaning: 'moderation refused the prompt text', source: TASK_FAILURES_DOC },
+  { prefix: 'INPUT_PREPROCESSING.INTERNAL', outcome: 'provider_fault', meaning: 'Runway could not run its content moderation', source: TASK_FAILURES_DOC },
 ];
 
 export function runwayFailureRule(failureCode: string): RunwayFailureRule | undefined {

@@ -69,6 +69,7 @@ export const MessagesRequestSchema = z.looseObject({
     .refine((choice) => choice.type !== 'tool' || (choice.name ?? '') !== '', 'tool_choice.name is required for type "tool"')
     .optional(),
   output_config: z.looseObject({ format: JsonSchemaFormat.optional() }).optional(),
+  thinking: z.looseObject({ type: z.enum(['enabled', 'disabled', 'adaptive', 'between_tools']) }).optional(),
   /** The beta spelling of output_config.format, still accepted during the transition. */
   output_format: JsonSchemaFormat.optional(),
   stream: z.boolean().optional(),

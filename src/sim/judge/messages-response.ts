@@ -1,9 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { JUDGE_TOOL_NAME, type JudgeVerdict } from '../../analysis/judge-verdict';
+import type { JudgeVerdict } from '../../analysis/judge-verdict';
 import type { ClaudeFault } from '../scenario-rules';
 import type { PairwiseAnswer } from './quality-model';
 import { jsonOutputRequested, type MessagesRequest } from './messages-request';
-import { textTokens, type CacheUsage } from './prompt-cache';
+import type { CacheUsage } from './prompt-cache';
+import type { TokenCount } from './token-count';
+
+/**
+ * The tool a client may ask the judge's verdict through instead of a JSON output format: the
+ * simulator answers either way, as the real model would.
+ */
+export const JUDGE_TOOL_NAME = 'record_scene_analysis';
 
 /** How the request asked to be answered. */
 export type AnswerMode = { kind: 'tool'; toolName: string } | { kind: 'json' } | { kind: 'text' };
@@ -21,7 +28,20 @@ export function answerMode(request: MessagesRequest): AnswerMode {
 
 type ContentOut =
   | { type: 'text'; text: string }
-  | { type: 'tool_use'; id: string; name: string; input: Record<string, unknown> };
+  | { type: 'tool_use'; id: string; name: string; input: Record<string, unknown> }
+  | { type: 'thinking'; thinking: string; signature: string };
+
+/**
+ * What a thinking model writes before its answer. Its tokens are billed as output and count
+ * against max_tokens (https://platform.claude.com/docs/en/build-with-claude/thinking).
+ */
+export function thinkingBlock(): ContentOut {
+  return {
+    type: 'thinking',
+    thinking: 'Comparing what the images show with the scene data, category by category, before writing the answer in the requested format.',
+    signature: `sim${randomBytes(24).toString('base64')}`,
+  };
+}
 
 export type StopReason = 'end_turn' | 'tool_use' | 'max_tokens' | 'refusal';
 
@@ -66,36 +86,50 @@ const PREFERENCE_REASONS: Record<PairwiseAnswer, string> = {
   tie: 'The two assets serve the scene equally well; neither is clearly better.',
 };
 
-/** The answer to a pairwise request; cut off like any answer when it does not fit max_tokens. */
+/**
+ * The answer to a pairwise request, as a forced tool's call or as JSON text; cut off like any
+ * answer when it does not fit the tokens left.
+ */
 export function preferenceContent(
-  toolName: string,
+  mode: AnswerMode,
   preferred: PairwiseAnswer,
-  maxTokens: number,
+  tokensLeft: number,
+  count: TokenCount,
 ): { content: ContentOut[]; stopReason: StopReason } {
-  const content = [toolUse(toolName, { preferred, reason: PREFERENCE_REASONS[preferred] })];
-  if (outputTokens(content) <= maxTokens) return { content, stopReason: 'tool_use' };
-  return { content: [toolUse(toolName, { preferred })], stopReason: 'max_tokens' };
+  const answer = { preferred, reason: PREFERENCE_REASONS[preferred] };
+  if (mode.kind === 'tool') {
+    const content = [toolUse(mode.toolName, answer)];
+    if (outputTokens(content, count) <= tokensLeft) return { content, stopReason: 'tool_use' };
+    return { content: [toolUse(mode.toolName, { preferred })], stopReason: 'max_tokens' };
+  }
+  const text = JSON.stringify(answer);
+  const content: ContentOut[] = [{ type: 'text', text }];
+  if (outputTokens(content, count) <= tokensLeft) return { content, stopReason: 'end_turn' };
+  return { content: [{ type: 'text', text: text.slice(0, Math.floor(text.length / 2)) }], stopReason: 'max_tokens' };
 }
 
-export function outputTokens(content: ContentOut[]): number {
-  return textTokens(JSON.stringify(content));
+export function outputTokens(content: ContentOut[], count: TokenCount): number {
+  return count.text(JSON.stringify(content));
 }
 
+/** The message, with the model's thinking first when it thought; every block is billed output. */
 export function messageBody(
   request: MessagesRequest,
-  content: ContentOut[],
-  stopReason: StopReason,
+  answer: { content: ContentOut[]; stopReason: StopReason },
   usage: CacheUsage,
+  count: TokenCount,
+  thought: ContentOut | undefined,
 ): Record<string, unknown> {
+  const content = thought === undefined ? answer.content : [thought, ...answer.content];
   return {
     id: `msg_sim${randomBytes(12).toString('hex')}`,
     type: 'message',
     role: 'assistant',
     model: request.model,
     content,
-    stop_reason: stopReason,
+    stop_reason: answer.stopReason,
     stop_sequence: null,
-    usage: { ...usage, output_tokens: outputTokens(content), service_tier: 'standard' },
+    usage: { ...usage, output_tokens: outputTokens(content, count), service_tier: 'standard' },
   };
 }
 

@@ -6,8 +6,11 @@ export const PAIRWISE_TOOL_NAME = 'record_preference';
 export const FIRST_ASSET_MARKER = 'First asset:';
 export const SECOND_ASSET_MARKER = 'Second asset:';
 
+/** A forced record_preference call, or a JSON output whose schema asks for `preferred`. */
 export function isPairwiseRequest(request: MessagesRequest): boolean {
-  return request.tool_choice?.type === 'tool' && request.tool_choice.name === PAIRWISE_TOOL_NAME;
+  if (request.tool_choice?.type === 'tool' && request.tool_choice.name === PAIRWISE_TOOL_NAME) return true;
+  const schema = (request.output_config?.format ?? request.output_format)?.schema as { properties?: Record<string, unknown> } | undefined;
+  return schema?.properties?.preferred !== undefined;
 }
 
 export type PairwiseAssets =
@@ -33,11 +36,11 @@ export function pairwiseAssets(request: MessagesRequest): PairwiseAssets {
     else if (block.type === 'image') current?.push(block);
   }
   if (first === undefined || second === undefined) {
-    return { ok: false, problem: `messages: a ${PAIRWISE_TOOL_NAME} request needs a text block "${FIRST_ASSET_MARKER}" and one "${SECOND_ASSET_MARKER}", each followed by that asset's images` };
+    return { ok: false, problem: `messages: a pairwise request needs a text block "${FIRST_ASSET_MARKER}" and one "${SECOND_ASSET_MARKER}", each followed by that asset's images` };
   }
   if (first.length === 0 || second.length === 0) {
     const which = first.length === 0 ? 'first' : 'second';
-    return { ok: false, problem: `messages: the ${which} asset of a ${PAIRWISE_TOOL_NAME} request has no image after its marker` };
+    return { ok: false, problem: `messages: the ${which} asset of a pairwise request has no image after its marker` };
   }
   return { ok: true, first, second };
 }

@@ -56,17 +56,6 @@ export class PromptCache {
   }
 }
 
-/** About four characters a token, the usual rule of thumb for English text. */
-export function textTokens(text: string): number {
-  return Math.ceil(text.length / 4);
-}
-
-/** Anthropic's published estimate: width × height / 750, after shrinking to 1568 px on the long edge. */
-export function imageTokens(width: number, height: number): number {
-  const scale = Math.min(1, 1568 / Math.max(width, height));
-  return Math.max(1, Math.ceil((width * scale * height * scale) / 750));
-}
-
 export function fingerprint(value: unknown): string {
   return createHash('sha256').update(JSON.stringify(value)).digest('hex');
 }

@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { CLAUDE_IMAGE_LIMITS, checkToolSchema, claudeModel, refusedSamplingParameter } from '../../catalog/limits/anthropic';
+import { CLAUDE_IMAGE_LIMITS, checkThinking, checkToolSchema, claudeModel, refusedSamplingParameter, type ClaudeModelRule } from '../../catalog/limits/anthropic';
 import { measureImage, UnreadableImageError, type ImageMetrics } from '../judge/image-metrics';
 import { judge } from '../judge/judge-model';
-import { isPairwiseRequest, pairwiseAssets, PAIRWISE_TOOL_NAME } from '../judge/pairwise-request';
+import { isPairwiseRequest, pairwiseAssets } from '../judge/pairwise-request';
 import { trueQuality } from '../judge/quality-model';
 import { imagesKeyOf, madeFromKey, requestIdentity } from '../judge/request-identity';
 import { servedAnalysis, servedPreference } from '../judge/served-judgment';
@@ -27,10 +27,12 @@ import {
   outputTokens,
   preferenceContent,
   requestId,
+  thinkingBlock,
   unusableContent,
   verdictContent,
 } from '../judge/messages-response';
-import { fingerprint, imageTokens, textTokens, type PromptSegment } from '../judge/prompt-cache';
+import { fingerprint, type PromptSegment } from '../judge/prompt-cache';
+import { tokenCount, type TokenCount } from '../judge/token-count';
 import type { SimContext } from '../sim-context';
 import { describeIssues } from './zod-issues';
 
@@ -54,14 +56,16 @@ export function registerAnthropicRoutes(app: FastifyInstance, context: SimContex
     const parsed = MessagesRequestSchema.safeParse(httpRequest.body);
     if (!parsed.success) return fail(400, 'invalid_request_error', describeIssues(parsed.error));
     const request = parsed.data;
-    const sampling = refusedSamplingParameter(apiVersion, request);
-    if (sampling) return fail(400, 'invalid_request_error', `${sampling}: Extra inputs are not permitted`);
     if (request.stream === true) {
       return fail(400, 'invalid_request_error', 'stream: the simulator answers non-streaming requests only');
     }
     // Unknown and retired models: the API answers 404 not_found_error naming the model.
     const model = claudeModel(request.model);
     if (model === undefined || model.status === 'retired') return fail(404, 'not_found_error', `model: ${request.model}`);
+    const sampling = refusedSamplingParameter(apiVersion, request, model);
+    if (sampling) return fail(400, 'invalid_request_error', `${sampling}: Extra inputs are not permitted`);
+    const thinkingViolation = checkThinking(model, request);
+    if (thinkingViolation) return fail(400, 'invalid_request_error', `${thinkingViolation.field}: ${thinkingViolation.message}`);
     for (const [index, tool] of (request.tools ?? []).entries()) {
       const violation = checkToolSchema(tool.input_schema, tool.strict === true);
       if (violation) return fail(400, 'invalid_request_error', `tools.${index}.custom.${violation.field}: ${violation.message}`);
@@ -88,13 +92,20 @@ export function registerAnthropicRoutes(app: FastifyInstance, context: SimContex
       throw error;
     }
 
+    const count = tokenCount(model);
+    // The model's thinking comes first and takes its share of max_tokens.
+    const thought = thinks(model, request) ? thinkingBlock() : undefined;
+    const tokensLeft = request.max_tokens - (thought === undefined ? 0 : count.text(JSON.stringify(thought)));
+    const mode = answerMode(request);
+    const reply200 = (answer: Parameters<typeof messageBody>[1], usage: Parameters<typeof messageBody>[2]) =>
+      messageBody(request, answer, usage, count, thought);
     const text = userText(request);
     const scene = findScenePrompt(text);
     if (isPairwiseRequest(request)) {
       const assets = pairwiseAssets(request);
       if (!assets.ok) return fail(400, 'invalid_request_error', assets.problem);
       context.counts.countPairwise();
-      const usage = context.promptCache.account(segments(request, seen), model.minCacheTokens);
+      const usage = context.promptCache.account(segments(request, seen, count), model.minCacheTokens);
       // Pairwise requests take no faults and move no rule's scores: those script analyses.
       const rule = context.book.ruleFor(`${systemText(request)}\n${text}`);
       const seenOf = new Map(seen.map((image) => [image.block, image]));
@@ -108,8 +119,7 @@ export function registerAnthropicRoutes(app: FastifyInstance, context: SimContex
         requestKey: requestIdentity(request, imageBlocks, scene, undefined).viewKey,
         memory: context.judgeMemory,
       });
-      const { content, stopReason } = preferenceContent(PAIRWISE_TOOL_NAME, preferred, request.max_tokens);
-      return messageBody(request, content, stopReason, usage);
+      return reply200(preferenceContent(mode, preferred, tokensLeft, count), usage);
     }
     const { ruleIndex, fault } = context.book.takeAnalysisFault(`${systemText(request)}\n${text}`);
     context.counts.countAnalysis(fault !== undefined);
@@ -125,17 +135,12 @@ export function registerAnthropicRoutes(app: FastifyInstance, context: SimContex
     }
 
     const images = seen.flatMap((image) => (image.metrics ? [image.metrics] : []));
-    const mode = answerMode(request);
-    const usage = context.promptCache.account(segments(request, seen), model.minCacheTokens);
+    const usage = context.promptCache.account(segments(request, seen, count), model.minCacheTokens);
     const ownVerdict = judge({ userText: text, images });
-    if (fault !== undefined) {
-      const { content, stopReason } = unusableContent(mode, fault, ownVerdict);
-      return messageBody(request, content, stopReason, usage);
-    }
-    if (outputTokens(verdictContent(mode, ownVerdict).content) > request.max_tokens) {
+    if (fault !== undefined) return reply200(unusableContent(mode, fault, ownVerdict), usage);
+    if (outputTokens(verdictContent(mode, ownVerdict).content, count) > tokensLeft) {
       // The answer does not fit: the real API stops mid-answer the same way.
-      const { content, stopReason } = unusableContent(mode, 'truncated', ownVerdict);
-      return messageBody(request, content, stopReason, usage);
+      return reply200(unusableContent(mode, 'truncated', ownVerdict), usage);
     }
     const scripted = ruleIndex === undefined ? {} : context.book.takeScriptedVerdict(ruleIndex);
     const provider = providerOf(seen);
@@ -154,9 +159,14 @@ export function registerAnthropicRoutes(app: FastifyInstance, context: SimContex
     if (scene.generationPrompt !== undefined) {
       context.judgeMemory.rememberMadeFrom(madeFromKey(scene.generationPrompt, provider), { trueQuality: truth, contentType: scene.contentType });
     }
-    const { content, stopReason } = verdictContent(mode, withDeclaredIssueFields(verdict, declaredIssueFields(request, mode)));
-    return messageBody(request, content, stopReason, usage);
+    return reply200(verdictContent(mode, withDeclaredIssueFields(verdict, declaredIssueFields(request, mode))), usage);
   });
+}
+
+/** Whether the model thinks on this request: as asked, else as the model does by default. */
+function thinks(model: ClaudeModelRule, request: MessagesRequest): boolean {
+  const asked = request.thinking?.type;
+  return asked === undefined ? model.thinking !== 'off' : asked !== 'disabled';
 }
 
 interface SeenImage {
@@ -198,12 +208,13 @@ async function lookAt(block: ImageBlock, maxSide: number): Promise<SeenImage> {
   return { block, metrics, mark: await readProviderMark(bytes, metrics) };
 }
 
-/** The request in cache order (tools, system, messages), each piece with its token estimate. */
-function segments(request: MessagesRequest, seen: SeenImage[]): PromptSegment[] {
+/** The request in cache order (tools, system, messages), each piece with its tokens as the model counts them. */
+function segments(request: MessagesRequest, seen: SeenImage[], count: TokenCount): PromptSegment[] {
+  const textTokens = count.text;
   const imageTokensOf = new Map(
     seen.map((image) => [
       image.block,
-      image.metrics ? imageTokens(image.metrics.width, image.metrics.height) : UNSEEN_IMAGE_TOKENS,
+      image.metrics ? count.image(image.metrics.width, image.metrics.height) : UNSEEN_IMAGE_TOKENS,
     ]),
   );
   const list: PromptSegment[] = [];
@@ -220,7 +231,7 @@ function segments(request: MessagesRequest, seen: SeenImage[]): PromptSegment[] 
   for (const message of request.messages) {
     const blocks = typeof message.content === 'string' ? [{ type: 'text' as const, text: message.content }] : message.content;
     for (const block of blocks) {
-      const tokens = blockTokens(block, imageTokensOf);
+      const tokens = blockTokens(block, imageTokensOf, textTokens);
       const breakpoint = 'cache_control' in block && !!block.cache_control;
       list.push({ tokens, fingerprint: fingerprint([message.role, block]), breakpoint });
     }
@@ -228,11 +239,11 @@ function segments(request: MessagesRequest, seen: SeenImage[]): PromptSegment[] 
   return list;
 }
 
-function blockTokens(block: ContentBlock, imageTokensOf: Map<ImageBlock, number>): number {
+function blockTokens(block: ContentBlock, imageTokensOf: Map<ImageBlock, number>, textTokens: TokenCount['text']): number {
   if (block.type === 'image') return imageTokensOf.get(block) ?? UNSEEN_IMAGE_TOKENS;
   if (block.type === 'text') return textTokens(block.text);
   if (block.type === 'tool_result' && Array.isArray(block.content)) {
-    return block.content.reduce((sum, inner) => sum + blockTokens(inner, imageTokensOf), textTokens(block.tool_use_id));
+    return block.content.reduce((sum, inner) => sum + blockTokens(inner, imageTokensOf, textTokens), textTokens(block.tool_use_id));
   }
   return textTokens(JSON.stringify(block));
 }

@@ -123,7 +123,14 @@ function taskBody(context: SimContext, task: SimTask, outcome: TaskOutcome) {
         cost: { credits: 0 },
       };
     case 'failed':
-      return { ...base, status: 'FAILED', failure: outcome.message, failureCode: 'INTERNAL.BAD_OUTPUT', cost: { credits: 0 } };
+      // Codes as https://docs.dev.runwayml.com/api-details/task-failures names them.
+      return {
+        ...base,
+        status: 'FAILED',
+        failure: outcome.message,
+        failureCode: outcome.stage === 'moderation' ? 'INPUT_PREPROCESSING.INTERNAL' : 'INTERNAL.BAD_OUTPUT.CODE01',
+        cost: { credits: 0 },
+      };
     case 'succeeded':
       return {
         ...base,
