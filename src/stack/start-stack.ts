@@ -21,7 +21,7 @@ export interface StackOptions {
   env?: NodeJS.ProcessEnv;
   /** Overrides DATA_DIR. */
   dataDir?: string;
-  /** Use this Temporal server instead of starting a dev server. */
+  /** Use this Temporal server, reached with the environment's TLS or API key, instead of starting a dev server. */
   temporalAddress?: string;
   /** Dev server only: its gRPC port (7233, the CLI's default, when absent). */
   temporalPort?: number;
@@ -131,7 +131,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     stops.push(() => db.close());
     const store = await openAssetStore(config, { writes: true });
 
-    const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
+    // A given server is reached as the environment says (TLS, API key); the stack's own dev server in the clear.
+    const connectionSettings = devServer ? { address: temporalAddress } : config.temporal.connection;
+    const nativeConnection = await NativeConnection.connect(connectionSettings);
     stops.push(() => nativeConnection.close());
     const worker = await createSceneWorker({
       connection: nativeConnection,
@@ -145,7 +147,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await running;
     });
 
-    const connection = await Connection.connect({ address: temporalAddress });
+    const connection = await Connection.connect(connectionSettings);
     stops.push(() => connection.close());
     const client = clientWithDeadlines(connection, config.temporal.namespace, config.temporal.callTimeoutMs);
 

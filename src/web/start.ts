@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Connection, type Client } from '@temporalio/client';
 import { clientWithDeadlines } from '../temporal/call-deadline';
 import type { FastifyInstance } from 'fastify';
-import type { AppConfig } from '../config';
+import { explainTemporalConnectFailure, type AppConfig } from '../config';
 import { redactCallbackToken } from '../providers/callbacks';
 import { openDatabase, type Db } from '../db/database';
 import { openAssetStore } from '../storage/open-asset-store';
@@ -40,7 +40,9 @@ export async function startWebServer(
     }
     let temporal = shared.temporal;
     if (temporal === undefined) {
-      const connection = await Connection.connect({ address: config.temporal.address });
+      const connection = await Connection.connect(config.temporal.connection).catch((error: unknown) => {
+        throw explainTemporalConnectFailure(error, config.temporal.connection);
+      });
       closers.unshift(() => connection.close());
       temporal = clientWithDeadlines(connection, config.temporal.namespace, config.temporal.callTimeoutMs);
     }
