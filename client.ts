@@ -1,5 +1,6 @@
-import { Client, Connection } from '@temporalio/client';
-import { loadConfig } from './src/config';
+import { Connection } from '@temporalio/client';
+import { clientWithDeadlines } from './src/temporal/call-deadline';
+import { explainTemporalConnectFailure, loadConfig } from './src/config';
 import { runCli } from './src/cli/cli';
 
 /** The operator and pipeline CLI: `ts-node client.ts <command>` (see src/cli/cli.ts). */
@@ -12,8 +13,10 @@ async function main(): Promise<number> {
       print: (text) => process.stdout.write(`${text}\n`),
       printError: (text) => process.stderr.write(`${text}\n`),
       client: async () => {
-        connection ??= await Connection.connect({ address: config.temporal.address });
-        return new Client({ connection, namespace: config.temporal.namespace });
+        connection ??= await Connection.connect(config.temporal.connection).catch((error: unknown) => {
+          throw explainTemporalConnectFailure(error, config.temporal.connection);
+        });
+        return clientWithDeadlines(connection, config.temporal.namespace, config.temporal.callTimeoutMs);
       },
     });
   } finally {

@@ -5,7 +5,7 @@
  */
 import { NativeConnection } from '@temporalio/worker';
 import { createActivities } from './activities';
-import { loadConfig } from './src/config';
+import { explainTemporalConnectFailure, loadConfig, TemporalConnectionRefused } from './src/config';
 import { PROVIDER_NAMES } from './src/domain/provider';
 import { providerKeyProblem } from './src/providers/registry';
 import { openDatabase } from './src/db/database';
@@ -44,7 +44,9 @@ async function main(): Promise<void> {
   });
 
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  const connection = await NativeConnection.connect(config.temporal.connection).catch((error: unknown) => {
+    throw explainTemporalConnectFailure(error, config.temporal.connection);
+  });
   try {
     const worker = await createSceneWorker({
       connection,
@@ -86,5 +88,9 @@ main().catch((error: unknown) => {
 });
 
 function isSettingError(error: unknown): error is Error {
-  return error instanceof AssetStoreCheckError || (error instanceof Error && /^(Invalid environment|Asset store unusable)/.test(error.message));
+  return (
+    error instanceof AssetStoreCheckError ||
+    error instanceof TemporalConnectionRefused ||
+    (error instanceof Error && /^(Invalid environment|Asset store unusable)/.test(error.message))
+  );
 }

@@ -2,7 +2,8 @@
 # Usage: find-or-build-go-tool.sh NAME PATH_VARIABLE MODULE@VERSION "DESCRIPTION"
 # Prints the path of the Go-built tool NAME, building MODULE@VERSION from the Go module proxy when
 # none is found. Looked for, in order: $PATH_VARIABLE, NAME on PATH, $(go env GOPATH)/bin/NAME.
-# The tests look in the same places.
+# The tests look in the same places. A package whose folder is not NAME (go install names the
+# binary after the folder: .../cmd/server) is installed under NAME.
 set -euo pipefail
 name="$1" variable="$2" module="$3" description="$4"
 
@@ -35,5 +36,14 @@ if command -v flock >/dev/null 2>&1; then
 fi
 
 echo "Building the $description ${module#*@} from the Go module proxy (a few minutes, once)..." >&2
-GOFLAGS="${GOFLAGS:-} -mod=mod" go install "$module" >&2
+built="$(basename "${module%@*}")"
+if [ "$built" = "$name" ]; then
+  GOFLAGS="${GOFLAGS:-} -mod=mod" go install "$module" >&2
+else
+  scratch="$(mktemp -d)"
+  GOBIN="$scratch" GOFLAGS="${GOFLAGS:-} -mod=mod" go install "$module" >&2
+  mkdir -p "$gobin"
+  mv "$scratch/$built" "$gobin/$name"
+  rmdir "$scratch"
+fi
 echo "$gobin/$name"

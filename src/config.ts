@@ -1,4 +1,6 @@
 import path from 'node:path';
+import type { TLSConfig } from '@temporalio/client';
+import { loadClientConfigProfile, toClientOptions, type ClientConfigProfile } from '@temporalio/envconfig';
 import { z } from 'zod';
 import { DEFAULT_GENERATION_PRICES, DEFAULT_MODEL_PRICES } from './catalog/prices';
 import { isProviderName, PROVIDER_NAMES, type ProviderName } from './domain/provider';
@@ -11,15 +13,28 @@ export { DEFAULT_GENERATION_PRICES, DEFAULT_MODEL_PRICES } from './catalog/price
 /** The Web UI of a local dev server (`npm run temporal:dev`, the demo). */
 export const DEFAULT_TEMPORAL_UI_URL = 'http://localhost:8233';
 
+/** TEMPORAL_CALL_TIMEOUT_MS's default: the 10 s the review API already gave a query. */
+export const DEFAULT_TEMPORAL_CALL_TIMEOUT_MS = 10_000;
+
+/**
+ * The longest one reconciler pass may run before the next is started anyway (its Temporal calls
+ * are aborted): a pass over a few thousand entries takes seconds.
+ */
+export const DEFAULT_RECONCILE_PASS_TIMEOUT_MS = 120_000;
+
 const optionalString = z
   .string()
   .optional()
   .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
 
 const EnvSchema = z.object({
-  TEMPORAL_ADDRESS: z.string().default('localhost:7233'),
-  TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_TASK_QUEUE: z.string().default('scene-regeneration'),
+  /**
+   * How long one call to the Temporal server (start, signal, query, describe, cancel) may take
+   * before it fails: long enough for a loaded server and a worker answering a query, short
+   * enough that a request or a reconciler pass never waits on a server that does not answer.
+   */
+  TEMPORAL_CALL_TIMEOUT_MS: z.coerce.number().int().positive().default(DEFAULT_TEMPORAL_CALL_TIMEOUT_MS),
   /**
    * This worker's build in Temporal's Worker Deployment Versioning (README "Shipping a change to
    * workflow code"): set, the worker registers version <WORKER_DEPLOYMENT_NAME>.<WORKER_BUILD_ID>;
@@ -78,6 +93,8 @@ const EnvSchema = z.object({
   // The dev server that `npm run demo` and `npm run temporal:dev` start when TEMPORAL_ADDRESS is unset.
   TEMPORAL_PORT: z.coerce.number().int().min(1).max(65535).default(7233),
   TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
+  // The PostgreSQL server `npm run stack:prod` puts Temporal's two databases and the product's on.
+  STACK_POSTGRES_URL: z.string().default('postgres://postgres@127.0.0.1:5432/postgres'),
   // The demo's simulated generation time: long enough to watch, short enough to wait for.
   SIM_LATENCY_MS: z.coerce.number().int().min(0).default(1500),
   /** production: outgoing webhooks must be HTTPS outside loopback. */
@@ -89,8 +106,48 @@ const EnvSchema = z.object({
   NOTIFY_GIVE_UP_AFTER: optionalString,
 });
 
+/**
+ * Where Temporal is and how to reach it: Temporal's own environment configuration, read by
+ * @temporalio/envconfig as every Temporal SDK and the CLI read it
+ * (https://docs.temporal.io/develop/environment-configuration). A profile of temporal.toml
+ * (TEMPORAL_CONFIG_FILE, else ~/.config/temporalio/temporal.toml; TEMPORAL_PROFILE, else
+ * "default") gives the values, and these variables override them one by one.
+ */
+export const TEMPORAL_CONNECTION_ENV_KEYS = [
+  'TEMPORAL_ADDRESS',
+  'TEMPORAL_NAMESPACE',
+  'TEMPORAL_API_KEY',
+  'TEMPORAL_TLS',
+  'TEMPORAL_TLS_SERVER_CA_CERT_PATH',
+  'TEMPORAL_TLS_SERVER_CA_CERT_DATA',
+  'TEMPORAL_TLS_SERVER_NAME',
+  'TEMPORAL_TLS_CLIENT_CERT_PATH',
+  'TEMPORAL_TLS_CLIENT_CERT_DATA',
+  'TEMPORAL_TLS_CLIENT_KEY_PATH',
+  'TEMPORAL_TLS_CLIENT_KEY_DATA',
+  'TEMPORAL_PROFILE',
+  'TEMPORAL_CONFIG_FILE',
+] as const;
+
 /** Every environment variable loadConfig reads: the deployment files are checked against it. */
-export const CONFIG_ENV_KEYS: readonly string[] = Object.keys(EnvSchema.shape);
+export const CONFIG_ENV_KEYS: readonly string[] = [...Object.keys(EnvSchema.shape), ...TEMPORAL_CONNECTION_ENV_KEYS];
+
+/** The Temporal CLI's and SDKs' defaults when no profile or variable names a server. */
+const DEFAULT_TEMPORAL_ADDRESS = 'localhost:7233';
+const DEFAULT_TEMPORAL_NAMESPACE = 'default';
+
+/**
+ * What both kinds of Temporal connection take (the client's Connection and the worker's
+ * NativeConnection): built once here, passed as is to connect().
+ */
+export interface TemporalConnectionSettings {
+  address: string;
+  /** true: TLS with the system's roots; an object: a server CA, a client certificate, a server name. */
+  tls?: TLSConfig | boolean;
+  apiKey?: string;
+  /** gRPC headers (TEMPORAL_GRPC_META_* or the profile's grpc_meta). */
+  metadata?: Record<string, string>;
+}
 
 export interface ReviewerToken {
   reviewer: string;
@@ -100,14 +157,17 @@ export interface ReviewerToken {
 }
 
 export interface AppConfig {
-  /** addressSet: TEMPORAL_ADDRESS was given, so the demo uses that server instead of a dev server. */
+  /** addressSet: a server was named (variable or profile), so the demo uses it instead of a dev server. */
   temporal: {
     address: string;
     addressSet: boolean;
+    connection: TemporalConnectionSettings;
     namespace: string;
     taskQueue: string;
     /** The Worker Deployment Version this worker registers; absent: unversioned. */
     deployment?: { name: string; buildId: string };
+    /** TEMPORAL_CALL_TIMEOUT_MS: the deadline of each call to the server (src/temporal/call-deadline.ts). */
+    callTimeoutMs: number;
   };
   databaseUrl?: string;
   dataDir: string;
@@ -147,8 +207,10 @@ export interface AppConfig {
   /** Where the worker serves /metrics, and the loopback port of Temporal's exporter behind it. */
   metrics: { port: number; temporalPort: number };
   media: MediaToolPaths;
-  /** The dev server started for the demo and `npm run temporal:dev`. */
+  /** The dev server started for the demo and `npm run temporal:dev`; stack:prod's Temporal takes the same ports. */
   devServer: { port: number; uiPort: number };
+  /** `npm run stack:prod`'s PostgreSQL server (a maintenance database's URL). */
+  stackPostgresUrl: string;
   simLatencyMs: number;
   /** How long the review API refuses a second decision on an entry whose first is still in flight. */
   decisionHoldMs: number;
@@ -199,12 +261,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const e = parsed.data;
   const dataDir = path.resolve(e.DATA_DIR);
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+  const temporal = readTemporalConnection(env);
   return {
     temporal: {
-      address: e.TEMPORAL_ADDRESS,
-      addressSet: Boolean(env.TEMPORAL_ADDRESS?.trim()),
-      namespace: e.TEMPORAL_NAMESPACE,
+      ...temporal,
       taskQueue: e.TEMPORAL_TASK_QUEUE,
+      callTimeoutMs: e.TEMPORAL_CALL_TIMEOUT_MS,
       ...(e.WORKER_BUILD_ID ? { deployment: { name: e.WORKER_DEPLOYMENT_NAME, buildId: e.WORKER_BUILD_ID } } : {}),
     },
     databaseUrl: e.DATABASE_URL,
@@ -231,6 +293,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     metrics: { port: e.METRICS_PORT, temporalPort: e.TEMPORAL_METRICS_PORT },
     media: { ffmpegPath: e.FFMPEG_PATH, ffprobePath: e.FFPROBE_PATH },
     devServer: { port: e.TEMPORAL_PORT, uiPort: e.TEMPORAL_UI_PORT },
+    stackPostgresUrl: e.STACK_POSTGRES_URL,
     simLatencyMs: e.SIM_LATENCY_MS,
     decisionHoldMs: DEFAULT_DECISION_HOLD_MS,
     notifications: readNotificationSettings({
@@ -244,6 +307,100 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     generationPrices: DEFAULT_GENERATION_PRICES,
     modelPrices: DEFAULT_MODEL_PRICES,
   };
+}
+
+/**
+ * The profile and variables through @temporalio/envconfig, with the checks it leaves out: a
+ * client certificate without its key (or the reverse) would silently connect without either.
+ */
+function readTemporalConnection(env: NodeJS.ProcessEnv): {
+  address: string;
+  addressSet: boolean;
+  namespace: string;
+  connection: TemporalConnectionSettings;
+} {
+  // envconfig takes an empty variable as set (an empty TEMPORAL_API_KEY would turn TLS on);
+  // here, as for every other setting, empty is unset.
+  const given = Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1].trim() !== ''),
+  );
+  let profile: ClientConfigProfile;
+  try {
+    profile = loadClientConfigProfile({ overrideEnvVars: given });
+  } catch (error) {
+    throw new Error(`Invalid environment: TEMPORAL_PROFILE / TEMPORAL_CONFIG_FILE (temporal.toml): ${messageOf(error)}`);
+  }
+  const tls = profile.tls;
+  if (tls && !tls.disabled && (tls.clientCert === undefined) !== (tls.clientKey === undefined)) {
+    throw new Error(
+      'Invalid environment: TEMPORAL_TLS_CLIENT_CERT_PATH (or _DATA) and TEMPORAL_TLS_CLIENT_KEY_PATH (or _DATA) ' +
+        'go together (or a profile\'s client_cert_* and client_key_*); only one is set',
+    );
+  }
+  let options: ReturnType<typeof toClientOptions>;
+  try {
+    options = toClientOptions(profile);
+  } catch (error) {
+    throw new Error(`Invalid environment: a TEMPORAL_TLS_*_PATH file (or the profile's) cannot be read: ${messageOf(error)}`);
+  }
+  const { apiKey, tls: tlsOptions, metadata } = options.connectionOptions;
+  const address = profile.address ?? DEFAULT_TEMPORAL_ADDRESS;
+  return {
+    address,
+    addressSet: profile.address !== undefined,
+    namespace: profile.namespace ?? DEFAULT_TEMPORAL_NAMESPACE,
+    connection: {
+      address,
+      ...(tlsOptions !== undefined && tlsOptions !== null ? { tls: tlsOptions } : {}),
+      ...(apiKey !== undefined ? { apiKey } : {}),
+      ...(metadata !== undefined ? { metadata: metadata as Record<string, string> } : {}),
+    },
+  };
+}
+
+/** A connection to Temporal refused for a reason a setting fixes; its message names the setting. */
+export class TemporalConnectionRefused extends Error {}
+
+/**
+ * What a failed connect to Temporal means in settings, when the TLS handshake says: the server
+ * wants a client certificate (mTLS) and none was sent, or its certificate is signed by a CA this
+ * process does not trust. Any other failure is returned as it came.
+ */
+export function explainTemporalConnectFailure(error: unknown, settings: TemporalConnectionSettings): unknown {
+  const text = messageOf(error);
+  const at = `Temporal at ${settings.address}`;
+  if (/CertificateRequired/i.test(text)) {
+    return new TemporalConnectionRefused(
+      `${at} requires a client certificate (mTLS) and none was sent: set TEMPORAL_TLS_CLIENT_CERT_PATH and ` +
+        `TEMPORAL_TLS_CLIENT_KEY_PATH (or _DATA, or a temporal.toml profile's tls.client_cert_path and client_key_path)`,
+    );
+  }
+  // Under TLS 1.3 the server's alert may come after the client's side of the handshake is done,
+  // and the client then sees only its connection closed.
+  const noClientCertificate = settings.tls !== undefined && settings.tls !== false && (settings.tls === true || !settings.tls.clientCertPair);
+  if (noClientCertificate && /connection closed|transport error/i.test(text)) {
+    return new TemporalConnectionRefused(
+      `${at} closed the TLS connection and no client certificate was sent: if it requires one (mTLS), set ` +
+        `TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH (or _DATA, or a temporal.toml profile's tls.client_cert_path and client_key_path). ` +
+        `(${text})`,
+    );
+  }
+  if (/UnknownCA|BadCertificate|certificate unknown/i.test(text)) {
+    return new TemporalConnectionRefused(
+      `${at} refused the client certificate of TEMPORAL_TLS_CLIENT_CERT_PATH (or the profile's): it is not signed by a CA the server trusts`,
+    );
+  }
+  if (/UnknownIssuer|invalid peer certificate/i.test(text)) {
+    return new TemporalConnectionRefused(
+      `${at} presented a certificate this process does not trust: set TEMPORAL_TLS_SERVER_CA_CERT_PATH to the CA that signed it ` +
+        `(and TEMPORAL_TLS_SERVER_NAME if it names another host)`,
+    );
+  }
+  return error;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** Shortest WEBHOOK_SECRET accepted: 16 characters are about 96 bits when random. */

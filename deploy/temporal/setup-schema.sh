@@ -1,23 +1,32 @@
 #!/bin/sh
-# One-off job of docker-compose.yml (service temporal-schema, image temporalio/admin-tools):
-# creates Temporal's two databases on the `postgresql` service and brings their schemas up to
-# the server's version. It runs on every `docker compose up`, so it must be safe to repeat:
-# an initialised database only gets pending updates, and the initial setup (which writes
-# schema version 0.0) runs only where no schema exists yet.
+# Creates Temporal's two databases on PostgreSQL and brings their schemas up to the server's
+# version, with temporal-sql-tool. Run by docker-compose.yml (service temporal-schema, image
+# temporalio/admin-tools) and by `npm run stack:prod` (with the tool built from the Go module).
+# It runs on every start, so it must be safe to repeat: an initialised database only gets pending
+# updates, and the initial setup (which writes schema version 0.0) runs only where no schema
+# exists yet.
+#   POSTGRES_SEEDS, DB_PORT, POSTGRES_USER, SQL_PASSWORD   where PostgreSQL is, as whom
+#   DBNAME, VISIBILITY_DBNAME          the databases (temporal, temporal_visibility)
+#   TEMPORAL_SCHEMA_DIR                the server's schema/postgresql/v12 (the image's by default)
 set -eu
 
 : "${POSTGRES_SEEDS:?set POSTGRES_SEEDS to the PostgreSQL host}"
 : "${POSTGRES_USER:?set POSTGRES_USER}"
-: "${SQL_PASSWORD:?set SQL_PASSWORD (read by temporal-sql-tool)}"
+# Read by temporal-sql-tool itself; empty for a server that trusts local connections.
+export SQL_PASSWORD="${SQL_PASSWORD:-}"
 PORT="${DB_PORT:-5432}"
-SCHEMA_ROOT=/etc/temporal/schema/postgresql/v12
+SCHEMA_ROOT="${TEMPORAL_SCHEMA_DIR:-/etc/temporal/schema/postgresql/v12}"
 
 sql_tool() {
   temporal-sql-tool --plugin postgres12 --ep "$POSTGRES_SEEDS" -u "$POSTGRES_USER" -p "$PORT" "$@"
 }
 
 echo "Waiting for PostgreSQL at $POSTGRES_SEEDS:$PORT"
-until nc -z -w 5 "$POSTGRES_SEEDS" "$PORT"; do sleep 1; done
+if command -v pg_isready >/dev/null 2>&1; then
+  until pg_isready -q -h "$POSTGRES_SEEDS" -p "$PORT"; do sleep 1; done
+else
+  until nc -z -w 5 "$POSTGRES_SEEDS" "$PORT"; do sleep 1; done
+fi
 
 prepare() {
   database="$1"
@@ -32,6 +41,6 @@ prepare() {
   sql_tool --db "$database" update-schema -d "$versioned"
 }
 
-prepare temporal temporal
-prepare temporal_visibility visibility
+prepare "${DBNAME:-temporal}" temporal
+prepare "${VISIBILITY_DBNAME:-temporal_visibility}" visibility
 echo "Temporal schema ready"

@@ -18,7 +18,9 @@ const USAGE = `Usage: client <command>
   cancel <sceneId>                     cancel the scene's running round (it closes its queue entry
                                        and gives the scene back its status from before the round)
 
-Connects with TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE and TEMPORAL_TASK_QUEUE.`;
+Connects as Temporal's environment configuration says (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE,
+TEMPORAL_API_KEY, TEMPORAL_TLS_*, or a temporal.toml profile: TEMPORAL_PROFILE), on
+TEMPORAL_TASK_QUEUE.`;
 
 export interface CliDeps {
   /** Called only by commands that need Temporal, so usage errors never wait on a connection. */

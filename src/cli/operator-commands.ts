@@ -38,7 +38,7 @@ export async function decide(
   );
   if (problem !== undefined) throw new CommandError(`Round ${state.round}: ${problem}`);
   const workflowId = regenerationWorkflowId(sceneId);
-  await signalDecision(client, { workflowId }, decision);
+  await signalDecision(client, workflowId, decision);
   return { workflowId, decision };
 }
 

@@ -105,7 +105,7 @@ export interface RegenerationAttemptsTable {
   judgments: NullableJsonColumn<AttemptJudgment[]>;
   failed_step: AttemptStep | null;
   provider_choice: NullableJsonColumn<ProviderChoiceFigures>;
-  /** The bar the attempt was judged against (migration 0013); null for attempts recorded before. */
+  /** The bar the attempt was judged against (migration 0014); null for attempts recorded before. */
   passing_score: ColumnType<number | null, number | null | undefined, number | null>;
   attempted_at: Timestamp;
   recorded_at: Timestamp;
@@ -133,7 +133,7 @@ export interface ReviewQueueTable {
   decided_at: NullableTimestamp;
   /** Why an entry no person decided was closed (timeout, cancellation, the run gone). */
   close_reason: ColumnType<string | null, string | null | undefined, string | null>;
-  /** The closed entry this one stands in for (migration 0011-reconciled-rounds); null for an escalation's own. */
+  /** The closed entry this one stands in for (migration 0013-reconciled-rounds); null for an escalation's own. */
   reopens_entry_id: ColumnType<number | null, number | null | undefined, number | null>;
   created_at: Timestamp;
 }

@@ -12,6 +12,7 @@ import { simSettingsFromEnv } from '../sim/sim-env';
 import { startMetricsServer } from '../observability/metrics-server';
 import { openAssetStore } from '../storage/open-asset-store';
 import { reservePort, startDevServer, type DevServer } from '../temporal/dev-server';
+import { clientWithDeadlines } from '../temporal/call-deadline';
 import { buildWebServer, DEFAULT_RECONCILE_EVERY_MS } from '../web/server';
 import { createSceneWorker } from '../worker/create-worker';
 
@@ -20,7 +21,7 @@ export interface StackOptions {
   env?: NodeJS.ProcessEnv;
   /** Overrides DATA_DIR. */
   dataDir?: string;
-  /** Use this Temporal server instead of starting a dev server. */
+  /** Use this Temporal server, reached with the environment's TLS or API key, instead of starting a dev server. */
   temporalAddress?: string;
   /** Dev server only: its gRPC port (7233, the CLI's default, when absent). */
   temporalPort?: number;
@@ -130,7 +131,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     stops.push(() => db.close());
     const store = await openAssetStore(config, { writes: true });
 
-    const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
+    // A given server is reached as the environment says (TLS, API key); the stack's own dev server in the clear.
+    const connectionSettings = devServer ? { address: temporalAddress } : config.temporal.connection;
+    const nativeConnection = await NativeConnection.connect(connectionSettings);
     stops.push(() => nativeConnection.close());
     const worker = await createSceneWorker({
       connection: nativeConnection,
@@ -144,9 +147,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await running;
     });
 
-    const connection = await Connection.connect({ address: temporalAddress });
+    const connection = await Connection.connect(connectionSettings);
     stops.push(() => connection.close());
-    const client = new Client({ connection, namespace: config.temporal.namespace });
+    const client = clientWithDeadlines(connection, config.temporal.namespace, config.temporal.callTimeoutMs);
 
     const web = buildWebServer({
       db,
@@ -157,6 +160,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       webhookSecret: config.providerWebhooks?.secret,
       reviewers: [{ reviewer: 'reviewer', token }, ...config.reviewerTokens],
       reconcileEveryMs: options.reconcileEveryMs ?? DEFAULT_RECONCILE_EVERY_MS,
+      temporalCallTimeoutMs: config.temporal.callTimeoutMs,
       logger: options.logger ? { level: options.logger.level } : false,
       reviewUi: {
         temporalUiUrl: devServer?.uiUrl ?? config.temporalUiUrl,

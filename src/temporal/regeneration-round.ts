@@ -41,9 +41,6 @@ export class RoundNotRunningError extends Error {
   }
 }
 
-/** How long a query may wait for a worker to answer before the caller is told it did not. */
-const QUERY_DEADLINE_MS = 10_000;
-
 export async function startRegenerationRound(
   client: Client,
   taskQueue: string,
@@ -65,18 +62,21 @@ export async function startRegenerationRound(
   }
 }
 
-/**
- * The state of the scene's latest round (or of the given run); undefined when there never was
- * one, or it ended before it could answer (input it refused).
+/*
+ * Signals, cancels and queries name the workflow id only: Temporal delivers them to its latest
+ * run, so one sent while the round continues as new (or an operator resets it) reaches the run
+ * that carries the round on, never one that just ended.
  */
-export async function queryRegenerationState(
-  client: Client,
-  sceneId: number,
-  runId?: string,
-): Promise<RegenerationState | undefined> {
-  const handle = client.workflow.getHandle(regenerationWorkflowId(sceneId), runId);
+
+/**
+ * The state of the scene's latest round; undefined when there never was one, or it ended before
+ * it could answer (input it refused).
+ */
+export async function queryRegenerationState(client: Client, sceneId: number): Promise<RegenerationState | undefined> {
+  const handle = client.workflow.getHandle(regenerationWorkflowId(sceneId));
   try {
-    return await client.withDeadline(Date.now() + QUERY_DEADLINE_MS, () => handle.query(getRegenerationStateQuery));
+    // The client's own deadline (src/temporal/call-deadline.ts) bounds a worker that does not answer.
+    return await handle.query(getRegenerationStateQuery);
   } catch (error) {
     if (error instanceof WorkflowNotFoundError || error instanceof QueryNotRegisteredError) return undefined;
     throw error;
@@ -87,16 +87,11 @@ export async function queryRegenerationState(
  * Signals a decision. It is durable once this returns; whether the round carries it out is the
  * round's own check (CONTRACT.md: a decision that does not fit changes nothing).
  */
-export async function signalDecision(
-  client: Client,
-  target: { workflowId: string; runId?: string },
-  decision: UserDecision,
-): Promise<void> {
-  const handle = client.workflow.getHandle(target.workflowId, target.runId);
+export async function signalDecision(client: Client, workflowId: string, decision: UserDecision): Promise<void> {
   try {
-    await handle.signal(userDecisionSignal, decision);
+    await client.workflow.getHandle(workflowId).signal(userDecisionSignal, decision);
   } catch (error) {
-    if (error instanceof WorkflowNotFoundError) throw new RoundNotRunningError(target.workflowId);
+    if (error instanceof WorkflowNotFoundError) throw new RoundNotRunningError(workflowId);
     throw error;
   }
 }
@@ -104,12 +99,13 @@ export async function signalDecision(
 /**
  * Asks the scene's running round to cancel. The round itself records what it spent, closes its
  * queue entry and restores the scene (SPEC.md "How a round ends"); this only delivers the request.
+ * Answers the run that was running when asked.
  */
 export async function cancelRound(client: Client, sceneId: number): Promise<WorkflowRef> {
   const running = await findRoundInProgress(client, sceneId);
   if (running === undefined) throw new RoundNotRunningError(regenerationWorkflowId(sceneId));
   try {
-    await client.workflow.getHandle(running.workflowId, running.runId).cancel();
+    await client.workflow.getHandle(running.workflowId).cancel();
   } catch (error) {
     // It ended between the look and the request.
     if (error instanceof WorkflowNotFoundError) throw new RoundNotRunningError(running.workflowId);

@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { BadCursorError } from '../db/queries';
 import { HttpError } from './http-error';
 
 /**
@@ -8,6 +9,8 @@ import { HttpError } from './http-error';
  */
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error, request, reply) => {
+    // A page cursor that is not one this API handed out: the caller's mistake, named by its field.
+    if (error instanceof BadCursorError) return reply.code(400).send({ error: `query.cursor: ${error.message}` });
     if (error instanceof HttpError) {
       if (error.statusCode >= 500) request.log.warn({ statusCode: error.statusCode, reason: error.message }, 'request failed');
       return reply.code(error.statusCode).send({ error: error.message });

@@ -1,8 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { getInsights } from '../db/insights';
 import type { InsightsResponse } from '../domain/http-api';
-import { notFound } from './http-error';
-import { canSee } from './reviewer-auth';
+import { checkProjectInScope } from './reviewer-auth';
 import { InsightsQuerySchema, parseRequest } from './request-schemas';
 import type { WebDeps } from './web-deps';
 import { ROUTE_SCHEMAS } from './openapi/route-schemas';
@@ -15,9 +14,7 @@ import { ROUTE_SCHEMAS } from './openapi/route-schemas';
 export function registerInsightsRoutes(api: FastifyInstance, deps: WebDeps): void {
   api.get('/insights', { schema: ROUTE_SCHEMAS.insights }, async (request): Promise<InsightsResponse> => {
     const { projectId } = parseRequest(InsightsQuerySchema, request.query, 'query');
-    if (projectId !== undefined && !canSee({ projects: request.projectScope }, projectId)) {
-      throw notFound(`Project ${projectId} not found`);
-    }
+    checkProjectInScope(request.projectScope, projectId);
     return getInsights(deps.db, { projectId, projectIds: request.projectScope });
   });
 }

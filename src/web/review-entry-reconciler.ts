@@ -20,7 +20,6 @@ export interface ReconcileReport extends WaitingRunsReport {
 }
 
 const PAGE = 200;
-const QUERY_DEADLINE_MS = 10_000;
 
 /**
  * Closes the pending review entries whose run can no longer carry a decision out: the run was
@@ -33,18 +32,16 @@ const QUERY_DEADLINE_MS = 10_000;
  * (src/web/waiting-run-entries.ts). One pass reads every pending entry and every scene a round
  * holds; what it cannot tell (Temporal or a worker not answering) it leaves for the next.
  */
-export async function reconcileReviewEntries(db: Db, client: Client): Promise<ReconcileReport> {
+export async function reconcileReviewEntries(db: Db, client: Client, callTimeoutMs: number): Promise<ReconcileReport> {
   const report: ReconcileReport = { checked: 0, skipped: [], moved: [], superseded: [], restored: [], skippedScenes: [], opened: [], skippedRuns: [] };
-  const callWithin = <T>(call: () => Promise<T>): Promise<T> => client.withDeadline(Date.now() + QUERY_DEADLINE_MS, call);
+  // Every call to Temporal has a deadline, so one that is not answered cannot hold the pass.
+  const callWithin = <T>(call: () => Promise<T>): Promise<T> => client.withDeadline(Date.now() + callTimeoutMs, call);
   const runStatus = new Map<string, Promise<string>>();
   const statusOf = (workflowId: string, runId?: string): Promise<string> => {
     const key = `${workflowId}/${runId ?? ''}`;
     let found = runStatus.get(key);
     if (found === undefined) {
-      found = client.workflow
-        .getHandle(workflowId, runId)
-        .describe()
-        .then(
+      found = callWithin(() => client.workflow.getHandle(workflowId, runId).describe()).then(
           (d) => `${d.status.name} ${d.runId}`,
           (error: unknown) => {
             if (error instanceof WorkflowNotFoundError) return 'NOT_FOUND -';
@@ -65,11 +62,9 @@ export async function reconcileReviewEntries(db: Db, client: Client): Promise<Re
       const [latestStatus, runId] = (await statusOf(entry.workflow_id)).split(' ');
       latestRunId = runId!;
       if (latestStatus === 'RUNNING') {
-        const state = await client
-          .withDeadline(Date.now() + QUERY_DEADLINE_MS, () =>
-            client.workflow.getHandle(entry.workflow_id, latestRunId).query(getRegenerationStateQuery),
-          )
-          .catch(() => undefined);
+        const state = await callWithin(() => client.workflow.getHandle(entry.workflow_id, latestRunId).query(getRegenerationStateQuery)).catch(
+          () => undefined,
+        );
         // No answer: the newest run may still adopt the entry; decide on a later pass.
         if (state === undefined) return;
         // A run waits on the id its escalation returned, which an entry reopened for it names.
@@ -145,29 +140,44 @@ export async function reconcileReviewEntries(db: Db, client: Client): Promise<Re
 }
 
 /**
- * Runs a pass every `everyMs` until stopped; a pass never overlaps the previous one. Several web
- * servers may run it at once: each write only closes or moves a still-pending entry.
+ * Starts a pass every `everyMs` until stopped, whatever the last pass did: a pass still running
+ * is not overlapped, but one that runs past `passTimeoutMs` has its Temporal calls aborted and no
+ * longer holds the schedule. Several web servers may run it at once: each write only closes or
+ * moves a still-pending entry, or opens one entry per run.
  */
 export function startReconciler(
   db: Db,
   client: Client,
-  everyMs: number,
   log: { info: (o: object, m: string) => void; warn: (o: object, m: string) => void },
+  timing: { everyMs: number; callTimeoutMs: number; passTimeoutMs: number },
 ): () => Promise<void> {
   let stopped = false;
-  let running: Promise<void> = Promise.resolve();
+  let running: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
-  const pass = (): void => {
-    running = reconcileReviewEntries(db, client)
+  const tick = (): void => {
+    if (stopped) return;
+    timer = setTimeout(tick, timing.everyMs).unref();
+    if (running !== undefined) return;
+    const abort = new AbortController();
+    const limit = setTimeout(() => abort.abort(), timing.passTimeoutMs).unref();
+    const pass = client
+      .withAbortSignal(abort.signal, () => reconcileReviewEntries(db, client, timing.callTimeoutMs))
       .then((report) => {
         if (report.moved.length + report.superseded.length + report.restored.length + report.opened.length > 0) log.info(report, 'review entries reconciled');
       })
-      .catch((error: unknown) => log.warn({ error: String(error) }, 'review entry reconciliation failed; next pass will retry'))
-      .finally(() => {
-        if (!stopped) timer = setTimeout(pass, everyMs).unref();
-      });
+      .catch((error: unknown) => log.warn({ error: String(error) }, 'review entry reconciliation failed; next pass will retry'));
+    const timedOut = new Promise<void>((resolve) =>
+      abort.signal.addEventListener('abort', () => {
+        log.warn({ passTimeoutMs: timing.passTimeoutMs }, 'review entry reconciliation pass timed out; next pass will retry');
+        resolve();
+      }),
+    );
+    running = Promise.race([pass, timedOut]).finally(() => {
+      clearTimeout(limit);
+      running = undefined;
+    });
   };
-  timer = setTimeout(pass, Math.min(everyMs, 1_000)).unref();
+  timer = setTimeout(tick, Math.min(timing.everyMs, 1_000)).unref();
   return async () => {
     stopped = true;
     clearTimeout(timer);

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { DecisionAccepted } from '../domain/http-api';
-import { BadCursorError, getReviewEntry, getScene, listReviewQueuePage } from '../db/queries';
+import { getReviewEntry, getScene, listReviewQueuePage, pendingReviewEntryOf } from '../db/queries';
 import { RoundNotRunningError, signalDecision } from '../temporal/regeneration-round';
 import { decisionProblem } from '../rules/decision';
 import { AUDIT_REASON, auditDecisionProblem } from '../rules/audit';
@@ -8,7 +8,7 @@ import { labelAudit } from '../db/audit-writes';
 import { DEFAULT_DECISION_HOLD_MS } from '../config';
 import { DecisionsInFlight } from './decisions-in-flight';
 import { decidedScene } from './regeneration-request';
-import { canSee } from './reviewer-auth';
+import { canSee, checkProjectInScope } from './reviewer-auth';
 import { badRequest, conflict, notFound } from './http-error';
 import { parseDecisionBody, parseRequest, ReviewEntryParamsSchema, ReviewQueueQuerySchema } from './request-schemas';
 import { translateTemporalFailure } from './temporal-failures';
@@ -20,12 +20,8 @@ export function registerReviewQueueRoutes(api: FastifyInstance, deps: WebDeps): 
 
   api.get('/review-queue', { schema: ROUTE_SCHEMAS.reviewQueue }, async (request) => {
     const query = parseRequest(ReviewQueueQuerySchema, request.query, 'query');
-    try {
-      return await listReviewQueuePage(deps.db, { ...query, projectIds: request.projectScope });
-    } catch (error) {
-      if (error instanceof BadCursorError) throw badRequest(`query.cursor: ${error.message}`);
-      throw error;
-    }
+    checkProjectInScope(request.projectScope, query.projectId);
+    return listReviewQueuePage(deps.db, { ...query, projectIds: request.projectScope });
   });
 
   /**
@@ -56,6 +52,12 @@ export function registerReviewQueueRoutes(api: FastifyInstance, deps: WebDeps): 
       const labelledAnswer: DecisionAccepted = { entryId, workflowId: entry.workflowId, runId: entry.runId, decision };
       return reply.code(200).send(labelledAnswer);
     }
+    // The decision goes to the round's latest run, which waits on the scene's newest entry: an
+    // older entry still pending is an earlier run's (reset, terminated), the reconciler's to close.
+    const newest = await pendingReviewEntryOf(deps.db, entry.sceneId);
+    if (newest !== undefined && newest.id !== entryId) {
+      throw conflict(`Review entry ${entryId} is an earlier run's: its round now waits on entry ${newest.id}`);
+    }
     // A provider the person names must be able to make the scene, as the round will check too.
     const scene = decision.action === 'regenerate' && decision.provider ? await getScene(deps.db, entry.sceneId) : undefined;
     const problem = decisionProblem(decision, entry.attempts, scene && decidedScene(scene));
@@ -68,7 +70,7 @@ export function registerReviewQueueRoutes(api: FastifyInstance, deps: WebDeps): 
     }
     const target = { workflowId: entry.workflowId, runId: entry.runId };
     try {
-      await signalDecision(deps.temporal, target, decision);
+      await signalDecision(deps.temporal, entry.workflowId, decision);
     } catch (error) {
       inFlight.release(entryId);
       if (error instanceof RoundNotRunningError) {

@@ -19,6 +19,11 @@ export function canSee(caller: { projects?: readonly number[] }, projectId: numb
   return caller.projects === undefined || caller.projects.includes(projectId);
 }
 
+/** A project the caller asked for by id must be in its token's scope: 404 otherwise, as for any project that does not exist. */
+export function checkProjectInScope(scope: readonly number[] | undefined, projectId: number | undefined): void {
+  if (projectId !== undefined && !canSee({ projects: scope }, projectId)) throw new HttpError(404, `Project ${projectId} not found`);
+}
+
 /**
  * Finds the reviewer a bearer token belongs to. Both sides are hashed first so every comparison
  * is over equal lengths, and every credential is compared, so neither the token's length nor

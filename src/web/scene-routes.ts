@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { CancelRequested, RoundStarted, SceneView } from '../domain/http-api';
-import { canSee } from './reviewer-auth';
-import { BadCursorError, getProject, getScene, listScenes } from '../db/queries';
+import { canSee, checkProjectInScope } from './reviewer-auth';
+import { getProject, getScene, listScenes } from '../db/queries';
 import { sceneDeliveries } from '../db/notification-outbox';
 import {
   cancelRound,
@@ -74,12 +74,8 @@ export function registerSceneRoutes(api: FastifyInstance, deps: WebDeps): void {
   /** A page of scenes, by id; pass the answer's nextCursor as cursor for the next page. */
   api.get('/scenes', { schema: ROUTE_SCHEMAS.scenes }, async (request) => {
     const query = parseRequest(SceneListQuerySchema, request.query, 'query');
-    try {
-      return await listScenes(deps.db, { ...query, projectIds: request.projectScope });
-    } catch (error) {
-      if (error instanceof BadCursorError) throw badRequest(`query.cursor: ${error.message}`);
-      throw error;
-    }
+    checkProjectInScope(request.projectScope, query.projectId);
+    return listScenes(deps.db, { ...query, projectIds: request.projectScope });
   });
 
   api.get('/scenes/:id', { schema: ROUTE_SCHEMAS.scene }, async (request): Promise<SceneView> => {

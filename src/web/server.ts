@@ -15,6 +15,7 @@ import { registerOpenApi } from './openapi/register-openapi';
 import { ROUTE_SCHEMAS } from './openapi/route-schemas';
 import { startReconciler } from './review-entry-reconciler';
 import { registerReviewUi, type ReviewUiOptions } from './serve-ui';
+import { DEFAULT_RECONCILE_PASS_TIMEOUT_MS, DEFAULT_TEMPORAL_CALL_TIMEOUT_MS } from '../config';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -42,6 +43,10 @@ export interface WebServerDeps extends WebDeps {
    * made-up runs), the processes that serve people pass DEFAULT_RECONCILE_EVERY_MS.
    */
   reconcileEveryMs?: number;
+  /** The deadline of each of the reconciler's calls to Temporal (TEMPORAL_CALL_TIMEOUT_MS); default DEFAULT_TEMPORAL_CALL_TIMEOUT_MS. */
+  temporalCallTimeoutMs?: number;
+  /** The longest one reconciler pass runs before the next starts anyway; default DEFAULT_RECONCILE_PASS_TIMEOUT_MS. */
+  reconcilePassTimeoutMs?: number;
   /** Requests each token may make per window before it gets 429; default 600 a minute. */
   rateLimit?: { max: number; windowMs: number };
   /** PROVIDER_WEBHOOKS' secret: when set, providers' callbacks are taken at /webhooks/generation/<provider>. */
@@ -108,7 +113,11 @@ export function buildWebServer(deps: WebServerDeps): FastifyInstance {
   if (reconcileEveryMs > 0) {
     let stop: (() => Promise<void>) | undefined;
     app.addHook('onReady', async () => {
-      stop = startReconciler(deps.db, deps.temporal, reconcileEveryMs, app.log);
+      stop = startReconciler(deps.db, deps.temporal, app.log, {
+        everyMs: reconcileEveryMs,
+        callTimeoutMs: deps.temporalCallTimeoutMs ?? DEFAULT_TEMPORAL_CALL_TIMEOUT_MS,
+        passTimeoutMs: deps.reconcilePassTimeoutMs ?? DEFAULT_RECONCILE_PASS_TIMEOUT_MS,
+      });
     });
     app.addHook('onClose', async () => {
       await stop?.();

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
+import { Connection, type Client } from '@temporalio/client';
+import { clientWithDeadlines } from '../temporal/call-deadline';
 import type { FastifyInstance } from 'fastify';
-import type { AppConfig } from '../config';
+import { explainTemporalConnectFailure, type AppConfig } from '../config';
 import { redactCallbackToken } from '../providers/callbacks';
 import { openDatabase, type Db } from '../db/database';
 import { openAssetStore } from '../storage/open-asset-store';
@@ -39,9 +40,11 @@ export async function startWebServer(
     }
     let temporal = shared.temporal;
     if (temporal === undefined) {
-      const connection = await Connection.connect({ address: config.temporal.address });
+      const connection = await Connection.connect(config.temporal.connection).catch((error: unknown) => {
+        throw explainTemporalConnectFailure(error, config.temporal.connection);
+      });
       closers.unshift(() => connection.close());
-      temporal = new Client({ connection, namespace: config.temporal.namespace });
+      temporal = clientWithDeadlines(connection, config.temporal.namespace, config.temporal.callTimeoutMs);
     }
     const app = buildWebServer({
       db,
@@ -52,6 +55,7 @@ export async function startWebServer(
       webhookSecret: config.providerWebhooks?.secret,
       reviewers,
       reconcileEveryMs: DEFAULT_RECONCILE_EVERY_MS,
+      temporalCallTimeoutMs: config.temporal.callTimeoutMs,
       logger: {
         level: config.logLevel,
         redact: ['req.headers.authorization'],

@@ -30,9 +30,14 @@ export async function openEntriesForWaitingRuns(
 ): Promise<WaitingRunsReport> {
   const report: WaitingRunsReport = { opened: [], skippedRuns: [] };
   const waiting: { workflowId: string; runId: string }[] = [];
-  await callWithin(async () => {
-    for await (const run of client.workflow.list({ query: WAITING_RUNS })) waiting.push({ workflowId: run.workflowId, runId: run.runId });
-  });
+  try {
+    await callWithin(async () => {
+      for await (const run of client.workflow.list({ query: WAITING_RUNS })) waiting.push({ workflowId: run.workflowId, runId: run.runId });
+    });
+  } catch (error) {
+    // Visibility not answering: the runs it did list are looked at, the rest on a later pass.
+    report.skippedRuns.push({ workflowId: '', runId: '', reason: `listing the runs waiting for review: ${error instanceof Error ? error.message : String(error)}` });
+  }
   for (const run of waiting) {
     try {
       await reconcileRun(run);

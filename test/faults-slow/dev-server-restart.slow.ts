@@ -4,18 +4,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
-import type { RegenerationResult } from '../../src/domain/regeneration';
 import { startStack, type Stack } from '../../src/stack/start-stack';
 import { freePort, startDevServer, type DevServer } from '../../src/temporal/dev-server';
-import { regenerateSceneWorkflow } from '../../workflows';
 import { testDatabase } from '../db/test-databases';
-import { checkRound } from '../helpers/check-round';
-import { startReviewDecider } from '../helpers/review-decider';
-import { ROUND_PLANS, scriptedRound } from '../helpers/scripted-rounds';
-import { seededRandom, seedFromEnv } from '../helpers/seeded-random';
+import { startRoundsInFlight } from '../helpers/rounds-across-outage';
+import { seedFromEnv } from '../helpers/seeded-random';
 import { waitUntilAsync } from '../helpers/wait-async';
-import { watchedResult } from '../helpers/watched-result';
 
 /**
  * The Temporal server goes away with 50 rounds in flight and comes back on the same port with
@@ -44,7 +38,6 @@ describe('faults (slow): the Temporal dev server stopped and restarted with 50 r
   });
 
   it('every round finishes as planned, and the worker reconnects without a restart', async () => {
-    const random = seededRandom(seed);
     const port = await freePort();
     const dbFilename = path.join(dataDir, 'temporal.sqlite');
     server = await startDevServer({ port, dbFilename, startTimeoutMs: 120_000 });
@@ -57,81 +50,19 @@ describe('faults (slow): the Temporal dev server stopped and restarted with 50 r
       webPort: 0,
       taskQueue: `restart-${randomUUID()}`,
     });
-    const { client } = stack;
-    const simulator = stack.simulator!;
-
-    const runTag = randomUUID().slice(0, 8);
-    const rounds = Array.from({ length: ROUNDS }, (_, index) =>
-      scriptedRound(ROUND_PLANS[index % ROUND_PLANS.length], {
-        tag: `d${index}-${runTag}`,
-        video: random() < 0.3,
-        latencyMs: 1_000 + Math.floor(random() * 3_000),
-      }),
-    );
-    simulator.setScenarios(rounds.flatMap((round) => round.rules));
-    const handles = await Promise.all(
-      rounds.map((round) =>
-        client.workflow.start(regenerateSceneWorkflow, {
-          taskQueue: stack!.config.temporal.taskQueue,
-          workflowId: round.workflowId,
-          args: [round.input],
-        }),
-      ),
-    );
-    const decider = startReviewDecider(client, stack.db, rounds);
-    const results = handles.map((handle) => watchedResult(handle, () => resultAcrossOutage(handle)));
+    const inFlight = await startRoundsInFlight(stack, { count: ROUNDS, seed, tagPrefix: 'd' });
 
     // Stopped once the rounds are well under way: some generating, some judging, some done.
-    await waitUntilAsync(async () => (await countAttemptRows(stack!, rounds.map((r) => r.workflowId))) >= ROUNDS / 2, 300_000);
-    const attemptsBefore = await countAttemptRows(stack, rounds.map((r) => r.workflowId));
+    await waitUntilAsync(async () => (await inFlight.attemptsRecorded()) >= ROUNDS / 2, 300_000);
+    const attemptsBefore = await inFlight.attemptsRecorded();
     await server.stop();
     console.log(`      server stopped with ${attemptsBefore} attempts recorded`);
     await sleep(OUTAGE_MS);
     server = await startDevServer({ port, dbFilename, startTimeoutMs: 120_000 });
     console.log('      server started again on the same port and file');
 
-    let finished: RegenerationResult[];
-    try {
-      finished = await Promise.all(results);
-    } finally {
-      await decider.stop();
-    }
-
+    const problems = await inFlight.problemsWhenDone();
     assert.equal(stack.worker.getState(), 'RUNNING', 'the worker must have survived the outage');
-    const calls = simulator.calls();
-    const problems: string[] = [];
-    for (const [index, round] of rounds.entries()) {
-      const check = await checkRound(round, finished[index], { calls, db: stack.db, handle: handles[index] });
-      problems.push(...check.problems.map((problem) => `${round.workflowId} (${round.plan}): ${problem}`));
-      // No worker died here, so no submission may ever repeat.
-      for (const duplicate of check.duplicates) {
-        problems.push(`${round.workflowId} attempt ${duplicate.attemptNumber}: ${duplicate.submissions} submissions`);
-      }
-    }
     assert.deepEqual(problems, [], `seed ${seed}`);
   });
 });
-
-/**
- * The round's result, asking again while the server is away: a client call that fails because
- * nobody answers says nothing about the round.
- */
-async function resultAcrossOutage(handle: WorkflowHandle<typeof regenerateSceneWorkflow>): Promise<RegenerationResult> {
-  for (;;) {
-    try {
-      return await handle.result();
-    } catch (error) {
-      if (error instanceof WorkflowFailedError) throw error;
-      await sleep(1_000);
-    }
-  }
-}
-
-async function countAttemptRows(stack: Stack, workflowIds: string[]): Promise<number> {
-  const row = await stack.db.kysely
-    .selectFrom('regeneration_attempts')
-    .select((eb) => eb.fn.countAll<number>().as('count'))
-    .where('workflow_id', 'in', workflowIds)
-    .executeTakeFirstOrThrow();
-  return Number(row.count);
-}

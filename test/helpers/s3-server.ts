@@ -1,25 +1,14 @@
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { AppConfig, S3AssetStoreConfig } from '../../src/config';
-import { PROJECT_ROOT } from '../../src/project-root';
+import { versitygwPath } from '../../src/stack/versitygw-path';
 import { S3AssetStore } from '../../src/storage/s3-asset-store';
 import { freePort } from '../../src/temporal/dev-server';
 
 export const S3_ACCESS_KEY = 'test-access-key';
 export const S3_SECRET_KEY = 'test-secret-key-0123456789';
-
-let cachedPath: string | undefined;
-
-/** versitygw's path, found or built by scripts/install-versitygw.sh (the one place that knows where). */
-export function versitygwPath(): string {
-  if (cachedPath) return cachedPath;
-  const script = path.join(PROJECT_ROOT, 'scripts', 'install-versitygw.sh');
-  const out = execFileSync('bash', [script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  cachedPath = out.trim().split('\n').pop()!;
-  return cachedPath;
-}
 
 export interface S3TestServer {
   /** http://127.0.0.1:<port> */

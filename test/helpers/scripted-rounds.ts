@@ -34,7 +34,8 @@ const PLANS: Record<RoundPlan, PlanShape> = {
   pass3: { scores: [45, 48, 75], results: ['failed', 'failed', 'success'], outcome: 'passed', finalScore: 75 },
   // Attempt 3 gains exactly the minimum improvement, so it is the best the reviewer approves.
   approve: { scores: [45, 48, 50], results: ['failed', 'failed', 'improved'], outcome: 'approved', finalScore: 50 },
-  reject: { scores: [45, 48, 50], results: ['failed', 'failed', 'improved'], outcome: 'rejected', finalScore: 50 },
+  // A rejected round keeps the scene's own asset (workflows/round-record.ts reject), so its starting 40.
+  reject: { scores: [45, 48, 50], results: ['failed', 'failed', 'improved'], outcome: 'rejected', finalScore: 40 },
 };
 
 const SIMPLIFY = 'simple composition, single clear subject';

@@ -201,6 +201,27 @@ describe('docker-compose.yml', () => {
     assert.match(text, /temporal operator namespace create/);
   });
 
+  it('runs the Temporal server on deploy/temporal/config.yaml and its dynamic config, the files stack:prod uses', () => {
+    const temporal = service('temporal');
+    const fileIn = (containerPath: string): string => {
+      const mount = mounts(temporal).find((candidate) => containerPath.startsWith(`${candidate.target}/`));
+      assert.ok(mount, `${containerPath} is mounted from the repository`);
+      return path.join(mount.source, containerPath.slice(mount.target.length + 1));
+    };
+    const config = fileIn(env('temporal').TEMPORAL_SERVER_CONFIG_FILE_PATH);
+    const dynamic = fileIn(env('temporal').DYNAMIC_CONFIG_FILE_PATH);
+    assert.equal(path.normalize(config), path.normalize('deploy/temporal/config.yaml'));
+    assert.equal(path.normalize(dynamic), path.normalize('deploy/temporal/dynamicconfig.yaml'));
+    const text = readFileSync(path.join(ROOT, config), 'utf8');
+    assert.match(text, /^# enable-template/, 'the server renders the file as a template only with this first line');
+    // The variables the file reads are the ones the compose file sets for the server.
+    for (const name of ['POSTGRES_SEEDS', 'POSTGRES_USER', 'POSTGRES_PWD', 'DB_PORT', 'BIND_ON_IP', 'DYNAMIC_CONFIG_FILE_PATH']) {
+      assert.match(text, new RegExp(`env "${name}"`), name);
+      assert.ok(env('temporal')[name] !== undefined, `the temporal service sets ${name}`);
+    }
+    assert.match(readFileSync(path.join(ROOT, dynamic), 'utf8'), /^system\.enableActivityEagerExecution:/m);
+  });
+
   it('checks health where it can and gives the worker longer than its shutdown grace time to drain', () => {
     for (const name of ['postgresql', 'temporal', 'app-db', ...APP_SERVICES]) {
       assert.ok(service(name).healthcheck?.test, `${name} has a healthcheck`);

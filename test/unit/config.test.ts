@@ -8,10 +8,18 @@ const ROOT = path.resolve(__dirname, '../..');
 /*
  * Places still allowed to read the environment themselves: the simulator's own variables
  * (SIM_SCENARIOS, SIM_HOST, SIM_LATENCY_MS, SIM_TIMEOUT_FAULT_MS, not product settings), the
- * stack, which passes the environment it was given on to loadConfig, and the S3 store, which
+ * stack, which passes the environment it was given on to loadConfig, the production stack and
+ * Temporal's production server, which pass it (or its PATH) on to the processes they start, and the S3 store, which
  * only sets the AWS SDK's switch for its Node-version notice (no setting is read there).
  */
-const READS_ENV_ITSELF = new Set(['src/config.ts', 'src/sim/main.ts', 'src/stack/start-stack.ts', 'src/storage/s3-asset-store.ts']);
+const READS_ENV_ITSELF = new Set([
+  'src/config.ts',
+  'src/sim/main.ts',
+  'src/stack/start-stack.ts',
+  'src/stack/production-stack.ts',
+  'src/temporal/production-server.ts',
+  'src/storage/s3-asset-store.ts',
+]);
 
 describe('loadConfig', () => {
   it('has a default for every setting', () => {

@@ -3,6 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { LightMyRequestResponse } from 'fastify';
 import { roundWrites } from '../db/round-writes';
 import { getReviewEntry } from '../../src/db/queries';
+import { DEFAULT_TEMPORAL_CALL_TIMEOUT_MS } from '../../src/config';
 import { reconcileReviewEntries } from '../../src/web/review-entry-reconciler';
 import type { ReviewEntryView, SceneView } from '../../src/domain/http-api';
 import { regenerationWorkflowId } from '../../src/domain/workflow-ids';
@@ -128,7 +129,7 @@ describe('how a round ends, through the API', function () {
         escalatedAt: '2020-01-01T00:00:00.000Z',
       });
       await harness.client.workflow.getHandle(regenerationWorkflowId(sceneId)).terminate('operator test');
-      const report = await reconcileReviewEntries(harness.db, harness.client);
+      const report = await reconcileReviewEntries(harness.db, harness.client, DEFAULT_TEMPORAL_CALL_TIMEOUT_MS);
       assert.ok(bogus.entryId !== entry.id);
       assert.ok(report.superseded.some((s) => s.entryId === entry.id), JSON.stringify(report));
       const closed = await getReviewEntry(harness.db, entry.id);
@@ -141,7 +142,7 @@ describe('how a round ends, through the API', function () {
       assert.equal(scene.qualityScore, 40);
       assert.equal(scene.assetUrl, `http://assets.test/assets/first-${sceneId}.png`);
       // A second pass finds nothing more to do.
-      const again = await reconcileReviewEntries(harness.db, harness.client);
+      const again = await reconcileReviewEntries(harness.db, harness.client, DEFAULT_TEMPORAL_CALL_TIMEOUT_MS);
       assert.ok(!again.superseded.some((s) => s.entryId === entry.id));
       assert.ok(!again.restored.some((r) => r.sceneId === sceneId));
     });
@@ -156,10 +157,10 @@ describe('how a round ends, through the API', function () {
         await eventually(() => sceneRecord(harness, scene.id), (s) => s.status === 'regenerating');
         const handle = harness.client.workflow.getHandle(regenerationWorkflowId(scene.id));
         // While the round runs, the reconciler leaves its scene alone.
-        const running = await reconcileReviewEntries(harness.db, harness.client);
+        const running = await reconcileReviewEntries(harness.db, harness.client, DEFAULT_TEMPORAL_CALL_TIMEOUT_MS);
         assert.ok(!running.restored.some((r) => r.sceneId === scene.id), JSON.stringify(running));
         await handle.terminate('operator test');
-        const report = await reconcileReviewEntries(harness.db, harness.client);
+        const report = await reconcileReviewEntries(harness.db, harness.client, DEFAULT_TEMPORAL_CALL_TIMEOUT_MS);
         assert.deepEqual(report.restored.filter((r) => r.sceneId === scene.id), [{ sceneId: scene.id, status: 'analyzed' }]);
         const after = await sceneRecord(harness, scene.id);
         assert.equal(after.status, 'analyzed');
@@ -171,10 +172,33 @@ describe('how a round ends, through the API', function () {
     );
   });
 
+  it("a decision for an earlier run's entry, beside the scene's newer one, gets 409 naming the newer: it would reach the newer run", async () => {
+    await withWebServer(() => 40, async (harness) => {
+      const { sceneId, entry } = await escalate(harness);
+      const newer = await roundWrites(harness.db).escalateToReview({
+        workflowId: regenerationWorkflowId(sceneId),
+        runId: 'a-later-run',
+        round: 1,
+        sceneId,
+        projectId: entry.projectId,
+        sceneIndex: 0,
+        reason: 'auto_regeneration_failed',
+        bestScore: 40,
+        attempts: entry.attempts,
+        escalatedAt: new Date().toISOString(),
+      });
+      const stale = await harness.request({ method: 'POST', url: `/api/review-queue/${entry.id}/decision`, payload: { action: 'reject' } });
+      assert.equal(stale.statusCode, 409, stale.body);
+      assert.match(json<{ error: string }>(stale).error, new RegExp(`waits on entry ${newer.entryId}$`));
+      assert.equal((await getReviewEntry(harness.db, entry.id))?.status, 'pending');
+      await harness.client.workflow.getHandle(regenerationWorkflowId(sceneId)).terminate('test done');
+    });
+  });
+
   it('the reconciler leaves the entry of a running round alone', async () => {
     await withWebServer(() => 40, async (harness) => {
       const { sceneId, entry } = await escalate(harness);
-      const report = await reconcileReviewEntries(harness.db, harness.client);
+      const report = await reconcileReviewEntries(harness.db, harness.client, DEFAULT_TEMPORAL_CALL_TIMEOUT_MS);
       assert.deepEqual([...report.superseded, ...report.moved].filter((r) => r.entryId === entry.id), []);
       assert.equal((await getReviewEntry(harness.db, entry.id))?.status, 'pending');
       await harness.client.workflow.getHandle(regenerationWorkflowId(sceneId)).terminate('test done');
@@ -290,7 +314,18 @@ describe('how a round ends, through the API', function () {
           assert.equal(response.statusCode, 404, `${method} ${url}: ${response.body}`);
         }
         assert.deepEqual(json(await as(outside, 'GET', '/api/review-queue?status=all')), { items: [] });
-        assert.deepEqual(json(await as(outside, 'GET', `/api/review-queue?projectId=${entry.projectId}`)), { items: [] });
+        // Asked by id, a project outside the token's scope is 404, as /api/insights answers.
+        for (const url of [`/api/review-queue?projectId=${entry.projectId}`, `/api/scenes?projectId=${entry.projectId}`, `/api/insights?projectId=${entry.projectId}`]) {
+          const response = await as(outside, 'GET', url);
+          assert.equal(response.statusCode, 404, `${url}: ${response.body}`);
+          assert.deepEqual(json(response), { error: `Project ${entry.projectId} not found` });
+        }
+        // A page cursor that is not one the API made: 400 naming the field.
+        for (const url of ['/api/review-queue?cursor=not-a-cursor', '/api/scenes?cursor=not-a-cursor']) {
+          const response = await as(outside, 'GET', url);
+          assert.equal(response.statusCode, 400, `${url}: ${response.body}`);
+          assert.match(json<{ error: string }>(response).error, /^query\.cursor: /);
+        }
         assert.deepEqual(json(await as(outside, 'GET', '/api/scenes')), { items: [] });
         // The token of the scene's project sees and decides it, under its own name.
         const inside = 'dee-token-0123456789';

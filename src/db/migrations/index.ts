@@ -9,9 +9,9 @@ import { attemptDetailsMigration } from './0007-attempt-details';
 import { budgetReservationsMigration } from './0008-budget-reservations';
 import { generationStepsMigration } from './0009-generation-steps';
 import { notificationDeliveriesMigration } from './0010-notification-deliveries';
-import { reconciledRoundsMigration } from './0011-reconciled-rounds';
 import { providerChoiceFiguresMigration } from './0012-provider-choice-figures';
-import { passingScoreMigration } from './0013-passing-score';
+import { reconciledRoundsMigration } from './0013-reconciled-rounds';
+import { passingScoreMigration } from './0014-passing-score';
 
 /**
  * Every migration, listed in code rather than found by scanning a folder, so the same list
@@ -28,9 +28,9 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0008-budget-reservations': budgetReservationsMigration,
   '0009-generation-steps': generationStepsMigration,
   '0010-notification-deliveries': notificationDeliveriesMigration,
-  '0011-reconciled-rounds': reconciledRoundsMigration,
   '0012-provider-choice-figures': providerChoiceFiguresMigration,
-  '0013-passing-score': passingScoreMigration,
+  '0013-reconciled-rounds': reconciledRoundsMigration,
+  '0014-passing-score': passingScoreMigration,
 };
 
 export const migrationProvider: MigrationProvider = {
