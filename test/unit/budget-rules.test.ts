@@ -45,7 +45,7 @@ describe('rules: the budget before an attempt', () => {
     ['runway 4.5 s, billed as 5 s', { provider: 'runway', kind: 'video', durationSeconds: 4.5, judgments: 1 }, 0.66],
     ['runway 5 s video', { provider: 'runway', kind: 'video', durationSeconds: 5, judgments: 3 }, 0.78],
     ['runway image', { provider: 'runway', kind: 'image', durationSeconds: 0, judgments: 3 }, 0.23],
-    ['hailuo, priced per clip', { provider: 'hailuo', kind: 'video', durationSeconds: 5, judgments: 3 }, 0.38],
+    ['hailuo, priced per clip ($0.23 for v2.3 768p 6 s)', { provider: 'hailuo', kind: 'video', durationSeconds: 5, judgments: 3 }, 0.41],
     ['kling 5 s, three judgments and a pairwise comparison', { provider: 'kling', kind: 'video', durationSeconds: 5, judgments: 3, comparisons: 1 }, 0.62],
     ['no comparison counts nothing', { provider: 'kling', kind: 'video', durationSeconds: 5, judgments: 3, comparisons: 0 }, 0.38],
     ['fal image', { provider: 'falai', kind: 'image', durationSeconds: 0, judgments: 1 }, 0.063],
