@@ -32,7 +32,12 @@ const PAGE = 200;
  * (src/web/waiting-run-entries.ts). One pass reads every pending entry and every scene a round
  * holds; what it cannot tell (Temporal or a worker not answering) it leaves for the next.
  */
-export async function reconcileReviewEntries(db: Db, client: Client, callTimeoutMs: number): Promise<ReconcileReport> {
+export async function reconcileReviewEntries(
+  db: Db,
+  client: Client,
+  scope: { callTimeoutMs: number; taskQueue: string },
+): Promise<ReconcileReport> {
+  const { callTimeoutMs, taskQueue } = scope;
   const report: ReconcileReport = { checked: 0, skipped: [], moved: [], superseded: [], restored: [], skippedScenes: [], opened: [], skippedRuns: [] };
   // Every call to Temporal has a deadline, so one that is not answered cannot hold the pass.
   const callWithin = <T>(call: () => Promise<T>): Promise<T> => client.withDeadline(Date.now() + callTimeoutMs, call);
@@ -108,7 +113,7 @@ export async function reconcileReviewEntries(db: Db, client: Client, callTimeout
     }
   }
   await restoreScenesOfGoneRuns();
-  const waiting = await openEntriesForWaitingRuns(db, client, callWithin);
+  const waiting = await openEntriesForWaitingRuns(db, client, callWithin, taskQueue);
   return { ...report, ...waiting };
 
   /** A scene a round holds (regenerating, awaiting review) whose workflow runs no more lost its ending. */
@@ -149,7 +154,7 @@ export function startReconciler(
   db: Db,
   client: Client,
   log: { info: (o: object, m: string) => void; warn: (o: object, m: string) => void },
-  timing: { everyMs: number; callTimeoutMs: number; passTimeoutMs: number },
+  timing: { everyMs: number; callTimeoutMs: number; passTimeoutMs: number; taskQueue: string },
 ): () => Promise<void> {
   let stopped = false;
   let running: Promise<void> | undefined;
@@ -161,7 +166,7 @@ export function startReconciler(
     const abort = new AbortController();
     const limit = setTimeout(() => abort.abort(), timing.passTimeoutMs).unref();
     const pass = client
-      .withAbortSignal(abort.signal, () => reconcileReviewEntries(db, client, timing.callTimeoutMs))
+      .withAbortSignal(abort.signal, () => reconcileReviewEntries(db, client, timing))
       .then((report) => {
         if (report.moved.length + report.superseded.length + report.restored.length + report.opened.length > 0) log.info(report, 'review entries reconciled');
       })

@@ -117,6 +117,7 @@ export function buildWebServer(deps: WebServerDeps): FastifyInstance {
         everyMs: reconcileEveryMs,
         callTimeoutMs: deps.temporalCallTimeoutMs ?? DEFAULT_TEMPORAL_CALL_TIMEOUT_MS,
         passTimeoutMs: deps.reconcilePassTimeoutMs ?? DEFAULT_RECONCILE_PASS_TIMEOUT_MS,
+        taskQueue: deps.taskQueue,
       });
     });
     app.addHook('onClose', async () => {

@@ -6,8 +6,14 @@ import { RegenStatusKey } from '../domain/search-attributes';
 import { waitingRunVerdict } from '../rules/ending';
 import { getRegenerationStateQuery } from '../../workflows/messages';
 
-/** Runs waiting for a person, as their search attribute says (CONTRACT.md `RegenStatus`). */
-const WAITING_RUNS = `WorkflowType = '${REGENERATE_SCENE_WORKFLOW}' AND ExecutionStatus = 'Running' AND ${RegenStatusKey.name} = 'awaiting_review'`;
+/**
+ * Runs of this deployment's task queue waiting for a person, as their search attribute says
+ * (CONTRACT.md `RegenStatus`). Another deployment's rounds on the same namespace are its own
+ * reconciler's: asking their runs a query would wait on workers this one does not know.
+ */
+function waitingRuns(taskQueue: string): string {
+  return `WorkflowType = '${REGENERATE_SCENE_WORKFLOW}' AND TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running' AND ${RegenStatusKey.name} = 'awaiting_review'`;
+}
 
 export interface WaitingRunsReport {
   /** Entries opened for a run that waited on an entry another run had closed. */
@@ -27,12 +33,13 @@ export async function openEntriesForWaitingRuns(
   db: Db,
   client: Client,
   callWithin: <T>(call: () => Promise<T>) => Promise<T>,
+  taskQueue: string,
 ): Promise<WaitingRunsReport> {
   const report: WaitingRunsReport = { opened: [], skippedRuns: [] };
   const waiting: { workflowId: string; runId: string }[] = [];
   try {
     await callWithin(async () => {
-      for await (const run of client.workflow.list({ query: WAITING_RUNS })) waiting.push({ workflowId: run.workflowId, runId: run.runId });
+      for await (const run of client.workflow.list({ query: waitingRuns(taskQueue) })) waiting.push({ workflowId: run.workflowId, runId: run.runId });
     });
   } catch (error) {
     // Visibility not answering: the runs it did list are looked at, the rest on a later pass.

@@ -116,7 +116,7 @@ describe('HTTP API: audit entries of passed scenes', function () {
         getHandle: () => assert.fail('the pass asked about a run'),
       },
     } as unknown as Client;
-    const report = await reconcileReviewEntries(db, temporal, 5_000);
+    const report = await reconcileReviewEntries(db, temporal, { callTimeoutMs: 5_000, taskQueue: 'audits' });
     assert.equal(report.checked, 0);
     assert.deepEqual([report.skipped, report.superseded], [[], []]);
     assert.equal((await getReviewEntry(db, entryId))?.status, 'pending');

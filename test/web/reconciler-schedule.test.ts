@@ -28,7 +28,9 @@ describe('the reconciler against a Temporal server that never answers', function
   });
 
   after(async () => {
-    await connection.close();
+    // The connection stays open (mocha exits at the end): the SDK's client keeps retrying calls
+    // that timed out, and a retry on a closed connection throws outside any test ("Channel has
+    // been shut down"), failing whichever test runs then.
     for (const socket of sockets) socket.destroy();
     await new Promise((resolve) => silent.close(resolve));
   });
@@ -57,7 +59,7 @@ describe('the reconciler against a Temporal server that never answers', function
     const client = clientWithDeadlines(connection, 'default', 300);
     const started = Date.now();
     await assert.rejects(client.workflow.getHandle('regenerate-scene-1').describe(), (error: Error) => isGrpcDeadlineError(error.cause));
-    const report = await reconcileReviewEntries(db, client, 300);
+    const report = await reconcileReviewEntries(db, client, { callTimeoutMs: 300, taskQueue: 'reconciler-schedule' });
     assert.ok(Date.now() - started < 10_000, `took ${Date.now() - started} ms`);
     assert.deepEqual(report.skipped.map((s) => s.entryId), [entryId], 'left for a later pass');
   });
@@ -71,6 +73,7 @@ describe('the reconciler against a Temporal server that never answers', function
       everyMs: 100,
       callTimeoutMs: 60_000,
       passTimeoutMs: 300,
+      taskQueue: 'reconciler-schedule',
     });
     try {
       const deadline = Date.now() + 20_000;

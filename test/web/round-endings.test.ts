@@ -129,7 +129,7 @@ describe('how a round ends, through the API', function () {
         escalatedAt: '2020-01-01T00:00:00.000Z',
       });
       await harness.client.workflow.getHandle(regenerationWorkflowId(sceneId)).terminate('operator test');
-      const report = await reconcileReviewEntries(harness.db, harness.client, DEFAULT_TEMPORAL_CALL_TIMEOUT_MS);
+      const report = await reconcileReviewEntries(harness.db, harness.client, { callTimeoutMs: DEFAULT_TEMPORAL_CALL_TIMEOUT_MS, taskQueue: harness.taskQueue });
       assert.ok(bogus.entryId !== entry.id);
       assert.ok(report.superseded.some((s) => s.entryId === entry.id), JSON.stringify(report));
       const closed = await getReviewEntry(harness.db, entry.id);
@@ -142,7 +142,7 @@ describe('how a round ends, through the API', function () {
       assert.equal(scene.qualityScore, 40);
       assert.equal(scene.assetUrl, `http://assets.test/assets/first-${sceneId}.png`);
       // A second pass finds nothing more to do.
-      const again = await reconcileReviewEntries(harness.db, harness.client, DEFAULT_TEMPORAL_CALL_TIMEOUT_MS);
+      const again = await reconcileReviewEntries(harness.db, harness.client, { callTimeoutMs: DEFAULT_TEMPORAL_CALL_TIMEOUT_MS, taskQueue: harness.taskQueue });
       assert.ok(!again.superseded.some((s) => s.entryId === entry.id));
       assert.ok(!again.restored.some((r) => r.sceneId === sceneId));
     });
@@ -157,10 +157,10 @@ describe('how a round ends, through the API', function () {
         await eventually(() => sceneRecord(harness, scene.id), (s) => s.status === 'regenerating');
         const handle = harness.client.workflow.getHandle(regenerationWorkflowId(scene.id));
         // While the round runs, the reconciler leaves its scene alone.
-        const running = await reconcileReviewEntries(harness.db, harness.client, DEFAULT_TEMPORAL_CALL_TIMEOUT_MS);
+        const running = await reconcileReviewEntries(harness.db, harness.client, { callTimeoutMs: DEFAULT_TEMPORAL_CALL_TIMEOUT_MS, taskQueue: harness.taskQueue });
         assert.ok(!running.restored.some((r) => r.sceneId === scene.id), JSON.stringify(running));
         await handle.terminate('operator test');
-        const report = await reconcileReviewEntries(harness.db, harness.client, DEFAULT_TEMPORAL_CALL_TIMEOUT_MS);
+        const report = await reconcileReviewEntries(harness.db, harness.client, { callTimeoutMs: DEFAULT_TEMPORAL_CALL_TIMEOUT_MS, taskQueue: harness.taskQueue });
         assert.deepEqual(report.restored.filter((r) => r.sceneId === scene.id), [{ sceneId: scene.id, status: 'analyzed' }]);
         const after = await sceneRecord(harness, scene.id);
         assert.equal(after.status, 'analyzed');
@@ -198,7 +198,7 @@ describe('how a round ends, through the API', function () {
   it('the reconciler leaves the entry of a running round alone', async () => {
     await withWebServer(() => 40, async (harness) => {
       const { sceneId, entry } = await escalate(harness);
-      const report = await reconcileReviewEntries(harness.db, harness.client, DEFAULT_TEMPORAL_CALL_TIMEOUT_MS);
+      const report = await reconcileReviewEntries(harness.db, harness.client, { callTimeoutMs: DEFAULT_TEMPORAL_CALL_TIMEOUT_MS, taskQueue: harness.taskQueue });
       assert.deepEqual([...report.superseded, ...report.moved].filter((r) => r.entryId === entry.id), []);
       assert.equal((await getReviewEntry(harness.db, entry.id))?.status, 'pending');
       await harness.client.workflow.getHandle(regenerationWorkflowId(sceneId)).terminate('test done');
