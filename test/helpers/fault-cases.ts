@@ -165,12 +165,17 @@ export function describeFaultCases(title: string, cases: FaultCase[]): void {
       await Promise.all(
         cases.map(async (c, index) => {
           const video = VIDEO.includes(c.provider);
-          const input = sceneInput({
-            visualDirection: `A lighthouse on a cliff, ${rules[index].match}`,
-            currentProvider: c.provider,
-            duration: video ? VIDEO_SECONDS : 0,
-            contentType: video ? 'nature' : 'food',
-          });
+          // Attempt 1 must go to the provider under test: the static map keeps the scene's
+          // provider, where the learned choice would follow the evidence earlier cases left.
+          const input = sceneInput(
+            {
+              visualDirection: `A lighthouse on a cliff, ${rules[index].match}`,
+              currentProvider: c.provider,
+              duration: video ? VIDEO_SECONDS : 0,
+              contentType: video ? 'nature' : 'food',
+            },
+            { policy: { learnedProviderChoice: false } },
+          );
           const outcome: Outcome = { workflowId: regenerationWorkflowId(input.scene.id), sceneId: input.scene.id, match: rules[index].match };
           outcomes.set(c, outcome);
           const roundStart = Date.now();
