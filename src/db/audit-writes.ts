@@ -5,7 +5,7 @@ import { escalationEvents } from '../notifications/events';
 import type { NotificationSettings } from '../notifications/settings';
 import { AUDIT_REASON } from '../rules/audit';
 import { enqueueDeliveries } from './notification-outbox';
-import type { ResolvedRef } from './regeneration-writes';
+import { insertReviewEntry, type ResolvedRef } from './regeneration-writes';
 import { toJson, type DatabaseSchema } from './schema';
 
 /*
@@ -25,34 +25,15 @@ export async function requestAudit(
 ): Promise<{ entryId: number; inserted: boolean; eventKeys: string[] }> {
   const { ref } = request;
   return kysely.transaction().execute(async (trx) => {
-    const inserted = await trx
-      .insertInto('review_queue')
-      .values({
-        scene_id: ref.sceneId,
-        project_id: ref.projectId,
-        scene_index: request.sceneIndex,
-        workflow_id: ref.workflowId,
-        run_id: ref.runId,
-        round: ref.round,
-        reason: AUDIT_REASON,
-        best_score: request.bestScore,
-        best_attempt_number: request.bestAttemptNumber,
-        best_pick: request.bestPick ? toJson(request.bestPick) : null,
-        attempts: toJson(request.attempts),
-        created_at: request.requestedAt,
-      })
-      .onConflict((conflict) => conflict.columns(['workflow_id', 'run_id', 'round']).doNothing())
-      .returning('id')
-      .executeTakeFirst();
-    const entry =
-      inserted ??
-      (await trx
-        .selectFrom('review_queue')
-        .select('id')
-        .where('workflow_id', '=', ref.workflowId)
-        .where('run_id', '=', ref.runId)
-        .where('round', '=', ref.round)
-        .executeTakeFirstOrThrow());
+    const { entry, inserted } = await insertReviewEntry(trx, ref, {
+      sceneIndex: request.sceneIndex,
+      reason: AUDIT_REASON,
+      bestScore: request.bestScore,
+      bestAttemptNumber: request.bestAttemptNumber,
+      bestPick: request.bestPick,
+      attempts: request.attempts,
+      createdAt: request.requestedAt,
+    });
     const eventKeys =
       notify && inserted
         ? await enqueueDeliveries(
@@ -70,7 +51,7 @@ export async function requestAudit(
             }),
           )
         : [];
-    return { entryId: entry.id, inserted: inserted !== undefined, eventKeys };
+    return { entryId: entry.id, inserted, eventKeys };
   });
 }
 

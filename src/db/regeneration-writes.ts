@@ -1,4 +1,5 @@
 import { sql, type ExpressionBuilder, type Kysely, type Transaction } from 'kysely';
+import type { BestPick } from '../domain/best-pick';
 import type { RegenerationAttempt } from '../domain/regeneration';
 import type { DecidedEntry, EntryEnding, EscalateToReviewRequest, RoundRef } from '../domain/round-steps';
 import { decisionEvent, decisionEventKey, escalationEvents } from '../notifications/events';
@@ -68,6 +69,60 @@ export async function recordAttempt(
   });
 }
 
+/** What a new review queue entry says, beside the round's key. */
+export interface NewReviewEntry {
+  sceneIndex: number;
+  reason: string;
+  reasonDetail?: string;
+  bestScore: number;
+  bestAttemptNumber?: number;
+  bestPick?: BestPick;
+  attempts: RegenerationAttempt[];
+  createdAt: string;
+}
+
+/**
+ * The round's review entry (an escalation or an audit), once however often its step is retried:
+ * keyed by workflow, run and round, a retry finds the entry its first try made and answers with
+ * the same id. `inserted` is false then.
+ */
+export async function insertReviewEntry(
+  trx: Transaction<DatabaseSchema>,
+  ref: ResolvedRef,
+  fields: NewReviewEntry,
+): Promise<{ entry: { id: number }; inserted: boolean }> {
+  const inserted = await trx
+    .insertInto('review_queue')
+    .values({
+      scene_id: ref.sceneId,
+      project_id: ref.projectId,
+      scene_index: fields.sceneIndex,
+      workflow_id: ref.workflowId,
+      run_id: ref.runId,
+      round: ref.round,
+      reason: fields.reason,
+      reason_detail: fields.reasonDetail ?? null,
+      best_score: fields.bestScore,
+      best_attempt_number: fields.bestAttemptNumber ?? null,
+      best_pick: fields.bestPick ? toJson(fields.bestPick) : null,
+      attempts: toJson(fields.attempts),
+      created_at: fields.createdAt,
+    })
+    .onConflict((conflict) => conflict.columns(['workflow_id', 'run_id', 'round']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  const entry =
+    inserted ??
+    (await trx
+      .selectFrom('review_queue')
+      .select('id')
+      .where('workflow_id', '=', ref.workflowId)
+      .where('run_id', '=', ref.runId)
+      .where('round', '=', ref.round)
+      .executeTakeFirstOrThrow());
+  return { entry, inserted: inserted !== undefined };
+}
+
 /**
  * `notify`: the outgoing webhooks' settings; the entry's events are added with it, in its
  * transaction, and `eventKeys` names them for the caller to send (none without `notify`).
@@ -80,36 +135,16 @@ export async function escalateToReview(
   const { ref } = request;
   const { runId } = ref;
   return kysely.transaction().execute(async (trx) => {
-    const inserted = await trx
-      .insertInto('review_queue')
-      .values({
-        scene_id: ref.sceneId,
-        project_id: ref.projectId,
-        scene_index: request.sceneIndex,
-        workflow_id: ref.workflowId,
-        run_id: runId,
-        round: ref.round,
-        reason: request.reason,
-        reason_detail: request.message ?? null,
-        best_score: request.bestScore,
-        best_attempt_number: request.bestAttemptNumber ?? null,
-        best_pick: request.bestPick ? toJson(request.bestPick) : null,
-        attempts: toJson(request.attempts),
-        created_at: request.escalatedAt,
-      })
-      .onConflict((conflict) => conflict.columns(['workflow_id', 'run_id', 'round']).doNothing())
-      .returning('id')
-      .executeTakeFirst();
-    // A retry finds the entry its first try made and answers with the same id.
-    const entry =
-      inserted ??
-      (await trx
-        .selectFrom('review_queue')
-        .select('id')
-        .where('workflow_id', '=', ref.workflowId)
-        .where('run_id', '=', runId)
-        .where('round', '=', ref.round)
-        .executeTakeFirstOrThrow());
+    const { entry, inserted } = await insertReviewEntry(trx, ref, {
+      sceneIndex: request.sceneIndex,
+      reason: request.reason,
+      reasonDetail: request.message,
+      bestScore: request.bestScore,
+      bestAttemptNumber: request.bestAttemptNumber,
+      bestPick: request.bestPick,
+      attempts: request.attempts,
+      createdAt: request.escalatedAt,
+    });
     await trx
       .updateTable('scenes')
       .set({
@@ -139,7 +174,7 @@ export async function escalateToReview(
           }),
         )
       : [];
-    return { entryId: entry.id, inserted: inserted !== undefined, eventKeys };
+    return { entryId: entry.id, inserted, eventKeys };
   });
 }
 
