@@ -1,4 +1,4 @@
-import type { SceneAnalysisResult } from './analysis';
+import type { SceneAnalysisResult, SceneIssue } from './analysis';
 import type { AssetRef } from './asset';
 import type { BestPick } from './best-pick';
 import type { ProviderName } from './provider';
@@ -58,6 +58,23 @@ export interface RegenerationAttempt {
    * and provider health"); absent: the static map did.
    */
   providerChoice?: ProviderChoiceFigures;
+  /** CONTRACT: "repair" edits the round's current asset; absent = "generate". */
+  kind?: AttemptKind;
+  /** Added field: what a repair asked for, and of which asset. */
+  repair?: RepairRequest;
+}
+
+export const ATTEMPT_KINDS = ['generate', 'repair'] as const;
+export type AttemptKind = (typeof ATTEMPT_KINDS)[number];
+
+/** A repair: the defects it names, the instruction sent, and the asset it edited (src/rules/repair.ts). */
+export interface RepairRequest {
+  instruction: string;
+  defects: SceneIssue[];
+  /** The edited asset: the round's current one (its stored URL), shown as "before" on the page. */
+  sourceAssetUrl?: string;
+  /** The attempt that made it; absent: the asset the round started from. */
+  sourceAttemptNumber?: number;
 }
 
 /** One provider the learned choice weighed for an attempt (src/rules/expected-value-choice.ts). */
