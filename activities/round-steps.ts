@@ -32,7 +32,7 @@ import { countAttempt, countDecision, countEscalation, countJudgeAgreement } fro
 import { learnedChoiceApplies, planAttempt } from '../src/rules/attempt-plan';
 import { fitAcceptance, passingBar } from '../src/rules/calibration';
 import { notWorthTryingMessage } from '../src/rules/choice-text';
-import { expectedAttemptUsd, mayStartAttempt } from '../src/rules/budget';
+import { expectedAttemptUsd, expectedRepairUsd, mayStartAttempt } from '../src/rules/budget';
 import { attemptDeadlineMs, generationDeadlineMs } from '../src/rules/generation-wait';
 import { attemptKey, breakerOutcome } from '../src/rules/provider-health';
 
@@ -150,8 +150,28 @@ export function createRoundStepActivities(deps: RoundStepDeps) {
 
   const closeEntry = async (ref: ResolvedRef, entry: DecidedEntry) => startEvents(await closeDecidedEntry(store, ref, entry));
 
-  /** SPEC.md "Cost and provider health": the provider for the attempt, and its price held. */
+  /**
+   * SPEC.md "Cost and provider health": the provider for the attempt, and its price held. A
+   * repair the rules chose goes to the first usable provider that can edit the asset; with none
+   * (no key, breakers open) the attempt generates anew.
+   */
   async function startAttempt(ref: ResolvedRef, context: AttemptContext): Promise<AttemptStart> {
+    const repair = context.repair === undefined ? undefined : await startRepair(ref, context, context.repair.editors);
+    return repair ?? (await startGeneration(ref, context));
+  }
+
+  async function startRepair(ref: ResolvedRef, context: AttemptContext, editors: ProviderName[]): Promise<AttemptStart | undefined> {
+    const candidates = editors.filter((provider) => deps.keyProblem(provider) === undefined);
+    if (candidates.length === 0) return undefined;
+    const key = attemptKey(ref.workflowId, ref.round, context.attemptNumber);
+    const pick = await guard(() => store.pickProvider({ candidates, attemptKey: key }));
+    if (pick.provider === undefined) return undefined;
+    const { needs, policy } = context;
+    const expectedUsd = expectedRepairUsd({ provider: pick.provider, kind: needs.kind, durationSeconds: needs.durationSeconds, judgments: policy.judgmentsNearBar ?? 1, comparisons: 1 });
+    return holdPrice(ref, context, { start: true, provider: pick.provider, skipped: pick.skipped, expectedUsd, kind: 'repair' });
+  }
+
+  async function startGeneration(ref: ResolvedRef, context: AttemptContext): Promise<AttemptStart> {
     const { needs, policy, attemptNumber } = context;
     const evidence = learnedChoiceApplies(context) ? await readEvidence(context) : [];
     const key = attemptKey(ref.workflowId, ref.round, attemptNumber);
@@ -190,6 +210,14 @@ export function createRoundStepActivities(deps: RoundStepDeps) {
       // The round's best may need one pairwise comparison before a person looks (src/rules/best-pick.ts).
       comparisons: 1,
     });
+    return holdPrice(ref, context, { start: true, provider, skipped, ...(plan.choice && provider === plan.preferred ? { providerChoice: plan.choice } : {}), expectedUsd });
+  }
+
+  /** The attempt's expected price held against the round's and the project's budgets, or why it cannot start. */
+  async function holdPrice(ref: ResolvedRef, context: AttemptContext, start: Extract<AttemptStart, { start: true }>): Promise<AttemptStart> {
+    const { needs, policy, attemptNumber } = context;
+    const { provider, expectedUsd } = start;
+    const key = attemptKey(ref.workflowId, ref.round, attemptNumber);
     const refuse = async (message: string): Promise<AttemptStart> => {
       // A probe handed to this attempt is given back: the provider was not tried.
       await guard(() => store.recordProviderOutcome({ provider, outcome: 'neutral', attemptKey: key }));
@@ -209,7 +237,7 @@ export function createRoundStepActivities(deps: RoundStepDeps) {
       }),
     );
     if (!hold.granted) return refuse(hold.message ?? 'the project budget is spent');
-    return { start: true, provider, skipped, ...(plan.choice && provider === plan.preferred ? { providerChoice: plan.choice } : {}), expectedUsd };
+    return start;
   }
 
   /** The recorded attempts of the scene's kind; none when they cannot be read. */

@@ -20,6 +20,7 @@ import { resolvePolicy } from '../src/rules/policy';
 import { improvedPrompt } from '../src/rules/prompt';
 import { openRound, recordAttempt, retryAttemptStart } from './activities';
 import { AttemptCancelled, runAttempt } from './attempt';
+import { repairOfCurrent } from './repair';
 import { ReviewInbox } from './review-wait';
 import { RoundRecord } from './round-record';
 
@@ -98,20 +99,24 @@ async function attemptWith(
   const { provider } = start;
   const { kind } = record.attemptContext(attemptNumber, provider).needs;
   const { workflowId, runId } = workflowInfo();
-  record.startAttempt(attemptNumber, `generating with ${provider}`);
+  const repair = start.kind === 'repair' ? repairOfCurrent(record, kind, provider) : undefined;
+  record.startAttempt(attemptNumber, `${repair ? 'repairing' : 'generating'} with ${provider}`);
   const attempt = await runAttempt({
     idempotencyKey: `${workflowId}/${runId}/${record.state.round}/${attemptNumber}`,
     round: record.state.round,
     attemptNumber,
     provider,
-    prompt: improvedPrompt({
-      attemptNumber,
-      visualDirection: scene.visualDirection,
-      personPrompt: record.direction.personPrompt,
-      analysis: record.current.analysis,
-      brandProfile: project?.brandProfile,
-      maxLength: promptLimit(provider, kind),
-    }),
+    prompt:
+      repair?.prompt ??
+      improvedPrompt({
+        attemptNumber,
+        visualDirection: scene.visualDirection,
+        personPrompt: record.direction.personPrompt,
+        analysis: record.current.analysis,
+        brandProfile: project?.brandProfile,
+        maxLength: promptLimit(provider, kind),
+      }),
+    ...(repair ? { repair: repair.repair } : {}),
     kind,
     scene,
     brandProfile: project?.brandProfile,

@@ -8,10 +8,12 @@ import type { DeliveryStatus, NotificationEvent } from '../domain/notifications'
 import type { SceneAnalysisResult } from '../domain/analysis';
 import type {
   AttemptFailure,
+  AttemptKind,
   AttemptJudgment,
   AttemptStep,
   ProviderChoiceFigures,
   RegenerationAttempt,
+  RepairRequest,
   ReviewEntryStatus,
   SkippedProvider,
   UserDecision,
@@ -107,6 +109,10 @@ export interface RegenerationAttemptsTable {
   provider_choice: NullableJsonColumn<ProviderChoiceFigures>;
   /** The bar the attempt was judged against (migration 0014); null for attempts recorded before. */
   passing_score: ColumnType<number | null, number | null | undefined, number | null>;
+  /** "generate" or "repair" (migration 0016); attempts recorded before are generations. */
+  kind: ColumnType<AttemptKind, AttemptKind | undefined, AttemptKind>;
+  /** What a repair asked for; null for generations. */
+  repair: NullableJsonColumn<RepairRequest>;
   attempted_at: Timestamp;
   recorded_at: Timestamp;
 }

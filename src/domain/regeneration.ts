@@ -75,6 +75,8 @@ export interface RepairRequest {
   sourceAssetUrl?: string;
   /** The attempt that made it; absent: the asset the round started from. */
   sourceAttemptNumber?: number;
+  /** The prompt the edited asset was made from: what the repaired asset is judged against. */
+  sourcePrompt: string;
 }
 
 /** One provider the learned choice weighed for an attempt (src/rules/expected-value-choice.ts). */

@@ -14,6 +14,8 @@ export interface RepairSituation {
   issues: readonly SceneIssue[];
   /** Whether the current asset is stored, so an edit has something to start from. */
   hasAsset: boolean;
+  /** A person gave this round a prompt or a provider: the round does as asked, a new generation. */
+  personDirected?: boolean;
   /** The round's last attempt, when it has one. */
   lastAttempt?: Pick<RegenerationAttempt, 'kind' | 'result'>;
   policy: Pick<RegenerationPolicy, 'minScoreToPass' | 'repairBand' | 'maxRepairDefects' | 'providerFallbackOrder'>;
@@ -34,12 +36,13 @@ export type RepairChoice =
  * anew when the asset is within `repairBand` points under the bar and its judge found only local
  * defects (each with a place in the frame), at most `maxRepairDefects` of them. A repair that did
  * not improve (the last attempt, failed) leaves the next attempt to regenerate, and so does an
- * asset of a kind no provider can edit.
+ * asset of a kind no provider can edit, and a round a person gave a prompt or a provider.
  */
 export function chooseRepair(situation: RepairSituation): RepairChoice {
   const { policy, score, issues } = situation;
   const band = policy.repairBand ?? REPAIR_DEFAULTS.repairBand;
   const maxDefects = policy.maxRepairDefects ?? REPAIR_DEFAULTS.maxRepairDefects;
+  if (situation.personDirected) return { repair: false, why: 'a person directed the round' };
   if (!situation.hasAsset) return { repair: false, why: 'no stored asset to edit' };
   if (score >= policy.minScoreToPass) return { repair: false, why: 'the asset already passes' };
   if (policy.minScoreToPass - score > band) return { repair: false, why: `more than ${band} points under the bar` };

@@ -14,7 +14,7 @@ type Last = Pick<RegenerationAttempt, 'kind' | 'result'>;
 
 describe('rules: repair or regenerate (issue 25)', () => {
   // bar 70, band 15, at most 2 defects (the defaults)
-  const table: [string, { score: number; issues: SceneIssue[]; kind?: SceneKind; hasAsset?: boolean; last?: Last; band?: number; max?: number }, string | true][] = [
+  const table: [string, { score: number; issues: SceneIssue[]; kind?: SceneKind; hasAsset?: boolean; person?: boolean; last?: Last; band?: number; max?: number }, string | true][] = [
     ['one local defect, 12 under the bar', { score: 58, issues: [logo] }, true],
     ['two local defects, 1 under the bar', { score: 69, issues: [logo, hand] }, true],
     ['exactly the band under the bar', { score: 55, issues: [logo] }, true],
@@ -30,6 +30,7 @@ describe('rules: repair or regenerate (issue 25)', () => {
     ['the last repair failed', { score: 62, issues: [logo], last: { kind: 'repair', result: 'failed' } }, 'the last repair did not improve the asset'],
     ['the last repair improved', { score: 62, issues: [logo], last: { kind: 'repair', result: 'improved' } }, true],
     ['the last generation failed', { score: 62, issues: [logo], last: { kind: 'generate', result: 'failed' } }, true],
+    ['a person gave the round a prompt or provider', { score: 62, issues: [logo], person: true }, 'a person directed the round'],
     ['repairBand 0 turns repairs off', { score: 69, issues: [logo], band: 0 }, 'more than 0 points under the bar'],
   ];
   for (const [name, given, expected] of table) {
@@ -39,6 +40,7 @@ describe('rules: repair or regenerate (issue 25)', () => {
         score: given.score,
         issues: given.issues,
         hasAsset: given.hasAsset ?? true,
+        personDirected: given.person ?? false,
         ...(given.last ? { lastAttempt: given.last } : {}),
         policy: { ...DEFAULT_POLICY, ...(given.band === undefined ? {} : { repairBand: given.band }), ...(given.max === undefined ? {} : { maxRepairDefects: given.max }) },
       });
