@@ -63,7 +63,7 @@ interface Played {
 
 const defectPoints = (rng: Rng) => 4 + Math.floor(rng() * 7);
 
-function judged(scene: QualityScene, clean: number, defects: number[], key: string, seed: string, rng: Rng): Asset {
+function judged(clean: number, defects: number[], key: string, seed: string, rng: Rng): Asset {
   const trueQuality = Math.max(0, Math.min(100, clean - defects.reduce((a, b) => a + b, 0)));
   const persistent = persistentError(seed, key, 'default', judge);
   const answers: { analysis: { overallScore: number; recommendation: ReturnType<typeof simulatedRecommendation> }; modelSkipped: boolean }[] = [];
@@ -75,7 +75,6 @@ function judged(scene: QualityScene, clean: number, defects: number[], key: stri
     .filter(() => rng() < judge.issueRecall)
     .map((_, i) => ({ category: 'ai_artifacts', severity: 'medium', description: `defect ${i + 1}`, region: { x: 0.1 * i, y: 0.2, w: 0.1, h: 0.1 } }));
   if (rng() < judge.spuriousIssueRate || trueQuality < 55) issues.push({ category: 'brand_compliance', severity: 'medium', description: 'flat lighting' });
-  void scene;
   return { key, clean, defects, trueQuality, score: medianJudgment(answers).analysis.overallScore, issues, judgments: answers.length };
 }
 
@@ -89,7 +88,7 @@ function playScene(scene: QualityScene, base: number, seed: string, repairs: boo
   const rng = seededRng(`${seed}:${scene.id}:${repairs ? 'repair' : 'regenerate'}`);
   const truthRng = seededRng(`${seed}:${scene.id}:truth`);
   const firstDefects = Array.from({ length: truthRng() < 0.5 ? 1 : 2 }, () => defectPoints(truthRng));
-  let current = judged(scene, base + profileOffset(scene.provider, scene.contentType), firstDefects, `${scene.id}:0`, seed, rng);
+  let current = judged(base + profileOffset(scene.provider, scene.contentType), firstDefects, `${scene.id}:0`, seed, rng);
   const played: Played = { passed: false, costUsd: 0, repairs: 0, damaged: 0, editUsd: 0, generateUsd: 0, generations: 0 };
   const attempts: Pick<RegenerationAttempt, 'kind' | 'result'>[] = [];
   const order = policy.providerFallbackOrder[scene.kind];
@@ -108,7 +107,7 @@ function playScene(scene: QualityScene, base: number, seed: string, repairs: boo
       const price = editCostUsd(editEndpoint(provider, scene.kind)!, scene.duration);
       played.costUsd += price;
       played.editUsd += price;
-      next = judged(scene, current.clean, broke ? [...kept, defectPoints(rng)] : kept, `${scene.id}:${attemptNumber}:repair`, seed, rng);
+      next = judged(current.clean, broke ? [...kept, defectPoints(rng)] : kept, `${scene.id}:${attemptNumber}:repair`, seed, rng);
     } else {
       const provider: ProviderName = providerForAttempt({ attemptNumber, currentProvider: scene.provider, contentType: scene.contentType, fallbackOrder: order });
       const price = generationCostUsd(DEFAULT_GENERATION_PRICES[provider], scene.kind, scene.duration);
@@ -116,7 +115,7 @@ function playScene(scene: QualityScene, base: number, seed: string, repairs: boo
       played.generateUsd += price;
       played.generations++;
       const clean = base + profileOffset(provider, scene.contentType) + 4 * gaussian(rng);
-      next = judged(scene, clean, freshDefects(rng), `${scene.id}:${attemptNumber}`, seed, rng);
+      next = judged(clean, freshDefects(rng), `${scene.id}:${attemptNumber}`, seed, rng);
     }
     played.costUsd += next.judgments * JUDGMENT_USD;
     const result = attemptOutcome(next.score, current.score, policy, simulatedRecommendation(next.score));
