@@ -19,7 +19,6 @@
  */
 import type { SceneIssue } from '../src/domain/analysis';
 import type { ProviderName } from '../src/domain/provider';
-import type { RegenerationAttempt } from '../src/domain/regeneration';
 import { generationCostUsd } from '../src/catalog/cost';
 import { editCostUsd, editEndpoint } from '../src/catalog/edits';
 import { DEFAULT_GENERATION_PRICES } from '../src/catalog/prices';
@@ -90,11 +89,11 @@ function playScene(scene: QualityScene, base: number, seed: string, repairs: boo
   const firstDefects = Array.from({ length: truthRng() < 0.5 ? 1 : 2 }, () => defectPoints(truthRng));
   let current = judged(base + profileOffset(scene.provider, scene.contentType), firstDefects, `${scene.id}:0`, seed, rng);
   const played: Played = { passed: false, costUsd: 0, repairs: 0, damaged: 0, editUsd: 0, generateUsd: 0, generations: 0 };
-  const attempts: Pick<RegenerationAttempt, 'kind' | 'result'>[] = [];
+  let repairFailedOnAsset = false;
   const order = policy.providerFallbackOrder[scene.kind];
   const rules = repairs ? policy : { ...policy, repairBand: 0 };
   for (let attemptNumber = 1; attemptNumber <= policy.maxAttempts; attemptNumber++) {
-    const choice = chooseRepair({ kind: scene.kind, score: current.score, issues: current.issues, hasAsset: true, lastAttempt: attempts.at(-1), policy: rules });
+    const choice = chooseRepair({ kind: scene.kind, score: current.score, issues: current.issues, hasAsset: true, repairFailedOnAsset, policy: rules });
     let next: Asset;
     if (choice.repair) {
       const provider = choice.editors[0];
@@ -119,9 +118,12 @@ function playScene(scene: QualityScene, base: number, seed: string, repairs: boo
     }
     played.costUsd += next.judgments * JUDGMENT_USD;
     const result = attemptOutcome(next.score, current.score, policy, simulatedRecommendation(next.score));
-    attempts.push({ kind: choice.repair ? 'repair' : 'generate', result });
     if (result === 'success') return { ...played, passed: true };
-    if (result !== 'failed') current = next;
+    if (choice.repair && result === 'failed') repairFailedOnAsset = true;
+    if (result !== 'failed') {
+      current = next;
+      repairFailedOnAsset = false;
+    }
   }
   played.costUsd += policy.reviewCostUsd ?? 3;
   return played;

@@ -20,7 +20,7 @@ import { auditSampled } from '../src/rules/audit';
 import { bestCandidates, decideBest, needsPairwise, pairKey, rankByScore } from '../src/rules/best-pick';
 import { judgingSettings } from '../src/rules/judging';
 import { sceneNeeds } from '../src/rules/provider-choice';
-import { chooseRepair, type RepairChoice } from '../src/rules/repair';
+import { chooseRepair, repairFailedOn, type RepairChoice } from '../src/rules/repair';
 import { roundDetails } from '../src/rules/round-story';
 import { endRound, escalateToReview } from './activities';
 import { AttemptCancelled } from './attempt';
@@ -123,7 +123,6 @@ export class RoundRecord {
 
   /** Whether the next attempt repairs the current asset (src/rules/repair.ts), and with whom. */
   repairChoice(kind: SceneKind): RepairChoice {
-    const last = this.roundAttempts().at(-1);
     const { current, direction } = this;
     return chooseRepair({
       kind,
@@ -131,7 +130,7 @@ export class RoundRecord {
       issues: current.analysis.issues,
       hasAsset: current.assetRef !== undefined || current.assetUrl !== undefined,
       personDirected: direction.personPrompt !== undefined || direction.providerNamed,
-      ...(last ? { lastAttempt: last } : {}),
+      repairFailedOnAsset: repairFailedOn(this.roundAttempts(), current.attemptNumber),
       policy: this.policy,
     });
   }

@@ -16,8 +16,8 @@ export interface RepairSituation {
   hasAsset: boolean;
   /** A person gave this round a prompt or a provider: the round does as asked, a new generation. */
   personDirected?: boolean;
-  /** The round's last attempt, when it has one. */
-  lastAttempt?: Pick<RegenerationAttempt, 'kind' | 'result'>;
+  /** A repair of this same asset was tried in the round and did not improve it. */
+  repairFailedOnAsset?: boolean;
   policy: Pick<RegenerationPolicy, 'minScoreToPass' | 'repairBand' | 'maxRepairDefects' | 'providerFallbackOrder'>;
 }
 
@@ -35,7 +35,7 @@ export type RepairChoice =
  * Issue 25, "Repair attempts": the next attempt edits the current asset instead of generating
  * anew when the asset is within `repairBand` points under the bar and its judge found only local
  * defects (each with a place in the frame), at most `maxRepairDefects` of them. A repair that did
- * not improve (the last attempt, failed) leaves the next attempt to regenerate, and so does an
+ * not improve leaves the attempts after it to regenerate (the asset stays the one it failed on), and so does an
  * asset of a kind no provider can edit, and a round a person gave a prompt or a provider.
  */
 export function chooseRepair(situation: RepairSituation): RepairChoice {
@@ -49,9 +49,7 @@ export function chooseRepair(situation: RepairSituation): RepairChoice {
   if (issues.length === 0) return { repair: false, why: 'the judge named no defect to fix' };
   if (!issues.every(isLocalIssue)) return { repair: false, why: 'an issue is global' };
   if (issues.length > maxDefects) return { repair: false, why: `more than ${maxDefects} local defects` };
-  if (situation.lastAttempt?.kind === 'repair' && situation.lastAttempt.result === 'failed') {
-    return { repair: false, why: 'the last repair did not improve the asset' };
-  }
+  if (situation.repairFailedOnAsset) return { repair: false, why: 'a repair of this asset did not improve it' };
   const editors = editorsFor(situation.kind, policy.providerFallbackOrder[situation.kind]);
   if (editors.length === 0) return { repair: false, why: `no provider can edit a ${situation.kind}` };
   return { repair: true, defects: [...issues], editors };
@@ -92,4 +90,12 @@ function where(defect: SceneIssue, kind: SceneKind): string {
 
 function pct(fraction: number): string {
   return `${Math.round(Math.min(1, Math.max(0, fraction)) * 100)}%`;
+}
+
+/**
+ * Whether the round already tried to repair the asset made by `attemptNumber` (undefined: the
+ * asset the round started from) and the repair did not improve it.
+ */
+export function repairFailedOn(attempts: readonly Pick<RegenerationAttempt, 'kind' | 'result' | 'repair'>[], attemptNumber: number | undefined): boolean {
+  return attempts.some((a) => a.kind === 'repair' && a.result === 'failed' && a.repair?.sourceAttemptNumber === attemptNumber);
 }

@@ -3,18 +3,17 @@ import type { SceneIssue } from '../../src/domain/analysis';
 import type { RegenerationAttempt } from '../../src/domain/regeneration';
 import type { SceneKind } from '../../src/domain/scene';
 import { DEFAULT_POLICY } from '../../src/rules/policy';
-import { chooseRepair, editorsFor, repairInstruction } from '../../src/rules/repair';
+import { chooseRepair, editorsFor, repairFailedOn, repairInstruction } from '../../src/rules/repair';
 
 const logo: SceneIssue = { category: 'ai_artifacts', severity: 'medium', description: 'The logo on the mug is warped', region: { x: 0.4, y: 0.3, w: 0.2, h: 0.2 } };
 const sign: SceneIssue = { category: 'ai_artifacts', severity: 'low', description: 'Garbled lettering on the shop sign', region: { x: 0.1, y: 0.1, w: 0.3, h: 0.1 }, timeSpan: { startS: 1, endS: 2 } };
 const hand: SceneIssue = { category: 'ai_artifacts', severity: 'low', description: 'Six fingers on the left hand', region: { x: 0.7, y: 0.6, w: 0.1, h: 0.1 } };
 const light: SceneIssue = { category: 'brand_compliance', severity: 'medium', description: 'Cold lighting' };
 
-type Last = Pick<RegenerationAttempt, 'kind' | 'result'>;
 
 describe('rules: repair or regenerate (issue 25)', () => {
   // bar 70, band 15, at most 2 defects (the defaults)
-  const table: [string, { score: number; issues: SceneIssue[]; kind?: SceneKind; hasAsset?: boolean; person?: boolean; last?: Last; band?: number; max?: number }, string | true][] = [
+  const table: [string, { score: number; issues: SceneIssue[]; kind?: SceneKind; hasAsset?: boolean; person?: boolean; failedBefore?: boolean; band?: number; max?: number }, string | true][] = [
     ['one local defect, 12 under the bar', { score: 58, issues: [logo] }, true],
     ['two local defects, 1 under the bar', { score: 69, issues: [logo, hand] }, true],
     ['exactly the band under the bar', { score: 55, issues: [logo] }, true],
@@ -27,9 +26,7 @@ describe('rules: repair or regenerate (issue 25)', () => {
     ['three local defects, maxRepairDefects 3', { score: 62, issues: [logo, hand, sign], max: 3 }, true],
     ['no issues at all', { score: 62, issues: [] }, 'the judge named no defect to fix'],
     ['no stored asset', { score: 62, issues: [logo], hasAsset: false }, 'no stored asset to edit'],
-    ['the last repair failed', { score: 62, issues: [logo], last: { kind: 'repair', result: 'failed' } }, 'the last repair did not improve the asset'],
-    ['the last repair improved', { score: 62, issues: [logo], last: { kind: 'repair', result: 'improved' } }, true],
-    ['the last generation failed', { score: 62, issues: [logo], last: { kind: 'generate', result: 'failed' } }, true],
+    ['a repair of this asset failed before', { score: 62, issues: [logo], failedBefore: true }, 'a repair of this asset did not improve it'],
     ['a person gave the round a prompt or provider', { score: 62, issues: [logo], person: true }, 'a person directed the round'],
     ['repairBand 0 turns repairs off', { score: 69, issues: [logo], band: 0 }, 'more than 0 points under the bar'],
   ];
@@ -41,7 +38,7 @@ describe('rules: repair or regenerate (issue 25)', () => {
         issues: given.issues,
         hasAsset: given.hasAsset ?? true,
         personDirected: given.person ?? false,
-        ...(given.last ? { lastAttempt: given.last } : {}),
+        repairFailedOnAsset: given.failedBefore ?? false,
         policy: { ...DEFAULT_POLICY, ...(given.band === undefined ? {} : { repairBand: given.band }), ...(given.max === undefined ? {} : { maxRepairDefects: given.max }) },
       });
       if (expected === true) {
@@ -52,6 +49,16 @@ describe('rules: repair or regenerate (issue 25)', () => {
       }
     });
   }
+
+  it('a failed repair counts against the asset it edited, not against the assets after it', () => {
+    const repaired = (source: number | undefined, result: RegenerationAttempt['result']) => ({ kind: 'repair' as const, result, repair: { instruction: 'i', defects: [logo], sourcePrompt: 'p', ...(source === undefined ? {} : { sourceAttemptNumber: source }) } });
+    const generated = { kind: 'generate' as const, result: 'failed' as const };
+    assert.equal(repairFailedOn([repaired(undefined, 'failed'), generated], undefined), true);
+    assert.equal(repairFailedOn([repaired(undefined, 'failed')], 2), false);
+    assert.equal(repairFailedOn([repaired(undefined, 'improved')], undefined), false);
+    assert.equal(repairFailedOn([repaired(2, 'failed')], 2), true);
+    assert.equal(repairFailedOn([generated], undefined), false);
+  });
 
   it('only providers with an edit endpoint for the kind repair, the fallback order first', () => {
     assert.deepEqual(editorsFor('video', ['kling', 'runway', 'luma']), ['runway']);
