@@ -34,7 +34,9 @@ import { fitAcceptance, passingBar } from '../src/rules/calibration';
 import { notWorthTryingMessage } from '../src/rules/choice-text';
 import { expectedAttemptUsd, mayStartAttempt } from '../src/rules/budget';
 import { attemptDeadlineMs, generationDeadlineMs } from '../src/rules/generation-wait';
-import { attemptKey, breakerOutcome } from '../src/rules/provider-health';
+import { attemptKey, breakerOutcome, candidateKey } from '../src/rules/provider-health';
+import { candidateProviders, candidatesThatFit, wantedCandidates } from '../src/rules/candidates';
+import { roundUsd } from '../src/catalog/cost';
 
 /** A round reference whose run is settled: '' when the caller ran outside any workflow run. */
 export type ResolvedRef = RoundRef & { runId: string };
@@ -145,7 +147,15 @@ export function createRoundStepActivities(deps: RoundStepDeps) {
     const { inserted } = await guard(() => store.recordAttempt(ref, attempt));
     if (inserted) countAttempt(attempt);
     const key = attemptKey(ref.workflowId, attempt.round, attempt.attemptNumber);
-    await guard(() => store.recordProviderOutcome({ provider: attempt.provider, outcome: breakerOutcome(attempt), attemptKey: key }));
+    if (attempt.candidates === undefined) {
+      await guard(() => store.recordProviderOutcome({ provider: attempt.provider, outcome: breakerOutcome(attempt), attemptKey: key }));
+      return;
+    }
+    // Each candidate says what it says of its own provider, under the key its provider was picked with.
+    for (const candidate of attempt.candidates) {
+      const outcome = breakerOutcome(candidate);
+      await guard(() => store.recordProviderOutcome({ provider: candidate.provider, outcome, attemptKey: candidateKey(key, candidate.candidate) }));
+    }
   }
 
   const closeEntry = async (ref: ResolvedRef, entry: DecidedEntry) => startEvents(await closeDecidedEntry(store, ref, entry));
@@ -182,7 +192,7 @@ export function createRoundStepActivities(deps: RoundStepDeps) {
       provider = pick.provider;
       skipped = [...plan.skipped, ...pick.skipped];
     }
-    const expectedUsd = expectedAttemptUsd({
+    const perCandidateUsd = expectedAttemptUsd({
       provider,
       kind: needs.kind,
       durationSeconds: needs.durationSeconds,
@@ -196,20 +206,52 @@ export function createRoundStepActivities(deps: RoundStepDeps) {
       log()?.info('budget exhausted: no further attempt', { sceneId: ref.sceneId, message });
       return { start: false, reason: 'budget_exhausted', message };
     };
-    const roundVerdict = mayStartAttempt({ roundSpentUsd: context.roundSpentUsd, maxCostUsd: policy.maxCostUsd, projectSpentUsd: 0, expectedUsd });
+    const generationMs = generationDeadlineMs(provider, needs.kind, policy.generationTimeout);
+    const roundRoomUsd = policy.maxCostUsd === undefined ? undefined : policy.maxCostUsd - context.roundSpentUsd;
+    const wanted = wantedCandidates({ policy, nowMs: Date.now(), attemptMs: generationMs });
+    let count = candidatesThatFit(wanted, perCandidateUsd, roundRoomUsd);
+    // None fits: one is asked for, and refused below with the budget's own words.
+    if (count.count === 0) count = { ...wanted, count: 1 };
+    const roundVerdict = mayStartAttempt({ roundSpentUsd: context.roundSpentUsd, maxCostUsd: policy.maxCostUsd, projectSpentUsd: 0, expectedUsd: perCandidateUsd });
     if (!roundVerdict.start) return refuse(roundVerdict.message);
-    const hold = await guard(() =>
-      store.reserveBudget({
-        projectId: ref.projectId,
-        workflowId: ref.workflowId,
-        round: ref.round,
-        attemptNumber,
-        expectedUsd,
-        holdMs: attemptDeadlineMs(generationDeadlineMs(provider, needs.kind, policy.generationTimeout)),
-      }),
-    );
+    const reserve = (candidates: number) =>
+      guard(() =>
+        store.reserveBudget({
+          projectId: ref.projectId,
+          workflowId: ref.workflowId,
+          round: ref.round,
+          attemptNumber,
+          expectedUsd: roundUsd(perCandidateUsd * candidates),
+          holdMs: attemptDeadlineMs(generationMs),
+        }),
+      );
+    let hold = await reserve(count.count);
+    if (!hold.granted && count.count > 1 && hold.budgetUsd !== undefined) {
+      // Fewer candidates may fit the project's budget: as many as its room holds, every one's price held.
+      count = candidatesThatFit(count, perCandidateUsd, hold.budgetUsd - hold.spentUsd - hold.heldUsd);
+      if (count.count > 0) hold = await reserve(count.count);
+    }
     if (!hold.granted) return refuse(hold.message ?? 'the project budget is spent');
-    return { start: true, provider, skipped, ...(plan.choice && provider === plan.preferred ? { providerChoice: plan.choice } : {}), expectedUsd };
+    const several = count.count > 1 ? { candidates: await candidatesOf(plan.candidates, provider, count.count, key), candidatesWhy: count.why } : {};
+    const expectedUsd = roundUsd(perCandidateUsd * count.count);
+    return { start: true, provider, skipped, ...(plan.choice && provider === plan.preferred ? { providerChoice: plan.choice } : {}), expectedUsd, ...several };
+  }
+
+  /**
+   * Each candidate's provider (src/rules/candidates.ts): candidate n > 1 asks the breakers for the
+   * first provider of the choice's order not yet taken (its own probe key), so a provider cooling
+   * down makes no candidate; when none is let through, the taken ones make more takes.
+   */
+  async function candidatesOf(ranked: readonly ProviderName[], first: ProviderName, count: number, key: string): Promise<ProviderName[]> {
+    const taken: ProviderName[] = [first];
+    for (let candidate = 2; candidate <= count; candidate++) {
+      const rest = ranked.filter((p) => !taken.includes(p));
+      if (rest.length === 0) break;
+      const pick = await guard(() => store.pickProvider({ candidates: rest, attemptKey: candidateKey(key, candidate) }));
+      if (pick.provider === undefined) break;
+      taken.push(pick.provider);
+    }
+    return candidateProviders(first, taken, count);
   }
 
   /** The recorded attempts of the scene's kind; none when they cannot be read. */
