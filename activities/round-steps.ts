@@ -35,8 +35,7 @@ import { notWorthTryingMessage } from '../src/rules/choice-text';
 import { expectedAttemptUsd, mayStartAttempt } from '../src/rules/budget';
 import { attemptDeadlineMs, generationDeadlineMs } from '../src/rules/generation-wait';
 import { attemptKey, breakerOutcome, candidateKey } from '../src/rules/provider-health';
-import { candidateProviders, candidatesThatFit, wantedCandidates } from '../src/rules/candidates';
-import { roundUsd } from '../src/catalog/cost';
+import { candidateProviders, candidatesThatFit, heldUsd, wantedCandidates } from '../src/rules/candidates';
 
 /** A round reference whose run is settled: '' when the caller ran outside any workflow run. */
 export type ResolvedRef = RoundRef & { runId: string };
@@ -192,14 +191,6 @@ export function createRoundStepActivities(deps: RoundStepDeps) {
       provider = pick.provider;
       skipped = [...plan.skipped, ...pick.skipped];
     }
-    const perCandidateUsd = expectedAttemptUsd({
-      provider,
-      kind: needs.kind,
-      durationSeconds: needs.durationSeconds,
-      judgments: policy.judgmentsNearBar ?? 1,
-      // The round's best may need one pairwise comparison before a person looks (src/rules/best-pick.ts).
-      comparisons: 1,
-    });
     const refuse = async (message: string): Promise<AttemptStart> => {
       // A probe handed to this attempt is given back: the provider was not tried.
       await guard(() => store.recordProviderOutcome({ provider, outcome: 'neutral', attemptKey: key }));
@@ -207,13 +198,24 @@ export function createRoundStepActivities(deps: RoundStepDeps) {
       return { start: false, reason: 'budget_exhausted', message };
     };
     const generationMs = generationDeadlineMs(provider, needs.kind, policy.generationTimeout);
-    const roundRoomUsd = policy.maxCostUsd === undefined ? undefined : policy.maxCostUsd - context.roundSpentUsd;
     const wanted = wantedCandidates({ policy, nowMs: Date.now(), attemptMs: generationMs });
-    let count = candidatesThatFit(wanted, perCandidateUsd, roundRoomUsd);
-    // None fits: one is asked for, and refused below with the budget's own words.
-    if (count.count === 0) count = { ...wanted, count: 1 };
-    const roundVerdict = mayStartAttempt({ roundSpentUsd: context.roundSpentUsd, maxCostUsd: policy.maxCostUsd, projectSpentUsd: 0, expectedUsd: perCandidateUsd });
+    const providers = wanted.count > 1 ? await candidatesOf(plan.candidates, provider, wanted.count, key) : [provider];
+    const prices = providers.map((p) =>
+      expectedAttemptUsd({
+        provider: p,
+        kind: needs.kind,
+        durationSeconds: needs.durationSeconds,
+        judgments: policy.judgmentsNearBar ?? 1,
+        // The round's best may need one pairwise comparison before a person looks (src/rules/best-pick.ts).
+        comparisons: 1,
+      }),
+    );
+    const roundRoomUsd = policy.maxCostUsd === undefined ? undefined : policy.maxCostUsd - context.roundSpentUsd;
+    let count = candidatesThatFit(wanted, prices, roundRoomUsd);
+    const roundVerdict = mayStartAttempt({ roundSpentUsd: context.roundSpentUsd, maxCostUsd: policy.maxCostUsd, projectSpentUsd: 0, expectedUsd: prices[0] });
     if (!roundVerdict.start) return refuse(roundVerdict.message);
+    // Candidate 1 fits the round by the budget's own rule, whatever cents the fit above rounded.
+    if (count.count === 0) count = { ...wanted, count: 1 };
     const reserve = (candidates: number) =>
       guard(() =>
         store.reserveBudget({
@@ -221,20 +223,28 @@ export function createRoundStepActivities(deps: RoundStepDeps) {
           workflowId: ref.workflowId,
           round: ref.round,
           attemptNumber,
-          expectedUsd: roundUsd(perCandidateUsd * candidates),
+          expectedUsd: heldUsd(prices, candidates),
           holdMs: attemptDeadlineMs(generationMs),
         }),
       );
     let hold = await reserve(count.count);
     if (!hold.granted && count.count > 1 && hold.budgetUsd !== undefined) {
       // Fewer candidates may fit the project's budget: as many as its room holds, every one's price held.
-      count = candidatesThatFit(count, perCandidateUsd, hold.budgetUsd - hold.spentUsd - hold.heldUsd);
+      count = candidatesThatFit(count, prices, hold.budgetUsd - hold.spentUsd - hold.heldUsd);
       if (count.count > 0) hold = await reserve(count.count);
     }
+    await giveBackProbes(providers, count.count, key);
     if (!hold.granted) return refuse(hold.message ?? 'the project budget is spent');
-    const several = count.count > 1 ? { candidates: await candidatesOf(plan.candidates, provider, count.count, key), candidatesWhy: count.why } : {};
-    const expectedUsd = roundUsd(perCandidateUsd * count.count);
-    return { start: true, provider, skipped, ...(plan.choice && provider === plan.preferred ? { providerChoice: plan.choice } : {}), expectedUsd, ...several };
+    const several = count.count > 1 ? { candidates: providers.slice(0, count.count), candidatesWhy: count.why } : {};
+    const choice = plan.choice && provider === plan.preferred ? { providerChoice: plan.choice } : {};
+    return { start: true, provider, skipped, ...choice, expectedUsd: heldUsd(prices, count.count), ...several };
+  }
+
+  /** Candidates whose providers were picked but whose price did not fit give back any probe they were handed. */
+  async function giveBackProbes(providers: readonly ProviderName[], used: number, key: string): Promise<void> {
+    for (let candidate = Math.max(2, used + 1); candidate <= providers.length; candidate++) {
+      await guard(() => store.recordProviderOutcome({ provider: providers[candidate - 1], outcome: 'neutral', attemptKey: candidateKey(key, candidate) }));
+    }
   }
 
   /**

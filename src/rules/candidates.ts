@@ -37,17 +37,22 @@ export function wantedCandidates(input: { policy: Pick<RegenerationPolicy, 'cand
 
 /**
  * As many of the wanted candidates as `roomUsd` (what a budget has left; undefined: no budget)
- * holds at `perCandidateUsd` each, every one's expected price counted before any starts.
- * Fewer than the policy asked for is recorded as `budget`; a deadline's "as many as the budget
- * allows" stays `deadline`.
+ * holds, candidate 1 first, every one's expected price (`pricesUsd`, one per candidate) counted
+ * before any starts. Fewer than the policy asked for is recorded as `budget`; a deadline's "as
+ * many as the budget allows" stays `deadline`.
  */
-export function candidatesThatFit(wanted: CandidateCount, perCandidateUsd: number, roomUsd: number | undefined): CandidateCount {
-  if (roomUsd === undefined || perCandidateUsd <= 0) return wanted;
+export function candidatesThatFit(wanted: CandidateCount, pricesUsd: readonly number[], roomUsd: number | undefined): CandidateCount {
+  const most = Math.min(wanted.count, pricesUsd.length);
+  let count = 0;
   // Reaching a budget exactly is within it (src/rules/budget.ts), so cents are compared, not floats.
-  const fit = Math.floor(roundUsd(roomUsd) / roundUsd(perCandidateUsd) + 1e-9);
-  if (fit >= wanted.count) return wanted;
-  const count = Math.max(0, fit);
+  while (count < most && (roomUsd === undefined || heldUsd(pricesUsd, count + 1) <= roundUsd(roomUsd))) count++;
+  if (count === wanted.count) return wanted;
   return { count, why: wanted.why === 'deadline' || count === 0 ? wanted.why : 'budget' };
+}
+
+/** What the first `count` candidates hold together. */
+export function heldUsd(pricesUsd: readonly number[], count: number): number {
+  return roundUsd(pricesUsd.slice(0, count).reduce((sum, price) => sum + price, 0));
 }
 
 /**
