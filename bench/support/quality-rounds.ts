@@ -163,7 +163,7 @@ export const JUDGMENT_USD =
     JUDGMENT_TOKENS.output * DEFAULT_MODEL_PRICES['claude-sonnet-4-6'].outputPerMTok) /
   1_000_000;
 
-function generationUsd(provider: ProviderName, scene: QualityScene): number {
+export function generationUsd(provider: ProviderName, scene: QualityScene): number {
   return generationCostUsd(DEFAULT_GENERATION_PRICES[provider], scene.kind, scene.duration);
 }
 
@@ -172,7 +172,7 @@ function generationUsd(provider: ProviderName, scene: QualityScene): number {
  * bar. `assetKey` names the asset for the realistic judge's persistent error; the product asks
  * again with the same view, so each judgment of the asset repeats it.
  */
-function judgeAsset(q: number, settings: RunSettings, rng: Rng, assetKey: string): JudgedAsset {
+export function judgeAsset(q: number, settings: RunSettings, rng: Rng, assetKey: string): JudgedAsset {
   const judgments: { analysis: { overallScore: number; recommendation: SceneAnalysisResult['recommendation'] }; modelSkipped: boolean }[] = [];
   const { judge } = settings;
   const persistent = judge === undefined ? 0 : persistentError(settings.seed, assetKey, 'default', judge);
@@ -189,12 +189,12 @@ function judgeAsset(q: number, settings: RunSettings, rng: Rng, assetKey: string
 }
 
 /** The analysis the next prompt is built from: the simulated judge's issues, the median score. */
-function analysisOf(prompt: string, scene: QualityScene, provider: ProviderName, score: number): SceneAnalysisResult {
+export function analysisOf(prompt: string, scene: QualityScene, provider: ProviderName, score: number): SceneAnalysisResult {
   const verdict = judge({ userText: analysisText({ prompt, provider, contentType: scene.contentType, visualDirection: scene.visualDirection, narration: scene.narration }), images: [] });
   return { overallScore: score, recommendation: simulatedRecommendation(score), issues: verdict.issues, improvedPrompt: verdict.improvedPrompt };
 }
 
-function qualityOf(prompt: string, scene: QualityScene, provider: ProviderName): number {
+export function qualityOf(prompt: string, scene: QualityScene, provider: ProviderName): number {
   const modelled = trueQualityFor({ prompt, provider, contentType: scene.contentType, visualDirection: scene.visualDirection, narration: scene.narration });
   return Math.min(100, Math.max(0, modelled + scene.difficulty));
 }
