@@ -48,6 +48,33 @@ describe('regenerateSceneWorkflow: several candidates at once (SPEC.md "Repair a
     });
   });
 
+  it('a deadline that leaves time for one attempt only: as many candidates as the round budget holds, recorded as why', async () => {
+    // kling's generation may take 15 minutes: 20 minutes left is less than two attempts. The
+    // round's budget holds kling, runway and luma but not hailuo as well.
+    const deadline = new Date(Date.now() + 20 * 60_000).toISOString();
+    const three = cents(price('kling') + price('runway') + price('luma'));
+    const { activities, calls } = fakeActivities({ scores: [90] });
+    await withWorker(activities, async ({ start }) => {
+      const handle = await start(sceneInput({}, { policy: { deadline, maxCostUsd: three + 0.1 } }));
+      const result = await handle.result();
+      assert.equal(result.outcome, 'passed');
+      assert.deepEqual(calls.submissions.map((s) => s.provider), ['kling', 'runway', 'luma']);
+      assert.equal(result.attempts[0].candidatesWhy, 'deadline');
+      assert.deepEqual(calls.budgetReservations.map((r) => r.request.expectedUsd), [three]);
+    });
+  });
+
+  it('a deadline far off keeps one candidate', async () => {
+    const deadline = new Date(Date.now() + 3 * 3_600_000).toISOString();
+    const { activities, calls } = fakeActivities({ scores: [90] });
+    await withWorker(activities, async ({ start }) => {
+      const result = await (await start(sceneInput({}, { policy: { deadline } }))).result();
+      assert.equal(result.outcome, 'passed');
+      assert.equal(calls.submissions.length, 1);
+      assert.equal(result.attempts[0].candidates, undefined);
+    });
+  });
+
   it('keeps the best of three and records every candidate with its cost; the attempt costs them all', async () => {
     // Judgments in the order the candidates finish: 50, 80, 60 (far from the bar, one judgment each).
     const { activities, calls } = fakeActivities({ scores: [50, 80, 60] });
