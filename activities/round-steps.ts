@@ -35,7 +35,7 @@ import { notWorthTryingMessage } from '../src/rules/choice-text';
 import { expectedAttemptUsd, mayStartAttempt } from '../src/rules/budget';
 import { attemptDeadlineMs, generationDeadlineMs } from '../src/rules/generation-wait';
 import { attemptKey, breakerOutcome, candidateKey } from '../src/rules/provider-health';
-import { candidateProviders, candidatesThatFit, heldUsd, wantedCandidates } from '../src/rules/candidates';
+import { candidateProviders, candidatesThatFit, heldUsd, wantedCandidates, type CandidateCount } from '../src/rules/candidates';
 
 /** A round reference whose run is settled: '' when the caller ran outside any workflow run. */
 export type ResolvedRef = RoundRef & { runId: string };
@@ -191,18 +191,41 @@ export function createRoundStepActivities(deps: RoundStepDeps) {
       provider = pick.provider;
       skipped = [...plan.skipped, ...pick.skipped];
     }
-    const refuse = async (message: string): Promise<AttemptStart> => {
-      // A probe handed to this attempt is given back: the provider was not tried.
-      await guard(() => store.recordProviderOutcome({ provider, outcome: 'neutral', attemptKey: key }));
-      log()?.info('budget exhausted: no further attempt', { sceneId: ref.sceneId, message });
-      return { start: false, reason: 'budget_exhausted', message };
-    };
     const generationMs = generationDeadlineMs(provider, needs.kind, policy.generationTimeout);
     const wanted = wantedCandidates({ policy, nowMs: Date.now(), attemptMs: generationMs });
     const providers = wanted.count > 1 ? await candidatesOf(plan.candidates, provider, wanted.count, key) : [provider];
-    const prices = providers.map((p) =>
+    const refuse = async (message: string): Promise<AttemptStart> => {
+      // A probe handed to this attempt (or any of its candidates) is given back: the provider was not tried.
+      await guard(() => store.recordProviderOutcome({ provider, outcome: 'neutral', attemptKey: key }));
+      await giveBackProbes(providers, 1, key);
+      log()?.info('budget exhausted: no further attempt', { sceneId: ref.sceneId, message });
+      return { start: false, reason: 'budget_exhausted', message };
+    };
+    const held = await holdCandidates(ref, context, providers, wanted, generationMs);
+    if ('refused' in held) return refuse(held.refused);
+    const { count, prices } = held;
+    await giveBackProbes(providers, count.count, key);
+    const several = count.count > 1 ? { candidates: providers.slice(0, count.count), candidatesWhy: count.why } : {};
+    const choice = plan.choice && provider === plan.preferred ? { providerChoice: plan.choice } : {};
+    return { start: true, provider, skipped, ...choice, expectedUsd: heldUsd(prices, count.count), ...several };
+  }
+
+  /**
+   * SPEC.md "Cost and provider health": every candidate's expected price held against the
+   * round's and the project's budget before any starts, as many candidates as they hold (at
+   * least candidate 1, or the attempt is refused with the budget's words).
+   */
+  async function holdCandidates(
+    ref: ResolvedRef,
+    context: AttemptContext,
+    providers: readonly ProviderName[],
+    wanted: CandidateCount,
+    generationMs: number,
+  ): Promise<{ count: CandidateCount; prices: number[] } | { refused: string }> {
+    const { needs, policy } = context;
+    const prices = providers.map((provider) =>
       expectedAttemptUsd({
-        provider: p,
+        provider,
         kind: needs.kind,
         durationSeconds: needs.durationSeconds,
         judgments: policy.judgmentsNearBar ?? 1,
@@ -213,7 +236,7 @@ export function createRoundStepActivities(deps: RoundStepDeps) {
     const roundRoomUsd = policy.maxCostUsd === undefined ? undefined : policy.maxCostUsd - context.roundSpentUsd;
     let count = candidatesThatFit(wanted, prices, roundRoomUsd);
     const roundVerdict = mayStartAttempt({ roundSpentUsd: context.roundSpentUsd, maxCostUsd: policy.maxCostUsd, projectSpentUsd: 0, expectedUsd: prices[0] });
-    if (!roundVerdict.start) return refuse(roundVerdict.message);
+    if (!roundVerdict.start) return { refused: roundVerdict.message };
     // Candidate 1 fits the round by the budget's own rule, whatever cents the fit above rounded.
     if (count.count === 0) count = { ...wanted, count: 1 };
     const reserve = (candidates: number) =>
@@ -222,7 +245,7 @@ export function createRoundStepActivities(deps: RoundStepDeps) {
           projectId: ref.projectId,
           workflowId: ref.workflowId,
           round: ref.round,
-          attemptNumber,
+          attemptNumber: context.attemptNumber,
           expectedUsd: heldUsd(prices, candidates),
           holdMs: attemptDeadlineMs(generationMs),
         }),
@@ -233,11 +256,7 @@ export function createRoundStepActivities(deps: RoundStepDeps) {
       count = candidatesThatFit(count, prices, hold.budgetUsd - hold.spentUsd - hold.heldUsd);
       if (count.count > 0) hold = await reserve(count.count);
     }
-    await giveBackProbes(providers, count.count, key);
-    if (!hold.granted) return refuse(hold.message ?? 'the project budget is spent');
-    const several = count.count > 1 ? { candidates: providers.slice(0, count.count), candidatesWhy: count.why } : {};
-    const choice = plan.choice && provider === plan.preferred ? { providerChoice: plan.choice } : {};
-    return { start: true, provider, skipped, ...choice, expectedUsd: heldUsd(prices, count.count), ...several };
+    return hold.granted ? { count, prices } : { refused: hold.message ?? 'the project budget is spent' };
   }
 
   /** Candidates whose providers were picked but whose price did not fit give back any probe they were handed. */
