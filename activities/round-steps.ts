@@ -35,7 +35,7 @@ import { notWorthTryingMessage } from '../src/rules/choice-text';
 import { expectedAttemptUsd, mayStartAttempt } from '../src/rules/budget';
 import { attemptDeadlineMs, generationDeadlineMs } from '../src/rules/generation-wait';
 import { attemptKey, breakerOutcome, candidateKey } from '../src/rules/provider-health';
-import { candidateProviders, candidatesThatFit, heldUsd, wantedCandidates, type CandidateCount } from '../src/rules/candidates';
+import { candidateOrder, candidateProviders, candidatesThatFit, heldUsd, wantedCandidates, type CandidateCount } from '../src/rules/candidates';
 
 /** A round reference whose run is settled: '' when the caller ran outside any workflow run. */
 export type ResolvedRef = RoundRef & { runId: string };
@@ -193,7 +193,7 @@ export function createRoundStepActivities(deps: RoundStepDeps) {
     }
     const generationMs = generationDeadlineMs(provider, needs.kind, policy.generationTimeout);
     const wanted = wantedCandidates({ policy, nowMs: Date.now(), attemptMs: generationMs });
-    const providers = wanted.count > 1 ? await candidatesOf(plan.candidates, provider, wanted.count, key) : [provider];
+    const providers = wanted.count > 1 ? await candidatesOf(candidateOrder(plan.candidates, plan.choice), provider, wanted.count, key) : [provider];
     const refuse = async (message: string): Promise<AttemptStart> => {
       // A probe handed to this attempt (or any of its candidates) is given back: the provider was not tried.
       await guard(() => store.recordProviderOutcome({ provider, outcome: 'neutral', attemptKey: key }));

@@ -1,6 +1,6 @@
 import { MAX_CANDIDATES, type RegenerationPolicy } from '../domain/policy';
 import type { ProviderName } from '../domain/provider';
-import type { CandidatesWhy } from '../domain/regeneration';
+import type { CandidatesWhy, ProviderChoiceFigures } from '../domain/regeneration';
 import { roundUsd } from '../catalog/cost';
 import { improvedPrompt, type PromptInput } from './prompt';
 
@@ -63,6 +63,18 @@ export function heldUsd(pricesUsd: readonly number[], count: number): number {
 export function candidateProviders(first: ProviderName, others: readonly ProviderName[], count: number): ProviderName[] {
   const distinct = [first, ...new Set(others.filter((p) => p !== first))];
   return Array.from({ length: count }, (_, index) => distinct[index % distinct.length]);
+}
+
+/**
+ * The order the other candidates' providers are taken in: the learned choice's, by expected value
+ * (the best few providers of the choice), when it chose; else the static map's fallback order.
+ * Providers the choice did not weigh keep their place after those it did.
+ */
+export function candidateOrder(usable: readonly ProviderName[], choice: ProviderChoiceFigures | undefined): ProviderName[] {
+  if (choice === undefined) return [...usable];
+  const value = new Map(choice.options.map((o) => [o.provider, o.valueUsd]));
+  const weighed = usable.filter((p) => value.has(p)).sort((a, b) => value.get(b)! - value.get(a)!);
+  return [...weighed, ...usable.filter((p) => !value.has(p))];
 }
 
 /**

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { checkRegenerateSceneInput, checkUserDecision } from '../../src/domain/input-checks';
 import type { RegenerationAttempt } from '../../src/domain/regeneration';
-import { candidatePrompts, candidateProviders, candidatesThatFit, heldUsd, onlyOneAttemptLeft, wantedCandidates, type CandidateCount } from '../../src/rules/candidates';
+import { candidateOrder, candidatePrompts, candidateProviders, candidatesThatFit, heldUsd, onlyOneAttemptLeft, wantedCandidates, type CandidateCount } from '../../src/rules/candidates';
 import { decisionProblem } from '../../src/rules/decision';
 
 const NOW = Date.parse('2026-12-07T12:00:00Z');
@@ -48,6 +48,13 @@ describe('rules: how many candidates an attempt makes (SPEC.md "Repair and candi
   it("providers: the attempt's own first, the others once each, then again from the start", () => {
     assert.deepEqual(candidateProviders('kling', ['kling', 'runway', 'luma'], 4), ['kling', 'runway', 'luma', 'kling']);
     assert.deepEqual(candidateProviders('falai', [], 3), ['falai', 'falai', 'falai']);
+  });
+
+  it("providers: the learned choice's order by expected value when it chose, else the fallback order", () => {
+    const option = (provider: 'kling' | 'runway' | 'luma', valueUsd: number) => ({ provider, passChance: 0.5, drawnPassChance: 0.5, priceUsd: 1, valueUsd, drawnValueUsd: valueUsd });
+    const choice = { by: 'expected_value' as const, valueOfPassUsd: 3, attemptsLeft: 2, evidence: 40, options: [option('kling', 0.2), option('luma', 1.1), option('runway', 0.7)] };
+    assert.deepEqual(candidateOrder(['kling', 'runway', 'luma', 'hailuo'], choice), ['luma', 'runway', 'kling', 'hailuo']);
+    assert.deepEqual(candidateOrder(['kling', 'runway', 'luma'], undefined), ['kling', 'runway', 'luma']);
   });
 
   it("prompts: a provider's second take stands on the other base, with the same fix phrases", () => {
