@@ -255,6 +255,10 @@ function partialPolicy(check: ShapeCheck, raw: unknown, path: string): PartialPo
     judgmentsNearBar: check.optional(policy.judgmentsNearBar, (v) =>
       check.number(v, join(path, 'judgmentsNearBar'), { integer: true, min: 1, max: 5 }),
     ),
+    // Claude model ids; a few at most: each judgment near the bar takes the next in turn.
+    judgeModels: check.optional(policy.judgeModels, (v) =>
+      check.array(v, join(path, 'judgeModels'), (m, at) => check.string(m, at, { pattern: /^claude-[a-z0-9.-]{1,60}$/, patternMessage: 'a Claude model id such as "claude-sonnet-4-6"' }), { min: 1, max: 5 }),
+    ),
     auditRate: check.optional(policy.auditRate, (v) => check.number(v, join(path, 'auditRate'), { min: 0, max: 1 })),
     calibratedBar: check.optional(policy.calibratedBar, (v) => check.boolean(v, join(path, 'calibratedBar'))),
     // At least one verdict: a calibration from none is no calibration.

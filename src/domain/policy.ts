@@ -38,8 +38,13 @@ export interface RegenerationPolicy {
    * such a score is judged again (SPEC.md "Judging and choosing").
    */
   uncertaintyBand?: number;
-  /** How many judgments, in all, a score near the bar gets; their median is the score. */
+  /** How many judgments, in all, a score near the bar gets; their combined estimate is the score. */
   judgmentsNearBar?: number;
+  /**
+   * Claude models the judgments of one asset take in turn (judgment 1 the first, judgment 2 the
+   * next…), so a second look can come from another model; absent: ANTHROPIC_MODEL for every one.
+   */
+  judgeModels?: string[];
   /**
    * People as the ground truth (SPEC.md "Judging and choosing"): the share of passed scenes also
    * put in the review queue as `audit` entries that block nothing (src/rules/audit.ts).
