@@ -95,8 +95,11 @@ export function createRoundStepActivities(deps: RoundStepDeps) {
     return { ...(await startAttempt(ref, request.firstAttempt)), passingBar: bar };
   }
 
-  /** SPEC.md "Judging and choosing": the configured score, or the content type's calibrated one when the policy asks. */
-  async function roundBar({ policy, contentType }: AttemptContext): Promise<PassingBar> {
+  /**
+   * SPEC.md "Judging and choosing": the configured score, or the content type's calibrated one when
+   * the policy asks; a round's opening reads it, and so does the pipeline's first-asset check.
+   */
+  async function roundBar({ policy, contentType }: Pick<AttemptContext, 'policy' | 'contentType'>): Promise<PassingBar> {
     if (policy.calibratedBar !== true) return passingBar(policy);
     const verdicts = await guard(() => store.peopleVerdicts({ contentType }));
     const curve = fitAcceptance(verdicts.map((v) => v.verdict));
@@ -223,7 +226,7 @@ export function createRoundStepActivities(deps: RoundStepDeps) {
     }
   }
 
-  return { openRound, recordAttempt, retryAttemptStart, escalateToReview, endRound };
+  return { openRound, recordAttempt, retryAttemptStart, escalateToReview, endRound, passingBarFor: roundBar };
 }
 
 /**

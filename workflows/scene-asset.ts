@@ -13,10 +13,11 @@ import type { SceneAnalysisResult } from '../src/domain/analysis';
 import type { RegenerationResult, RegenerationState, SceneAssetResult } from '../src/domain/regeneration';
 import { checkSceneAssetInput } from '../src/domain/input-checks';
 import type { SceneAssetInput } from '../src/domain/inputs';
+import type { RegenerationPolicy } from '../src/domain/policy';
 import { sceneForRegeneration } from '../src/domain/scene';
 import { regenerationWorkflowId } from '../src/domain/workflow-ids';
 import { roundUsd } from '../src/catalog/cost';
-import { findRoundInProgress, saveScene, saveSceneAnalysis } from './activities';
+import { findRoundInProgress, passingBarFor, saveScene, saveSceneAnalysis } from './activities';
 import { attemptFailureOf, generationRequest, judge } from './attempt';
 import { generate, GenerationStopped } from './generation';
 import { regenerationEscalatedSignal } from './messages';
@@ -56,8 +57,9 @@ export async function sceneAssetWorkflow(rawInput: SceneAssetInput): Promise<Sce
     );
   }
   await saveScene({ scene, project: input.project });
-  const first = await firstAsset(input);
-  if (!needsRegeneration(first.analysis, resolvePolicy(input.policy))) {
+  const policy = await firstAssetPolicy(input);
+  const first = await firstAsset(input, policy);
+  if (!needsRegeneration(first.analysis, policy)) {
     return { sceneId: scene.id, assetUrl: first.assetUrl, analysis: first.analysis, qualityScore: first.analysis.overallScore, needsUserReview: false };
   }
   const round = await startRound(input, first);
@@ -73,8 +75,20 @@ export async function sceneAssetWorkflow(rawInput: SceneAssetInput): Promise<Sce
   };
 }
 
+/**
+ * The policy the first asset is judged by: with `policy.calibratedBar`, its passing score is the
+ * content type's bar as a round would read it (src/rules/calibration.ts), so a first asset is not
+ * passed at a bar its round would fail.
+ */
+async function firstAssetPolicy({ scene, policy }: SceneAssetInput): Promise<RegenerationPolicy> {
+  const resolved = resolvePolicy(policy);
+  if (resolved.calibratedBar !== true) return resolved;
+  const bar = await passingBarFor({ policy: resolved, contentType: scene.contentType });
+  return { ...resolved, minScoreToPass: bar.score };
+}
+
 /** The first asset, or, when it cannot be made, a failing verdict so that a round tries others. */
-async function firstAsset({ scene, project, policy }: SceneAssetInput): Promise<FirstAsset> {
+async function firstAsset({ scene, project }: SceneAssetInput, policy: RegenerationPolicy): Promise<FirstAsset> {
   const { workflowId, runId } = workflowInfo();
   const plan = {
     idempotencyKey: `${workflowId}/${runId}/first`,
@@ -83,7 +97,7 @@ async function firstAsset({ scene, project, policy }: SceneAssetInput): Promise<
     kind: sceneKind(scene.duration, scene.provider),
     scene,
     brandProfile: project?.brandProfile,
-    policy: resolvePolicy(policy),
+    policy,
     label: `first asset · ${scene.provider}`,
   };
   let made;
