@@ -15,7 +15,8 @@
  *   (mean ± sd), no content type passing more than 1 point fewer;
  * - budgets: no round and no project over its budget.
  */
-import { REALISTIC_JUDGE } from '../src/sim/judge/quality-model';
+import { DEFAULT_REVIEWER_BARS, DEFAULT_REVIEWER_SIGMA, REALISTIC_JUDGE, seededRng, simulatedReview } from '../src/sim/judge/quality-model';
+import { fitAcceptance } from '../src/rules/calibration';
 import { DEFAULT_POLICY, JUDGING_DEFAULTS } from '../src/rules/policy';
 import { isTrulyBest, playStoryboard, storyboard, JUDGMENT_USD, type RecordedJudgment, type RoundRecord, type RunSettings } from './support/quality-rounds';
 import { fmt, report, runBench, type Figure } from './support/result';
@@ -247,6 +248,81 @@ function choiceFigure(): Figure {
   };
 }
 
+/** Verdicts per content type the calibration target names. */
+const VERDICTS = 100;
+const BAR_POINTS = 3;
+
+/**
+ * People's verdicts as the product gets them: on each round's outcome, in storyboard order: the
+ * round's best when it escalates, the passed asset when it passes (an audit; every passed scene
+ * here rather than 2 %, so that 100 verdicts come within a few runs). Each is on the score the
+ * product recorded, by the simulated reviewer (its hidden bar per content type and its own noise).
+ */
+function verdictsOf(rounds: readonly RoundRecord[], rng: ReturnType<typeof seededRng>) {
+  return rounds.map((r) => {
+    const last = r.attempts.at(-1);
+    const passedAsset = r.outcome === 'passed_first' ? r.start : r.outcome === 'passed' ? last?.asset : undefined;
+    const best = r.bestByScore?.attemptNumber === undefined ? r.start : r.attempts.find((a) => a.attemptNumber === r.bestByScore!.attemptNumber)!.asset;
+    const asset = passedAsset ?? best;
+    const review = simulatedReview(asset.trueQuality, r.scene.contentType, { bars: DEFAULT_REVIEWER_BARS, sigma: DEFAULT_REVIEWER_SIGMA }, rng);
+    return {
+      contentType: r.scene.contentType,
+      verdict: { score: asset.score, accepted: review.approve, judgePassed: passedAsset !== undefined },
+      overrated: asset.score - asset.trueQuality,
+    };
+  });
+}
+
+/**
+ * Calibration (issue 24): per content type, the first 100 verdicts of runs of the storyboard under
+ * the realistic judge (verdictsOf), the calibrated bar (src/rules/calibration.ts) against the
+ * reviewer's hidden one, over the seed sets.
+ */
+function calibrationFigure(): Figure {
+  const scenes = storyboard(SCENES);
+  const contentTypes = [...new Set(scenes.map((s) => s.contentType))];
+  const runsNeeded = Math.ceil(VERDICTS / (SCENES / contentTypes.length));
+  const sets = Array.from({ length: SEED_SETS }, (_, index) => {
+    const seed = `quality-calibration-${index + 1}`;
+    const rng = seededRng(`${seed}:reviews`);
+    const verdicts = Array.from({ length: runsNeeded }, (_, run) =>
+      verdictsOf(playStoryboard(scenes, { ...base, judge: REALISTIC_JUDGE, seed: `${seed}-run-${run + 1}` }).rounds, rng),
+    ).flat();
+    return contentTypes.map((contentType) => {
+      const first = verdicts.filter((v) => v.contentType === contentType).slice(0, VERDICTS);
+      const own = first.map((v) => v.verdict);
+      const midpoint = fitAcceptance(own)?.midpoint;
+      const accepted = own.filter((v) => v.accepted).length;
+      const overrated = first.reduce((sum, v) => sum + v.overrated, 0) / first.length;
+      return { contentType, verdicts: own.length, accepted, overrated, error: midpoint === undefined ? Infinity : midpoint - DEFAULT_REVIEWER_BARS[contentType] };
+    });
+  });
+  const perType = contentTypes.map((contentType, i) => {
+    const errors = sets.map((set) => set[i].error);
+    const accepted = sets.reduce((sum, set) => sum + set[i].accepted, 0) / sets.length;
+    const overrated = sets.reduce((sum, set) => sum + set[i].overrated, 0) / sets.length;
+    return { contentType, meanAbs: errors.reduce((sum, e) => sum + Math.abs(e), 0) / errors.length, errors, accepted, overrated };
+  });
+  const worst = perType.reduce((a, b) => (b.meanAbs > a.meanAbs ? b : a));
+  const within = sets.flat().filter((c) => Math.abs(c.error) <= BAR_POINTS).length;
+  const met = worst.meanAbs <= BAR_POINTS;
+  return {
+    bench: BENCH,
+    name: `calibrated bar against the simulated reviewer's hidden bar after ${VERDICTS} verdicts per content type (${SEED_SETS} seed sets, realistic judge)`,
+    value: worst.meanAbs,
+    unit: 'points off (worst content type, mean over the seed sets)',
+    target: `within ±${BAR_POINTS} points for each content type`,
+    met,
+    limitedBy: met
+      ? undefined
+      : `which assets people see: a round's best and a passed asset were chosen for their high judged score, which overstates their true quality (by ${fmt(worst.overrated)} points on ${worst.contentType}'s verdicts), so people accept half the time at a judged score above their own bar; ${worst.contentType}'s reviewers accepted ${fmt(worst.accepted)} of ${VERDICTS}, leaving the curve little to rest on above it. The calibrated bar is the judged score people accept (what a round needs); the hidden bar in true quality is out of its reach on these verdicts`,
+    notes: [
+      `per content type, mean |calibrated − hidden| (each seed set's signed error): ${perType.map((t) => `${t.contentType} ${fmt(t.meanAbs)} (${t.errors.map((e) => fmt(e)).join(', ')}), ${fmt(t.accepted)} accepted, judged ${fmt(t.overrated)} above true`).join('; ')}`,
+      `${within} of ${sets.flat().length} (content type, seed set) within ±${BAR_POINTS}`,
+    ],
+  };
+}
+
 function budgetFigure(): Figure {
   const maxCostUsd = 1.5;
   const projectBudgetUsd = 15;
@@ -273,7 +349,7 @@ function budgetFigure(): Figure {
 runBench(async () => {
   console.log(`${SCENES} scenes, judge noise σ = ${SIGMA}, band ±${judging.uncertaintyBand}, up to ${judging.judgmentsNearBar} judgments`);
   const { rounds } = playStoryboard(storyboard(SCENES), base);
-  const figures = [...judgingFigures(), bestPickFigure(rounds), choiceFigure(), budgetFigure()];
+  const figures = [...judgingFigures(), bestPickFigure(rounds), choiceFigure(), calibrationFigure(), budgetFigure()];
   for (const figure of figures) report(figure);
   return figures;
 });
