@@ -14,10 +14,10 @@ import type { RegenerationResult, RegenerationState, SceneAssetResult } from '..
 import { checkSceneAssetInput } from '../src/domain/input-checks';
 import type { SceneAssetInput } from '../src/domain/inputs';
 import type { RegenerationPolicy } from '../src/domain/policy';
-import { sceneForRegeneration } from '../src/domain/scene';
+import { sceneForRegeneration, type PipelineScene } from '../src/domain/scene';
 import { regenerationWorkflowId } from '../src/domain/workflow-ids';
 import { roundUsd } from '../src/catalog/cost';
-import { findRoundInProgress, passingBarFor, saveScene, saveSceneAnalysis } from './activities';
+import { findRoundInProgress, firstProvider, passingBarFor, saveScene, saveSceneAnalysis } from './activities';
 import { attemptFailureOf, generationRequest, judge } from './attempt';
 import { generate, GenerationStopped } from './generation';
 import { regenerationEscalatedSignal } from './messages';
@@ -40,7 +40,7 @@ interface FirstAsset {
  * decided, or waiting in the review queue (the round itself goes on waiting for a person).
  */
 export async function sceneAssetWorkflow(rawInput: SceneAssetInput): Promise<SceneAssetResult> {
-  const input = checkedInput(rawInput);
+  const input = await withProvider(checkedInput(rawInput));
   const { scene } = input;
   let escalation: RegenerationState | undefined;
   setHandler(regenerationEscalatedSignal, (state) => {
@@ -75,12 +75,22 @@ export async function sceneAssetWorkflow(rawInput: SceneAssetInput): Promise<Sce
   };
 }
 
+/** The step's input once its scene has a provider. */
+type PipelineStep = SceneAssetInput & { scene: PipelineScene };
+
+/** A scene that names no provider gets the first generation's (activities/round-steps.ts firstProvider). */
+async function withProvider(input: SceneAssetInput): Promise<PipelineStep> {
+  if (input.scene.provider !== undefined) return input as PipelineStep;
+  const provider = await firstProvider({ scene: input.scene, policy: resolvePolicy(input.policy), workflowId: workflowInfo().workflowId });
+  return { ...input, scene: { ...input.scene, provider } };
+}
+
 /**
  * The policy the first asset is judged by: with `policy.calibratedBar`, its passing score is the
  * content type's bar as a round would read it (src/rules/calibration.ts), so a first asset is not
  * passed at a bar its round would fail.
  */
-async function firstAssetPolicy({ scene, policy }: SceneAssetInput): Promise<RegenerationPolicy> {
+async function firstAssetPolicy({ scene, policy }: PipelineStep): Promise<RegenerationPolicy> {
   const resolved = resolvePolicy(policy);
   if (resolved.calibratedBar !== true) return resolved;
   const bar = await passingBarFor({ policy: resolved, contentType: scene.contentType });
@@ -88,7 +98,7 @@ async function firstAssetPolicy({ scene, policy }: SceneAssetInput): Promise<Reg
 }
 
 /** The first asset, or, when it cannot be made, a failing verdict so that a round tries others. */
-async function firstAsset({ scene, project }: SceneAssetInput, policy: RegenerationPolicy): Promise<FirstAsset> {
+async function firstAsset({ scene, project }: PipelineStep, policy: RegenerationPolicy): Promise<FirstAsset> {
   const { workflowId, runId } = workflowInfo();
   const plan = {
     idempotencyKey: `${workflowId}/${runId}/first`,
@@ -123,7 +133,7 @@ async function firstAsset({ scene, project }: SceneAssetInput, policy: Regenerat
   return { assetUrl: generated.asset.url, asset: generated.asset, analysis: verdict.analysis };
 }
 
-async function startRound({ scene, project, policy }: SceneAssetInput, first: FirstAsset) {
+async function startRound({ scene, project, policy }: PipelineStep, first: FirstAsset) {
   try {
     return await startChild(regenerateSceneWorkflow, {
       workflowId: regenerationWorkflowId(scene.id),

@@ -65,6 +65,12 @@ export interface RegenerationPolicy {
    * false: the static map of SPEC.md exactly.
    */
   learnedProviderChoice?: boolean;
+  /**
+   * Whether the pipeline's first generation of a scene that names no provider takes the learned
+   * choice too (src/rules/attempt-plan.ts firstGenerationProvider); false: the static map's best
+   * provider for the content type.
+   */
+  learnedFirstProvider?: boolean;
   /** Judged attempts of the scene's content type and kind (every provider) before the learned choice applies. */
   minEvidence?: number;
   /** US dollars a person's review costs: what a pass saves, the value the learned choice weighs prices against. */
