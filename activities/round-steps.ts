@@ -29,13 +29,23 @@ import type {
 import { isPermanentDataError, RequestRejectedError } from '../src/db/errors';
 import { approvalAgrees } from '../src/domain/judge-agreement';
 import { countAttempt, countDecision, countEscalation, countJudgeAgreement } from '../src/observability/metrics';
-import { learnedChoiceApplies, planAttempt } from '../src/rules/attempt-plan';
+import { firstGenerationProvider, learnedChoiceApplies, planAttempt } from '../src/rules/attempt-plan';
+import type { RegenerationPolicy } from '../src/domain/policy';
+import type { Scene } from '../src/domain/scene';
 import { fitAcceptance, passingBar } from '../src/rules/calibration';
 import { notWorthTryingMessage } from '../src/rules/choice-text';
 import { expectedAttemptUsd, mayStartAttempt } from '../src/rules/budget';
 import { attemptDeadlineMs, generationDeadlineMs } from '../src/rules/generation-wait';
 import { attemptKey, breakerOutcome, candidateKey } from '../src/rules/provider-health';
 import { candidateOrder, candidateProviders, candidatesThatFit, heldUsd, wantedCandidates, type CandidateCount } from '../src/rules/candidates';
+
+/** The scene of a pipeline step that names no provider, and the step's resolved policy. */
+export interface FirstProviderRequest {
+  scene: Pick<Scene, 'contentType' | 'duration' | 'aspectRatio'>;
+  policy: RegenerationPolicy;
+  /** The pipeline step's workflow id: seeds the learned choice's exploration, so a retry chooses the same. */
+  workflowId: string;
+}
 
 /** A round reference whose run is settled: '' when the caller ran outside any workflow run. */
 export type ResolvedRef = RoundRef & { runId: string };
@@ -96,8 +106,11 @@ export function createRoundStepActivities(deps: RoundStepDeps) {
     return { ...(await startAttempt(ref, request.firstAttempt)), passingBar: bar };
   }
 
-  /** SPEC.md "Judging and choosing": the configured score, or the content type's calibrated one when the policy asks. */
-  async function roundBar({ policy, contentType }: AttemptContext): Promise<PassingBar> {
+  /**
+   * SPEC.md "Judging and choosing": the configured score, or the content type's calibrated one when
+   * the policy asks; a round's opening reads it, and so does the pipeline's first-asset check.
+   */
+  async function roundBar({ policy, contentType }: Pick<AttemptContext, 'policy' | 'contentType'>): Promise<PassingBar> {
     if (policy.calibratedBar !== true) return passingBar(policy);
     const verdicts = await guard(() => store.peopleVerdicts({ contentType }));
     const curve = fitAcceptance(verdicts.map((v) => v.verdict));
@@ -284,7 +297,7 @@ export function createRoundStepActivities(deps: RoundStepDeps) {
   }
 
   /** The recorded attempts of the scene's kind; none when they cannot be read. */
-  async function readEvidence(context: AttemptContext): Promise<AttemptEvidence[]> {
+  async function readEvidence(context: { needs: Pick<AttemptContext['needs'], 'kind'> }): Promise<AttemptEvidence[]> {
     try {
       return await store.attemptEvidence({ kind: context.needs.kind });
     } catch (error) {
@@ -294,7 +307,15 @@ export function createRoundStepActivities(deps: RoundStepDeps) {
     }
   }
 
-  return { openRound, recordAttempt, retryAttemptStart, escalateToReview, endRound };
+  /** The first generation's provider of a scene that names none (src/rules/attempt-plan.ts firstGenerationProvider). */
+  async function firstProvider(request: FirstProviderRequest): Promise<ProviderName> {
+    const { scene, policy } = request;
+    const kind = scene.duration > 0 ? 'video' : 'image';
+    const evidence = policy.learnedFirstProvider === true && learnedChoiceApplies({ policy }) ? await readEvidence({ needs: { kind } }) : [];
+    return firstGenerationProvider(scene, policy, evidence, deps.keyProblem, `${request.workflowId}/first`);
+  }
+
+  return { openRound, recordAttempt, retryAttemptStart, escalateToReview, endRound, passingBarFor: roundBar, firstProvider };
 }
 
 /**

@@ -39,7 +39,7 @@ export function playCandidateRounds(scenes: readonly QualityScene[], candidates:
   const rounds: CandidateRound[] = [];
   for (const scene of scenes) {
     const rng = seededRng(`${seed}:${scene.id}`);
-    const start = judgeAsset(qualityOf(scene.visualDirection, scene, scene.provider), settings, rng, `${scene.id}:0`);
+    const start = judgeAsset(qualityOf(scene.visualDirection, scene, scene.provider), settings, rng, `${scene.id}:0`, scene.contentType);
     if (start.score >= policy.minScoreToPass) continue;
     rounds.push(playRound(scene, policy, settings, rng, start));
   }
@@ -74,7 +74,7 @@ function playRound(scene: QualityScene, policy: typeof DEFAULT_POLICY, settings:
     const prompts = candidatePrompts(promptInput, providers.slice(0, count), (p) => promptLimit(p, scene.kind));
     const judged = prompts.map((prompt, index) => {
       const provider = providers[index];
-      const asset = judgeAsset(qualityOf(prompt, scene, provider), settings, rng, `${scene.id}:${attemptNumber}:${index + 1}`);
+      const asset = judgeAsset(qualityOf(prompt, scene, provider), settings, rng, `${scene.id}:${attemptNumber}:${index + 1}`, scene.contentType);
       round.generationUsd += generationUsd(provider, scene);
       round.judgingUsd += asset.judgments * JUDGMENT_USD;
       round.generations += 1;

@@ -34,7 +34,7 @@ export function checkSceneAssetInput(raw: unknown): Checked<SceneAssetInput> {
   const check = new ShapeCheck();
   const input = check.object(raw, 'input');
   if (input === undefined) return check.failed();
-  const scene = pipelineScene(check, input.scene, 'scene');
+  const scene = pipelineScene(check, input.scene, 'scene', { providerOptional: true });
   const value = defined({
     scene,
     project: check.optional(input.project, (v) => projectRef(check, v, 'project')),
@@ -143,10 +143,13 @@ function sceneFields(check: ShapeCheck, scene: Record<string, unknown>, path: st
   return check.problems.length === before ? value : undefined;
 }
 
-function pipelineScene(check: ShapeCheck, raw: unknown, path: string): PipelineScene | undefined {
+function pipelineScene(check: ShapeCheck, raw: unknown, path: string): PipelineScene | undefined;
+function pipelineScene(check: ShapeCheck, raw: unknown, path: string, options: { providerOptional: true }): SceneAssetInput['scene'] | undefined;
+function pipelineScene(check: ShapeCheck, raw: unknown, path: string, options?: { providerOptional: true }): SceneAssetInput['scene'] | undefined {
   const scene = check.object(raw, path);
   if (scene === undefined) return undefined;
   const fields = sceneFields(check, scene, path);
+  if (options?.providerOptional && scene.provider === undefined) return fields;
   const provider = providerName(check, scene.provider, join(path, 'provider'));
   return fields && provider && { ...fields, provider };
 }
@@ -260,12 +263,17 @@ function partialPolicy(check: ShapeCheck, raw: unknown, path: string): PartialPo
     judgmentsNearBar: check.optional(policy.judgmentsNearBar, (v) =>
       check.number(v, join(path, 'judgmentsNearBar'), { integer: true, min: 1, max: 5 }),
     ),
+    // Claude model ids; a few at most: each judgment near the bar takes the next in turn.
+    judgeModels: check.optional(policy.judgeModels, (v) =>
+      check.array(v, join(path, 'judgeModels'), (m, at) => check.string(m, at, { pattern: /^claude-[a-z0-9.-]{1,60}$/, patternMessage: 'a Claude model id such as "claude-sonnet-4-6"' }), { min: 1, max: 5 }),
+    ),
     auditRate: check.optional(policy.auditRate, (v) => check.number(v, join(path, 'auditRate'), { min: 0, max: 1 })),
     calibratedBar: check.optional(policy.calibratedBar, (v) => check.boolean(v, join(path, 'calibratedBar'))),
     // At least one verdict: a calibration from none is no calibration.
     minDecisions: check.optional(policy.minDecisions, (v) => check.number(v, join(path, 'minDecisions'), { integer: true, min: 1, max: 100_000 })),
     maxCostUsd: check.optional(policy.maxCostUsd, (v) => positiveUsd(check, v, join(path, 'maxCostUsd'))),
     learnedProviderChoice: check.optional(policy.learnedProviderChoice, (v) => check.boolean(v, join(path, 'learnedProviderChoice'))),
+    learnedFirstProvider: check.optional(policy.learnedFirstProvider, (v) => check.boolean(v, join(path, 'learnedFirstProvider'))),
     // At least one judged attempt: a record of none would let no evidence at all decide.
     minEvidence: check.optional(policy.minEvidence, (v) =>
       check.number(v, join(path, 'minEvidence'), { integer: true, min: 1, max: 100_000 }),

@@ -44,8 +44,13 @@ export interface RegenerationPolicy {
    * such a score is judged again (SPEC.md "Judging and choosing").
    */
   uncertaintyBand?: number;
-  /** How many judgments, in all, a score near the bar gets; their median is the score. */
+  /** How many judgments, in all, a score near the bar gets; their combined estimate is the score. */
   judgmentsNearBar?: number;
+  /**
+   * Claude models the judgments of one asset take in turn (judgment 1 the first, judgment 2 the
+   * next…), so a second look can come from another model; absent: ANTHROPIC_MODEL for every one.
+   */
+  judgeModels?: string[];
   /**
    * People as the ground truth (SPEC.md "Judging and choosing"): the share of passed scenes also
    * put in the review queue as `audit` entries that block nothing (src/rules/audit.ts).
@@ -66,6 +71,12 @@ export interface RegenerationPolicy {
    * false: the static map of SPEC.md exactly.
    */
   learnedProviderChoice?: boolean;
+  /**
+   * Whether the pipeline's first generation of a scene that names no provider takes the learned
+   * choice too (src/rules/attempt-plan.ts firstGenerationProvider); false: the static map's best
+   * provider for the content type.
+   */
+  learnedFirstProvider?: boolean;
   /** Judged attempts of the scene's content type and kind (every provider) before the learned choice applies. */
   minEvidence?: number;
   /** US dollars a person's review costs: what a pass saves, the value the learned choice weighs prices against. */

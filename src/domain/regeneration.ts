@@ -3,6 +3,7 @@ import type { AssetRef } from './asset';
 import type { BestPick, BestPickReason } from './best-pick';
 import type { ProviderName } from './provider';
 import type { PassingBar } from './calibration';
+import type { JudgeView } from './judge-view';
 
 export const ATTEMPT_RESULTS = ['success', 'failed', 'improved'] as const;
 export type AttemptResult = (typeof ATTEMPT_RESULTS)[number];
@@ -16,6 +17,8 @@ export interface AttemptFailure {
 export interface AttemptJudgment {
   score: number;
   costUsd: number;
+  /** Added field: what the judge was shown and asked, and by which model; absent for judgments recorded before views. */
+  view?: JudgeView;
 }
 
 export interface RegenerationAttempt {
@@ -42,8 +45,8 @@ export interface RegenerationAttempt {
   /** Added field: the stored copy's details (hash, media type, dimensions) behind assetUrl. */
   asset?: AssetRef;
   /**
-   * Added field: every judgment of the asset in the order made, each with its cost (costUsd
-   * above includes them all); scoreAfter is their median (src/rules/judging.ts).
+   * Added field: every judgment of the asset in the order made, each with its view and cost
+   * (costUsd above includes them all); scoreAfter is their combined estimate (src/rules/judging.ts).
    */
   judgments?: AttemptJudgment[];
   /**
