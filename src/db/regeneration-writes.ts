@@ -55,6 +55,8 @@ export async function recordAttempt(
         passing_score: attempt.passingScore ?? null,
         kind: attempt.kind ?? 'generate',
         repair: attempt.repair ? toJson(attempt.repair) : null,
+        candidates: attempt.candidates ? toJson(attempt.candidates) : null,
+        candidates_why: attempt.candidatesWhy ?? null,
         attempted_at: attempt.timestamp,
       })
       .onConflict((conflict) => conflict.columns(['workflow_id', 'run_id', 'round', 'attempt_number']).doNothing())

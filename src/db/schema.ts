@@ -7,10 +7,12 @@ import type { BrandProfile } from '../domain/brand';
 import type { DeliveryStatus, NotificationEvent } from '../domain/notifications';
 import type { SceneAnalysisResult } from '../domain/analysis';
 import type {
+  AttemptCandidate,
   AttemptFailure,
   AttemptKind,
   AttemptJudgment,
   AttemptStep,
+  CandidatesWhy,
   ProviderChoiceFigures,
   RegenerationAttempt,
   RepairRequest,
@@ -113,6 +115,9 @@ export interface RegenerationAttemptsTable {
   kind: ColumnType<AttemptKind, AttemptKind | undefined, AttemptKind>;
   /** What a repair asked for; null for generations. */
   repair: NullableJsonColumn<RepairRequest>;
+  /** Every candidate of an attempt that made several (migration 0017); null for one. */
+  candidates: NullableJsonColumn<AttemptCandidate[]>;
+  candidates_why: ColumnType<CandidatesWhy | null, CandidatesWhy | null | undefined, CandidatesWhy | null>;
   attempted_at: Timestamp;
   recorded_at: Timestamp;
 }

@@ -68,6 +68,8 @@ export function toStoredAttempt(row: Selectable<RegenerationAttemptsTable>): Sto
     // CONTRACT: absent = "generate".
     kind: row.kind === 'repair' ? row.kind : undefined,
     repair: row.repair ?? undefined,
+    candidates: row.candidates ?? undefined,
+    candidatesWhy: row.candidates_why ?? undefined,
   });
 }
 

@@ -36,6 +36,7 @@ describe('rules: policy defaults', () => {
       reviewCostUsd: 3,
       repairBand: 15,
       maxRepairDefects: 2,
+      learnedFirstProvider: false,
     });
   });
 

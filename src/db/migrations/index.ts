@@ -13,6 +13,7 @@ import { providerChoiceFiguresMigration } from './0012-provider-choice-figures';
 import { reconciledRoundsMigration } from './0013-reconciled-rounds';
 import { passingScoreMigration } from './0014-passing-score';
 import { attemptKindMigration } from './0016-attempt-kind';
+import { attemptCandidatesMigration } from './0017-attempt-candidates';
 
 /**
  * Every migration, listed in code rather than found by scanning a folder, so the same list
@@ -33,6 +34,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0013-reconciled-rounds': reconciledRoundsMigration,
   '0014-passing-score': passingScoreMigration,
   '0016-attempt-kind': attemptKindMigration,
+  '0017-attempt-candidates': attemptCandidatesMigration,
 };
 
 export const migrationProvider: MigrationProvider = {
