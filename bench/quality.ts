@@ -244,14 +244,13 @@ const passRate = (rounds: readonly RoundRecord[], ct: string) => {
 function choiceFigure(): Figure {
   const scenes = storyboard(SCENES);
   const contentTypes = [...new Set(scenes.map((s) => s.contentType))];
-  const realistic: RunSettings = base;
   const sets = SEED_NUMBERS.map((number) => {
-    const warmUp = playStoryboard(scenes, { ...realistic, seed: `quality-choice-warm-up-${number}` });
+    const warmUp = playStoryboard(scenes, { ...base, seed: `quality-choice-warm-up-${number}` });
     const seed = `quality-choice-${number}`;
-    const fixedRounds = playStoryboard(scenes, { ...realistic, seed, evidence: warmUp.evidence, learned: false }).rounds;
-    const chosenRounds = playStoryboard(scenes, { ...realistic, seed, evidence: warmUp.evidence, learned: true }).rounds;
+    const fixedRounds = playStoryboard(scenes, { ...base, seed, evidence: warmUp.evidence, learned: false }).rounds;
+    const chosenRounds = playStoryboard(scenes, { ...base, seed, evidence: warmUp.evidence, learned: true }).rounds;
     const dearerReview = roundTotals(
-      playStoryboard(scenes, { ...realistic, seed, evidence: warmUp.evidence, learned: true, reviewCostUsd: 2 * REVIEW_USD }).rounds,
+      playStoryboard(scenes, { ...base, seed, evidence: warmUp.evidence, learned: true, reviewCostUsd: 2 * REVIEW_USD }).rounds,
     );
     const [fixed, chosen] = [roundTotals(fixedRounds), roundTotals(chosenRounds)];
     const notWorth = chosenRounds.filter((r) => r.outcome === 'not_worth_trying').length;
