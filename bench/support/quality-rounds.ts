@@ -38,9 +38,9 @@ import { addEvidence } from '../../test/helpers/attempt-evidence';
  * (src/rules/) make every decision, and the simulator's quality model
  * (src/sim/judge/quality-model.ts) stands in for the providers and the judge: each asset has a
  * true quality, each judgment is that quality plus seeded noise, and a pairwise question is
- * answered by the simulator's pairwise model (exact unless `judge` says otherwise). What this leaves out is the plumbing the tests cover
- * (Temporal, activities, the database); what it measures is whether the rules make the right
- * calls when the judge is noisy.
+ * answered by the simulator's pairwise model (exact unless `judge` says otherwise). What this
+ * leaves out is the plumbing the tests cover (Temporal, activities, the database); what it
+ * measures is whether the rules make the right calls when the judge is noisy.
  */
 
 export interface QualityScene {
@@ -187,7 +187,7 @@ export const JUDGMENT_USD =
     JUDGMENT_TOKENS.output * DEFAULT_MODEL_PRICES['claude-sonnet-4-6'].outputPerMTok) /
   1_000_000;
 
-function generationUsd(provider: ProviderName, scene: QualityScene): number {
+export function generationUsd(provider: ProviderName, scene: QualityScene): number {
   return generationCostUsd(DEFAULT_GENERATION_PRICES[provider], scene.kind, scene.duration);
 }
 
@@ -197,7 +197,7 @@ function generationUsd(provider: ProviderName, scene: QualityScene): number {
  * views every judgment asks the identical question and repeats that error; with them judgment k is
  * view k, whose persistent error is drawn anew (correlated at ρ with the others).
  */
-function judgeAsset(q: number, settings: RunSettings, rng: Rng, assetKey: string, contentType: string): JudgedAsset {
+export function judgeAsset(q: number, settings: RunSettings, rng: Rng, assetKey: string, contentType: string): JudgedAsset {
   const judgments: { analysis: { overallScore: number; recommendation: SceneAnalysisResult['recommendation'] }; modelSkipped: boolean }[] = [];
   const { judge } = settings;
   const views = settings.viewsAndHistory;
@@ -224,12 +224,12 @@ function judgeAsset(q: number, settings: RunSettings, rng: Rng, assetKey: string
 }
 
 /** The analysis the next prompt is built from: the simulated judge's issues, the median score. */
-function analysisOf(prompt: string, scene: QualityScene, provider: ProviderName, score: number): SceneAnalysisResult {
+export function analysisOf(prompt: string, scene: QualityScene, provider: ProviderName, score: number): SceneAnalysisResult {
   const verdict = judge({ userText: analysisText({ prompt, provider, contentType: scene.contentType, visualDirection: scene.visualDirection, narration: scene.narration }), images: [] });
   return { overallScore: score, recommendation: simulatedRecommendation(score), issues: verdict.issues, improvedPrompt: verdict.improvedPrompt };
 }
 
-function qualityOf(prompt: string, scene: QualityScene, provider: ProviderName): number {
+export function qualityOf(prompt: string, scene: QualityScene, provider: ProviderName): number {
   const modelled = trueQualityFor({ prompt, provider, contentType: scene.contentType, visualDirection: scene.visualDirection, narration: scene.narration });
   return Math.min(100, Math.max(0, modelled + scene.difficulty));
 }

@@ -6,7 +6,7 @@
 import { ISSUE_CATEGORIES, ISSUE_SEVERITIES, RECOMMENDATIONS, type IssueCategory, type SceneAnalysisResult, type SceneIssue } from './analysis';
 import type { BrandProfile, ProjectRef } from './brand';
 import type { CarriedRound, RegenerateSceneInput, RoundAsset, SceneAssetInput } from './inputs';
-import { DURATION_PATTERN, REVIEW_TIMEOUT_ACTIONS, type PartialPolicy, type RegenerationPolicy } from './policy';
+import { DURATION_PATTERN, INSTANT_PATTERN, MAX_CANDIDATES, REVIEW_TIMEOUT_ACTIONS, type PartialPolicy, type RegenerationPolicy } from './policy';
 import { PROVIDER_NAMES, type ProviderName } from './provider';
 import { DECISION_ACTIONS, DECISION_LIMITS, type UserDecision } from './regeneration';
 import type { PipelineScene, Scene, SceneForRegeneration } from './scene';
@@ -62,7 +62,7 @@ export function checkUserDecision(raw: unknown, options: DecisionCheckOptions = 
   const action = check.oneOf(loose.action, join(path, 'action'), DECISION_ACTIONS);
   if (action === undefined) return check.failed();
   const fields: Record<(typeof DECISION_ACTIONS)[number], string[]> = {
-    approve: ['attemptNumber'],
+    approve: ['attemptNumber', 'candidate'],
     reject: [],
     regenerate: ['customPrompt', 'provider'],
   };
@@ -75,7 +75,12 @@ export function checkUserDecision(raw: unknown, options: DecisionCheckOptions = 
     const attemptNumber = check.optional(decision.attemptNumber, (v) =>
       check.number(v, join(path, 'attemptNumber'), { integer: true, min: 0 }),
     );
-    value = defined({ action, attemptNumber, reviewer: reviewer!, note });
+    const candidate = check.optional(decision.candidate, (v) => check.number(v, join(path, 'candidate'), { integer: true, min: 1, max: MAX_CANDIDATES }));
+    // A candidate belongs to an attempt: with none named, "the round's best" has no candidates to choose from.
+    if (candidate !== undefined && (attemptNumber === undefined || attemptNumber === 0)) {
+      check.problem(join(path, 'candidate'), 'needs attemptNumber: the attempt whose candidate it is');
+    }
+    value = defined({ action, attemptNumber, candidate, reviewer: reviewer!, note });
   } else if (action === 'reject') {
     value = defined({ action, reviewer: reviewer!, note });
   } else {
@@ -275,8 +280,20 @@ function partialPolicy(check: ShapeCheck, raw: unknown, path: string): PartialPo
     ),
     // 0 is allowed: a pass then saves nothing, so no attempt is worth its price.
     reviewCostUsd: check.optional(policy.reviewCostUsd, (v) => check.number(v, join(path, 'reviewCostUsd'), { min: 0, max: 10_000 })),
+    candidates: check.optional(policy.candidates, (v) => check.number(v, join(path, 'candidates'), { integer: true, min: 1, max: MAX_CANDIDATES })),
+    deadline: check.optional(policy.deadline, (v) => instant(check, v, join(path, 'deadline'))),
   }) as PartialPolicy;
   return check.problems.length === before ? value : undefined;
+}
+
+/** An ISO 8601 instant with its time zone that names a real date (not 2026-02-30). */
+function instant(check: ShapeCheck, raw: unknown, path: string): string | undefined {
+  const text = check.string(raw, path, { pattern: INSTANT_PATTERN, patternMessage: 'an ISO 8601 time with its zone, such as "2026-12-07T18:00:00Z"' });
+  if (text === undefined) return undefined;
+  const [year, month, day] = text.slice(0, 10).split('-').map(Number);
+  const calendar = new Date(Date.UTC(year, month - 1, day));
+  const real = calendar.getUTCMonth() === month - 1 && calendar.getUTCDate() === day && !Number.isNaN(Date.parse(text));
+  return real ? text : check.problem(path, 'is not a real date and time');
 }
 
 /** Provider names are matched whatever their case ("Kling" is kling) and stored in lower case. */

@@ -20,6 +20,12 @@ export function durationMs(duration: string): number {
   return Math.round(Number(match[1]) * UNIT_MS[key]);
 }
 
+/** CONTRACT.md: policy.candidates runs 1..4. */
+export const MAX_CANDIDATES = 4;
+
+/** An instant as ISO 8601 writes it with its time zone, e.g. "2026-12-07T18:00:00Z" (policy.deadline). */
+export const INSTANT_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
 export interface RegenerationPolicy {
   maxAttempts: number;
   minScoreToPass: number;
@@ -75,6 +81,16 @@ export interface RegenerationPolicy {
   minEvidence?: number;
   /** US dollars a person's review costs: what a pass saves, the value the learned choice weighs prices against. */
   reviewCostUsd?: number;
+  /**
+   * CONTRACT.md: how many candidates each attempt makes at once, the best kept (1..4,
+   * src/rules/candidates.ts); absent: 1.
+   */
+  candidates?: number;
+  /**
+   * CONTRACT.md: when the scene must be ready, ISO 8601. When the time left allows only one more
+   * attempt, that attempt makes as many candidates as the budget allows (src/rules/candidates.ts).
+   */
+  deadline?: string;
 }
 
 export type PartialPolicy = Partial<RegenerationPolicy>;
