@@ -3,9 +3,11 @@
  * its own (so one's memory or Temporal runtime cannot colour the next), streams their output,
  * and ends with a summary table. Exits 1 when a target is not met or a benchmark fails.
  * Names: orchestration, throughput, waiting, makespan, large-asset, tokens, cache, cached-memory, idle, in-flight, scale-out, quality, repair, candidates.
+ * Everything from the first `--flag` on goes to each named benchmark (`npm run bench -- quality --seeds 4`).
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { splitBenchArgs } from './support/bench-args';
 import { loadAverage } from './support/proc-stats';
 import { fmt, RESULT_PREFIX, type Figure } from './support/result';
 
@@ -33,10 +35,10 @@ interface Outcome {
   seconds: number;
 }
 
-function run(bench: (typeof BENCHES)[number]): Promise<Outcome> {
+function run(bench: (typeof BENCHES)[number], flags: readonly string[]): Promise<Outcome> {
   console.log(`\n=== ${bench.what} (bench/${bench.file}), load average ${loadAverage()} ===`);
   const started = Date.now();
-  const child = spawn(process.execPath, ['-r', 'ts-node/register', path.join(__dirname, bench.file)], {
+  const child = spawn(process.execPath, ['-r', 'ts-node/register', path.join(__dirname, bench.file), ...flags], {
     cwd: path.resolve(__dirname, '..'),
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -107,7 +109,11 @@ function table(rows: string[][]): string {
 }
 
 async function main(): Promise<number> {
-  const wanted = process.argv.slice(2);
+  const { names: wanted, flags } = splitBenchArgs(process.argv.slice(2));
+  if (flags.length > 0 && wanted.length === 0) {
+    console.error(`Flags (${flags.join(' ')}) are for the benchmark they follow: name it, e.g. npm run bench -- quality ${flags.join(' ')}`);
+    return 2;
+  }
   const unknown = wanted.filter((name) => !BENCHES.some((bench) => bench.name === name));
   if (unknown.length > 0) {
     console.error(`Unknown benchmark ${unknown.join(', ')}; choose from ${BENCHES.map((b) => b.name).join(', ')}`);
@@ -115,10 +121,12 @@ async function main(): Promise<number> {
   }
   const chosen = wanted.length === 0 ? BENCHES : BENCHES.filter((bench) => wanted.includes(bench.name));
   const outcomes: Outcome[] = [];
-  for (const bench of chosen) outcomes.push(await run(bench));
-  console.log(`\n=== Summary (load average ${loadAverage()}, ${new Date().toISOString()}) ===\n${summary(outcomes)}`);
+  for (const bench of chosen) outcomes.push(await run(bench, flags));
+  // With --json a benchmark's summary object stays the last line of stdout; the tables go to stderr.
+  const print = flags.includes('--json') ? console.error : console.log;
+  print(`\n=== Summary (load average ${loadAverage()}, ${new Date().toISOString()}) ===\n${summary(outcomes)}`);
   const core = coreTargets(outcomes);
-  if (core !== '') console.log(`\n=== The workflow core's targets, before and now ===\n${core}`);
+  if (core !== '') print(`\n=== The workflow core's targets, before and now ===\n${core}`);
   const failed = outcomes.some((o) => o.figures.length === 0 || o.figures.some((f) => f.target !== undefined && !f.met));
   return failed ? 1 : 0;
 }

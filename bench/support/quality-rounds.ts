@@ -9,7 +9,9 @@ import { generationCostUsd } from '../../src/catalog/cost';
 import { judge, simulatedRecommendation } from '../../src/sim/judge/judge-model';
 import {
   analysisText,
+  EXACT_JUDGE,
   gaussian,
+  judgedPreference,
   judgedScore,
   noisyScore,
   pairwisePreference,
@@ -36,9 +38,9 @@ import { addEvidence } from '../../test/helpers/attempt-evidence';
  * (src/rules/) make every decision, and the simulator's quality model
  * (src/sim/judge/quality-model.ts) stands in for the providers and the judge: each asset has a
  * true quality, each judgment is that quality plus seeded noise, and a pairwise question is
- * answered for the truly better asset. What this leaves out is the plumbing the tests cover
- * (Temporal, activities, the database); what it measures is whether the rules make the right
- * calls when the judge is noisy.
+ * answered by the simulator's pairwise model (exact unless `judge` says otherwise). What this
+ * leaves out is the plumbing the tests cover (Temporal, activities, the database); what it
+ * measures is whether the rules make the right calls when the judge is noisy.
  */
 
 export interface QualityScene {
@@ -168,6 +170,10 @@ export interface RoundRecord {
   /** For rounds that ended without a pass: the best by score alone and by the product's rule. */
   bestByScore?: BestCandidate;
   bestPick?: BestPick;
+  /** The product's rule with every pairwise answer right, on the same candidates: the bench's bound. */
+  bestPickExactComparer?: BestPick;
+  /** Each pairwise answer given: the true-quality gap of its pair and whether it named the truly better asset. */
+  pairwiseAnswers: { gap: number; right: boolean }[];
   pairwiseQuestions: number;
   /** The pairs of candidates compared so far, by pairKey, with the two answers. */
   compared: Map<string, readonly [PairwiseAnswer, PairwiseAnswer]>;
@@ -251,7 +257,7 @@ function playScene(scene: QualityScene, settings: RunSettings, rng: Rng, evidenc
   };
   const start = judgeAsset(qualityOf(scene.visualDirection, scene, scene.provider), settings, rng, `${scene.id}:0`, scene.contentType);
   const firstAssetCostUsd = generationUsd(scene.provider, scene) + start.judgments * JUDGMENT_USD;
-  const record: RoundRecord = { scene, start, attempts: [], outcome: 'escalated', roundCostUsd: 0, firstAssetCostUsd, pairwiseQuestions: 0, compared: new Map(), overBudgetAttempts: 0 };
+  const record: RoundRecord = { scene, start, attempts: [], outcome: 'escalated', roundCostUsd: 0, firstAssetCostUsd, pairwiseQuestions: 0, pairwiseAnswers: [], compared: new Map(), overBudgetAttempts: 0 };
   if (start.score >= policy.minScoreToPass) return { ...record, outcome: 'passed_first' };
 
   const fallbackOrder = policy.providerFallbackOrder[scene.kind];
@@ -319,8 +325,8 @@ function playScene(scene: QualityScene, settings: RunSettings, rng: Rng, evidenc
 
 /**
  * Names the round's best by score alone and by the product's rule (asking the simulated judge for
- * a pairwise answer by true quality when the top two are within the band); returns what the
- * comparison cost.
+ * a pairwise answer, in both orders, when the top two are within the band), and by the rule with
+ * an exact comparer; returns what the comparison cost.
  */
 function chooseBest(record: RoundRecord, settings: RunSettings): number {
   const judged = record.attempts.map((a) => ({
@@ -334,19 +340,29 @@ function chooseBest(record: RoundRecord, settings: RunSettings): number {
   const band = settings.judging.uncertaintyBand;
   let costUsd = 0;
   let answers: readonly [PairwiseAnswer, PairwiseAnswer] | undefined;
+  let exact: readonly [PairwiseAnswer, PairwiseAnswer] | undefined;
   if (needsPairwise(ranked, band)) {
     const key = pairKey(ranked[0], ranked[1]);
+    const top = trueQualityOf(record, ranked[0].attemptNumber);
+    const next = trueQualityOf(record, ranked[1].attemptNumber);
+    exact = [pairwisePreference(top, next), pairwisePreference(next, top)];
     answers = record.compared.get(key);
     if (answers === undefined) {
-      const top = trueQualityOf(record, ranked[0].attemptNumber);
-      const next = trueQualityOf(record, ranked[1].attemptNumber);
-      answers = [pairwisePreference(top, next), pairwisePreference(next, top)];
+      // A stream per pair, so the answers leave the judgments' noise as it was.
+      const rng = seededRng(`${settings.seed}:${record.scene.id}:pairwise:${key}`);
+      const comparer = settings.judge ?? EXACT_JUDGE;
+      answers = [judgedPreference(top, next, comparer, rng), judgedPreference(next, top, comparer, rng)];
+      if (top !== next) {
+        const better = top > next ? ['first', 'second'] : ['second', 'first'];
+        answers.forEach((answer, index) => record.pairwiseAnswers.push({ gap: Math.abs(top - next), right: answer === better[index] }));
+      }
       record.compared.set(key, answers);
       record.pairwiseQuestions += 2;
       costUsd = JUDGMENTS_PER_COMPARISON * JUDGMENT_USD;
     }
   }
   record.bestPick = decideBest(ranked, band, answers);
+  record.bestPickExactComparer = decideBest(ranked, band, exact);
   return costUsd;
 }
 
