@@ -128,6 +128,7 @@ function judgingFigures(sets: readonly JudgingRun[]): Figure[] {
       met: wrong.mean <= 0.6,
       limitedBy: wrong.mean <= 0.6 ? undefined : limit,
       notes: [`ratio ${fmt(wrong.mean)}× ± ${fmt(wrong.sd)} (each: ${each(wrongRatio)})`, beforeLine, boundLine],
+      json: { wrongCallsRatio: wrong.mean },
     },
     {
       bench: BENCH,
@@ -140,6 +141,7 @@ function judgingFigures(sets: readonly JudgingRun[]): Figure[] {
       met: far.mean <= 0.4,
       limitedBy: far.mean <= 0.4 ? undefined : limit,
       notes: [`ratio ${fmt(far.mean)}× ± ${fmt(far.sd)} (each: ${each(farRatio)})`, boundLine],
+      json: { wrongBy3Ratio: far.mean },
     },
     {
       bench: BENCH,
@@ -151,6 +153,7 @@ function judgingFigures(sets: readonly JudgingRun[]): Figure[] {
       target: '≤ 1.8× (+80 %)',
       met: cost.mean <= 0.8,
       limitedBy: cost.mean <= 0.8 ? undefined : 'the judgments the stop rule asks for near the bar',
+      json: { judgingCostIncrease: cost.mean },
       notes: [`+${fmt(100 * cost.mean)} % ± ${fmt(100 * cost.sd)} (each: ${each((c) => 100 * extra(c))} %), about $${fmt(JUDGMENT_USD)} a judgment at claude-sonnet-4-6`],
     },
   ];
@@ -196,6 +199,7 @@ function bestPickFigure(roundsPerSet: readonly (readonly RoundRecord[])[]): Figu
     unit: '%',
     reference: { name: 'highest score alone', value: byScore.mean, unit: '%' },
     ratio: byRule.mean / byScore.mean,
+    json: { bestPickGainPoints: gain.mean },
     target: '≥ +10 points (mean over the seed sets)',
     met,
     limitedBy: met
@@ -292,6 +296,7 @@ function choiceFigure(): Figure {
     unit: 'USD',
     reference: { name: 'static provider map', value: fixedPerPass.mean, unit: 'USD' },
     ratio: ratio.mean,
+    json: { costPerPassRatio: ratio.mean, worstContentTypePassDelta: -worstPoints },
     target: '≤ 0.75× (mean over the seed sets), no content type passing more than 1 point fewer',
     met,
     limitedBy: met
@@ -371,6 +376,7 @@ function calibrationFigure(): Figure {
     name: `calibrated bar against the simulated reviewer's hidden bar after ${VERDICTS} verdicts per content type (${SEED_SETS} seed sets, ${NOISE_LINE})`,
     value: worst.meanAbs,
     unit: 'points off (worst content type, mean over the seed sets)',
+    json: { calibrationMaxError: worst.meanAbs },
     target: `within ±${BAR_POINTS} points for each content type`,
     met,
     limitedBy: met
@@ -407,6 +413,7 @@ function budgetFigure(): Figure {
     unit: 'attempts',
     target: '0',
     met: over === 0,
+    json: { budgetOverruns: over },
     notes: [
       `${fmt(stopped.mean)} ± ${fmt(stopped.sd)} rounds a seed set stopped with budget_exhausted; dearest round $${fmt(Math.max(...sets.map((s) => s.maxRound)))}, dearest project $${fmt(Math.max(...sets.map((s) => s.maxProject)))} (first assets included: the pipeline makes them before any budget applies)`,
     ],
@@ -418,6 +425,5 @@ runBench(async () => {
   const runs = judgingRuns();
   const figures = [...judgingFigures(runs), bestPickFigure(runs.map((run) => run.rounds)), choiceFigure(), calibrationFigure(), budgetFigure()];
   for (const figure of figures) report(figure);
-  if (ARGS.json) console.log(JSON.stringify({ bench: BENCH, seed: ARGS.seed, seeds: SEED_SETS, scenes: SCENES, noise: NOISE, figures }));
   return figures;
-});
+}, () => ({ seed: ARGS.seed, seeds: SEED_SETS, scenes: SCENES, noise: NOISE }));

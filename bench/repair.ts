@@ -176,6 +176,7 @@ async function main(): Promise<Figure[]> {
     met: costMet,
     ...(costMet ? {} : { limitedBy: `measured ${fmt(ratio.mean)} ± ${fmt(ratio.sd)}×: an edit costs $${fmt(perEdit)} against $${fmt(perGeneration)} a generation, and repairs avoid no more escalations ($${policy.reviewCostUsd} each)` }),
     notes: [`ratio per seed: ${runs.map((r) => fmt(r.repair.costPerPass / r.regenerate.costPerPass)).join(', ')}`, escalations],
+    json: { costPerPassRatio: ratio.mean },
   };
   const passes: Figure = {
     bench: BENCH,
@@ -184,6 +185,7 @@ async function main(): Promise<Figure[]> {
     unit: `scenes (sd ${fmt(passDelta.sd)})`,
     target: 'not fewer (≥ 0 in every seed set)',
     met: runs.every((r) => r.repair.passes >= r.regenerate.passes),
+    json: { passDelta: passDelta.mean },
     notes: [`passes with repairs: ${runs.map((r) => r.repair.passes).join(', ')}; regeneration only: ${runs.map((r) => r.regenerate.passes).join(', ')} of ${SCENES}`],
   };
   const damage: Figure = {
@@ -191,11 +193,9 @@ async function main(): Promise<Figure[]> {
     name: 'repairs that damaged something else',
     value: damageRate,
     unit: `of ${repairsMade} repairs`,
+    json: { repairDamageRate: damageRate },
   };
   for (const figure of [cost, passes, damage]) report(figure);
-  if (process.argv.includes('--json')) {
-    console.log(JSON.stringify({ costPerPassRatio: ratio.mean, costPerPassRatioSd: ratio.sd, passDelta: passDelta.mean, repairDamageRate: damageRate }));
-  }
   return [cost, passes, damage];
 }
 

@@ -19,6 +19,8 @@ export interface Figure {
   limitedBy?: string;
   /** Other figures worth a line (CPU, memory, counts). */
   notes?: string[];
+  /** This figure's numbers under their CONTRACT.md names, for the `--json` summary line. */
+  json?: Record<string, number>;
 }
 
 export const RESULT_PREFIX = '@@bench ';
@@ -55,10 +57,15 @@ export function median(values: number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-/** Runs `main` as a script: errors print and exit 1; a missed target exits 1 too. */
-export function runBench(main: () => Promise<Figure[]>): void {
+/**
+ * Runs `main` as a script: errors print and exit 2; a missed target exits 1. With `--json` the
+ * last line of stdout is one object (CONTRACT.md "Benchmarks"): the benchmark's name, its
+ * settings, every figure's CONTRACT names and values, and the figures themselves.
+ */
+export function runBench(main: () => Promise<Figure[]>, settings: () => Record<string, unknown> = () => ({})): void {
   main().then(
     (figures) => {
+      if (process.argv.includes('--json')) console.log(JSON.stringify(jsonSummary(figures, settings())));
       const missed = figures.some((figure) => figure.target !== undefined && !figure.met);
       // Handles of the Temporal runtime and pools keep node alive; the figures are printed.
       process.exit(missed ? 1 : 0);
@@ -68,4 +75,9 @@ export function runBench(main: () => Promise<Figure[]>): void {
       process.exit(2);
     },
   );
+}
+
+export function jsonSummary(figures: readonly Figure[], settings: Record<string, unknown>): Record<string, unknown> {
+  const named = Object.assign({}, ...figures.map((figure) => figure.json ?? {})) as Record<string, number>;
+  return { bench: figures[0]?.bench, ...settings, ...named, figures };
 }
