@@ -1,3 +1,4 @@
+import type { Duration } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkerDeploymentOptions } from '@temporalio/worker';
 import { loadWorkflowBundle } from './workflow-bundle';
 
@@ -8,6 +9,7 @@ export interface WorkerTuning {
   maxConcurrentWorkflowTaskPolls: number;
   maxConcurrentActivityTaskExecutions: number;
   maxConcurrentActivityTaskPolls: number;
+  stickyQueueScheduleToStartTimeout: Duration;
 }
 
 /**
@@ -25,6 +27,13 @@ export interface WorkerTuning {
  *   finishes only queue tasks inside the worker, where their time counts against the workflow
  *   task timeout (TMPRL1104 at 5 s, failure at 10 s) instead of waiting on the server, where
  *   another worker could take them. Pollers are half the slots, as the SDK's guidance advises.
+ * - stickyQueueScheduleToStartTimeout 30 s (the SDK's default is 10 s): a cached round's next
+ *   task waits on this worker's own queue; past the timeout the server hands it to the shared
+ *   queue, and whichever worker takes it replays the whole history, which adds CPU exactly when
+ *   the worker is too busy to poll. With 1,000 rounds started at once on 2 cores, 10 s let 808
+ *   tasks time out so and 30 s none (bench/throughput.ts, same load). The cost: a task already on
+ *   the queue of a worker that died waits up to 30 s before another worker takes it (new tasks
+ *   go to the shared queue at once once the server sees no poller on the worker's queue).
  */
 export const WORKER_TUNING: Readonly<WorkerTuning> = {
   maxCachedWorkflows: 100,
@@ -32,6 +41,7 @@ export const WORKER_TUNING: Readonly<WorkerTuning> = {
   maxConcurrentWorkflowTaskPolls: 5,
   maxConcurrentActivityTaskExecutions: 100,
   maxConcurrentActivityTaskPolls: 10,
+  stickyQueueScheduleToStartTimeout: '30s',
 };
 
 export interface SceneWorkerOptions {
