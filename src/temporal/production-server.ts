@@ -74,13 +74,14 @@ function databaseEnv(databases: TemporalDatabases): Record<string, string> {
 /**
  * Creates the databases if needed and brings their schemas to the server's version
  * (deploy/temporal/setup-schema.sh, as the compose file's schema job runs it); safe to repeat.
+ * `schemaDir`: another server version's schema/postgresql/v12, to bring them to that version.
  */
-export async function prepareTemporalSchema(databases: TemporalDatabases): Promise<void> {
-  const { sqlTool, schemaDir } = await temporalServerTools();
+export async function prepareTemporalSchema(databases: TemporalDatabases, schemaDir?: string): Promise<void> {
+  const tools = await temporalServerTools();
   await runScript('setup-schema.sh', {
     ...databaseEnv(databases),
-    TEMPORAL_SCHEMA_DIR: schemaDir,
-    PATH: `${path.dirname(sqlTool)}${path.delimiter}${process.env.PATH ?? ''}`,
+    TEMPORAL_SCHEMA_DIR: schemaDir ?? tools.schemaDir,
+    PATH: `${path.dirname(tools.sqlTool)}${path.delimiter}${process.env.PATH ?? ''}`,
   });
 }
 
@@ -93,6 +94,8 @@ export interface ProductionServerOptions {
   logStream?: NodeJS.WritableStream;
   /** How long to wait for the frontend to answer; the first start on a new database takes longest. */
   startTimeoutMs?: number;
+  /** Another version's `temporal-server` binary; the stack's own (temporalServerTools) when absent. */
+  serverPath?: string;
 }
 
 export interface ProductionServer {
@@ -109,7 +112,7 @@ export interface ProductionServer {
  * compose file mounts), every role in one process, on loopback; resolves once the frontend answers.
  */
 export async function startProductionServer(options: ProductionServerOptions): Promise<ProductionServer> {
-  const { server } = await temporalServerTools();
+  const server = options.serverPath ?? (await temporalServerTools()).server;
   const port = options.port ?? (await freeServerPort());
   const ports: Record<string, string> = { FRONTEND_GRPC_PORT: String(port) };
   for (const role of ['FRONTEND', 'HISTORY', 'MATCHING', 'WORKER']) {
