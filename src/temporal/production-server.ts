@@ -94,8 +94,12 @@ export interface ProductionServerOptions {
   logStream?: NodeJS.WritableStream;
   /** How long to wait for the frontend to answer; the first start on a new database takes longest. */
   startTimeoutMs?: number;
-  /** Another version's `temporal-server` binary; the stack's own (temporalServerTools) when absent. */
-  serverPath?: string;
+  /**
+   * A `temporal-server` from before 1.30 to run instead of the stack's own (a schema upgrade's
+   * starting point). Those read their configuration from a folder (`--root`, `--config`, `--env`
+   * name the file) rather than from TEMPORAL_SERVER_CONFIG_FILE_PATH: the same config.yaml.
+   */
+  olderServerPath?: string;
 }
 
 export interface ProductionServer {
@@ -112,7 +116,8 @@ export interface ProductionServer {
  * compose file mounts), every role in one process, on loopback; resolves once the frontend answers.
  */
 export async function startProductionServer(options: ProductionServerOptions): Promise<ProductionServer> {
-  const server = options.serverPath ?? (await temporalServerTools()).server;
+  const server = options.olderServerPath ?? (await temporalServerTools()).server;
+  const args = options.olderServerPath ? ['--root', DEPLOY_DIR, '--config', '.', '--env', 'config', 'start'] : ['start'];
   const port = options.port ?? (await freeServerPort());
   const ports: Record<string, string> = { FRONTEND_GRPC_PORT: String(port) };
   for (const role of ['FRONTEND', 'HISTORY', 'MATCHING', 'WORKER']) {
@@ -143,7 +148,7 @@ export async function startProductionServer(options: ProductionServerOptions): P
         }
       : {}),
   };
-  const child = spawn(server, ['start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(server, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let tail = '';
   const keepTail = (chunk: Buffer): void => {
     tail = (tail + chunk.toString()).slice(-4000);

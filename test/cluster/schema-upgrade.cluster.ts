@@ -69,7 +69,7 @@ describe('a schema upgrade: rounds waiting for review on an older Temporal serve
     const older = await olderServer();
     await prepareTemporalSchema(databases, older.schemaDir);
     const before = await schemaVersions();
-    temporal = await startProductionServer({ databases, serverPath: older.server });
+    temporal = await startProductionServer({ databases, olderServerPath: older.server });
     await setupTemporalNamespace({ address: temporal.address });
     const port = Number(temporal.address.split(':').at(-1));
 
