@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Prints, one a line: the path of an OLDER Temporal server than the one the stack runs, and that
-# version's PostgreSQL schema folder. test/cluster/schema-upgrade.cluster.ts starts the stack on
-# it and its schema, then upgrades the schema with the current temporal-sql-tool.
+# version's PostgreSQL schema folder (its version.go names the schema versions the server needs).
+# test/cluster/schema-upgrade.cluster.ts starts the stack on it and its schema versions, then
+# upgrades the schema with the current temporal-sql-tool.
 # v1.29.1 is the newest release before 1.30 whose schema is older: its visibility schema is 1.9
 # where 1.30.1's is 1.13 (schema/postgresql/v12/version.go of each module), and the Temporal CLI
 # v1.5.1 embeds this same server version, so much of the build reuses the CLI's compiled packages.

@@ -71,17 +71,24 @@ function databaseEnv(databases: TemporalDatabases): Record<string, string> {
   };
 }
 
+/** Schema versions of the two databases, as temporal-sql-tool records them. */
+export interface TemporalSchemaVersions {
+  temporal: string;
+  visibility: string;
+}
+
 /**
  * Creates the databases if needed and brings their schemas to the server's version
  * (deploy/temporal/setup-schema.sh, as the compose file's schema job runs it); safe to repeat.
- * `schemaDir`: another server version's schema/postgresql/v12, to bring them to that version.
+ * `upTo`: stop at these versions instead (an older server's), from the same versioned files.
  */
-export async function prepareTemporalSchema(databases: TemporalDatabases, schemaDir?: string): Promise<void> {
-  const tools = await temporalServerTools();
+export async function prepareTemporalSchema(databases: TemporalDatabases, upTo?: TemporalSchemaVersions): Promise<void> {
+  const { sqlTool, schemaDir } = await temporalServerTools();
   await runScript('setup-schema.sh', {
     ...databaseEnv(databases),
-    TEMPORAL_SCHEMA_DIR: schemaDir ?? tools.schemaDir,
-    PATH: `${path.dirname(tools.sqlTool)}${path.delimiter}${process.env.PATH ?? ''}`,
+    TEMPORAL_SCHEMA_DIR: schemaDir,
+    ...(upTo ? { TEMPORAL_SCHEMA_VERSION: upTo.temporal, VISIBILITY_SCHEMA_VERSION: upTo.visibility } : {}),
+    PATH: `${path.dirname(sqlTool)}${path.delimiter}${process.env.PATH ?? ''}`,
   });
 }
 

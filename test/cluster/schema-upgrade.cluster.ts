@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -17,6 +17,7 @@ import {
   startProductionServer,
   type ProductionServer,
   type TemporalDatabases,
+  type TemporalSchemaVersions,
 } from '../../src/temporal/production-server';
 import { PROJECT_ROOT } from '../../src/project-root';
 import { regenerateSceneWorkflow } from '../../workflows';
@@ -29,7 +30,9 @@ import { waitForReviewEntry } from '../helpers/workflow-runner';
 const run = promisify(execFile);
 
 /*
- * Issue 26, item 8: the stack started on an older Temporal server and its older schema, rounds
+ * Issue 26, item 8: the stack started on an older Temporal server and its older schema (the
+ * versions its module declares, from the same versioned files: 1.30.1's temporal-sql-tool cannot
+ * parse 1.29.1's copy of visibility v1.2, whose first line 1.30.1 rewrote), rounds
  * left waiting for review, the server stopped, the schema brought to the current version with
  * `temporal-sql-tool update-schema` (deploy/temporal/setup-schema.sh, as the compose file's schema
  * job runs it on every start), the current server started on the same databases: the waiting
@@ -67,8 +70,9 @@ describe('a schema upgrade: rounds waiting for review on an older Temporal serve
 
   it('update-schema while stopped, then the rounds waiting before the upgrade finish after it', async () => {
     const older = await olderServer();
-    await prepareTemporalSchema(databases, older.schemaDir);
+    await prepareTemporalSchema(databases, older.schema);
     const before = await schemaVersions();
+    assert.deepEqual(before, older.schema);
     temporal = await startProductionServer({ databases, olderServerPath: older.server });
     await setupTemporalNamespace({ address: temporal.address });
     const port = Number(temporal.address.split(':').at(-1));
@@ -126,7 +130,7 @@ describe('a schema upgrade: rounds waiting for review on an older Temporal serve
   });
 
   /** The version each database's schema_version table records (temporal-sql-tool writes it). */
-  async function schemaVersions(): Promise<{ temporal: string; visibility: string }> {
+  async function schemaVersions(): Promise<TemporalSchemaVersions> {
     const version = async (database: string): Promise<string> => {
       const client = new PgClient({ ...databases, database });
       await client.connect();
@@ -141,10 +145,17 @@ describe('a schema upgrade: rounds waiting for review on an older Temporal serve
   }
 });
 
-async function olderServer(): Promise<{ server: string; schemaDir: string }> {
+/** The older server, and the schema versions it declares (schema/postgresql/v12/version.go of its module). */
+async function olderServer(): Promise<{ server: string; schema: TemporalSchemaVersions }> {
   const { stdout } = await run('bash', [path.join(PROJECT_ROOT, 'scripts', 'install-older-temporal-server.sh')], { maxBuffer: 16 * 1024 * 1024 });
   const [server, schemaDir] = stdout.trim().split('\n').slice(-2);
-  return { server, schemaDir };
+  const declared = readFileSync(path.join(schemaDir, 'version.go'), 'utf8');
+  const constant = (name: string): string => {
+    const found = new RegExp(`const ${name} = "([0-9.]+)"`).exec(declared)?.[1];
+    if (!found) throw new Error(`${schemaDir}/version.go declares no ${name}`);
+    return found;
+  };
+  return { server, schema: { temporal: constant('Version'), visibility: constant('VisibilityVersion') } };
 }
 
 async function serverVersion(client: Client): Promise<string> {
