@@ -7,7 +7,6 @@ import { PROJECT_ROOT } from '../../src/project-root';
 import type { SceneAssetResult } from '../../src/domain/regeneration';
 import { startStoryboard } from '../../src/temporal/scene-pipeline';
 import { getRegenerationStateQuery } from '../../workflows/messages';
-import { uniqueSceneId } from '../helpers/scenes';
 import type { ClusterStack } from './cluster-stack';
 
 /**
@@ -18,10 +17,16 @@ import type { ClusterStack } from './cluster-stack';
  */
 export async function checkStoryboardOnCluster(cluster: ClusterStack, db: Db): Promise<void> {
   const { stack, client } = cluster;
-  const storyboard = readDemoStoryboard(path.join(PROJECT_ROOT, 'examples', 'storyboard.json'), uniqueSceneId());
+  // The project id as the demo picks it: the storyboard's scene ids are derived from it (× 100).
+  const storyboard = readDemoStoryboard(path.join(PROJECT_ROOT, 'examples', 'storyboard.json'), Math.floor(Date.now() / 1000) % 1_000_000);
   const started = await startStoryboard(client, stack.taskQueue, storyboard);
   assert.equal(started.length, storyboard.scenes.length);
-  const results = await Promise.all(started.map((s) => client.workflow.getHandle(s.workflowId).result() as Promise<SceneAssetResult>));
+  // Every pipeline step is awaited before a failure is raised: none is left polling the server.
+  const settled = await Promise.allSettled(started.map((s) => client.workflow.getHandle(s.workflowId).result() as Promise<SceneAssetResult>));
+  const results = settled.map((outcome) => {
+    if (outcome.status === 'rejected') throw outcome.reason;
+    return outcome.value;
+  });
 
   const api = async (route: string): Promise<Response> => fetch(`${stack.webUrl}${route}`, { headers: { authorization: `Bearer ${stack.reviewToken}` } });
   const outcomes: string[] = [];
