@@ -58,6 +58,10 @@ function roundInput(index: number): RegenerateSceneInput {
       },
     },
     trigger: 'auto',
+    // The static provider map: the learned choice follows the evidence earlier rounds left (once
+    // there is enough, it stops a round it judges not worth another attempt), and every round here
+    // must take the same three attempts in both modes.
+    policy: { learnedProviderChoice: false },
   };
 }
 
