@@ -4,6 +4,8 @@ import { log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { AppConfig } from '../src/config';
 import type { CompareAssetsRequest, CompareAssetsResult, JudgeRequest, Judgment } from '../src/domain/judging';
+import type { JudgeView, JudgingHistory } from '../src/domain/judge-view';
+import { judgeView } from '../src/rules/judging';
 import type { AssetRef } from '../src/domain/asset';
 import { activityFailure, FailureType } from '../src/domain/failures';
 import { assetFileReader, type AssetFile } from '../src/storage/asset-file';
@@ -31,6 +33,11 @@ export interface AnalysisActivityDeps {
    * keeps this activity independent of the store (readThroughStore for the real one).
    */
   readAsset: (asset: AssetRef) => Promise<AssetFile>;
+  /**
+   * The content type's recorded judgments (src/db/judging-history.ts), which new judgments are
+   * combined with; without it the band and the median decide.
+   */
+  judgingHistory?: (contentType: string) => Promise<JudgingHistory>;
 }
 
 /**
@@ -48,24 +55,28 @@ export function createAnalysisActivities(deps: AnalysisActivityDeps) {
   // Frame extraction and the Claude call take tens of seconds; the heartbeat lets a dead worker's
   // analysis be retried within the heartbeat timeout rather than after the whole 5 minutes.
   // judgeUntilSure heartbeats while it works, carrying the judgments made so far.
-  const judgeAsset = (request: JudgeRequest) => judgeUntilSure(request, judgeOnce);
+  const judgeAsset = async (request: JudgeRequest) =>
+    judgeUntilSure(request, judgeOnce, await deps.judgingHistory?.(request.scene.contentType));
 
-  async function judgeOnce(request: JudgeRequest): Promise<Judgment> {
+  async function judgeOnce(request: JudgeRequest, judgmentNumber = 1): Promise<Judgment> {
     const file = await localCopy(request.asset);
     try {
-      return await analyzeFile(request, file.path);
+      return await analyzeFile(request, file.path, judgmentNumber);
     } finally {
       await file.release();
     }
   }
 
-  async function analyzeFile(request: JudgeRequest, path: string): Promise<Judgment> {
+  async function analyzeFile(request: JudgeRequest, path: string, judgmentNumber: number): Promise<Judgment> {
     const expected: TechnicalExpectation = {
       kind: request.scene.duration > 0 ? 'video' : 'image',
       aspectRatio: request.scene.aspectRatio,
       durationSeconds: request.scene.duration,
     };
-    const inspection = await inspectAsset(path, expected, config.analysisVideoFrames, imageTier);
+    const plan = judgeView(judgmentNumber, request.judgeModels);
+    const model = plan.model ?? config.anthropicModel;
+    const viewTier = plan.model === undefined ? imageTier : (claudeModel(model)?.imageTier ?? 'standard');
+    const inspection = await inspectAsset(path, expected, config.analysisVideoFrames, viewTier, plan.frameShift);
     if (inspection.findings.length > 0 || inspection.media === undefined) {
       countAnalysis('technical_fail');
       log.info('Technical checks failed the asset; Claude not asked', {
@@ -76,11 +87,18 @@ export function createAnalysisActivities(deps: AnalysisActivityDeps) {
     }
 
     client ??= createClaudeClient(config);
-    if (price === undefined) log.warn('No price for the analysis model; its cost is reported as 0', { model: config.anthropicModel });
+    const viewPrice = plan.model === undefined ? price : findModelPrice(model, config.modelPrices);
+    if (viewPrice === undefined) log.warn('No price for the analysis model; its cost is reported as 0', { model });
+    const view: JudgeView = {
+      number: plan.number,
+      model,
+      ...(plan.rubricOrder ? { rubricOrder: plan.rubricOrder } : {}),
+      ...(expected.kind === 'video' ? { frameTimes: inspection.images.map((shown) => shown.timeSeconds ?? 0) } : {}),
+    };
     let outcome;
     try {
       outcome = await judgeWithClaude(
-        { client, model: config.anthropicModel, price },
+        { client, model, price: viewPrice },
         {
           scene: request.scene,
           prompt: request.prompt,
@@ -88,6 +106,7 @@ export function createAnalysisActivities(deps: AnalysisActivityDeps) {
           minScoreToPass: request.minScoreToPass,
           media: inspection.media,
           images: inspection.images,
+          ...(plan.rubricOrder ? { rubricOrder: plan.rubricOrder } : {}),
         },
       );
     } catch (error) {
@@ -105,6 +124,7 @@ export function createAnalysisActivities(deps: AnalysisActivityDeps) {
       costUsd: outcome.costUsd,
       usage,
       modelSkipped: false,
+      view,
     };
   }
 

@@ -1,6 +1,7 @@
 import type { AppConfig } from '../src/config';
 import type { Db } from '../src/db/database';
 import { createDatabaseRoundStore } from '../src/db/round-store';
+import { judgingHistory } from '../src/db/judging-history';
 import type { AssetStore } from '../src/storage/asset-store';
 import { createDatabaseConcurrencyGate } from '../src/providers/concurrency-gate';
 import { createProviderClients, providerKeyProblem } from '../src/providers/registry';
@@ -38,7 +39,11 @@ export function createActivities({ config, db, store }: ActivityDeps) {
       callbacks: config.providerWebhooks && { publicUrl: config.publicUrl, secret: config.providerWebhooks.secret },
     }),
     // An object store's assets are copied to a private file for ffmpeg and removed afterwards.
-    ...createAnalysisActivities({ config, readAsset: readThroughStore(store, config.scratchDir) }),
+    ...createAnalysisActivities({
+      config,
+      readAsset: readThroughStore(store, config.scratchDir),
+      judgingHistory: (contentType) => judgingHistory(db.kysely, contentType),
+    }),
     ...createRoundStepActivities({
       store: createDatabaseRoundStore(db, config.providerBreaker, config.notifications),
       keyProblem: (provider) => providerKeyProblem(config, provider),

@@ -1,13 +1,16 @@
 import { activityInfo, heartbeat, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { AnalysisUsage, JudgeRequest, JudgeResult, Judgment } from '../src/domain/judging';
+import type { JudgingHistory } from '../src/domain/judge-view';
 import { roundUsd } from '../src/catalog/cost';
-import { judgingSettings, medianJudgment, shouldJudgeAgain } from '../src/rules/judging';
+import { combinedJudgment, judgingSettings, shouldJudgeAgain } from '../src/rules/judging';
 import { heartbeatWhile } from './heartbeat-while';
 
 /**
- * SPEC.md "Judging and choosing": the asset is judged, and judged again while the score so far is
- * near the bar, up to the policy's cap. The judgments made so far are heartbeated, so a retry of
+ * SPEC.md "Judging and choosing": the asset is judged, and judged again (each time from another
+ * view: `judgeOnce` is told the judgment's number) while the evidence straddles the bar, up to the
+ * policy's cap; `history` (the content type's recorded judgments) is what the judgments are
+ * combined with (src/rules/judging.ts), and without enough of it the band and the median decide. The judgments made so far are heartbeated, so a retry of
  * the activity (a worker died) resumes where the last one got to instead of paying for them
  * again. A judgment after the first that fails (after its own corrective retry) ends the judging
  * rather than the attempt: the asset is judged, and the judgments made decide.
@@ -15,6 +18,7 @@ import { heartbeatWhile } from './heartbeat-while';
 export async function judgeUntilSure(
   request: JudgeRequest,
   judgeOnce: (request: JudgeRequest, judgmentNumber: number) => Promise<Judgment>,
+  history?: JudgingHistory,
 ): Promise<JudgeResult> {
   const settings = judgingSettings({
     minScoreToPass: request.minScoreToPass,
@@ -22,18 +26,23 @@ export async function judgeUntilSure(
     judgmentsNearBar: request.judgmentsNearBar,
   });
   const judgments: Judgment[] = resumed();
-  return heartbeatWhile(() => judgeWhileNearTheBar(request, judgments, settings, judgeOnce), 5_000, () => ({ judgments }));
+  return heartbeatWhile(() => judgeWhileUnsure({ request, judgments, settings, history }, judgeOnce), 5_000, () => ({ judgments }));
 }
 
-async function judgeWhileNearTheBar(
-  request: JudgeRequest,
-  judgments: Judgment[],
-  settings: ReturnType<typeof judgingSettings>,
+interface Judging {
+  request: JudgeRequest;
+  judgments: Judgment[];
+  settings: ReturnType<typeof judgingSettings>;
+  history?: JudgingHistory;
+}
+
+async function judgeWhileUnsure(
+  { request, judgments, settings, history }: Judging,
   judgeOnce: (request: JudgeRequest, judgmentNumber: number) => Promise<Judgment>,
 ): Promise<JudgeResult> {
   // Tokens of a judgment that failed after its answers were paid for (unusable twice).
   let failedUsd = 0;
-  while (shouldJudgeAgain(judgments, settings)) {
+  while (shouldJudgeAgain(judgments, settings, history)) {
     try {
       judgments.push(await judgeOnce(request, judgments.length + 1));
     } catch (error) {
@@ -45,11 +54,11 @@ async function judgeWhileNearTheBar(
     }
     if (insideActivity()) heartbeat({ judgments } satisfies JudgeHeartbeat);
   }
-  const combined = medianJudgment(judgments);
+  const combined = combinedJudgment(judgments, settings, history);
   const usage = totalUsage(judgments);
   return {
     analysis: combined.analysis,
-    judgments: judgments.map(({ analysis, costUsd }) => ({ score: analysis.overallScore, costUsd })),
+    judgments: judgments.map(({ analysis, costUsd, view }) => ({ score: analysis.overallScore, costUsd, ...(view ? { view } : {}) })),
     costUsd: roundUsd(judgments.reduce((sum, j) => sum + j.costUsd, failedUsd)),
     ...(usage ? { usage } : {}),
     modelSkipped: judgments.some((j) => j.modelSkipped),

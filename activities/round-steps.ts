@@ -29,12 +29,23 @@ import type {
 import { isPermanentDataError, RequestRejectedError } from '../src/db/errors';
 import { approvalAgrees } from '../src/domain/judge-agreement';
 import { countAttempt, countDecision, countEscalation, countJudgeAgreement } from '../src/observability/metrics';
-import { learnedChoiceApplies, planAttempt } from '../src/rules/attempt-plan';
+import { firstGenerationProvider, learnedChoiceApplies, planAttempt } from '../src/rules/attempt-plan';
+import type { RegenerationPolicy } from '../src/domain/policy';
+import type { Scene } from '../src/domain/scene';
 import { fitAcceptance, passingBar } from '../src/rules/calibration';
 import { notWorthTryingMessage } from '../src/rules/choice-text';
 import { expectedAttemptUsd, mayStartAttempt } from '../src/rules/budget';
 import { attemptDeadlineMs, generationDeadlineMs } from '../src/rules/generation-wait';
-import { attemptKey, breakerOutcome } from '../src/rules/provider-health';
+import { attemptKey, breakerOutcome, candidateKey } from '../src/rules/provider-health';
+import { candidateOrder, candidateProviders, candidatesThatFit, heldUsd, wantedCandidates, type CandidateCount } from '../src/rules/candidates';
+
+/** The scene of a pipeline step that names no provider, and the step's resolved policy. */
+export interface FirstProviderRequest {
+  scene: Pick<Scene, 'contentType' | 'duration' | 'aspectRatio'>;
+  policy: RegenerationPolicy;
+  /** The pipeline step's workflow id: seeds the learned choice's exploration, so a retry chooses the same. */
+  workflowId: string;
+}
 
 /** A round reference whose run is settled: '' when the caller ran outside any workflow run. */
 export type ResolvedRef = RoundRef & { runId: string };
@@ -95,8 +106,11 @@ export function createRoundStepActivities(deps: RoundStepDeps) {
     return { ...(await startAttempt(ref, request.firstAttempt)), passingBar: bar };
   }
 
-  /** SPEC.md "Judging and choosing": the configured score, or the content type's calibrated one when the policy asks. */
-  async function roundBar({ policy, contentType }: AttemptContext): Promise<PassingBar> {
+  /**
+   * SPEC.md "Judging and choosing": the configured score, or the content type's calibrated one when
+   * the policy asks; a round's opening reads it, and so does the pipeline's first-asset check.
+   */
+  async function roundBar({ policy, contentType }: Pick<AttemptContext, 'policy' | 'contentType'>): Promise<PassingBar> {
     if (policy.calibratedBar !== true) return passingBar(policy);
     const verdicts = await guard(() => store.peopleVerdicts({ contentType }));
     const curve = fitAcceptance(verdicts.map((v) => v.verdict));
@@ -145,7 +159,15 @@ export function createRoundStepActivities(deps: RoundStepDeps) {
     const { inserted } = await guard(() => store.recordAttempt(ref, attempt));
     if (inserted) countAttempt(attempt);
     const key = attemptKey(ref.workflowId, attempt.round, attempt.attemptNumber);
-    await guard(() => store.recordProviderOutcome({ provider: attempt.provider, outcome: breakerOutcome(attempt), attemptKey: key }));
+    if (attempt.candidates === undefined) {
+      await guard(() => store.recordProviderOutcome({ provider: attempt.provider, outcome: breakerOutcome(attempt), attemptKey: key }));
+      return;
+    }
+    // Each candidate says what it says of its own provider, under the key its provider was picked with.
+    for (const candidate of attempt.candidates) {
+      const outcome = breakerOutcome(candidate);
+      await guard(() => store.recordProviderOutcome({ provider: candidate.provider, outcome, attemptKey: candidateKey(key, candidate.candidate) }));
+    }
   }
 
   const closeEntry = async (ref: ResolvedRef, entry: DecidedEntry) => startEvents(await closeDecidedEntry(store, ref, entry));
@@ -182,38 +204,100 @@ export function createRoundStepActivities(deps: RoundStepDeps) {
       provider = pick.provider;
       skipped = [...plan.skipped, ...pick.skipped];
     }
-    const expectedUsd = expectedAttemptUsd({
-      provider,
-      kind: needs.kind,
-      durationSeconds: needs.durationSeconds,
-      judgments: policy.judgmentsNearBar ?? 1,
-      // The round's best may need one pairwise comparison before a person looks (src/rules/best-pick.ts).
-      comparisons: 1,
-    });
+    const generationMs = generationDeadlineMs(provider, needs.kind, policy.generationTimeout);
+    const wanted = wantedCandidates({ policy, nowMs: Date.now(), attemptMs: generationMs });
+    const providers = wanted.count > 1 ? await candidatesOf(candidateOrder(plan.candidates, plan.choice), provider, wanted.count, key) : [provider];
     const refuse = async (message: string): Promise<AttemptStart> => {
-      // A probe handed to this attempt is given back: the provider was not tried.
+      // A probe handed to this attempt (or any of its candidates) is given back: the provider was not tried.
       await guard(() => store.recordProviderOutcome({ provider, outcome: 'neutral', attemptKey: key }));
+      await giveBackProbes(providers, 1, key);
       log()?.info('budget exhausted: no further attempt', { sceneId: ref.sceneId, message });
       return { start: false, reason: 'budget_exhausted', message };
     };
-    const roundVerdict = mayStartAttempt({ roundSpentUsd: context.roundSpentUsd, maxCostUsd: policy.maxCostUsd, projectSpentUsd: 0, expectedUsd });
-    if (!roundVerdict.start) return refuse(roundVerdict.message);
-    const hold = await guard(() =>
-      store.reserveBudget({
-        projectId: ref.projectId,
-        workflowId: ref.workflowId,
-        round: ref.round,
-        attemptNumber,
-        expectedUsd,
-        holdMs: attemptDeadlineMs(generationDeadlineMs(provider, needs.kind, policy.generationTimeout)),
+    const held = await holdCandidates(ref, context, providers, wanted, generationMs);
+    if ('refused' in held) return refuse(held.refused);
+    const { count, prices } = held;
+    await giveBackProbes(providers, count.count, key);
+    const several = count.count > 1 ? { candidates: providers.slice(0, count.count), candidatesWhy: count.why } : {};
+    const choice = plan.choice && provider === plan.preferred ? { providerChoice: plan.choice } : {};
+    return { start: true, provider, skipped, ...choice, expectedUsd: heldUsd(prices, count.count), ...several };
+  }
+
+  /**
+   * SPEC.md "Cost and provider health": every candidate's expected price held against the
+   * round's and the project's budget before any starts, as many candidates as they hold (at
+   * least candidate 1, or the attempt is refused with the budget's words).
+   */
+  async function holdCandidates(
+    ref: ResolvedRef,
+    context: AttemptContext,
+    providers: readonly ProviderName[],
+    wanted: CandidateCount,
+    generationMs: number,
+  ): Promise<{ count: CandidateCount; prices: number[] } | { refused: string }> {
+    const { needs, policy } = context;
+    const prices = providers.map((provider) =>
+      expectedAttemptUsd({
+        provider,
+        kind: needs.kind,
+        durationSeconds: needs.durationSeconds,
+        judgments: policy.judgmentsNearBar ?? 1,
+        // The round's best may need one pairwise comparison before a person looks (src/rules/best-pick.ts).
+        comparisons: 1,
       }),
     );
-    if (!hold.granted) return refuse(hold.message ?? 'the project budget is spent');
-    return { start: true, provider, skipped, ...(plan.choice && provider === plan.preferred ? { providerChoice: plan.choice } : {}), expectedUsd };
+    const roundRoomUsd = policy.maxCostUsd === undefined ? undefined : policy.maxCostUsd - context.roundSpentUsd;
+    let count = candidatesThatFit(wanted, prices, roundRoomUsd);
+    const roundVerdict = mayStartAttempt({ roundSpentUsd: context.roundSpentUsd, maxCostUsd: policy.maxCostUsd, projectSpentUsd: 0, expectedUsd: prices[0] });
+    if (!roundVerdict.start) return { refused: roundVerdict.message };
+    // Candidate 1 fits the round by the budget's own rule, whatever cents the fit above rounded.
+    if (count.count === 0) count = { ...wanted, count: 1 };
+    const reserve = (candidates: number) =>
+      guard(() =>
+        store.reserveBudget({
+          projectId: ref.projectId,
+          workflowId: ref.workflowId,
+          round: ref.round,
+          attemptNumber: context.attemptNumber,
+          expectedUsd: heldUsd(prices, candidates),
+          holdMs: attemptDeadlineMs(generationMs),
+        }),
+      );
+    let hold = await reserve(count.count);
+    if (!hold.granted && count.count > 1 && hold.budgetUsd !== undefined) {
+      // Fewer candidates may fit the project's budget: as many as its room holds, every one's price held.
+      count = candidatesThatFit(count, prices, hold.budgetUsd - hold.spentUsd - hold.heldUsd);
+      if (count.count > 0) hold = await reserve(count.count);
+    }
+    return hold.granted ? { count, prices } : { refused: hold.message ?? 'the project budget is spent' };
+  }
+
+  /** Candidates whose providers were picked but whose price did not fit give back any probe they were handed. */
+  async function giveBackProbes(providers: readonly ProviderName[], used: number, key: string): Promise<void> {
+    for (let candidate = Math.max(2, used + 1); candidate <= providers.length; candidate++) {
+      await guard(() => store.recordProviderOutcome({ provider: providers[candidate - 1], outcome: 'neutral', attemptKey: candidateKey(key, candidate) }));
+    }
+  }
+
+  /**
+   * Each candidate's provider (src/rules/candidates.ts): candidate n > 1 asks the breakers for the
+   * first provider of the choice's order not yet taken (its own probe key), so a provider cooling
+   * down makes no candidate; when none is let through, the taken ones make more takes.
+   */
+  async function candidatesOf(ranked: readonly ProviderName[], first: ProviderName, count: number, key: string): Promise<ProviderName[]> {
+    const taken: ProviderName[] = [first];
+    for (let candidate = 2; candidate <= count; candidate++) {
+      const rest = ranked.filter((p) => !taken.includes(p));
+      if (rest.length === 0) break;
+      const pick = await guard(() => store.pickProvider({ candidates: rest, attemptKey: candidateKey(key, candidate) }));
+      if (pick.provider === undefined) break;
+      taken.push(pick.provider);
+    }
+    return candidateProviders(first, taken, count);
   }
 
   /** The recorded attempts of the scene's kind; none when they cannot be read. */
-  async function readEvidence(context: AttemptContext): Promise<AttemptEvidence[]> {
+  async function readEvidence(context: { needs: Pick<AttemptContext['needs'], 'kind'> }): Promise<AttemptEvidence[]> {
     try {
       return await store.attemptEvidence({ kind: context.needs.kind });
     } catch (error) {
@@ -223,7 +307,15 @@ export function createRoundStepActivities(deps: RoundStepDeps) {
     }
   }
 
-  return { openRound, recordAttempt, retryAttemptStart, escalateToReview, endRound };
+  /** The first generation's provider of a scene that names none (src/rules/attempt-plan.ts firstGenerationProvider). */
+  async function firstProvider(request: FirstProviderRequest): Promise<ProviderName> {
+    const { scene, policy } = request;
+    const kind = scene.duration > 0 ? 'video' : 'image';
+    const evidence = policy.learnedFirstProvider === true && learnedChoiceApplies({ policy }) ? await readEvidence({ needs: { kind } }) : [];
+    return firstGenerationProvider(scene, policy, evidence, deps.keyProblem, `${request.workflowId}/first`);
+  }
+
+  return { openRound, recordAttempt, retryAttemptStart, escalateToReview, endRound, passingBarFor: roundBar, firstProvider };
 }
 
 /**

@@ -27,6 +27,10 @@ const TARGET_CPU_PERCENT = 2;
 const TARGET_RSS_MB = 400;
 const tuning = JSON.parse(process.env.BENCH_WORKER_TUNING ?? '{}') as Partial<WorkerTuning>;
 
+function workerKind(): string {
+  return process.env.BENCH_WORKER_COMPILED === '0' ? 'under ts-node' : 'compiled, with the flags of npm run worker:prod';
+}
+
 /** Where the worker's resident memory is, after a full collection of its main thread. */
 function describeHeap(heap: NodeJS.MemoryUsage, rssMb: number): string {
   const mb = (bytes: number) => bytes / 2 ** 20;
@@ -116,8 +120,8 @@ async function main(): Promise<Figure[]> {
         target: `≤ ${TARGET_RSS_MB} MB`,
         met: rss <= TARGET_RSS_MB,
         limitedBy:
-          `the worker's own size: ${fmt(idleRss)} MB before any workflow ran (ts-node, libraries, Temporal core; ` +
-          `bench 8 measures the compiled worker), and the workflow thread's heap as it grew while the worker drove ` +
+          `the worker's own size: ${fmt(idleRss)} MB before any workflow ran (${workerKind()}: libraries, Temporal core, ` +
+          `the workflow bundle), and the workflow thread's heap as it grew while the worker drove ` +
           `${IN_FLIGHT} rounds at a time to the queue: V8 keeps it once grown, while the ${options.maxCachedWorkflows} ` +
           `cached rounds themselves hold a fraction of a MB each (bench 7)`,
         notes: [

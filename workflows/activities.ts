@@ -14,6 +14,6 @@ export const { cancelGeneration } = proxyActivities<SceneActivities>(cancelGener
 // A pairwise comparison is the same I/O as a judgment (assets read from our store, frames taken,
 // Claude asked) and fails the same ways, so it shares the judge's retry domain.
 export const { judgeAsset, compareAssets } = proxyActivities<SceneActivities>(judgeAssetOptions);
-export const { openRound, recordAttempt, retryAttemptStart, escalateToReview, endRound, saveScene, saveSceneAnalysis } =
+export const { openRound, recordAttempt, retryAttemptStart, escalateToReview, endRound, saveScene, saveSceneAnalysis, passingBarFor, firstProvider } =
   proxyActivities<SceneActivities>(roundStepOptions);
 export const { findRoundInProgress } = proxyActivities<SceneActivities>(roundQueryOptions);

@@ -17,9 +17,11 @@ import { pipelineSceneOf } from '../src/domain/scene';
 import { promptLimit } from '../src/catalog/prompt-limit';
 import { shouldContinueAsNew } from '../src/rules/continue-as-new';
 import { resolvePolicy } from '../src/rules/policy';
+import { judgingSettings } from '../src/rules/judging';
 import { improvedPrompt } from '../src/rules/prompt';
 import { openRound, recordAttempt, retryAttemptStart } from './activities';
 import { AttemptCancelled, runAttempt } from './attempt';
+import { candidatePlans, runCandidates } from './candidates';
 import { ReviewInbox } from './review-wait';
 import { RoundRecord } from './round-record';
 
@@ -43,7 +45,7 @@ export async function regenerateSceneWorkflow(rawInput: RegenerateSceneInput): P
       const review = await inbox.nextDecision();
       if (review === undefined) return await record.timeOut(entryId);
       const { decision } = review;
-      if (decision.action === 'approve') return await record.approve(review, record.approvedAsset(decision.attemptNumber)!, entryId);
+      if (decision.action === 'approve') return await record.approve(review, record.approvedAsset(decision.attemptNumber, decision.candidate)!, entryId);
       if (decision.action === 'reject') return await record.reject(review, entryId);
       // regenerate: another round from the round's best, with the reviewer's prompt and provider.
       record.startNextRound(decision);
@@ -98,20 +100,19 @@ async function attemptWith(
   const { provider } = start;
   const { kind } = record.attemptContext(attemptNumber, provider).needs;
   const { workflowId, runId } = workflowInfo();
-  record.startAttempt(attemptNumber, `generating with ${provider}`);
-  const attempt = await runAttempt({
+  const promptInput = {
+    attemptNumber,
+    visualDirection: scene.visualDirection,
+    personPrompt: record.direction.personPrompt,
+    analysis: record.current.analysis,
+    brandProfile: project?.brandProfile,
+  };
+  const plan = {
     idempotencyKey: `${workflowId}/${runId}/${record.state.round}/${attemptNumber}`,
     round: record.state.round,
     attemptNumber,
     provider,
-    prompt: improvedPrompt({
-      attemptNumber,
-      visualDirection: scene.visualDirection,
-      personPrompt: record.direction.personPrompt,
-      analysis: record.current.analysis,
-      brandProfile: project?.brandProfile,
-      maxLength: promptLimit(provider, kind),
-    }),
+    prompt: improvedPrompt({ ...promptInput, maxLength: promptLimit(provider, kind) }),
     kind,
     scene,
     brandProfile: project?.brandProfile,
@@ -119,7 +120,18 @@ async function attemptWith(
     policy: record.policy,
     current: record.current,
     label: `attempt ${attemptNumber} · ${provider}`,
-  });
+  };
+  const several = start.candidates;
+  record.startAttempt(attemptNumber, several ? `generating ${several.length} candidates with ${several.join(', ')}` : `generating with ${provider}`);
+  const attempt = several
+    ? await runCandidates(candidatePlans(plan, several, promptInput), {
+        scene,
+        brandProfile: project?.brandProfile,
+        personPrompt: record.direction.personPrompt,
+        band: judgingSettings(record.policy).uncertaintyBand,
+        why: start.candidatesWhy ?? 'policy',
+      })
+    : await runAttempt(plan);
   return {
     ...attempt,
     passingScore: record.policy.minScoreToPass,

@@ -31,7 +31,7 @@ export class ReviewInbox {
     if (!checked.ok) return `the decision does not fit its shape (${checked.problems.join('; ')})`;
     const problem =
       decisionProblem(checked.value, this.record.roundAttempts(), this.scene) ??
-      (checked.value.action === 'approve' && this.record.approvedAsset(checked.value.attemptNumber) === undefined
+      (checked.value.action === 'approve' && this.record.approvedAsset(checked.value.attemptNumber, checked.value.candidate) === undefined
         ? 'nothing to approve: neither the round nor the scene has an asset that could pass'
         : undefined);
     if (problem !== undefined) return problem;

@@ -148,12 +148,16 @@ export class RoundRecord {
     return pick.attemptNumber === undefined ? this.roundStart : assetOf(this.attempt(pick.attemptNumber)!);
   }
 
-  /** The asset an approval names: the best, 0 for the round's start, or an attempt; undefined when it has none. */
-  approvedAsset(attemptNumber: number | undefined): RoundAsset | undefined {
+  /**
+   * The asset an approval names: the best, 0 for the round's start, an attempt (the candidate it
+   * kept), or one of an attempt's candidates; undefined when it has none.
+   */
+  approvedAsset(attemptNumber: number | undefined, candidate?: number): RoundAsset | undefined {
     if (attemptNumber === undefined) return this.bestAsset();
     if (attemptNumber === 0) return this.roundStart.assetUrl === undefined ? undefined : this.roundStart;
     const attempt = this.attempt(attemptNumber);
-    return attempt?.assetUrl === undefined || attempt.analysisResult === undefined ? undefined : assetOf(attempt);
+    const made = candidate === undefined ? attempt : candidateAttempt(attempt, candidate);
+    return made?.assetUrl === undefined || made.analysisResult === undefined ? undefined : assetOf(made);
   }
 
   /**
@@ -406,6 +410,13 @@ function assetOf(attempt: RegenerationAttempt): RoundAsset {
     provider: attempt.provider,
     attemptNumber: attempt.attemptNumber,
   };
+}
+
+/** One candidate of an attempt as an attempt of its own, for what approving it keeps. */
+function candidateAttempt(attempt: RegenerationAttempt | undefined, candidate: number): RegenerationAttempt | undefined {
+  const made = attempt?.candidates?.find((c) => c.candidate === candidate);
+  if (attempt === undefined || made === undefined) return undefined;
+  return { ...attempt, provider: made.provider, prompt: made.prompt, scoreAfter: made.scoreAfter ?? 0, assetUrl: made.assetUrl, asset: made.asset, analysisResult: made.analysisResult };
 }
 
 /** The asset a scene row keeps: asset, analysis, score and provider together. */

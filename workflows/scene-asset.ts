@@ -13,10 +13,11 @@ import type { SceneAnalysisResult } from '../src/domain/analysis';
 import type { RegenerationResult, RegenerationState, SceneAssetResult } from '../src/domain/regeneration';
 import { checkSceneAssetInput } from '../src/domain/input-checks';
 import type { SceneAssetInput } from '../src/domain/inputs';
-import { sceneForRegeneration } from '../src/domain/scene';
+import type { RegenerationPolicy } from '../src/domain/policy';
+import { sceneForRegeneration, type PipelineScene } from '../src/domain/scene';
 import { regenerationWorkflowId } from '../src/domain/workflow-ids';
 import { roundUsd } from '../src/catalog/cost';
-import { findRoundInProgress, saveScene, saveSceneAnalysis } from './activities';
+import { findRoundInProgress, firstProvider, passingBarFor, saveScene, saveSceneAnalysis } from './activities';
 import { attemptFailureOf, generationRequest, judge } from './attempt';
 import { generate, GenerationStopped } from './generation';
 import { regenerationEscalatedSignal } from './messages';
@@ -39,7 +40,7 @@ interface FirstAsset {
  * decided, or waiting in the review queue (the round itself goes on waiting for a person).
  */
 export async function sceneAssetWorkflow(rawInput: SceneAssetInput): Promise<SceneAssetResult> {
-  const input = checkedInput(rawInput);
+  const input = await withProvider(checkedInput(rawInput));
   const { scene } = input;
   let escalation: RegenerationState | undefined;
   setHandler(regenerationEscalatedSignal, (state) => {
@@ -56,8 +57,9 @@ export async function sceneAssetWorkflow(rawInput: SceneAssetInput): Promise<Sce
     );
   }
   await saveScene({ scene, project: input.project });
-  const first = await firstAsset(input);
-  if (!needsRegeneration(first.analysis, resolvePolicy(input.policy))) {
+  const policy = await firstAssetPolicy(input);
+  const first = await firstAsset(input, policy);
+  if (!needsRegeneration(first.analysis, policy)) {
     return { sceneId: scene.id, assetUrl: first.assetUrl, analysis: first.analysis, qualityScore: first.analysis.overallScore, needsUserReview: false };
   }
   const round = await startRound(input, first);
@@ -73,8 +75,30 @@ export async function sceneAssetWorkflow(rawInput: SceneAssetInput): Promise<Sce
   };
 }
 
+/** The step's input once its scene has a provider. */
+type PipelineStep = SceneAssetInput & { scene: PipelineScene };
+
+/** A scene that names no provider gets the first generation's (activities/round-steps.ts firstProvider). */
+async function withProvider(input: SceneAssetInput): Promise<PipelineStep> {
+  if (input.scene.provider !== undefined) return input as PipelineStep;
+  const provider = await firstProvider({ scene: input.scene, policy: resolvePolicy(input.policy), workflowId: workflowInfo().workflowId });
+  return { ...input, scene: { ...input.scene, provider } };
+}
+
+/**
+ * The policy the first asset is judged by: with `policy.calibratedBar`, its passing score is the
+ * content type's bar as a round would read it (src/rules/calibration.ts), so a first asset is not
+ * passed at a bar its round would fail.
+ */
+async function firstAssetPolicy({ scene, policy }: PipelineStep): Promise<RegenerationPolicy> {
+  const resolved = resolvePolicy(policy);
+  if (resolved.calibratedBar !== true) return resolved;
+  const bar = await passingBarFor({ policy: resolved, contentType: scene.contentType });
+  return { ...resolved, minScoreToPass: bar.score };
+}
+
 /** The first asset, or, when it cannot be made, a failing verdict so that a round tries others. */
-async function firstAsset({ scene, project, policy }: SceneAssetInput): Promise<FirstAsset> {
+async function firstAsset({ scene, project }: PipelineStep, policy: RegenerationPolicy): Promise<FirstAsset> {
   const { workflowId, runId } = workflowInfo();
   const plan = {
     idempotencyKey: `${workflowId}/${runId}/first`,
@@ -83,7 +107,7 @@ async function firstAsset({ scene, project, policy }: SceneAssetInput): Promise<
     kind: sceneKind(scene.duration, scene.provider),
     scene,
     brandProfile: project?.brandProfile,
-    policy: resolvePolicy(policy),
+    policy,
     label: `first asset · ${scene.provider}`,
   };
   let made;
@@ -109,7 +133,7 @@ async function firstAsset({ scene, project, policy }: SceneAssetInput): Promise<
   return { assetUrl: generated.asset.url, asset: generated.asset, analysis: verdict.analysis };
 }
 
-async function startRound({ scene, project, policy }: SceneAssetInput, first: FirstAsset) {
+async function startRound({ scene, project, policy }: PipelineStep, first: FirstAsset) {
   try {
     return await startChild(regenerateSceneWorkflow, {
       workflowId: regenerationWorkflowId(scene.id),

@@ -1,5 +1,6 @@
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -221,7 +222,7 @@ async function startChildWorker(
   const nodeOptions = [...(process.env.BENCH_WORKER_NODE_OPTIONS ?? '').split(' ').filter(Boolean), ...extraNodeOptions];
   const child: ChildProcess = fork(script, [], {
     env: { ...env, BENCH_WORKER_TUNING: JSON.stringify(tuning ?? {}) },
-    execArgv: [...(compiled ? [] : ['-r', 'ts-node/register']), ...nodeOptions],
+    execArgv: [...(compiled ? productionNodeFlags() : ['-r', 'ts-node/register']), ...nodeOptions],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   stops.push(async () => {
@@ -263,6 +264,15 @@ let compiled = false;
  * The product as `npm run build` makes it (compiled JavaScript, the prebuilt workflow bundle) plus
  * the benchmark's own worker process, compiled beside it; once per benchmark process.
  */
+/** The node flags `npm run worker:prod` runs the worker with (package.json is their one home). */
+function productionNodeFlags(): string[] {
+  const root = path.resolve(__dirname, '../..');
+  const scripts = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  const match = /\bnode((?:\s+--\S+)*)\s+dist\/worker\.js/.exec(scripts['worker:prod'] ?? '');
+  if (!match) throw new Error('package.json\'s worker:prod script no longer reads "node [--flags] dist/worker.js"');
+  return match[1].trim().split(/\s+/).filter(Boolean);
+}
+
 function compileOnce(): void {
   if (compiled) return;
   const root = path.resolve(__dirname, '../..');

@@ -22,7 +22,8 @@ import {
 import type { PairwiseAnswer } from '../../src/domain/best-pick';
 import { bestCandidates, decideBest, needsPairwise, pairKey, rankByScore, type BestCandidate } from '../../src/rules/best-pick';
 import { expectedAttemptUsd, JUDGMENT_TOKENS, JUDGMENTS_PER_COMPARISON, mayStartAttempt } from '../../src/rules/budget';
-import { medianJudgment, shouldJudgeAgain, type JudgingSettings } from '../../src/rules/judging';
+import { combinedJudgment, judgingHistoryOf, shouldJudgeAgain, type JudgingSettings } from '../../src/rules/judging';
+import type { JudgingHistory } from '../../src/domain/judge-view';
 import { planAttempt } from '../../src/rules/attempt-plan';
 import { attemptOutcome } from '../../src/rules/outcome';
 import { DEFAULT_POLICY } from '../../src/rules/policy';
@@ -112,6 +113,17 @@ export interface RunSettings {
   reviewCostUsd?: number;
   /** Evidence carried in from earlier runs; grows with every attempt of this run. */
   evidence?: AttemptEvidence[];
+  /**
+   * Judging as issue 24 builds it: each judgment after the first from another view (a new
+   * persistent error, correlated at the judge's ρ), combined with the content type's history of
+   * recorded judgments (carried in and grown like `evidence`). Absent: every judgment asks the
+   * identical question and the band and the median decide.
+   */
+  viewsAndHistory?: {
+    recorded: Map<string, RecordedJudgment[][]>;
+    /** Every asset judged from as many views as the policy allows, whatever the first said: the bench's bound. */
+    everyAssetFully?: boolean;
+  };
   maxCostUsd?: number;
   projectBudgetUsd?: number;
   /**
@@ -119,6 +131,12 @@ export interface RunSettings {
    * provider, that is the attempt's preferred provider instead of the learned or static choice.
    */
   providerFor?: (scene: QualityScene, attemptNumber: number) => ProviderName | undefined;
+}
+
+/** One recorded judgment, as the product keeps it on an attempt. */
+export interface RecordedJudgment {
+  score: number;
+  view?: { number: number };
 }
 
 /** One judged asset: its truth and what the judging made of it. */
@@ -163,38 +181,49 @@ export const JUDGMENT_USD =
     JUDGMENT_TOKENS.output * DEFAULT_MODEL_PRICES['claude-sonnet-4-6'].outputPerMTok) /
   1_000_000;
 
-function generationUsd(provider: ProviderName, scene: QualityScene): number {
+export function generationUsd(provider: ProviderName, scene: QualityScene): number {
   return generationCostUsd(DEFAULT_GENERATION_PRICES[provider], scene.kind, scene.duration);
 }
 
 /**
- * Judges an asset of true quality `q` as the workflow does: again while the median is near the
- * bar. `assetKey` names the asset for the realistic judge's persistent error; the product asks
- * again with the same view, so each judgment of the asset repeats it.
+ * Judges an asset of true quality `q` as the judge activity does: again while the judgments
+ * straddle the bar. `assetKey` names the asset for the realistic judge's persistent error. Without
+ * views every judgment asks the identical question and repeats that error; with them judgment k is
+ * view k, whose persistent error is drawn anew (correlated at ρ with the others).
  */
-function judgeAsset(q: number, settings: RunSettings, rng: Rng, assetKey: string): JudgedAsset {
+export function judgeAsset(q: number, settings: RunSettings, rng: Rng, assetKey: string, contentType: string): JudgedAsset {
   const judgments: { analysis: { overallScore: number; recommendation: SceneAnalysisResult['recommendation'] }; modelSkipped: boolean }[] = [];
   const { judge } = settings;
-  const persistent = judge === undefined ? 0 : persistentError(settings.seed, assetKey, 'default', judge);
+  const views = settings.viewsAndHistory;
+  const recorded = views?.recorded.get(contentType) ?? [];
+  const history: JudgingHistory | undefined = views === undefined ? undefined : judgingHistoryOf(contentType, recorded);
   do {
+    const view = views === undefined ? 'default' : `view-${judgments.length + 1}`;
+    const persistent = judge === undefined ? 0 : persistentError(settings.seed, assetKey, view, judge);
     const score = judge === undefined ? noisyScore(q, settings.sigma, rng) : judgedScore(q, persistent, judge.callSigma, rng);
     judgments.push({ analysis: { overallScore: score, recommendation: simulatedRecommendation(score) }, modelSkipped: false });
-  } while (shouldJudgeAgain(judgments, settings.judging));
+  } while (
+    views?.everyAssetFully === true ? judgments.length < settings.judging.judgmentsNearBar : shouldJudgeAgain(judgments, settings.judging, history)
+  );
+  if (views !== undefined) {
+    recorded.push(judgments.map((j, index) => ({ score: j.analysis.overallScore, view: { number: index + 1 } })));
+    views.recorded.set(contentType, recorded);
+  }
   return {
     trueQuality: q,
     firstScore: judgments[0].analysis.overallScore,
-    score: medianJudgment(judgments).analysis.overallScore,
+    score: combinedJudgment(judgments, settings.judging, history).analysis.overallScore,
     judgments: judgments.length,
   };
 }
 
 /** The analysis the next prompt is built from: the simulated judge's issues, the median score. */
-function analysisOf(prompt: string, scene: QualityScene, provider: ProviderName, score: number): SceneAnalysisResult {
+export function analysisOf(prompt: string, scene: QualityScene, provider: ProviderName, score: number): SceneAnalysisResult {
   const verdict = judge({ userText: analysisText({ prompt, provider, contentType: scene.contentType, visualDirection: scene.visualDirection, narration: scene.narration }), images: [] });
   return { overallScore: score, recommendation: simulatedRecommendation(score), issues: verdict.issues, improvedPrompt: verdict.improvedPrompt };
 }
 
-function qualityOf(prompt: string, scene: QualityScene, provider: ProviderName): number {
+export function qualityOf(prompt: string, scene: QualityScene, provider: ProviderName): number {
   const modelled = trueQualityFor({ prompt, provider, contentType: scene.contentType, visualDirection: scene.visualDirection, narration: scene.narration });
   return Math.min(100, Math.max(0, modelled + scene.difficulty));
 }
@@ -220,7 +249,7 @@ function playScene(scene: QualityScene, settings: RunSettings, rng: Rng, evidenc
     minEvidence: settings.minEvidence,
     ...(settings.reviewCostUsd === undefined ? {} : { reviewCostUsd: settings.reviewCostUsd }),
   };
-  const start = judgeAsset(qualityOf(scene.visualDirection, scene, scene.provider), settings, rng, `${scene.id}:0`);
+  const start = judgeAsset(qualityOf(scene.visualDirection, scene, scene.provider), settings, rng, `${scene.id}:0`, scene.contentType);
   const firstAssetCostUsd = generationUsd(scene.provider, scene) + start.judgments * JUDGMENT_USD;
   const record: RoundRecord = { scene, start, attempts: [], outcome: 'escalated', roundCostUsd: 0, firstAssetCostUsd, pairwiseQuestions: 0, compared: new Map(), overBudgetAttempts: 0 };
   if (start.score >= policy.minScoreToPass) return { ...record, outcome: 'passed_first' };
@@ -266,7 +295,7 @@ function playScene(scene: QualityScene, settings: RunSettings, rng: Rng, evidenc
       break;
     }
     const prompt = improvedPrompt({ attemptNumber, visualDirection: scene.visualDirection, analysis: current.analysis });
-    const asset = judgeAsset(qualityOf(prompt, scene, provider), settings, rng, `${scene.id}:${attemptNumber}`);
+    const asset = judgeAsset(qualityOf(prompt, scene, provider), settings, rng, `${scene.id}:${attemptNumber}`, scene.contentType);
     const result = attemptOutcome(asset.score, current.score, policy, simulatedRecommendation(asset.score));
     const attempt: AttemptRecord = { attemptNumber, provider, asset, result, costUsd: generationUsd(provider, scene) + asset.judgments * JUDGMENT_USD };
     record.attempts.push(attempt);

@@ -11,12 +11,15 @@ export interface VideoFrame {
 
 /**
  * Evenly spaced sample times, each in the middle of its share of the clip: the first and last
- * frames (often fades, or the provider's still seed) are never the only evidence.
+ * frames (often fades, or the provider's still seed) are never the only evidence. `shift` (from
+ * -0.5 to 0.5 of a share) moves every frame within its share: another view of the same clip.
  */
-export function frameTimes(durationSeconds: number, count: number): number[] {
+export function frameTimes(durationSeconds: number, count: number, shift = 0): number[] {
   if (!(durationSeconds > 0)) throw new RangeError(`duration must be above 0, got ${durationSeconds}`);
   if (!Number.isInteger(count) || count < 1) throw new RangeError(`frame count must be a whole number >= 1, got ${count}`);
-  return Array.from({ length: count }, (_, index) => round3((durationSeconds * (index + 0.5)) / count));
+  if (!(shift >= -0.5 && shift <= 0.5)) throw new RangeError(`frame shift must be from -0.5 to 0.5, got ${shift}`);
+  // A frame exactly at the end of the clip does not decode; the last share keeps a millisecond.
+  return Array.from({ length: count }, (_, index) => Math.min(round3((durationSeconds * (index + 0.5 + shift)) / count), round3(durationSeconds - 0.001)));
 }
 
 /** One frame per time, each decoded by ffmpeg to PNG and resized for a model of `tier`. */

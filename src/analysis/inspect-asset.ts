@@ -31,7 +31,13 @@ export interface Inspection {
  * Runs the technical checks and, when they pass, prepares what the model sees: the image
  * resized for a model of `tier`, or `frameCount` frames taken across the clip.
  */
-export async function inspectAsset(path: string, expected: TechnicalExpectation, frameCount: number, tier: ImageTier): Promise<Inspection> {
+export async function inspectAsset(
+  path: string,
+  expected: TechnicalExpectation,
+  frameCount: number,
+  tier: ImageTier,
+  frameShift = 0,
+): Promise<Inspection> {
   let media: MediaFacts;
   try {
     media = await readMediaFacts(path);
@@ -43,7 +49,7 @@ export async function inspectAsset(path: string, expected: TechnicalExpectation,
   if (findings.some((finding) => finding.check === 'kind')) return { media, findings, images: [] };
   return media.kind === 'image'
     ? inspectImage(path, media, findings, tier)
-    : inspectVideo(path, media, findings, frameCount, tier);
+    : inspectVideo(path, media, findings, { frameCount, frameShift }, tier);
 }
 
 async function inspectImage(path: string, media: MediaFacts, findings: TechnicalFinding[], tier: ImageTier): Promise<Inspection> {
@@ -62,7 +68,7 @@ async function inspectVideo(
   path: string,
   media: MediaFacts,
   findings: TechnicalFinding[],
-  frameCount: number,
+  { frameCount, frameShift }: { frameCount: number; frameShift: number },
   tier: ImageTier,
 ): Promise<Inspection> {
   const duration = media.durationSeconds ?? 0;
@@ -72,7 +78,7 @@ async function inspectVideo(
   if (all.length > 0) return { media, findings: all, images: [] };
   let frames;
   try {
-    frames = await extractFrames(path, frameTimes(duration, frameCount), tier);
+    frames = await extractFrames(path, frameTimes(duration, frameCount, frameShift), tier);
   } catch (error) {
     if (error instanceof FrameExtractionError) return { media, findings: [decodeFinding(error.message)], images: [] };
     throw error;

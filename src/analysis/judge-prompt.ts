@@ -2,6 +2,7 @@ import type Anthropic from '@anthropic-ai/sdk';
 import { transformJSONSchema } from '@anthropic-ai/sdk/lib/transform-json-schema';
 import type { SceneForAnalysis } from '../domain/judging';
 import type { BrandProfile } from '../domain/brand';
+import type { IssueCategory } from '../domain/analysis';
 import { judgeInputJsonSchema } from './judge-verdict';
 import { DEFAULT_BRAND_FIXES } from '../rules/fix-phrases';
 import type { JudgeImage } from './inspect-asset';
@@ -81,6 +82,8 @@ export interface JudgeRequestInput {
   minScoreToPass: number;
   media: MediaFacts;
   images: JudgeImage[];
+  /** Another view's order of the categories (src/rules/judging.ts judgeView); absent: the system prompt's. */
+  rubricOrder?: readonly IssueCategory[];
 }
 
 /**
@@ -133,9 +136,19 @@ function taskText(input: JudgeRequestInput): string {
     ...sceneAndBrandLines(sceneData, brand),
     '',
     assetLine,
+    ...(input.rubricOrder === undefined ? [] : [rubricOrderLine(input.rubricOrder)]),
     `The project's passing score is ${input.minScoreToPass}.`,
     'Answer with your verdict as the JSON object the response format describes.',
   ].join('\n');
+}
+
+/**
+ * A second look asks for the categories in another order, each weighed on its own before the
+ * overall score: the same rubric, read from another starting point, so the judge's reading of the
+ * asset is not simply repeated.
+ */
+function rubricOrderLine(order: readonly IssueCategory[]): string {
+  return `Take the categories in this order, settling each one's score from the asset before moving to the next, and only then the overall score: ${order.join(', ')}.`;
 }
 
 function correctionText(problem: string): string {

@@ -12,7 +12,7 @@ const USAGE = `Usage: client <command>
   start-scene <scene.json>             start the pipeline step for one scene (a SceneAssetInput)
   start-storyboard <storyboard.json>   start one pipeline step per scene of { project, policy?, scenes }
   state <sceneId>                      print where the scene's latest regeneration round stands
-  decide <sceneId> approve [--attempt N] --reviewer NAME [--note TEXT]
+  decide <sceneId> approve [--attempt N [--candidate C]] --reviewer NAME [--note TEXT]
   decide <sceneId> reject --reviewer NAME [--note TEXT]
   decide <sceneId> regenerate [--prompt TEXT] [--provider NAME] --reviewer NAME [--note TEXT]
   cancel <sceneId>                     cancel the scene's running round (it closes its queue entry
@@ -93,6 +93,7 @@ function decisionArguments(args: string[]): { sceneId: number; decision: Record<
     allowPositionals: true,
     options: {
       attempt: { type: 'string' },
+      candidate: { type: 'string' },
       prompt: { type: 'string' },
       provider: { type: 'string' },
       note: { type: 'string' },
@@ -111,6 +112,7 @@ function decisionArguments(args: string[]): { sceneId: number; decision: Record<
     }
   };
   onlyFor('attempt', 'approve');
+  onlyFor('candidate', 'approve');
   onlyFor('prompt', 'regenerate');
   onlyFor('provider', 'regenerate');
   const decision: Record<string, unknown> = { action, reviewer: values.reviewer };
@@ -118,6 +120,11 @@ function decisionArguments(args: string[]): { sceneId: number; decision: Record<
   if (values.attempt !== undefined) {
     if (!/^\d{1,3}$/.test(values.attempt)) throw new CommandError('--attempt must be an attempt number (0 = the asset from before the round)');
     decision.attemptNumber = Number(values.attempt);
+  }
+  if (values.candidate !== undefined) {
+    // The decision's own check says what else a candidate needs (its attempt, at most 4).
+    if (!/^\d{1,2}$/.test(values.candidate)) throw new CommandError('--candidate must be a candidate number (1 = the first of the attempt)');
+    decision.candidate = Number(values.candidate);
   }
   if (values.prompt !== undefined) decision.customPrompt = values.prompt;
   if (values.provider !== undefined) {

@@ -1,11 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { AuditRequest } from '../domain/round-steps';
 import type { UserDecision } from '../domain/regeneration';
-import { escalationEvents } from '../notifications/events';
 import type { NotificationSettings } from '../notifications/settings';
 import { AUDIT_REASON } from '../rules/audit';
-import { enqueueDeliveries } from './notification-outbox';
-import { insertReviewEntry, type ResolvedRef } from './regeneration-writes';
+import { enqueueEntryEvents, insertReviewEntry, type ResolvedRef } from './regeneration-writes';
 import { toJson, type DatabaseSchema } from './schema';
 
 /*
@@ -34,23 +32,16 @@ export async function requestAudit(
       attempts: request.attempts,
       createdAt: request.requestedAt,
     });
-    const eventKeys =
-      notify && inserted
-        ? await enqueueDeliveries(
-            trx,
-            notify.targets,
-            escalationEvents({
-              entryId: entry.id,
-              sceneId: ref.sceneId,
-              projectId: ref.projectId,
-              reason: AUDIT_REASON,
-              bestScore: request.bestScore,
-              escalatedAt: request.requestedAt,
-              reminderOffsetsMs: notify.reminderOffsetsMs,
-              publicUrl: notify.publicUrl,
-            }),
-          )
-        : [];
+    const eventKeys = inserted
+      ? await enqueueEntryEvents(trx, notify, {
+          entryId: entry.id,
+          sceneId: ref.sceneId,
+          projectId: ref.projectId,
+          reason: AUDIT_REASON,
+          bestScore: request.bestScore,
+          escalatedAt: request.requestedAt,
+        })
+      : [];
     return { entryId: entry.id, inserted, eventKeys };
   });
 }

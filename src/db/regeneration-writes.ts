@@ -1,8 +1,8 @@
 import { sql, type ExpressionBuilder, type Kysely, type Transaction } from 'kysely';
-import type { BestPick } from '../domain/best-pick';
+import type { ReviewEntryView } from '../domain/http-api';
 import type { RegenerationAttempt } from '../domain/regeneration';
 import type { DecidedEntry, EntryEnding, EscalateToReviewRequest, RoundRef } from '../domain/round-steps';
-import { decisionEvent, decisionEventKey, escalationEvents } from '../notifications/events';
+import { decisionEvent, decisionEventKey, escalationEvents, type EscalationFacts } from '../notifications/events';
 import { sceneAfterRunGone } from '../rules/ending';
 import type { NotificationSettings } from '../notifications/settings';
 import { RequestRejectedError } from './errors';
@@ -53,6 +53,8 @@ export async function recordAttempt(
         failed_step: attempt.failedStep ?? null,
         provider_choice: attempt.providerChoice ? toJson(attempt.providerChoice) : null,
         passing_score: attempt.passingScore ?? null,
+        candidates: attempt.candidates ? toJson(attempt.candidates) : null,
+        candidates_why: attempt.candidatesWhy ?? null,
         attempted_at: attempt.timestamp,
       })
       .onConflict((conflict) => conflict.columns(['workflow_id', 'run_id', 'round', 'attempt_number']).doNothing())
@@ -70,16 +72,10 @@ export async function recordAttempt(
 }
 
 /** What a new review queue entry says, beside the round's key. */
-export interface NewReviewEntry {
-  sceneIndex: number;
-  reason: string;
-  reasonDetail?: string;
-  bestScore: number;
-  bestAttemptNumber?: number;
-  bestPick?: BestPick;
-  attempts: RegenerationAttempt[];
-  createdAt: string;
-}
+export type NewReviewEntry = Pick<
+  ReviewEntryView,
+  'sceneIndex' | 'reason' | 'reasonDetail' | 'bestScore' | 'bestAttemptNumber' | 'bestPick' | 'attempts' | 'createdAt'
+>;
 
 /**
  * The round's review entry (an escalation or an audit), once however often its step is retried:
@@ -123,6 +119,42 @@ export async function insertReviewEntry(
   return { entry, inserted: inserted !== undefined };
 }
 
+/** The scene waits for a person: the run named is the one whose entry it waits on. */
+async function markAwaitingReview(
+  trx: Transaction<DatabaseSchema>,
+  scene: { sceneId: number; workflowId: string; runId: string },
+): Promise<void> {
+  await trx
+    .updateTable('scenes')
+    .set({
+      status: 'awaiting_review',
+      status_before_round: statusBeforeRound,
+      needs_user_review: true,
+      latest_workflow_id: scene.workflowId,
+      latest_run_id: scene.runId,
+      updated_at: sql`now()`,
+    })
+    .where('id', '=', scene.sceneId)
+    .execute();
+}
+
+/**
+ * A new entry's webhooks (an escalation's or an audit's), in the entry's transaction; their keys,
+ * for the caller to send. None without `notify`, the outgoing webhooks' settings.
+ */
+export async function enqueueEntryEvents(
+  trx: Transaction<DatabaseSchema>,
+  notify: NotificationSettings | undefined,
+  entry: Omit<EscalationFacts, 'reminderOffsetsMs' | 'publicUrl'>,
+): Promise<string[]> {
+  if (!notify) return [];
+  return enqueueDeliveries(
+    trx,
+    notify.targets,
+    escalationEvents({ ...entry, reminderOffsetsMs: notify.reminderOffsetsMs, publicUrl: notify.publicUrl }),
+  );
+}
+
 /**
  * `notify`: the outgoing webhooks' settings; the entry's events are added with it, in its
  * transaction, and `eventKeys` names them for the caller to send (none without `notify`).
@@ -145,35 +177,16 @@ export async function escalateToReview(
       attempts: request.attempts,
       createdAt: request.escalatedAt,
     });
-    await trx
-      .updateTable('scenes')
-      .set({
-        status: 'awaiting_review',
-        status_before_round: statusBeforeRound,
-        needs_user_review: true,
-        latest_workflow_id: ref.workflowId,
-        latest_run_id: runId,
-        updated_at: sql`now()`,
-      })
-      .where('id', '=', ref.sceneId)
-      .execute();
-    const eventKeys = notify
-      ? await enqueueDeliveries(
-          trx,
-          notify.targets,
-          escalationEvents({
-            entryId: entry.id,
-            sceneId: ref.sceneId,
-            projectId: ref.projectId,
-            reason: request.reason,
-            bestScore: request.bestScore,
-            escalatedAt: request.escalatedAt,
-            reviewTimeout: request.reviewTimeout,
-            reminderOffsetsMs: notify.reminderOffsetsMs,
-            publicUrl: notify.publicUrl,
-          }),
-        )
-      : [];
+    await markAwaitingReview(trx, { sceneId: ref.sceneId, workflowId: ref.workflowId, runId });
+    const eventKeys = await enqueueEntryEvents(trx, notify, {
+      entryId: entry.id,
+      sceneId: ref.sceneId,
+      projectId: ref.projectId,
+      reason: request.reason,
+      bestScore: request.bestScore,
+      escalatedAt: request.escalatedAt,
+      reviewTimeout: request.reviewTimeout,
+    });
     return { entryId: entry.id, inserted, eventKeys };
   });
 }
@@ -414,18 +427,7 @@ export async function openReviewEntryForRun(
       .returning(['id', 'scene_id', 'workflow_id'])
       .executeTakeFirst();
     if (opened === undefined) return { opened: false };
-    await trx
-      .updateTable('scenes')
-      .set({
-        status: 'awaiting_review',
-        status_before_round: statusBeforeRound,
-        needs_user_review: true,
-        latest_workflow_id: opened.workflow_id,
-        latest_run_id: request.runId,
-        updated_at: sql`now()`,
-      })
-      .where('id', '=', opened.scene_id)
-      .execute();
+    await markAwaitingReview(trx, { sceneId: opened.scene_id, workflowId: opened.workflow_id, runId: request.runId });
     return { opened: true, entryId: opened.id };
   });
 }

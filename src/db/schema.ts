@@ -7,9 +7,11 @@ import type { BrandProfile } from '../domain/brand';
 import type { DeliveryStatus, NotificationEvent } from '../domain/notifications';
 import type { SceneAnalysisResult } from '../domain/analysis';
 import type {
+  AttemptCandidate,
   AttemptFailure,
   AttemptJudgment,
   AttemptStep,
+  CandidatesWhy,
   ProviderChoiceFigures,
   RegenerationAttempt,
   ReviewEntryStatus,
@@ -107,6 +109,9 @@ export interface RegenerationAttemptsTable {
   provider_choice: NullableJsonColumn<ProviderChoiceFigures>;
   /** The bar the attempt was judged against (migration 0014); null for attempts recorded before. */
   passing_score: ColumnType<number | null, number | null | undefined, number | null>;
+  /** Every candidate of an attempt that made several (migration 0017); null for one. */
+  candidates: NullableJsonColumn<AttemptCandidate[]>;
+  candidates_why: ColumnType<CandidatesWhy | null, CandidatesWhy | null | undefined, CandidatesWhy | null>;
   attempted_at: Timestamp;
   recorded_at: Timestamp;
 }

@@ -14,12 +14,16 @@ export interface VerdictFilter {
  * People's verdicts (SPEC.md "Judging and choosing"): every decided review entry, escalations
  * and audits, read as src/rules/calibration.ts verdictOf reads them, per lower-cased content
  * type. The score an approve names is found in the entry's own attempts: attempt 0 is the round's
- * start, which is attempt 1's score before.
+ * start, which is attempt 1's score before; a candidate named is found among its attempt's candidates.
  */
 export async function peopleVerdicts(kysely: Kysely<DatabaseSchema>, filter: VerdictFilter = {}): Promise<{ contentType: string; verdict: Verdict }[]> {
   const named = sql<number | null>`case
     when q.decision->'attemptNumber' is null then null
     when (q.decision->>'attemptNumber')::int = 0 then (q.attempts->0->>'scoreBefore')::float8
+    when q.decision->'candidate' is not null then (select (c->>'scoreAfter')::float8
+          from jsonb_array_elements(q.attempts) a, jsonb_array_elements(coalesce(a->'candidates', '[]'::jsonb)) c
+          where (a->>'attemptNumber')::int = (q.decision->>'attemptNumber')::int
+            and (c->>'candidate')::int = (q.decision->>'candidate')::int limit 1)
     else (select (a->>'scoreAfter')::float8 from jsonb_array_elements(q.attempts) a
           where (a->>'attemptNumber')::int = (q.decision->>'attemptNumber')::int limit 1)
     end`;

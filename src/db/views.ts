@@ -65,6 +65,8 @@ export function toStoredAttempt(row: Selectable<RegenerationAttemptsTable>): Sto
     judgments: row.judgments ?? undefined,
     failedStep: row.failed_step ?? undefined,
     providerChoice: row.provider_choice ?? undefined,
+    candidates: row.candidates ?? undefined,
+    candidatesWhy: row.candidates_why ?? undefined,
   });
 }
 

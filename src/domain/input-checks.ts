@@ -6,7 +6,7 @@
 import { ISSUE_CATEGORIES, ISSUE_SEVERITIES, RECOMMENDATIONS, type IssueCategory, type SceneAnalysisResult, type SceneIssue } from './analysis';
 import type { BrandProfile, ProjectRef } from './brand';
 import type { CarriedRound, RegenerateSceneInput, RoundAsset, SceneAssetInput } from './inputs';
-import { DURATION_PATTERN, REVIEW_TIMEOUT_ACTIONS, type PartialPolicy, type RegenerationPolicy } from './policy';
+import { DURATION_PATTERN, INSTANT_PATTERN, MAX_CANDIDATES, REVIEW_TIMEOUT_ACTIONS, type PartialPolicy, type RegenerationPolicy } from './policy';
 import { PROVIDER_NAMES, type ProviderName } from './provider';
 import { DECISION_ACTIONS, DECISION_LIMITS, type UserDecision } from './regeneration';
 import type { PipelineScene, Scene, SceneForRegeneration } from './scene';
@@ -34,7 +34,7 @@ export function checkSceneAssetInput(raw: unknown): Checked<SceneAssetInput> {
   const check = new ShapeCheck();
   const input = check.object(raw, 'input');
   if (input === undefined) return check.failed();
-  const scene = pipelineScene(check, input.scene, 'scene');
+  const scene = pipelineScene(check, input.scene, 'scene', { providerOptional: true });
   const value = defined({
     scene,
     project: check.optional(input.project, (v) => projectRef(check, v, 'project')),
@@ -62,7 +62,7 @@ export function checkUserDecision(raw: unknown, options: DecisionCheckOptions = 
   const action = check.oneOf(loose.action, join(path, 'action'), DECISION_ACTIONS);
   if (action === undefined) return check.failed();
   const fields: Record<(typeof DECISION_ACTIONS)[number], string[]> = {
-    approve: ['attemptNumber'],
+    approve: ['attemptNumber', 'candidate'],
     reject: [],
     regenerate: ['customPrompt', 'provider'],
   };
@@ -75,7 +75,12 @@ export function checkUserDecision(raw: unknown, options: DecisionCheckOptions = 
     const attemptNumber = check.optional(decision.attemptNumber, (v) =>
       check.number(v, join(path, 'attemptNumber'), { integer: true, min: 0 }),
     );
-    value = defined({ action, attemptNumber, reviewer: reviewer!, note });
+    const candidate = check.optional(decision.candidate, (v) => check.number(v, join(path, 'candidate'), { integer: true, min: 1, max: MAX_CANDIDATES }));
+    // A candidate belongs to an attempt: with none named, "the round's best" has no candidates to choose from.
+    if (candidate !== undefined && (attemptNumber === undefined || attemptNumber === 0)) {
+      check.problem(join(path, 'candidate'), 'needs attemptNumber: the attempt whose candidate it is');
+    }
+    value = defined({ action, attemptNumber, candidate, reviewer: reviewer!, note });
   } else if (action === 'reject') {
     value = defined({ action, reviewer: reviewer!, note });
   } else {
@@ -138,10 +143,13 @@ function sceneFields(check: ShapeCheck, scene: Record<string, unknown>, path: st
   return check.problems.length === before ? value : undefined;
 }
 
-function pipelineScene(check: ShapeCheck, raw: unknown, path: string): PipelineScene | undefined {
+function pipelineScene(check: ShapeCheck, raw: unknown, path: string): PipelineScene | undefined;
+function pipelineScene(check: ShapeCheck, raw: unknown, path: string, options: { providerOptional: true }): SceneAssetInput['scene'] | undefined;
+function pipelineScene(check: ShapeCheck, raw: unknown, path: string, options?: { providerOptional: true }): SceneAssetInput['scene'] | undefined {
   const scene = check.object(raw, path);
   if (scene === undefined) return undefined;
   const fields = sceneFields(check, scene, path);
+  if (options?.providerOptional && scene.provider === undefined) return fields;
   const provider = providerName(check, scene.provider, join(path, 'provider'));
   return fields && provider && { ...fields, provider };
 }
@@ -255,20 +263,37 @@ function partialPolicy(check: ShapeCheck, raw: unknown, path: string): PartialPo
     judgmentsNearBar: check.optional(policy.judgmentsNearBar, (v) =>
       check.number(v, join(path, 'judgmentsNearBar'), { integer: true, min: 1, max: 5 }),
     ),
+    // Claude model ids; a few at most: each judgment near the bar takes the next in turn.
+    judgeModels: check.optional(policy.judgeModels, (v) =>
+      check.array(v, join(path, 'judgeModels'), (m, at) => check.string(m, at, { pattern: /^claude-[a-z0-9.-]{1,60}$/, patternMessage: 'a Claude model id such as "claude-sonnet-4-6"' }), { min: 1, max: 5 }),
+    ),
     auditRate: check.optional(policy.auditRate, (v) => check.number(v, join(path, 'auditRate'), { min: 0, max: 1 })),
     calibratedBar: check.optional(policy.calibratedBar, (v) => check.boolean(v, join(path, 'calibratedBar'))),
     // At least one verdict: a calibration from none is no calibration.
     minDecisions: check.optional(policy.minDecisions, (v) => check.number(v, join(path, 'minDecisions'), { integer: true, min: 1, max: 100_000 })),
     maxCostUsd: check.optional(policy.maxCostUsd, (v) => positiveUsd(check, v, join(path, 'maxCostUsd'))),
     learnedProviderChoice: check.optional(policy.learnedProviderChoice, (v) => check.boolean(v, join(path, 'learnedProviderChoice'))),
+    learnedFirstProvider: check.optional(policy.learnedFirstProvider, (v) => check.boolean(v, join(path, 'learnedFirstProvider'))),
     // At least one judged attempt: a record of none would let no evidence at all decide.
     minEvidence: check.optional(policy.minEvidence, (v) =>
       check.number(v, join(path, 'minEvidence'), { integer: true, min: 1, max: 100_000 }),
     ),
     // 0 is allowed: a pass then saves nothing, so no attempt is worth its price.
     reviewCostUsd: check.optional(policy.reviewCostUsd, (v) => check.number(v, join(path, 'reviewCostUsd'), { min: 0, max: 10_000 })),
+    candidates: check.optional(policy.candidates, (v) => check.number(v, join(path, 'candidates'), { integer: true, min: 1, max: MAX_CANDIDATES })),
+    deadline: check.optional(policy.deadline, (v) => instant(check, v, join(path, 'deadline'))),
   }) as PartialPolicy;
   return check.problems.length === before ? value : undefined;
+}
+
+/** An ISO 8601 instant with its time zone that names a real date (not 2026-02-30). */
+function instant(check: ShapeCheck, raw: unknown, path: string): string | undefined {
+  const text = check.string(raw, path, { pattern: INSTANT_PATTERN, patternMessage: 'an ISO 8601 time with its zone, such as "2026-12-07T18:00:00Z"' });
+  if (text === undefined) return undefined;
+  const [year, month, day] = text.slice(0, 10).split('-').map(Number);
+  const calendar = new Date(Date.UTC(year, month - 1, day));
+  const real = calendar.getUTCMonth() === month - 1 && calendar.getUTCDate() === day && !Number.isNaN(Date.parse(text));
+  return real ? text : check.problem(path, 'is not a real date and time');
 }
 
 /** Provider names are matched whatever their case ("Kling" is kling) and stored in lower case. */

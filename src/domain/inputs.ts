@@ -4,7 +4,7 @@ import type { SceneAnalysisResult } from './analysis';
 import type { AssetRef } from './asset';
 import type { ProviderName } from './provider';
 import type { RegenerationAttempt, UserDecision } from './regeneration';
-import type { PipelineScene, SceneForRegeneration } from './scene';
+import type { PipelineScene, Scene, SceneForRegeneration } from './scene';
 
 /** CONTRACT.md's input of `regenerateSceneWorkflow`. */
 export interface RegenerateSceneInput {
@@ -59,7 +59,11 @@ export interface CarriedRound {
 
 /** CONTRACT.md's input of `sceneAssetWorkflow`: what the pipeline sends for one scene. */
 export interface SceneAssetInput {
-  scene: PipelineScene;
+  /**
+   * Added: the provider may be left out; the pipeline step then chooses the first generation's
+   * (the static map's best for the content type, or with policy.learnedFirstProvider the learned choice).
+   */
+  scene: PipelineScene | (Scene & { provider?: undefined });
   project?: ProjectRef;
   policy?: PartialPolicy;
 }

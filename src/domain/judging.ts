@@ -3,6 +3,7 @@ import type { AssetRef } from './asset';
 import type { PairwiseAnswer } from './best-pick';
 import type { BrandProfile } from './brand';
 import type { AttemptJudgment } from './regeneration';
+import type { JudgeView } from './judge-view';
 import { DEFAULT_ASPECT_RATIO, type Scene, type SceneKind } from './scene';
 
 /** What the judge is told of the scene; the aspect ratio is the one the provider was asked for. */
@@ -39,6 +40,8 @@ export interface JudgeRequest {
   uncertaintyBand: number;
   /** Judgments in all, at most, for a score near the bar (policy.judgmentsNearBar). */
   judgmentsNearBar: number;
+  /** policy.judgeModels: the models the judgments take in turn; absent: the configured model. */
+  judgeModels?: string[];
 }
 
 export interface AnalysisUsage {
@@ -56,10 +59,12 @@ export interface Judgment {
   /** Absent when technical checks failed the asset without asking the model. */
   usage?: AnalysisUsage;
   modelSkipped: boolean;
+  /** What the judge was shown and asked; absent when the model was not asked. */
+  view?: JudgeView;
 }
 
 export interface JudgeResult {
-  /** The median judgment's analysis when the asset was judged more than once. */
+  /** The combined verdict (src/rules/judging.ts combinedJudgment) when the asset was judged more than once. */
   analysis: SceneAnalysisResult;
   /** Every judgment made, in order, with its cost. */
   judgments: AttemptJudgment[];

@@ -20,6 +20,12 @@ export function durationMs(duration: string): number {
   return Math.round(Number(match[1]) * UNIT_MS[key]);
 }
 
+/** CONTRACT.md: policy.candidates runs 1..4. */
+export const MAX_CANDIDATES = 4;
+
+/** An instant as ISO 8601 writes it with its time zone, e.g. "2026-12-07T18:00:00Z" (policy.deadline). */
+export const INSTANT_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
 export interface RegenerationPolicy {
   maxAttempts: number;
   minScoreToPass: number;
@@ -38,8 +44,13 @@ export interface RegenerationPolicy {
    * such a score is judged again (SPEC.md "Judging and choosing").
    */
   uncertaintyBand?: number;
-  /** How many judgments, in all, a score near the bar gets; their median is the score. */
+  /** How many judgments, in all, a score near the bar gets; their combined estimate is the score. */
   judgmentsNearBar?: number;
+  /**
+   * Claude models the judgments of one asset take in turn (judgment 1 the first, judgment 2 the
+   * next…), so a second look can come from another model; absent: ANTHROPIC_MODEL for every one.
+   */
+  judgeModels?: string[];
   /**
    * People as the ground truth (SPEC.md "Judging and choosing"): the share of passed scenes also
    * put in the review queue as `audit` entries that block nothing (src/rules/audit.ts).
@@ -60,10 +71,26 @@ export interface RegenerationPolicy {
    * false: the static map of SPEC.md exactly.
    */
   learnedProviderChoice?: boolean;
+  /**
+   * Whether the pipeline's first generation of a scene that names no provider takes the learned
+   * choice too (src/rules/attempt-plan.ts firstGenerationProvider); false: the static map's best
+   * provider for the content type.
+   */
+  learnedFirstProvider?: boolean;
   /** Judged attempts of the scene's content type and kind (every provider) before the learned choice applies. */
   minEvidence?: number;
   /** US dollars a person's review costs: what a pass saves, the value the learned choice weighs prices against. */
   reviewCostUsd?: number;
+  /**
+   * CONTRACT.md: how many candidates each attempt makes at once, the best kept (1..4,
+   * src/rules/candidates.ts); absent: 1.
+   */
+  candidates?: number;
+  /**
+   * CONTRACT.md: when the scene must be ready, ISO 8601. When the time left allows only one more
+   * attempt, that attempt makes as many candidates as the budget allows (src/rules/candidates.ts).
+   */
+  deadline?: string;
 }
 
 export type PartialPolicy = Partial<RegenerationPolicy>;

@@ -1,8 +1,9 @@
 import type { SceneAnalysisResult } from './analysis';
 import type { AssetRef } from './asset';
-import type { BestPick } from './best-pick';
+import type { BestPick, BestPickReason } from './best-pick';
 import type { ProviderName } from './provider';
 import type { PassingBar } from './calibration';
+import type { JudgeView } from './judge-view';
 
 export const ATTEMPT_RESULTS = ['success', 'failed', 'improved'] as const;
 export type AttemptResult = (typeof ATTEMPT_RESULTS)[number];
@@ -16,6 +17,8 @@ export interface AttemptFailure {
 export interface AttemptJudgment {
   score: number;
   costUsd: number;
+  /** Added field: what the judge was shown and asked, and by which model; absent for judgments recorded before views. */
+  view?: JudgeView;
 }
 
 export interface RegenerationAttempt {
@@ -42,8 +45,8 @@ export interface RegenerationAttempt {
   /** Added field: the stored copy's details (hash, media type, dimensions) behind assetUrl. */
   asset?: AssetRef;
   /**
-   * Added field: every judgment of the asset in the order made, each with its cost (costUsd
-   * above includes them all); scoreAfter is their median (src/rules/judging.ts).
+   * Added field: every judgment of the asset in the order made, each with its view and cost
+   * (costUsd above includes them all); scoreAfter is their combined estimate (src/rules/judging.ts).
    */
   judgments?: AttemptJudgment[];
   /**
@@ -58,6 +61,43 @@ export interface RegenerationAttempt {
    * and provider health"); absent: the static map did.
    */
   providerChoice?: ProviderChoiceFigures;
+  /**
+   * CONTRACT.md: every candidate of an attempt that made several at once (policy.candidates > 1,
+   * or a deadline's last attempt); the attempt's own fields are the kept candidate's, and its
+   * costUsd is every candidate's cost plus the comparison between them. Absent: one candidate.
+   */
+  candidates?: AttemptCandidate[];
+  /** Added field: why the attempt made that many candidates (src/rules/candidates.ts); absent with candidates. */
+  candidatesWhy?: CandidatesWhy;
+}
+
+/**
+ * Why an attempt made the candidates it did: `policy` (policy.candidates), `deadline` (the time
+ * left allowed only this attempt, so it made as many as it may), `budget` (fewer than asked, the
+ * rest did not fit the round's or the project's budget).
+ */
+export type CandidatesWhy = 'policy' | 'deadline' | 'budget';
+
+/** One candidate of an attempt (CONTRACT.md `RegenerationAttempt.candidates`). */
+export interface AttemptCandidate {
+  /** 1.. within its attempt */
+  candidate: number;
+  provider: ProviderName;
+  prompt: string;
+  /** Absent when the candidate failed before its asset was judged. */
+  scoreAfter?: number;
+  assetUrl?: string;
+  /** Its generation and judgments (and nothing of the comparison between candidates). */
+  costUsd?: number;
+  kept: boolean;
+  /** Added field: why the kept candidate was kept (src/domain/best-pick.ts BestPick reason); only on the kept one. */
+  keptReason?: BestPickReason;
+  /** Added fields: what approving this candidate needs, and why it failed when it did. */
+  analysisResult?: SceneAnalysisResult;
+  asset?: AssetRef;
+  failure?: AttemptFailure;
+  failedStep?: AttemptStep;
+  providerTaskId?: string;
 }
 
 /** One provider the learned choice weighed for an attempt (src/rules/expected-value-choice.ts). */
@@ -112,8 +152,12 @@ export const REVIEW_TIMEOUT_REVIEWER = 'review-timeout';
 export const DECISION_LIMITS = { reviewer: 200, note: 2000, customPrompt: 4000 } as const;
 
 export type UserDecision =
-  /** No attemptNumber: the round's best (RegenerationState.bestPick); 0: the scene's asset from before the round. */
-  | { action: 'approve'; attemptNumber?: number; reviewer: string; note?: string }
+  /**
+   * No attemptNumber: the round's best (RegenerationState.bestPick); 0: the scene's asset from
+   * before the round. `candidate` (CONTRACT.md) names one of the attempt's candidates; absent:
+   * the one the attempt kept.
+   */
+  | { action: 'approve'; attemptNumber?: number; candidate?: number; reviewer: string; note?: string }
   | { action: 'reject'; reviewer: string; note?: string }
   | { action: 'regenerate'; customPrompt?: string; provider?: ProviderName; reviewer: string; note?: string };
 

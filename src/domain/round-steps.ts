@@ -5,7 +5,7 @@ import type { PassingBar } from './calibration';
 import type { ProjectRef } from './brand';
 import type { RegenerationPolicy } from './policy';
 import type { ProviderName } from './provider';
-import type { EscalationReason, ProviderChoiceFigures, RegenerationAttempt, SkippedProvider, UserDecision } from './regeneration';
+import type { CandidatesWhy, EscalationReason, ProviderChoiceFigures, RegenerationAttempt, SkippedProvider, UserDecision } from './regeneration';
 import type { PipelineScene, SceneNeeds } from './scene';
 
 /*
@@ -58,8 +58,15 @@ export type AttemptStart =
       skipped: SkippedProvider[];
       /** The learned choice's figures, when the recorded attempts chose it over the static map. */
       providerChoice?: ProviderChoiceFigures;
-      /** The price held against the project's budget until the attempt is recorded. */
+      /** The price held against the project's budget until the attempt is recorded: every candidate's. */
       expectedUsd: number;
+      /**
+       * Added field: each candidate's provider, candidate 1's (`provider`) first, when the attempt
+       * makes several at once (src/rules/candidates.ts); absent: one.
+       */
+      candidates?: ProviderName[];
+      /** Why the attempt makes that many candidates; with `candidates`. */
+      candidatesWhy?: CandidatesWhy;
     }
   | AttemptRefusal;
 

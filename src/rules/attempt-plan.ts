@@ -5,7 +5,9 @@ import type { AttemptContext } from '../domain/round-steps';
 import { expectedAttemptUsd } from './budget';
 import { chooseByExpectedValue } from './expected-value-choice';
 import { LEARNED_CHOICE_DEFAULTS } from './policy';
-import { providerCandidates, providerForAttempt } from './provider-choice';
+import { BEST_PROVIDER_FOR_CONTENT, providerCandidates, providerForAttempt, sceneNeeds } from './provider-choice';
+import type { RegenerationPolicy } from '../domain/policy';
+import type { Scene } from '../domain/scene';
 import { fitScoreModel } from './score-model';
 
 /** Whether the recorded attempts may choose this attempt's provider (SPEC.md "Cost and provider health", learned choice). */
@@ -89,4 +91,36 @@ export function planAttempt(
 function judgedOfContentType(evidence: readonly AttemptEvidence[], context: AttemptContext): number {
   const contentType = context.contentType.toLowerCase();
   return evidence.filter((e) => e.kind === context.needs.kind && e.contentType === contentType).reduce((sum, e) => sum + e.judged, 0);
+}
+
+/**
+ * SPEC.md "Cost and provider health": the provider of the pipeline's first generation of a scene
+ * whose storyboard names none. The static map's best provider for the content type (the fallback
+ * order's first when that one does not make the scene's kind); with `policy.learnedFirstProvider`,
+ * the learned choice for an attempt 1 from nothing (score 0), as a round's attempts take it. Either
+ * way one that can make the scene and has its key; when the choice finds nothing worth its price the
+ * static one stands, since the pipeline needs a first asset.
+ */
+export function firstGenerationProvider(
+  scene: Pick<Scene, 'contentType' | 'duration' | 'aspectRatio'>,
+  policy: RegenerationPolicy,
+  evidence: readonly AttemptEvidence[],
+  keyProblem: (provider: ProviderName) => string | undefined,
+  drawKey = '',
+): ProviderName {
+  const fallbackOrder = policy.providerFallbackOrder[scene.duration > 0 ? 'video' : 'image'];
+  const best = BEST_PROVIDER_FOR_CONTENT[scene.contentType.toLowerCase()];
+  const staticChoice = best !== undefined && fallbackOrder.includes(best) ? best : fallbackOrder[0];
+  const context: AttemptContext = {
+    attemptNumber: 1,
+    roundProvider: staticChoice,
+    usedThisRound: [],
+    roundSpentUsd: 0,
+    currentScore: 0,
+    contentType: scene.contentType,
+    needs: sceneNeeds(scene, staticChoice),
+    policy: { ...policy, learnedProviderChoice: policy.learnedFirstProvider === true && learnedChoiceApplies({ policy }) },
+  };
+  const plan = planAttempt(context, evidence, keyProblem, drawKey);
+  return plan.preferred === undefined ? staticChoice : (plan.candidates[0] ?? plan.preferred);
 }

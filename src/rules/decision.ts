@@ -33,7 +33,12 @@ export function decisionProblem(
   if (decision.action !== 'approve' || decision.attemptNumber === undefined || decision.attemptNumber === 0) return undefined;
   const attempt = roundAttempts.find((a) => a.attemptNumber === decision.attemptNumber);
   if (attempt === undefined) return `attempt ${decision.attemptNumber} does not exist in this round`;
-  if (!isApprovable(attempt)) return `attempt ${decision.attemptNumber} produced no asset to approve`;
+  if (decision.candidate === undefined) {
+    return isApprovable(attempt) ? undefined : `attempt ${decision.attemptNumber} produced no asset to approve`;
+  }
+  const candidate = attempt.candidates?.find((c) => c.candidate === decision.candidate);
+  if (candidate === undefined) return `attempt ${decision.attemptNumber} has no candidate ${decision.candidate}`;
+  if (!isApprovable(candidate)) return `candidate ${decision.candidate} of attempt ${decision.attemptNumber} produced no asset to approve`;
   return undefined;
 }
 

@@ -8,7 +8,7 @@ export const JUDGING_DEFAULTS = { uncertaintyBand: 5, judgmentsNearBar: 3 } as c
  * recorded attempts once the scene's content type has 20 judged attempts of its kind (src/rules/attempt-plan.ts),
  * and a pass is worth $3, what a person's review costs.
  */
-export const LEARNED_CHOICE_DEFAULTS = { learnedProviderChoice: true, minEvidence: 20, reviewCostUsd: 3 } as const;
+export const LEARNED_CHOICE_DEFAULTS = { learnedProviderChoice: true, minEvidence: 20, reviewCostUsd: 3, learnedFirstProvider: false } as const;
 
 /**
  * SPEC.md "Judging and choosing": 2 % of passed scenes are audited by people; the bar stays the

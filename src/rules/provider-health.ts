@@ -34,6 +34,11 @@ export function attemptKey(workflowId: string, round: number, attemptNumber: num
   return `${workflowId}/${round}/${attemptNumber}`;
 }
 
+/** Candidate n of an attempt (src/rules/candidates.ts): candidate 1 is the attempt itself. */
+export function candidateKey(key: string, candidate: number): string {
+  return candidate === 1 ? key : `${key}/c${candidate}`;
+}
+
 /** One provider's breaker as stored; times in epoch milliseconds of the database's clock. */
 export interface BreakerRow {
   consecutiveFails: number;

@@ -13,6 +13,8 @@ import type { S3AssetStore } from '../../src/storage/s3-asset-store';
 import { startS3Server, type S3TestServer } from '../helpers/s3-server';
 import { CLAUDE_IMAGE_TIERS } from '../../src/catalog/limits/anthropic';
 import type { JudgeRequest, JudgeResult } from '../../src/domain/judging';
+import type { JudgingHistory } from '../../src/domain/judge-view';
+import { combinedEstimate } from '../../src/rules/judging';
 import type { AssetRef } from '../../src/domain/asset';
 import { FailureType } from '../../src/domain/failures';
 import { startSimulator, type Simulator } from '../../src/sim/server';
@@ -159,6 +161,76 @@ describe('judgeAsset activity, one judgment', function () {
     assert.equal(result.usage?.imagesSent, 3, 'each judgment sends the image');
     const sum = Math.round(result.judgments.reduce((total, j) => total + j.costUsd, 0) * 1e6) / 1e6;
     assert.equal(result.costUsd, sum);
+  });
+
+  it('judges again from another view: other frames of the clip, the rubric in another order; each judgment keeps its view', async () => {
+    sim.setScenarios([{ match: 'test pattern parade', scores: [72, 66, 71] }]);
+    const recorded = recordedAnalysisActivities(config());
+    const result: JudgeResult = await quietActivityEnvironment().run(recorded.activities.judgeAsset, {
+      asset: asset(media.goodClip, 'video/mp4'),
+      scene: scene({ visualDirection: 'A test pattern parade', duration: 3 }),
+      prompt: 'A test pattern parade',
+      minScoreToPass: 70,
+      uncertaintyBand: 5,
+      judgmentsNearBar: 3,
+    });
+    assert.equal(recorded.requests.length, 3);
+    const views = result.judgments.map((j) => j.view);
+    assert.deepEqual(views.map((v) => v?.number), [1, 2, 3]);
+    assert.deepEqual(views.map((v) => v?.model), ['claude-sonnet-4-6', 'claude-sonnet-4-6', 'claude-sonnet-4-6']);
+    assert.deepEqual(views[0]?.frameTimes, [0.5, 1.5, 2.5], 'the first view: the middle of each share');
+    assert.equal(views[0]?.rubricOrder, undefined);
+    const texts = recorded.requests.map(userText);
+    assert.doesNotMatch(texts[0], /Take the categories in this order/, 'the first view is the plain request');
+    for (const [index, view] of views.slice(1).entries()) {
+      assert.notDeepEqual(view?.frameTimes, views[0]?.frameTimes, `view ${index + 2} sees other frames`);
+      assert.match(texts[index + 1], new RegExp(`Take the categories in this order.*: ${view!.rubricOrder!.join(', ')}\\.`));
+      assert.match(texts[index + 1], new RegExp(`taken at ${view!.frameTimes!.map((t) => t.toFixed(2)).join(' s, ')} s`));
+    }
+    const shown = recorded.requests.map((request) => imageBlocks(request).map((block) => block.source.data).join());
+    assert.equal(new Set(shown).size, 3, 'every view shows other pixels');
+    assert.equal(result.analysis.overallScore, 71, 'too little history: the median');
+  });
+
+  it('with the content type\'s history, stops once the pass is clear and records the combined estimate', async () => {
+    sim.setScenarios([{ match: 'linen curtains', scores: [76, 74, 75] }]);
+    const history: JudgingHistory = { contentType: 'person', scores: { count: 50, mean: 60, sd: 13 }, spread: { assets: 20, sd: 5 } };
+    const asked: string[] = [];
+    const recorded = recordedAnalysisActivities(config(), async (contentType) => {
+      asked.push(contentType);
+      return history;
+    });
+    const result: JudgeResult = await quietActivityEnvironment().run(recorded.activities.judgeAsset, {
+      asset: asset(media.goodImage, 'image/png'),
+      scene: scene({ visualDirection: 'Linen curtains moving in a warm breeze' }),
+      prompt: 'Linen curtains moving in a warm breeze',
+      minScoreToPass: 70,
+      uncertaintyBand: 5,
+      judgmentsNearBar: 3,
+    });
+    assert.deepEqual(asked, [scene().contentType]);
+    // 76 (73.6, a pass at 0.78) and 74 (73.8, at 0.87) straddle the line; the third makes 74.2 at 0.93.
+    assert.deepEqual(result.judgments.map((j) => j.score), [76, 74, 75]);
+    assert.equal(result.analysis.overallScore, combinedEstimate([76, 74, 75], history, 70).score);
+    assert.equal(result.analysis.overallScore, 74.2);
+    assert.notEqual(userText(recorded.requests[1]), userText(recorded.requests[0]), 'a still image: the rubric read in another order');
+  });
+
+  it('a second view draws its own persistent error from the realistic judge: the second look can disagree', async () => {
+    sim.setSettings({ judge: { persistentSigma: 8, callSigma: 0, viewCorrelation: 0.5 } });
+    const recorded = recordedAnalysisActivities(config());
+    const request = {
+      asset: asset(media.goodImage, 'image/png'),
+      scene: scene({ visualDirection: 'A quiet harbour at dawn' }),
+      prompt: 'A quiet harbour at dawn',
+      minScoreToPass: 70,
+      uncertaintyBand: 100,
+      judgmentsNearBar: 2,
+    };
+    const first: JudgeResult = await quietActivityEnvironment().run(recorded.activities.judgeAsset, request);
+    const again: JudgeResult = await quietActivityEnvironment().run(recorded.activities.judgeAsset, request);
+    assert.deepEqual(again.judgments.map((j) => j.score), first.judgments.map((j) => j.score), 'the same view asked again: the same error (no per-call noise here)');
+    assert.notEqual(first.judgments[1].score, first.judgments[0].score, 'the second view: another error');
   });
 
   it('a retry resumes from the judgments its last run heartbeated: none is paid for twice', async () => {

@@ -7,6 +7,7 @@ import { createClaudeClient } from '../../src/analysis/claude-client';
 import { DEFAULT_MODEL_PRICES, type AppConfig } from '../../src/config';
 import type { SceneForAnalysis } from '../../src/domain/judging';
 import type { AssetRef } from '../../src/domain/asset';
+import type { JudgingHistory } from '../../src/domain/judge-view';
 
 /** What the SDK sent: the parsed JSON bodies of every Messages request, in order. */
 export interface RecordedRequest {
@@ -35,7 +36,10 @@ export function judgeConfig(simUrl: string, frames: number): JudgeConfig {
  * The analysis activities as a worker builds them, the real SDK pointed at the simulator, with
  * every request the SDK sends recorded; an asset is read from the path its key names.
  */
-export function recordedAnalysisActivities(config: JudgeConfig): {
+export function recordedAnalysisActivities(
+  config: JudgeConfig,
+  judgingHistory?: (contentType: string) => Promise<JudgingHistory>,
+): {
   activities: ReturnType<typeof createAnalysisActivities>;
   requests: RecordedRequest[];
 } {
@@ -44,6 +48,7 @@ export function recordedAnalysisActivities(config: JudgeConfig): {
     config,
     anthropic: createClaudeClient(config, recorder.fetch),
     readAsset: async (ref) => ({ path: ref.key, release: async () => undefined }),
+    ...(judgingHistory ? { judgingHistory } : {}),
   });
   return { activities, requests: recorder.requests };
 }

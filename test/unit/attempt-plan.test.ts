@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { PartialPolicy } from '../../src/domain/policy';
 import type { ProviderName } from '../../src/domain/provider';
 import type { AttemptContext } from '../../src/domain/round-steps';
-import { planAttempt, type AttemptPlan } from '../../src/rules/attempt-plan';
+import { firstGenerationProvider, planAttempt, type AttemptPlan } from '../../src/rules/attempt-plan';
 import { resolvePolicy } from '../../src/rules/policy';
 import { providerForAttempt } from '../../src/rules/provider-choice';
 import { evidenceOf, judgedAttempts } from '../helpers/attempt-evidence';
@@ -100,5 +100,29 @@ describe('rules: an attempt’s plan (learned choice, then capabilities and keys
     const only = going(planAttempt(context(3, {}, wide), FAVOURS_LUMA, noKeyProblem, 'wf/1/3'));
     assert.equal(only.preferred, 'luma');
     assert.deepEqual(only.choice?.options.map((o) => o.provider), ['luma']);
+  });
+
+  describe('the first generation of a scene that names no provider', () => {
+    const nature = { contentType: 'nature', duration: 5, aspectRatio: '16:9' };
+    const cases: [string, { contentType: string; duration: number; aspectRatio?: string }, PartialPolicy, ProviderName][] = [
+      ['the static map: the best provider for nature video, hailuo', nature, {}, 'hailuo'],
+      ['learnedFirstProvider off: the static map, whatever the evidence', nature, { learnedFirstProvider: false }, 'hailuo'],
+      ['learnedFirstProvider: the learned choice, luma', nature, { learnedFirstProvider: true }, 'luma'],
+      ['learnedFirstProvider with learnedProviderChoice off: the static map', nature, { learnedFirstProvider: true, learnedProviderChoice: false }, 'hailuo'],
+      ['a food still: flux', { contentType: 'food', duration: 0 }, {}, 'flux'],
+      ['a food clip: flux makes no video, the fallback order\'s first', { contentType: 'food', duration: 5 }, {}, 'kling'],
+      ['a content type with no best: the fallback order\'s first', { contentType: 'abstract', duration: 0 }, {}, 'falai'],
+      ['hailuo cannot make 9:16: the next that can', { ...nature, aspectRatio: '9:16' }, {}, 'kling'],
+    ];
+    for (const [name, scene, policy, expected] of cases) {
+      it(name, () => assert.equal(firstGenerationProvider(scene, resolvePolicy(policy), FAVOURS_LUMA, noKeyProblem, 'wf/first'), expected));
+    }
+    it('learned, but nothing worth its price: the static map, since the pipeline needs a first asset', () => {
+      assert.equal(firstGenerationProvider(nature, resolvePolicy({ learnedFirstProvider: true }), HOPELESS, noKeyProblem, 'wf/first'), 'hailuo');
+    });
+    it('a provider without its key is passed over', () => {
+      const noHailuo = (p: ProviderName) => (p === 'hailuo' ? 'no key' : undefined);
+      assert.equal(firstGenerationProvider(nature, resolvePolicy({}), FAVOURS_LUMA, noHailuo), 'kling');
+    });
   });
 });

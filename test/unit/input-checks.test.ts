@@ -121,6 +121,17 @@ describe('input checks: sceneAssetWorkflow input and storyboards', () => {
     assert.deepEqual(checked.value.project, { id: 3, name: 'Kettles' });
   });
 
+  it('accepts a pipeline scene that names no provider (the step chooses one), but not an unknown one', () => {
+    const { provider: _provider, ...unnamed } = pipelineScene;
+    const checked = checkSceneAssetInput({ scene: unnamed, policy: { learnedFirstProvider: true } });
+    assert.ok(checked.ok);
+    assert.equal(checked.value.scene.provider, undefined);
+    assert.equal(checked.value.policy?.learnedFirstProvider, true);
+    assert.match(problems(checkSceneAssetInput({ scene: { ...unnamed, provider: 'dall-e' } }))[0], /scene\.provider/);
+    assert.match(problems(checkSceneAssetInput({ scene: unnamed, policy: { learnedFirstProvider: 'yes' } }))[0], /policy\.learnedFirstProvider/);
+    assert.match(problems(checkSceneAssetInput({ scene: unnamed, policy: { judgeModels: ['gpt-4o'] } }))[0], /policy\.judgeModels\.0/);
+  });
+
   it('fills a storyboard scene\'s project and place, and refuses duplicates and other projects', () => {
     const { id: _id, projectId: _p, sceneIndex: _i, ...rest } = pipelineScene;
     const checked = checkStoryboard({ project: { id: 3 }, scenes: [{ ...rest, id: 1 }, { ...rest, id: 2 }] });

@@ -34,6 +34,7 @@ describe('rules: policy defaults', () => {
       learnedProviderChoice: true,
       minEvidence: 20,
       reviewCostUsd: 3,
+      learnedFirstProvider: false,
     });
   });
 

@@ -120,6 +120,8 @@ describe('operator CLI', function () {
       [['decide', String(id), 'reject', '--attempt', '1', '--reviewer', 'ops'], /--attempt only goes with approve/],
       [['decide', String(id), 'regenerate', '--provider', 'dalle', '--reviewer', 'ops'], /--provider must be one of/],
       [['decide', String(id), 'approve', '--attempt', 'two', '--reviewer', 'ops'], /--attempt must be an attempt number/],
+      [['decide', String(id), 'approve', '--attempt', '1', '--candidate', 'second', '--reviewer', 'ops'], /--candidate must be a candidate number/],
+      [['decide', String(id), 'reject', '--candidate', '2', '--reviewer', 'ops'], /--candidate only goes with approve/],
       [['start-scene', '/nonexistent/scene.json'], /Cannot read \/nonexistent\/scene.json: ENOENT/],
       [['start-scene', writeJson({ scene: { id: -1 } })], /does not fit: scene\.id/],
       [['start-storyboard', writeJson({ project: { id: 3 }, scenes: [scene(id, 'a'), scene(id, 'b')] })], /appears twice/],

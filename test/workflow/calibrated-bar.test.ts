@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
 import type { Verdict } from '../../src/domain/calibration';
 import type { RegenerateSceneInput } from '../../src/domain/inputs';
+import type { SceneAssetInput } from '../../src/domain/inputs';
+import type { PartialPolicy } from '../../src/domain/policy';
+import { regenerationWorkflowId } from '../../src/domain/workflow-ids';
+import { sceneAssetWorkflow } from '../../workflows';
 import { getRegenerationStateQuery, userDecisionSignal } from '../../workflows/messages';
 import { fakeActivities } from '../helpers/fake-activities';
-import { sceneInput } from '../helpers/scenes';
+import { sceneInput, uniqueSceneId } from '../helpers/scenes';
 import { testEnv } from '../helpers/temporal';
 import { workflowBundle } from '../helpers/workflow-bundle';
 import { waitForStatus, withWorker } from '../helpers/workflow-runner';
@@ -71,5 +75,44 @@ describe('regenerateSceneWorkflow: the passing score calibrated from people’s 
     assert.deepEqual(round.calls.verdictReads, []);
     assert.deepEqual(round.result.attempts.map((a) => a.passingScore), [73]);
     assert.deepEqual(round.state.passingBar, { score: 73, source: 'configured', configured: 73 });
+  });
+
+  /** The pipeline's step for a nature scene whose first asset is judged 74: it passes at 70, not at 78. */
+  async function pipelineAt74(policy: PartialPolicy) {
+    const fake = fakeActivities({ scores: [74], verdicts: { nature: AROUND_78 } });
+    const input: SceneAssetInput = {
+      scene: { id: uniqueSceneId(), projectId: 11, sceneIndex: 0, sceneType: 'hero', contentType: 'nature', narration: 'Dawn.', visualDirection: 'A misty lake at dawn', duration: 0, provider: 'flux' },
+      policy,
+    };
+    const result = await withWorker(fake.activities, async (ctx) => {
+      const handle = await ctx.client.workflow.start(sceneAssetWorkflow, { taskQueue: ctx.taskQueue, workflowId: `scene-asset-${input.scene.id}`, args: [input] });
+      const stepResult = await handle.result();
+      if (stepResult.needsUserReview) {
+        // The round goes on waiting for a person: a rejection ends it.
+        const round = ctx.client.workflow.getHandle(regenerationWorkflowId(input.scene.id));
+        await round.signal(userDecisionSignal, { action: 'reject', reviewer: 'ana' });
+        await round.result();
+      }
+      return stepResult;
+    });
+    return { result, calls: fake.calls };
+  }
+
+  it('the first-asset check of the pipeline judges against the calibrated bar too', async () => {
+    const step = await pipelineAt74({ calibratedBar: true });
+    assert.equal(step.result.needsUserReview, true, 'a 74 does not pass at the calibrated 78: a round starts');
+    const firstJudgment = step.calls.analyses[0];
+    assert.ok(Math.abs(firstJudgment.minScoreToPass - 78) < 0.5, `the first asset was judged against ${firstJudgment.minScoreToPass}`);
+    // The step read the bar for the first asset, and the round read it again when it opened.
+    assert.deepEqual(step.calls.verdictReads, ['nature', 'nature']);
+  });
+
+  it('without policy.calibratedBar the first asset passes at the configured bar and no verdict is read', async () => {
+    const step = await pipelineAt74({});
+    assert.equal(step.result.needsUserReview, false);
+    assert.equal(step.result.regeneration, undefined);
+    assert.equal(step.result.qualityScore, 74);
+    assert.equal(step.calls.analyses[0].minScoreToPass, 70);
+    assert.deepEqual(step.calls.verdictReads, []);
   });
 });

@@ -8,6 +8,7 @@ import { testEnv } from '../helpers/temporal';
 import { workflowBundle } from '../helpers/workflow-bundle';
 import { waitForStatus, withWorker, type RunContext } from '../helpers/workflow-runner';
 import { regenerationWorkflowId } from '../../src/domain/workflow-ids';
+import { evidenceOf, judgedAttempts } from '../helpers/attempt-evidence';
 
 function pipelineInput(overrides: Partial<SceneAssetInput['scene']> = {}): SceneAssetInput {
   return {
@@ -125,6 +126,37 @@ describe('sceneAssetWorkflow: the pipeline step for one scene', function () {
       assert.equal(result.regeneration?.outcome, 'passed');
       assert.equal(result.regeneration?.attempts[0].scoreBefore, 0);
       assert.deepEqual(calls.submissions.map((s) => s.provider), ['kling', 'kling']);
+    });
+  });
+
+  describe('a scene that names no provider', () => {
+    const favoursLuma = evidenceOf([
+      ...judgedAttempts('kling', 'nature', 30, 60),
+      ...judgedAttempts('runway', 'nature', 30, 60),
+      ...judgedAttempts('hailuo', 'nature', 30, 60),
+      ...judgedAttempts('luma', 'nature', 30, 82),
+    ]);
+    async function firstGeneration(policy: SceneAssetInput['policy']) {
+      const { activities, calls } = fakeActivities({ scores: [80], evidence: favoursLuma });
+      await withWorker(activities, async (ctx) => {
+        const input = pipelineInput({ contentType: 'nature' });
+        const { provider: _named, ...scene } = input.scene;
+        await (await startPipeline(ctx, { ...input, scene, policy })).result();
+      });
+      return calls;
+    }
+
+    it('with policy.learnedFirstProvider, its first generation takes the learned choice', async () => {
+      const calls = await firstGeneration({ learnedFirstProvider: true });
+      assert.deepEqual(calls.submissions.map((s) => s.provider), ['luma']);
+      assert.equal(calls.savedScenes[0].scene.provider, 'luma', 'the scene is stored with the provider chosen');
+      assert.deepEqual(calls.evidenceReads, [{ kind: 'video' }]);
+    });
+
+    it('without it, the static map\'s best provider for the content type, and no evidence is read', async () => {
+      const calls = await firstGeneration({});
+      assert.deepEqual(calls.submissions.map((s) => s.provider), ['hailuo']);
+      assert.deepEqual(calls.evidenceReads, []);
     });
   });
 });

@@ -17,8 +17,9 @@ interface CandidateCardProps {
 export function CandidateCard({ candidate, scene, selection }: CandidateCardProps) {
   return (
     <article
-      className={`candidate${candidate.isBest ? ' is-best' : ''}${selection?.selected ? ' is-selected' : ''}`}
+      className={`candidate${candidate.isBest ? ' is-best' : ''}${selection?.selected ? ' is-selected' : ''}${candidate.group ? ' in-group' : ''}${candidate.group?.kept ? ' is-kept-candidate' : ''}`}
       data-candidate={candidate.key}
+      data-group={candidate.group ? `attempt-${candidate.round}-${candidate.attemptNumber}` : undefined}
       aria-label={`${candidate.label}${candidate.isBest ? ' (best)' : ''}`}
     >
       <header className="candidate-head">
@@ -31,6 +32,11 @@ export function CandidateCard({ candidate, scene, selection }: CandidateCardProp
           ))}
         </div>
       </header>
+      {candidate.group && (
+        <p className="candidate-group muted small">
+          Candidate {candidate.group.candidate} of {candidate.group.of} ({candidate.group.why})
+        </p>
+      )}
       <MediaBox
         url={candidate.assetUrl}
         asset={candidate.asset}
@@ -50,6 +56,8 @@ export function CandidateCard({ candidate, scene, selection }: CandidateCardProp
       </div>
       {/* Below the media, so the media of every card line up. */}
       {candidate.bestWhy && <p className="best-why">{candidate.bestWhy}</p>}
+      {candidate.group?.keptWhy && <p className="kept-why">{candidate.group.keptWhy}</p>}
+      {candidate.group && !candidate.group.kept && <p className="muted small">Not kept by the attempt; it can still be approved.</p>}
       {candidate.keptNote && <p className="kept-note">{candidate.keptNote}</p>}
       {candidate.origin && <p className="muted small">From the {candidate.origin}.</p>}
       {candidate.failure && (

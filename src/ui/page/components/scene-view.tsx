@@ -104,6 +104,8 @@ export function SceneView({ sceneId }: { sceneId: number }) {
   const canDecide = pendingEntry !== undefined && !audit && inFlight === undefined && roundView.runOpen && roundView.round === pendingEntry.round;
   const selected = canDecide ? roundView.candidates.find((c) => c.key === selectedKey && c.approvable) : undefined;
   const hasAttempts = roundView.candidates.length > 1;
+  // An attempt that made several candidates shows a card for each: count attempts, not cards.
+  const attemptCount = new Set(roundView.candidates.filter((c) => c.attemptNumber > 0).map((c) => c.attemptNumber)).size;
 
   return (
     <div className="scene-view">
@@ -137,7 +139,7 @@ export function SceneView({ sceneId }: { sceneId: number }) {
       )}
       <section aria-labelledby="attempts-title">
         <h2 id="attempts-title">
-          {hasAttempts ? `Round ${roundView.round}: ${roundView.candidates.length - 1} attempt${roundView.candidates.length === 2 ? '' : 's'}` : 'Asset'}
+          {hasAttempts ? `Round ${roundView.round}: ${attemptCount} attempt${attemptCount === 1 ? '' : 's'}` : 'Asset'}
           {hasAttempts && <span className="muted small"> beside {roundView.runOpen ? 'the asset it started from' : 'the scene as it is now'}</span>}
         </h2>
         <div className="candidates" role={canDecide ? 'radiogroup' : undefined} aria-label={canDecide ? 'Choose what to approve' : undefined}>

@@ -32,7 +32,7 @@ export function approveBestQuestion(roundView: RoundView, best: Candidate): Deci
 export function approveCandidateQuestion(selected: Candidate): DecisionQuestion {
   const what = selected.attemptNumber === 0 ? `the asset the round started from (${selected.label.toLowerCase()})` : selected.label.toLowerCase();
   return {
-    decision: { action: 'approve', attemptNumber: selected.attemptNumber },
+    decision: { action: 'approve', attemptNumber: selected.attemptNumber, ...(selected.group ? { candidate: selected.group.candidate } : {}) },
     title: `Approve ${candidateName(selected, 'the starting asset')}?`,
     text: `The scene takes ${what} by ${selected.provider}, score ${formatScore(selected.score ?? 0)}.`,
     confirmLabel: `Approve ${candidateName(selected, 'it')}`,

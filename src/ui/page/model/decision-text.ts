@@ -7,7 +7,10 @@ export function describeDecision(decision: UserDecision | DecisionBody, bestAtte
       if (decision.attemptNumber === undefined) {
         return bestAttemptNumber === undefined ? 'Approved the best' : `Approved the best (attempt ${bestAttemptNumber})`;
       }
-      return decision.attemptNumber === 0 ? 'Approved the starting asset' : `Approved attempt ${decision.attemptNumber}`;
+      if (decision.attemptNumber === 0) return 'Approved the starting asset';
+      return decision.candidate === undefined
+        ? `Approved attempt ${decision.attemptNumber}`
+        : `Approved attempt ${decision.attemptNumber}, candidate ${decision.candidate}`;
     case 'reject':
       return 'Rejected';
     case 'regenerate': {

@@ -21,12 +21,13 @@ export function summarizeEntry(entry: ReviewEntry): EntrySummary {
   if (decision?.action === 'reject') return { shown: 'none', line: 'Rejected: no asset kept' };
   if (decision?.action === 'approve') {
     const kept = decision.attemptNumber ?? entry.bestAttemptNumber ?? 0;
-    const attempt = kept === 0 ? undefined : entry.attempts.find((a) => a.attemptNumber === kept);
+    const attempt = kept === 0 ? undefined : keptOf(entry.attempts.find((a) => a.attemptNumber === kept), decision.candidate);
     if (attempt) {
+      const which = decision.candidate === undefined ? '' : `, candidate ${decision.candidate}`;
       return {
         shown: { attempt },
         score: { label: 'Kept', value: attempt.scoreAfter },
-        line: `Kept: attempt ${attempt.attemptNumber} by ${attempt.provider} (${formatScore(attempt.scoreAfter)})`,
+        line: `Kept: attempt ${attempt.attemptNumber}${which} by ${attempt.provider} (${formatScore(attempt.scoreAfter)})`,
       };
     }
     if (kept !== 0) return { shown: 'none', line: `Kept: attempt ${kept}` };
@@ -52,4 +53,12 @@ function startingScore(entry: ReviewEntry): number | undefined {
   const first = entry.attempts.find((a) => a.attemptNumber === 1) ?? entry.attempts[0];
   if (first) return first.scoreBefore;
   return entry.bestAttemptNumber === undefined ? entry.bestScore : undefined;
+}
+
+/** The attempt as the approval kept it: one of its candidates when the approval named one. */
+function keptOf(attempt: RegenerationAttempt | undefined, candidate: number | undefined): RegenerationAttempt | undefined {
+  if (attempt === undefined || candidate === undefined) return attempt;
+  const made = attempt.candidates?.find((c) => c.candidate === candidate);
+  if (made === undefined) return undefined;
+  return { ...attempt, provider: made.provider, prompt: made.prompt, scoreAfter: made.scoreAfter ?? 0, assetUrl: made.assetUrl, asset: made.asset, analysisResult: made.analysisResult };
 }

@@ -1,4 +1,5 @@
 import type {
+  AttemptCandidate,
   AssetRef,
   BestPick,
   ProviderName,
@@ -51,6 +52,18 @@ export interface Candidate {
   keptNote?: string;
   /** On the best card: why it is the best (describeBestPick), when the round recorded it. */
   bestWhy?: string;
+  /** One of an attempt's candidates made at once: which, how many, and what the attempt kept and why. */
+  group?: CandidateGroup;
+}
+
+export interface CandidateGroup {
+  /** 1.. within its attempt, as the approve decision names it. */
+  candidate: number;
+  of: number;
+  kept: boolean;
+  /** Why the attempt made that many, and on the kept one why it was kept, in words. */
+  why: string;
+  keptWhy?: string;
 }
 
 export interface RoundView {
@@ -101,8 +114,8 @@ export function buildRoundView(scene: Scene, entry: ReviewEntry | undefined, sta
   const decided = roundEntry?.status === 'decided' ? roundEntry.decision : undefined;
   const decision: RoundDecision | undefined = decided && { action: decided.action, by: roundEntry?.decidedBy ?? decided.reviewer };
 
-  const attemptCandidates = roundAttempts.map((attempt) =>
-    attemptCandidate(attempt, comparison(scene, runAttempts, attempt), bestAttemptNumber, scene),
+  const attemptCandidates = roundAttempts.flatMap((attempt) =>
+    groupCards(attemptCandidate(attempt, comparison(scene, runAttempts, attempt), bestAttemptNumber, scene), attempt, scene),
   );
   // Once the round is closed the first card shows the scene as it is now, which is the round's
   // starting asset only when no attempt was kept and the scene still has an asset.
@@ -121,7 +134,7 @@ export function buildRoundView(scene: Scene, entry: ReviewEntry | undefined, sta
     earlierRounds.push({
       round: r,
       attempts: attempts
-        .map((a) => attemptCandidate(a, comparison(scene, runAttempts, a), bestOfThatRound, scene))
+        .flatMap((a) => groupCards(attemptCandidate(a, comparison(scene, runAttempts, a), bestOfThatRound, scene), a, scene))
         .map((c) => withBadges(c, { runOpen: false })),
     });
   }
@@ -227,6 +240,50 @@ function attemptCandidate(
     isKept: Boolean(attempt.assetUrl) && attempt.assetUrl === scene.assetUrl && !OPEN_SCENE_STATUSES.has(scene.status),
     badges: [],
   };
+}
+
+/**
+ * An attempt that made several candidates at once is one card per candidate, side by side: each
+ * with its own asset, score, prompt and cost; the attempt's mark as best (and as kept by the
+ * scene) on the candidate it kept. An attempt of one candidate is its one card.
+ */
+function groupCards(card: Candidate, attempt: RegenerationAttempt, scene: Scene): Candidate[] {
+  const candidates = attempt.candidates;
+  if (candidates === undefined || candidates.length === 0) return [card];
+  const why = candidatesWhyText(attempt.candidatesWhy, candidates.length);
+  return candidates.map((c) => ({
+    ...card,
+    key: `${card.key}-${c.candidate}`,
+    label: `Attempt ${attempt.attemptNumber} · candidate ${c.candidate}`,
+    provider: c.provider,
+    prompt: c.prompt,
+    assetUrl: c.assetUrl,
+    asset: c.asset,
+    score: c.analysisResult ? c.scoreAfter : undefined,
+    analysis: c.analysisResult,
+    // The attempt's result is the kept candidate's; the others were judged, not ruled on.
+    result: c.kept ? attempt.result : undefined,
+    failure: c.failure,
+    costUsd: c.costUsd,
+    approvable: isApprovable(c),
+    isBest: card.isBest && c.kept,
+    isKept: Boolean(c.assetUrl) && c.assetUrl === scene.assetUrl && !OPEN_SCENE_STATUSES.has(scene.status),
+    group: { candidate: c.candidate, of: candidates.length, kept: c.kept, why, ...(c.kept && c.keptReason ? { keptWhy: keptReasonText(c.keptReason) } : {}) },
+  }));
+}
+
+/** Why an attempt made the candidates it did (src/rules/candidates.ts), in words. */
+export function candidatesWhyText(why: RegenerationAttempt['candidatesWhy'], count: number): string {
+  if (why === 'deadline') return `${count} at once: the deadline left time for one more attempt only`;
+  if (why === 'budget') return `${count} at once: the budget held no more`;
+  return `${count} at once, as the policy asks`;
+}
+
+function keptReasonText(reason: NonNullable<AttemptCandidate['keptReason']>): string {
+  if (reason === 'pairwise') return 'Kept: Claude preferred it to the runner-up in both orders';
+  if (reason === 'pairwise_split') return 'Kept: the highest score (the two orders of the comparison disagreed)';
+  if (reason === 'only_candidate') return 'Kept: the only candidate with a judged asset';
+  return 'Kept: the highest score';
 }
 
 /**
