@@ -19,6 +19,7 @@ import type { ConcurrencyGate } from '../src/providers/concurrency-gate';
 import type { ProviderClient } from '../src/providers/provider-client';
 import type { LedgerEntry, SubmissionLedger } from '../src/providers/submission-ledger';
 import { nextLookDelayMs, nextPlaceAskDelayMs } from '../src/rules/generation-wait';
+import { editEndpoint } from '../src/catalog/edits';
 import type { StoreOutputRequest } from './store-output';
 
 export interface GenerationActivityDeps {
@@ -30,6 +31,8 @@ export interface GenerationActivityDeps {
   storeOutput: (request: StoreOutputRequest) => Promise<AssetRef>;
   /** PROVIDER_WEBHOOKS: providers that offer webhooks call the web server back when a task ends. */
   callbacks?: { publicUrl: string; secret: string };
+  /** A stored asset's bytes, so a repair can send the asset inline; without it a repair sends its URL. */
+  readAsset?: (asset: AssetRef) => Promise<Buffer>;
 }
 
 /**
@@ -114,12 +117,13 @@ export function createGenerationActivities(deps: GenerationActivityDeps) {
   /** Sends the submission; a failed send is counted, and past MAX_SENDS its failure is final. */
   async function send(request: GenerateRequest, failedBefore: number): Promise<string> {
     try {
+      const edit = request.edit === undefined ? undefined : { sourceUri: await editSourceUri(request) };
       const { taskId } = await deps.providers[request.provider].submit({
         prompt: request.prompt,
         kind: request.kind,
         durationSeconds: request.durationSeconds,
         aspectRatio: request.aspectRatio,
-        ...callbackFor(request.provider),
+        ...(edit ? { edit } : callbackFor(request.provider)),
       });
       return taskId;
     } catch (error) {
@@ -128,6 +132,24 @@ export function createGenerationActivities(deps: GenerationActivityDeps) {
       const final = failure.nonRetryable || failedBefore + 1 >= MAX_SENDS;
       throw withDetails(failure, { step: 'generate' }, final, retryDelayOf(failure) ?? sendBackoffMs(failedBefore));
     }
+  }
+
+  /**
+   * The asset a repair edits, as the provider takes it: inline as a data URI when it is within
+   * the edit endpoint's limit (no public URL needed), else the URL our web server serves it at.
+   */
+  async function editSourceUri(request: GenerateRequest): Promise<string> {
+    const { source, sourceUrl } = request.edit ?? {};
+    const limit = editEndpoint(request.provider, request.kind)?.dataUriMaxBytes ?? 0;
+    if (source !== undefined && deps.readAsset !== undefined && source.sizeBytes <= limit) {
+      const bytes = await deps.readAsset(source);
+      return `data:${source.mediaType};base64,${bytes.toString('base64')}`;
+    }
+    const url = sourceUrl ?? source?.url;
+    if (url === undefined) {
+      throw ApplicationFailure.create({ type: FailureType.badRequest, message: 'a repair needs the asset it edits', nonRetryable: true });
+    }
+    return url;
   }
 
   /** One look at the task: its output stored when done; "not ready" while it runs. */

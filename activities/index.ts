@@ -37,6 +37,7 @@ export function createActivities({ config, db, store }: ActivityDeps) {
         allowLoopback: config.simUrl !== undefined,
       }),
       callbacks: config.providerWebhooks && { publicUrl: config.publicUrl, secret: config.providerWebhooks.secret },
+      readAsset: (asset) => readStoredBytes(store, asset.key),
     }),
     // An object store's assets are copied to a private file for ffmpeg and removed afterwards.
     ...createAnalysisActivities({
@@ -53,6 +54,13 @@ export function createActivities({ config, db, store }: ActivityDeps) {
     ...createRoundActivities(),
     ...createNotificationActivities(db, config.notifications),
   };
+}
+
+/** A stored asset's bytes (a repair's source, at most a few megabytes). */
+async function readStoredBytes(store: AssetStore, key: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of await store.openRead(key)) chunks.push(Buffer.from(chunk as Uint8Array));
+  return Buffer.concat(chunks);
 }
 
 /**

@@ -4,7 +4,7 @@ import { FailureType } from '../src/domain/failures';
 import type { PassingBar, Verdict } from '../src/domain/calibration';
 import type { AttemptEvidence, AttemptEvidenceRequest } from '../src/domain/provider-evidence';
 import type { ProviderName } from '../src/domain/provider';
-import type { RegenerationAttempt } from '../src/domain/regeneration';
+import type { AttemptKind, RegenerationAttempt } from '../src/domain/regeneration';
 import type {
   AttemptContext,
   AuditRequest,
@@ -34,7 +34,7 @@ import type { RegenerationPolicy } from '../src/domain/policy';
 import type { Scene } from '../src/domain/scene';
 import { fitAcceptance, passingBar } from '../src/rules/calibration';
 import { notWorthTryingMessage } from '../src/rules/choice-text';
-import { expectedAttemptUsd, mayStartAttempt } from '../src/rules/budget';
+import { expectedAttemptUsd, expectedRepairUsd, mayStartAttempt } from '../src/rules/budget';
 import { attemptDeadlineMs, generationDeadlineMs } from '../src/rules/generation-wait';
 import { attemptKey, breakerOutcome, candidateKey } from '../src/rules/provider-health';
 import { candidateOrder, candidateProviders, candidatesThatFit, heldUsd, wantedCandidates, type CandidateCount } from '../src/rules/candidates';
@@ -172,8 +172,35 @@ export function createRoundStepActivities(deps: RoundStepDeps) {
 
   const closeEntry = async (ref: ResolvedRef, entry: DecidedEntry) => startEvents(await closeDecidedEntry(store, ref, entry));
 
-  /** SPEC.md "Cost and provider health": the provider for the attempt, and its price held. */
+  /**
+   * SPEC.md "Cost and provider health": the provider for the attempt, and its price held. A
+   * repair the rules chose goes to the first usable provider that can edit the asset; with none
+   * (no key, breakers open) the attempt generates anew.
+   */
   async function startAttempt(ref: ResolvedRef, context: AttemptContext): Promise<AttemptStart> {
+    const repair = context.repair === undefined ? undefined : await startRepair(ref, context, context.repair.editors);
+    return repair ?? (await startGeneration(ref, context));
+  }
+
+  /** A repair: one candidate, the edit's price held as any attempt's is. */
+  async function startRepair(ref: ResolvedRef, context: AttemptContext, editors: ProviderName[]): Promise<AttemptStart | undefined> {
+    const candidates = editors.filter((provider) => deps.keyProblem(provider) === undefined);
+    if (candidates.length === 0) return undefined;
+    const key = attemptKey(ref.workflowId, ref.round, context.attemptNumber);
+    const pick = await guard(() => store.pickProvider({ candidates, attemptKey: key }));
+    if (pick.provider === undefined) return undefined;
+    const provider = pick.provider;
+    const generationMs = generationDeadlineMs(provider, context.needs.kind, context.policy.generationTimeout);
+    const held = await holdCandidates(ref, context, [provider], { count: 1, why: 'policy' }, generationMs, 'repair');
+    if ('refused' in held) {
+      await guard(() => store.recordProviderOutcome({ provider, outcome: 'neutral', attemptKey: key }));
+      log()?.info('budget exhausted: no repair', { sceneId: ref.sceneId, message: held.refused });
+      return { start: false, reason: 'budget_exhausted', message: held.refused };
+    }
+    return { start: true, provider, skipped: pick.skipped, expectedUsd: heldUsd(held.prices, 1), kind: 'repair' };
+  }
+
+  async function startGeneration(ref: ResolvedRef, context: AttemptContext): Promise<AttemptStart> {
     const { needs, policy, attemptNumber } = context;
     const evidence = learnedChoiceApplies(context) ? await readEvidence(context) : [];
     const key = attemptKey(ref.workflowId, ref.round, attemptNumber);
@@ -234,10 +261,12 @@ export function createRoundStepActivities(deps: RoundStepDeps) {
     providers: readonly ProviderName[],
     wanted: CandidateCount,
     generationMs: number,
+    kind: AttemptKind = 'generate',
   ): Promise<{ count: CandidateCount; prices: number[] } | { refused: string }> {
     const { needs, policy } = context;
+    const expected = kind === 'repair' ? expectedRepairUsd : expectedAttemptUsd;
     const prices = providers.map((provider) =>
-      expectedAttemptUsd({
+      expected({
         provider,
         kind: needs.kind,
         durationSeconds: needs.durationSeconds,

@@ -2,7 +2,7 @@
  * `npm run bench [-- name ...]`: runs the benchmarks one after another, each in a process of
  * its own (so one's memory or Temporal runtime cannot colour the next), streams their output,
  * and ends with a summary table. Exits 1 when a target is not met or a benchmark fails.
- * Names: orchestration, throughput, waiting, makespan, large-asset, tokens, cache, cached-memory, idle, in-flight, scale-out, quality, candidates.
+ * Names: orchestration, throughput, waiting, makespan, large-asset, tokens, cache, cached-memory, idle, in-flight, scale-out, quality, repair, candidates.
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
@@ -22,6 +22,7 @@ const BENCHES: { name: string; file: string; what: string }[] = [
   { name: 'in-flight', file: 'generations-in-flight.ts', what: '9. generations in flight' },
   { name: 'scale-out', file: 'scale-out.ts', what: '10. scale-out' },
   { name: 'quality', file: 'quality.ts', what: '11. judging and choosing under a noisy judge' },
+  { name: 'repair', file: 'repair.ts', what: '12. repairs of local defects against regeneration only' },
   { name: 'candidates', file: 'candidates.ts', what: '13. several candidates at once' },
 ];
 

@@ -1,11 +1,11 @@
 import { ActivityFailure, ApplicationFailure, isCancellation } from '@temporalio/workflow';
 import type { BrandProfile } from '../src/domain/brand';
-import type { GeneratedAsset, GenerationFailureDetails } from '../src/domain/generation';
+import type { GeneratedAsset, GenerateRequest, GenerationFailureDetails } from '../src/domain/generation';
 import type { RoundAsset } from '../src/domain/inputs';
 import { sceneForAnalysis, type JudgeResult } from '../src/domain/judging';
 import type { RegenerationPolicy } from '../src/domain/policy';
 import type { ProviderName } from '../src/domain/provider';
-import type { AttemptFailure, AttemptStep, RegenerationAttempt } from '../src/domain/regeneration';
+import type { AttemptFailure, AttemptStep, RegenerationAttempt, RepairRequest } from '../src/domain/regeneration';
 import { DEFAULT_ASPECT_RATIO, type Scene, type SceneKind } from '../src/domain/scene';
 import { roundUsd } from '../src/catalog/cost';
 import { judgingSettings } from '../src/rules/judging';
@@ -34,6 +34,11 @@ export interface AttemptPlan {
   current: Pick<RoundAsset, 'score'>;
   /** Names the attempt in the Web UI's activity summaries, e.g. "attempt 2 · luma". */
   label: string;
+  /**
+   * A repair (issue 25): `prompt` is the edit's instruction and the provider edits `edit`'s
+   * asset; the result is judged against the prompt that asset was made from.
+   */
+  repair?: { request: RepairRequest; edit: NonNullable<GenerateRequest['edit']> };
 }
 
 /**
@@ -50,6 +55,7 @@ export async function runAttempt(plan: AttemptPlan): Promise<RegenerationAttempt
     provider: plan.provider,
     prompt: plan.prompt,
     scoreBefore: plan.current.score,
+    ...(plan.repair ? { kind: 'repair' as const, repair: plan.repair.request } : {}),
   };
   let generated: GeneratedAsset | undefined;
   try {
@@ -101,6 +107,7 @@ export function generationRequest(plan: Omit<AttemptPlan, 'round' | 'attemptNumb
     sceneId: scene.id,
     submitBy: Date.now() + providerBusyDeadlineMs(deadlineMs),
     deadlineMs,
+    ...(plan.repair ? { edit: plan.repair.edit } : {}),
   };
 }
 
@@ -112,7 +119,7 @@ export function judge(plan: Omit<AttemptPlan, 'round' | 'attemptNumber' | 'curre
     {
       asset: generated.asset,
       scene: sceneForAnalysis(scene, kind, plan.personPrompt),
-      prompt: plan.prompt,
+      prompt: plan.repair?.request.sourcePrompt ?? plan.prompt,
       brandProfile: plan.brandProfile,
       ...settings,
     },

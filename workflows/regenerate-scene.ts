@@ -22,6 +22,7 @@ import { improvedPrompt } from '../src/rules/prompt';
 import { openRound, recordAttempt, retryAttemptStart } from './activities';
 import { AttemptCancelled, runAttempt } from './attempt';
 import { candidatePlans, runCandidates } from './candidates';
+import { repairOfCurrent } from './repair';
 import { ReviewInbox } from './review-wait';
 import { RoundRecord } from './round-record';
 
@@ -100,6 +101,7 @@ async function attemptWith(
   const { provider } = start;
   const { kind } = record.attemptContext(attemptNumber, provider).needs;
   const { workflowId, runId } = workflowInfo();
+  const repair = start.kind === 'repair' ? repairOfCurrent(record, kind, provider) : undefined;
   const promptInput = {
     attemptNumber,
     visualDirection: scene.visualDirection,
@@ -112,7 +114,8 @@ async function attemptWith(
     round: record.state.round,
     attemptNumber,
     provider,
-    prompt: improvedPrompt({ ...promptInput, maxLength: promptLimit(provider, kind) }),
+    prompt: repair?.prompt ?? improvedPrompt({ ...promptInput, maxLength: promptLimit(provider, kind) }),
+    ...(repair ? { repair: repair.repair } : {}),
     kind,
     scene,
     brandProfile: project?.brandProfile,
@@ -121,8 +124,9 @@ async function attemptWith(
     current: record.current,
     label: `attempt ${attemptNumber} · ${provider}`,
   };
-  const several = start.candidates;
-  record.startAttempt(attemptNumber, several ? `generating ${several.length} candidates with ${several.join(', ')}` : `generating with ${provider}`);
+  // A repair edits the one current asset: it is never split into candidates.
+  const several = repair ? undefined : start.candidates;
+  record.startAttempt(attemptNumber, several ? `generating ${several.length} candidates with ${several.join(', ')}` : `${repair ? 'repairing' : 'generating'} with ${provider}`);
   const attempt = several
     ? await runCandidates(candidatePlans(plan, several, promptInput), {
         scene,

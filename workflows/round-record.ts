@@ -4,6 +4,7 @@ import type { CarriedRound, RegenerateSceneInput, RoundAsset } from '../src/doma
 import type { ProviderName } from '../src/domain/provider';
 import type { PassingBar } from '../src/domain/calibration';
 import type { RegenerationPolicy } from '../src/domain/policy';
+import type { SceneKind } from '../src/domain/scene';
 import type {
   EscalationReason,
   RegenerationAttempt,
@@ -19,6 +20,7 @@ import { auditSampled } from '../src/rules/audit';
 import { bestCandidates, decideBest, needsPairwise, pairKey, rankByScore } from '../src/rules/best-pick';
 import { judgingSettings } from '../src/rules/judging';
 import { sceneNeeds } from '../src/rules/provider-choice';
+import { chooseRepair, repairFailedOn, type RepairChoice } from '../src/rules/repair';
 import { roundDetails } from '../src/rules/round-story';
 import { endRound, escalateToReview } from './activities';
 import { AttemptCancelled } from './attempt';
@@ -104,6 +106,7 @@ export class RoundRecord {
   attemptContext(attemptNumber: number, roundProvider: AttemptContext['roundProvider']): AttemptContext {
     const { scene } = this.input;
     const attempts = this.roundAttempts();
+    const needs = sceneNeeds(scene, scene.currentProvider);
     return {
       attemptNumber,
       roundProvider,
@@ -112,9 +115,35 @@ export class RoundRecord {
       roundSpentUsd: roundUsd(attempts.reduce((sum, a) => sum + (a.costUsd ?? 0), 0)),
       currentScore: this.current.score,
       contentType: scene.contentType,
-      needs: sceneNeeds(scene, scene.currentProvider),
+      needs,
       policy: this.policy,
+      ...this.repairOf(needs.kind),
     };
+  }
+
+  /** Whether the next attempt repairs the current asset (src/rules/repair.ts), and with whom. */
+  repairChoice(kind: SceneKind): RepairChoice {
+    const { current, direction } = this;
+    return chooseRepair({
+      kind,
+      score: current.score,
+      issues: current.analysis.issues,
+      hasAsset: current.assetRef !== undefined || current.assetUrl !== undefined,
+      personDirected: direction.personPrompt !== undefined || direction.providerNamed,
+      repairFailedOnAsset: repairFailedOn(this.roundAttempts(), current.attemptNumber),
+      policy: this.policy,
+    });
+  }
+
+  private repairOf(kind: SceneKind): Pick<AttemptContext, 'repair'> {
+    const choice = this.repairChoice(kind);
+    return choice.repair ? { repair: { editors: choice.editors } } : {};
+  }
+
+  /** The prompt the current asset was made from: its attempt's (a repair's source's), or the scene's visual direction. */
+  currentPrompt(): string {
+    const made = this.current.attemptNumber === undefined ? undefined : this.attempt(this.current.attemptNumber);
+    return made?.repair?.sourcePrompt ?? made?.prompt ?? this.input.scene.visualDirection;
   }
 
   /** The round's story so far for the Web UI ("current details"); not a command, so replay-safe. */

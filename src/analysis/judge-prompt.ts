@@ -46,6 +46,7 @@ List every problem a viewer or the brand owner would notice, each under exactly 
 - high: the asset fails part of the scene or the brand.
 - critical: the asset is unusable because of it alone.
 Describe each issue in one concrete sentence that names what is wrong and where, for example "The woman's left hand has six fingers" or "Cold blue fluorescent lighting instead of warm natural light". Use the words lighting, color, clinical or corporate when an issue is about those things: the pipeline chooses its prompt fixes by them. Leave out categories with nothing wrong; do not invent issues to fill the list.
+When an issue is local (a warped logo, a garbled sign, an extra finger: something an edit of that one place would fix), give its region: the box around it as fractions of the frame's width and height (x and y of the top-left corner, w and h), and for a clip its timeSpan in seconds (startS, endS) when it shows only for part of the clip. Give no region for a global issue: lighting, colour palette, the subject or the framing as a whole.
 
 # House brand
 When the request carries no <${BRAND_TAG}>, judge brand_compliance against the house brand: warm and natural, homely rather than corporate; ${DEFAULT_BRAND_FIXES.lightingFix}; ${DEFAULT_BRAND_FIXES.colorFix}; ${DEFAULT_BRAND_FIXES.corporateFix}. It must avoid ${DEFAULT_BRAND_FIXES.avoid}. A project's own guidelines replace the house brand where they say something different.

@@ -1,4 +1,4 @@
-import type { SceneAnalysisResult } from '../domain/analysis';
+import type { SceneAnalysisResult, SceneIssue } from '../domain/analysis';
 import type { JudgeVerdict } from './judge-verdict';
 
 type Recommendation = SceneAnalysisResult['recommendation'];
@@ -22,8 +22,27 @@ export function verdictToAnalysis(verdict: JudgeVerdict, minScoreToPass: number)
   return {
     overallScore,
     recommendation: reconcileRecommendation(verdict.recommendation, overallScore, minScoreToPass),
-    issues: verdict.issues.map((issue) => ({ ...issue, description: issue.description.trim() })),
+    issues: verdict.issues.map(({ region, timeSpan, ...issue }) => ({
+      ...issue,
+      description: issue.description.trim(),
+      ...localPlace(region, timeSpan),
+    })),
     improvedPrompt: verdict.improvedPrompt.trim(),
     categoryScores: { ...verdict.categoryScores },
   };
+}
+
+/**
+ * A box clipped to the frame and a span in order; one with no area or length says nothing about
+ * where the defect is, so the issue reads as global.
+ */
+function localPlace(region: JudgeVerdict['issues'][number]['region'], timeSpan: JudgeVerdict['issues'][number]['timeSpan']) {
+  const place: Pick<SceneIssue, 'region' | 'timeSpan'> = {};
+  if (region !== undefined) {
+    const w = Math.min(region.w, 1 - region.x);
+    const h = Math.min(region.h, 1 - region.y);
+    if (w > 0 && h > 0) place.region = { x: region.x, y: region.y, w, h };
+  }
+  if (timeSpan !== undefined && timeSpan.endS > timeSpan.startS) place.timeSpan = { ...timeSpan };
+  return place;
 }

@@ -36,6 +36,8 @@ export async function attemptEvidence(kysely: Kysely<DatabaseSchema>, request: A
       judgedSum('a.score_before * a.score_after').as('sum_before_after'),
     ])
     .where(kind, '=', request.kind)
+    // A repair's score says how well an edit fixed a near-pass, not what the provider generates.
+    .where('a.kind', '=', 'generate')
     .groupBy(['a.provider', contentType, 'a.attempt_number'])
     .orderBy(contentType)
     .orderBy('a.provider')

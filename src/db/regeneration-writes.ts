@@ -53,6 +53,8 @@ export async function recordAttempt(
         failed_step: attempt.failedStep ?? null,
         provider_choice: attempt.providerChoice ? toJson(attempt.providerChoice) : null,
         passing_score: attempt.passingScore ?? null,
+        kind: attempt.kind ?? 'generate',
+        repair: attempt.repair ? toJson(attempt.repair) : null,
         candidates: attempt.candidates ? toJson(attempt.candidates) : null,
         candidates_why: attempt.candidatesWhy ?? null,
         attempted_at: attempt.timestamp,

@@ -9,11 +9,13 @@ import type { SceneAnalysisResult } from '../domain/analysis';
 import type {
   AttemptCandidate,
   AttemptFailure,
+  AttemptKind,
   AttemptJudgment,
   AttemptStep,
   CandidatesWhy,
   ProviderChoiceFigures,
   RegenerationAttempt,
+  RepairRequest,
   ReviewEntryStatus,
   SkippedProvider,
   UserDecision,
@@ -109,6 +111,10 @@ export interface RegenerationAttemptsTable {
   provider_choice: NullableJsonColumn<ProviderChoiceFigures>;
   /** The bar the attempt was judged against (migration 0014); null for attempts recorded before. */
   passing_score: ColumnType<number | null, number | null | undefined, number | null>;
+  /** "generate" or "repair" (migration 0016); attempts recorded before are generations. */
+  kind: ColumnType<AttemptKind, AttemptKind | undefined, AttemptKind>;
+  /** What a repair asked for; null for generations. */
+  repair: NullableJsonColumn<RepairRequest>;
   /** Every candidate of an attempt that made several (migration 0017); null for one. */
   candidates: NullableJsonColumn<AttemptCandidate[]>;
   candidates_why: ColumnType<CandidatesWhy | null, CandidatesWhy | null | undefined, CandidatesWhy | null>;

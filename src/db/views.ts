@@ -65,6 +65,9 @@ export function toStoredAttempt(row: Selectable<RegenerationAttemptsTable>): Sto
     judgments: row.judgments ?? undefined,
     failedStep: row.failed_step ?? undefined,
     providerChoice: row.provider_choice ?? undefined,
+    // CONTRACT: absent = "generate".
+    kind: row.kind === 'repair' ? row.kind : undefined,
+    repair: row.repair ?? undefined,
     candidates: row.candidates ?? undefined,
     candidatesWhy: row.candidates_why ?? undefined,
   });

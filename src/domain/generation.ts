@@ -23,6 +23,11 @@ export interface GenerateRequest {
   submitBy: number;
   /** How long the provider may take once the task is submitted (src/rules/generation-wait.ts). */
   deadlineMs: number;
+  /**
+   * A repair (issue 25): `prompt` is the instruction, and the provider edits this asset, the
+   * round's current one: our stored copy when the round has it, else the URL it is served at.
+   */
+  edit?: { source?: AssetRef; sourceUrl?: string };
 }
 
 /** A provider task, as the submission ledger keeps it. */

@@ -3,7 +3,7 @@
  * reviewer's decision). The workflows, the HTTP API and the CLI all use these, so a shape has one
  * definition and one set of messages.
  */
-import { ISSUE_CATEGORIES, ISSUE_SEVERITIES, RECOMMENDATIONS, type IssueCategory, type SceneAnalysisResult, type SceneIssue } from './analysis';
+import { ISSUE_CATEGORIES, ISSUE_SEVERITIES, RECOMMENDATIONS, type IssueCategory, type IssueRegion, type IssueTimeSpan, type SceneAnalysisResult, type SceneIssue } from './analysis';
 import type { BrandProfile, ProjectRef } from './brand';
 import type { CarriedRound, RegenerateSceneInput, RoundAsset, SceneAssetInput } from './inputs';
 import { DURATION_PATTERN, INSTANT_PATTERN, MAX_CANDIDATES, REVIEW_TIMEOUT_ACTIONS, type PartialPolicy, type RegenerationPolicy } from './policy';
@@ -194,7 +194,34 @@ function issue(check: ShapeCheck, raw: unknown, path: string): SceneIssue | unde
   const category = check.oneOf(value.category, join(path, 'category'), ISSUE_CATEGORIES);
   const severity = check.oneOf(value.severity, join(path, 'severity'), ISSUE_SEVERITIES);
   const description = check.string(value.description, join(path, 'description'));
-  return category && severity && description !== undefined ? { category, severity, description } : undefined;
+  const before = check.problems.length;
+  const region = check.optional(value.region, (v) => issueRegion(check, v, join(path, 'region')));
+  const timeSpan = check.optional(value.timeSpan, (v) => issueTimeSpan(check, v, join(path, 'timeSpan')));
+  if (check.problems.length > before) return undefined;
+  return category && severity && description !== undefined
+    ? { category, severity, description, ...(region ? { region } : {}), ...(timeSpan ? { timeSpan } : {}) }
+    : undefined;
+}
+
+/** A box inside the frame, in fractions of its width and height, with some area. */
+function issueRegion(check: ShapeCheck, raw: unknown, path: string): IssueRegion | undefined {
+  const value = check.object(raw, path);
+  if (value === undefined) return undefined;
+  const unit = (field: 'x' | 'y' | 'w' | 'h') => check.number(value[field], join(path, field), { min: 0, max: 1 });
+  const [x, y, w, h] = [unit('x'), unit('y'), unit('w'), unit('h')];
+  if (x === undefined || y === undefined || w === undefined || h === undefined) return undefined;
+  if (w === 0 || h === 0) return check.problem(path, 'must have a width and a height above 0');
+  if (x + w > 1 + 1e-9 || y + h > 1 + 1e-9) return check.problem(path, 'must lie inside the frame: x + w and y + h at most 1');
+  return { x, y, w, h };
+}
+
+function issueTimeSpan(check: ShapeCheck, raw: unknown, path: string): IssueTimeSpan | undefined {
+  const value = check.object(raw, path);
+  if (value === undefined) return undefined;
+  const startS = check.number(value.startS, join(path, 'startS'), { min: 0, max: 3_600 });
+  const endS = check.number(value.endS, join(path, 'endS'), { min: 0, max: 3_600 });
+  if (startS === undefined || endS === undefined) return undefined;
+  return endS > startS ? { startS, endS } : check.problem(path, 'endS must be after startS');
 }
 
 function projectRef(check: ShapeCheck, raw: unknown, path: string): ProjectRef | undefined {
@@ -280,6 +307,11 @@ function partialPolicy(check: ShapeCheck, raw: unknown, path: string): PartialPo
     ),
     // 0 is allowed: a pass then saves nothing, so no attempt is worth its price.
     reviewCostUsd: check.optional(policy.reviewCostUsd, (v) => check.number(v, join(path, 'reviewCostUsd'), { min: 0, max: 10_000 })),
+    // 0 turns repairs off: no asset below the bar is within 0 points of it.
+    repairBand: check.optional(policy.repairBand, (v) => check.number(v, join(path, 'repairBand'), { min: 0, max: 100 })),
+    maxRepairDefects: check.optional(policy.maxRepairDefects, (v) =>
+      check.number(v, join(path, 'maxRepairDefects'), { integer: true, min: 1, max: 10 }),
+    ),
     candidates: check.optional(policy.candidates, (v) => check.number(v, join(path, 'candidates'), { integer: true, min: 1, max: MAX_CANDIDATES })),
     deadline: check.optional(policy.deadline, (v) => instant(check, v, join(path, 'deadline'))),
   }) as PartialPolicy;

@@ -82,6 +82,13 @@ export interface RegenerationPolicy {
   /** US dollars a person's review costs: what a pass saves, the value the learned choice weighs prices against. */
   reviewCostUsd?: number;
   /**
+   * Points under the bar within which an asset whose issues are all local is repaired (an edit
+   * that names each defect) instead of generated anew (src/rules/repair.ts).
+   */
+  repairBand?: number;
+  /** The most local defects one repair is asked to fix. */
+  maxRepairDefects?: number;
+  /**
    * CONTRACT.md: how many candidates each attempt makes at once, the best kept (1..4,
    * src/rules/candidates.ts); absent: 1.
    */

@@ -1,4 +1,4 @@
-import type { SceneAnalysisResult } from './analysis';
+import type { SceneAnalysisResult, SceneIssue } from './analysis';
 import type { AssetRef } from './asset';
 import type { BestPick, BestPickReason } from './best-pick';
 import type { ProviderName } from './provider';
@@ -61,6 +61,10 @@ export interface RegenerationAttempt {
    * and provider health"); absent: the static map did.
    */
   providerChoice?: ProviderChoiceFigures;
+  /** CONTRACT: "repair" edits the round's current asset; absent = "generate". */
+  kind?: AttemptKind;
+  /** Added field: what a repair asked for, and of which asset. */
+  repair?: RepairRequest;
   /**
    * CONTRACT.md: every candidate of an attempt that made several at once (policy.candidates > 1,
    * or a deadline's last attempt); the attempt's own fields are the kept candidate's, and its
@@ -69,6 +73,21 @@ export interface RegenerationAttempt {
   candidates?: AttemptCandidate[];
   /** Added field: why the attempt made that many candidates (src/rules/candidates.ts); absent with candidates. */
   candidatesWhy?: CandidatesWhy;
+}
+
+export const ATTEMPT_KINDS = ['generate', 'repair'] as const;
+export type AttemptKind = (typeof ATTEMPT_KINDS)[number];
+
+/** A repair: the defects it names, the instruction sent, and the asset it edited (src/rules/repair.ts). */
+export interface RepairRequest {
+  instruction: string;
+  defects: SceneIssue[];
+  /** The edited asset: the round's current one (its stored URL), shown as "before" on the page. */
+  sourceAssetUrl?: string;
+  /** The attempt that made it; absent: the asset the round started from. */
+  sourceAttemptNumber?: number;
+  /** The prompt the edited asset was made from: what the repaired asset is judged against. */
+  sourcePrompt: string;
 }
 
 /**

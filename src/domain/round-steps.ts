@@ -5,7 +5,7 @@ import type { PassingBar } from './calibration';
 import type { ProjectRef } from './brand';
 import type { RegenerationPolicy } from './policy';
 import type { ProviderName } from './provider';
-import type { CandidatesWhy, EscalationReason, ProviderChoiceFigures, RegenerationAttempt, SkippedProvider, UserDecision } from './regeneration';
+import type { AttemptKind, CandidatesWhy, EscalationReason, ProviderChoiceFigures, RegenerationAttempt, SkippedProvider, UserDecision } from './regeneration';
 import type { PipelineScene, SceneNeeds } from './scene';
 
 /*
@@ -40,6 +40,11 @@ export interface AttemptContext {
   contentType: string;
   needs: SceneNeeds;
   policy: RegenerationPolicy;
+  /**
+   * The rules chose to repair the current asset (src/rules/repair.ts): the providers that can
+   * edit it, best first. The attempt repairs with the first usable one, or generates when none is.
+   */
+  repair?: { editors: ProviderName[] };
 }
 
 /** Why an attempt does not start: the round escalates with the reason, or waits and asks again. */
@@ -60,6 +65,8 @@ export type AttemptStart =
       providerChoice?: ProviderChoiceFigures;
       /** The price held against the project's budget until the attempt is recorded: every candidate's. */
       expectedUsd: number;
+      /** "repair": the provider edits the current asset; absent: it generates anew. */
+      kind?: AttemptKind;
       /**
        * Added field: each candidate's provider, candidate 1's (`provider`) first, when the attempt
        * makes several at once (src/rules/candidates.ts); absent: one.

@@ -91,6 +91,11 @@ export function unsupportedKindFailure(provider: ProviderName, kind: SceneKind):
   });
 }
 
+/** A repair sent to a provider with no edit endpoint for the kind (src/catalog/edits.ts). */
+export function cannotEditFailure(provider: ProviderName, kind: SceneKind): ApplicationFailure {
+  return failure(FailureType.badRequest, `${provider} has no edit endpoint for a ${kind}; it cannot repair it`, { provider, operation: 'submit' });
+}
+
 interface HttpShape {
   status: number;
   body: unknown;

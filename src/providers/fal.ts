@@ -6,7 +6,8 @@ import { closestAspect } from '../catalog/aspect-ratio';
 import { classifyProviderError, unsupportedKindFailure } from './classify-failure';
 import { generationCostUsd, type GenerationPrice } from '../catalog/cost';
 import { ProviderResponseError } from './http-errors';
-import { FAL_SCHNELL } from '../catalog/limits/fal';
+import { editEndpoint } from '../catalog/edits';
+import { FAL_KONTEXT, FAL_SCHNELL } from '../catalog/limits/fal';
 import { limitPrompt } from '../catalog/prompt-limit';
 import { createProviderFetch, type FetchFunction } from './provider-fetch';
 import type { ProviderClient, ProviderPollResult, ProviderSubmitRequest } from './provider-client';
@@ -55,6 +56,29 @@ export function falInput(request: ProviderSubmitRequest): { prompt: string } & R
   };
 }
 
+/** The kontext input for an edit: the instruction and the image; the output keeps the image's shape. */
+export function falEditInput(instruction: string, sourceUri: string): { prompt: string; image_url: string } & Record<string, unknown> {
+  return { prompt: limitPrompt(instruction, editEndpoint('falai', 'image')?.promptMax ?? FAL_SCHNELL.promptMax), image_url: sourceUri, num_images: 1, output_format: 'png' };
+}
+
+/**
+ * An edit's task id carries this prefix: fal looks a request up under the endpoint's owner/app
+ * (fal-ai/flux-pro for kontext, fal-ai/flux for schnell), so a look must know which it was.
+ */
+const EDIT_TASK_PREFIX = 'kontext:';
+
+function isEditTask(taskId: string): boolean {
+  return taskId.startsWith(EDIT_TASK_PREFIX);
+}
+
+function endpointOf(taskId: string): string {
+  return isEditTask(taskId) ? FAL_KONTEXT.endpoint : FAL_ENDPOINT;
+}
+
+function requestIdOf(taskId: string): string {
+  return isEditTask(taskId) ? taskId.slice(EDIT_TASK_PREFIX.length) : taskId;
+}
+
 /**
  * The simulator serves fal's queue under `/fal/queue/`; fal's client has no base-URL option,
  * so its documented request middleware points every queue URL there. Production skips this.
@@ -73,6 +97,7 @@ export function simulatorMiddleware(simUrl: string): RequestMiddleware {
  * retryable, which leaves retrying to Temporal and keeps the retry-after header.
  */
 export function createFalProvider(options: FalProviderOptions): ProviderClient {
+  const editPriceUsd = editEndpoint('falai', 'image')?.perItemUsd ?? 0;
   const fal = createFalClient({
     credentials: options.apiKey,
     suppressLocalCredentialsWarning: true,
@@ -84,7 +109,7 @@ export function createFalProvider(options: FalProviderOptions): ProviderClient {
   async function readResult(requestId: string): Promise<ProviderPollResult> {
     let data: unknown;
     try {
-      ({ data } = await fal.queue.result(FAL_ENDPOINT, { requestId }));
+      ({ data } = await fal.queue.result(endpointOf(requestId), { requestId: requestIdOf(requestId) }));
     } catch (error) {
       // The result of a failed request is its error: a refusal or a rejected input is the
       // task's failure; anything retryable (5xx, timeouts) is thrown so polling resumes.
@@ -99,12 +124,26 @@ export function createFalProvider(options: FalProviderOptions): ProviderClient {
       // The safety checker blacks such images out: moderation of the output.
       return { state: 'failed', reason: 'the safety checker flagged the image (has_nsfw_concepts)', refused: true };
     }
-    return { state: 'done', outputUrl: output.data.images[0].url };
+    // fal reports no cost; an edit is priced here, since the table's figure for the kind is schnell's.
+    return { state: 'done', outputUrl: output.data.images[0].url, ...(isEditTask(requestId) ? { costUsd: editPriceUsd } : {}) };
+  }
+
+  /** A kontext edit, polled (no webhook): its task id says which endpoint to look under. */
+  async function submitEdit(request: ProviderSubmitRequest, sourceUri: string) {
+    try {
+      const submitted = await fal.queue.submit(FAL_KONTEXT.endpoint, { input: falEditInput(request.prompt, sourceUri) });
+      const parsed = SubmittedSchema.safeParse(submitted);
+      if (!parsed.success) throw new ProviderResponseError('fal accepted the edit without a request_id');
+      return { taskId: `${EDIT_TASK_PREFIX}${parsed.data.request_id}` };
+    } catch (error) {
+      throw classifyProviderError('falai', 'submit', error);
+    }
   }
 
   return {
     async submit(request: ProviderSubmitRequest) {
       if (request.kind !== 'image') throw unsupportedKindFailure('falai', request.kind);
+      if (request.edit !== undefined) return submitEdit(request, request.edit.sourceUri);
       try {
         // The client adds ?fal_webhook=<url>; fal POSTs the outcome there (docs.fal.ai/model-endpoints/webhooks).
         const webhook = request.callbackUrl === undefined ? {} : { webhookUrl: request.callbackUrl };
@@ -119,7 +158,7 @@ export function createFalProvider(options: FalProviderOptions): ProviderClient {
     async poll(taskId: string) {
       let status: z.infer<typeof StatusSchema>;
       try {
-        const parsed = StatusSchema.safeParse(await fal.queue.status(FAL_ENDPOINT, { requestId: taskId, logs: false }));
+        const parsed = StatusSchema.safeParse(await fal.queue.status(endpointOf(taskId), { requestId: requestIdOf(taskId), logs: false }));
         if (!parsed.success) throw new ProviderResponseError('fal status without a readable status');
         status = parsed.data;
       } catch (error) {
@@ -134,7 +173,7 @@ export function createFalProvider(options: FalProviderOptions): ProviderClient {
     },
     async cancel(taskId: string) {
       try {
-        await fal.queue.cancel(FAL_ENDPOINT, { requestId: taskId });
+        await fal.queue.cancel(endpointOf(taskId), { requestId: requestIdOf(taskId) });
       } catch (error) {
         throw classifyProviderError('falai', 'cancel', error);
       }

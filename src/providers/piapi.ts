@@ -3,7 +3,7 @@ import type { SceneKind } from '../domain/scene';
 import {
   classifyProviderError,
   mentionsModeration,
-  unsupportedKindFailure,
+  cannotEditFailure, unsupportedKindFailure,
   type ProviderOperation,
 } from './classify-failure';
 import { generationCostUsd, type GenerationPrice } from '../catalog/cost';
@@ -124,6 +124,7 @@ export function createPiapiProvider(options: PiapiProviderOptions): ProviderClie
   return {
     async submit(request: ProviderSubmitRequest) {
       if (request.kind !== model.makes) throw unsupportedKindFailure(provider, request.kind);
+      if (request.edit !== undefined) throw cannotEditFailure(provider, request.kind);
       const task = await sendForTask('submit', 'POST', '/api/v1/task', withWebhook(model.createBody(request), request));
       return { taskId: task.task_id };
     },

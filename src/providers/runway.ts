@@ -21,6 +21,9 @@ export interface RunwayProviderOptions {
 
 const VIDEO = runwayRule('text_to_video', 'gen4.5');
 const IMAGE = runwayRule('text_to_image', 'gen4_image');
+const V2V = runwayRule('video_to_video', 'aleph2');
+/** The reference image's tag: 3-16 characters, a letter first (RUNWAY_REFERENCE_IMAGES). */
+const SOURCE_TAG = 'source';
 // gen4_image's 720p shapes (a subset of its rule's ratios): the cheaper tier, and the one the
 // price table assumes.
 const IMAGE_RATIOS = ['1280:720', '720:1280', '720:720', '960:720', '720:960', '1680:720'] as const;
@@ -45,6 +48,7 @@ function videoSeconds(durationSeconds: number): number {
 
 /** The endpoint and body the product sends Runway for a request: always inside the rule rows. */
 export function runwayRequest(request: ProviderSubmitRequest): { endpoint: RunwayEndpoint; body: Record<string, unknown> } {
+  if (request.edit !== undefined) return runwayEditRequest(request, request.edit.sourceUri);
   if (request.kind === 'video') {
     return {
       endpoint: 'text_to_video',
@@ -62,6 +66,26 @@ export function runwayRequest(request: ProviderSubmitRequest): { endpoint: Runwa
       model: IMAGE.model,
       promptText: limitPrompt(request.prompt, IMAGE.promptMax),
       ratio: closestAspect(request.aspectRatio, IMAGE_RATIOS),
+    },
+  };
+}
+
+/**
+ * A repair: a clip through Aleph 2.0's video-to-video, an image through gen4_image with the asset
+ * as its one reference image, which the instruction names by its tag.
+ */
+function runwayEditRequest(request: ProviderSubmitRequest, sourceUri: string): { endpoint: RunwayEndpoint; body: Record<string, unknown> } {
+  if (request.kind === 'video') {
+    return { endpoint: 'video_to_video', body: { model: V2V.model, videoUri: sourceUri, promptText: limitPrompt(request.prompt, V2V.promptMax) } };
+  }
+  const instruction = `Edit @${SOURCE_TAG}. ${request.prompt}`;
+  return {
+    endpoint: 'text_to_image',
+    body: {
+      model: IMAGE.model,
+      promptText: limitPrompt(instruction, IMAGE.promptMax),
+      ratio: closestAspect(request.aspectRatio, IMAGE_RATIOS),
+      referenceImages: [{ uri: sourceUri, tag: SOURCE_TAG }],
     },
   };
 }
@@ -118,7 +142,9 @@ export function createRunwayProvider(options: RunwayProviderOptions): ProviderCl
         const created =
           endpoint === 'text_to_video'
             ? await client.textToVideo.create(body as unknown as RunwayML.TextToVideoCreateParams)
-            : await client.textToImage.create(body as unknown as RunwayML.TextToImageCreateParams);
+            : endpoint === 'video_to_video'
+              ? await client.videoToVideo.create(body as unknown as RunwayML.VideoToVideoCreateParams)
+              : await client.textToImage.create(body as unknown as RunwayML.TextToImageCreateParams);
         const parsed = CreatedSchema.safeParse(created);
         if (!parsed.success) throw new ProviderResponseError('Runway accepted the task without an id');
         return { taskId: parsed.data.id };

@@ -3,6 +3,7 @@ import type { SceneKind } from '../domain/scene';
 import { DEFAULT_GENERATION_PRICES, DEFAULT_MODEL_PRICES } from '../catalog/prices';
 import type { ProviderName } from '../domain/provider';
 import { generationCostUsd, roundUsd } from '../catalog/cost';
+import { editCostUsd, editEndpoint } from '../catalog/edits';
 import { piapiRule } from '../catalog/limits/piapi';
 import { snapUp } from '../catalog/limits/rule';
 import { runwayRule } from '../catalog/limits/runway';
@@ -62,6 +63,17 @@ export function expectedAttemptUsd(attempt: {
   const generation = generationCostUsd(DEFAULT_GENERATION_PRICES[provider], kind, billedSeconds(provider, kind, attempt.durationSeconds));
   const judgments = attempt.judgments + (attempt.comparisons ?? 0) * JUDGMENTS_PER_COMPARISON;
   return roundUsd(generation + judgments * judgmentEstimateUsd());
+}
+
+/**
+ * The most a repair is expected to cost: the provider's edit price for the asset
+ * (src/catalog/edits.ts), with the same judgments and comparison as any attempt.
+ */
+export function expectedRepairUsd(attempt: { provider: ProviderName; kind: SceneKind; durationSeconds: number; judgments: number; comparisons?: number }): number {
+  const endpoint = editEndpoint(attempt.provider, attempt.kind);
+  if (endpoint === undefined) throw new Error(`${attempt.provider} cannot edit a ${attempt.kind}`);
+  const judgments = attempt.judgments + (attempt.comparisons ?? 0) * JUDGMENTS_PER_COMPARISON;
+  return roundUsd(editCostUsd(endpoint, attempt.durationSeconds) + judgments * judgmentEstimateUsd());
 }
 
 export interface BudgetState {

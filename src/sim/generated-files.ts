@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import type { ProviderName } from '../domain/provider';
+import type { EditOutcome } from './edit-model';
 import type { MediaFile } from './media/media-cache';
 import type { SimTask } from './task-store';
 
@@ -10,6 +11,12 @@ export interface Generation {
   provider: ProviderName;
   /** The provider mark the file carries (with the provider profile on), as the judge reads it back. */
   mark?: ProviderName;
+  /** The file's shape, so an edit of it keeps its size and length. */
+  width?: number;
+  height?: number;
+  durationSeconds?: number;
+  /** Set when the file is an edit of another: what it fixed, missed and damaged. */
+  edit?: EditOutcome;
 }
 
 /**
@@ -26,7 +33,16 @@ export class GeneratedFiles {
   register(task: SimTask, files: MediaFile[]): void {
     files.forEach((file, index) => {
       if (this.hashedPaths.has(file.path)) return;
-      this.unhashed.set(file.path, { prompt: task.prompt, provider: task.provider, mark: task.media[index]?.mark });
+      const spec = task.media[index];
+      this.unhashed.set(file.path, {
+        prompt: spec?.sourcePrompt ?? task.prompt,
+        provider: task.provider,
+        mark: spec?.mark,
+        width: file.width,
+        height: file.height,
+        ...(file.durationSeconds === undefined ? {} : { durationSeconds: file.durationSeconds }),
+        ...(spec?.edit ? { edit: spec.edit } : {}),
+      });
     });
   }
 

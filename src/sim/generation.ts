@@ -24,8 +24,9 @@ export function submitGeneration(context: SimContext, submission: GenerationSubm
   const { fault, latencyMs } = context.book.takeGenerationFault(prompt, provider);
   if (fault !== undefined) context.counts.count(provider, 'faults');
   if (fault === 'http429' || fault === 'http500' || fault === 'timeout') return { kind: 'fault', fault };
-  // With the provider profile on, each render carries its provider's mark for the judge to read.
-  const media = context.settings.providerProfile ? submission.media.map((spec) => ({ ...spec, mark: provider })) : submission.media;
+  // With the provider profile on, each render carries its provider's mark for the judge to read;
+  // an edit keeps its source's mark, since it keeps the source's picture.
+  const media = context.settings.providerProfile ? submission.media.map((spec) => ({ ...spec, mark: spec.mark ?? provider })) : submission.media;
   const task = context.tasks.create({
     api: submission.api,
     provider,

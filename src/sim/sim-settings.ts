@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EXACT_JUDGE, JudgeNoiseSchema, JudgeSettingsPatchSchema, MAX_SIGMA, withJudgePatch, type JudgeSettings } from './judge/judge-settings';
+import { DEFAULT_EDIT_SETTINGS, EditSettingsPatchSchema, withEditPatch, type EditSettings } from './edit-model';
 import { DEFAULT_REVIEWER_BARS, DEFAULT_REVIEWER_SIGMA, ReviewerBarsSchema } from './judge/reviewer';
 
 /**
@@ -17,6 +18,8 @@ export interface SimSettings {
   reviewerBars: Record<string, number>;
   /** σ (points) of one review around the true quality. */
   reviewerSigma: number;
+  /** The edit endpoints' chance to fix each named defect, and to damage something else (edit-model.ts). */
+  edit: EditSettings;
 }
 
 export const DEFAULT_SIM_SETTINGS: Readonly<SimSettings> = {
@@ -25,6 +28,7 @@ export const DEFAULT_SIM_SETTINGS: Readonly<SimSettings> = {
   judge: EXACT_JUDGE,
   reviewerBars: { ...DEFAULT_REVIEWER_BARS },
   reviewerSigma: DEFAULT_REVIEWER_SIGMA,
+  edit: DEFAULT_EDIT_SETTINGS,
 };
 
 const SeedSchema = z
@@ -46,6 +50,7 @@ export const SimSettingsPatchSchema = z
       .min(0, `reviewerSigma must be a number of points from 0 to ${MAX_SIGMA}`)
       .max(MAX_SIGMA, `reviewerSigma must be a number of points from 0 to ${MAX_SIGMA}`)
       .optional(),
+    edit: EditSettingsPatchSchema.optional(),
   })
   .strict()
   .refine((patch) => patch.judgeNoise === undefined || patch.judge?.callSigma === undefined, {
@@ -67,12 +72,13 @@ export function applySettings(base: SimSettings, patch: unknown): SimSettings {
       .join('; ');
     throw new InvalidSimSettingsError(`Invalid simulator settings: ${problems}`);
   }
-  const { seed, providerProfile, judge, judgeNoise, reviewerBars, reviewerSigma } = parsed.data;
+  const { seed, providerProfile, judge, judgeNoise, reviewerBars, reviewerSigma, edit } = parsed.data;
   return {
     seed: seed ?? base.seed,
     providerProfile: providerProfile ?? base.providerProfile,
     judge: withJudgePatch(base.judge, { ...judge, ...(judgeNoise === undefined ? {} : { callSigma: judgeNoise }) }),
     reviewerBars: { ...base.reviewerBars, ...reviewerBars },
     reviewerSigma: reviewerSigma ?? base.reviewerSigma,
+    edit: withEditPatch(base.edit, edit),
   };
 }

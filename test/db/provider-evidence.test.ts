@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { roundWrites } from './round-writes';
 import { getInsights } from '../../src/db/insights';
+import { getScene } from '../../src/db/queries';
 import type { RoundWrites } from './round-writes';
 import type { RegenerationAttempt } from '../../src/domain/regeneration';
 import { attempt, PROJECT_ID, SCENE_ID, sceneRequest, WORKFLOW_ID } from './fixtures';
@@ -133,5 +134,20 @@ describeEachDatabase('provider evidence from the recorded attempts', ({ db }) =>
       },
     ]);
     assert.deepEqual((await activities.attemptEvidence({ kind: 'image' })).map((e) => [e.provider, e.contentType, e.judged]), [['flux', 'food', 1]]);
+  });
+
+  it('records a repair with its kind and what it asked, reads it back, and keeps it out of the learned choice’s evidence', async () => {
+    const defect = { category: 'ai_artifacts' as const, severity: 'medium' as const, description: 'warped logo', region: { x: 0.4, y: 0.3, w: 0.2, h: 0.2 } };
+    const repair = { instruction: 'Fix only these defects: 1. warped logo.', defects: [defect], sourceAssetUrl: 'http://assets.test/a.png', sourcePrompt: 'A kettle' };
+    await record(SCENE_ID + 1, PROJECT_ID, { provider: 'falai', scoreBefore: 62, scoreAfter: 75, result: 'success', kind: 'repair', repair });
+    await record(SCENE_ID + 1, PROJECT_ID, { provider: 'flux', scoreBefore: 60, scoreAfter: 72, result: 'success' });
+    const rows = await db().kysely.selectFrom('regeneration_attempts').select(['provider', 'kind', 'repair']).where('scene_id', '=', SCENE_ID + 1).orderBy('provider').execute();
+    assert.deepEqual(rows, [
+      { provider: 'falai', kind: 'repair', repair },
+      { provider: 'flux', kind: 'generate', repair: null },
+    ]);
+    const stored = (await getScene(db(), SCENE_ID + 1))?.regenerationAttempts ?? [];
+    assert.deepEqual(stored.map((a) => [a.provider, a.kind, a.repair]), [['falai', 'repair', repair], ['flux', undefined, undefined]]);
+    assert.deepEqual((await activities.attemptEvidence({ kind: 'image' })).map((e) => [e.provider, e.judged]), [['flux', 1]]);
   });
 });

@@ -39,6 +39,16 @@ async function generate(client: ProviderClient, request: ProviderSubmitRequest, 
   return assert.fail('the task did not finish in time');
 }
 
+/** A repair of an image the case just made, by its (https) output URL: the edit endpoint must answer with an image. */
+const REPAIR = 'Fix only these defects: 1. The kettle handle is bent (in the area 60%-80% across and 30%-50% down the frame). Change nothing else.';
+const repairOf = (kind: 'image' | 'video', sourceUri: string, durationSeconds = 0): ProviderSubmitRequest => ({
+  prompt: REPAIR,
+  kind,
+  durationSeconds,
+  aspectRatio: '16:9',
+  edit: { sourceUri },
+});
+
 const image = (aspectRatio = '16:9'): ProviderSubmitRequest => ({ prompt: PROMPT, kind: 'image', durationSeconds: 0, aspectRatio });
 const clip = (durationSeconds: number): ProviderSubmitRequest => ({ prompt: PROMPT, kind: 'video', durationSeconds, aspectRatio: '16:9' });
 
@@ -74,6 +84,15 @@ describe('live contract (real APIs; each case needs its key)', function () {
       if (!video) this.skip();
       await generate(runway(), clip(2), 14 * 60_000);
     });
+    it('gen4_image repairs an image it made, the image as its reference (2 × 5 credits, $0.10)', async () => {
+      const made = await generate(runway(), image(), 5 * 60_000);
+      await generate(runway(), repairOf('image', made), 5 * 60_000);
+    });
+    it('aleph2 repairs a clip it did not make (LIVE_VIDEO=1: gen4.5 2 s, then video-to-video)', async function () {
+      if (!video) this.skip();
+      const made = await generate(runway(), clip(2), 14 * 60_000);
+      await generate(runway(), repairOf('video', made, 2), 14 * 60_000);
+    });
   });
 
   describe('fal.ai (FAL_KEY)', () => {
@@ -83,6 +102,11 @@ describe('live contract (real APIs; each case needs its key)', function () {
     it('flux/schnell makes an image (about $0.003)', async () => {
       const fal = createFalProvider({ apiKey: env.FAL_KEY ?? '', price: DEFAULT_GENERATION_PRICES.falai });
       await generate(fal, image('1:1'), 5 * 60_000);
+    });
+    it('flux-pro/kontext repairs the image flux/schnell made (about $0.043)', async () => {
+      const fal = createFalProvider({ apiKey: env.FAL_KEY ?? '', price: DEFAULT_GENERATION_PRICES.falai });
+      const made = await generate(fal, image('1:1'), 5 * 60_000);
+      await generate(fal, repairOf('image', made), 5 * 60_000);
     });
   });
 

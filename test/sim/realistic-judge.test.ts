@@ -11,13 +11,11 @@ const DIRECTION = 'A bowl of fresh salad on a wooden table';
 const PROMPTS = Array.from({ length: 12 }, (_, index) => `${DIRECTION}, take ${index + 1}, warm light`);
 
 /** The product's verdict schema with the optional local-defect fields it may ask for (CONTRACT.md issues). */
-function schemaWithLocalDefects(): Record<string, unknown> {
+/** The product's judge schema (which asks for a region and a time span) without them: an older client's. */
+function schemaWithoutLocalDefects(): Record<string, unknown> {
   const schema = structuredClone(judgeInputJsonSchema) as unknown as { properties: { issues: { items: { properties: Record<string, unknown> } } } };
-  schema.properties.issues.items.properties.region = {
-    type: 'object',
-    properties: { x: { type: 'number' }, y: { type: 'number' }, w: { type: 'number' }, h: { type: 'number' } },
-  };
-  schema.properties.issues.items.properties.timeSpan = { type: 'object', properties: { startS: { type: 'number' }, endS: { type: 'number' } } };
+  delete schema.properties.issues.items.properties.region;
+  delete schema.properties.issues.items.properties.timeSpan;
   return schema as unknown as Record<string, unknown>;
 }
 
@@ -146,13 +144,14 @@ describe('simulator: a judge whose errors do not go away by asking again', funct
       timeSpan: { startS: 1, endS: 2.5 },
     };
     sim.setScenarios([{ match: 'take 6,', scores: [66], issues: [local] }]);
-    const plain = await verdictOf(ask(PROMPTS[5]));
-    assert.deepEqual(plain.issues, [{ category: local.category, severity: local.severity, description: local.description }]);
-    const asking = {
+    const older = {
       ...ask(PROMPTS[5]),
-      tools: [{ name: JUDGE_TOOL_NAME, description: 'Record the analysis', input_schema: schemaWithLocalDefects() }],
+      tools: [{ name: JUDGE_TOOL_NAME, description: 'Record the analysis', input_schema: schemaWithoutLocalDefects() }],
     };
-    assert.deepEqual((await verdictOf(asking)).issues, [local]);
+    const plain = await verdictOf(older);
+    assert.deepEqual(plain.issues, [{ category: local.category, severity: local.severity, description: local.description }]);
+    // The product's own request asks for both (src/analysis/judge-verdict.ts).
+    assert.deepEqual((await verdictOf(ask(PROMPTS[5]))).issues, [local]);
   });
 
   it('answers pairwise requests with the settable accuracy and first-position preference', async () => {

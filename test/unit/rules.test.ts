@@ -34,6 +34,8 @@ describe('rules: policy defaults', () => {
       learnedProviderChoice: true,
       minEvidence: 20,
       reviewCostUsd: 3,
+      repairBand: 15,
+      maxRepairDefects: 2,
       learnedFirstProvider: false,
     });
   });

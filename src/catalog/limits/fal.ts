@@ -74,3 +74,44 @@ export function checkFalSchnell(input: Record<string, unknown>): FalDetail[] {
 function integerIn(value: unknown, range: { min: number; max: number }): boolean {
   return typeof value === 'number' && Number.isInteger(value) && value >= range.min && value <= range.max;
 }
+
+/**
+ * fal.ai's flux-pro/kontext input (FluxKontextInput in @fal-ai/client 1.10.1
+ * src/types/endpoints.d.ts, the endpoint's OpenAPI schema): an instruction edit of one image.
+ */
+export const FAL_KONTEXT = {
+  endpoint: 'fal-ai/flux-pro/kontext',
+  aspectRatios: ['21:9', '16:9', '4:3', '3:2', '1:1', '2:3', '3:4', '9:16', '9:21'],
+  numImages: { min: 1, max: 4 },
+  outputFormats: ['jpeg', 'png'],
+  safetyTolerances: ['1', '2', '3', '4', '5', '6'],
+  source: 'https://fal.ai/models/fal-ai/flux-pro/kontext/api',
+} as const;
+
+/** Every field of a kontext submission outside its schema, in FastAPI's detail form. */
+export function checkFalKontext(input: Record<string, unknown>): FalDetail[] {
+  const details: FalDetail[] = [];
+  const rule = FAL_KONTEXT;
+  const add = (field: string, msg: string, type: string) => details.push({ loc: ['body', field], msg, type });
+  if (typeof input.prompt !== 'string' || input.prompt.trim() === '') add('prompt', 'Field required', 'missing');
+  if (input.image_url === undefined) add('image_url', 'Field required', 'missing');
+  else if (typeof input.image_url !== 'string' || input.image_url === '') add('image_url', 'Input should be a valid URL', 'url_type');
+  if (input.aspect_ratio !== undefined && !(rule.aspectRatios as readonly unknown[]).includes(input.aspect_ratio)) {
+    add('aspect_ratio', `Input should be ${rule.aspectRatios.map((ratio) => `'${ratio}'`).join(', ')}`, 'enum');
+  }
+  if (input.num_images !== undefined && !integerIn(input.num_images, rule.numImages)) {
+    add('num_images', `Input should be an integer from ${rule.numImages.min} to ${rule.numImages.max}`, 'less_than_equal');
+  }
+  if (input.output_format !== undefined && !(rule.outputFormats as readonly unknown[]).includes(input.output_format)) {
+    add('output_format', "Input should be 'jpeg' or 'png'", 'enum');
+  }
+  if (input.safety_tolerance !== undefined && !(rule.safetyTolerances as readonly unknown[]).includes(input.safety_tolerance)) {
+    add('safety_tolerance', "Input should be '1', '2', '3', '4', '5' or '6'", 'enum');
+  }
+  if (input.guidance_scale !== undefined && typeof input.guidance_scale !== 'number') add('guidance_scale', 'Input should be a valid number', 'float_type');
+  for (const flag of ['enhance_prompt', 'sync_mode'] as const) {
+    if (input[flag] !== undefined && typeof input[flag] !== 'boolean') add(flag, 'Input should be a valid boolean', 'bool_type');
+  }
+  if (input.seed !== undefined && !Number.isInteger(input.seed)) add('seed', 'Input should be a valid integer', 'int_type');
+  return details;
+}

@@ -6,7 +6,7 @@ import { promptLength } from './rule';
  * are the installed @runwayml/sdk's request types (resources/text-to-video.d.ts,
  * text-to-image.d.ts), which are generated from Runway's API reference.
  */
-export type RunwayEndpoint = 'text_to_video' | 'text_to_image' | 'image_to_video';
+export type RunwayEndpoint = 'text_to_video' | 'text_to_image' | 'image_to_video' | 'video_to_video';
 
 export interface RunwayRule {
   endpoint: RunwayEndpoint;
@@ -46,6 +46,17 @@ export const RUNWAY_RULES: readonly RunwayRule[] = [
     promptMax: 1000,
     promptRequired: true,
     source: 'https://docs.dev.runwayml.com/api/#tag/Start-generating/paths/~1v1~1text_to_image/post (@runwayml/sdk text-to-image.d.ts Gen4Image)',
+  },
+  {
+    // Aleph 2.0, the product's clip repair: the output keeps the source's shape and length, so
+    // the body has no ratio (deprecated) and no duration (@runwayml/sdk 4.20.1 video-to-video.d.ts).
+    endpoint: 'video_to_video',
+    model: 'aleph2',
+    makes: 'video',
+    ratios: [],
+    promptMax: 1000,
+    promptRequired: false,
+    source: 'https://docs.dev.runwayml.com/api/#tag/Start-generating/paths/~1v1~1video_to_video/post (@runwayml/sdk video-to-video.d.ts Variant0)',
   },
   {
     // Not sent by the product; kept so the simulator still answers image-to-video.
@@ -91,6 +102,9 @@ export function checkRunwayCreate(endpoint: RunwayEndpoint, body: Record<string,
       return { field: 'promptText', message: `String must contain at most ${rule.promptMax} character(s)` };
     }
   }
+  const references = checkReferenceImages(body.referenceImages);
+  if (references) return references;
+  if (endpoint === 'video_to_video') return checkVideoToVideo(body);
   if (!rule.ratios.includes(String(body.ratio))) {
     return { field: 'ratio', message: `Invalid enum value. Expected ${rule.ratios.map((ratio) => `'${ratio}'`).join(' | ')}, received '${String(body.ratio)}'` };
   }
@@ -100,6 +114,36 @@ export function checkRunwayCreate(endpoint: RunwayEndpoint, body: Record<string,
     if (endpoint === 'text_to_video') return { field: 'duration', message: 'Required' };
   } else if (!rule.durations.includes(body.duration as number)) {
     return { field: 'duration', message: `duration must be one of ${rule.durations.join(', ')} for ${rule.model}` };
+  }
+  return undefined;
+}
+
+/** gen4_image's referenceImages: up to three, each a URI with an optional tag (text-to-image.d.ts Gen4Image.ReferenceImage). */
+export const RUNWAY_REFERENCE_IMAGES = { max: 3, tagPattern: /^[A-Za-z][A-Za-z0-9_]{2,15}$/ } as const;
+
+/** Aleph 2.0's keyframes: up to five (video-to-video.d.ts Variant0.keyframes). */
+export const RUNWAY_V2V_KEYFRAMES_MAX = 5;
+
+function checkReferenceImages(value: unknown): RuleViolation | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value)) return { field: 'referenceImages', message: 'Expected array' };
+  if (value.length > RUNWAY_REFERENCE_IMAGES.max) return { field: 'referenceImages', message: `Array must contain at most ${RUNWAY_REFERENCE_IMAGES.max} element(s)` };
+  for (const [index, image] of value.entries()) {
+    const { uri, tag } = (image ?? {}) as { uri?: unknown; tag?: unknown };
+    if (typeof uri !== 'string' || uri === '') return { field: `referenceImages.${index}.uri`, message: 'Required' };
+    if (tag !== undefined && (typeof tag !== 'string' || !RUNWAY_REFERENCE_IMAGES.tagPattern.test(tag))) {
+      return { field: `referenceImages.${index}.tag`, message: 'tag must be 3-16 characters, start with a letter, and use only letters, digits and underscores' };
+    }
+  }
+  return undefined;
+}
+
+function checkVideoToVideo(body: Record<string, unknown>): RuleViolation | undefined {
+  if (typeof body.videoUri !== 'string' || body.videoUri === '') return { field: 'videoUri', message: 'Required' };
+  if (body.duration !== undefined) return { field: 'duration', message: 'aleph2 takes no duration: the output is as long as the input' };
+  const keyframes = body.keyframes;
+  if (keyframes !== undefined && (!Array.isArray(keyframes) || keyframes.length > RUNWAY_V2V_KEYFRAMES_MAX)) {
+    return { field: 'keyframes', message: `Array must contain at most ${RUNWAY_V2V_KEYFRAMES_MAX} element(s)` };
   }
   return undefined;
 }

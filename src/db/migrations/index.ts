@@ -12,6 +12,7 @@ import { notificationDeliveriesMigration } from './0010-notification-deliveries'
 import { providerChoiceFiguresMigration } from './0012-provider-choice-figures';
 import { reconciledRoundsMigration } from './0013-reconciled-rounds';
 import { passingScoreMigration } from './0014-passing-score';
+import { attemptKindMigration } from './0016-attempt-kind';
 import { attemptCandidatesMigration } from './0017-attempt-candidates';
 
 /**
@@ -32,6 +33,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0012-provider-choice-figures': providerChoiceFiguresMigration,
   '0013-reconciled-rounds': reconciledRoundsMigration,
   '0014-passing-score': passingScoreMigration,
+  '0016-attempt-kind': attemptKindMigration,
   '0017-attempt-candidates': attemptCandidatesMigration,
 };
 

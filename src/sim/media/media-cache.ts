@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ProviderName } from '../../domain/provider';
+import type { EditOutcome } from '../edit-model';
 import { promptLook } from './prompt-look';
 import { renderStillPng } from './render-image';
 import { VideoRenderer } from './render-video';
@@ -18,6 +19,17 @@ export interface MediaSpec {
   durationSeconds: number;
   /** The provider whose strip the render carries (provider-mark.ts); none when undefined. */
   mark?: ProviderName;
+  /** An edit's visible changes: places it repainted clean (a fixed defect) or damaged. */
+  patches?: EditPatch[];
+  /** An edit's own record (what it fixed), kept with the file; the picture is `prompt`'s. */
+  edit?: EditOutcome;
+  /** An edit's source generation prompt, when it differs from the task's prompt (the instruction). */
+  sourcePrompt?: string;
+}
+
+export interface EditPatch {
+  area: { x: number; y: number; w: number; h: number };
+  change: 'fixed' | 'damaged';
 }
 
 export interface MediaFile {
@@ -77,6 +89,7 @@ export class MediaCache {
         await this.videos.render({
           look,
           mark: spec.mark,
+          patches: spec.patches,
           width: spec.width,
           height: spec.height,
           durationSeconds: spec.durationSeconds,
@@ -84,7 +97,7 @@ export class MediaCache {
           outputPath: scratch,
         });
       } else {
-        await writeFile(scratch, await renderStillPng(look, spec.width, spec.height, spec.mark));
+        await writeFile(scratch, await renderStillPng(look, spec.width, spec.height, spec.mark, spec.patches));
       }
       await rename(scratch, finalPath);
     } catch (error) {
@@ -100,7 +113,7 @@ function cacheKey(spec: MediaSpec): string {
   const duration = spec.kind === 'video' ? spec.durationSeconds : 0;
   return createHash('sha256')
     // A marked render is a different file; unmarked ones keep the key they always had.
-    .update(JSON.stringify([RENDER_VERSION, spec.kind, spec.width, spec.height, duration, spec.prompt, ...(spec.mark ? [spec.mark] : [])]))
+    .update(JSON.stringify([RENDER_VERSION, spec.kind, spec.width, spec.height, duration, spec.prompt, ...(spec.mark ? [spec.mark] : []), ...(spec.patches?.length ? [spec.patches] : [])]))
     .digest('hex')
     .slice(0, 40);
 }

@@ -2,6 +2,7 @@ import sharp from 'sharp';
 import type { ProviderName } from '../../domain/provider';
 import type { PromptLook } from './prompt-look';
 import { paintMark } from './provider-mark';
+import type { EditPatch } from './media-cache';
 import { mulberry32 } from '../seeded-random';
 
 type Rgb = [number, number, number];
@@ -33,15 +34,33 @@ interface Subject {
  * brightness. With `mark`, the provider's strip is painted on top after the blur, sharp-edged
  * (src/sim/media/provider-mark.ts).
  */
-export async function renderStillPng(look: PromptLook, width: number, height: number, mark?: ProviderName): Promise<Buffer> {
+export async function renderStillPng(look: PromptLook, width: number, height: number, mark?: ProviderName, patches: readonly EditPatch[] = []): Promise<Buffer> {
   const raw = paintPixels(look, width, height);
   let image = sharp(raw, { raw: { width, height, channels: 3 } });
   const sigma = blurSigma(look.sharpness);
   if (sigma !== undefined) image = image.blur(sigma);
-  if (mark === undefined) return image.png({ compressionLevel: 6 }).toBuffer();
+  if (mark === undefined && patches.length === 0) return image.png({ compressionLevel: 6 }).toBuffer();
   const blurred = await image.raw().toBuffer();
-  paintMark(blurred, width, height, mark);
+  for (const patch of patches) paintPatch(blurred, width, height, patch);
+  if (mark !== undefined) paintMark(blurred, width, height, mark);
   return sharp(blurred, { raw: { width, height, channels: 3 } }).png({ compressionLevel: 6 }).toBuffer();
+}
+
+/**
+ * An edit's change, visible in the pixels: a fixed defect's box is repainted with its own mean
+ * colour (the clutter there cleaned away); a damaged one gets a harsh magenta block.
+ */
+function paintPatch(pixels: Buffer, width: number, height: number, patch: EditPatch): void {
+  const left = Math.floor(patch.area.x * width);
+  const top = Math.floor(patch.area.y * height);
+  const right = Math.min(width, Math.ceil((patch.area.x + patch.area.w) * width));
+  const bottom = Math.min(height, Math.ceil((patch.area.y + patch.area.h) * height));
+  if (right <= left || bottom <= top) return;
+  const sum = [0, 0, 0];
+  for (let y = top; y < bottom; y++) for (let x = left; x < right; x++) for (let c = 0; c < 3; c++) sum[c] += pixels[(y * width + x) * 3 + c];
+  const count = (right - left) * (bottom - top);
+  const fill = patch.change === 'fixed' ? sum.map((total) => Math.round(total / count)) : [230, 20, 200];
+  for (let y = top; y < bottom; y++) for (let x = left; x < right; x++) for (let c = 0; c < 3; c++) pixels[(y * width + x) * 3 + c] = fill[c];
 }
 
 /** Soft prompts get a visible blur; prompts asking for crisp detail get none. */

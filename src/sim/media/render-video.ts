@@ -4,6 +4,7 @@ import { ffmpegPath } from '../../media/ffmpeg';
 import type { ProviderName } from '../../domain/provider';
 import type { PromptLook } from './prompt-look';
 import { markFilters } from './provider-mark';
+import type { EditPatch } from './media-cache';
 import { renderStillPng } from './render-image';
 
 export const VIDEO_FPS = 8;
@@ -17,6 +18,8 @@ export interface VideoJob {
   durationSeconds: number;
   /** The provider whose strip every frame carries (provider-mark.ts); none when undefined. */
   mark?: ProviderName;
+  /** An edit's changes, drawn on every frame after the pan (render-image.ts paints them on stills). */
+  patches?: readonly EditPatch[];
   /** Scratch file for the still the clip pans across. */
   stillPath: string;
   outputPath: string;
@@ -69,6 +72,10 @@ function ffmpegArguments(job: VideoJob): string[] {
   const crop = `crop=${job.width}:${job.height}:'(iw-ow)*t/${seconds}':'(ih-oh)*t/${seconds}'`;
   // The strip is drawn on the frame, after the pan, so it stays in the frame's corner.
   const mark = job.mark === undefined ? [] : markFilters(job.mark, job.width, job.height);
+  const patches = (job.patches ?? []).map(({ area, change }) => {
+    const color = change === 'fixed' ? 'gray@0.85' : '0xE614C8';
+    return `drawbox=x=iw*${area.x.toFixed(4)}:y=ih*${area.y.toFixed(4)}:w=iw*${area.w.toFixed(4)}:h=ih*${area.h.toFixed(4)}:color=${color}:t=fill`;
+  });
   return [
     '-hide_banner',
     '-loglevel',
@@ -83,7 +90,7 @@ function ffmpegArguments(job: VideoJob): string[] {
     '-t',
     String(seconds),
     '-vf',
-    [crop, ...mark, 'format=yuv420p'].join(','),
+    [crop, ...patches, ...mark, 'format=yuv420p'].join(','),
     '-r',
     String(VIDEO_FPS),
     '-c:v',

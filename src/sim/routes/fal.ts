@@ -1,6 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { checkFalSchnell, FAL_SCHNELL } from '../../catalog/limits/fal';
+import { editEndpoint } from '../../catalog/edits';
+import { checkFalKontext, checkFalSchnell, FAL_KONTEXT, FAL_SCHNELL } from '../../catalog/limits/fal';
+import { editedMedia, readEditSource } from '../edit-source';
+import type { MediaSpec } from '../media/media-cache';
 import { answerTransportFault, submitGeneration } from '../generation';
 import { seedOf } from '../media/prompt-look';
 import { falImageSize, isFalImageSizeName } from '../media/media-size';
@@ -19,6 +22,7 @@ import type { SimTask, TaskOutcome } from '../task-store';
  */
 
 const REAL_QUEUE_HOST = 'https://queue.fal.run';
+const EDIT_DATA_URI_MAX_BYTES = editEndpoint('falai', 'image')?.dataUriMaxBytes ?? 0;
 const NAMESPACES = new Set(['workflows', 'comfy']);
 
 const SubmitSchema = z.looseObject({
@@ -48,11 +52,14 @@ export function registerFalRoutes(app: FastifyInstance, context: SimContext): vo
     if (!authorized(request)) return unauthorized(reply);
     const route = parseRoute(request);
     if (route?.kind !== 'submit') return notFound(reply);
-    // flux/schnell's input schema (one rule table with the adapter); other apps keep the loose check.
-    if (route.endpoint === FAL_SCHNELL.endpoint) {
-      const detail = checkFalSchnell((request.body ?? {}) as Record<string, unknown>);
+    // flux/schnell's and kontext's input schemas (one rule table with the adapter); other apps keep the loose check.
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    if (route.endpoint === FAL_SCHNELL.endpoint || route.endpoint === FAL_KONTEXT.endpoint) {
+      const detail = route.endpoint === FAL_SCHNELL.endpoint ? checkFalSchnell(body) : checkFalKontext(body);
       if (detail.length > 0) return reply.code(422).send({ detail });
     }
+    const edit = route.endpoint === FAL_KONTEXT.endpoint ? await kontextMedia(context, body) : undefined;
+    if (edit !== undefined && !edit.ok) return reply.code(422).send({ detail: [edit.detail] });
     const parsed = SubmitSchema.safeParse(request.body ?? {});
     if (!parsed.success) {
       const detail = parsed.error.issues.map((issue) => ({
@@ -70,12 +77,14 @@ export function registerFalRoutes(app: FastifyInstance, context: SimContext): vo
       provider: 'falai',
       prompt: input.prompt,
       request: falRequest,
-      media: Array.from({ length: input.num_images ?? 1 }, (_, index) => ({
-        prompt: index === 0 ? input.prompt : `${input.prompt}\u0000variant ${index}`,
-        kind: 'image' as const,
-        ...size,
-        durationSeconds: 0,
-      })),
+      media: edit?.ok
+        ? [edit.media]
+        : Array.from({ length: input.num_images ?? 1 }, (_, index) => ({
+            prompt: index === 0 ? input.prompt : `${input.prompt}\u0000variant ${index}`,
+            kind: 'image' as const,
+            ...size,
+            durationSeconds: 0,
+          })),
     });
     if (result.kind === 'fault') return answerTransportFault(context, result.fault, reply, errorBody);
     const webhook = (request.query as Record<string, unknown>).fal_webhook;
@@ -191,6 +200,27 @@ function callbackBody(context: SimContext, task: SimTask, outcome: TaskOutcome) 
   const ids = { request_id: task.id, gateway_request_id: task.id };
   if (answer.status === 200) return { ...ids, status: 'OK', payload: answer.body };
   return { ...ids, status: 'ERROR', error: `Invalid status code: ${answer.status}`, payload: answer.body };
+}
+
+/**
+ * The edit a kontext request asks for: its image read as fal reads `image_url` (a URL it
+ * downloads, or a data URI), or the 422 fal answers when it cannot get the file.
+ */
+async function kontextMedia(context: SimContext, body: Record<string, unknown>): Promise<{ ok: true; media: MediaSpec } | { ok: false; detail: unknown }> {
+  const source = await readEditSource(context, String(body.image_url), EDIT_DATA_URI_MAX_BYTES);
+  if (!source.ok) {
+    return { ok: false, detail: { loc: ['body', 'image_url'], msg: `Failed to download the file: ${source.message}`, type: 'file_download_error', input: '<image_url>' } };
+  }
+  if (!source.mediaType.startsWith('image/')) {
+    return { ok: false, detail: { loc: ['body', 'image_url'], msg: `Unsupported file type ${source.mediaType}: an image is required`, type: 'file_type_error', input: '<image_url>' } };
+  }
+  const media = editedMedia(context, source, {
+    provider: 'falai',
+    instruction: String(body.prompt),
+    kind: 'image',
+    fallback: { width: 1024, height: 768, durationSeconds: 0 },
+  });
+  return { ok: true, media };
 }
 
 /** owner/app[/path] submits; owner/app/requests/<id>[/status|/cancel] reads or cancels one request. */

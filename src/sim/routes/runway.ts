@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { checkRunwayCreate } from '../../catalog/limits/runway';
+import { editEndpoint } from '../../catalog/edits';
+import { editedMedia, readEditSource } from '../edit-source';
 import { answerTransportFault, durationSeconds, submitGeneration } from '../generation';
 import type { MediaSpec } from '../media/media-cache';
 import { imageSizeFromRatio, videoSize } from '../media/media-size';
@@ -39,16 +41,25 @@ const TextToImageSchema = z.looseObject({
   ratio: ratio.optional(),
 });
 
-type Endpoint = 'text_to_video' | 'image_to_video' | 'text_to_image';
+const VideoToVideoSchema = z.looseObject({
+  model: z.string().min(1),
+  videoUri: z.string().min(1),
+  promptText: promptText.optional(),
+  seed: z.number().int().min(0).max(4_294_967_295).optional(),
+});
+
+type Endpoint = 'text_to_video' | 'image_to_video' | 'text_to_image' | 'video_to_video';
 
 const SCHEMAS: Record<Endpoint, z.ZodType<Record<string, unknown>>> = {
   text_to_video: TextToVideoSchema,
   image_to_video: ImageToVideoSchema,
   text_to_image: TextToImageSchema,
+  video_to_video: VideoToVideoSchema,
 };
 
 /** Credits per second of video (images: per image), for the cost fields the SDK types carry. */
-const VIDEO_CREDITS_PER_SECOND: Record<string, number> = { gen4_turbo: 5, 'gen4.5': 12, veo3: 40, 'veo3.1': 40, 'veo3.1_fast': 15 };
+// aleph2 at Aleph's 15 credits per second (src/catalog/edits.ts; unconfirmed for Aleph 2.0).
+const VIDEO_CREDITS_PER_SECOND: Record<string, number> = { gen4_turbo: 5, 'gen4.5': 12, veo3: 40, 'veo3.1': 40, 'veo3.1_fast': 15, aleph2: 15 };
 const IMAGE_CREDITS: Record<string, number> = { gen4_image: 5, gen4_image_turbo: 2 };
 
 export function registerRunwayRoutes(app: FastifyInstance, context: SimContext): void {
@@ -63,12 +74,14 @@ export function registerRunwayRoutes(app: FastifyInstance, context: SimContext):
       const violation = checkRunwayCreate(endpoint, body);
       if (violation) return validationIssue(reply, violation.field, violation.message);
       const prompt = typeof body.promptText === 'string' ? body.promptText : '';
+      const edit = await editMedia(context, endpoint, prompt, body);
+      if (edit !== undefined && !edit.ok) return validationIssue(reply, edit.field, edit.message);
       const result = submitGeneration(context, {
         api: 'runway',
         provider: 'runway',
         prompt,
         request: body,
-        media: [mediaSpec(endpoint, prompt, body)],
+        media: [edit?.media ?? mediaSpec(endpoint, prompt, body)],
       });
       if (result.kind === 'fault') return answerTransportFault(context, result.fault, reply, errorBody);
       return { id: result.task.id, estimatedCost: { credits: credits(result.task) } };
@@ -95,6 +108,33 @@ export function registerRunwayRoutes(app: FastifyInstance, context: SimContext):
     else task.cancelled = true;
     return reply.code(204).send();
   });
+}
+
+/**
+ * An edit: video-to-video's clip, or text-to-image's first reference image, read as Runway reads
+ * it (an https URL it downloads, or a data URI up to 5 MB) and repainted where the prompt names.
+ */
+async function editMedia(
+  context: SimContext,
+  endpoint: Endpoint,
+  prompt: string,
+  body: Record<string, unknown>,
+): Promise<{ ok: true; media: MediaSpec } | { ok: false; field: string; message: string } | undefined> {
+  const kind = endpoint === 'video_to_video' ? 'video' : 'image';
+  const references = Array.isArray(body.referenceImages) ? (body.referenceImages as { uri: string }[]) : [];
+  const field = endpoint === 'video_to_video' ? 'videoUri' : 'referenceImages.0.uri';
+  const uri = endpoint === 'video_to_video' ? String(body.videoUri) : endpoint === 'text_to_image' ? references[0]?.uri : undefined;
+  if (uri === undefined) return undefined;
+  const limits = editEndpoint('runway', kind);
+  const source = await readEditSource(context, uri, limits?.dataUriMaxBytes ?? 0);
+  if (!source.ok) return { ok: false, field, message: `Invalid asset: ${source.message}` };
+  if (!source.mediaType.startsWith(`${kind}/`)) return { ok: false, field, message: `Invalid asset: ${source.mediaType} is not a ${kind}` };
+  const seconds = source.generation?.durationSeconds;
+  if (kind === 'video' && seconds !== undefined && limits?.maxSourceSeconds !== undefined && seconds > limits.maxSourceSeconds) {
+    return { ok: false, field, message: `Invalid asset: the video is ${seconds} s long; at most ${limits.maxSourceSeconds} s are taken` };
+  }
+  const fallback = kind === 'video' ? { ...videoSize('1280:720'), durationSeconds: 5 } : { ...imageSizeFromRatio(body.ratio, { width: 1280, height: 720 }), durationSeconds: 0 };
+  return { ok: true, media: editedMedia(context, source, { provider: 'runway', instruction: prompt, kind, fallback }) };
 }
 
 function mediaSpec(endpoint: Endpoint, prompt: string, body: Record<string, unknown>): MediaSpec {

@@ -14,6 +14,6 @@ export type { AssetRef } from '../../../domain/asset';
 export type { PeopleCalibration } from '../../../domain/calibration';
 export type { SceneAnalysisResult, SceneIssue, IssueCategory } from '../../../domain/analysis';
 export type { ProviderName } from '../../../domain/provider';
-export type { AttemptCandidate, RegenerationAttempt, RegenerationState, UserDecision } from '../../../domain/regeneration';
+export type { AttemptCandidate, RegenerationAttempt, RegenerationState, RepairRequest, UserDecision } from '../../../domain/regeneration';
 export type { BestPick, BestPickReason } from '../../../domain/best-pick';
 export type { NotificationDelivery, NotificationEvent } from '../../../domain/notifications';

@@ -4,6 +4,7 @@ import { aspectRatioOf, type Candidate } from '../model/round-view';
 import { AnalysisDetails } from './analysis-details';
 import { MediaBox } from './media-box';
 import { PromptChanges } from './prompt-changes';
+import { RepairView } from './repair-view';
 import { ScoreBadge } from './score-badge';
 
 interface CandidateCardProps {
@@ -54,6 +55,7 @@ export function CandidateCard({ candidate, scene, selection }: CandidateCardProp
         )}
         {candidate.costUsd !== undefined && <span className="cost">{formatCost(candidate.costUsd)}</span>}
       </div>
+      {candidate.repair && <RepairView repair={candidate.repair} after={{ url: candidate.assetUrl, asset: candidate.asset }} scene={scene} label={candidate.label} />}
       {/* Below the media, so the media of every card line up. */}
       {candidate.bestWhy && <p className="best-why">{candidate.bestWhy}</p>}
       {candidate.group?.keptWhy && <p className="kept-why">{candidate.group.keptWhy}</p>}

@@ -4,6 +4,7 @@ import type {
   BestPick,
   ProviderName,
   RegenerationAttempt,
+  RepairRequest,
   RegenerationState,
   ReviewEntry,
   Scene,
@@ -52,6 +53,8 @@ export interface Candidate {
   keptNote?: string;
   /** On the best card: why it is the best (describeBestPick), when the round recorded it. */
   bestWhy?: string;
+  /** A repair: what it asked, the defects it named and the asset it edited (shown as before). */
+  repair?: RepairRequest;
   /** One of an attempt's candidates made at once: which, how many, and what the attempt kept and why. */
   group?: CandidateGroup;
 }
@@ -239,6 +242,7 @@ function attemptCandidate(
     isBest: bestAttemptNumber === attempt.attemptNumber,
     isKept: Boolean(attempt.assetUrl) && attempt.assetUrl === scene.assetUrl && !OPEN_SCENE_STATUSES.has(scene.status),
     badges: [],
+    ...(attempt.repair ? { repair: attempt.repair } : {}),
   };
 }
 

@@ -1,0 +1,202 @@
+/**
+ * Repair benchmark (issue 25): `npm run bench -- repair`. 200 scenes whose first asset has one or
+ * two local defects, each played twice on the same seeds, once with repairs (the product's rule,
+ * src/rules/repair.ts, decides each attempt) and once regenerating only (repairBand 0), under the
+ * simulator's realistic judge. Played in process like the quality benchmark: the product's rules
+ * make every decision, and a small truth model stands in for providers and judge:
+ * - an asset's true quality is its scene's clean quality (N(72, 5)), its provider's profile
+ *   offset (src/sim/judge/quality-model.ts), a draw of N(0, 4) per generation, less 4-10 points
+ *   per local defect; a first asset has one or two defects, a new generation 0/1/2 (0.4/0.4/0.2);
+ * - the judge reports each defect, with its box, with the realistic judge's issueRecall, and a
+ *   global issue with its spuriousIssueRate; its scores carry the realistic judge's persistent and
+ *   per-call errors, judged again near the bar (src/rules/judging.ts);
+ * - an edit keeps the asset and fixes each named defect with the simulator's fix chance for the
+ *   provider, and damages something else (a new defect) at its damage rate (src/sim/edit-model.ts).
+ * Figures over BENCH_REPAIR_SEEDS seed sets (default 5), mean ± sd: cost per passed scene
+ * (generations, edits, judgments, and a person's review for every scene that escalates, as
+ * policy.reviewCostUsd prices it) with repairs against regeneration only, target ≤ 0.6×; passes,
+ * target not fewer; how often a repair damaged something else.
+ */
+import type { SceneIssue } from '../src/domain/analysis';
+import type { ProviderName } from '../src/domain/provider';
+import { generationCostUsd } from '../src/catalog/cost';
+import { editCostUsd, editEndpoint } from '../src/catalog/edits';
+import { DEFAULT_GENERATION_PRICES } from '../src/catalog/prices';
+import { medianJudgment, shouldJudgeAgain } from '../src/rules/judging';
+import { attemptOutcome } from '../src/rules/outcome';
+import { DEFAULT_POLICY } from '../src/rules/policy';
+import { providerForAttempt } from '../src/rules/provider-choice';
+import { chooseRepair } from '../src/rules/repair';
+import { DEFAULT_EDIT_SETTINGS } from '../src/sim/edit-model';
+import { simulatedRecommendation } from '../src/sim/judge/judge-model';
+import { gaussian, judgedScore, persistentError, profileOffset, REALISTIC_JUDGE, seededRng, type Rng } from '../src/sim/judge/quality-model';
+import { JUDGMENT_USD, storyboard, type QualityScene } from './support/quality-rounds';
+import { fmt, report, runBench, type Figure } from './support/result';
+
+const SCENES = Number(process.env.BENCH_REPAIR_SCENES ?? 200);
+const SEEDS = Number(process.env.BENCH_REPAIR_SEEDS ?? 5);
+const BENCH = 'repair';
+const judge = REALISTIC_JUDGE;
+const policy = DEFAULT_POLICY;
+
+interface Asset {
+  key: string;
+  clean: number;
+  defects: number[];
+  trueQuality: number;
+  score: number;
+  issues: SceneIssue[];
+  judgments: number;
+}
+
+interface Played {
+  passed: boolean;
+  costUsd: number;
+  repairs: number;
+  damaged: number;
+  /** Provider spend on edits and on generations, and how many generations. */
+  editUsd: number;
+  generateUsd: number;
+  generations: number;
+}
+
+const defectPoints = (rng: Rng) => 4 + Math.floor(rng() * 7);
+
+function judged(clean: number, defects: number[], key: string, seed: string, rng: Rng): Asset {
+  const trueQuality = Math.max(0, Math.min(100, clean - defects.reduce((a, b) => a + b, 0)));
+  const persistent = persistentError(seed, key, 'default', judge);
+  const answers: { analysis: { overallScore: number; recommendation: ReturnType<typeof simulatedRecommendation> }; modelSkipped: boolean }[] = [];
+  do {
+    const score = judgedScore(trueQuality, persistent, judge.callSigma, rng);
+    answers.push({ analysis: { overallScore: score, recommendation: simulatedRecommendation(score) }, modelSkipped: false });
+  } while (shouldJudgeAgain(answers, { minScoreToPass: policy.minScoreToPass, uncertaintyBand: policy.uncertaintyBand!, judgmentsNearBar: policy.judgmentsNearBar! }));
+  const issues: SceneIssue[] = defects
+    .filter(() => rng() < judge.issueRecall)
+    .map((_, i) => ({ category: 'ai_artifacts', severity: 'medium', description: `defect ${i + 1}`, region: { x: 0.1 * i, y: 0.2, w: 0.1, h: 0.1 } }));
+  if (rng() < judge.spuriousIssueRate || trueQuality < 55) issues.push({ category: 'brand_compliance', severity: 'medium', description: 'flat lighting' });
+  return { key, clean, defects, trueQuality, score: medianJudgment(answers).analysis.overallScore, issues, judgments: answers.length };
+}
+
+function freshDefects(rng: Rng): number[] {
+  const draw = rng();
+  const count = draw < 0.4 ? 0 : draw < 0.8 ? 1 : 2;
+  return Array.from({ length: count }, () => defectPoints(rng));
+}
+
+function playScene(scene: QualityScene, base: number, seed: string, repairs: boolean): Played {
+  const rng = seededRng(`${seed}:${scene.id}:${repairs ? 'repair' : 'regenerate'}`);
+  const truthRng = seededRng(`${seed}:${scene.id}:truth`);
+  const firstDefects = Array.from({ length: truthRng() < 0.5 ? 1 : 2 }, () => defectPoints(truthRng));
+  let current = judged(base + profileOffset(scene.provider, scene.contentType), firstDefects, `${scene.id}:0`, seed, rng);
+  const played: Played = { passed: false, costUsd: 0, repairs: 0, damaged: 0, editUsd: 0, generateUsd: 0, generations: 0 };
+  let repairFailedOnAsset = false;
+  const order = policy.providerFallbackOrder[scene.kind];
+  const rules = repairs ? policy : { ...policy, repairBand: 0 };
+  for (let attemptNumber = 1; attemptNumber <= policy.maxAttempts; attemptNumber++) {
+    const choice = chooseRepair({ kind: scene.kind, score: current.score, issues: current.issues, hasAsset: true, repairFailedOnAsset, policy: rules });
+    let next: Asset;
+    if (choice.repair) {
+      const provider = choice.editors[0];
+      const fixChance = DEFAULT_EDIT_SETTINGS.fixChance[provider] ?? 0;
+      const named = new Set(choice.defects.map((d) => Number(d.description.split(' ')[1]) - 1));
+      const kept = current.defects.filter((_, i) => !(named.has(i) && rng() < fixChance));
+      const broke = rng() < DEFAULT_EDIT_SETTINGS.damageRate;
+      played.repairs++;
+      if (broke) played.damaged++;
+      const price = editCostUsd(editEndpoint(provider, scene.kind)!, scene.duration);
+      played.costUsd += price;
+      played.editUsd += price;
+      next = judged(current.clean, broke ? [...kept, defectPoints(rng)] : kept, `${scene.id}:${attemptNumber}:repair`, seed, rng);
+    } else {
+      const provider: ProviderName = providerForAttempt({ attemptNumber, currentProvider: scene.provider, contentType: scene.contentType, fallbackOrder: order });
+      const price = generationCostUsd(DEFAULT_GENERATION_PRICES[provider], scene.kind, scene.duration);
+      played.costUsd += price;
+      played.generateUsd += price;
+      played.generations++;
+      const clean = base + profileOffset(provider, scene.contentType) + 4 * gaussian(rng);
+      next = judged(clean, freshDefects(rng), `${scene.id}:${attemptNumber}`, seed, rng);
+    }
+    played.costUsd += next.judgments * JUDGMENT_USD;
+    const result = attemptOutcome(next.score, current.score, policy, simulatedRecommendation(next.score));
+    if (result === 'success') return { ...played, passed: true };
+    if (choice.repair && result === 'failed') repairFailedOnAsset = true;
+    if (result !== 'failed') {
+      current = next;
+      repairFailedOnAsset = false;
+    }
+  }
+  played.costUsd += policy.reviewCostUsd ?? 3;
+  return played;
+}
+
+function playAll(seed: string, repairs: boolean) {
+  const scenes = storyboard(SCENES);
+  const baseRng = seededRng(`${seed}:bases`);
+  const bases = scenes.map(() => 72 + 5 * gaussian(baseRng));
+  const rounds = scenes.map((scene, i) => playScene(scene, bases[i], seed, repairs));
+  const passes = rounds.filter((r) => r.passed).length;
+  const cost = rounds.reduce((sum, r) => sum + r.costUsd, 0);
+  const repairsMade = rounds.reduce((sum, r) => sum + r.repairs, 0);
+  const damaged = rounds.reduce((sum, r) => sum + r.damaged, 0);
+  const sum = (pick: (r: Played) => number) => rounds.reduce((total, r) => total + pick(r), 0);
+  const escalated = rounds.length - passes;
+  return { passes, costPerPass: cost / Math.max(1, passes), repairsMade, damaged, editUsd: sum((r) => r.editUsd), generateUsd: sum((r) => r.generateUsd), generations: sum((r) => r.generations), escalated };
+}
+
+const meanSd = (values: number[]) => {
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  const sd = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, values.length - 1));
+  return { mean, sd };
+};
+
+async function main(): Promise<Figure[]> {
+  const runs = Array.from({ length: SEEDS }, (_, i) => {
+    const seed = `repair-${i + 1}`;
+    return { repair: playAll(seed, true), regenerate: playAll(seed, false) };
+  });
+  const ratio = meanSd(runs.map((r) => r.repair.costPerPass / r.regenerate.costPerPass));
+  const passDelta = meanSd(runs.map((r) => r.repair.passes - r.regenerate.passes));
+  const repairsMade = runs.reduce((sum, r) => sum + r.repair.repairsMade, 0);
+  const damageRate = runs.reduce((sum, r) => sum + r.repair.damaged, 0) / Math.max(1, repairsMade);
+  const withRepair = meanSd(runs.map((r) => r.repair.costPerPass));
+  const regenerateOnly = meanSd(runs.map((r) => r.regenerate.costPerPass));
+  const costMet = ratio.mean <= 0.6;
+  const total = (pick: (r: ReturnType<typeof playAll>) => number) => runs.reduce((sum, r) => sum + pick(r.repair), 0);
+  const perEdit = total((r) => r.editUsd) / Math.max(1, total((r) => r.repairsMade));
+  const perGeneration = total((r) => r.generateUsd) / Math.max(1, total((r) => r.generations));
+  const escalations = `escalations with repairs ${runs.map((r) => r.repair.escalated).join(', ')}, regeneration only ${runs.map((r) => r.regenerate.escalated).join(', ')}`;
+  const cost: Figure = {
+    bench: BENCH,
+    name: `cost per passed scene with repairs (${SCENES} scenes × ${SEEDS} seeds)`,
+    value: withRepair.mean,
+    unit: `USD (sd ${fmt(withRepair.sd)})`,
+    reference: { name: 'regeneration only, same scenes and seeds', value: regenerateOnly.mean, unit: `USD (sd ${fmt(regenerateOnly.sd)})` },
+    ratio: ratio.mean,
+    target: '≤ 0.6× regeneration only',
+    met: costMet,
+    ...(costMet ? {} : { limitedBy: `measured ${fmt(ratio.mean)} ± ${fmt(ratio.sd)}×: an edit costs $${fmt(perEdit)} against $${fmt(perGeneration)} a generation, and repairs avoid no more escalations ($${policy.reviewCostUsd} each)` }),
+    notes: [`ratio per seed: ${runs.map((r) => fmt(r.repair.costPerPass / r.regenerate.costPerPass)).join(', ')}`, escalations],
+  };
+  const passes: Figure = {
+    bench: BENCH,
+    name: 'passes with repairs minus regeneration only, per seed set',
+    value: passDelta.mean,
+    unit: `scenes (sd ${fmt(passDelta.sd)})`,
+    target: 'not fewer (≥ 0 in every seed set)',
+    met: runs.every((r) => r.repair.passes >= r.regenerate.passes),
+    notes: [`passes with repairs: ${runs.map((r) => r.repair.passes).join(', ')}; regeneration only: ${runs.map((r) => r.regenerate.passes).join(', ')} of ${SCENES}`],
+  };
+  const damage: Figure = {
+    bench: BENCH,
+    name: 'repairs that damaged something else',
+    value: damageRate,
+    unit: `of ${repairsMade} repairs`,
+  };
+  for (const figure of [cost, passes, damage]) report(figure);
+  if (process.argv.includes('--json')) {
+    console.log(JSON.stringify({ costPerPassRatio: ratio.mean, costPerPassRatioSd: ratio.sd, passDelta: passDelta.mean, repairDamageRate: damageRate }));
+  }
+  return [cost, passes, damage];
+}
+
+runBench(main);
