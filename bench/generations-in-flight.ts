@@ -42,7 +42,7 @@ async function main(): Promise<Figure[]> {
       return { submissions: calls.falai.submissions + calls.flux.submissions, downloads: calls.falai.downloads + calls.flux.downloads };
     };
     const before = generated();
-    const pids = { worker: stack.workerPid, 'dev server': stack.devServerPid };
+    const pids = { worker: stack.workerPid, 'dev server': stack.temporalServerPid };
     const cpu = new CpuMeter(pids);
     const memory = new MemorySampler(pids);
     const inputs = Array.from({ length: SCENES }, (_, index) => imageScene(10_000 + index, 9, index, false));

@@ -7,7 +7,9 @@
  * Rounds run one at a time; the modes alternate so drift hits both. Prints the workflow tasks per
  * round and the process CPU per round of each mode (the worker runs in this process), beside the
  * ratio. Measured on the dev server as the product starts it, without eager activity dispatch, and
- * on the stock dev server. Target: durable ≤ 1.5× plain. Run: npx ts-node bench/orchestration-cost.ts
+ * on the stock dev server; with BENCH_PRODUCTION_SERVER=1 also on Temporal's production server on
+ * PostgreSQL (deploy/temporal/), beside the dev server's in the same run, with where its round's
+ * extra time goes. Target: durable ≤ 1.5× plain. Run: npx ts-node bench/orchestration-cost.ts
  * BENCH_ROUNDS (default 8 per batch), BENCH_REPEATS (default 5 batches per mode).
  */
 import type { WorkflowHandle } from '@temporalio/client';
@@ -16,7 +18,8 @@ import { regenerationWorkflowId } from '../src/domain/workflow-ids';
 import { DEV_SERVER_DYNAMIC_CONFIG } from '../src/temporal/dev-server';
 import { regenerateSceneWorkflow } from '../workflows';
 import { startBenchStack, type BenchStack } from './support/bench-stack';
-import { describeBreakdown, historyBreakdown } from './support/history-breakdown';
+import { benchServerKinds, type BenchServerKind } from './support/bench-temporal';
+import { describeBreakdown, historyBreakdown, type HistoryBreakdown } from './support/history-breakdown';
 import { plainRound } from './support/plain-round';
 import { loadAverage } from './support/proc-stats';
 import { fmt, median, report, runBench, type Figure } from './support/result';
@@ -55,6 +58,10 @@ function roundInput(index: number): RegenerateSceneInput {
       },
     },
     trigger: 'auto',
+    // The static provider map: the learned choice follows the evidence earlier rounds left (once
+    // there is enough, it stops a round it judges not worth another attempt), and every round here
+    // must take the same three attempts in both modes.
+    policy: { learnedProviderChoice: false },
   };
 }
 
@@ -106,7 +113,13 @@ async function plainBatch(stack: BenchStack): Promise<{ ms: number; cpuMs: numbe
  * lifts the one-shard queue read limit and turns on eager activity dispatch), without eager
  * dispatch, and the stock dev server, to show what each costs.
  */
-const SETUPS: { label: string; dynamicConfig?: Record<string, number | boolean> }[] = [
+interface Setup {
+  label: string;
+  dynamicConfig?: Record<string, number | boolean>;
+  server?: BenchServerKind;
+}
+
+const SETUPS: Setup[] = [
   { label: 'dev server as the product starts it' },
   {
     label: 'without eager activity dispatch (each activity waits for a poll)',
@@ -118,10 +131,20 @@ const SETUPS: { label: string; dynamicConfig?: Record<string, number | boolean> 
       Object.entries(DEV_SERVER_DYNAMIC_CONFIG).map(([key, value]) => [key, typeof value === 'boolean' ? false : 20]),
     ),
   },
+  ...(benchServerKinds().includes('production')
+    ? [{ label: 'production server on PostgreSQL (deploy/temporal/, as stack:prod starts it)', server: 'production' as const }]
+    : []),
 ];
 
-async function measure(setup: (typeof SETUPS)[number]): Promise<Figure[]> {
-  const stack = await startBenchStack({ simLatencyMs: 0, worker: 'in-process', dynamicConfig: setup.dynamicConfig });
+interface Measured {
+  figures: Figure[];
+  roundMs: number;
+  /** The last round's history, split (history-breakdown.ts). */
+  breakdown: HistoryBreakdown;
+}
+
+async function measure(setup: Setup): Promise<Measured> {
+  const stack = await startBenchStack({ simLatencyMs: 0, worker: 'in-process', dynamicConfig: setup.dynamicConfig, server: setup.server });
   try {
     console.log(`Orchestration cost, ${setup.label}: ${ROUNDS} rounds per batch, ${REPEATS} batches per mode, load ${loadAverage()}`);
     // Warm-up: renders every prompt once, loads the workflow bundle, fills connection pools.
@@ -184,16 +207,39 @@ async function measure(setup: (typeof SETUPS)[number]): Promise<Figure[]> {
       limitedBy: 'one workflow task per step of the round (open, generate, judge and record per attempt, end)',
     };
     report(tasks);
-    return [figure, tasks];
+    return { figures: [figure, tasks], roundMs: durableRoundMs, breakdown };
   } finally {
     await stack.stop();
   }
 }
 
+/** Where the production server's round spends the time the dev server's does not, by step. */
+function persistenceCost(dev: Measured, production: Measured): string {
+  const per = (b: HistoryBreakdown) => ({
+    'workflow tasks queued': b.workflowTaskQueueMs,
+    'workflow tasks running': b.workflowTaskRunMs,
+    'activity dispatch': b.activityQueueMs,
+    'activities running': b.activityRunMs,
+    'between steps (server writes and hand-offs)':
+      b.totalMs - b.activityRunMs - b.activityQueueMs - b.workflowTaskQueueMs - b.workflowTaskRunMs,
+  });
+  const [d, p] = [per(dev.breakdown), per(production.breakdown)];
+  const parts = Object.keys(d).map((key) => {
+    const name = key as keyof typeof d;
+    return `${name} ${fmt(p[name])} ms vs ${fmt(d[name])} ms (${p[name] >= d[name] ? '+' : ''}${fmt(p[name] - d[name])})`;
+  });
+  return (
+    `Production server on PostgreSQL vs the dev server as the product starts it: ${fmt(production.roundMs)} vs ${fmt(dev.roundMs)} ms a round ` +
+    `(median); the last round's history, production vs dev: ${parts.join('; ')}`
+  );
+}
+
 async function main(): Promise<Figure[]> {
-  const figures: Figure[] = [];
-  for (const setup of SETUPS) figures.push(...(await measure(setup)));
-  return figures;
+  const measured = new Map<Setup, Measured>();
+  for (const setup of SETUPS) measured.set(setup, await measure(setup));
+  const production = SETUPS.find((setup) => setup.server === 'production');
+  if (production) console.log(persistenceCost(measured.get(SETUPS[0])!, measured.get(production)!));
+  return [...measured.values()].flatMap((m) => m.figures);
 }
 
 runBench(main);

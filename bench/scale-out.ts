@@ -38,7 +38,7 @@ async function runOn(workers: 1 | 2): Promise<Run> {
     };
     // Warm-up: the simulator renders each prompt once, and every worker loads its workflow code.
     await run(IMAGE_DIRECTIONS.length * 4);
-    const pids: Record<string, number> = { 'dev server': stack.devServerPid, 'worker 1': stack.workerPid };
+    const pids: Record<string, number> = { 'dev server': stack.temporalServerPid, 'worker 1': stack.workerPid };
     stack.extraWorkerPids.forEach((pid, index) => (pids[`worker ${index + 2}`] = pid));
     const cpu = new CpuMeter(pids);
     const started = process.hrtime.bigint();

@@ -90,7 +90,7 @@ async function main(): Promise<Figure[]> {
     );
 
     const makespans: number[] = [];
-    const cpu = new CpuMeter({ 'worker + simulator': process.pid, 'dev server': stack.devServerPid });
+    const cpu = new CpuMeter({ 'worker + simulator': process.pid, 'dev server': stack.temporalServerPid });
     for (let repeat = 0; repeat < REPEATS; repeat++) {
       makespans.push(await parallel(stack));
       console.log(`  parallel run ${repeat + 1}: ${fmt(makespans[repeat])} s`);

@@ -56,7 +56,7 @@ async function main(): Promise<Figure[]> {
   });
   try {
     stack.simulator.setScenarios([{ match: REFUSED_MARKER, faults: { flux: Array(ROUNDS + DECISIONS).fill('refuse') } }]);
-    const pids = { worker: stack.workerPid, 'dev server': stack.devServerPid };
+    const pids = { worker: stack.workerPid, 'dev server': stack.temporalServerPid };
     const idleRss = memoryMb(stack.workerPid).rss;
 
     const fillCpu = new CpuMeter(pids);
@@ -75,7 +75,7 @@ async function main(): Promise<Figure[]> {
     const idle = idleCpu.read();
     const workerIdle = idle.perProcess.worker;
     const rss = Math.max(...rssSamples);
-    const serverMemory = memoryMb(stack.devServerPid);
+    const serverMemory = memoryMb(stack.temporalServerPid);
     const heap = await stack.workerMemory({ gc: true });
     const rssAfterGc = memoryMb(stack.workerPid).rss;
 

@@ -13,8 +13,8 @@ import { openDatabase, type Db } from '../../src/db/database';
 import type { SceneActivities } from '../../activities';
 import { startSimulator, type Simulator } from '../../src/sim/server';
 import { createAssetStore } from '../../src/storage/open-asset-store';
-import { startDevServer, type DevServer } from '../../src/temporal/dev-server';
 import { createSceneWorker, type WorkerTuning } from '../../src/worker/create-worker';
+import { startBenchTemporal, type BenchServerKind, type BenchTemporal } from './bench-temporal';
 import { createBenchDatabase } from './postgres';
 import type { ChildMessage, ParentMessage } from './worker-child';
 
@@ -36,6 +36,8 @@ export interface BenchStackOptions {
   workerNodeOptions?: string[];
   /** Extra `--dynamic-config-value` settings for the dev server, e.g. eager activity execution. */
   dynamicConfig?: Record<string, string | number | boolean>;
+  /** The dev server unless given (bench-temporal.ts). */
+  server?: BenchServerKind;
 }
 
 export interface BenchStack {
@@ -44,7 +46,8 @@ export interface BenchStack {
   client: Client;
   taskQueue: string;
   simulator: Simulator;
-  devServer: DevServer;
+  /** The Temporal server the stack runs on, dev or production. */
+  temporal: BenchTemporal;
   /** The driver's own connection, for checks against what the worker wrote. */
   db: Db;
   config: AppConfig;
@@ -53,7 +56,8 @@ export interface BenchStack {
   workerPid: number;
   /** The extra worker processes' pids (extraWorkers). */
   extraWorkerPids: number[];
-  devServerPid: number;
+  /** The Temporal server's process (the dev server's, or the production server's). */
+  temporalServerPid: number;
   /** prom-client metrics of the worker process (analysis tokens, cost). */
   workerMetrics(): Promise<Awaited<ReturnType<typeof register.getMetricsAsJSON>>>;
   /** The worker's own process ('child' mode). */
@@ -71,7 +75,8 @@ export interface BenchStack {
 let runtimeInstalled = false;
 
 /**
- * What the product runs, minus the web server: a Temporal dev server, the simulator, a fresh
+ * What the product runs, minus the web server: a Temporal server (the dev server unless
+ * `server` says otherwise), the simulator, a fresh
  * PostgreSQL database, the real activities and the product's worker. Data lives in a temporary
  * directory removed on stop.
  */
@@ -87,11 +92,11 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
   try {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), 'bench-stack-'));
     stops.push(() => rm(dataDir, { recursive: true, force: true }));
-    const [devServer, database] = await Promise.all([
-      startDevServer({ startTimeoutMs: 120_000, dynamicConfig: options.dynamicConfig }),
+    const [temporal, database] = await Promise.all([
+      startBenchTemporal(options.server ?? 'dev', options.dynamicConfig),
       createBenchDatabase(),
     ]);
-    stops.push(() => devServer.stop());
+    stops.push(() => temporal.stop());
     stops.push(() => database.drop());
     const simulator = await startSimulator({ latencyMs: options.simLatencyMs, dataDir: path.join(dataDir, 'sim-cache') });
     stops.push(() => simulator.stop());
@@ -102,7 +107,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
       DATABASE_URL: database.url,
       DATA_DIR: dataDir,
       SIM_URL: simulator.url,
-      TEMPORAL_ADDRESS: devServer.address,
+      TEMPORAL_ADDRESS: temporal.address,
       TEMPORAL_TASK_QUEUE: taskQueue,
       LOG_LEVEL: 'warn',
       // Keys must be absent so every call goes to the simulator.
@@ -138,7 +143,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
       extraWorkerPids.push(extra.pid);
     }
 
-    const connection = await Connection.connect({ address: devServer.address });
+    const connection = await Connection.connect({ address: temporal.address });
     stops.push(() => connection.close());
     const client = new Client({ connection });
 
@@ -147,13 +152,13 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
       client,
       taskQueue,
       simulator,
-      devServer,
+      temporal,
       db,
       config,
       activities: worker.activities,
       workerPid: worker.pid,
       extraWorkerPids,
-      devServerPid: devServer.process.pid!,
+      temporalServerPid: temporal.pid,
       workerMetrics: worker.metrics,
       workerProcess: worker.child,
       workerMemory: (options) => worker.memory?.(options) ?? Promise.resolve(undefined),

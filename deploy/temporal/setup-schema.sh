@@ -8,6 +8,9 @@
 #   POSTGRES_SEEDS, DB_PORT, POSTGRES_USER, SQL_PASSWORD   where PostgreSQL is, as whom
 #   DBNAME, VISIBILITY_DBNAME          the databases (temporal, temporal_visibility)
 #   TEMPORAL_SCHEMA_DIR                the server's schema/postgresql/v12 (the image's by default)
+#   TEMPORAL_SCHEMA_VERSION, VISIBILITY_SCHEMA_VERSION
+#                                      versions to stop at (the newest in the folder by default):
+#                                      an older server's, as its schema/postgresql/v12/version.go says
 set -eu
 
 : "${POSTGRES_SEEDS:?set POSTGRES_SEEDS to the PostgreSQL host}"
@@ -31,16 +34,20 @@ fi
 prepare() {
   database="$1"
   versioned="$SCHEMA_ROOT/$2/versioned"
-  if sql_tool --db "$database" update-schema -d "$versioned"; then
+  target="${3:+-v $3}"
+  # $target is empty or "-v VERSION": left unquoted so it becomes two words or none.
+  # shellcheck disable=SC2086
+  if sql_tool --db "$database" update-schema -d "$versioned" $target; then
     echo "$database: schema up to date"
     return
   fi
   echo "$database: no schema yet, setting it up"
   sql_tool --db "$database" create
   sql_tool --db "$database" setup-schema -v 0.0
-  sql_tool --db "$database" update-schema -d "$versioned"
+  # shellcheck disable=SC2086
+  sql_tool --db "$database" update-schema -d "$versioned" $target
 }
 
-prepare "${DBNAME:-temporal}" temporal
-prepare "${VISIBILITY_DBNAME:-temporal_visibility}" visibility
+prepare "${DBNAME:-temporal}" temporal "${TEMPORAL_SCHEMA_VERSION:-}"
+prepare "${VISIBILITY_DBNAME:-temporal_visibility}" visibility "${VISIBILITY_SCHEMA_VERSION:-}"
 echo "Temporal schema ready"

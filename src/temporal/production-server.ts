@@ -71,15 +71,23 @@ function databaseEnv(databases: TemporalDatabases): Record<string, string> {
   };
 }
 
+/** Schema versions of the two databases, as temporal-sql-tool records them. */
+export interface TemporalSchemaVersions {
+  temporal: string;
+  visibility: string;
+}
+
 /**
  * Creates the databases if needed and brings their schemas to the server's version
  * (deploy/temporal/setup-schema.sh, as the compose file's schema job runs it); safe to repeat.
+ * `upTo`: stop at these versions instead (an older server's), from the same versioned files.
  */
-export async function prepareTemporalSchema(databases: TemporalDatabases): Promise<void> {
+export async function prepareTemporalSchema(databases: TemporalDatabases, upTo?: TemporalSchemaVersions): Promise<void> {
   const { sqlTool, schemaDir } = await temporalServerTools();
   await runScript('setup-schema.sh', {
     ...databaseEnv(databases),
     TEMPORAL_SCHEMA_DIR: schemaDir,
+    ...(upTo ? { TEMPORAL_SCHEMA_VERSION: upTo.temporal, VISIBILITY_SCHEMA_VERSION: upTo.visibility } : {}),
     PATH: `${path.dirname(sqlTool)}${path.delimiter}${process.env.PATH ?? ''}`,
   });
 }
@@ -93,6 +101,12 @@ export interface ProductionServerOptions {
   logStream?: NodeJS.WritableStream;
   /** How long to wait for the frontend to answer; the first start on a new database takes longest. */
   startTimeoutMs?: number;
+  /**
+   * A `temporal-server` from before 1.30 to run instead of the stack's own (a schema upgrade's
+   * starting point). Those read their configuration from a folder (`--root`, `--config`, `--env`
+   * name the file) rather than from TEMPORAL_SERVER_CONFIG_FILE_PATH: the same config.yaml.
+   */
+  olderServerPath?: string;
 }
 
 export interface ProductionServer {
@@ -109,7 +123,8 @@ export interface ProductionServer {
  * compose file mounts), every role in one process, on loopback; resolves once the frontend answers.
  */
 export async function startProductionServer(options: ProductionServerOptions): Promise<ProductionServer> {
-  const { server } = await temporalServerTools();
+  const server = options.olderServerPath ?? (await temporalServerTools()).server;
+  const args = options.olderServerPath ? ['--root', DEPLOY_DIR, '--config', '.', '--env', 'config', 'start'] : ['start'];
   const port = options.port ?? (await freeServerPort());
   const ports: Record<string, string> = { FRONTEND_GRPC_PORT: String(port) };
   for (const role of ['FRONTEND', 'HISTORY', 'MATCHING', 'WORKER']) {
@@ -140,7 +155,7 @@ export async function startProductionServer(options: ProductionServerOptions): P
         }
       : {}),
   };
-  const child = spawn(server, ['start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(server, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let tail = '';
   const keepTail = (chunk: Buffer): void => {
     tail = (tail + chunk.toString()).slice(-4000);
