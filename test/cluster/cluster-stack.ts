@@ -7,11 +7,34 @@ import { promisify } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '../../src/config';
 import { startProductionStack, type ProductionStack, type ProductionStackOptions } from '../../src/stack/production-stack';
+import type { TemporalDatabases } from '../../src/temporal/production-server';
 import { temporalCliPath } from '../../src/temporal/temporal-cli';
 import { TEST_SERVER_URL } from '../db/test-databases';
 import { withPostgresServer } from '../helpers/postgres-server';
 
 const run = promisify(execFile);
+
+/**
+ * Temporal's two databases for one test file that starts the production server itself, on the
+ * test PostgreSQL under a prefix of their own, and how to drop them when it is done.
+ */
+export function clusterTemporalDatabases(): { databases: TemporalDatabases; drop(): Promise<void> } {
+  const server = new URL(TEST_SERVER_URL);
+  const prefix = `cluster_${randomBytes(4).toString('hex')}_`;
+  const names = { temporal: `${prefix}temporal`, visibility: `${prefix}temporal_visibility` };
+  const databases: TemporalDatabases = {
+    host: server.hostname,
+    port: Number(server.port || 5432),
+    user: decodeURIComponent(server.username || 'postgres'),
+    password: server.password ? decodeURIComponent(server.password) : undefined,
+    names,
+  };
+  const drop = () =>
+    withPostgresServer(TEST_SERVER_URL, 'The cluster tests need', async (client) => {
+      for (const name of Object.values(names)) await client.query(`drop database if exists "${name}" with (force)`);
+    });
+  return { databases, drop };
+}
 
 export interface ClusterStack {
   stack: ProductionStack;

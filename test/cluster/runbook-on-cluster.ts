@@ -2,14 +2,13 @@ import assert from 'node:assert/strict';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { Db } from '../../src/db/database';
 import { getScene, listReviewQueuePage } from '../../src/db/queries';
-import type { RegenerateSceneInput } from '../../src/domain/inputs';
 import type { RegenerationResult, RegenerationState } from '../../src/domain/regeneration';
 import { regenerationWorkflowId } from '../../src/domain/workflow-ids';
 import type { SimCalls } from '../../src/sim/server';
 import { regenerateSceneWorkflow } from '../../workflows';
 import { runbook } from '../runbook/runbook-commands';
 import { runInShell, runJson } from '../runbook/run-in-shell';
-import { uniqueSceneId } from '../helpers/scenes';
+import { teapotImageRound, uniqueSceneId } from '../helpers/scenes';
 import { waitForReviewEntry } from '../helpers/workflow-runner';
 import { waitUntilAsync } from '../helpers/wait-async';
 import type { ClusterStack } from './cluster-stack';
@@ -47,7 +46,7 @@ export async function checkRunbookOnCluster(cluster: ClusterStack, db: Db): Prom
   const projectId = uniqueSceneId();
   const rounds = new Map<string, { sceneId: number; workflowId: string; handle: WorkflowHandle }>();
   for (const [sceneIndex, marker] of [APPROVE, REJECT, RESET, CANCEL].entries()) {
-    const input = imageRound(projectId, sceneIndex, marker);
+    const input = teapotImageRound(projectId, sceneIndex, marker, 'Runbook on the production server');
     const workflowId = regenerationWorkflowId(input.scene.id);
     const handle = await client.workflow.start(regenerateSceneWorkflow, { taskQueue: stack.taskQueue, workflowId, args: [input] });
     rounds.set(marker, { sceneId: input.scene.id, workflowId, handle });
@@ -154,21 +153,3 @@ export async function checkRunbookOnCluster(cluster: ClusterStack, db: Db): Prom
   assert.equal((await result(reset.workflowId)).result.outcome, 'approved');
 }
 
-function imageRound(projectId: number, sceneIndex: number, marker: string): RegenerateSceneInput {
-  // Image scenes (falai, duration 0): no clip to render, probe or sample.
-  return {
-    scene: {
-      id: uniqueSceneId(),
-      projectId,
-      sceneIndex,
-      sceneType: 'b-roll',
-      contentType: 'product',
-      narration: 'The teapot that started it all.',
-      visualDirection: `A copper teapot on a windowsill, ${marker}`,
-      duration: 0,
-      currentProvider: 'falai',
-      analysisResult: { overallScore: 30, recommendation: 'regenerate', issues: [] },
-    },
-    project: { id: projectId, name: 'Runbook on the production server' },
-  };
-}

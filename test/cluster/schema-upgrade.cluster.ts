@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,7 +8,6 @@ import { promisify } from 'node:util';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { Client as PgClient } from 'pg';
 import { getScene } from '../../src/db/queries';
-import type { RegenerateSceneInput } from '../../src/domain/inputs';
 import { regenerationWorkflowId } from '../../src/domain/workflow-ids';
 import { startStack, type Stack } from '../../src/stack/start-stack';
 import {
@@ -16,15 +15,14 @@ import {
   setupTemporalNamespace,
   startProductionServer,
   type ProductionServer,
-  type TemporalDatabases,
   type TemporalSchemaVersions,
 } from '../../src/temporal/production-server';
 import { PROJECT_ROOT } from '../../src/project-root';
 import { regenerateSceneWorkflow } from '../../workflows';
 import { userDecisionSignal } from '../../workflows/messages';
-import { TEST_SERVER_URL, testDatabase } from '../db/test-databases';
-import { withPostgresServer } from '../helpers/postgres-server';
-import { uniqueSceneId } from '../helpers/scenes';
+import { testDatabase } from '../db/test-databases';
+import { clusterTemporalDatabases } from './cluster-stack';
+import { teapotImageRound, uniqueSceneId } from '../helpers/scenes';
 import { waitForReviewEntry } from '../helpers/workflow-runner';
 
 const run = promisify(execFile);
@@ -42,15 +40,7 @@ const run = promisify(execFile);
 describe('a schema upgrade: rounds waiting for review on an older Temporal server finish on the current one', function () {
   this.timeout(15 * 60_000);
   const ROUNDS = 3;
-  const prefix = `cluster_${randomBytes(4).toString('hex')}_`;
-  const server = new URL(TEST_SERVER_URL);
-  const databases: TemporalDatabases = {
-    host: server.hostname,
-    port: Number(server.port || 5432),
-    user: decodeURIComponent(server.username || 'postgres'),
-    password: server.password ? decodeURIComponent(server.password) : undefined,
-    names: { temporal: `${prefix}temporal`, visibility: `${prefix}temporal_visibility` },
-  };
+  const { databases, drop } = clusterTemporalDatabases();
   let dataDir: string;
   let temporal: ProductionServer | undefined;
   let stack: Stack | undefined;
@@ -62,9 +52,7 @@ describe('a schema upgrade: rounds waiting for review on an older Temporal serve
     this.timeout(120_000);
     await stack?.stop();
     await temporal?.stop();
-    await withPostgresServer(TEST_SERVER_URL, 'The cluster tests need', async (client) => {
-      for (const name of Object.values(databases.names!)) await client.query(`drop database if exists "${name}" with (force)`);
-    });
+    await drop();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -93,7 +81,7 @@ describe('a schema upgrade: rounds waiting for review on an older Temporal serve
     const projectId = uniqueSceneId();
     const rounds: { sceneId: number; handle: WorkflowHandle }[] = [];
     for (let index = 0; index < ROUNDS; index += 1) {
-      const input = imageRound(projectId, index, marker(index));
+      const input = teapotImageRound(projectId, index, marker(index), 'Schema upgrade');
       const handle = await stack.client.workflow.start(regenerateSceneWorkflow, {
         taskQueue: stack.config.temporal.taskQueue,
         workflowId: regenerationWorkflowId(input.scene.id),
@@ -172,20 +160,3 @@ async function waitingRounds(client: Client, projectId: number): Promise<string[
   return ids;
 }
 
-function imageRound(projectId: number, sceneIndex: number, marker: string): RegenerateSceneInput {
-  return {
-    scene: {
-      id: uniqueSceneId(),
-      projectId,
-      sceneIndex,
-      sceneType: 'b-roll',
-      contentType: 'product',
-      narration: 'The teapot that started it all.',
-      visualDirection: `A copper teapot on a windowsill, ${marker}`,
-      duration: 0,
-      currentProvider: 'falai',
-      analysisResult: { overallScore: 30, recommendation: 'regenerate', issues: [] },
-    },
-    project: { id: projectId, name: 'Schema upgrade' },
-  };
-}

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,10 +11,9 @@ import {
   setupTemporalNamespace,
   startProductionServer,
   type ProductionServer,
-  type TemporalDatabases,
 } from '../../src/temporal/production-server';
-import { TEST_SERVER_URL, testDatabase } from '../db/test-databases';
-import { withPostgresServer } from '../helpers/postgres-server';
+import { testDatabase } from '../db/test-databases';
+import { clusterTemporalDatabases } from './cluster-stack';
 import { startRoundsInFlight } from '../helpers/rounds-across-outage';
 import { seedFromEnv } from '../helpers/seeded-random';
 import { waitUntilAsync } from '../helpers/wait-async';
@@ -28,15 +27,7 @@ describe('the production Temporal server killed with SIGKILL and restarted with 
   this.timeout(20 * 60_000);
   const seed = seedFromEnv();
   const ROUNDS = 50;
-  const prefix = `cluster_${randomBytes(4).toString('hex')}_`;
-  const server = new URL(TEST_SERVER_URL);
-  const databases: TemporalDatabases = {
-    host: server.hostname,
-    port: Number(server.port || 5432),
-    user: decodeURIComponent(server.username || 'postgres'),
-    password: server.password ? decodeURIComponent(server.password) : undefined,
-    names: { temporal: `${prefix}temporal`, visibility: `${prefix}temporal_visibility` },
-  };
+  const { databases, drop } = clusterTemporalDatabases();
   let dataDir: string;
   let temporal: ProductionServer | undefined;
   let stack: Stack | undefined;
@@ -49,9 +40,7 @@ describe('the production Temporal server killed with SIGKILL and restarted with 
     this.timeout(120_000);
     await stack?.stop();
     await temporal?.stop();
-    await withPostgresServer(TEST_SERVER_URL, 'The cluster tests need', async (client) => {
-      for (const name of Object.values(databases.names!)) await client.query(`drop database if exists "${name}" with (force)`);
-    });
+    await drop();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 

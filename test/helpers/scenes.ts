@@ -32,3 +32,25 @@ export function sceneInput(overrides: Partial<SceneForRegeneration> = {}, extra:
     ...extra,
   };
 }
+
+/**
+ * An image round (falai, duration 0: no clip to render, probe or sample) whose visual direction
+ * carries `marker`, for the scenario rules that script its scores.
+ */
+export function teapotImageRound(projectId: number, sceneIndex: number, marker: string, projectName: string): RegenerateSceneInput {
+  return {
+    scene: {
+      id: uniqueSceneId(),
+      projectId,
+      sceneIndex,
+      sceneType: 'b-roll',
+      contentType: 'product',
+      narration: 'The teapot that started it all.',
+      visualDirection: `A copper teapot on a windowsill, ${marker}`,
+      duration: 0,
+      currentProvider: 'falai',
+      analysisResult: { overallScore: 30, recommendation: 'regenerate', issues: [] },
+    },
+    project: { id: projectId, name: projectName },
+  };
+}

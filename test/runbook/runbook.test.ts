@@ -6,11 +6,10 @@ import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import { getScene, listReviewQueuePage } from '../../src/db/queries';
 import type { RegenerationResult, RegenerationState } from '../../src/domain/regeneration';
-import type { RegenerateSceneInput } from '../../src/domain/inputs';
 import { startStack, type Stack } from '../../src/stack/start-stack';
 import { regenerateSceneWorkflow } from '../../workflows';
 import { testDatabase } from '../db/test-databases';
-import { uniqueSceneId } from '../helpers/scenes';
+import { teapotImageRound, uniqueSceneId } from '../helpers/scenes';
 import { testServer } from '../helpers/temporal';
 import { waitForReviewEntry } from '../helpers/workflow-runner';
 import { eventually } from '../web/web-harness';
@@ -71,7 +70,7 @@ describe('the operator runbook, run with the real temporal CLI', function () {
     ]);
     await Promise.all(
       [APPROVE, REJECT, RESET, CANCEL].map(async (marker, sceneIndex) => {
-        const input = imageRound(sceneIndex, marker);
+        const input = teapotImageRound(projectId, sceneIndex, marker, 'Runbook');
         const workflowId = regenerationWorkflowId(input.scene.id);
         const handle = await stack.client.workflow.start(regenerateSceneWorkflow, {
           taskQueue: stack.config.temporal.taskQueue,
@@ -95,24 +94,6 @@ describe('the operator runbook, run with the real temporal CLI', function () {
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
-  function imageRound(sceneIndex: number, marker: string): RegenerateSceneInput {
-    // Image scenes (falai, duration 0) keep the test fast: no clip to render, probe or sample.
-    return {
-      scene: {
-        id: uniqueSceneId(),
-        projectId,
-        sceneIndex,
-        sceneType: 'b-roll',
-        contentType: 'product',
-        narration: 'The teapot that started it all.',
-        visualDirection: `A copper teapot on a windowsill, ${marker}`,
-        duration: 0,
-        currentProvider: 'falai',
-        analysisResult: { overallScore: 30, recommendation: 'regenerate', issues: [] },
-      },
-      project: { id: projectId, name: 'Runbook' },
-    };
-  }
 
   const round = (marker: string) => rounds.get(marker)!;
   const submissions = (marker: string): number => stack.simulator!.calls().rules[marker]?.generations ?? 0;
