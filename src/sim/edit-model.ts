@@ -18,18 +18,24 @@ export interface EditArea {
 export interface EditSettings {
   fixChance: Partial<Record<ProviderName, number>>;
   damageRate: number;
+  /** Points the simulator's own judge takes from an edited asset's true quality for its damage. */
+  damagePoints: number;
 }
 
-export const DEFAULT_EDIT_SETTINGS: Readonly<EditSettings> = { fixChance: { falai: 0.85, runway: 0.8 }, damageRate: 0.1 };
+export const DEFAULT_EDIT_SETTINGS: Readonly<EditSettings> = { fixChance: { falai: 0.85, runway: 0.8 }, damageRate: 0.1, damagePoints: 8 };
 
 const chance = z.number({ error: 'must be a chance from 0 to 1' }).min(0, 'must be a chance from 0 to 1').max(1, 'must be a chance from 0 to 1');
 
 export const EditSettingsPatchSchema = z
-  .object({ fixChance: z.object({ falai: chance.optional(), runway: chance.optional() }).strict().optional(), damageRate: chance.optional() })
+  .object({
+    fixChance: z.object({ falai: chance.optional(), runway: chance.optional() }).strict().optional(),
+    damageRate: chance.optional(),
+    damagePoints: z.number({ error: 'must be a number of points from 0 to 100' }).min(0, 'must be a number of points from 0 to 100').max(100, 'must be a number of points from 0 to 100').optional(),
+  })
   .strict();
 
 export function withEditPatch(base: EditSettings, patch: z.infer<typeof EditSettingsPatchSchema> | undefined): EditSettings {
-  return { fixChance: { ...base.fixChance, ...patch?.fixChance }, damageRate: patch?.damageRate ?? base.damageRate };
+  return { fixChance: { ...base.fixChance, ...patch?.fixChance }, damageRate: patch?.damageRate ?? base.damageRate, damagePoints: patch?.damagePoints ?? base.damagePoints };
 }
 
 /**
@@ -54,7 +60,7 @@ export interface EditOutcome {
 }
 
 /** The edit's draws, seeded by the simulator's seed and the request, so a run replays exactly. */
-export function editOutcome(areas: readonly EditArea[], provider: ProviderName, settings: EditSettings, seedKey: string): EditOutcome {
+export function editOutcome(areas: readonly EditArea[], provider: ProviderName, settings: Pick<EditSettings, 'fixChance' | 'damageRate'>, seedKey: string): EditOutcome {
   const rng = seededRng(`edit:${seedKey}`);
   const fixChance = settings.fixChance[provider] ?? 0;
   const fixed: EditArea[] = [];

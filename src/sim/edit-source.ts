@@ -1,14 +1,16 @@
 import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import type { ProviderName } from '../domain/provider';
 import { editAreas, editOutcome } from './edit-model';
 import type { Generation } from './generated-files';
+import { picturePrint } from './judge/picture-print';
 import type { MediaSpec } from './media/media-cache';
 import type { SimContext } from './sim-context';
 
 /** How long the simulator waits for a source URL, as an edit API would before giving up. */
 const FETCH_TIMEOUT_MS = 10_000;
 
-export type EditSource = { ok: true; sha256: string; sizeBytes: number; mediaType: string; generation?: Generation } | { ok: false; message: string };
+export type EditSource = { ok: true; bytes: Buffer; sha256: string; sizeBytes: number; mediaType: string; generation?: Generation } | { ok: false; message: string };
 
 /**
  * The asset an edit request names, as the real endpoints take it: a base64 data URI up to
@@ -35,7 +37,7 @@ export async function readEditSource(context: SimContext, uri: string, maxDataUr
   if (bytes.length === 0) return { ok: false, message: 'the file is empty' };
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const generation = await context.generated.findBySha256(sha256);
-  return { ok: true, sha256, sizeBytes: bytes.length, mediaType, ...(generation ? { generation } : {}) };
+  return { ok: true, bytes, sha256, sizeBytes: bytes.length, mediaType, ...(generation ? { generation } : {}) };
 }
 
 async function download(url: string): Promise<{ ok: true; bytes: Buffer; mediaType: string } | { ok: false; message: string }> {
@@ -75,4 +77,17 @@ export function editedMedia(
     ],
     edit: outcome,
   };
+}
+
+/**
+ * Renders an image edit now and keeps it in the judge's records with its source's picture, so
+ * the simulator's own judge recognises the edit however the product resizes it before judging
+ * (src/sim/judge/picture-memory.ts). A clip's edit is not recorded: its frames are judged as
+ * the source's.
+ */
+export async function rememberImageEdit(context: SimContext, source: Extract<EditSource, { ok: true }>, media: MediaSpec): Promise<void> {
+  if (media.kind !== 'image' || media.edit === undefined) return;
+  const file = await context.media.ensure(media);
+  const [sourcePrint, editPrint] = await Promise.all([picturePrint(source.bytes), readFile(file.path).then(picturePrint)]);
+  context.judgeMemory.pictures.rememberEdit({ sourcePrint, editPrint, outcome: media.edit });
 }

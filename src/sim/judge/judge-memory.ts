@@ -1,4 +1,5 @@
 import { seededRng, type Rng } from '../seeded-random';
+import { PictureMemory } from './picture-memory';
 
 /** Enough for a long demo; the oldest assets are forgotten first beyond it. */
 const MAX_REMEMBERED_ASSETS = 20_000;
@@ -22,6 +23,8 @@ export class JudgeMemory {
   private readonly occurrences = new Map<string, number>();
   private readonly truths = new BoundedMap<number>();
   private readonly madeFrom = new BoundedMap<JudgedAsset>();
+  /** The edits rendered and the stills judged, found by their pictures (picture-memory.ts). */
+  readonly pictures = new PictureMemory();
 
   /** A fresh noise source for this request: seed, request fingerprint, and which time it is seen. */
   rngFor(seed: number, requestKey: string): Rng {
@@ -50,6 +53,7 @@ export class JudgeMemory {
     this.occurrences.clear();
     this.truths.clear();
     this.madeFrom.clear();
+    this.pictures.clear();
   }
 }
 

@@ -8,7 +8,7 @@ import { renderStillPng } from './render-image';
 import { VideoRenderer } from './render-video';
 
 /** Bump when the renderer changes, so old cached files are not served as new looks. */
-const RENDER_VERSION = 'v1';
+const RENDER_VERSION = 'v2';
 
 export interface MediaSpec {
   prompt: string;

@@ -46,9 +46,14 @@ export async function renderStillPng(look: PromptLook, width: number, height: nu
   return sharp(blurred, { raw: { width, height, channels: 3 } }).png({ compressionLevel: 6 }).toBuffer();
 }
 
+/** How far a fixed box's mean colour is lifted towards white. */
+const FIXED_LIFT = 1 / 3;
+
 /**
  * An edit's change, visible in the pixels: a fixed defect's box is repainted with its own mean
- * colour (the clutter there cleaned away); a damaged one gets a harsh magenta block.
+ * colour, lifted a third of the way to white (the clutter there cleaned away, and the clean patch
+ * shows even over a smooth sky, where the mean alone would not, so the judge and the page see
+ * it); a damaged one gets a harsh magenta block.
  */
 function paintPatch(pixels: Buffer, width: number, height: number, patch: EditPatch): void {
   const left = Math.floor(patch.area.x * width);
@@ -59,7 +64,7 @@ function paintPatch(pixels: Buffer, width: number, height: number, patch: EditPa
   const sum = [0, 0, 0];
   for (let y = top; y < bottom; y++) for (let x = left; x < right; x++) for (let c = 0; c < 3; c++) sum[c] += pixels[(y * width + x) * 3 + c];
   const count = (right - left) * (bottom - top);
-  const fill = patch.change === 'fixed' ? sum.map((total) => Math.round(total / count)) : [230, 20, 200];
+  const fill = patch.change === 'fixed' ? sum.map((total) => Math.round(total / count + (255 - total / count) * FIXED_LIFT)) : [230, 20, 200];
   for (let y = top; y < bottom; y++) for (let x = left; x < right; x++) for (let c = 0; c < 3; c++) pixels[(y * width + x) * 3 + c] = fill[c];
 }
 

@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { CLAUDE_IMAGE_LIMITS, checkThinking, checkToolSchema, claudeModel, refusedSamplingParameter, type ClaudeModelRule } from '../../catalog/limits/anthropic';
+import { editedIssues, editedTrueQuality, localDefectPoints } from '../judge/edited-judgment';
 import { measureImage, UnreadableImageError, type ImageMetrics } from '../judge/image-metrics';
+import { picturePrint, type PicturePrint } from '../judge/picture-print';
 import { judge } from '../judge/judge-model';
 import { isPairwiseRequest, pairwiseAssets } from '../judge/pairwise-request';
 import { trueQuality } from '../judge/quality-model';
@@ -145,17 +147,25 @@ export function registerAnthropicRoutes(app: FastifyInstance, context: SimContex
     const scripted = ruleIndex === undefined ? {} : context.book.takeScriptedVerdict(ruleIndex);
     const provider = providerOf(seen);
     const identity = requestIdentity(request, imageBlocks, scene, provider);
-    const { verdict, trueQuality: truth } = servedAnalysis({
+    // A still the simulator edited keeps its source's truth but for what the edit fixed and damaged.
+    const print = seen.length === 1 ? seen[0].print : undefined;
+    const edit = print && context.judgeMemory.pictures.editShown(print);
+    const ownTruth = Math.max(0, trueQuality(ownVerdict.overallScore, provider, scene.contentType) - localDefectPoints(scripted.issues));
+    const sourceTruth = edit && (context.judgeMemory.pictures.judgedTruthOf(edit.sourcePrint) ?? ownTruth);
+    const { verdict: servedVerdict, trueQuality: truth } = servedAnalysis({
       input: { userText: text, images },
       own: ownVerdict,
-      modelTruth: trueQuality(ownVerdict.overallScore, provider, scene.contentType),
+      modelTruth: edit ? editedTrueQuality(sourceTruth ?? ownTruth, scripted.issues ?? [], edit.outcome, context.settings.edit.damagePoints) : ownTruth,
       scripted,
       settings: judgeSettingsFor(context.settings.judge, ruleIndex === undefined ? undefined : context.book.ruleAt(ruleIndex)),
       seed: context.settings.seed,
       identity,
       memory: context.judgeMemory,
     });
+    const verdict = edit ? { ...servedVerdict, issues: editedIssues(servedVerdict.issues, edit.outcome) } : servedVerdict;
     if (seen.length > 0) context.judgeMemory.rememberTruth(identity.imagesKey, truth);
+    // An edit's truth is not a source's: a later edit of the same source must not build on it.
+    if (print && !edit) context.judgeMemory.pictures.rememberJudged(print, truth);
     if (scene.generationPrompt !== undefined) {
       context.judgeMemory.rememberMadeFrom(madeFromKey(scene.generationPrompt, provider), { trueQuality: truth, contentType: scene.contentType });
     }
@@ -174,6 +184,8 @@ interface SeenImage {
   metrics?: ImageMetrics;
   /** The provider whose mark the image carries (src/sim/media/provider-mark.ts). */
   mark?: ProviderName;
+  /** What the picture looks like however it was resized (src/sim/judge/picture-print.ts). */
+  print?: PicturePrint;
 }
 
 function providerOf(images: SeenImage[]): ProviderName | undefined {
@@ -205,7 +217,7 @@ async function lookAt(block: ImageBlock, maxSide: number): Promise<SeenImage> {
   if (metrics.width > maxSide || metrics.height > maxSide) {
     throw new UnreadableImageError(`image dimensions exceed max allowed size: ${maxSide} pixels (got ${metrics.width}x${metrics.height})`);
   }
-  return { block, metrics, mark: await readProviderMark(bytes, metrics) };
+  return { block, metrics, mark: await readProviderMark(bytes, metrics), print: await picturePrint(bytes) };
 }
 
 /** The request in cache order (tools, system, messages), each piece with its tokens as the model counts them. */

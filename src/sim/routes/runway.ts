@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { checkRunwayCreate } from '../../catalog/limits/runway';
 import { editEndpoint } from '../../catalog/edits';
-import { editedMedia, readEditSource } from '../edit-source';
+import { editedMedia, readEditSource, rememberImageEdit } from '../edit-source';
 import { answerTransportFault, durationSeconds, submitGeneration } from '../generation';
 import type { MediaSpec } from '../media/media-cache';
 import { imageSizeFromRatio, videoSize } from '../media/media-size';
@@ -134,7 +134,9 @@ async function editMedia(
     return { ok: false, field, message: `Invalid asset: the video is ${seconds} s long; at most ${limits.maxSourceSeconds} s are taken` };
   }
   const fallback = kind === 'video' ? { ...videoSize('1280:720'), durationSeconds: 5 } : { ...imageSizeFromRatio(body.ratio, { width: 1280, height: 720 }), durationSeconds: 0 };
-  return { ok: true, media: editedMedia(context, source, { provider: 'runway', instruction: prompt, kind, fallback }) };
+  const media = editedMedia(context, source, { provider: 'runway', instruction: prompt, kind, fallback });
+  await rememberImageEdit(context, source, media);
+  return { ok: true, media };
 }
 
 function mediaSpec(endpoint: Endpoint, prompt: string, body: Record<string, unknown>): MediaSpec {

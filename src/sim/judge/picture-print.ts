@@ -1,0 +1,55 @@
+import sharp from 'sharp';
+
+/**
+ * A picture's coarse colours on a fixed grid: what survives the product's resizing and JPEG
+ * encoding before it shows an image to the judge, so the simulator can tell which of its own
+ * renders a judged image is. An edit is told from its source by the cells of the places it
+ * changed, where they differ far more than the encoding moves them.
+ */
+export type PicturePrint = Uint8Array;
+
+export const PRINT_GRID = 64;
+
+/** A box in the frame, in fractions of its width and height. */
+export interface PrintArea {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+export async function picturePrint(bytes: Buffer): Promise<PicturePrint> {
+  const data = await sharp(bytes).removeAlpha().resize({ width: PRINT_GRID, height: PRINT_GRID, fit: 'fill' }).raw().toBuffer();
+  return new Uint8Array(data);
+}
+
+/**
+ * Mean squared difference per value, over the whole picture or over the cells whose centres lie
+ * in `areas`: 0 for the same picture, a few units after resizing and JPEG.
+ */
+export function printDistance(a: PicturePrint, b: PicturePrint, areas?: readonly PrintArea[]): number {
+  if (a.length !== b.length) return Number.POSITIVE_INFINITY;
+  let total = 0;
+  let count = 0;
+  for (let cell = 0; cell < PRINT_GRID * PRINT_GRID; cell++) {
+    if (areas !== undefined && !areas.some((area) => holds(area, cell))) continue;
+    for (let channel = 0; channel < 3; channel++) total += (a[cell * 3 + channel] - b[cell * 3 + channel]) ** 2;
+    count += 3;
+  }
+  return count === 0 ? 0 : total / count;
+}
+
+function holds(area: PrintArea, cell: number): boolean {
+  const x = ((cell % PRINT_GRID) + 0.5) / PRINT_GRID;
+  const y = (Math.floor(cell / PRINT_GRID) + 0.5) / PRINT_GRID;
+  return x >= area.x && x < area.x + area.w && y >= area.y && y < area.y + area.h;
+}
+
+/** Prints further apart than this (an RMS of 12 levels per value) are different pictures. */
+export const SAME_PICTURE_BELOW = 144;
+
+/**
+ * A change smaller than this (an RMS of 4 levels over the changed cells) does not show once the
+ * picture is resized and re-encoded: the judge cannot tell such an edit from its source.
+ */
+export const VISIBLE_CHANGE_ABOVE = 16;

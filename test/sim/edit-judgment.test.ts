@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import type { JudgeVerdict } from '../../src/analysis/judge-verdict';
+import sharp from 'sharp';
+import type { Simulator } from '../../src/sim/server';
+import { ANTHROPIC_HEADERS, analysisRequest } from './judge-helpers';
+import { call, download, sleep, startTestSimulator } from './sim-test-helpers';
+
+const FAL = { authorization: 'Key test-key' };
+const DIRECTION = 'A ceramic mug with a printed logo on a wooden table, warm light';
+const PROMPT = `${DIRECTION}, soft morning sun`;
+const WARPED_LOGO = { category: 'ai_artifacts' as const, severity: 'high' as const, description: 'The logo on the mug is warped', region: { x: 0.4, y: 0.3, w: 0.2, h: 0.2 } };
+const INSTRUCTION = 'Fix only these defects: 1. The logo on the mug is warped (in the area 40%-60% across and 30%-50% down the frame). Change nothing else.';
+
+describe('simulator: its own judge sees what an edit fixed and damaged', function () {
+  this.timeout(120_000);
+  let sim: Simulator;
+  before(async () => {
+    sim = await startTestSimulator();
+  });
+  after(() => sim.stop());
+  beforeEach(() => {
+    sim.reset();
+    // The defect is local and scripted; the score is the judge's own (no rule scripts it).
+    sim.setScenarios([{ match: 'printed logo', issues: [WARPED_LOGO] }]);
+  });
+
+  const falResult = async (app: string, id: string) => {
+    for (let poll = 0; poll < 200; poll++) {
+      const status = await call(`${sim.url}/fal/queue/${app}/requests/${id}/status`, { headers: FAL });
+      if (status.body.status === 'COMPLETED') return (await call(`${sim.url}/fal/queue/${app}/requests/${id}`, { headers: FAL })).body;
+      await sleep(40);
+    }
+    assert.fail('fal request did not complete');
+  };
+  const generated = async () => {
+    const submitted = await call(`${sim.url}/fal/queue/fal-ai/flux/schnell`, { headers: FAL, json: { prompt: PROMPT, image_size: 'landscape_4_3' } });
+    return (await download((await falResult('fal-ai/flux', submitted.body.request_id)).images[0].url)).bytes;
+  };
+  const kontextEdit = async (source: Buffer) => {
+    const image_url = `data:image/png;base64,${source.toString('base64')}`;
+    const submitted = await call(`${sim.url}/fal/queue/fal-ai/flux-pro/kontext`, { headers: FAL, json: { prompt: INSTRUCTION, image_url } });
+    assert.equal(submitted.status, 200, JSON.stringify(submitted.body));
+    return (await download((await falResult('fal-ai/flux-pro', submitted.body.request_id)).images[0].url)).bytes;
+  };
+  /** Judged as the product sends a larger image: resized and re-encoded as JPEG, so no bytes match a file. */
+  const judged = async (picture: Buffer): Promise<JudgeVerdict> => {
+    const shown = await sharp(picture).resize(700, 525, { fit: 'fill' }).jpeg({ quality: 85 }).toBuffer();
+    const request = analysisRequest({ visualDirection: DIRECTION, prompt: PROMPT, frames: [shown.toString('base64')] }) as {
+      messages: { content: { source?: { media_type: string } }[] }[];
+    };
+    request.messages[0].content[0].source!.media_type = 'image/jpeg';
+    const response = await call(`${sim.url}/v1/messages`, { headers: ANTHROPIC_HEADERS, json: request });
+    assert.equal(response.status, 200, JSON.stringify(response.body));
+    return (response.body.content as { type: string; input: JudgeVerdict }[]).find((block) => block.type === 'tool_use')!.input;
+  };
+  const localIssues = (verdict: JudgeVerdict) => verdict.issues.filter((issue) => issue.region !== undefined);
+
+  it('judges a kontext edit that fixed the named defect higher by its points, the defect gone', async () => {
+    sim.setSettings({ edit: { fixChance: { falai: 1 }, damageRate: 0 } });
+    const source = await generated();
+    const before = await judged(source);
+    assert.deepEqual(localIssues(before), [WARPED_LOGO]);
+
+    const after = await judged(await kontextEdit(source));
+    assert.equal(after.overallScore, before.overallScore + 10, 'a high-severity local defect is worth 10 points');
+    assert.deepEqual(localIssues(after), []);
+    assert.ok(!after.issues.some((issue) => issue.description === WARPED_LOGO.description));
+    // The source, judged again, is still the source.
+    assert.equal((await judged(source)).overallScore, before.overallScore);
+  });
+
+  it('judges an edit that damaged something else lower, with the damage as a new local issue', async () => {
+    sim.setSettings({ edit: { fixChance: { falai: 0 }, damageRate: 1, damagePoints: 8 } });
+    const source = await generated();
+    const before = await judged(source);
+    const after = await judged(await kontextEdit(source));
+    assert.equal(after.overallScore, before.overallScore - 8);
+    const local = localIssues(after);
+    assert.equal(local.length, 2, JSON.stringify(local));
+    assert.deepEqual(local[0], WARPED_LOGO, 'the missed defect is still there');
+    assert.ok(local[1].region!.x >= 0.5 !== WARPED_LOGO.region.x >= 0.5 || local[1].region!.y >= 0.5 !== WARPED_LOGO.region.y >= 0.5, 'the damage is elsewhere');
+  });
+
+  it('keeps the judge\'s persistent error per asset and view on top of the edit\'s truth', async () => {
+    sim.setSettings({ edit: { fixChance: { falai: 1 }, damageRate: 0 }, judge: { persistentSigma: 6, callSigma: 0 } });
+    const source = await generated();
+    const edited = await kontextEdit(source);
+    const noisy = [await judged(edited), await judged(edited)].map((verdict) => verdict.overallScore);
+    assert.equal(noisy[0], noisy[1], 'the same question gets the same persistent error');
+    sim.setSettings({ judge: { persistentSigma: 0 } });
+    const exactBefore = await judged(source);
+    const exactAfter = await judged(edited);
+    assert.equal(exactAfter.overallScore, exactBefore.overallScore + 10);
+    assert.notEqual(noisy[0], exactAfter.overallScore, 'the noise applies to the edited asset too');
+  });
+});
