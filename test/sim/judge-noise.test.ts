@@ -6,6 +6,7 @@ import { PROVIDER_QUALITY_PROFILE } from '../../src/sim/judge/quality-model';
 import { EXACT_JUDGE } from '../../src/sim/judge/judge-settings';
 import { DEFAULT_REVIEWER_BARS, DEFAULT_REVIEWER_SIGMA } from '../../src/sim/judge/reviewer';
 import { DEFAULT_SIM_SETTINGS } from '../../src/sim/sim-settings';
+import { DEFAULT_EDIT_SETTINGS } from '../../src/sim/edit-model';
 import { promptLook } from '../../src/sim/media/prompt-look';
 import { renderStillPng } from '../../src/sim/media/render-image';
 import type { Simulator } from '../../src/sim/server';
@@ -162,6 +163,7 @@ describe('simulator: per-call judge noise and the provider profile', function ()
         judge: { ...EXACT_JUDGE, callSigma: 4.5, persistentSigma: 8 },
         reviewerBars: { ...DEFAULT_REVIEWER_BARS, person: 81, drone: 60 },
         reviewerSigma: DEFAULT_REVIEWER_SIGMA,
+        edit: DEFAULT_EDIT_SETTINGS,
       });
       assert.deepEqual((await call(`${sim.url}/_sim/settings`)).body, ok.body);
       for (const [json, field] of [
@@ -183,6 +185,7 @@ describe('simulator: per-call judge noise and the provider profile', function ()
         [{ reviewerBars: { person: 101 } }, /reviewerBars\.person: a reviewer bar must be a number of points from 0 to 100/],
         [{ reviewerBars: { '': 70 } }, /reviewerBars/],
         [{ reviewerSigma: -1 }, /reviewerSigma/],
+        [{ edit: { damagePoints: -1 } }, /edit\.damagePoints: must be a number of points from 0 to 100/],
         [{ seed: 5, judge: { callSigma: 99 } }, /judge\.callSigma/],
       ] as const) {
         const response = await set(json);
