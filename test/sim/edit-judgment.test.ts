@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { JudgeVerdict } from '../../src/analysis/judge-verdict';
 import sharp from 'sharp';
+import { editedIssues, editedTrueQuality, localDefectPoints } from '../../src/sim/judge/edited-judgment';
 import type { Simulator } from '../../src/sim/server';
 import { ANTHROPIC_HEADERS, analysisRequest } from './judge-helpers';
 import { call, download, sleep, startTestSimulator } from './sim-test-helpers';
@@ -92,5 +93,24 @@ describe('simulator: its own judge sees what an edit fixed and damaged', functio
     const exactAfter = await judged(edited);
     assert.equal(exactAfter.overallScore, exactBefore.overallScore + 10);
     assert.notEqual(noisy[0], exactAfter.overallScore, 'the noise applies to the edited asset too');
+  });
+});
+
+describe('simulator: what an edit is worth to its own judge', () => {
+  const global = { category: 'brand_compliance' as const, severity: 'medium' as const, description: 'Flat light' };
+  const elsewhere = { x: 0.05, y: 0.7, w: 0.2, h: 0.2 };
+
+  it('gives back the points of a local defect only when a fixed place covers it', () => {
+    assert.equal(localDefectPoints([WARPED_LOGO, global]), 10, 'a global issue costs nothing here');
+    assert.equal(editedTrueQuality(60, [WARPED_LOGO, global], { fixed: [WARPED_LOGO.region], missed: [] }, 8), 70);
+    assert.equal(editedTrueQuality(60, [WARPED_LOGO], { fixed: [elsewhere], missed: [] }, 8), 60, 'fixing another place wins nothing');
+    assert.equal(editedTrueQuality(60, [WARPED_LOGO], { fixed: [{ x: 0.41, y: 0.31, w: 0.2, h: 0.2 }], missed: [] }, 8), 70, 'rounded percentages still name it');
+    assert.equal(editedTrueQuality(5, [], { fixed: [], missed: [], damaged: elsewhere }, 8), 0, 'kept within 0..100');
+  });
+
+  it('drops the fixed defect from the issues and adds the damage with its region', () => {
+    assert.deepEqual(editedIssues([WARPED_LOGO, global], { fixed: [WARPED_LOGO.region], missed: [] }), [global]);
+    const damaged = editedIssues([WARPED_LOGO], { fixed: [], missed: [WARPED_LOGO.region], damaged: elsewhere });
+    assert.deepEqual(damaged.map((issue) => issue.region), [WARPED_LOGO.region, elsewhere]);
   });
 });

@@ -1,6 +1,8 @@
 import type { IssueSeverity, SceneIssue } from '../../domain/analysis';
 import { clamp } from '../media/prompt-look';
 import type { EditArea, EditOutcome } from '../edit-model';
+import type { EditRecord, PictureMemory } from './picture-memory';
+import type { PicturePrint } from './picture-print';
 
 /**
  * What the simulator's own judge makes of an edit it recognises (picture-memory.ts): the edited
@@ -15,6 +17,24 @@ export const LOCAL_DEFECT_POINTS: Readonly<Record<IssueSeverity, number>> = { lo
 /** The points the local defects among these issues cost. */
 export function localDefectPoints(issues: readonly SceneIssue[] | undefined): number {
   return (issues ?? []).reduce((sum, issue) => sum + (issue.region ? LOCAL_DEFECT_POINTS[issue.severity] : 0), 0);
+}
+
+/**
+ * The true quality of one judged still: the judge's own reading less its local defects, or, for
+ * an edit the simulator recognises, its source's (as judged before, else this reading) with the
+ * edit's fixes and damage.
+ */
+export function stillTruth(
+  pictures: PictureMemory,
+  print: PicturePrint | undefined,
+  own: { truth: number; issues: readonly SceneIssue[] },
+  damagePoints: number,
+): { truth: number; edit?: EditRecord } {
+  const truth = Math.max(0, own.truth - localDefectPoints(own.issues));
+  const edit = print === undefined ? undefined : pictures.editShown(print);
+  if (edit === undefined) return { truth };
+  const sourceTruth = pictures.judgedTruthOf(edit.sourcePrint) ?? truth;
+  return { truth: editedTrueQuality(sourceTruth, own.issues, edit.outcome, damagePoints), edit };
 }
 
 /** The true quality of the edit of a source whose true quality and issues are these. */

@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { CLAUDE_IMAGE_LIMITS, checkThinking, checkToolSchema, claudeModel, refusedSamplingParameter, type ClaudeModelRule } from '../../catalog/limits/anthropic';
-import { editedIssues, editedTrueQuality, localDefectPoints } from '../judge/edited-judgment';
+import { editedIssues, stillTruth } from '../judge/edited-judgment';
 import { measureImage, UnreadableImageError, type ImageMetrics } from '../judge/image-metrics';
-import { picturePrint, type PicturePrint } from '../judge/picture-print';
+import { picturePrint } from '../judge/picture-print';
 import { judge } from '../judge/judge-model';
 import { isPairwiseRequest, pairwiseAssets } from '../judge/pairwise-request';
 import { trueQuality } from '../judge/quality-model';
@@ -148,14 +148,18 @@ export function registerAnthropicRoutes(app: FastifyInstance, context: SimContex
     const provider = providerOf(seen);
     const identity = requestIdentity(request, imageBlocks, scene, provider);
     // A still the simulator edited keeps its source's truth but for what the edit fixed and damaged.
-    const print = seen.length === 1 ? seen[0].print : undefined;
-    const edit = print && context.judgeMemory.pictures.editShown(print);
-    const ownTruth = Math.max(0, trueQuality(ownVerdict.overallScore, provider, scene.contentType) - localDefectPoints(scripted.issues));
-    const sourceTruth = edit && (context.judgeMemory.pictures.judgedTruthOf(edit.sourcePrint) ?? ownTruth);
+    const still = seen.length === 1 ? seen[0].block.source : undefined;
+    const print = still?.type === 'base64' ? await picturePrint(Buffer.from(still.data, 'base64')) : undefined;
+    const { truth: modelTruth, edit } = stillTruth(
+      context.judgeMemory.pictures,
+      print,
+      { truth: trueQuality(ownVerdict.overallScore, provider, scene.contentType), issues: scripted.issues ?? [] },
+      context.settings.edit.damagePoints,
+    );
     const { verdict: servedVerdict, trueQuality: truth } = servedAnalysis({
       input: { userText: text, images },
       own: ownVerdict,
-      modelTruth: edit ? editedTrueQuality(sourceTruth ?? ownTruth, scripted.issues ?? [], edit.outcome, context.settings.edit.damagePoints) : ownTruth,
+      modelTruth,
       scripted,
       settings: judgeSettingsFor(context.settings.judge, ruleIndex === undefined ? undefined : context.book.ruleAt(ruleIndex)),
       seed: context.settings.seed,
@@ -184,8 +188,6 @@ interface SeenImage {
   metrics?: ImageMetrics;
   /** The provider whose mark the image carries (src/sim/media/provider-mark.ts). */
   mark?: ProviderName;
-  /** What the picture looks like however it was resized (src/sim/judge/picture-print.ts). */
-  print?: PicturePrint;
 }
 
 function providerOf(images: SeenImage[]): ProviderName | undefined {
@@ -217,7 +219,7 @@ async function lookAt(block: ImageBlock, maxSide: number): Promise<SeenImage> {
   if (metrics.width > maxSide || metrics.height > maxSide) {
     throw new UnreadableImageError(`image dimensions exceed max allowed size: ${maxSide} pixels (got ${metrics.width}x${metrics.height})`);
   }
-  return { block, metrics, mark: await readProviderMark(bytes, metrics), print: await picturePrint(bytes) };
+  return { block, metrics, mark: await readProviderMark(bytes, metrics) };
 }
 
 /** The request in cache order (tools, system, messages), each piece with its tokens as the model counts them. */
