@@ -215,7 +215,7 @@ function bestPickFigure(roundsPerSet: readonly (readonly RoundRecord[])[]): Figu
 }
 
 /**
- * The provider choice by expected value against the static map (issue 24): over `SEED_SETS` seed
+ * The provider choice by expected value against the static map: over `SEED_SETS` seed
  * sets, each a first run with the static map (the evidence), then the storyboard again with each
  * choice on the same noise. The cost of a round that ends without a
  * pass includes the person's review it needs (policy.reviewCostUsd), since that is what a pass saves.
@@ -339,7 +339,7 @@ function verdictsOf(rounds: readonly RoundRecord[], rng: ReturnType<typeof seede
 }
 
 /**
- * Calibration (issue 24): per content type, the first 100 verdicts of runs of the storyboard under
+ * Calibration: per content type, the first 100 verdicts of runs of the storyboard under
  * the judge `--noise` names (verdictsOf), the calibrated bar (src/rules/calibration.ts) against the
  * reviewer's hidden one, over the seed sets.
  */

@@ -1,5 +1,5 @@
 /**
- * Repair benchmark (issue 25): `npm run bench -- repair`. 200 scenes whose first asset has one or
+ * Repair benchmark: `npm run bench -- repair`. 200 scenes whose first asset has one or
  * two local defects, each played twice on the same seeds, once with repairs (the product's rule,
  * src/rules/repair.ts, decides each attempt) and once regenerating only (repairBand 0), under the
  * simulator's realistic judge. Played in process like the quality benchmark: the product's rules

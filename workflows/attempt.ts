@@ -35,7 +35,7 @@ export interface AttemptPlan {
   /** Names the attempt in the Web UI's activity summaries, e.g. "attempt 2 · luma". */
   label: string;
   /**
-   * A repair (issue 25): `prompt` is the edit's instruction and the provider edits `edit`'s
+   * A repair: `prompt` is the edit's instruction and the provider edits `edit`'s
    * asset; the result is judged against the prompt that asset was made from.
    */
   repair?: { request: RepairRequest; edit: NonNullable<GenerateRequest['edit']> };

@@ -6,7 +6,7 @@ import type { AttemptPlan } from './attempt';
 import type { RoundRecord } from './round-record';
 
 /**
- * What a repair the attempt's start chose asks of its provider (issue 25): the instruction naming
+ * What a repair the attempt's start chose asks of its provider: the instruction naming
  * each defect of the round's current asset and what must not change, and that asset to edit.
  * Undefined when the round no longer calls for a repair: the attempt then generates.
  */

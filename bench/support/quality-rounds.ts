@@ -116,7 +116,7 @@ export interface RunSettings {
   /** Evidence carried in from earlier runs; grows with every attempt of this run. */
   evidence?: AttemptEvidence[];
   /**
-   * Judging as issue 24 builds it: each judgment after the first from another view (a new
+   * Judging as the product does it: each judgment after the first from another view (a new
    * persistent error, correlated at the judge's ρ), combined with the content type's history of
    * recorded judgments (carried in and grown like `evidence`). Absent: every judgment asks the
    * identical question and the band and the median decide.

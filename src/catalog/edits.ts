@@ -2,7 +2,7 @@ import type { ProviderName } from '../domain/provider';
 import type { SceneKind } from '../domain/scene';
 
 /**
- * The edit endpoints a repair may use (issue 25): an instruction edit of an image, or a
+ * The edit endpoints a repair may use: an instruction edit of an image, or a
  * video-to-video pass over a clip. One row per provider and kind, with its limits and price and
  * where they come from. A provider without a row for a kind cannot repair that kind of asset.
  */

@@ -24,7 +24,7 @@ export interface GenerateRequest {
   /** How long the provider may take once the task is submitted (src/rules/generation-wait.ts). */
   deadlineMs: number;
   /**
-   * A repair (issue 25): `prompt` is the instruction, and the provider edits this asset, the
+   * A repair: `prompt` is the instruction, and the provider edits this asset, the
    * round's current one: our stored copy when the round has it, else the URL it is served at.
    */
   edit?: { source?: AssetRef; sourceUrl?: string };

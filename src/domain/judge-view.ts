@@ -1,7 +1,7 @@
 import type { IssueCategory } from './analysis';
 
 /**
- * One look at an asset (SPEC.md "Judging and choosing", issue 24): asking the identical question
+ * One look at an asset (SPEC.md "Judging and choosing"): asking the identical question
  * again repeats most of a judge's error, so each judgment after the first is another view: other
  * frames of a clip, the rubric taken in another order, and, when the policy names several, another
  * model. The first view is the plain request.

@@ -16,7 +16,7 @@ export interface ProviderSubmitRequest {
   /** Sent back by providers that echo a secret in a header (PiAPI's x-webhook-secret). */
   callbackSecret?: string;
   /**
-   * A repair (issue 25): `prompt` is the edit's instruction and the asset to edit is at
+   * A repair: `prompt` is the edit's instruction and the asset to edit is at
    * `sourceUri` (a data URI, or a URL the provider downloads). Only providers with an edit
    * endpoint for the kind (src/catalog/edits.ts) take one; the others refuse it as a bad request.
    */

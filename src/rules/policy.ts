@@ -16,7 +16,7 @@ export const LEARNED_CHOICE_DEFAULTS = { learnedProviderChoice: true, minEvidenc
  */
 export const PEOPLE_DEFAULTS = { auditRate: 0.02, calibratedBar: false, minDecisions: 30 } as const;
 
-/** CONTRACT.md's policy (issue 25): repair an asset within 15 points of the bar with at most 2 local defects. */
+/** CONTRACT.md's policy: repair an asset within 15 points of the bar with at most 2 local defects. */
 export const REPAIR_DEFAULTS = { repairBand: 15, maxRepairDefects: 2 } as const;
 
 /** SPEC.md "Defaults". */

@@ -11,7 +11,7 @@ export interface EditArea {
 }
 
 /**
- * How the simulated edit endpoints behave (issue 25): each named defect is fixed with its
+ * How the simulated edit endpoints behave: each named defect is fixed with its
  * provider's chance, and an edit sometimes damages something it was not asked to touch. Invented
  * for the simulator; settable through POST /_sim/settings `edit`.
  */

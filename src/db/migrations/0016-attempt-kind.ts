@@ -2,7 +2,7 @@ import { sql, type Kysely, type Migration } from 'kysely';
 
 /**
  * `regeneration_attempts.kind`: "generate" (a new asset) or "repair" (an edit of the round's
- * current asset, issue 25); attempts recorded before are generations. `repair`: what a repair
+ * current asset); attempts recorded before are generations. `repair`: what a repair
  * asked for (instruction, defects, the asset it edited); null for generations.
  */
 export const attemptKindMigration: Migration = {

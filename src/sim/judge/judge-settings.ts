@@ -39,7 +39,7 @@ export const EXACT_JUDGE: Readonly<JudgeSettings> = {
  * is from a person's"): judges agree with themselves on a re-run (test–retest above 0.95) yet
  * correlate with people at only about 0.4–0.5 (VIEScore, ACL 2024; MLLM-as-a-Judge, arXiv
  * 2402.04788), so most of the error is persistent: σ 8 persistent, 3 per call, and a second
- * view shares half of it (issue 24's benchmark defaults). Pairwise choices agree with people
+ * view shares half of it (the quality benchmark's defaults). Pairwise choices agree with people
  * about 77 % of the time (MLLM-as-a-Judge), with a first-position preference strongest on close
  * pairs (MT-Bench, arXiv 2306.05685; arXiv 2406.07791): 0.8 on close pairs and 0.05. No published
  * figure was found for how often a judge misses or invents a defect; 0.85 and 0.1 are assumptions.
@@ -55,7 +55,7 @@ export const REALISTIC_JUDGE: Readonly<JudgeSettings> = {
 };
 
 /**
- * Pairs at most this many points apart are "close": the uncertainty band issue 24 measures the
+ * Pairs at most this many points apart are "close": the uncertainty band the quality benchmark measures the
  * pairwise accuracy in (the simulator names its own figure; it reads nothing of the product's policy).
  */
 export const CLOSE_PAIR_POINTS = 5;

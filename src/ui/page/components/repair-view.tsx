@@ -10,7 +10,7 @@ interface RepairViewProps {
 }
 
 /**
- * A repair (issue 25): the asset it edited and what came of it, side by side, each with the box of
+ * A repair: the asset it edited and what came of it, side by side, each with the box of
  * every defect the repair named drawn on it, and the instruction the provider was given.
  */
 export function RepairView({ repair, after, scene, label }: RepairViewProps) {
