@@ -5,6 +5,8 @@ import type { SimCalls } from '../../src/sim/server';
 import { historyEvents, workflowTaskFailures } from './history';
 import type { ScriptedRound } from './scripted-rounds';
 
+const COMBINED_ESTIMATE_POINTS = 1;
+
 export interface RoundCheck {
   /** What did not go as planned, one sentence each; empty when the round ended as planned. */
   problems: string[];
@@ -31,7 +33,12 @@ export async function checkRound(
   expect('outcome', result.outcome, expected.outcome);
   expect('attempt results', result.attempts.map((a) => a.result), expected.results);
   expect('attempt providers', result.attempts.map((a) => a.provider), expected.providers);
-  expect('final score', result.finalScore, expected.finalScore);
+  // Once the content type has a history of judgments, the recorded score is the judgments combined
+  // with it (src/rules/judging.ts), which draws a scripted score a little toward the content
+  // type's mean: within this many points for the scripted rounds' well-separated scores.
+  if (Math.abs(result.finalScore - expected.finalScore) > COMBINED_ESTIMATE_POINTS) {
+    problems.push(`final score: got ${result.finalScore}, expected ${expected.finalScore} (± ${COMBINED_ESTIMATE_POINTS})`);
+  }
   expect('escalated', result.escalatedToUser, expected.escalated);
 
   const duplicates: RoundCheck['duplicates'] = [];
