@@ -2,12 +2,11 @@ import assert from 'node:assert/strict';
 import sharp from 'sharp';
 import type { Simulator } from '../../src/sim/server';
 import { editAreas, editOutcome } from '../../src/sim/edit-model';
-import { call, download, isMp4, isPng, probeVideo, sleep, startTestSimulator } from './sim-test-helpers';
+import { call, download, FAL_AUTH, falQueueResult, isMp4, isPng, probeVideo, sleep, startTestSimulator } from './sim-test-helpers';
 import { writeFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-const FAL = { authorization: 'Key test-key' };
 const RUNWAY = { authorization: 'Bearer key_test', 'x-runway-version': '2024-11-06' };
 const INSTRUCTION = 'Fix only these defects: 1. The logo is warped (in the area 40%-60% across and 30%-50% down the frame). Change nothing else.';
 
@@ -20,14 +19,7 @@ describe('simulator: edit endpoints (fal flux-pro/kontext, Runway video_to_video
   after(() => sim.stop());
   beforeEach(() => sim.reset());
 
-  const falResult = async (app: string, id: string) => {
-    for (let poll = 0; poll < 200; poll++) {
-      const status = await call(`${sim.url}/fal/queue/${app}/requests/${id}/status`, { headers: FAL });
-      if (status.body.status === 'COMPLETED') return (await call(`${sim.url}/fal/queue/${app}/requests/${id}`, { headers: FAL })).body;
-      await sleep(40);
-    }
-    assert.fail('fal request did not complete');
-  };
+  const falResult = (app: string, id: string) => falQueueResult(sim.url, app, id);
   const runwayTask = async (id: string) => {
     for (let poll = 0; poll < 300; poll++) {
       const task = (await call(`${sim.url}/v1/tasks/${id}`, { headers: RUNWAY })).body;
@@ -38,7 +30,7 @@ describe('simulator: edit endpoints (fal flux-pro/kontext, Runway video_to_video
   };
   const dataUri = (bytes: Buffer, type: string) => `data:${type};base64,${bytes.toString('base64')}`;
   const generatedImage = async () => {
-    const submitted = await call(`${sim.url}/fal/queue/fal-ai/flux/schnell`, { headers: FAL, json: { prompt: 'A ceramic mug on a wooden table', image_size: 'landscape_4_3' } });
+    const submitted = await call(`${sim.url}/fal/queue/fal-ai/flux/schnell`, { headers: FAL_AUTH, json: { prompt: 'A ceramic mug on a wooden table', image_size: 'landscape_4_3' } });
     const result = await falResult('fal-ai/flux', submitted.body.request_id);
     return (await download(result.images[0].url)).bytes;
   };
@@ -46,7 +38,7 @@ describe('simulator: edit endpoints (fal flux-pro/kontext, Runway video_to_video
   it('kontext edits the image it is sent: same size, the named box repainted, the rest unchanged', async () => {
     sim.setSettings({ edit: { fixChance: { falai: 1 }, damageRate: 0 } });
     const before = await generatedImage();
-    const submitted = await call(`${sim.url}/fal/queue/fal-ai/flux-pro/kontext`, { headers: FAL, json: { prompt: INSTRUCTION, image_url: dataUri(before, 'image/png') } });
+    const submitted = await call(`${sim.url}/fal/queue/fal-ai/flux-pro/kontext`, { headers: FAL_AUTH, json: { prompt: INSTRUCTION, image_url: dataUri(before, 'image/png') } });
     assert.equal(submitted.status, 200, JSON.stringify(submitted.body));
     assert.equal(submitted.body.status_url, `https://queue.fal.run/fal-ai/flux-pro/requests/${submitted.body.request_id}/status`);
     const result = await falResult('fal-ai/flux-pro', submitted.body.request_id);
@@ -70,17 +62,17 @@ describe('simulator: edit endpoints (fal flux-pro/kontext, Runway video_to_video
   });
 
   it('kontext refuses what fal refuses: no image_url, a bad aspect ratio, a file it cannot get', async () => {
-    const missing = await call(`${sim.url}/fal/queue/fal-ai/flux-pro/kontext`, { headers: FAL, json: { prompt: INSTRUCTION } });
+    const missing = await call(`${sim.url}/fal/queue/fal-ai/flux-pro/kontext`, { headers: FAL_AUTH, json: { prompt: INSTRUCTION } });
     assert.equal(missing.status, 422);
     assert.deepEqual(missing.body.detail[0].loc, ['body', 'image_url']);
     assert.equal(missing.body.detail[0].type, 'missing');
-    const ratio = await call(`${sim.url}/fal/queue/fal-ai/flux-pro/kontext`, { headers: FAL, json: { prompt: INSTRUCTION, image_url: 'data:image/png;base64,AAAA', aspect_ratio: '5:4' } });
+    const ratio = await call(`${sim.url}/fal/queue/fal-ai/flux-pro/kontext`, { headers: FAL_AUTH, json: { prompt: INSTRUCTION, image_url: 'data:image/png;base64,AAAA', aspect_ratio: '5:4' } });
     assert.equal(ratio.status, 422);
     assert.deepEqual(ratio.body.detail[0].loc, ['body', 'aspect_ratio']);
-    const unreachable = await call(`${sim.url}/fal/queue/fal-ai/flux-pro/kontext`, { headers: FAL, json: { prompt: INSTRUCTION, image_url: `${sim.url}/_sim/files/nothing.png` } });
+    const unreachable = await call(`${sim.url}/fal/queue/fal-ai/flux-pro/kontext`, { headers: FAL_AUTH, json: { prompt: INSTRUCTION, image_url: `${sim.url}/_sim/files/nothing.png` } });
     assert.equal(unreachable.status, 422);
     assert.equal(unreachable.body.detail[0].type, 'file_download_error');
-    const tooBig = await call(`${sim.url}/fal/queue/fal-ai/flux-pro/kontext`, { headers: FAL, json: { prompt: INSTRUCTION, image_url: dataUri(Buffer.alloc(5 * 1024 * 1024 + 1, 1), 'image/png') } });
+    const tooBig = await call(`${sim.url}/fal/queue/fal-ai/flux-pro/kontext`, { headers: FAL_AUTH, json: { prompt: INSTRUCTION, image_url: dataUri(Buffer.alloc(5 * 1024 * 1024 + 1, 1), 'image/png') } });
     assert.equal(tooBig.status, 422);
     assert.match(tooBig.body.detail[0].msg, /at most 5242880/);
     assert.equal(sim.calls().providers.falai?.submissions ?? 0, 0);

@@ -4,9 +4,8 @@ import sharp from 'sharp';
 import { editedIssues, editedTrueQuality, localDefectPoints } from '../../src/sim/judge/edited-judgment';
 import type { Simulator } from '../../src/sim/server';
 import { ANTHROPIC_HEADERS, analysisRequest } from './judge-helpers';
-import { call, download, sleep, startTestSimulator } from './sim-test-helpers';
+import { call, download, FAL_AUTH, falQueueResult, startTestSimulator } from './sim-test-helpers';
 
-const FAL = { authorization: 'Key test-key' };
 const DIRECTION = 'A ceramic mug with a printed logo on a wooden table, warm light';
 const PROMPT = `${DIRECTION}, soft morning sun`;
 const WARPED_LOGO = { category: 'ai_artifacts' as const, severity: 'high' as const, description: 'The logo on the mug is warped', region: { x: 0.4, y: 0.3, w: 0.2, h: 0.2 } };
@@ -25,21 +24,14 @@ describe('simulator: its own judge sees what an edit fixed and damaged', functio
     sim.setScenarios([{ match: 'printed logo', issues: [WARPED_LOGO] }]);
   });
 
-  const falResult = async (app: string, id: string) => {
-    for (let poll = 0; poll < 200; poll++) {
-      const status = await call(`${sim.url}/fal/queue/${app}/requests/${id}/status`, { headers: FAL });
-      if (status.body.status === 'COMPLETED') return (await call(`${sim.url}/fal/queue/${app}/requests/${id}`, { headers: FAL })).body;
-      await sleep(40);
-    }
-    assert.fail('fal request did not complete');
-  };
+  const falResult = (app: string, id: string) => falQueueResult(sim.url, app, id);
   const generated = async () => {
-    const submitted = await call(`${sim.url}/fal/queue/fal-ai/flux/schnell`, { headers: FAL, json: { prompt: PROMPT, image_size: 'landscape_4_3' } });
+    const submitted = await call(`${sim.url}/fal/queue/fal-ai/flux/schnell`, { headers: FAL_AUTH, json: { prompt: PROMPT, image_size: 'landscape_4_3' } });
     return (await download((await falResult('fal-ai/flux', submitted.body.request_id)).images[0].url)).bytes;
   };
   const kontextEdit = async (source: Buffer) => {
     const image_url = `data:image/png;base64,${source.toString('base64')}`;
-    const submitted = await call(`${sim.url}/fal/queue/fal-ai/flux-pro/kontext`, { headers: FAL, json: { prompt: INSTRUCTION, image_url } });
+    const submitted = await call(`${sim.url}/fal/queue/fal-ai/flux-pro/kontext`, { headers: FAL_AUTH, json: { prompt: INSTRUCTION, image_url } });
     assert.equal(submitted.status, 200, JSON.stringify(submitted.body));
     return (await download((await falResult('fal-ai/flux-pro', submitted.body.request_id)).images[0].url)).bytes;
   };

@@ -73,3 +73,16 @@ export async function probeVideo(file: string): Promise<{ duration: number; code
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/** fal's queue authorization, as the simulator takes it. */
+export const FAL_AUTH = { authorization: 'Key test-key' };
+
+/** A fal queue request's result once it is COMPLETED, polling its status as the client does. */
+export async function falQueueResult(simUrl: string, app: string, id: string) {
+  for (let poll = 0; poll < 200; poll++) {
+    const status = await call(`${simUrl}/fal/queue/${app}/requests/${id}/status`, { headers: FAL_AUTH });
+    if (status.body.status === 'COMPLETED') return (await call(`${simUrl}/fal/queue/${app}/requests/${id}`, { headers: FAL_AUTH })).body;
+    await sleep(40);
+  }
+  throw new Error(`fal request ${id} did not complete`);
+}
