@@ -2,9 +2,9 @@ import { asyncLocalStorage } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { FailureType } from '../src/domain/failures';
 import type { PassingBar, Verdict } from '../src/domain/calibration';
-import type { AttemptEvidence, AttemptEvidenceRequest } from '../src/domain/provider-evidence';
+import type { AttemptEvidence, AttemptEvidenceRequest, RepairEvidence } from '../src/domain/provider-evidence';
 import type { ProviderName } from '../src/domain/provider';
-import type { AttemptKind, RegenerationAttempt } from '../src/domain/regeneration';
+import type { AttemptKind, ProviderChoiceFigures, RegenerationAttempt } from '../src/domain/regeneration';
 import type {
   AttemptContext,
   AuditRequest,
@@ -30,6 +30,8 @@ import { isPermanentDataError, RequestRejectedError } from '../src/db/errors';
 import { approvalAgrees } from '../src/domain/judge-agreement';
 import { countAttempt, countDecision, countEscalation, countJudgeAgreement } from '../src/observability/metrics';
 import { firstGenerationProvider, learnedChoiceApplies, planAttempt } from '../src/rules/attempt-plan';
+import type { RepairOption } from '../src/rules/expected-value-choice';
+import { repairOption } from '../src/rules/repair-value';
 import type { RegenerationPolicy } from '../src/domain/policy';
 import type { Scene } from '../src/domain/scene';
 import { fitAcceptance, passingBar } from '../src/rules/calibration';
@@ -57,6 +59,8 @@ export type ResolvedRef = RoundRef & { runId: string };
 export interface RoundStore {
   saveScene(request: SaveSceneRequest): Promise<void>;
   attemptEvidence(request: AttemptEvidenceRequest): Promise<AttemptEvidence[]>;
+  /** The recorded repairs of a kind, per editing provider (src/db/attempt-evidence.ts). */
+  repairEvidence(request: AttemptEvidenceRequest): Promise<RepairEvidence[]>;
   /** People's verdicts for a content type (src/db/verdicts.ts). */
   peopleVerdicts(filter: { contentType: string }): Promise<{ verdict: Verdict }[]>;
   pickProvider(request: PickProviderRequest): Promise<PickProviderAnswer>;
@@ -175,15 +179,36 @@ export function createRoundStepActivities(deps: RoundStepDeps) {
   /**
    * SPEC.md "Cost and provider health": the provider for the attempt, and its price held. A
    * repair the rules chose goes to the first usable provider that can edit the asset; with none
-   * (no key, breakers open) the attempt generates anew.
+   * (no key, breakers open) the attempt generates anew. Once the recorded repairs of the kind are
+   * enough to learn from (src/rules/repair-value.ts), the learned choice weighs the repair beside
+   * the generations, and generates when that is worth more.
    */
   async function startAttempt(ref: ResolvedRef, context: AttemptContext): Promise<AttemptStart> {
-    const repair = context.repair === undefined ? undefined : await startRepair(ref, context, context.repair.editors);
-    return repair ?? (await startGeneration(ref, context));
+    if (context.repair === undefined) return startGeneration(ref, context);
+    const weighed = await weighableRepair(context, context.repair.editors);
+    if (weighed === undefined) return (await startRepair(ref, context, context.repair.editors)) ?? (await startGeneration(ref, context));
+    return startGeneration(ref, context, { option: weighed, editors: context.repair.editors });
+  }
+
+  /** The repair as the learned choice weighs it; undefined when the band rule stands (no learned choice, too few repairs recorded). */
+  async function weighableRepair(context: AttemptContext, editors: readonly ProviderName[]): Promise<RepairOption | undefined> {
+    if (!learnedChoiceApplies(context)) return undefined;
+    const editor = editors.find((provider) => deps.keyProblem(provider) === undefined);
+    if (editor === undefined) return undefined;
+    const { kind, durationSeconds } = context.needs;
+    let evidence: RepairEvidence[];
+    try {
+      evidence = await store.repairEvidence({ kind });
+    } catch (error) {
+      log()?.warn('repair evidence unavailable; the repair band stands', { error: String(error) });
+      return undefined;
+    }
+    const priceUsd = expectedRepairUsd({ provider: editor, kind, durationSeconds, judgments: 1 });
+    return repairOption(evidence, { provider: editor, currentScore: context.currentScore, bar: context.policy.minScoreToPass, priceUsd });
   }
 
   /** A repair: one candidate, the edit's price held as any attempt's is. */
-  async function startRepair(ref: ResolvedRef, context: AttemptContext, editors: ProviderName[]): Promise<AttemptStart | undefined> {
+  async function startRepair(ref: ResolvedRef, context: AttemptContext, editors: readonly ProviderName[], choice?: ProviderChoiceFigures): Promise<AttemptStart | undefined> {
     const candidates = editors.filter((provider) => deps.keyProblem(provider) === undefined);
     if (candidates.length === 0) return undefined;
     const key = attemptKey(ref.workflowId, ref.round, context.attemptNumber);
@@ -197,14 +222,24 @@ export function createRoundStepActivities(deps: RoundStepDeps) {
       log()?.info('budget exhausted: no repair', { sceneId: ref.sceneId, message: held.refused });
       return { start: false, reason: 'budget_exhausted', message: held.refused };
     }
-    return { start: true, provider, skipped: pick.skipped, expectedUsd: heldUsd(held.prices, 1), kind: 'repair' };
+    return { start: true, provider, skipped: pick.skipped, ...(choice ? { providerChoice: choice } : {}), expectedUsd: heldUsd(held.prices, 1), kind: 'repair' };
   }
 
-  async function startGeneration(ref: ResolvedRef, context: AttemptContext): Promise<AttemptStart> {
+  /**
+   * A new generation, or, with `repair`, whichever of it and the repair the learned choice finds
+   * worth more (the static map, with too little evidence to weigh, leaves the band rule's repair).
+   */
+  async function startGeneration(ref: ResolvedRef, context: AttemptContext, repair?: { option: RepairOption; editors: readonly ProviderName[] }): Promise<AttemptStart> {
     const { needs, policy, attemptNumber } = context;
     const evidence = learnedChoiceApplies(context) ? await readEvidence(context) : [];
     const key = attemptKey(ref.workflowId, ref.round, attemptNumber);
-    const plan = planAttempt(context, evidence, deps.keyProblem, key);
+    let plan = planAttempt(context, evidence, deps.keyProblem, key, repair?.option);
+    if (repair !== undefined && plan.preferred !== undefined && (plan.repair || plan.choice === undefined)) {
+      const started = await startRepair(ref, context, repair.editors, plan.choice);
+      if (started !== undefined) return started;
+      // No editor could take it (breakers open): the choice among the generations alone.
+      if (plan.repair) plan = planAttempt(context, evidence, deps.keyProblem, key);
+    }
     if (plan.preferred === undefined) {
       const message = notWorthTryingMessage(plan.notWorthTrying);
       log()?.info('no remaining attempt is worth its price', { sceneId: ref.sceneId, message });

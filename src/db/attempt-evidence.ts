@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { SceneKind } from '../domain/scene';
 import { IMAGE_PROVIDERS, type ProviderName } from '../domain/provider';
-import type { AttemptEvidence, AttemptEvidenceRequest } from '../domain/provider-evidence';
+import type { AttemptEvidence, AttemptEvidenceRequest, RepairEvidence } from '../domain/provider-evidence';
 import type { DatabaseSchema } from './schema';
 
 // Literals, not parameters: PostgreSQL matches a grouped expression to the selected one only when
@@ -14,9 +14,12 @@ const IMAGE_LIST = sql.raw(IMAGE_PROVIDERS.map((p) => `'${p}'`).join(', '));
  * after. The kind is the one the attempt made, as in provider-evidence.ts; an attempt is judged
  * when it has an analysis.
  */
-export async function attemptEvidence(kysely: Kysely<DatabaseSchema>, request: AttemptEvidenceRequest): Promise<AttemptEvidence[]> {
-  const kind = sql<SceneKind>`case when s.duration > 0 and a.provider not in (${IMAGE_LIST})
+// The kind the attempt made: a video provider on a scene with a duration made a clip.
+const attemptKind = sql<SceneKind>`case when s.duration > 0 and a.provider not in (${IMAGE_LIST})
     then 'video' else 'image' end`;
+
+export async function attemptEvidence(kysely: Kysely<DatabaseSchema>, request: AttemptEvidenceRequest): Promise<AttemptEvidence[]> {
+  const kind = attemptKind;
   const contentType = sql<string>`lower(s.content_type)`;
   const judged = sql`a.analysis is not null`;
   const judgedSum = (expression: string) => sql<number>`coalesce(sum(${sql.raw(expression)}) filter (where ${judged}), 0)::float8`;
@@ -55,5 +58,36 @@ export async function attemptEvidence(kysely: Kysely<DatabaseSchema>, request: A
     sumBeforeSquared: Number(row.sum_before_squared),
     sumAfterSquared: Number(row.sum_after_squared),
     sumBeforeAfter: Number(row.sum_before_after),
+  }));
+}
+
+/**
+ * What the recorded repairs of a kind say (src/rules/repair-value.ts): per editing provider, the
+ * repairs, the judged ones, and the sums of their gains over the asset they edited.
+ */
+export async function repairEvidence(kysely: Kysely<DatabaseSchema>, request: AttemptEvidenceRequest): Promise<RepairEvidence[]> {
+  const judged = sql`a.analysis is not null`;
+  const rows = await kysely
+    .selectFrom('regeneration_attempts as a')
+    .innerJoin('scenes as s', 's.id', 'a.scene_id')
+    .select([
+      'a.provider',
+      sql<number>`count(*)::int`.as('repairs'),
+      sql<number>`count(*) filter (where ${judged})::int`.as('judged'),
+      sql<number>`coalesce(sum(a.score_after - a.score_before) filter (where ${judged}), 0)::float8`.as('sum_gain'),
+      sql<number>`coalesce(sum((a.score_after - a.score_before) * (a.score_after - a.score_before)) filter (where ${judged}), 0)::float8`.as('sum_gain_squared'),
+    ])
+    .where(attemptKind, '=', request.kind)
+    .where('a.kind', '=', 'repair')
+    .groupBy('a.provider')
+    .orderBy('a.provider')
+    .execute();
+  return rows.map((row) => ({
+    provider: row.provider as ProviderName,
+    kind: request.kind,
+    repairs: row.repairs,
+    judged: row.judged,
+    sumGain: Number(row.sum_gain),
+    sumGainSquared: Number(row.sum_gain_squared),
   }));
 }

@@ -4,7 +4,7 @@ import type { NotificationSettings } from '../notifications/settings';
 import type { BreakerSettings } from '../rules/provider-health';
 import { reserveProjectBudget } from './budget-reservations';
 import type { Db } from './database';
-import { attemptEvidence } from './attempt-evidence';
+import { attemptEvidence, repairEvidence } from './attempt-evidence';
 import { peopleVerdicts } from './verdicts';
 import { pickProvider, recordProviderOutcome } from './provider-health';
 import * as rounds from './regeneration-writes';
@@ -20,6 +20,7 @@ export function createDatabaseRoundStore(db: Db, breaker: BreakerSettings, notif
   return {
     saveScene: (request: Parameters<typeof saveScene>[1]) => saveScene(kysely, request),
     attemptEvidence: (request: Parameters<typeof attemptEvidence>[1]) => attemptEvidence(kysely, request),
+    repairEvidence: (request: Parameters<typeof repairEvidence>[1]) => repairEvidence(kysely, request),
     peopleVerdicts: (filter: { contentType: string }) => peopleVerdicts(kysely, filter),
     pickProvider: (request: Parameters<typeof pickProvider>[1]) => pickProvider(kysely, request, breaker),
     reserveBudget: (request: Parameters<typeof reserveProjectBudget>[1]) => reserveProjectBudget(kysely, request),

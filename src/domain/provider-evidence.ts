@@ -49,3 +49,17 @@ export interface AttemptEvidence {
 export interface AttemptEvidenceRequest {
   kind: SceneKind;
 }
+
+/**
+ * What the recorded repairs of one kind say of one editing provider (src/rules/repair-value.ts):
+ * how many were made, how many got a judgment, and the sums of their gains (score after minus
+ * the score of the asset they edited) over the judged ones.
+ */
+export interface RepairEvidence {
+  provider: ProviderName;
+  kind: SceneKind;
+  repairs: number;
+  judged: number;
+  sumGain: number;
+  sumGainSquared: number;
+}

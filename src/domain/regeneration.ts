@@ -122,6 +122,8 @@ export interface AttemptCandidate {
 /** One provider the learned choice weighed for an attempt (src/rules/expected-value-choice.ts). */
 export interface ProviderOption {
   provider: ProviderName;
+  /** The option repairs the round's current asset with this provider instead of generating. */
+  repair?: true;
   /** The expected chance that the attempt passes. */
   passChance: number;
   /** The chance drawn for exploration, which the pick follows. */

@@ -3,7 +3,7 @@ import type { ProviderName } from '../domain/provider';
 import type { ProviderChoiceFigures, SkippedProvider } from '../domain/regeneration';
 import type { AttemptContext } from '../domain/round-steps';
 import { expectedAttemptUsd } from './budget';
-import { chooseByExpectedValue } from './expected-value-choice';
+import { chooseByExpectedValue, type RepairOption } from './expected-value-choice';
 import { LEARNED_CHOICE_DEFAULTS } from './policy';
 import { BEST_PROVIDER_FOR_CONTENT, providerCandidates, providerForAttempt, sceneNeeds } from './provider-choice';
 import type { RegenerationPolicy } from '../domain/policy';
@@ -25,6 +25,8 @@ export type AttemptPlan =
       skipped: SkippedProvider[];
       /** The learned choice's figures when it chose; absent: the static map chose. */
       choice?: ProviderChoiceFigures;
+      /** The learned choice weighed a repair of the current asset and took it: `preferred` edits. */
+      repair?: true;
     }
   /** No remaining attempt is worth its price: the figures the learned choice weighed. */
   | { preferred?: undefined; notWorthTrying: ProviderChoiceFigures };
@@ -40,13 +42,16 @@ export type AttemptPlan =
  * their price. Capabilities, keys, then breakers and budgets (the caller) apply after.
  *
  * `drawKey` seeds the exploration (the workflow id, round and attempt), so a retried step
- * chooses what its first try chose.
+ * chooses what its first try chose. `repair`, when the rules chose to repair and the repairs'
+ * record is long enough (src/rules/repair-value.ts), is weighed beside the generations: the plan
+ * says `repair` when it is worth more. The static map never weighs one: there the band rule stands.
  */
 export function planAttempt(
   context: AttemptContext,
   evidence: readonly AttemptEvidence[],
   keyProblem: (provider: ProviderName) => string | undefined,
   drawKey = '',
+  repair?: RepairOption,
 ): AttemptPlan {
   const { attemptNumber, roundProvider, policy, needs } = context;
   const fallbackOrder = policy.providerFallbackOrder[needs.kind];
@@ -82,8 +87,10 @@ export function planAttempt(
     ...((attemptNumber === 1 && context.providerNamed) || able.length === 0 ? { fixed: roundProvider } : {}),
     ...(attemptNumber === 1 ? {} : { previous: context.usedThisRound.at(-1) ?? roundProvider }),
     drawKey,
+    ...(repair ? { repair } : {}),
   });
   if (learned.provider === undefined) return { notWorthTrying: learned.figures };
+  if (learned.repair) return { preferred: learned.provider, candidates: [learned.provider], skipped: [], choice: learned.figures, repair: true };
   return { preferred: learned.provider, ...usable(learned.provider), choice: learned.figures };
 }
 

@@ -23,11 +23,24 @@ export interface ExpectedValueArgs {
   previous?: ProviderName;
   /** Seeds the exploration's draws: the same key, the same choice (workflow id, round, attempt). */
   drawKey: string;
+  /** Editing the current asset instead (src/rules/repair-value.ts), weighed as one more option. */
+  repair?: RepairOption;
+}
+
+/** A repair of the current asset: its editor, its chance of passing and its price. */
+export interface RepairOption {
+  provider: ProviderName;
+  passChance: number;
+  priceUsd: number;
+  /** Judged repairs its chance was learned from. */
+  evidence: number;
 }
 
 export interface ExpectedValueChoice {
   /** The provider to use; absent when no remaining attempt is worth its price. */
   provider?: ProviderName;
+  /** The attempt repairs the current asset with `provider` rather than generating. */
+  repair?: true;
   figures: ProviderChoiceFigures;
 }
 
@@ -53,7 +66,7 @@ export function chooseByExpectedValue(args: ExpectedValueArgs): ExpectedValueCho
     const mean = prediction.mean + prediction.meanSd * normalDraw(`${args.drawKey}:${provider}`);
     return passChance(prediction, args.bar, mean, prediction.noiseSd);
   };
-  const lookahead = { candidates, maxAttempts, valueOfPassUsd, priceUsd: args.priceUsd };
+  const lookahead = { candidates, maxAttempts, valueOfPassUsd, priceUsd: args.priceUsd, attemptAfter: attemptNumber + 1 };
   const expectedLook = { ...lookahead, chance: expected, memo: new Map<string, number>() };
   const drawnLook = { ...lookahead, chance: drawn, memo: new Map<string, number>() };
   const allowed = args.fixed !== undefined ? [args.fixed] : allowedAfter(candidates, args.previous);
@@ -71,14 +84,36 @@ export function chooseByExpectedValue(args: ExpectedValueArgs): ExpectedValueCho
       drawnValueUsd: roundTo(attemptValue(provider, attemptNumber, drawnChance, drawnLook), 1_000),
     };
   });
+  if (args.repair !== undefined) options.push(repairValue(args.repair, args.previous ?? args.fixed ?? args.repair.provider, expectedLook, drawnLook));
   const worth = options.some((o) => o.valueUsd > 0);
   const pick = options.reduce<ProviderOption | undefined>((best, o) => (best === undefined || o.drawnValueUsd > best.drawnValueUsd ? o : best), undefined);
   const figures: ProviderChoiceFigures = { by: 'expected_value', valueOfPassUsd, attemptsLeft: maxAttempts - attemptNumber + 1, evidence: model.judged, options };
-  return worth && pick !== undefined ? { provider: pick.provider, figures } : { figures };
+  if (!worth || pick === undefined) return { figures };
+  return { provider: pick.provider, ...(pick.repair ? { repair: true as const } : {}), figures };
+}
+
+/**
+ * A repair's worth, as a generation's: a pass, or if it fails what the attempts after it are worth
+ * (they generate, not repeating the provider before the repair); less its price. No exploration
+ * draw: until the repairs' record is long enough the band rule makes them (repair-value.ts).
+ */
+function repairValue(repair: RepairOption, previous: ProviderName, expectedLook: Lookahead, drawnLook: Lookahead): ProviderOption {
+  const value = (look: Lookahead) => repair.passChance * look.valueOfPassUsd + (1 - repair.passChance) * remainingValue(look.attemptAfter, previous, look) - repair.priceUsd;
+  return {
+    provider: repair.provider,
+    repair: true,
+    passChance: roundTo(repair.passChance, 1_000),
+    drawnPassChance: roundTo(repair.passChance, 1_000),
+    priceUsd: repair.priceUsd,
+    valueUsd: roundTo(value(expectedLook), 1_000),
+    drawnValueUsd: roundTo(value(drawnLook), 1_000),
+  };
 }
 
 interface Lookahead {
   candidates: readonly ProviderName[];
+  /** The attempt after the one being chosen. */
+  attemptAfter: number;
   maxAttempts: number;
   valueOfPassUsd: number;
   priceUsd: (provider: ProviderName) => number;

@@ -150,4 +150,30 @@ describeEachDatabase('provider evidence from the recorded attempts', ({ db }) =>
     assert.deepEqual(stored.map((a) => [a.provider, a.kind, a.repair]), [['falai', 'repair', repair], ['flux', undefined, undefined]]);
     assert.deepEqual((await activities.attemptEvidence({ kind: 'image' })).map((e) => [e.provider, e.judged]), [['flux', 1]]);
   });
+
+  it('sums the repairs of a kind per editor: repairs, judged ones, and their gains over the asset they edited', async () => {
+    const defect = { category: 'ai_artifacts' as const, severity: 'medium' as const, description: 'warped logo', region: { x: 0.4, y: 0.3, w: 0.2, h: 0.2 } };
+    const repair = { instruction: 'Fix only these defects: 1. warped logo.', defects: [defect], sourceAssetUrl: 'http://assets.test/a.png', sourcePrompt: 'A kettle' };
+    // Two judged image repairs by fal (+13, +4), one that failed before its judgment, one by Runway (+2).
+    await record(SCENE_ID + 1, PROJECT_ID, { provider: 'falai', scoreBefore: 62, scoreAfter: 75, result: 'success', kind: 'repair', repair });
+    await record(SCENE_ID + 1, PROJECT_ID, { provider: 'falai', scoreBefore: 60, scoreAfter: 64, result: 'failed', kind: 'repair', repair });
+    await record(SCENE_ID + 1, PROJECT_ID, {
+      provider: 'falai',
+      result: 'failed',
+      scoreAfter: 0,
+      analysisResult: undefined,
+      failure: { type: 'unavailable', message: '503' },
+      kind: 'repair',
+      repair,
+    });
+    await record(SCENE_ID + 1, PROJECT_ID, { provider: 'runway', scoreBefore: 60, scoreAfter: 62, result: 'failed', kind: 'repair', repair });
+    // A generation and a clip repair: neither is an image repair.
+    await record(SCENE_ID + 1, PROJECT_ID, { provider: 'flux', scoreBefore: 60, scoreAfter: 72, result: 'success' });
+    await record(SCENE_ID, PROJECT_ID, { provider: 'runway', scoreBefore: 60, scoreAfter: 70, result: 'success', kind: 'repair', repair });
+    assert.deepEqual(await activities.repairEvidence({ kind: 'image' }), [
+      { provider: 'falai', kind: 'image', repairs: 3, judged: 2, sumGain: 17, sumGainSquared: 13 * 13 + 4 * 4 },
+      { provider: 'runway', kind: 'image', repairs: 1, judged: 1, sumGain: 2, sumGainSquared: 4 },
+    ]);
+    assert.deepEqual(await activities.repairEvidence({ kind: 'video' }), [{ provider: 'runway', kind: 'video', repairs: 1, judged: 1, sumGain: 10, sumGainSquared: 100 }]);
+  });
 });

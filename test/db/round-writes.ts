@@ -88,6 +88,7 @@ export function roundWrites(db: Db, breaker: BreakerSettings = DEFAULT_BREAKER) 
     recordProviderOutcome: store.recordProviderOutcome,
     providerEvidence: (request: EvidenceFilter) => providerEvidence(db.kysely, request),
     attemptEvidence: store.attemptEvidence,
+    repairEvidence: store.repairEvidence,
     /** What the project has spent, as budget holds count it: attempts and first assets. */
     projectSpentUsd: async (projectId: number) => {
       const row = await db.kysely

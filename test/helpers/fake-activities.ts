@@ -8,7 +8,7 @@ import type { Verdict } from '../../src/domain/calibration';
 import type { PairwiseAnswer } from '../../src/domain/best-pick';
 import { GENERATION_NOT_READY, type GenerateRequest, type GenerationFailureDetails } from '../../src/domain/generation';
 import type { CompareAssetsRequest, JudgeRequest } from '../../src/domain/judging';
-import type { AttemptEvidence, AttemptEvidenceRequest } from '../../src/domain/provider-evidence';
+import type { AttemptEvidence, AttemptEvidenceRequest, RepairEvidence } from '../../src/domain/provider-evidence';
 import type { ProviderName } from '../../src/domain/provider';
 import type { RegenerationAttempt } from '../../src/domain/regeneration';
 import type {
@@ -74,6 +74,8 @@ export interface FakeScript {
   evidence?: AttemptEvidence[];
   /** Makes attemptEvidence throw this instead. */
   evidenceFailure?: () => Error;
+  /** What repairEvidence answers (filtered to the round's kind); none by default. */
+  repairEvidence?: RepairEvidence[];
   /** People's verdicts per lower-cased content type, as peopleVerdicts answers them; none by default. */
   verdicts?: Record<string, Verdict[]>;
   /** The in-memory circuit breakers' settings (a tiny cooldown lets a test see a probe). */
@@ -272,6 +274,9 @@ function memoryRoundStore(script: FakeScript, calls: FakeCalls): RoundStore {
       calls.evidenceReads.push(request);
       if (script.evidenceFailure) throw script.evidenceFailure();
       return (script.evidence ?? []).filter((e) => e.kind === request.kind);
+    },
+    async repairEvidence(request) {
+      return (script.repairEvidence ?? []).filter((e) => e.kind === request.kind);
     },
     async peopleVerdicts({ contentType }) {
       calls.verdictReads.push(contentType);

@@ -110,3 +110,30 @@ describe('rules: provider choice by expected value', () => {
     assert.ok(option(choice, 'kling').valueUsd > option(choose({ attemptNumber: 1, maxAttempts: 3 }), 'kling').valueUsd, 'more attempts left, more worth');
   });
 });
+
+describe('rules: a repair weighed beside the generations', () => {
+  it('takes the repair when its chance is worth its price, and records it among the options', () => {
+    const choice = choose({ attemptNumber: 3, repair: { provider: 'runway', passChance: 0.9, priceUsd: 0.8, evidence: 12 } });
+    assert.equal(choice.repair, true);
+    assert.equal(choice.provider, 'runway');
+    const repairOption = choice.figures.options.find((o) => o.repair)!;
+    // The last attempt: 0.9 × 3 − 0.8.
+    assert.equal(repairOption.valueUsd, 1.9);
+    assert.equal(repairOption.passChance, 0.9);
+  });
+
+  it('generates when a generation is worth more, keeping the declined repair in the figures', () => {
+    const choice = choose({ attemptNumber: 3, repair: { provider: 'runway', passChance: 0.55, priceUsd: 0.8, evidence: 12 } });
+    assert.equal(choice.repair, undefined);
+    assert.equal(choice.provider, 'runway', 'runway generating: 0.99 × 3 − 1.5 beats the repair’s 0.55 × 3 − 0.8');
+    const declined = choice.figures.options.find((o) => o.repair)!;
+    assert.ok(declined.valueUsd < option(choice, 'runway').valueUsd);
+  });
+
+  it('a repair on an earlier attempt is worth what the attempts after it are worth if it fails', () => {
+    const last = choose({ attemptNumber: 3, repair: { provider: 'runway', passChance: 0.5, priceUsd: 0.8, evidence: 12 } });
+    const earlier = choose({ attemptNumber: 2, repair: { provider: 'runway', passChance: 0.5, priceUsd: 0.8, evidence: 12 } });
+    const value = (c: typeof last) => c.figures.options.find((o) => o.repair)!.valueUsd;
+    assert.ok(value(earlier) > value(last), `${value(earlier)} vs ${value(last)}`);
+  });
+});

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import type { SceneIssue } from '../../src/domain/analysis';
 import { expectedRepairUsd } from '../../src/rules/budget';
+import type { ProviderName } from '../../src/domain/provider';
+import type { RepairEvidence } from '../../src/domain/provider-evidence';
+import { evidenceOf, judgedAttempts } from '../helpers/attempt-evidence';
 import { fakeActivities } from '../helpers/fake-activities';
 import { sceneInput } from '../helpers/scenes';
 import { testEnv } from '../helpers/temporal';
@@ -98,6 +101,43 @@ describe('regenerateSceneWorkflow: repairs', function () {
       assert.equal(result.outcome, 'passed');
       assert.equal(result.attempts[0].kind, undefined);
       assert.equal(calls.submissions[0].edit, undefined);
+    });
+  });
+
+  describe('once repairs are on record, the learned choice weighs a repair beside the generations', () => {
+    // 90 judged nature clips at attempt 1 around 66: a new generation passes about a quarter of the time.
+    const evidence = evidenceOf(['kling', 'luma', 'runway'].flatMap((provider) => judgedAttempts(provider as ProviderName, 'nature', 30, 66, { attemptNumber: 1, scoreBefore: 60 })));
+    const repairsGaining = (gain: number): RepairEvidence[] => [
+      { provider: 'runway', kind: 'video', repairs: 12, judged: 12, sumGain: 12 * gain, sumGainSquared: 12 * gain * gain + 12 },
+    ];
+
+    it('repairs whose record gains a point are declined: the attempt generates, and its figures keep the repair it weighed', async () => {
+      const { activities, calls } = fakeActivities({ scores: [75], evidence, repairEvidence: repairsGaining(1) });
+      await withWorker(activities, async ({ start }) => {
+        const result = await (await start(withLocalDefect())).result();
+        const [attempt] = result.attempts;
+        assert.equal(attempt.kind, undefined);
+        assert.equal(calls.submissions[0].edit, undefined);
+        const weighed = attempt.providerChoice?.options.find((o) => o.repair);
+        assert.ok(weighed, JSON.stringify(attempt.providerChoice));
+        assert.equal(weighed.provider, 'runway');
+        assert.ok(weighed.passChance < 0.01, String(weighed.passChance));
+        const generation = attempt.providerChoice!.options.find((o) => o.provider === attempt.provider && !o.repair)!;
+        assert.ok(generation.valueUsd > weighed.valueUsd);
+      });
+    });
+
+    it('repairs whose record gains 15 points are taken, the choice recorded with the repair', async () => {
+      const { activities, calls } = fakeActivities({ scores: [78], evidence, repairEvidence: repairsGaining(15) });
+      await withWorker(activities, async ({ start }) => {
+        const result = await (await start(withLocalDefect())).result();
+        const [attempt] = result.attempts;
+        assert.equal(attempt.kind, 'repair');
+        assert.equal(calls.submissions[0].provider, 'runway');
+        assert.notEqual(calls.submissions[0].edit, undefined);
+        const weighed = attempt.providerChoice?.options.find((o) => o.repair);
+        assert.ok(weighed && weighed.passChance > 0.9, JSON.stringify(attempt.providerChoice));
+      });
     });
   });
 });
