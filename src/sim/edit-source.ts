@@ -1,8 +1,12 @@
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { createHash, randomUUID } from 'node:crypto';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { ProviderName } from '../domain/provider';
 import { editAreas, editOutcome } from './edit-model';
 import type { Generation } from './generated-files';
+import { clipPrints } from './judge/clip-prints';
+import type { EditFrame } from './judge/picture-memory';
 import { picturePrint } from './judge/picture-print';
 import type { MediaSpec } from './media/media-cache';
 import type { SimContext } from './sim-context';
@@ -52,7 +56,10 @@ async function download(url: string): Promise<{ ok: true; bytes: Buffer; mediaTy
 
 /**
  * The render of an edit: the source's picture (its prompt, shape and mark), with the places the
- * instruction names repainted where the edit fixed them and, sometimes, damage elsewhere.
+ * instruction names repainted where the edit fixed them and, sometimes, damage elsewhere. A clip
+ * is repainted on every frame, even where the instruction names a time span: the judge is shown
+ * a few frames of the product's choosing, and an edit it can see in only some of them would be
+ * judged by which moments were picked.
  */
 export function editedMedia(
   context: SimContext,
@@ -80,14 +87,34 @@ export function editedMedia(
 }
 
 /**
- * Renders an image edit now and keeps it in the judge's records with its source's picture, so
- * the simulator's own judge recognises the edit however the product resizes it before judging
- * (src/sim/judge/picture-memory.ts). A clip's edit is not recorded: its frames are judged as
- * the source's.
+ * Renders an edit now and keeps it in the judge's records with its source's picture, so the
+ * simulator's own judge recognises the edit however the product resizes it before judging
+ * (src/sim/judge/picture-memory.ts): a still's print, or a clip's print at every frame, since
+ * the product shows the judge frames of its own choosing and the pan moves the picture between
+ * them. The frames are decoded once here, per edit, not per judgment.
  */
-export async function rememberImageEdit(context: SimContext, source: Extract<EditSource, { ok: true }>, media: MediaSpec): Promise<void> {
-  if (media.kind !== 'image' || media.edit === undefined) return;
+export async function rememberEdit(context: SimContext, source: Extract<EditSource, { ok: true }>, media: MediaSpec): Promise<void> {
+  if (media.edit === undefined) return;
   const file = await context.media.ensure(media);
-  const [sourcePrint, editPrint] = await Promise.all([picturePrint(source.bytes), readFile(file.path).then(picturePrint)]);
-  context.judgeMemory.pictures.rememberEdit({ sourcePrint, editPrint, outcome: media.edit });
+  const frames = media.kind === 'image' ? await stillFrames(source.bytes, file.path) : await clipFrames(context, source.bytes, file.path);
+  context.judgeMemory.pictures.rememberEdit({ frames, outcome: media.edit });
+}
+
+async function stillFrames(sourceBytes: Buffer, editPath: string): Promise<EditFrame[]> {
+  const [sourcePrint, editPrint] = await Promise.all([picturePrint(sourceBytes), readFile(editPath).then(picturePrint)]);
+  return [{ sourcePrint, editPrint }];
+}
+
+/** The source and the edit frame by frame; an edit keeps its source's length and frame rate. */
+async function clipFrames(context: SimContext, sourceBytes: Buffer, editPath: string): Promise<EditFrame[]> {
+  const scratch = path.join(tmpdir(), `sim-edit-source-${randomUUID()}.mp4`);
+  await writeFile(scratch, sourceBytes);
+  try {
+    const [sourcePrints, editPrints] = await Promise.all([clipPrints(context.media, scratch).catch(() => undefined), clipPrints(context.media, editPath)]);
+    // A source that does not decode leaves nothing to tell the edit from: it is not recorded.
+    if (sourcePrints === undefined) return [];
+    return editPrints.slice(0, sourcePrints.length).map((editPrint, index) => ({ sourcePrint: sourcePrints[index], editPrint }));
+  } finally {
+    await rm(scratch, { force: true });
+  }
 }

@@ -20,20 +20,20 @@ export function localDefectPoints(issues: readonly SceneIssue[] | undefined): nu
 }
 
 /**
- * The true quality of one judged still: the judge's own reading less its local defects, or, for
- * an edit the simulator recognises, its source's (as judged before, else this reading) with the
- * edit's fixes and damage.
+ * The true quality of one judged asset, shown as a still or as a clip's frames: the judge's own
+ * reading less its local defects, or, for an edit the simulator recognises, its source's (as
+ * judged before, else this reading) with the edit's fixes and damage.
  */
-export function stillTruth(
+export function shownTruth(
   pictures: PictureMemory,
-  print: PicturePrint | undefined,
+  prints: readonly PicturePrint[],
   own: { truth: number; issues: readonly SceneIssue[] },
   damagePoints: number,
 ): { truth: number; edit?: EditRecord } {
   const truth = Math.max(0, own.truth - localDefectPoints(own.issues));
-  const edit = print === undefined ? undefined : pictures.editShown(print);
+  const edit = prints.length === 0 ? undefined : pictures.editShown(prints);
   if (edit === undefined) return { truth };
-  const sourceTruth = pictures.judgedTruthOf(edit.sourcePrint) ?? truth;
+  const sourceTruth = pictures.judgedTruthOf(edit.frames.map((frame) => frame.sourcePrint)) ?? truth;
   return { truth: editedTrueQuality(sourceTruth, own.issues, edit.outcome, damagePoints), edit };
 }
 

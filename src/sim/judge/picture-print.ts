@@ -18,8 +18,17 @@ export interface PrintArea {
   h: number;
 }
 
-export async function picturePrint(bytes: Buffer): Promise<PicturePrint> {
-  const data = await sharp(bytes).removeAlpha().resize({ width: PRINT_GRID, height: PRINT_GRID, fit: 'fill' }).raw().toBuffer();
+export function picturePrint(bytes: Buffer): Promise<PicturePrint> {
+  return printOf(sharp(bytes));
+}
+
+/** The print of decoded RGB pixels (a clip's frame), made by the same resize as an encoded picture's. */
+export function rawPicturePrint(pixels: Buffer, width: number, height: number): Promise<PicturePrint> {
+  return printOf(sharp(pixels, { raw: { width, height, channels: 3 } }));
+}
+
+async function printOf(picture: ReturnType<typeof sharp>): Promise<PicturePrint> {
+  const data = await picture.removeAlpha().resize({ width: PRINT_GRID, height: PRINT_GRID, fit: 'fill' }).raw().toBuffer();
   return new Uint8Array(data);
 }
 
@@ -37,6 +46,22 @@ export function printDistance(a: PicturePrint, b: PicturePrint, areas?: readonly
     count += 3;
   }
   return count === 0 ? 0 : total / count;
+}
+
+/**
+ * The whole-picture distance when it is below `limit`, else undefined. It stops reading once the
+ * distance cannot come back under the limit, so looking a frame up among a clip's many costs
+ * little for the frames that are plainly other pictures.
+ */
+export function distanceBelow(a: PicturePrint, b: PicturePrint, limit: number): number | undefined {
+  if (a.length !== b.length) return undefined;
+  const budget = limit * a.length;
+  let total = 0;
+  for (let value = 0; value < a.length; value++) {
+    total += (a[value] - b[value]) ** 2;
+    if (total >= budget) return undefined;
+  }
+  return total / a.length;
 }
 
 function holds(area: PrintArea, cell: number): boolean {

@@ -61,6 +61,11 @@ export class MediaCache {
     return work;
   }
 
+  /** Every frame of a clip at `fps`, as `side`×`side` RGB pixels one after another. */
+  decodeFrames(clipPath: string, fps: number, side: number): Promise<Buffer> {
+    return this.videos.decodeFrames(clipPath, fps, side);
+  }
+
   /** Kills running ffmpeg processes; their half-written scratch files are never served. */
   stop(): void {
     this.videos.stopAll();

@@ -40,15 +40,26 @@ export class VideoRenderer {
     }
   }
 
+  /**
+   * Every frame of a clip at `fps`, decoded to `side`×`side` RGB pixels one after another; run
+   * here so that a stopping simulator stops the decoding too.
+   */
+  decodeFrames(clipPath: string, fps: number, side: number): Promise<Buffer> {
+    return this.runFfmpeg(['-hide_banner', '-loglevel', 'error', '-i', clipPath, '-map', '0:v:0', '-an', '-vf', `fps=${fps},scale=${side}:${side}:flags=area`, '-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1']);
+  }
+
   stopAll(): void {
     for (const child of this.running) child.kill('SIGKILL');
     this.running.clear();
   }
 
-  private runFfmpeg(args: string[]): Promise<void> {
+  /** Runs ffmpeg to the end and answers what it wrote to stdout (nothing when it writes a file). */
+  private runFfmpeg(args: string[]): Promise<Buffer> {
     return new Promise((resolve, reject) => {
-      const child = spawn(ffmpegPath(), args, { stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn(ffmpegPath(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
       this.running.add(child);
+      const stdout: Buffer[] = [];
+      child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk));
       let stderr = '';
       child.stderr?.on('data', (chunk: Buffer) => {
         stderr = (stderr + chunk.toString()).slice(-2000);
@@ -59,7 +70,7 @@ export class VideoRenderer {
       });
       child.on('close', (code, signal) => {
         this.running.delete(child);
-        if (code === 0) resolve();
+        if (code === 0) resolve(Buffer.concat(stdout));
         else reject(new Error(`ffmpeg failed (${signal ?? `exit ${code}`}): ${stderr.trim()}`));
       });
     });

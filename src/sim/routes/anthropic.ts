@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { CLAUDE_IMAGE_LIMITS, checkThinking, checkToolSchema, claudeModel, refusedSamplingParameter, type ClaudeModelRule } from '../../catalog/limits/anthropic';
-import { editedIssues, stillTruth } from '../judge/edited-judgment';
+import { editedIssues, shownTruth } from '../judge/edited-judgment';
 import { measureImage, UnreadableImageError, type ImageMetrics } from '../judge/image-metrics';
 import { picturePrint } from '../judge/picture-print';
 import { judge } from '../judge/judge-model';
@@ -147,12 +147,12 @@ export function registerAnthropicRoutes(app: FastifyInstance, context: SimContex
     const scripted = ruleIndex === undefined ? {} : context.book.takeScriptedVerdict(ruleIndex);
     const provider = providerOf(seen);
     const identity = requestIdentity(request, imageBlocks, scene, provider);
-    // A still the simulator edited keeps its source's truth but for what the edit fixed and damaged.
-    const still = seen.length === 1 ? seen[0].block.source : undefined;
-    const print = still?.type === 'base64' ? await picturePrint(Buffer.from(still.data, 'base64')) : undefined;
-    const { truth: modelTruth, edit } = stillTruth(
+    // An asset the simulator edited (a still, or a clip shown as frames) keeps its source's truth
+    // but for what the edit fixed and damaged.
+    const prints = await Promise.all(seen.flatMap(({ block }) => (block.source.type === 'base64' ? [picturePrint(Buffer.from(block.source.data, 'base64'))] : [])));
+    const { truth: modelTruth, edit } = shownTruth(
       context.judgeMemory.pictures,
-      print,
+      prints,
       { truth: trueQuality(ownVerdict.overallScore, provider, scene.contentType), issues: scripted.issues ?? [] },
       context.settings.edit.damagePoints,
     );
@@ -169,7 +169,7 @@ export function registerAnthropicRoutes(app: FastifyInstance, context: SimContex
     const verdict = edit ? { ...servedVerdict, issues: editedIssues(servedVerdict.issues, edit.outcome) } : servedVerdict;
     if (seen.length > 0) context.judgeMemory.rememberTruth(identity.imagesKey, truth);
     // An edit's truth is not a source's: a later edit of the same source must not build on it.
-    if (print && !edit) context.judgeMemory.pictures.rememberJudged(print, truth);
+    if (!edit) context.judgeMemory.pictures.rememberJudged(prints, truth);
     if (scene.generationPrompt !== undefined) {
       context.judgeMemory.rememberMadeFrom(madeFromKey(scene.generationPrompt, provider), { trueQuality: truth, contentType: scene.contentType });
     }

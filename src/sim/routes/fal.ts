@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { editEndpoint } from '../../catalog/edits';
 import { checkFalKontext, checkFalSchnell, FAL_KONTEXT, FAL_SCHNELL } from '../../catalog/limits/fal';
-import { editedMedia, readEditSource, rememberImageEdit } from '../edit-source';
+import { editedMedia, readEditSource, rememberEdit } from '../edit-source';
 import type { MediaSpec } from '../media/media-cache';
 import { answerTransportFault, submitGeneration } from '../generation';
 import { seedOf } from '../media/prompt-look';
@@ -220,7 +220,7 @@ async function kontextMedia(context: SimContext, body: Record<string, unknown>):
     kind: 'image',
     fallback: { width: 1024, height: 768, durationSeconds: 0 },
   });
-  await rememberImageEdit(context, source, media);
+  await rememberEdit(context, source, media);
   return { ok: true, media };
 }
 

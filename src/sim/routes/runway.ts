@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { checkRunwayCreate } from '../../catalog/limits/runway';
 import { editEndpoint } from '../../catalog/edits';
-import { editedMedia, readEditSource, rememberImageEdit } from '../edit-source';
+import { editedMedia, readEditSource, rememberEdit } from '../edit-source';
 import { answerTransportFault, durationSeconds, submitGeneration } from '../generation';
 import type { MediaSpec } from '../media/media-cache';
 import { imageSizeFromRatio, videoSize } from '../media/media-size';
@@ -135,7 +135,7 @@ async function editMedia(
   }
   const fallback = kind === 'video' ? { ...videoSize('1280:720'), durationSeconds: 5 } : { ...imageSizeFromRatio(body.ratio, { width: 1280, height: 720 }), durationSeconds: 0 };
   const media = editedMedia(context, source, { provider: 'runway', instruction: prompt, kind, fallback });
-  await rememberImageEdit(context, source, media);
+  await rememberEdit(context, source, media);
   return { ok: true, media };
 }
 
