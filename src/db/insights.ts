@@ -31,6 +31,7 @@ export async function getInsights(db: Db, filter: InsightsFilter = {}): Promise<
       passRate: e.judgedAttempts > 0 ? roundTo(e.passedAttempts / e.judgedAttempts, 10_000) : null,
       meanGain: e.judgedAttempts > 0 ? e.meanGain : null,
       costPerPassedUsd: e.passedAttempts > 0 ? roundTo(e.totalCostUsd / e.passedAttempts, 1_000_000) : null,
+      ...(e.attemptKind ? { attemptKind: e.attemptKind } : {}),
     }),
   );
   return { providers, agreement, calibration: calibrationsByContentType(verdicts) };

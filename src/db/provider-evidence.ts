@@ -22,7 +22,8 @@ export interface EvidenceFilter {
  * (the learned choice reads attempt-evidence.ts). The kind is the one the attempt made: video when the scene
  * has a duration and the attempt's provider is not an image provider (SPEC.md), so an attempt
  * counts where its asset belongs even after the scene's own provider changed. An attempt is
- * judged when it has an analysis.
+ * judged when it has an analysis. A provider's repairs are a row of their own: an edit of a
+ * near-pass says nothing of what the provider generates.
  */
 export async function providerEvidence(kysely: Kysely<DatabaseSchema>, filter: EvidenceFilter = {}): Promise<ProviderEvidence[]> {
   const kind = sql<SceneKind>`case when s.duration > 0 and a.provider not in (${IMAGE_LIST})
@@ -36,18 +37,19 @@ export async function providerEvidence(kysely: Kysely<DatabaseSchema>, filter: E
       'a.provider',
       contentType.as('content_type'),
       kind.as('kind'),
+      'a.kind as attempt_kind',
       sql<number>`count(*)::int`.as('attempts'),
       sql<number>`count(*) filter (where ${judged})::int`.as('judged'),
       sql<number>`count(*) filter (where ${judged} and a.result = 'success')::int`.as('passed'),
       sql<number | null>`avg(a.score_after - a.score_before) filter (where ${judged})::float8`.as('mean_gain'),
       sql<number>`coalesce(sum(a.cost_usd), 0)::float8`.as('total_cost_usd'),
     ])
-    .groupBy(['a.provider', contentType, kind]);
+    .groupBy(['a.provider', contentType, kind, 'a.kind']);
   if (filter.contentType !== undefined) query = query.where(contentType, '=', filter.contentType.toLowerCase());
   if (filter.kind !== undefined) query = query.where(kind, '=', filter.kind);
   // 0 is no project's id: an empty scope matches nothing instead of making an empty `in ()`.
   if (filter.projectIds !== undefined) query = query.where('a.project_id', 'in', [0, ...filter.projectIds]);
-  const rows = await query.orderBy(contentType).orderBy(kind).orderBy('a.provider').execute();
+  const rows = await query.orderBy(contentType).orderBy(kind).orderBy('a.provider').orderBy('a.kind').execute();
   return rows.map((row) => ({
     provider: row.provider as ProviderName,
     contentType: row.content_type,
@@ -57,5 +59,6 @@ export async function providerEvidence(kysely: Kysely<DatabaseSchema>, filter: E
     meanGain: roundTo(Number(row.mean_gain ?? 0), 1_000),
     totalCostUsd: roundTo(Number(row.total_cost_usd), 1_000_000),
     attempts: row.attempts,
+    ...(row.attempt_kind === 'repair' ? { attemptKind: 'repair' as const } : {}),
   }));
 }

@@ -114,6 +114,8 @@ export interface ProviderInsight {
   meanGain: number | null;
   /** Every attempt's cost over the attempts that passed (each ended its round); null when none passed. */
   costPerPassedUsd: number | null;
+  /** "repair": the row counts the provider's repairs, apart from its generations; absent: generations. */
+  attemptKind?: 'repair';
 }
 
 /** How often a reviewer's approval took the asset the judge ranked best. */

@@ -21,6 +21,8 @@ export interface ProviderEvidence {
   totalCostUsd: number;
   /** All attempts, judged or not. */
   attempts: number;
+  /** "repair": the provider's repairs, counted apart from what it generates; absent: its generations. */
+  attemptKind?: 'repair';
 }
 
 /**

@@ -7,7 +7,9 @@ import {
   formatAttempts,
   formatCostPerPassed,
   formatGain,
+  formatKind,
   formatRate,
+  insightRowKey,
   nextSort,
   sortInsightRows,
 } from '../../src/ui/page/model/insights-view';
@@ -108,11 +110,22 @@ describe('review page: what people accept, and cost per pass by provider', () =>
       row({ provider: 'kling', contentType: 'person', kind: 'video', judgedAttempts: 10, passRate: 0.2, costPerPassedUsd: 5 }),
       row({ provider: 'falai', contentType: 'food', kind: 'image', judgedAttempts: 4, passRate: 1, costPerPassedUsd: 0.05 }),
       row({ provider: 'runway', contentType: 'product', kind: 'video', judgedAttempts: 5, passRate: 0, costPerPassedUsd: null }),
+      // Runway's repairs pass, but they are not what it generates: left out of its cost per pass.
+      row({ provider: 'runway', contentType: 'product', kind: 'video', judgedAttempts: 4, passRate: 1, costPerPassedUsd: 0.8, attemptKind: 'repair' }),
     ]);
     // kling: $10 over 5 passes and $10 over 2: $20 over 7.
     assert.deepEqual(costs, [
       { provider: 'falai', costPerPassedUsd: 0.05 },
       { provider: 'kling', costPerPassedUsd: 2.8571 },
     ]);
+  });
+
+  it('names a row of a provider\'s repairs apart from its generations', () => {
+    const generations = row({ provider: 'runway', contentType: 'product', kind: 'video' });
+    const repairs = row({ provider: 'runway', contentType: 'product', kind: 'video', attemptKind: 'repair' });
+    assert.equal(formatKind(generations), 'video');
+    assert.equal(formatKind(repairs), 'video repairs');
+    assert.notEqual(insightRowKey(generations), insightRowKey(repairs));
+    assert.equal(insightRowKey(repairs), 'runway:product:video:repair');
   });
 });

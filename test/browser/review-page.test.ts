@@ -15,7 +15,7 @@ import { startReviewStack, TEMPORAL_UI_URL, TOKEN, type ReviewStack } from './re
 import { regenerationWorkflowId } from '../../src/domain/workflow-ids';
 import type { InsightsResponse, ReviewEntry } from '../../src/ui/page/api/types';
 import { describeBestPick } from '../../src/ui/page/model/best-pick-text';
-import { describeAgreement, formatAttempts, formatCostPerPassed, formatGain, formatRate } from '../../src/ui/page/model/insights-view';
+import { describeAgreement, formatAttempts, formatCostPerPassed, formatGain, formatKind, formatRate, insightRowKey } from '../../src/ui/page/model/insights-view';
 
 const LAPTOP = { width: 1366, height: 900 };
 const TABLET = { width: 820, height: 1180 };
@@ -428,11 +428,11 @@ describe('the review page in Chromium, on the real web server, worker, Temporal 
     await waitForCount(rows, insights.providers.length);
     assert.ok(insights.providers.some((p) => p.provider === 'luma' && p.contentType === 'product' && p.kind === 'video'), 'the kettle attempts by luma');
     for (const expected of insights.providers) {
-      const cells = await page.locator(`tr[data-row="${expected.provider}:${expected.contentType}:${expected.kind}"]`).locator('th, td').allInnerTexts();
+      const cells = await page.locator(`tr[data-row="${insightRowKey(expected)}"]`).locator('th, td').allInnerTexts();
       assert.deepEqual(cells.map((c) => c.trim()), [
         expected.provider,
         expected.contentType,
-        expected.kind,
+        formatKind(expected),
         formatAttempts(expected),
         formatRate(expected.passRate),
         formatGain(expected.meanGain),

@@ -149,6 +149,12 @@ describeEachDatabase('provider evidence from the recorded attempts', ({ db }) =>
     const stored = (await getScene(db(), SCENE_ID + 1))?.regenerationAttempts ?? [];
     assert.deepEqual(stored.map((a) => [a.provider, a.kind, a.repair]), [['falai', 'repair', repair], ['flux', undefined, undefined]]);
     assert.deepEqual((await activities.attemptEvidence({ kind: 'image' })).map((e) => [e.provider, e.judged]), [['flux', 1]]);
+    // The insights count fal's repair in a row of its own, not in what fal generates.
+    const insight = (await activities.providerEvidence({ contentType: 'food', kind: 'image' })).map((e) => [e.provider, e.attemptKind ?? 'generate', e.judgedAttempts, e.passedAttempts]);
+    assert.deepEqual(insight, [
+      ['falai', 'repair', 1, 1],
+      ['flux', 'generate', 1, 1],
+    ]);
   });
 
   it('sums the repairs of a kind per editor: repairs, judged ones, and their gains over the asset they edited', async () => {

@@ -8,7 +8,9 @@ import {
   formatAttempts,
   formatCostPerPassed,
   formatGain,
+  formatKind,
   formatRate,
+  insightRowKey,
   nextSort,
   sortInsightRows,
   type InsightSort,
@@ -108,10 +110,10 @@ export function InsightsView({ projectId }: { projectId: number | undefined }) {
                 </thead>
                 <tbody>
                   {rows.map((row) => (
-                    <tr key={`${row.provider}:${row.contentType}:${row.kind}`} data-row={`${row.provider}:${row.contentType}:${row.kind}`}>
+                    <tr key={insightRowKey(row)} data-row={insightRowKey(row)}>
                       <th scope="row">{row.provider}</th>
                       <td>{row.contentType}</td>
-                      <td>{row.kind}</td>
+                      <td>{formatKind(row)}</td>
                       <td className="numeric">{formatAttempts(row)}</td>
                       <td className="numeric">{formatRate(row.passRate)}</td>
                       <td className="numeric">{formatGain(row.meanGain)}</td>

@@ -48,11 +48,14 @@ export function describePeopleAgreement(agreement: PeopleCalibration['agreement'
   return `judge and people agree in ${agreement.count} of ${agreement.of} verdict${agreement.of === 1 ? '' : 's'} (${formatRate(agreement.rate)}, ${range})`;
 }
 
-/** Cost per passed scene per provider, over every content type and kind: what all its attempts cost over its passes. */
+/**
+ * Cost per passed scene per provider, over every content type and kind: what all its generations
+ * cost over their passes (its repairs are a different job, priced apart in the table).
+ */
 export function costPerPassByProvider(rows: readonly InsightRow[]): { provider: string; costPerPassedUsd: number }[] {
   const totals = new Map<string, { costUsd: number; passed: number }>();
   for (const row of rows) {
-    if (row.costPerPassedUsd === null || row.passRate === null) continue;
+    if (row.costPerPassedUsd === null || row.passRate === null || row.attemptKind === 'repair') continue;
     const passed = Math.round(row.passRate * row.judgedAttempts);
     const total = totals.get(row.provider) ?? { costUsd: 0, passed: 0 };
     totals.set(row.provider, { costUsd: total.costUsd + row.costPerPassedUsd * passed, passed: total.passed + passed });

@@ -90,3 +90,13 @@ export function describeAgreement(agreement: InsightsResponse['agreement']): str
   const decisions = `${agreement.decided} decision${agreement.decided === 1 ? '' : 's'}`;
   return `Reviewers approved the judge’s best in ${agreement.approvedJudgesBest} of ${decisions} (${formatRate(agreement.rate)})`;
 }
+
+/** A row's identity: provider, content type and kind, and ":repair" for the provider's repairs. */
+export function insightRowKey(row: Pick<InsightRow, 'provider' | 'contentType' | 'kind' | 'attemptKind'>): string {
+  return `${row.provider}:${row.contentType}:${row.kind}${row.attemptKind ? `:${row.attemptKind}` : ''}`;
+}
+
+/** The kind column: the asset's kind, and "repairs" for a row of the provider's edits. */
+export function formatKind(row: Pick<InsightRow, 'kind' | 'attemptKind'>): string {
+  return row.attemptKind === 'repair' ? `${row.kind} repairs` : row.kind;
+}
