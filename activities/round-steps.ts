@@ -72,7 +72,7 @@ export interface RoundStore {
   escalate(request: EscalateToReviewRequest & { ref: ResolvedRef }): Promise<{ entryId: number; inserted: boolean; eventKeys?: string[] }>;
   /** An `audit` entry for a passed round; the scene is left as the ending wrote it. */
   requestAudit(request: AuditRequest & { ref: ResolvedRef }): Promise<{ entryId: number; eventKeys?: string[] }>;
-  closeEntry(ref: ResolvedRef, entry: DecidedEntry): Promise<{ closed: boolean; bestAttemptNumber?: number; eventKeys?: string[] }>;
+  closeEntry(ref: ResolvedRef, entry: DecidedEntry): Promise<{ closed: boolean; bestAttemptNumber?: number; bestKeptCandidate?: number; eventKeys?: string[] }>;
   endEntry(entry: Exclude<EntryEnding, DecidedEntry>): Promise<void>;
   endScene(ref: ResolvedRef, ending: SceneEnding, figures?: RoundFigures): Promise<{ eventKeys?: string[] } | void>;
   /** Gives back every budget hold and breaker probe the round took and never used. */
@@ -392,10 +392,10 @@ export async function closeDecidedEntry(
   ref: ResolvedRef,
   entry: DecidedEntry,
 ): Promise<string[] | undefined> {
-  const { closed, bestAttemptNumber, eventKeys } = await guard(() => store.closeEntry(ref, entry));
+  const { closed, bestAttemptNumber, bestKeptCandidate, eventKeys } = await guard(() => store.closeEntry(ref, entry));
   if (!closed) return eventKeys;
   countDecision(entry.decision.action);
-  const agreed = approvalAgrees(entry.decision, bestAttemptNumber);
+  const agreed = approvalAgrees(entry.decision, bestAttemptNumber, bestKeptCandidate);
   if (agreed !== undefined) countJudgeAgreement(agreed);
   return eventKeys;
 }

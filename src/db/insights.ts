@@ -46,7 +46,8 @@ function scopeOf(filter: InsightsFilter): readonly number[] | undefined {
 /**
  * Judge–human agreement, as src/domain/judge-agreement.ts defines it, counted in the database:
  * approvals a reviewer decided, and of those the ones without an attempt number or naming the
- * entry's best (0, the starting asset, when the entry has no best attempt).
+ * entry's best (0, the starting asset, when the entry has no best attempt) and, when they name a
+ * candidate, the one kept of it (1 when the attempt made one).
  */
 async function judgeAgreement(db: Db, projectIds: readonly number[] | undefined): Promise<JudgeAgreement> {
   let query = db.kysely
@@ -54,7 +55,12 @@ async function judgeAgreement(db: Db, projectIds: readonly number[] | undefined)
     .select([
       sql<number>`count(*)::int`.as('decided'),
       sql<number>`count(*) filter (where decision->'attemptNumber' is null
-        or (decision->>'attemptNumber')::int = coalesce(best_attempt_number, 0))::int`.as('agreed'),
+        or ((decision->>'attemptNumber')::int = coalesce(best_attempt_number, 0)
+          and (decision->'candidate' is null or (decision->>'candidate')::int = coalesce((
+            select (c->>'candidate')::int
+            from jsonb_array_elements(attempts) as a(attempt), jsonb_array_elements(coalesce(a.attempt->'candidates', '[]'::jsonb)) as c
+            where (a.attempt->>'attemptNumber')::int = best_attempt_number and (c->>'kept')::boolean
+            limit 1), 1))))::int`.as('agreed'),
     ])
     .where('status', '=', 'decided')
     .where(sql<string>`decision->>'action'`, '=', 'approve')

@@ -1,6 +1,7 @@
 import { sql, type ExpressionBuilder, type Kysely, type Transaction } from 'kysely';
 import type { ReviewEntryView } from '../domain/http-api';
 import type { RegenerationAttempt } from '../domain/regeneration';
+import { keptCandidateOf } from '../domain/judge-agreement';
 import type { DecidedEntry, EntryEnding, EscalateToReviewRequest, RoundRef } from '../domain/round-steps';
 import { decisionEvent, decisionEventKey, escalationEvents, type EscalationFacts } from '../notifications/events';
 import { sceneAfterRunGone } from '../rules/ending';
@@ -204,7 +205,7 @@ export async function closeReviewEntry(
   ref: ResolvedRef,
   entry: DecidedEntry,
   notify?: NotificationSettings,
-): Promise<{ closed: boolean; bestAttemptNumber?: number; eventKeys: string[] }> {
+): Promise<{ closed: boolean; bestAttemptNumber?: number; bestKeptCandidate?: number; eventKeys: string[] }> {
   return kysely.transaction().execute(async (trx) => {
     const closed = await trx
       .updateTable('review_queue')
@@ -217,7 +218,7 @@ export async function closeReviewEntry(
       .where(entryOrItsReopening(entry.entryId))
       // The first decision stands: a retry, or a late duplicate, changes nothing.
       .where('status', '=', 'pending')
-      .returning(['id', 'scene_id', 'project_id', 'best_attempt_number'])
+      .returning(['id', 'scene_id', 'project_id', 'best_attempt_number', 'attempts'])
       .executeTakeFirst();
     if (closed === undefined) {
       // The newest of the entry and its reopenings is the one a first try closed.
@@ -242,8 +243,9 @@ export async function closeReviewEntry(
         decisionEvent({ entryId: closed.id, sceneId: closed.scene_id, projectId: closed.project_id, decision, decidedAt }),
       ]);
     }
-    // The judge's best, for the judge–human agreement metric.
-    return { closed: true, bestAttemptNumber: closed.best_attempt_number ?? undefined, eventKeys };
+    // The judge's best and the candidate it kept of it, for the judge–human agreement metric.
+    const bestAttemptNumber = closed.best_attempt_number ?? undefined;
+    return { closed: true, bestAttemptNumber, bestKeptCandidate: keptCandidateOf(closed.attempts, bestAttemptNumber), eventKeys };
   });
 }
 
