@@ -9,20 +9,25 @@ import type { DatabaseSchema } from './schema';
 const IMAGE_LIST = sql.raw(IMAGE_PROVIDERS.map((p) => `'${p}'`).join(', '));
 
 /**
- * What the learned choice learns from (src/rules/score-model.ts): per provider, content type,
- * kind and attempt number, the attempts, the judged ones, and the sums of their scores before and
- * after. The kind is the one the attempt made, as in provider-evidence.ts; an attempt is judged
- * when it has an analysis.
+ * The kind an attempt made (SPEC.md): a clip when its scene has a duration and its provider is not
+ * an image provider, so an attempt counts where its asset belongs even after the scene's own
+ * provider changed. Over `regeneration_attempts as a` joined to `scenes as s`.
  */
-// The kind the attempt made: a video provider on a scene with a duration made a clip.
-const attemptKind = sql<SceneKind>`case when s.duration > 0 and a.provider not in (${IMAGE_LIST})
+export const attemptKind = sql<SceneKind>`case when s.duration > 0 and a.provider not in (${IMAGE_LIST})
     then 'video' else 'image' end`;
 
+/** An attempt the judge scored: it has an analysis. Over `regeneration_attempts as a`. */
+export const judgedAttempt = sql`a.analysis is not null`;
+
+/**
+ * What the learned choice learns from (src/rules/score-model.ts): per provider, content type,
+ * kind and attempt number, the attempts, the judged ones, and the sums of their scores before and
+ * after. The kind is the one the attempt made (`attemptKind`); an attempt
+ * is judged when it has an analysis.
+ */
 export async function attemptEvidence(kysely: Kysely<DatabaseSchema>, request: AttemptEvidenceRequest): Promise<AttemptEvidence[]> {
-  const kind = attemptKind;
   const contentType = sql<string>`lower(s.content_type)`;
-  const judged = sql`a.analysis is not null`;
-  const judgedSum = (expression: string) => sql<number>`coalesce(sum(${sql.raw(expression)}) filter (where ${judged}), 0)::float8`;
+  const judgedSum = (expression: string) => sql<number>`coalesce(sum(${sql.raw(expression)}) filter (where ${judgedAttempt}), 0)::float8`;
   const rows = await kysely
     .selectFrom('regeneration_attempts as a')
     .innerJoin('scenes as s', 's.id', 'a.scene_id')
@@ -31,14 +36,14 @@ export async function attemptEvidence(kysely: Kysely<DatabaseSchema>, request: A
       contentType.as('content_type'),
       'a.attempt_number',
       sql<number>`count(*)::int`.as('attempts'),
-      sql<number>`count(*) filter (where ${judged})::int`.as('judged'),
+      sql<number>`count(*) filter (where ${judgedAttempt})::int`.as('judged'),
       judgedSum('a.score_before').as('sum_before'),
       judgedSum('a.score_after').as('sum_after'),
       judgedSum('a.score_before * a.score_before').as('sum_before_squared'),
       judgedSum('a.score_after * a.score_after').as('sum_after_squared'),
       judgedSum('a.score_before * a.score_after').as('sum_before_after'),
     ])
-    .where(kind, '=', request.kind)
+    .where(attemptKind, '=', request.kind)
     // A repair's score says how well an edit fixed a near-pass, not what the provider generates.
     .where('a.kind', '=', 'generate')
     .groupBy(['a.provider', contentType, 'a.attempt_number'])
@@ -66,16 +71,15 @@ export async function attemptEvidence(kysely: Kysely<DatabaseSchema>, request: A
  * repairs, the judged ones, and the sums of their gains over the asset they edited.
  */
 export async function repairEvidence(kysely: Kysely<DatabaseSchema>, request: AttemptEvidenceRequest): Promise<RepairEvidence[]> {
-  const judged = sql`a.analysis is not null`;
   const rows = await kysely
     .selectFrom('regeneration_attempts as a')
     .innerJoin('scenes as s', 's.id', 'a.scene_id')
     .select([
       'a.provider',
       sql<number>`count(*)::int`.as('repairs'),
-      sql<number>`count(*) filter (where ${judged})::int`.as('judged'),
-      sql<number>`coalesce(sum(a.score_after - a.score_before) filter (where ${judged}), 0)::float8`.as('sum_gain'),
-      sql<number>`coalesce(sum((a.score_after - a.score_before) * (a.score_after - a.score_before)) filter (where ${judged}), 0)::float8`.as('sum_gain_squared'),
+      sql<number>`count(*) filter (where ${judgedAttempt})::int`.as('judged'),
+      sql<number>`coalesce(sum(a.score_after - a.score_before) filter (where ${judgedAttempt}), 0)::float8`.as('sum_gain'),
+      sql<number>`coalesce(sum((a.score_after - a.score_before) * (a.score_after - a.score_before)) filter (where ${judgedAttempt}), 0)::float8`.as('sum_gain_squared'),
     ])
     .where(attemptKind, '=', request.kind)
     .where('a.kind', '=', 'repair')

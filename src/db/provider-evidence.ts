@@ -1,13 +1,10 @@
 import { sql, type Kysely } from 'kysely';
+import type { ProviderName } from '../domain/provider';
 import type { SceneKind } from '../domain/scene';
-import { IMAGE_PROVIDERS, type ProviderName } from '../domain/provider';
 import type { ProviderEvidence } from '../domain/provider-evidence';
 import { roundTo } from '../domain/numbers';
+import { attemptKind, judgedAttempt } from './attempt-evidence';
 import type { DatabaseSchema } from './schema';
-
-// Literals, not parameters: PostgreSQL matches a grouped expression to the selected one only when
-// they are the same text, and each use of a parameter gets its own number.
-const IMAGE_LIST = sql.raw(IMAGE_PROVIDERS.map((p) => `'${p}'`).join(', '));
 
 export interface EvidenceFilter {
   /** Compared lower-cased; absent: every content type. */
@@ -19,37 +16,32 @@ export interface EvidenceFilter {
 
 /**
  * What the recorded attempts say of each provider, per content type and kind, for the insights
- * (the learned choice reads attempt-evidence.ts). The kind is the one the attempt made: video when the scene
- * has a duration and the attempt's provider is not an image provider (SPEC.md), so an attempt
- * counts where its asset belongs even after the scene's own provider changed. An attempt is
- * judged when it has an analysis. A provider's repairs are a row of their own: an edit of a
+ * (the learned choice reads attempt-evidence.ts). The kind is the one the attempt made
+ * (`attemptKind` there); an attempt is judged when it has an analysis. A provider's repairs are a row of their own: an edit of a
  * near-pass says nothing of what the provider generates.
  */
 export async function providerEvidence(kysely: Kysely<DatabaseSchema>, filter: EvidenceFilter = {}): Promise<ProviderEvidence[]> {
-  const kind = sql<SceneKind>`case when s.duration > 0 and a.provider not in (${IMAGE_LIST})
-    then 'video' else 'image' end`;
   const contentType = sql<string>`lower(s.content_type)`;
-  const judged = sql`a.analysis is not null`;
   let query = kysely
     .selectFrom('regeneration_attempts as a')
     .innerJoin('scenes as s', 's.id', 'a.scene_id')
     .select([
       'a.provider',
       contentType.as('content_type'),
-      kind.as('kind'),
+      attemptKind.as('kind'),
       'a.kind as attempt_kind',
       sql<number>`count(*)::int`.as('attempts'),
-      sql<number>`count(*) filter (where ${judged})::int`.as('judged'),
-      sql<number>`count(*) filter (where ${judged} and a.result = 'success')::int`.as('passed'),
-      sql<number | null>`avg(a.score_after - a.score_before) filter (where ${judged})::float8`.as('mean_gain'),
+      sql<number>`count(*) filter (where ${judgedAttempt})::int`.as('judged'),
+      sql<number>`count(*) filter (where ${judgedAttempt} and a.result = 'success')::int`.as('passed'),
+      sql<number | null>`avg(a.score_after - a.score_before) filter (where ${judgedAttempt})::float8`.as('mean_gain'),
       sql<number>`coalesce(sum(a.cost_usd), 0)::float8`.as('total_cost_usd'),
     ])
-    .groupBy(['a.provider', contentType, kind, 'a.kind']);
+    .groupBy(['a.provider', contentType, attemptKind, 'a.kind']);
   if (filter.contentType !== undefined) query = query.where(contentType, '=', filter.contentType.toLowerCase());
-  if (filter.kind !== undefined) query = query.where(kind, '=', filter.kind);
+  if (filter.kind !== undefined) query = query.where(attemptKind, '=', filter.kind);
   // 0 is no project's id: an empty scope matches nothing instead of making an empty `in ()`.
   if (filter.projectIds !== undefined) query = query.where('a.project_id', 'in', [0, ...filter.projectIds]);
-  const rows = await query.orderBy(contentType).orderBy(kind).orderBy('a.provider').orderBy('a.kind').execute();
+  const rows = await query.orderBy(contentType).orderBy(attemptKind).orderBy('a.provider').orderBy('a.kind').execute();
   return rows.map((row) => ({
     provider: row.provider as ProviderName,
     contentType: row.content_type,

@@ -1,14 +1,7 @@
 import { z } from 'zod';
+import type { IssueRegion } from '../domain/analysis';
 import type { ProviderName } from '../domain/provider';
 import { seededRng } from './seeded-random';
-
-/** A box in the frame, in fractions of its width and height. */
-export interface EditArea {
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-}
 
 /**
  * How the simulated edit endpoints behave: each named defect is fixed with its
@@ -42,8 +35,8 @@ export function withEditPatch(base: EditSettings, patch: z.infer<typeof EditSett
  * The places an instruction names, read with the simulator's own vocabulary: "40%-60% across and
  * 30%-50% down". An instruction that names none is an edit of the whole frame.
  */
-export function editAreas(instruction: string): EditArea[] {
-  const areas: EditArea[] = [];
+export function editAreas(instruction: string): IssueRegion[] {
+  const areas: IssueRegion[] = [];
   const pattern = /(\d{1,3})%\s*-\s*(\d{1,3})%\s+across\s+and\s+(\d{1,3})%\s*-\s*(\d{1,3})%\s+down/gi;
   for (const match of instruction.matchAll(pattern)) {
     const [x0, x1, y0, y1] = match.slice(1, 5).map((value) => Math.min(100, Number(value)) / 100);
@@ -54,17 +47,17 @@ export function editAreas(instruction: string): EditArea[] {
 
 /** What one edit did: which named places it fixed, and where it damaged something else. */
 export interface EditOutcome {
-  fixed: EditArea[];
-  missed: EditArea[];
-  damaged?: EditArea;
+  fixed: IssueRegion[];
+  missed: IssueRegion[];
+  damaged?: IssueRegion;
 }
 
 /** The edit's draws, seeded by the simulator's seed and the request, so a run replays exactly. */
-export function editOutcome(areas: readonly EditArea[], provider: ProviderName, settings: Pick<EditSettings, 'fixChance' | 'damageRate'>, seedKey: string): EditOutcome {
+export function editOutcome(areas: readonly IssueRegion[], provider: ProviderName, settings: Pick<EditSettings, 'fixChance' | 'damageRate'>, seedKey: string): EditOutcome {
   const rng = seededRng(`edit:${seedKey}`);
   const fixChance = settings.fixChance[provider] ?? 0;
-  const fixed: EditArea[] = [];
-  const missed: EditArea[] = [];
+  const fixed: IssueRegion[] = [];
+  const missed: IssueRegion[] = [];
   for (const area of areas) (rng() < fixChance ? fixed : missed).push(area);
   if (rng() >= settings.damageRate) return { fixed, missed };
   // Somewhere the instruction did not name: a small box in a corner away from the first area.

@@ -1,6 +1,6 @@
-import type { IssueSeverity, SceneIssue } from '../../domain/analysis';
+import type { IssueRegion, IssueSeverity, SceneIssue } from '../../domain/analysis';
 import { clamp } from '../media/prompt-look';
-import type { EditArea, EditOutcome } from '../edit-model';
+import type { EditOutcome } from '../edit-model';
 import type { EditRecord, PictureMemory } from './picture-memory';
 import type { PicturePrint } from './picture-print';
 
@@ -57,7 +57,7 @@ function fixedBy(issue: SceneIssue, outcome: EditOutcome): boolean {
 }
 
 /** Intersection over union of two boxes. */
-function overlapShare(a: EditArea, b: EditArea): number {
+function overlapShare(a: IssueRegion, b: IssueRegion): number {
   const w = Math.max(0, Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x));
   const h = Math.max(0, Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y));
   const inter = w * h;

@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import type { IssueRegion } from '../../domain/analysis';
 
 /**
  * A picture's coarse colours on a fixed grid: what survives the product's resizing and JPEG
@@ -9,14 +10,6 @@ import sharp from 'sharp';
 export type PicturePrint = Uint8Array;
 
 export const PRINT_GRID = 64;
-
-/** A box in the frame, in fractions of its width and height. */
-export interface PrintArea {
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-}
 
 export function picturePrint(bytes: Buffer): Promise<PicturePrint> {
   return printOf(sharp(bytes));
@@ -36,7 +29,7 @@ async function printOf(picture: ReturnType<typeof sharp>): Promise<PicturePrint>
  * Mean squared difference per value, over the whole picture or over the cells whose centres lie
  * in `areas`: 0 for the same picture, a few units after resizing and JPEG.
  */
-export function printDistance(a: PicturePrint, b: PicturePrint, areas?: readonly PrintArea[]): number {
+export function printDistance(a: PicturePrint, b: PicturePrint, areas?: readonly IssueRegion[]): number {
   if (a.length !== b.length) return Number.POSITIVE_INFINITY;
   let total = 0;
   let count = 0;
@@ -64,7 +57,7 @@ export function distanceBelow(a: PicturePrint, b: PicturePrint, limit: number): 
   return total / a.length;
 }
 
-function holds(area: PrintArea, cell: number): boolean {
+function holds(area: IssueRegion, cell: number): boolean {
   const x = ((cell % PRINT_GRID) + 0.5) / PRINT_GRID;
   const y = (Math.floor(cell / PRINT_GRID) + 0.5) / PRINT_GRID;
   return x >= area.x && x < area.x + area.w && y >= area.y && y < area.y + area.h;
