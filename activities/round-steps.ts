@@ -29,7 +29,7 @@ import type {
 import { isPermanentDataError, RequestRejectedError } from '../src/db/errors';
 import { approvalAgrees } from '../src/domain/judge-agreement';
 import { countAttempt, countDecision, countEscalation, countJudgeAgreement } from '../src/observability/metrics';
-import { firstGenerationProvider, learnedChoiceApplies, planAttempt } from '../src/rules/attempt-plan';
+import { firstGenerationProvider, learnedChoiceApplies, planAttempt, repairTaken } from '../src/rules/attempt-plan';
 import type { RepairOption } from '../src/rules/expected-value-choice';
 import { repairOption } from '../src/rules/repair-value';
 import type { RegenerationPolicy } from '../src/domain/policy';
@@ -203,8 +203,7 @@ export function createRoundStepActivities(deps: RoundStepDeps) {
       log()?.warn('repair evidence unavailable; the repair band stands', { error: String(error) });
       return undefined;
     }
-    const priceUsd = expectedRepairUsd({ provider: editor, kind, durationSeconds, judgments: 1 });
-    return repairOption(evidence, { provider: editor, currentScore: context.currentScore, bar: context.policy.minScoreToPass, priceUsd });
+    return repairOption(evidence, { provider: editor, kind, durationSeconds, currentScore: context.currentScore, bar: context.policy.minScoreToPass });
   }
 
   /** A repair: one candidate, the edit's price held as any attempt's is. */
@@ -234,7 +233,7 @@ export function createRoundStepActivities(deps: RoundStepDeps) {
     const evidence = learnedChoiceApplies(context) ? await readEvidence(context) : [];
     const key = attemptKey(ref.workflowId, ref.round, attemptNumber);
     let plan = planAttempt(context, evidence, deps.keyProblem, key, repair?.option);
-    if (repair !== undefined && plan.preferred !== undefined && (plan.repair || plan.choice === undefined)) {
+    if (repair !== undefined && plan.preferred !== undefined && repairTaken(plan)) {
       const started = await startRepair(ref, context, repair.editors, plan.choice);
       if (started !== undefined) return started;
       // No editor could take it (breakers open): the choice among the generations alone.

@@ -1,8 +1,9 @@
 /**
  * Repair benchmark: `npm run bench -- repair`. 200 scenes whose first asset has one or
- * two local defects, each played twice on the same seeds, once with repairs (the product's rule,
- * src/rules/repair.ts, decides each attempt) and once regenerating only (repairBand 0), under the
- * simulator's realistic judge. Played in process like the quality benchmark: the product's rules
+ * two local defects, each played on the same seeds with repairs as the product makes them (the
+ * band rule, src/rules/repair.ts, weighed by expected value once 10 repairs of a kind are judged)
+ * and regenerating only (repairBand 0), under the simulator's realistic judge; and twice more,
+ * with the band rule alone and with ideal edits. Played in process like the quality benchmark: the product's rules
  * make every decision, and a small truth model stands in for providers and judge:
  * - an asset's true quality is its scene's clean quality (N(72, 5)), its provider's profile
  *   offset (src/sim/judge/quality-model.ts), a draw of N(0, 4) per generation, less 4-10 points
@@ -12,10 +13,10 @@
  *   per-call errors, judged again near the bar (src/rules/judging.ts);
  * - an edit keeps the asset and fixes each named defect with the simulator's fix chance for the
  *   provider, and damages something else (a new defect) at its damage rate (src/sim/edit-model.ts).
- * The two plays share their draws (common random numbers): the first asset and its judgment, and
- * the generation and judgment of attempt n, are the same in both, so they differ only where a
- * repair was made. A third play, ideal edits (every named defect fixed, nothing damaged, at the
- * same prices), measures the best the rule could do under this truth model: the bound a missed
+ * The plays share their draws (common random numbers): the first asset and its judgment, and the
+ * generation and judgment of attempt n, are the same in each, so they differ only where a repair
+ * was made. The play with ideal edits (every named defect fixed, nothing damaged, at the same
+ * prices) measures the best any edit model could do under this truth model: the bound a missed
  * target is printed with.
  * Figures over BENCH_REPAIR_SEEDS seed sets (default 5), mean ± sd: cost per passed scene
  * (generations, edits, judgments, and a person's review for every scene that escalates, as
@@ -34,8 +35,7 @@ import { DEFAULT_POLICY } from '../src/rules/policy';
 import { providerForAttempt, sceneNeeds } from '../src/rules/provider-choice';
 import { chooseRepair } from '../src/rules/repair';
 import { repairOption } from '../src/rules/repair-value';
-import { planAttempt } from '../src/rules/attempt-plan';
-import { expectedRepairUsd } from '../src/rules/budget';
+import { planAttempt, repairTaken } from '../src/rules/attempt-plan';
 import type { AttemptEvidence, RepairEvidence } from '../src/domain/provider-evidence';
 import type { AttemptContext } from '../src/domain/round-steps';
 import { addEvidence } from '../test/helpers/attempt-evidence';
@@ -170,11 +170,7 @@ function playScene(scene: QualityScene, base: number, seed: string, play: Play, 
  * generations keep the static provider, as the other plays' do, so only this decision differs.
  */
 function weigh(scene: QualityScene, editor: ProviderName, currentScore: number, attemptNumber: number, record: Recorded, drawKey: string): 'repair' | 'generate' | 'not_worth_trying' {
-  const priceUsd = expectedRepairUsd({ provider: editor, kind: scene.kind, durationSeconds: scene.duration, judgments: 1 });
-  const option = repairOption(
-    record.repairs.filter((r) => r.kind === scene.kind),
-    { provider: editor, currentScore, bar: policy.minScoreToPass, priceUsd },
-  );
+  const option = repairOption(record.repairs, { provider: editor, kind: scene.kind, durationSeconds: scene.duration, currentScore, bar: policy.minScoreToPass });
   if (option === undefined) return 'repair';
   const context: AttemptContext = {
     attemptNumber,
@@ -188,7 +184,7 @@ function weigh(scene: QualityScene, editor: ProviderName, currentScore: number, 
   };
   const plan = planAttempt(context, record.evidence, () => undefined, drawKey, option);
   if (plan.preferred === undefined) return 'not_worth_trying';
-  return plan.repair || plan.choice === undefined ? 'repair' : 'generate';
+  return repairTaken(plan) ? 'repair' : 'generate';
 }
 
 function addRepair(record: Recorded, provider: ProviderName, kind: SceneKind, gain: number): void {

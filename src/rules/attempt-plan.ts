@@ -94,6 +94,15 @@ export function planAttempt(
   return { preferred: learned.provider, ...usable(learned.provider), choice: learned.figures };
 }
 
+/**
+ * Whether an attempt whose rules chose a repair makes it, given the plan made with the repair
+ * weighed: the learned choice took it, or the static map planned (it never weighs a repair, so
+ * the band rule's stands).
+ */
+export function repairTaken(plan: Exclude<AttemptPlan, { notWorthTrying: ProviderChoiceFigures }>): boolean {
+  return plan.repair === true || plan.choice === undefined;
+}
+
 /** Judged attempts of the scene's content type and kind, every provider and attempt number. */
 function judgedOfContentType(evidence: readonly AttemptEvidence[], context: AttemptContext): number {
   const contentType = context.contentType.toLowerCase();

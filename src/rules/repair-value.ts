@@ -1,5 +1,7 @@
 import type { ProviderName } from '../domain/provider';
 import type { RepairEvidence } from '../domain/provider-evidence';
+import type { SceneKind } from '../domain/scene';
+import { expectedRepairUsd } from './budget';
 import type { RepairOption } from './expected-value-choice';
 import { passChance } from './score-model';
 
@@ -12,15 +14,16 @@ export const MIN_REPAIR_EVIDENCE = 10;
 
 /**
  * A repair as the learned choice weighs it beside the generations (expected-value-choice.ts):
- * its chance of passing is the current score plus the gain the recorded repairs of the kind
+ * its chance of passing is the current score plus the gain the recorded repairs of its kind
  * made (every editor pooled: few rounds repair), spread by how much those gains varied and how
  * sure their mean is; its price is the edit's and its judgment's. Undefined while the record is
  * thinner than MIN_REPAIR_EVIDENCE: the band rule stands.
  */
 export function repairOption(
-  evidence: readonly RepairEvidence[],
-  repair: { provider: ProviderName; currentScore: number; bar: number; priceUsd: number },
+  records: readonly RepairEvidence[],
+  repair: { provider: ProviderName; kind: SceneKind; durationSeconds: number; currentScore: number; bar: number },
 ): RepairOption | undefined {
+  const evidence = records.filter((e) => e.kind === repair.kind);
   const judged = evidence.reduce((sum, e) => sum + e.judged, 0);
   if (judged < MIN_REPAIR_EVIDENCE) return undefined;
   const made = evidence.reduce((sum, e) => sum + e.repairs, 0);
@@ -33,5 +36,6 @@ export function repairOption(
     { mean: repair.currentScore + meanGain, meanSd: gainSd / Math.sqrt(judged), noiseSd: gainSd, judgedShare: judged / made },
     repair.bar,
   );
-  return { provider: repair.provider, passChance: chance, priceUsd: repair.priceUsd, evidence: judged };
+  const priceUsd = expectedRepairUsd({ provider: repair.provider, kind: repair.kind, durationSeconds: repair.durationSeconds, judgments: 1 });
+  return { provider: repair.provider, passChance: chance, priceUsd, evidence: judged };
 }

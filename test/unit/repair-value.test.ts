@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import type { RepairEvidence } from '../../src/domain/provider-evidence';
+import { expectedRepairUsd } from '../../src/rules/budget';
 import { MIN_REPAIR_EVIDENCE, repairOption } from '../../src/rules/repair-value';
 
 /** `gains` as the database sums them for one editor; `failed` repairs never got a judgment. */
@@ -16,7 +17,7 @@ function evidence(gains: number[], failed = 0): RepairEvidence[] {
   ];
 }
 
-const repair = { provider: 'runway' as const, currentScore: 64, bar: 70, priceUsd: 0.77 };
+const repair = { provider: 'runway' as const, kind: 'video' as const, durationSeconds: 5, currentScore: 64, bar: 70 };
 
 describe('rules: a repair as the learned choice weighs it (src/rules/repair-value.ts)', () => {
   it('leaves the band rule to decide until enough repairs are judged', () => {
@@ -25,12 +26,14 @@ describe('rules: a repair as the learned choice weighs it (src/rules/repair-valu
     assert.ok(repairOption(evidence(Array(MIN_REPAIR_EVIDENCE).fill(8).map((g, i) => g + (i % 2))), repair));
   });
 
-  it('its chance is the current score plus the recorded gain, against the bar; the price is passed through', () => {
+  it('its chance is the current score plus the recorded gain, against the bar; its price the edit’s and one judgment’s', () => {
     const gains = [6, 10, 7, 9, 8, 8, 6, 10, 7, 9, 8, 8];
     const option = repairOption(evidence(gains), repair)!;
     // Mean gain 8 (sd 1.35): 64 + 8 = 72 clears 70 most of the time.
     assert.ok(option.passChance > 0.85 && option.passChance < 1, String(option.passChance));
-    assert.deepEqual([option.provider, option.priceUsd, option.evidence], ['runway', 0.77, 12]);
+    const price = expectedRepairUsd({ provider: 'runway', kind: 'video', durationSeconds: 5, judgments: 1 });
+    assert.ok(price > 0.75, `5 s of aleph2 and a judgment: ${price}`);
+    assert.deepEqual([option.provider, option.priceUsd, option.evidence], ['runway', price, 12]);
     // The same gains from a score 10 points lower rarely reach the bar.
     assert.ok(repairOption(evidence(gains), { ...repair, currentScore: 54 })!.passChance < 0.05);
   });
@@ -47,5 +50,7 @@ describe('rules: a repair as the learned choice weighs it (src/rules/repair-valu
     const b = { ...evidence([9, 7, 9, 7, 8])[0], provider: 'falai' as const };
     assert.equal(repairOption([a], repair), undefined);
     assert.equal(repairOption([a, b], repair)!.evidence, 10);
+    // Repairs of the other kind say nothing of this one.
+    assert.equal(repairOption([a, { ...b, kind: 'image' }], repair), undefined);
   });
 });
