@@ -6,14 +6,12 @@ import path from 'node:path';
 import { extractFrames, frameTimes } from '../../src/analysis/frames';
 import type { JudgeVerdict } from '../../src/analysis/judge-verdict';
 import type { Simulator } from '../../src/sim/server';
-import { ANTHROPIC_HEADERS, analysisRequest } from './judge-helpers';
-import { call, download, sleep, startTestSimulator } from './sim-test-helpers';
+import { ANTHROPIC_HEADERS, analysisRequest, assertDamagedElsewhere, localIssues, WARPED_LOGO } from './judge-helpers';
+import { call, download, RUNWAY_HEADERS, runwayTaskSettled, startTestSimulator } from './sim-test-helpers';
 
-const RUNWAY = { authorization: 'Bearer key_test', 'x-runway-version': '2024-11-06' };
 const DIRECTION = 'A ceramic mug with a printed logo turning slowly on a wooden table, warm light';
 const PROMPT = `${DIRECTION}, soft morning sun`;
 const SECONDS = 5;
-const WARPED_LOGO = { category: 'ai_artifacts' as const, severity: 'high' as const, description: 'The logo on the mug is warped', region: { x: 0.4, y: 0.3, w: 0.2, h: 0.2 } };
 const INSTRUCTION =
   'Fix only these defects: 1. The logo on the mug is warped (in the area 40%-60% across and 30%-50% down the frame). Change nothing else: keep the subject, framing, camera motion, timing, lighting and colours exactly as they are.';
 
@@ -39,22 +37,18 @@ describe('simulator: its own judge sees what a clip edit fixed and damaged', fun
     assert.equal(response.status, 200, JSON.stringify(response.body));
   };
   const runwayOutput = async (id: string): Promise<Buffer> => {
-    for (let poll = 0; poll < 600; poll++) {
-      const task = (await call(`${sim.url}/v1/tasks/${id}`, { headers: RUNWAY })).body;
-      if (task.status === 'SUCCEEDED') return (await download(task.output[0])).bytes;
-      assert.ok(['PENDING', 'THROTTLED', 'RUNNING'].includes(task.status), JSON.stringify(task));
-      await sleep(50);
-    }
-    assert.fail(`task ${id} did not settle`);
+    const task = await runwayTaskSettled(sim.url, id, 600);
+    assert.equal(task.status, 'SUCCEEDED', JSON.stringify(task));
+    return (await download(task.output[0])).bytes;
   };
   const generated = async (seconds = SECONDS): Promise<Buffer> => {
-    const created = await call(`${sim.url}/v1/text_to_video`, { headers: RUNWAY, json: { model: 'gen4.5', promptText: PROMPT, ratio: '1280:720', duration: seconds } });
+    const created = await call(`${sim.url}/v1/text_to_video`, { headers: RUNWAY_HEADERS, json: { model: 'gen4.5', promptText: PROMPT, ratio: '1280:720', duration: seconds } });
     assert.equal(created.status, 200, JSON.stringify(created.body));
     return runwayOutput(created.body.id);
   };
   const videoToVideo = async (clip: Buffer): Promise<Buffer> => {
     const videoUri = `data:video/mp4;base64,${clip.toString('base64')}`;
-    const submitted = await call(`${sim.url}/v1/video_to_video`, { headers: RUNWAY, json: { model: 'aleph2', videoUri, promptText: INSTRUCTION } });
+    const submitted = await call(`${sim.url}/v1/video_to_video`, { headers: RUNWAY_HEADERS, json: { model: 'aleph2', videoUri, promptText: INSTRUCTION } });
     assert.equal(submitted.status, 200, JSON.stringify(submitted.body));
     return runwayOutput(submitted.body.id);
   };
@@ -79,7 +73,6 @@ describe('simulator: its own judge sees what a clip edit fixed and damaged', fun
     assert.equal(response.status, 200, JSON.stringify(response.body));
     return (response.body.content as { type: string; input: JudgeVerdict }[]).find((block) => block.type === 'tool_use')!.input;
   };
-  const localIssues = (verdict: JudgeVerdict) => verdict.issues.filter((issue) => issue.region !== undefined);
 
   it('judges a video_to_video edit that fixed the named defect higher by its points, the defect gone, from any frames', async () => {
     await settings({ edit: { fixChance: { runway: 1 }, damageRate: 0 } });
@@ -108,10 +101,7 @@ describe('simulator: its own judge sees what a clip edit fixed and damaged', fun
     const before = await judged(source);
     const after = await judged(await videoToVideo(source));
     assert.equal(after.overallScore, before.overallScore - 8);
-    const local = localIssues(after);
-    assert.equal(local.length, 2, JSON.stringify(local));
-    assert.deepEqual(local[0], WARPED_LOGO, 'the missed defect is still there');
-    assert.ok(local[1].region!.x >= 0.5 !== WARPED_LOGO.region.x >= 0.5 || local[1].region!.y >= 0.5 !== WARPED_LOGO.region.y >= 0.5, 'the damage is elsewhere');
+    assertDamagedElsewhere(after);
   });
 
   it('builds the edit on its source clip\'s truth as judged before, not on its own reading', async () => {
@@ -147,7 +137,7 @@ describe('simulator: its own judge sees what a clip edit fixed and damaged', fun
 
   it('edits a clip it cannot decode from the instruction alone, recording nothing', async () => {
     const videoUri = `data:video/mp4;base64,${Buffer.from('not a clip at all').toString('base64')}`;
-    const submitted = await call(`${sim.url}/v1/video_to_video`, { headers: RUNWAY, json: { model: 'aleph2', videoUri, promptText: INSTRUCTION } });
+    const submitted = await call(`${sim.url}/v1/video_to_video`, { headers: RUNWAY_HEADERS, json: { model: 'aleph2', videoUri, promptText: INSTRUCTION } });
     assert.equal(submitted.status, 200, JSON.stringify(submitted.body));
     const edited = await runwayOutput(submitted.body.id);
     assert.ok(edited.length > 0);

@@ -2,12 +2,11 @@ import assert from 'node:assert/strict';
 import sharp from 'sharp';
 import type { Simulator } from '../../src/sim/server';
 import { editAreas, editOutcome } from '../../src/sim/edit-model';
-import { call, download, FAL_AUTH, falQueueResult, isMp4, isPng, probeVideo, sleep, startTestSimulator } from './sim-test-helpers';
+import { call, download, FAL_AUTH, falQueueResult, isMp4, isPng, probeVideo, RUNWAY_HEADERS, runwayTaskSettled, startTestSimulator } from './sim-test-helpers';
 import { writeFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-const RUNWAY = { authorization: 'Bearer key_test', 'x-runway-version': '2024-11-06' };
 const INSTRUCTION = 'Fix only these defects: 1. The logo is warped (in the area 40%-60% across and 30%-50% down the frame). Change nothing else.';
 
 describe('simulator: edit endpoints (fal flux-pro/kontext, Runway video_to_video and reference images)', function () {
@@ -20,14 +19,7 @@ describe('simulator: edit endpoints (fal flux-pro/kontext, Runway video_to_video
   beforeEach(() => sim.reset());
 
   const falResult = (app: string, id: string) => falQueueResult(sim.url, app, id);
-  const runwayTask = async (id: string) => {
-    for (let poll = 0; poll < 300; poll++) {
-      const task = (await call(`${sim.url}/v1/tasks/${id}`, { headers: RUNWAY })).body;
-      if (!['PENDING', 'THROTTLED', 'RUNNING'].includes(task.status)) return task;
-      await sleep(50);
-    }
-    assert.fail(`task ${id} did not settle`);
-  };
+  const runwayTask = (id: string) => runwayTaskSettled(sim.url, id, 300);
   const dataUri = (bytes: Buffer, type: string) => `data:${type};base64,${bytes.toString('base64')}`;
   const generatedImage = async () => {
     const submitted = await call(`${sim.url}/fal/queue/fal-ai/flux/schnell`, { headers: FAL_AUTH, json: { prompt: 'A ceramic mug on a wooden table', image_size: 'landscape_4_3' } });
@@ -79,10 +71,10 @@ describe('simulator: edit endpoints (fal flux-pro/kontext, Runway video_to_video
   });
 
   it('Runway video_to_video (aleph2) edits a clip it made: an MP4 as long as the source', async () => {
-    const created = await call(`${sim.url}/v1/text_to_video`, { headers: RUNWAY, json: { model: 'gen4.5', promptText: 'A harbour at dawn', ratio: '1280:720', duration: 3 } });
+    const created = await call(`${sim.url}/v1/text_to_video`, { headers: RUNWAY_HEADERS, json: { model: 'gen4.5', promptText: 'A harbour at dawn', ratio: '1280:720', duration: 3 } });
     const made = await runwayTask(created.body.id);
     const clip = (await download(made.output[0])).bytes;
-    const edit = await call(`${sim.url}/v1/video_to_video`, { headers: RUNWAY, json: { model: 'aleph2', videoUri: dataUri(clip, 'video/mp4'), promptText: INSTRUCTION } });
+    const edit = await call(`${sim.url}/v1/video_to_video`, { headers: RUNWAY_HEADERS, json: { model: 'aleph2', videoUri: dataUri(clip, 'video/mp4'), promptText: INSTRUCTION } });
     assert.equal(edit.status, 200, JSON.stringify(edit.body));
     assert.equal(edit.body.estimatedCost.credits, 45);
     const task = await runwayTask(edit.body.id);
@@ -105,7 +97,7 @@ describe('simulator: edit endpoints (fal flux-pro/kontext, Runway video_to_video
   });
 
   it('Runway refuses what it refuses: another model, no videoUri, a duration, an image as the video, four reference images, a bad tag', async () => {
-    const post = (endpoint: string, json: unknown) => call(`${sim.url}/v1/${endpoint}`, { headers: RUNWAY, json });
+    const post = (endpoint: string, json: unknown) => call(`${sim.url}/v1/${endpoint}`, { headers: RUNWAY_HEADERS, json });
     const model = await post('video_to_video', { model: 'gen4_aleph', videoUri: 'https://example.invalid/a.mp4' });
     assert.equal(model.status, 400);
     assert.deepEqual(model.body.issues[0].path, ['model']);

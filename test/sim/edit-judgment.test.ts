@@ -3,12 +3,11 @@ import type { JudgeVerdict } from '../../src/analysis/judge-verdict';
 import sharp from 'sharp';
 import { editedIssues, editedTrueQuality, localDefectPoints } from '../../src/sim/judge/edited-judgment';
 import type { Simulator } from '../../src/sim/server';
-import { ANTHROPIC_HEADERS, analysisRequest } from './judge-helpers';
+import { ANTHROPIC_HEADERS, analysisRequest, assertDamagedElsewhere, localIssues, WARPED_LOGO } from './judge-helpers';
 import { call, download, FAL_AUTH, falQueueResult, startTestSimulator } from './sim-test-helpers';
 
 const DIRECTION = 'A ceramic mug with a printed logo on a wooden table, warm light';
 const PROMPT = `${DIRECTION}, soft morning sun`;
-const WARPED_LOGO = { category: 'ai_artifacts' as const, severity: 'high' as const, description: 'The logo on the mug is warped', region: { x: 0.4, y: 0.3, w: 0.2, h: 0.2 } };
 const INSTRUCTION = 'Fix only these defects: 1. The logo on the mug is warped (in the area 40%-60% across and 30%-50% down the frame). Change nothing else.';
 
 describe('simulator: its own judge sees what an edit fixed and damaged', function () {
@@ -46,7 +45,6 @@ describe('simulator: its own judge sees what an edit fixed and damaged', functio
     assert.equal(response.status, 200, JSON.stringify(response.body));
     return (response.body.content as { type: string; input: JudgeVerdict }[]).find((block) => block.type === 'tool_use')!.input;
   };
-  const localIssues = (verdict: JudgeVerdict) => verdict.issues.filter((issue) => issue.region !== undefined);
 
   it('judges a kontext edit that fixed the named defect higher by its points, the defect gone', async () => {
     sim.setSettings({ edit: { fixChance: { falai: 1 }, damageRate: 0 } });
@@ -68,10 +66,7 @@ describe('simulator: its own judge sees what an edit fixed and damaged', functio
     const before = await judged(source);
     const after = await judged(await kontextEdit(source));
     assert.equal(after.overallScore, before.overallScore - 8);
-    const local = localIssues(after);
-    assert.equal(local.length, 2, JSON.stringify(local));
-    assert.deepEqual(local[0], WARPED_LOGO, 'the missed defect is still there');
-    assert.ok(local[1].region!.x >= 0.5 !== WARPED_LOGO.region.x >= 0.5 || local[1].region!.y >= 0.5 !== WARPED_LOGO.region.y >= 0.5, 'the damage is elsewhere');
+    assertDamagedElsewhere(after);
   });
 
   it('keeps the judge\'s persistent error per asset and view on top of the edit\'s truth', async () => {

@@ -1,11 +1,26 @@
+import assert from 'node:assert/strict';
 import type Anthropic from '@anthropic-ai/sdk';
 import { promptLook } from '../../src/sim/media/prompt-look';
 import { renderStillPng } from '../../src/sim/media/render-image';
 import { JUDGE_OUTPUT_SCHEMA } from '../../src/analysis/judge-prompt';
-import { judgeInputJsonSchema } from '../../src/analysis/judge-verdict';
+import { judgeInputJsonSchema, type JudgeVerdict } from '../../src/analysis/judge-verdict';
 import { JUDGE_TOOL_NAME } from '../../src/sim/judge/messages-response';
 
 export const ANTHROPIC_HEADERS = { 'x-api-key': 'test-key', 'anthropic-version': '2023-06-01' };
+
+/** The local defect the edit-judgment tests script: a high-severity box in the middle of the frame. */
+export const WARPED_LOGO = { category: 'ai_artifacts' as const, severity: 'high' as const, description: 'The logo on the mug is warped', region: { x: 0.4, y: 0.3, w: 0.2, h: 0.2 } };
+
+/** The issues of a verdict that have a place in the frame. */
+export const localIssues = (verdict: JudgeVerdict) => verdict.issues.filter((issue) => issue.region !== undefined);
+
+/** An edit that fixed nothing and damaged something: the missed defect is still there, and the damage is a local issue elsewhere. */
+export function assertDamagedElsewhere(after: JudgeVerdict): void {
+  const local = localIssues(after);
+  assert.equal(local.length, 2, JSON.stringify(local));
+  assert.deepEqual(local[0], WARPED_LOGO, 'the missed defect is still there');
+  assert.ok(local[1].region!.x >= 0.5 !== WARPED_LOGO.region.x >= 0.5 || local[1].region!.y >= 0.5 !== WARPED_LOGO.region.y >= 0.5, 'the damage is elsewhere');
+}
 
 /**
  * Long enough (about 1,200 tokens by the simulator's count) to pass claude-sonnet-4-6's 1,024-token

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import RunwayML from '@runwayml/sdk';
 import type { Simulator } from '../../src/sim/server';
-import { call, download, isMp4, isPng, sleep, startTestSimulator } from './sim-test-helpers';
+import { call, download, isMp4, isPng, RUNWAY_HEADERS, runwayTaskSettled, sleep, startTestSimulator } from './sim-test-helpers';
 
-const HEADERS = { authorization: 'Bearer key_test', 'x-runway-version': '2024-11-06' };
 
 describe('simulator: Runway', function () {
   this.timeout(30_000);
@@ -15,20 +14,13 @@ describe('simulator: Runway', function () {
   after(() => sim.stop());
   beforeEach(() => sim.reset());
 
-  const settle = async (id: string) => {
-    for (let poll = 0; poll < 200; poll++) {
-      const task = (await call(`${sim.url}/v1/tasks/${id}`, { headers: HEADERS })).body;
-      if (!['PENDING', 'THROTTLED', 'RUNNING'].includes(task.status)) return task;
-      await sleep(50);
-    }
-    assert.fail(`task ${id} did not settle`);
-  };
+  const settle = (id: string) => runwayTaskSettled(sim.url, id);
 
   it('runs text_to_video through PENDING and RUNNING to SUCCEEDED with an MP4 output', async () => {
     // Long enough that the first poll lands in the queued third even on a busy machine.
     sim.setScenarios([{ match: 'harbour', latencyMs: 3000 }]);
     const created = await call(`${sim.url}/v1/text_to_video`, {
-      headers: HEADERS,
+      headers: RUNWAY_HEADERS,
       json: { model: 'gen4.5', promptText: 'A harbour at dawn', ratio: '1280:720', duration: 2 },
     });
     assert.equal(created.status, 200);
@@ -38,7 +30,7 @@ describe('simulator: Runway', function () {
     const seen = new Set<string>();
     let task;
     for (let poll = 0; poll < 100; poll++) {
-      task = (await call(`${sim.url}/v1/tasks/${created.body.id}`, { headers: HEADERS })).body;
+      task = (await call(`${sim.url}/v1/tasks/${created.body.id}`, { headers: RUNWAY_HEADERS })).body;
       seen.add(task.status);
       if (task.status === 'RUNNING') assert.ok(task.progress >= 0 && task.progress <= 1);
       if (task.status === 'SUCCEEDED') break;
@@ -54,7 +46,7 @@ describe('simulator: Runway', function () {
 
   it('makes a PNG for text_to_image', async () => {
     const created = await call(`${sim.url}/v1/text_to_image`, {
-      headers: HEADERS,
+      headers: RUNWAY_HEADERS,
       json: { model: 'gen4_image', promptText: 'A red apple on a table', ratio: '1024:1024' },
     });
     const task = await settle(created.body.id);
@@ -77,7 +69,7 @@ describe('simulator: Runway', function () {
 
   it('answers a bad body with 400, issues and a docUrl', async () => {
     const bad = await call(`${sim.url}/v1/text_to_video`, {
-      headers: HEADERS,
+      headers: RUNWAY_HEADERS,
       json: { model: 'gen4.5', promptText: 'x'.repeat(1001), ratio: 'wide' },
     });
     assert.equal(bad.status, 400);
@@ -90,7 +82,7 @@ describe('simulator: Runway', function () {
   it('reports a refusal as FAILED with a SAFETY failure code', async () => {
     sim.setScenarios([{ match: 'forbidden', faults: { runway: ['refuse'] } }]);
     const created = await call(`${sim.url}/v1/text_to_video`, {
-      headers: HEADERS,
+      headers: RUNWAY_HEADERS,
       json: { model: 'gen4.5', promptText: 'A forbidden scene', ratio: '1280:720', duration: 2 },
     });
     const task = await settle(created.body.id);
@@ -102,7 +94,7 @@ describe('simulator: Runway', function () {
   it('reports moderation it could not run as FAILED with INPUT_PREPROCESSING.INTERNAL', async () => {
     sim.setScenarios([{ match: 'unchecked', faults: { runway: ['moderation_down'] } }]);
     const created = await call(`${sim.url}/v1/text_to_video`, {
-      headers: HEADERS,
+      headers: RUNWAY_HEADERS,
       json: { model: 'gen4.5', promptText: 'An unchecked scene', ratio: '1280:720', duration: 2 },
     });
     const task = await settle(created.body.id);
@@ -113,15 +105,15 @@ describe('simulator: Runway', function () {
   it('cancels a running task with DELETE (204) and deletes a finished one', async () => {
     sim.setScenarios([{ match: 'slow', latencyMs: 60_000 }]);
     const created = await call(`${sim.url}/v1/text_to_video`, {
-      headers: HEADERS,
+      headers: RUNWAY_HEADERS,
       json: { model: 'gen4.5', promptText: 'A slow harbour', ratio: '1280:720', duration: 2 },
     });
-    const deleted = await fetch(`${sim.url}/v1/tasks/${created.body.id}`, { method: 'DELETE', headers: HEADERS });
+    const deleted = await fetch(`${sim.url}/v1/tasks/${created.body.id}`, { method: 'DELETE', headers: RUNWAY_HEADERS });
     assert.equal(deleted.status, 204);
-    assert.equal((await call(`${sim.url}/v1/tasks/${created.body.id}`, { headers: HEADERS })).body.status, 'CANCELLED');
-    const again = await fetch(`${sim.url}/v1/tasks/${created.body.id}`, { method: 'DELETE', headers: HEADERS });
+    assert.equal((await call(`${sim.url}/v1/tasks/${created.body.id}`, { headers: RUNWAY_HEADERS })).body.status, 'CANCELLED');
+    const again = await fetch(`${sim.url}/v1/tasks/${created.body.id}`, { method: 'DELETE', headers: RUNWAY_HEADERS });
     assert.equal(again.status, 204);
-    assert.equal((await call(`${sim.url}/v1/tasks/${created.body.id}`, { headers: HEADERS })).status, 404);
+    assert.equal((await call(`${sim.url}/v1/tasks/${created.body.id}`, { headers: RUNWAY_HEADERS })).status, 404);
     assert.equal(sim.calls().providers.runway.cancels, 2);
   });
 

@@ -86,3 +86,17 @@ export async function falQueueResult(simUrl: string, app: string, id: string) {
   }
   throw new Error(`fal request ${id} did not complete`);
 }
+
+/** Runway's authorization and API version, as the simulator takes them. */
+export const RUNWAY_HEADERS = { authorization: 'Bearer key_test', 'x-runway-version': '2024-11-06' };
+
+/** A Runway task once it has left PENDING, THROTTLED and RUNNING, polling as the SDK does; fails after `polls` polls. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- test bodies are read loosely
+export async function runwayTaskSettled(simUrl: string, id: string, polls = 200): Promise<any> {
+  for (let poll = 0; poll < polls; poll++) {
+    const task = (await call(`${simUrl}/v1/tasks/${id}`, { headers: RUNWAY_HEADERS })).body;
+    if (!['PENDING', 'THROTTLED', 'RUNNING'].includes(task.status)) return task;
+    await sleep(50);
+  }
+  throw new Error(`task ${id} did not settle`);
+}
